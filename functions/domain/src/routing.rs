@@ -1,0 +1,263 @@
+//! Who is responsible for a recipient (R2.2) and whose scope covers whom
+//! (R2.3), over the organisation tree of R2.1.
+
+use crate::benefit::{ManagementMode, Residence};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// The kinds of organisation in the tree (R2.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrgKind {
+    /// 市人社局
+    HrssBureau,
+    /// 市社会保险经办机构
+    SocialInsuranceAgency,
+    /// 市退管机构
+    RetireeAgency,
+    /// 区（县）退管机构
+    District,
+    /// 片区管委会、街道、乡、镇
+    SubDistrict,
+    /// 社区、村
+    Community,
+    /// 参保单位
+    Employer,
+}
+
+impl OrgKind {
+    /// City-level organisations see the whole city (R2.3).
+    pub fn is_city_level(self) -> bool {
+        matches!(self, Self::HrssBureau | Self::SocialInsuranceAgency | Self::RetireeAgency)
+    }
+}
+
+/// One organisation.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Org {
+    pub id: String,
+    pub parent: Option<String>,
+    pub kind: OrgKind,
+    /// Administrative division code, for districts (e.g. 650102).
+    pub division_code: Option<String>,
+}
+
+/// Why a tree or a routing question is refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RoutingError {
+    UnknownOrg(String),
+    /// The parent chain loops back on itself.
+    Cycle(String),
+    /// A local recipient's community is not a community.
+    NotACommunity(String),
+    /// No district carries the recipient's place-of-insurance code.
+    UnknownInsuredDistrict(String),
+    /// An employer-managed recipient without an employer unit.
+    MissingEmployer,
+}
+
+impl fmt::Display for RoutingError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::UnknownOrg(id) => write!(f, "no organisation \"{id}\""),
+            Self::Cycle(id) => write!(f, "organisation \"{id}\" is its own ancestor"),
+            Self::NotACommunity(id) => write!(f, "\"{id}\" is not a community or village"),
+            Self::UnknownInsuredDistrict(code) => write!(f, "no district has the division code \"{code}\""),
+            Self::MissingEmployer => write!(f, "a recipient managed by an employer needs the employer unit"),
+        }
+    }
+}
+
+impl std::error::Error for RoutingError {}
+
+/// The organisation tree, checked to have known parents and no cycles.
+#[derive(Debug, Clone, Default)]
+pub struct OrgTree {
+    orgs: BTreeMap<String, Org>,
+}
+
+/// Where a recipient sits, as far as routing is concerned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Placement {
+    pub residence: Residence,
+    pub management: ManagementMode,
+    /// The employer unit's organisation id, for employer-managed recipients.
+    pub employer: Option<String>,
+    /// The division code of the place of insurance (参保地).
+    pub insured_district: String,
+}
+
+impl OrgTree {
+    /// Builds the tree, refusing unknown parents and cycles.
+    pub fn new(orgs: impl IntoIterator<Item = Org>) -> Result<Self, RoutingError> {
+        let tree = Self { orgs: orgs.into_iter().map(|o| (o.id.clone(), o)).collect() };
+        for org in tree.orgs.values() {
+            let mut steps = 0;
+            let mut current = org;
+            while let Some(parent) = &current.parent {
+                current = tree.orgs.get(parent).ok_or_else(|| RoutingError::UnknownOrg(parent.clone()))?;
+                steps += 1;
+                if steps > tree.orgs.len() {
+                    return Err(RoutingError::Cycle(org.id.clone()));
+                }
+            }
+        }
+        Ok(tree)
+    }
+
+    pub fn get(&self, id: &str) -> Result<&Org, RoutingError> {
+        self.orgs.get(id).ok_or_else(|| RoutingError::UnknownOrg(id.to_string()))
+    }
+
+    /// Whether `id` is `ancestor` or lies beneath it.
+    pub fn is_within(&self, id: &str, ancestor: &str) -> bool {
+        let mut current = self.orgs.get(id);
+        while let Some(org) = current {
+            if org.id == ancestor {
+                return true;
+            }
+            current = org.parent.as_deref().and_then(|p| self.orgs.get(p));
+        }
+        false
+    }
+
+    /// The district carrying a division code.
+    pub fn district_by_code(&self, code: &str) -> Result<&Org, RoutingError> {
+        self.orgs
+            .values()
+            .find(|o| o.kind == OrgKind::District && o.division_code.as_deref() == Some(code))
+            .ok_or_else(|| RoutingError::UnknownInsuredDistrict(code.to_string()))
+    }
+
+    /// The organisation responsible for verifying a recipient (R2.2): the
+    /// employer unit outside socialised management; otherwise the community
+    /// of residence in the city, or the district of the place of insurance
+    /// for people living elsewhere in China or abroad.
+    pub fn responsible_org(&self, who: &Placement) -> Result<&Org, RoutingError> {
+        if who.management == ManagementMode::Employer {
+            let employer = who.employer.as_deref().ok_or(RoutingError::MissingEmployer)?;
+            return self.get(employer);
+        }
+        match &who.residence {
+            Residence::Local { community } => {
+                let org = self.get(community)?;
+                if org.kind != OrgKind::Community {
+                    return Err(RoutingError::NotACommunity(community.clone()));
+                }
+                Ok(org)
+            }
+            Residence::Domestic | Residence::Abroad => self.district_by_code(&who.insured_district),
+        }
+    }
+
+    /// Whether staff of organisation `staff_org` may see and act on the
+    /// recipient (R2.3): city agencies see everyone; an employer sees only its
+    /// own retirees; districts, sub-districts and communities see those who
+    /// live in their area or for whom they are responsible.
+    pub fn scope_covers(&self, staff_org: &str, who: &Placement) -> bool {
+        let Ok(staff) = self.get(staff_org) else { return false };
+        match staff.kind {
+            kind if kind.is_city_level() => true,
+            OrgKind::Employer => who.management == ManagementMode::Employer && who.employer.as_deref() == Some(staff_org),
+            _ => {
+                let lives_here = matches!(&who.residence, Residence::Local { community } if self.is_within(community, staff_org));
+                let responsible_here = self.responsible_org(who).is_ok_and(|o| self.is_within(&o.id, staff_org));
+                lives_here || responsible_here
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn org(id: &str, parent: Option<&str>, kind: OrgKind, code: Option<&str>) -> Org {
+        Org { id: id.into(), parent: parent.map(Into::into), kind, division_code: code.map(Into::into) }
+    }
+
+    fn tree() -> OrgTree {
+        OrgTree::new([
+            org("hrss", None, OrgKind::HrssBureau, None),
+            org("si", Some("hrss"), OrgKind::SocialInsuranceAgency, None),
+            org("retiree", Some("hrss"), OrgKind::RetireeAgency, None),
+            org("tianshan", Some("retiree"), OrgKind::District, Some("650102")),
+            org("shayibake", Some("retiree"), OrgKind::District, Some("650103")),
+            org("ts-street", Some("tianshan"), OrgKind::SubDistrict, None),
+            org("ts-comm", Some("ts-street"), OrgKind::Community, None),
+            org("sy-comm", Some("shayibake"), OrgKind::Community, None),
+            org("acme", Some("si"), OrgKind::Employer, None),
+        ])
+        .unwrap()
+    }
+
+    fn local(community: &str) -> Placement {
+        Placement {
+            residence: Residence::Local { community: community.into() },
+            management: ManagementMode::Socialised,
+            employer: None,
+            insured_district: "650103".into(),
+        }
+    }
+
+    #[test]
+    fn r2_2_routing_table() {
+        let t = tree();
+        let abroad = Placement { residence: Residence::Abroad, ..local("ts-comm") };
+        let domestic = Placement { residence: Residence::Domestic, ..local("ts-comm") };
+        let employer = Placement { management: ManagementMode::Employer, employer: Some("acme".into()), ..local("ts-comm") };
+        let cases = [
+            (local("ts-comm"), "ts-comm", "lives in the city: the community of residence"),
+            (abroad, "shayibake", "abroad: the district of the place of insurance"),
+            (domestic, "shayibake", "elsewhere in China: the district of the place of insurance"),
+            (employer, "acme", "not socialised: the employer unit"),
+        ];
+        for (who, expected, why) in cases {
+            assert_eq!(t.responsible_org(&who).unwrap().id, expected, "{why}");
+        }
+    }
+
+    #[test]
+    fn r2_2_routing_errors() {
+        let t = tree();
+        assert_eq!(t.responsible_org(&local("tianshan")), Err(RoutingError::NotACommunity("tianshan".into())));
+        let lost = Placement { residence: Residence::Abroad, insured_district: "999999".into(), ..local("ts-comm") };
+        assert!(matches!(t.responsible_org(&lost), Err(RoutingError::UnknownInsuredDistrict(_))));
+        let no_employer = Placement { management: ManagementMode::Employer, ..local("ts-comm") };
+        assert_eq!(t.responsible_org(&no_employer), Err(RoutingError::MissingEmployer));
+    }
+
+    #[test]
+    fn r2_3_scope_matrix() {
+        let t = tree();
+        let tianshan_local = local("ts-comm");
+        let abroad_insured_shayibake = Placement { residence: Residence::Abroad, ..local("ts-comm") };
+        let acme_retiree = Placement { management: ManagementMode::Employer, employer: Some("acme".into()), ..local("sy-comm") };
+        let cases = [
+            ("hrss", &tianshan_local, true),
+            ("retiree", &acme_retiree, true),
+            ("si", &abroad_insured_shayibake, true),
+            ("tianshan", &tianshan_local, true),
+            ("ts-street", &tianshan_local, true),
+            ("ts-comm", &tianshan_local, true),
+            ("sy-comm", &tianshan_local, false),
+            ("shayibake", &tianshan_local, false),
+            ("shayibake", &abroad_insured_shayibake, true),
+            ("tianshan", &abroad_insured_shayibake, false),
+            ("acme", &acme_retiree, true),
+            ("acme", &tianshan_local, false),
+            ("shayibake", &acme_retiree, true),
+            ("nobody", &tianshan_local, false),
+        ];
+        for (staff, who, covered) in cases {
+            assert_eq!(t.scope_covers(staff, who), covered, "{staff} vs {who:?}");
+        }
+    }
+
+    #[test]
+    fn trees_with_unknown_parents_or_cycles_are_refused() {
+        assert!(matches!(OrgTree::new([org("a", Some("x"), OrgKind::District, None)]), Err(RoutingError::UnknownOrg(_))));
+        let looped = OrgTree::new([org("a", Some("b"), OrgKind::District, None), org("b", Some("a"), OrgKind::District, None)]);
+        assert!(matches!(looped, Err(RoutingError::Cycle(_))));
+    }
+}
