@@ -1,1 +1,43 @@
+//! The status component: `GET /api/health` now; recipients' status lookups
+//! join it later.
 
+use spin_sdk::http::{IntoResponse, Method, Request};
+use spin_sdk::http_component;
+use spin_sdk::key_value::Store;
+use spin_sdk::sqlite::Connection;
+use zige_platform::problem::{Problem, json_response};
+
+#[http_component]
+fn handle(req: Request) -> anyhow::Result<impl IntoResponse> {
+    Ok(match (req.method(), req.path()) {
+        (Method::Get, "/api/health") => health(),
+        (_, "/api/health") => Problem::method_not_allowed().into_response(),
+        _ => Problem::new(404, "not_found", "找不到该地址", "No such resource").into_response(),
+    })
+}
+
+/// Healthy when the key-value store takes a write and gives it back, and the
+/// database answers with its schema version.
+fn health() -> spin_sdk::http::Response {
+    let kv = Store::open_default().and_then(|store| {
+        store.set("health:probe", b"ok")?;
+        store.get("health:probe")
+    });
+    if !matches!(&kv, Ok(Some(value)) if value.as_slice() == b"ok") {
+        eprintln!("health: key-value store check failed: {kv:?}");
+        return Problem::unavailable("键值存储", "The key-value store").into_response();
+    }
+    let schema = Connection::open_default()
+        .map_err(anyhow::Error::from)
+        .and_then(|db| zige_platform::migrations::migrate(&db));
+    match schema {
+        Ok(schema_version) => json_response(
+            200,
+            &serde_json::json!({"status": "ok", "version": env!("CARGO_PKG_VERSION"), "schema_version": schema_version}),
+        ),
+        Err(e) => {
+            eprintln!("health: database check failed: {e:#}");
+            Problem::unavailable("数据库", "The database").into_response()
+        }
+    }
+}

@@ -1,0 +1,81 @@
+//! Errors for clients as RFC 9457 problem details
+//! (`application/problem+json`), with the message in Chinese and English.
+//! Internal causes are logged by the caller and never put in the body.
+
+use serde::Serialize;
+use spin_sdk::http::Response;
+
+/// One client-facing error.
+#[derive(Debug, Clone, Serialize)]
+pub struct Problem {
+    /// A stable code, also the last segment of `type`.
+    #[serde(skip)]
+    pub code: &'static str,
+    #[serde(rename = "type")]
+    pub type_uri: String,
+    pub title: String,
+    pub status: u16,
+    /// The explanation in Chinese, for the person reading it.
+    pub detail: String,
+    /// The same explanation in English.
+    pub detail_en: String,
+    /// The request field at fault, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// A machine-readable reason, when the API documents one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+impl Problem {
+    /// A problem with its status, stable code and both messages.
+    pub fn new(status: u16, code: &'static str, detail_zh: impl Into<String>, detail_en: impl Into<String>) -> Self {
+        Self {
+            code,
+            type_uri: format!("https://zige.example/problems/{code}"),
+            title: code.replace('_', " "),
+            status,
+            detail: detail_zh.into(),
+            detail_en: detail_en.into(),
+            field: None,
+            reason: None,
+        }
+    }
+
+    /// Names the request field at fault.
+    pub fn with_field(mut self, field: impl Into<String>) -> Self {
+        self.field = Some(field.into());
+        self
+    }
+
+    /// 405 for a method the route does not serve.
+    pub fn method_not_allowed() -> Self {
+        Self::new(405, "method_not_allowed", "此地址不支持该请求方法", "This method is not allowed here")
+    }
+
+    /// 503 when a dependency (database, key-value store) is unavailable.
+    pub fn unavailable(what_zh: &str, what_en: &str) -> Self {
+        Self::new(503, "unavailable", format!("{what_zh}暂时不可用，请稍后再试"), format!("{what_en} is unavailable; try again later"))
+    }
+
+    /// The HTTP response carrying this problem.
+    pub fn into_response(self) -> Response {
+        let body = serde_json::to_vec(&self).unwrap_or_default();
+        Response::builder()
+            .status(self.status)
+            .header("content-type", "application/problem+json; charset=utf-8")
+            .header("cache-control", "no-store")
+            .body(body)
+            .build()
+    }
+}
+
+/// A JSON response with the given status.
+pub fn json_response(status: u16, value: &serde_json::Value) -> Response {
+    Response::builder()
+        .status(status)
+        .header("content-type", "application/json; charset=utf-8")
+        .header("cache-control", "no-store")
+        .body(serde_json::to_vec(value).unwrap_or_default())
+        .build()
+}
