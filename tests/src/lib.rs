@@ -13,7 +13,10 @@ use zige_host::{App, Options, Running};
 
 /// The workspace root.
 pub fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ lies inside the workspace").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ lies inside the workspace")
+        .to_path_buf()
 }
 
 /// zige's own manifest.
@@ -31,7 +34,10 @@ pub fn probe_manifest() -> PathBuf {
 /// deadlock; it is quick when nothing changed.
 fn ensure_built(manifest: &Path) {
     static BUILT: OnceLock<Mutex<BTreeSet<PathBuf>>> = OnceLock::new();
-    let mut built = BUILT.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
+    let mut built = BUILT
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
     if built.insert(manifest.to_path_buf()) && std::env::var_os("ZIGE_SKIP_BUILD").is_none() {
         zige_host::app::build(manifest).expect("building the components");
     }
@@ -82,7 +88,11 @@ pub async fn try_spawn(manifest: &Path, spawn: Spawn) -> Result<TestApp> {
     };
     let app = tokio::task::spawn_blocking(move || App::load(&options)).await??;
     let running = zige_host::start(Arc::new(app), "127.0.0.1:0".parse()?).await?;
-    Ok(TestApp { addr: running.addr, state_dir, running })
+    Ok(TestApp {
+        addr: running.addr,
+        state_dir,
+        running,
+    })
 }
 
 /// A response, fully read.
@@ -95,7 +105,8 @@ pub struct TestResponse {
 
 impl TestResponse {
     pub fn json(&self) -> serde_json::Value {
-        serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
     }
 
     pub fn text(&self) -> String {
@@ -117,8 +128,16 @@ impl TestApp {
     }
 
     /// Sends one request with the given headers and body.
-    pub async fn request(&self, method: &str, path: &str, headers: &[(&str, &str)], body: impl Into<Bytes>) -> TestResponse {
-        send(self.addr, method, path, headers, body.into()).await.unwrap_or_else(|e| panic!("{method} {path}: {e:#}"))
+    pub async fn request(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: impl Into<Bytes>,
+    ) -> TestResponse {
+        send(self.addr, method, path, headers, body.into())
+            .await
+            .unwrap_or_else(|e| panic!("{method} {path}: {e:#}"))
     }
 
     pub async fn get(&self, path: &str) -> TestResponse {
@@ -126,28 +145,56 @@ impl TestApp {
     }
 
     pub async fn post_json(&self, path: &str, body: &serde_json::Value) -> TestResponse {
-        self.request("POST", path, &[("content-type", "application/json")], body.to_string()).await
+        self.request(
+            "POST",
+            path,
+            &[("content-type", "application/json")],
+            body.to_string(),
+        )
+        .await
     }
 }
 
 /// One HTTP/1.1 request on a fresh connection.
-pub async fn send(addr: SocketAddr, method: &str, path: &str, headers: &[(&str, &str)], body: Bytes) -> Result<TestResponse> {
+pub async fn send(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Bytes,
+) -> Result<TestResponse> {
     let stream = tokio::net::TcpStream::connect(addr).await?;
-    let (mut sender, connection) = hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream)).await?;
+    let (mut sender, connection) =
+        hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream)).await?;
     tokio::spawn(connection);
-    let mut request = hyper::Request::builder().method(method).uri(path).header("host", addr.to_string());
+    let mut request = hyper::Request::builder()
+        .method(method)
+        .uri(path)
+        .header("host", addr.to_string());
     for (name, value) in headers {
         request = request.header(*name, *value);
     }
-    let response = sender.send_request(request.body(Full::new(body))?).await.context("sending")?;
+    let response = sender
+        .send_request(request.body(Full::new(body))?)
+        .await
+        .context("sending")?;
     let status = response.status().as_u16();
     let headers = response.headers().clone();
     let body = response.into_body().collect().await?.to_bytes();
-    Ok(TestResponse { status, headers, body })
+    Ok(TestResponse {
+        status,
+        headers,
+        body,
+    })
 }
 
 /// Sends `n` identical requests at once and returns every response.
-pub async fn concurrently(n: usize, addr: SocketAddr, method: &'static str, path: &'static str) -> Vec<TestResponse> {
+pub async fn concurrently(
+    n: usize,
+    addr: SocketAddr,
+    method: &'static str,
+    path: &'static str,
+) -> Vec<TestResponse> {
     let mut set = tokio::task::JoinSet::new();
     for _ in 0..n {
         set.spawn(send(addr, method, path, &[], Bytes::new()));
@@ -162,14 +209,26 @@ pub async fn concurrently(n: usize, addr: SocketAddr, method: &'static str, path
 /// How many migration files the platform crate ships.
 pub fn migration_files() -> i64 {
     let dir = workspace().join("functions/platform/migrations");
-    std::fs::read_dir(dir).map(|d| d.filter(|e| e.as_ref().is_ok_and(|e| e.path().extension().is_some_and(|x| x == "sql"))).count()).unwrap_or(0) as i64
+    std::fs::read_dir(dir)
+        .map(|d| {
+            d.filter(|e| {
+                e.as_ref()
+                    .is_ok_and(|e| e.path().extension().is_some_and(|x| x == "sql"))
+            })
+            .count()
+        })
+        .unwrap_or(0) as i64
 }
 
 /// A tiny HTTP server on loopback that answers every request with `reply`
 /// and hands back the head of each request it received.
-pub async fn recording_server(reply: &'static str) -> (SocketAddr, tokio::sync::mpsc::UnboundedReceiver<String>) {
+pub async fn recording_server(
+    reply: &'static str,
+) -> (SocketAddr, tokio::sync::mpsc::UnboundedReceiver<String>) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("binding a test server");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("binding a test server");
     let addr = listener.local_addr().expect("test server address");
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     tokio::spawn(async move {
@@ -183,7 +242,10 @@ pub async fn recording_server(reply: &'static str) -> (SocketAddr, tokio::sync::
                 }
             }
             let _ = tx.send(String::from_utf8_lossy(&head).into_owned());
-            let response = format!("HTTP/1.1 200 OK\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{reply}", reply.len());
+            let response = format!(
+                "HTTP/1.1 200 OK\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{reply}",
+                reply.len()
+            );
             let _ = stream.write_all(response.as_bytes()).await;
         }
     });

@@ -25,6 +25,7 @@ pub enum ListKind {
 }
 
 impl ListKind {
+    /// The list's stable code.
     pub fn code(self) -> &'static str {
         match self {
             Self::Eligible => "eligible",
@@ -33,6 +34,7 @@ impl ListKind {
         }
     }
 
+    /// The list's official Chinese name (R5.4).
     pub fn name_zh(self) -> &'static str {
         match self {
             Self::Eligible => "具备领取待遇资格人员名单",
@@ -46,6 +48,7 @@ impl ListKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
+    /// Nothing to do.
     None,
     /// Stop payment at once (先停, R5.2, R5.9, R7.1).
     SuspendNow,
@@ -63,36 +66,52 @@ pub enum Action {
 /// that triggered it, in words for a clerk and for the recipient.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Reason {
+    /// A stable code for the rule (`loss`, `conflict`, `due`, …).
     pub code: &'static str,
+    /// The requirement the rule comes from.
     pub requirement: &'static str,
     /// Ids of the records and decisions behind this reason.
     pub evidence: Vec<String>,
+    /// The reason in plain Chinese.
     pub message_zh: String,
+    /// The reason in English.
     pub message_en: String,
 }
 
 /// What the assessment needs to know about one benefit.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BenefitFacts {
+    /// The benefit's id.
     pub id: String,
+    /// Its type, which sets the loss rules that apply (R5.6–R5.8).
     pub benefit_type: BenefitType,
+    /// The first day the benefit was paid.
     pub start: NaiveDate,
+    /// Where its payment stands.
     pub payment: PaymentState,
+    /// Its certification cycle (R4).
     pub policy: CyclePolicy,
 }
 
 /// The assessment of one benefit.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Assessment {
+    /// The benefit assessed.
     pub benefit_id: String,
+    /// Which of the three lists it is on (R5.4).
     pub list: ListKind,
+    /// Where it stands in its cycle.
     pub cycle: CyclePosition,
     /// The latest certification and its channel (catalogue code, or
     /// `staff_verification`).
     pub certified_on: Option<NaiveDate>,
+    /// The channel of the latest certification.
     pub certified_by: Option<&'static str>,
+    /// What must be done now.
     pub action: Action,
+    /// The date eligibility was lost, when a loss stands (R6.6).
     pub loss_date: Option<NaiveDate>,
+    /// Why: the rules and records behind the result.
     pub reasons: Vec<Reason>,
 }
 
@@ -122,8 +141,10 @@ impl<'a> Facts<'a> {
     fn new(evidence: &'a [Evidence], decisions: &'a [StaffDecision], today: NaiveDate) -> Self {
         // A set: the same record delivered twice is one record, and the order
         // of arrival is forgotten.
-        let known: BTreeSet<&Evidence> =
-            evidence.iter().filter(|e| e.occurred_on <= today && e.received_on <= today).collect();
+        let known: BTreeSet<&Evidence> = evidence
+            .iter()
+            .filter(|e| e.occurred_on <= today && e.received_on <= today)
+            .collect();
         let retracted: BTreeMap<&str, &Evidence> = known
             .iter()
             .filter_map(|e| match &e.kind {
@@ -131,14 +152,26 @@ impl<'a> Facts<'a> {
                 _ => None,
             })
             .collect();
-        let evidence = known.into_iter().filter(|e| !retracted.contains_key(e.id.as_str())).collect();
-        let decisions: BTreeSet<&StaffDecision> = decisions.iter().filter(|d| d.decided_on <= today).collect();
-        Facts { evidence, decisions: decisions.into_iter().collect(), retracted }
+        let evidence = known
+            .into_iter()
+            .filter(|e| !retracted.contains_key(e.id.as_str()))
+            .collect();
+        let decisions: BTreeSet<&StaffDecision> =
+            decisions.iter().filter(|d| d.decided_on <= today).collect();
+        Facts {
+            evidence,
+            decisions: decisions.into_iter().collect(),
+            retracted,
+        }
     }
 
     /// Staff "eligible" decisions, latest first.
     fn eligible_decisions(&self) -> impl Iterator<Item = &'a StaffDecision> + '_ {
-        self.decisions.iter().rev().copied().filter(|d| d.outcome == DecisionKind::Eligible)
+        self.decisions
+            .iter()
+            .rev()
+            .copied()
+            .filter(|d| d.outcome == DecisionKind::Eligible)
     }
 
     /// Whether staff verified the person as eligible on or after `day`.
@@ -154,7 +187,13 @@ fn reason(
     message_zh: String,
     message_en: String,
 ) -> Reason {
-    Reason { code, requirement, evidence, message_zh, message_en }
+    Reason {
+        code,
+        requirement,
+        evidence,
+        message_zh,
+        message_en,
+    }
 }
 
 /// Assesses every benefit of one person on `today`.
@@ -165,47 +204,84 @@ pub fn assess(
     today: NaiveDate,
 ) -> Vec<Assessment> {
     let facts = Facts::new(evidence, decisions, today);
-    benefits.iter().map(|b| assess_one(b, &facts, today)).collect()
+    benefits
+        .iter()
+        .map(|b| assess_one(b, &facts, today))
+        .collect()
 }
 
 fn assess_one(benefit: &BenefitFacts, facts: &Facts<'_>, today: NaiveDate) -> Assessment {
-    let in_scope: Vec<&Evidence> =
-        facts.evidence.iter().copied().filter(|e| e.kind.applies_to(benefit.benefit_type)).collect();
+    let in_scope: Vec<&Evidence> = facts
+        .evidence
+        .iter()
+        .copied()
+        .filter(|e| e.kind.applies_to(benefit.benefit_type))
+        .collect();
 
     // Certifications from records and staff decisions (R4.3, R5.3, R6.2).
     let mut certifications: Vec<Certification<'_>> = in_scope
         .iter()
         .filter(|e| e.kind.effect() == Effect::ProofOfLife)
-        .map(|e| Certification { on: e.occurred_on, channel: e.kind.code(), id: &e.id })
-        .chain(facts.eligible_decisions().map(|d| Certification { on: d.decided_on, channel: "staff_verification", id: &d.id }))
+        .map(|e| Certification {
+            on: e.occurred_on,
+            channel: e.kind.code(),
+            id: &e.id,
+        })
+        .chain(facts.eligible_decisions().map(|d| Certification {
+            on: d.decided_on,
+            channel: "staff_verification",
+            id: &d.id,
+        }))
         .collect();
     certifications.sort_by(|a, b| (a.on, a.channel, a.id).cmp(&(b.on, b.channel, b.id)));
     let latest = certifications.last();
-    let cycle = benefit.policy.position(benefit.start, latest.map(|c| c.on), today);
+    let cycle = benefit
+        .policy
+        .position(benefit.start, latest.map(|c| c.on), today);
 
     // Losses not overridden by a later staff verification (R5.6–R5.9, R6.6).
     let losses: Vec<LossFact<'_>> = in_scope
         .iter()
-        .filter(|e| e.kind.effect() == Effect::Loss && facts.confirmed_since(e.received_on).is_none())
-        .map(|e| LossFact { on: e.occurred_on, kind: &e.kind, id: &e.id })
-        .chain(facts.decisions.iter().filter_map(|d| match &d.outcome {
-            DecisionKind::NotEligible { reason, loss_date }
-                if reason.applies_to(benefit.benefit_type)
-                    && facts.eligible_decisions().all(|later| later.decided_on <= d.decided_on) =>
-            {
-                Some(LossFact { on: *loss_date, kind: reason, id: &d.id })
+        .filter(|e| {
+            e.kind.effect() == Effect::Loss && facts.confirmed_since(e.received_on).is_none()
+        })
+        .map(|e| LossFact {
+            on: e.occurred_on,
+            kind: &e.kind,
+            id: &e.id,
+        })
+        .chain(facts.decisions.iter().filter_map(|d| {
+            match &d.outcome {
+                DecisionKind::NotEligible { reason, loss_date }
+                    if reason.applies_to(benefit.benefit_type)
+                        && facts
+                            .eligible_decisions()
+                            .all(|later| later.decided_on <= d.decided_on) =>
+                {
+                    Some(LossFact {
+                        on: *loss_date,
+                        kind: reason,
+                        id: &d.id,
+                    })
+                }
+                _ => None,
             }
-            _ => None,
         }))
         .collect();
     let flags: Vec<&Evidence> = in_scope
         .iter()
         .copied()
-        .filter(|e| e.kind.effect() == Effect::SuspendThenVerify && facts.confirmed_since(e.received_on).is_none())
+        .filter(|e| {
+            e.kind.effect() == Effect::SuspendThenVerify
+                && facts.confirmed_since(e.received_on).is_none()
+        })
         .collect();
-    let unreachable = facts.decisions.iter().rev().find(|d| d.outcome == DecisionKind::Unreachable).filter(|d| {
-        certifications.iter().all(|c| c.on <= d.decided_on)
-    });
+    let unreachable = facts
+        .decisions
+        .iter()
+        .rev()
+        .find(|d| d.outcome == DecisionKind::Unreachable)
+        .filter(|d| certifications.iter().all(|c| c.on <= d.decided_on));
 
     let payable = benefit.payment.is_payable();
     let mut reasons = Vec::new();
@@ -217,17 +293,32 @@ fn assess_one(benefit: &BenefitFacts, facts: &Facts<'_>, today: NaiveDate) -> As
                 "retraction",
                 "R5.4",
                 vec![retracted_id.to_string(), retraction.id.clone()],
-                format!("此前记录已被来源单位撤回（{}），需重新核实", retraction.received_on),
-                format!("An earlier record was withdrawn by its source on {}; verify again", retraction.received_on),
+                format!(
+                    "此前记录已被来源单位撤回（{}），需重新核实",
+                    retraction.received_on
+                ),
+                format!(
+                    "An earlier record was withdrawn by its source on {}; verify again",
+                    retraction.received_on
+                ),
             ));
         }
     }
     let reopened = !reasons.is_empty();
-    let suspend_or = |otherwise: Action| if payable { Action::SuspendNow } else { otherwise };
+    let suspend_or = |otherwise: Action| {
+        if payable {
+            Action::SuspendNow
+        } else {
+            otherwise
+        }
+    };
     let (list, action, loss_date);
 
     if !losses.is_empty() {
-        let first = losses.iter().min_by_key(|l| (l.on, l.id)).expect("checked non-empty");
+        let first = losses
+            .iter()
+            .min_by_key(|l| (l.on, l.id))
+            .expect("checked non-empty");
         loss_date = Some(first.on);
         for l in &losses {
             let e = l.kind.entry();
@@ -242,14 +333,22 @@ fn assess_one(benefit: &BenefitFacts, facts: &Facts<'_>, today: NaiveDate) -> As
         let conflicts: Vec<(&LossFact<'_>, &Evidence)> = losses
             .iter()
             .flat_map(|l| {
-                in_scope.iter().copied().filter(move |e| e.occurred_on > l.on && l.kind.contradicted_by(&e.kind)).map(move |e| (l, e))
+                in_scope
+                    .iter()
+                    .copied()
+                    .filter(move |e| e.occurred_on > l.on && l.kind.contradicted_by(&e.kind))
+                    .map(move |e| (l, e))
             })
             .collect();
         if conflicts.is_empty() {
             list = ListKind::Lost;
             action = if payable {
                 Action::SuspendNow
-            } else if benefit.payment.termination_due_on().is_some_and(|due| today >= due) {
+            } else if benefit
+                .payment
+                .termination_due_on()
+                .is_some_and(|due| today >= due)
+            {
                 Action::Terminate
             } else {
                 Action::None
@@ -262,7 +361,12 @@ fn assess_one(benefit: &BenefitFacts, facts: &Facts<'_>, today: NaiveDate) -> As
                     "conflict",
                     "R5.4",
                     vec![l.id.to_string(), e.id.clone()],
-                    format!("记录相互矛盾：{}之后仍有{}（{}），需实地核实", l.kind.entry().name_zh, e.kind.entry().name_zh, e.occurred_on),
+                    format!(
+                        "记录相互矛盾：{}之后仍有{}（{}），需实地核实",
+                        l.kind.entry().name_zh,
+                        e.kind.entry().name_zh,
+                        e.occurred_on
+                    ),
                     format!(
                         "Conflicting records: {} after {}; verify in the field",
                         e.kind.entry().name_en,
@@ -280,8 +384,14 @@ fn assess_one(benefit: &BenefitFacts, facts: &Facts<'_>, today: NaiveDate) -> As
                 "monitoring_flag",
                 "R5.2",
                 vec![f.id.clone()],
-                format!("全国联网监测疑点：{}，先停、再查、后追（R5.2）", f.kind.entry().name_zh),
-                format!("National monitoring flag: {}; stop first, then verify (R5.2)", f.kind.entry().name_en),
+                format!(
+                    "全国联网监测疑点：{}，先停、再查、后追（R5.2）",
+                    f.kind.entry().name_zh
+                ),
+                format!(
+                    "National monitoring flag: {}; stop first, then verify (R5.2)",
+                    f.kind.entry().name_en
+                ),
             ));
         }
     } else if let Some(d) = unreachable {
@@ -293,11 +403,22 @@ fn assess_one(benefit: &BenefitFacts, facts: &Facts<'_>, today: NaiveDate) -> As
             "R7.1",
             vec![d.id.clone()],
             format!("{}核实时无法联系到本人（R7.1）", d.decided_on),
-            format!("Could not be reached during verification on {} (R7.1)", d.decided_on),
+            format!(
+                "Could not be reached during verification on {} (R7.1)",
+                d.decided_on
+            ),
         ));
     } else {
         loss_date = None;
-        (list, action) = settle_without_loss(benefit, facts, &cycle, latest, today, reopened, &mut reasons);
+        (list, action) = settle_without_loss(
+            benefit,
+            facts,
+            &cycle,
+            latest,
+            today,
+            reopened,
+            &mut reasons,
+        );
     }
 
     Assessment {
@@ -323,38 +444,66 @@ fn settle_without_loss(
     reasons: &mut Vec<Reason>,
 ) -> (ListKind, Action) {
     match benefit.payment {
-        PaymentState::Suspended { since, objection_on, .. } => {
+        PaymentState::Suspended {
+            since,
+            objection_on,
+            ..
+        } => {
             if let Some(d) = facts.confirmed_since(since) {
                 reasons.push(reason(
                     "reverified",
                     "R7.2",
                     vec![d.id.clone()],
-                    format!("暂停后经核实仍具备领取资格（{}），应恢复并补发", d.decided_on),
-                    format!("Verified as still eligible on {} after suspension: restore with back-pay", d.decided_on),
+                    format!(
+                        "暂停后经核实仍具备领取资格（{}），应恢复并补发",
+                        d.decided_on
+                    ),
+                    format!(
+                        "Verified as still eligible on {} after suspension: restore with back-pay",
+                        d.decided_on
+                    ),
                 ));
                 return (ListKind::Eligible, Action::Restore);
             }
             if reopened {
                 return (ListKind::ToVerify, Action::Verify);
             }
-            if objection_on.is_none() && benefit.payment.termination_due_on().is_some_and(|due| today >= due) {
+            if objection_on.is_none()
+                && benefit
+                    .payment
+                    .termination_due_on()
+                    .is_some_and(|due| today >= due)
+            {
                 reasons.push(reason(
                     "suspended_three_months",
                     "R7.2",
                     vec![],
                     format!("自{since}暂停已满3个月且无异议，应停发待遇"),
-                    format!("Suspended since {since} for three months without an objection: terminate"),
+                    format!(
+                        "Suspended since {since} for three months without an objection: terminate"
+                    ),
                 ));
                 return (ListKind::Lost, Action::Terminate);
             }
             let (zh, en, ids) = match (objection_on, latest.filter(|c| c.on >= since)) {
-                (Some(on), _) => (format!("已于{on}提出异议，需重新核实（R7.2）"), format!("Objection lodged on {on}: verify again (R7.2)"), vec![]),
+                (Some(on), _) => (
+                    format!("已于{on}提出异议，需重新核实（R7.2）"),
+                    format!("Objection lodged on {on}: verify again (R7.2)"),
+                    vec![],
+                ),
                 (None, Some(c)) => (
                     format!("暂停期间本人已认证（{}），需经办人员核实后恢复", c.on),
-                    format!("Certified on {} while suspended: staff must re-verify before restoring", c.on),
+                    format!(
+                        "Certified on {} while suspended: staff must re-verify before restoring",
+                        c.on
+                    ),
                     vec![c.id.to_string()],
                 ),
-                (None, None) => (format!("待遇自{since}暂停，待核实"), format!("Payment suspended since {since}; to be verified"), vec![]),
+                (None, None) => (
+                    format!("待遇自{since}暂停，待核实"),
+                    format!("Payment suspended since {since}; to be verified"),
+                    vec![],
+                ),
             };
             reasons.push(reason("suspended", "R7.2", ids, zh, en));
             (ListKind::ToVerify, Action::Verify)
@@ -366,7 +515,10 @@ fn settle_without_loss(
                     "R3.5",
                     vec![d.id.clone()],
                     format!("停发后经核实具备领取资格（{}），应恢复", d.decided_on),
-                    format!("Verified as eligible on {} after termination: reinstate", d.decided_on),
+                    format!(
+                        "Verified as eligible on {} after termination: reinstate",
+                        d.decided_on
+                    ),
                 ));
                 (ListKind::Eligible, Action::Reinstate)
             }
@@ -375,14 +527,27 @@ fn settle_without_loss(
         PaymentState::Active | PaymentState::Restored { .. } => match cycle.status {
             CycleStatus::Certified => {
                 let c = latest.expect("a certified cycle has a certification");
-                let name_zh = crate::evidence::CATALOGUE.iter().find(|e| e.code == c.channel).map_or("经办人员核实", |e| e.name_zh);
-                let requirement = if c.channel == "staff_verification" { "R6.6" } else { "R5.3" };
+                let name_zh = crate::evidence::CATALOGUE
+                    .iter()
+                    .find(|e| e.code == c.channel)
+                    .map_or("经办人员核实", |e| e.name_zh);
+                let requirement = if c.channel == "staff_verification" {
+                    "R6.6"
+                } else {
+                    "R5.3"
+                };
                 reasons.push(reason(
                     "certified",
                     requirement,
                     vec![c.id.to_string()],
-                    format!("{}已认证（{}），本周期有效至{}", c.on, name_zh, cycle.cycle.end),
-                    format!("Certified on {} ({}), valid for the cycle ending {}", c.on, c.channel, cycle.cycle.end),
+                    format!(
+                        "{}已认证（{}），本周期有效至{}",
+                        c.on, name_zh, cycle.cycle.end
+                    ),
+                    format!(
+                        "Certified on {} ({}), valid for the cycle ending {}",
+                        c.on, c.channel, cycle.cycle.end
+                    ),
                 ));
                 (ListKind::Eligible, Action::None)
             }
@@ -392,7 +557,10 @@ fn settle_without_loss(
                     "R4.1",
                     vec![],
                     format!("本周期尚未认证，请在{}前完成认证", cycle.next_due),
-                    format!("Not yet certified this cycle; certify by {}", cycle.next_due),
+                    format!(
+                        "Not yet certified this cycle; certify by {}",
+                        cycle.next_due
+                    ),
                 ));
                 (ListKind::Eligible, Action::None)
             }

@@ -10,8 +10,11 @@ use std::fmt;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "unit", content = "n", rename_all = "snake_case")]
 pub enum Period {
+    /// A calendar year, or twelve months.
     Year,
+    /// A calendar quarter, or three months.
     Quarter,
+    /// A calendar month, or one month.
     Month,
     /// A fixed number of days (rolling mode only).
     Days(u16),
@@ -21,7 +24,9 @@ pub enum Period {
 /// 31 July: certification is due by the window's end.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CollectionWindow {
+    /// The month (1–12) of the window's last day.
     pub end_month: u32,
+    /// The day of the month of the window's last day.
     pub end_day: u32,
 }
 
@@ -31,7 +36,10 @@ pub struct CollectionWindow {
 pub enum CycleMode {
     /// Fixed windows (calendar years, quarters or months). New recipients are
     /// due by the end of the month their benefit starts.
-    Calendar { collection_window: Option<CollectionWindow> },
+    Calendar {
+        /// For yearly cycles: certification is due by the window's end.
+        collection_window: Option<CollectionWindow>,
+    },
     /// The next cycle starts at the latest certification; a new recipient's
     /// first cycle starts with the benefit.
     Rolling,
@@ -58,7 +66,12 @@ struct RawPolicy {
 impl TryFrom<RawPolicy> for CyclePolicy {
     type Error = PolicyError;
     fn try_from(raw: RawPolicy) -> Result<Self, Self::Error> {
-        CyclePolicy::new(raw.period, raw.mode, raw.grace_days, raw.reminder_days_before_due)
+        CyclePolicy::new(
+            raw.period,
+            raw.mode,
+            raw.grace_days,
+            raw.reminder_days_before_due,
+        )
     }
 }
 
@@ -79,7 +92,10 @@ impl fmt::Display for PolicyError {
         match self {
             Self::DaysNeedRollingMode => write!(f, "a period in days needs the rolling mode"),
             Self::EmptyPeriod => write!(f, "a period must be at least one day"),
-            Self::BadCollectionWindow => write!(f, "a collection window needs a yearly calendar cycle and a real end date"),
+            Self::BadCollectionWindow => write!(
+                f,
+                "a collection window needs a yearly calendar cycle and a real end date"
+            ),
         }
     }
 }
@@ -89,7 +105,9 @@ impl std::error::Error for PolicyError {}
 /// One certification cycle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct Cycle {
+    /// The first day of the cycle.
     pub start: NaiveDate,
+    /// The last day of the cycle.
     pub end: NaiveDate,
     /// Certification is due by this date (inclusive).
     pub due: NaiveDate,
@@ -121,6 +139,7 @@ pub struct CyclePosition {
     /// The cycle the status refers to: the current one when certified, else
     /// the earliest cycle still waiting for a certification.
     pub cycle: Cycle,
+    /// Certified, due or overdue.
     pub status: CycleStatus,
     /// The next date by which the person must certify.
     pub next_due: NaiveDate,
@@ -141,7 +160,8 @@ fn add_period(date: NaiveDate, period: Period) -> NaiveDate {
 }
 
 fn day_before(date: NaiveDate) -> NaiveDate {
-    date.pred_opt().expect("cycle dates stay far inside chrono's range")
+    date.pred_opt()
+        .expect("cycle dates stay far inside chrono's range")
 }
 
 fn end_of_month(date: NaiveDate) -> NaiveDate {
@@ -166,12 +186,19 @@ impl CyclePolicy {
             }
             if let Some(w) = collection_window {
                 // 2024 is a leap year, so 29 February is accepted and clamped later.
-                if period != Period::Year || NaiveDate::from_ymd_opt(2024, w.end_month, w.end_day).is_none() {
+                if period != Period::Year
+                    || NaiveDate::from_ymd_opt(2024, w.end_month, w.end_day).is_none()
+                {
                     return Err(PolicyError::BadCollectionWindow);
                 }
             }
         }
-        Ok(Self { period, mode, grace_days, reminder_days_before_due })
+        Ok(Self {
+            period,
+            mode,
+            grace_days,
+            reminder_days_before_due,
+        })
     }
 
     /// The notice's defaults (R4.1): yearly calendar cycles for employee and
@@ -187,18 +214,28 @@ impl CyclePolicy {
             BenefitType::Unemployment => (Period::Month, 7),
             _ => (Period::Year, 30),
         };
-        Self::new(period, CycleMode::Calendar { collection_window: None }, grace, vec![30, 7, 0])
-            .expect("the defaults are valid")
+        Self::new(
+            period,
+            CycleMode::Calendar {
+                collection_window: None,
+            },
+            grace,
+            vec![30, 7, 0],
+        )
+        .expect("the defaults are valid")
     }
 
+    /// The cycle's length.
     pub fn period(&self) -> Period {
         self.period
     }
 
+    /// Calendar or rolling.
     pub fn mode(&self) -> CycleMode {
         self.mode
     }
 
+    /// Days of grace after the due date before the benefit is overdue.
     pub fn grace_days(&self) -> u16 {
         self.grace_days
     }
@@ -206,8 +243,11 @@ impl CyclePolicy {
     /// Reminder dates for a due date: each offset before it (negative offsets
     /// fall after it), earliest first.
     pub fn reminder_dates(&self, due: NaiveDate) -> Vec<NaiveDate> {
-        let mut dates: Vec<NaiveDate> =
-            self.reminder_days_before_due.iter().map(|d| due - Duration::days(i64::from(*d))).collect();
+        let mut dates: Vec<NaiveDate> = self
+            .reminder_days_before_due
+            .iter()
+            .map(|d| due - Duration::days(i64::from(*d)))
+            .collect();
         dates.sort();
         dates.dedup();
         dates
@@ -243,17 +283,28 @@ impl CyclePolicy {
     /// at `date` under rolling mode.
     pub fn cycle_at(&self, date: NaiveDate) -> Cycle {
         match self.mode {
-            CycleMode::Calendar { collection_window } => self.calendar_cycle(date, collection_window),
+            CycleMode::Calendar { collection_window } => {
+                self.calendar_cycle(date, collection_window)
+            }
             CycleMode::Rolling => {
                 let end = day_before(add_period(date, self.period));
-                Cycle { start: date, end, due: end }
+                Cycle {
+                    start: date,
+                    end,
+                    due: end,
+                }
             }
         }
     }
 
     /// Places a benefit in its cycle on `today` (R4). `last_certified` is the
     /// latest certification on or before today, from any channel.
-    pub fn position(&self, benefit_start: NaiveDate, last_certified: Option<NaiveDate>, today: NaiveDate) -> CyclePosition {
+    pub fn position(
+        &self,
+        benefit_start: NaiveDate,
+        last_certified: Option<NaiveDate>,
+        today: NaiveDate,
+    ) -> CyclePosition {
         let grace = Duration::days(i64::from(self.grace_days));
         // A certification from before the benefit began says nothing about it.
         let last_certified = last_certified.filter(|c| *c >= benefit_start);
@@ -262,11 +313,23 @@ impl CyclePolicy {
                 let current = self.cycle_at(today);
                 match last_certified {
                     Some(c) if c >= current.start => (current, true),
-                    Some(c) => (self.cycle_at(add_period(self.cycle_at(c).start, self.period)), false),
+                    Some(c) => (
+                        self.cycle_at(add_period(self.cycle_at(c).start, self.period)),
+                        false,
+                    ),
                     None => {
                         let first = self.cycle_at(benefit_start);
                         // New recipients are due in the month their benefit starts.
-                        (Cycle { due: first.due.min(end_of_month(benefit_start)).max(benefit_start), ..first }, false)
+                        (
+                            Cycle {
+                                due: first
+                                    .due
+                                    .min(end_of_month(benefit_start))
+                                    .max(benefit_start),
+                                ..first
+                            },
+                            false,
+                        )
                     }
                 }
             }
@@ -288,7 +351,13 @@ impl CyclePolicy {
         } else {
             (CycleStatus::Due, cycle.due)
         };
-        CyclePosition { cycle, status, next_due, days_to_due: (next_due - today).num_days(), grace_ends }
+        CyclePosition {
+            cycle,
+            status,
+            next_due,
+            days_to_due: (next_due - today).num_days(),
+            grace_ends,
+        }
     }
 }
 
@@ -302,7 +371,15 @@ mod tests {
     }
 
     fn calendar(period: Period, grace: u16) -> CyclePolicy {
-        CyclePolicy::new(period, CycleMode::Calendar { collection_window: None }, grace, vec![30, 7, 0]).unwrap()
+        CyclePolicy::new(
+            period,
+            CycleMode::Calendar {
+                collection_window: None,
+            },
+            grace,
+            vec![30, 7, 0],
+        )
+        .unwrap()
     }
 
     #[test]
@@ -316,7 +393,11 @@ mod tests {
             (BenefitType::Unemployment, Period::Month),
         ];
         for (benefit, period) in cases {
-            assert_eq!(CyclePolicy::default_for(benefit).period(), period, "{benefit}");
+            assert_eq!(
+                CyclePolicy::default_for(benefit).period(),
+                period,
+                "{benefit}"
+            );
         }
     }
 
@@ -324,16 +405,49 @@ mod tests {
     fn r4_2_policies_are_checked_data() {
         let rolling_days = CyclePolicy::new(Period::Days(90), CycleMode::Rolling, 0, vec![]);
         assert!(rolling_days.is_ok());
-        let calendar_days = CyclePolicy::new(Period::Days(90), CycleMode::Calendar { collection_window: None }, 0, vec![]);
+        let calendar_days = CyclePolicy::new(
+            Period::Days(90),
+            CycleMode::Calendar {
+                collection_window: None,
+            },
+            0,
+            vec![],
+        );
         assert_eq!(calendar_days, Err(PolicyError::DaysNeedRollingMode));
-        let window = Some(CollectionWindow { end_month: 7, end_day: 31 });
+        let window = Some(CollectionWindow {
+            end_month: 7,
+            end_day: 31,
+        });
         assert_eq!(
-            CyclePolicy::new(Period::Quarter, CycleMode::Calendar { collection_window: window }, 0, vec![]),
+            CyclePolicy::new(
+                Period::Quarter,
+                CycleMode::Calendar {
+                    collection_window: window
+                },
+                0,
+                vec![]
+            ),
             Err(PolicyError::BadCollectionWindow)
         );
-        let bad_day = Some(CollectionWindow { end_month: 6, end_day: 31 });
-        assert!(CyclePolicy::new(Period::Year, CycleMode::Calendar { collection_window: bad_day }, 0, vec![]).is_err());
-        assert_eq!(CyclePolicy::new(Period::Days(0), CycleMode::Rolling, 0, vec![]), Err(PolicyError::EmptyPeriod));
+        let bad_day = Some(CollectionWindow {
+            end_month: 6,
+            end_day: 31,
+        });
+        assert!(
+            CyclePolicy::new(
+                Period::Year,
+                CycleMode::Calendar {
+                    collection_window: bad_day
+                },
+                0,
+                vec![]
+            )
+            .is_err()
+        );
+        assert_eq!(
+            CyclePolicy::new(Period::Days(0), CycleMode::Rolling, 0, vec![]),
+            Err(PolicyError::EmptyPeriod)
+        );
         let json = r#"{"period":{"unit":"year"},"mode":{"mode":"calendar","collection_window":{"end_month":7,"end_day":31}},"grace_days":10,"reminder_days_before_due":[30]}"#;
         let policy: CyclePolicy = serde_json::from_str(json).unwrap();
         assert_eq!(policy.cycle_at(d(2026, 3, 1)).due, d(2026, 7, 31));
@@ -345,13 +459,27 @@ mod tests {
     fn r4_1_calendar_windows() {
         let cases = [
             (Period::Year, d(2026, 5, 17), d(2026, 1, 1), d(2026, 12, 31)),
-            (Period::Quarter, d(2026, 5, 17), d(2026, 4, 1), d(2026, 6, 30)),
-            (Period::Quarter, d(2026, 12, 31), d(2026, 10, 1), d(2026, 12, 31)),
+            (
+                Period::Quarter,
+                d(2026, 5, 17),
+                d(2026, 4, 1),
+                d(2026, 6, 30),
+            ),
+            (
+                Period::Quarter,
+                d(2026, 12, 31),
+                d(2026, 10, 1),
+                d(2026, 12, 31),
+            ),
             (Period::Month, d(2024, 2, 10), d(2024, 2, 1), d(2024, 2, 29)),
         ];
         for (period, on, start, end) in cases {
             let c = calendar(period, 0).cycle_at(on);
-            assert_eq!((c.start, c.end, c.due), (start, end, end), "{period:?} {on}");
+            assert_eq!(
+                (c.start, c.end, c.due),
+                (start, end, end),
+                "{period:?} {on}"
+            );
         }
     }
 
@@ -371,15 +499,44 @@ mod tests {
         let p = calendar(Period::Year, 30);
         let start = d(2015, 6, 1);
         let cases = [
-            (Some(d(2025, 3, 1)), d(2026, 11, 29), CycleStatus::Due, d(2026, 12, 31)),
-            (Some(d(2025, 3, 1)), d(2027, 1, 30), CycleStatus::Due, d(2026, 12, 31)),
-            (Some(d(2025, 3, 1)), d(2027, 1, 31), CycleStatus::Overdue, d(2026, 12, 31)),
-            (Some(d(2024, 3, 1)), d(2026, 2, 1), CycleStatus::Overdue, d(2025, 12, 31)),
-            (Some(d(2026, 1, 1)), d(2026, 12, 31), CycleStatus::Certified, d(2027, 12, 31)),
+            (
+                Some(d(2025, 3, 1)),
+                d(2026, 11, 29),
+                CycleStatus::Due,
+                d(2026, 12, 31),
+            ),
+            (
+                Some(d(2025, 3, 1)),
+                d(2027, 1, 30),
+                CycleStatus::Due,
+                d(2026, 12, 31),
+            ),
+            (
+                Some(d(2025, 3, 1)),
+                d(2027, 1, 31),
+                CycleStatus::Overdue,
+                d(2026, 12, 31),
+            ),
+            (
+                Some(d(2024, 3, 1)),
+                d(2026, 2, 1),
+                CycleStatus::Overdue,
+                d(2025, 12, 31),
+            ),
+            (
+                Some(d(2026, 1, 1)),
+                d(2026, 12, 31),
+                CycleStatus::Certified,
+                d(2027, 12, 31),
+            ),
         ];
         for (last, today, status, due) in cases {
             let pos = p.position(start, last, today);
-            assert_eq!((pos.status, pos.next_due), (status, due), "last {last:?} today {today}");
+            assert_eq!(
+                (pos.status, pos.next_due),
+                (status, due),
+                "last {last:?} today {today}"
+            );
         }
     }
 
@@ -387,43 +544,102 @@ mod tests {
     fn r4_1_quarterly_resident_pension() {
         let p = CyclePolicy::default_for(BenefitType::ResidentPension);
         let pos = p.position(d(2020, 1, 1), Some(d(2026, 7, 15)), d(2026, 11, 29));
-        assert_eq!(pos.status, CycleStatus::Due, "Q3 was certified; Q4 is waiting");
+        assert_eq!(
+            pos.status,
+            CycleStatus::Due,
+            "Q3 was certified; Q4 is waiting"
+        );
         assert_eq!(pos.cycle.start, d(2026, 10, 1));
         assert_eq!(pos.days_to_due, 32, "Q4 is due on 31 December");
         let lapsed = p.position(d(2020, 1, 1), Some(d(2026, 4, 15)), d(2026, 10, 16));
-        assert_eq!((lapsed.status, lapsed.next_due), (CycleStatus::Overdue, d(2026, 9, 30)), "Q3 lapsed after 15 days' grace");
+        assert_eq!(
+            (lapsed.status, lapsed.next_due),
+            (CycleStatus::Overdue, d(2026, 9, 30)),
+            "Q3 lapsed after 15 days' grace"
+        );
     }
 
     #[test]
     fn new_recipients_are_due_in_their_start_month() {
         let p = calendar(Period::Year, 0);
         let pos = p.position(d(2026, 3, 10), None, d(2026, 3, 20));
-        assert_eq!((pos.status, pos.next_due), (CycleStatus::Due, d(2026, 3, 31)));
+        assert_eq!(
+            (pos.status, pos.next_due),
+            (CycleStatus::Due, d(2026, 3, 31))
+        );
         let later = p.position(d(2026, 3, 10), None, d(2026, 4, 1));
         assert_eq!(later.status, CycleStatus::Overdue);
     }
 
     #[test]
     fn collection_window_sets_the_due_date() {
-        let window = Some(CollectionWindow { end_month: 7, end_day: 31 });
-        let p = CyclePolicy::new(Period::Year, CycleMode::Calendar { collection_window: window }, 0, vec![]).unwrap();
+        let window = Some(CollectionWindow {
+            end_month: 7,
+            end_day: 31,
+        });
+        let p = CyclePolicy::new(
+            Period::Year,
+            CycleMode::Calendar {
+                collection_window: window,
+            },
+            0,
+            vec![],
+        )
+        .unwrap();
         let pos = p.position(d(2010, 1, 1), Some(d(2025, 5, 5)), d(2026, 8, 1));
-        assert_eq!((pos.status, pos.next_due), (CycleStatus::Overdue, d(2026, 7, 31)));
+        assert_eq!(
+            (pos.status, pos.next_due),
+            (CycleStatus::Overdue, d(2026, 7, 31))
+        );
     }
 
     #[test]
     fn rolling_cycles_start_at_the_latest_certification() {
         let p = CyclePolicy::new(Period::Year, CycleMode::Rolling, 10, vec![30]).unwrap();
         let cases = [
-            (d(2024, 5, 1), Some(d(2026, 3, 15)), d(2026, 11, 29), CycleStatus::Certified, d(2027, 3, 14)),
-            (d(2024, 5, 1), Some(d(2025, 3, 15)), d(2026, 3, 20), CycleStatus::Due, d(2026, 3, 14)),
-            (d(2024, 5, 1), Some(d(2025, 3, 15)), d(2026, 3, 25), CycleStatus::Overdue, d(2026, 3, 14)),
-            (d(2026, 5, 1), None, d(2026, 11, 29), CycleStatus::Due, d(2027, 4, 30)),
-            (d(2026, 5, 1), Some(d(2026, 3, 15)), d(2026, 11, 29), CycleStatus::Due, d(2027, 4, 30)),
+            (
+                d(2024, 5, 1),
+                Some(d(2026, 3, 15)),
+                d(2026, 11, 29),
+                CycleStatus::Certified,
+                d(2027, 3, 14),
+            ),
+            (
+                d(2024, 5, 1),
+                Some(d(2025, 3, 15)),
+                d(2026, 3, 20),
+                CycleStatus::Due,
+                d(2026, 3, 14),
+            ),
+            (
+                d(2024, 5, 1),
+                Some(d(2025, 3, 15)),
+                d(2026, 3, 25),
+                CycleStatus::Overdue,
+                d(2026, 3, 14),
+            ),
+            (
+                d(2026, 5, 1),
+                None,
+                d(2026, 11, 29),
+                CycleStatus::Due,
+                d(2027, 4, 30),
+            ),
+            (
+                d(2026, 5, 1),
+                Some(d(2026, 3, 15)),
+                d(2026, 11, 29),
+                CycleStatus::Due,
+                d(2027, 4, 30),
+            ),
         ];
         for (start, last, today, status, due) in cases {
             let pos = p.position(start, last, today);
-            assert_eq!((pos.status, pos.next_due), (status, due), "{last:?} {today}");
+            assert_eq!(
+                (pos.status, pos.next_due),
+                (status, due),
+                "{last:?} {today}"
+            );
         }
         let days = CyclePolicy::new(Period::Days(90), CycleMode::Rolling, 0, vec![]).unwrap();
         assert_eq!(days.cycle_at(d(2026, 1, 1)).due, d(2026, 3, 31));
@@ -432,7 +648,10 @@ mod tests {
     #[test]
     fn reminders_default_30_7_0_days_before() {
         let p = CyclePolicy::default_for(BenefitType::EmployeePension);
-        assert_eq!(p.reminder_dates(d(2026, 12, 31)), vec![d(2026, 12, 1), d(2026, 12, 24), d(2026, 12, 31)]);
+        assert_eq!(
+            p.reminder_dates(d(2026, 12, 31)),
+            vec![d(2026, 12, 1), d(2026, 12, 24), d(2026, 12, 31)]
+        );
     }
 
     proptest! {

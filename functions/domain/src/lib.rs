@@ -6,6 +6,8 @@
 //! (R1.1 … R9.3) refer to `shared/spec/requirements.md` and appear next to the
 //! rule they implement.
 
+#![deny(missing_docs)]
+
 pub mod assessment;
 pub mod benefit;
 pub mod calendar;
@@ -50,7 +52,13 @@ mod tests {
     fn china_date_rolls_over_at_16_utc() {
         let before = Utc.with_ymd_and_hms(2026, 1, 1, 15, 59, 59).unwrap();
         let after = Utc.with_ymd_and_hms(2026, 1, 1, 16, 0, 0).unwrap();
-        assert_eq!(china_date(before), NaiveDate::from_ymd_opt(2026, 1, 1).unwrap());
-        assert_eq!(china_date(after), NaiveDate::from_ymd_opt(2026, 1, 2).unwrap());
+        assert_eq!(
+            china_date(before),
+            NaiveDate::from_ymd_opt(2026, 1, 1).unwrap()
+        );
+        assert_eq!(
+            china_date(after),
+            NaiveDate::from_ymd_opt(2026, 1, 2).unwrap()
+        );
     }
 }

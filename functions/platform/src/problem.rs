@@ -29,7 +29,12 @@ pub struct Problem {
 
 impl Problem {
     /// A problem with its status, stable code and both messages.
-    pub fn new(status: u16, code: &'static str, detail_zh: impl Into<String>, detail_en: impl Into<String>) -> Self {
+    pub fn new(
+        status: u16,
+        code: &'static str,
+        detail_zh: impl Into<String>,
+        detail_en: impl Into<String>,
+    ) -> Self {
         Self {
             code,
             type_uri: format!("https://zige.example/problems/{code}"),
@@ -50,12 +55,22 @@ impl Problem {
 
     /// 405 for a method the route does not serve.
     pub fn method_not_allowed() -> Self {
-        Self::new(405, "method_not_allowed", "此地址不支持该请求方法", "This method is not allowed here")
+        Self::new(
+            405,
+            "method_not_allowed",
+            "此地址不支持该请求方法",
+            "This method is not allowed here",
+        )
     }
 
     /// 503 when a dependency (database, key-value store) is unavailable.
     pub fn unavailable(what_zh: &str, what_en: &str) -> Self {
-        Self::new(503, "unavailable", format!("{what_zh}暂时不可用，请稍后再试"), format!("{what_en} is unavailable; try again later"))
+        Self::new(
+            503,
+            "unavailable",
+            format!("{what_zh}暂时不可用，请稍后再试"),
+            format!("{what_en} is unavailable; try again later"),
+        )
     }
 
     /// The HTTP response carrying this problem.
