@@ -12,16 +12,8 @@ async fn health_is_ok_with_version_and_schema() {
     assert_eq!(body["status"], "ok");
     assert_eq!(body["version"], env!("CARGO_PKG_VERSION"));
     assert!(body["schema_version"].as_i64().unwrap() >= 1);
-    assert!(
-        app.state_dir.path().join(".spin/sqlite_db.db").exists(),
-        "state lives where real Spin keeps it"
-    );
-    assert!(
-        app.state_dir
-            .path()
-            .join(".spin/sqlite_key_value.db")
-            .exists()
-    );
+    assert!(app.state_dir.path().join(".spin/sqlite_db.db").exists(), "state lives where real Spin keeps it");
+    assert!(app.state_dir.path().join(".spin/sqlite_key_value.db").exists());
 }
 
 #[tokio::test]
@@ -29,16 +21,8 @@ async fn health_rejects_other_methods_with_problem_json() {
     let app = spawn_app().await;
     let response = app.request("POST", "/api/health", &[], "").await;
     assert_eq!(response.status, 405);
-    assert_eq!(
-        response.header("content-type"),
-        Some("application/problem+json; charset=utf-8")
-    );
-    assert!(
-        response.json()["detail"]
-            .as_str()
-            .unwrap()
-            .contains("不支持")
-    );
+    assert_eq!(response.header("content-type"), Some("application/problem+json; charset=utf-8"));
+    assert!(response.json()["detail"].as_str().unwrap().contains("不支持"));
 }
 
 #[tokio::test]
@@ -49,21 +33,9 @@ async fn concurrent_first_requests_apply_migrations_once() {
         assert_eq!(r.status, 200, "{}", r.text());
     }
     let db = rusqlite::Connection::open(app.state_dir.path().join(".spin/sqlite_db.db")).unwrap();
-    let applied: i64 = db
-        .query_row("SELECT COUNT(*) FROM schema_migrations", [], |r| r.get(0))
-        .unwrap();
-    let created: i64 = db
-        .query_row(
-            "SELECT COUNT(*) FROM app_meta WHERE key = 'created_at'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
-    assert_eq!(
-        (applied, created),
-        (migration_files(), 1),
-        "each migration exactly once"
-    );
+    let applied: i64 = db.query_row("SELECT COUNT(*) FROM schema_migrations", [], |r| r.get(0)).unwrap();
+    let created: i64 = db.query_row("SELECT COUNT(*) FROM app_meta WHERE key = 'created_at'", [], |r| r.get(0)).unwrap();
+    assert_eq!((applied, created), (migration_files(), 1), "each migration exactly once");
 }
 
 #[tokio::test]
@@ -71,18 +43,8 @@ async fn health_is_503_when_the_database_is_unavailable() {
     let dir = tempfile::tempdir().unwrap();
     let db_dir = dir.path().join("db");
     std::fs::create_dir(&db_dir).unwrap();
-    let config = format!(
-        "[sqlite_database.default]\ntype = \"spin\"\npath = \"{}\"\n",
-        db_dir.join("zige.db").display()
-    );
-    let app = spawn(
-        &zige_manifest(),
-        Spawn {
-            runtime_config: Some(config),
-            ..Default::default()
-        },
-    )
-    .await;
+    let config = format!("[sqlite_database.default]\ntype = \"spin\"\npath = \"{}\"\n", db_dir.join("zige.db").display());
+    let app = spawn(&zige_manifest(), Spawn { runtime_config: Some(config), ..Default::default() }).await;
     // Put a plain file where the database's folder was: nothing can open it.
     std::fs::remove_dir_all(&db_dir).unwrap();
     std::fs::write(&db_dir, b"not a folder").unwrap();
@@ -90,10 +52,7 @@ async fn health_is_503_when_the_database_is_unavailable() {
     assert_eq!(response.status, 503, "{}", response.text());
     let body = response.json();
     assert!(body["detail_en"].as_str().unwrap().contains("database"));
-    assert!(
-        !response.text().contains("unable to open"),
-        "internals are logged, not sent"
-    );
+    assert!(!response.text().contains("unable to open"), "internals are logged, not sent");
 }
 
 #[tokio::test]
@@ -101,17 +60,8 @@ async fn health_is_503_when_the_key_value_store_is_unavailable() {
     let app = spawn_app().await;
     assert_eq!(app.get("/api/health").await.status, 200);
     // Destroy the key-value file under the host's open connection.
-    std::fs::write(
-        app.state_dir.path().join(".spin/sqlite_key_value.db"),
-        vec![0x55u8; 8192],
-    )
-    .unwrap();
+    std::fs::write(app.state_dir.path().join(".spin/sqlite_key_value.db"), vec![0x55u8; 8192]).unwrap();
     let response = app.get("/api/health").await;
     assert_eq!(response.status, 503, "{}", response.text());
-    assert!(
-        response.json()["detail_en"]
-            .as_str()
-            .unwrap()
-            .contains("key-value")
-    );
+    assert!(response.json()["detail_en"].as_str().unwrap().contains("key-value"));
 }

@@ -5,14 +5,7 @@ use serde_json::Value;
 use zige_tests::{Spawn, TestApp, probe_manifest, spawn};
 
 async fn probe() -> TestApp {
-    spawn(
-        &probe_manifest(),
-        Spawn {
-            variables: vec![("required_secret".into(), "s3cret".into())],
-            ..Default::default()
-        },
-    )
-    .await
+    spawn(&probe_manifest(), Spawn { variables: vec![("required_secret".into(), "s3cret".into())], ..Default::default() }).await
 }
 
 /// Which component answered and what it saw.
@@ -23,11 +16,7 @@ async fn seen(app: &TestApp, path: &str) -> Value {
 }
 
 fn header(seen: &Value, name: &str) -> Option<String> {
-    seen["spin"][name]
-        .as_array()
-        .and_then(|v| v.last())
-        .and_then(Value::as_str)
-        .map(String::from)
+    seen["spin"][name].as_array().and_then(|v| v.last()).and_then(Value::as_str).map(String::from)
 }
 
 #[tokio::test]
@@ -47,11 +36,7 @@ async fn route_precedence_matches_spin() {
     ];
     for (path, route) in cases {
         let seen = seen(&app, path).await;
-        assert_eq!(
-            header(&seen, "spin-raw-component-route").as_deref(),
-            Some(route),
-            "{path}"
-        );
+        assert_eq!(header(&seen, "spin-raw-component-route").as_deref(), Some(route), "{path}");
     }
 }
 
@@ -65,19 +50,12 @@ async fn spin_headers_for_a_parameter_and_wildcard_route() {
         ("spin-path-info", "/x".to_string()),
         ("spin-matched-route", "/users/:user_id/...".to_string()),
         ("spin-base-path", "/".to_string()),
-        (
-            "spin-raw-component-route",
-            "/users/:user_id/...".to_string(),
-        ),
+        ("spin-raw-component-route", "/users/:user_id/...".to_string()),
         ("spin-component-route", "/users/:user_id".to_string()),
         ("spin-path-match-user-id", "42".to_string()),
     ];
     for (name, value) in expected {
-        assert_eq!(
-            header(&seen, name).as_deref(),
-            Some(value.as_str()),
-            "{name}"
-        );
+        assert_eq!(header(&seen, name).as_deref(), Some(value.as_str()), "{name}");
     }
     let client = header(&seen, "spin-client-addr").unwrap();
     assert!(client.starts_with("127.0.0.1:"), "{client}");
@@ -86,39 +64,21 @@ async fn spin_headers_for_a_parameter_and_wildcard_route() {
 #[tokio::test]
 async fn path_info_keeps_trailing_slashes_and_exact_routes_have_none() {
     let app = probe().await;
-    let cases = [
-        ("/users/42", ""),
-        ("/users/42/", "/"),
-        ("/users/42/hello/", "/hello/"),
-        ("/echo/a%2Fb", "/a%2Fb"),
-    ];
+    let cases = [("/users/42", ""), ("/users/42/", "/"), ("/users/42/hello/", "/hello/"), ("/echo/a%2Fb", "/a%2Fb")];
     for (path, info) in cases {
-        assert_eq!(
-            header(&seen(&app, path).await, "spin-path-info").as_deref(),
-            Some(info),
-            "{path}"
-        );
+        assert_eq!(header(&seen(&app, path).await, "spin-path-info").as_deref(), Some(info), "{path}");
     }
-    assert_eq!(
-        header(&seen(&app, "/items/9").await, "spin-path-info").as_deref(),
-        Some("")
-    );
-    assert_eq!(
-        header(&seen(&app, "/items/9").await, "spin-path-match-id").as_deref(),
-        Some("9")
-    );
+    assert_eq!(header(&seen(&app, "/items/9").await, "spin-path-info").as_deref(), Some(""));
+    assert_eq!(header(&seen(&app, "/items/9").await, "spin-path-match-id").as_deref(), Some("9"));
 }
 
 #[tokio::test]
 async fn client_sent_spin_headers_do_not_replace_the_hosts() {
     let app = probe().await;
-    let response = app
-        .request("GET", "/echo/x", &[("spin-path-info", "/forged")], "")
-        .await;
+    let response = app.request("GET", "/echo/x", &[("spin-path-info", "/forged")], "").await;
     // Spin appends its value after the client's; spin-sdk keeps the last one,
     // so the component sees the host's value, never the forged one.
-    let values: Vec<String> =
-        serde_json::from_value(response.json()["spin"]["spin-path-info"].clone()).unwrap();
+    let values: Vec<String> = serde_json::from_value(response.json()["spin"]["spin-path-info"].clone()).unwrap();
     assert_eq!(values.last().map(String::as_str), Some("/x"));
     assert!(!values.contains(&"/forged".to_string()) || values.len() == 2);
 }
@@ -129,27 +89,15 @@ async fn well_known_health_and_unrouted_paths() {
     let health = app.get("/.well-known/spin/health").await;
     assert_eq!((health.status, health.text().as_str()), (200, "OK"));
     let missing = app.get("/no/such/route").await;
-    assert_eq!(
-        (missing.status, missing.body.len()),
-        (404, 0),
-        "404 with an empty body, as Spin"
-    );
+    assert_eq!((missing.status, missing.body.len()), (404, 0), "404 with an empty body, as Spin");
     assert_eq!(app.get("/.well-known/spin/other").await.status, 404);
 }
 
 #[tokio::test]
 async fn private_components_are_never_routed_and_bodies_arrive() {
     let app = probe().await;
-    assert!(
-        app.app()
-            .router
-            .routes()
-            .iter()
-            .all(|r| r.component != "hidden")
-    );
-    let response = app
-        .request("POST", "/echo/body", &[], vec![7u8; 70_000])
-        .await;
+    assert!(app.app().router.routes().iter().all(|r| r.component != "hidden"));
+    let response = app.request("POST", "/echo/body", &[], vec![7u8; 70_000]).await;
     assert_eq!(response.json()["body_len"], 70_000);
     assert_eq!(response.json()["method"], "POST");
 }

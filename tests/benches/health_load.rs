@@ -10,10 +10,7 @@ use std::time::{Duration, Instant};
 
 #[tokio::main(flavor = "multi_thread")]
 async fn main() {
-    let args: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| !a.starts_with('-'))
-        .collect();
+    let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).collect();
     let connections: usize = args.first().and_then(|a| a.parse().ok()).unwrap_or(8);
     let seconds: u64 = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(10);
     let app = zige_tests::spawn_app().await;
@@ -24,11 +21,7 @@ async fn main() {
     report(&format!("{connections} connections"), &latencies, elapsed);
 }
 
-async fn run(
-    addr: std::net::SocketAddr,
-    connections: usize,
-    duration: Duration,
-) -> (Vec<Duration>, Duration) {
+async fn run(addr: std::net::SocketAddr, connections: usize, duration: Duration) -> (Vec<Duration>, Duration) {
     let started = Instant::now();
     let deadline = started + duration;
     let mut workers = tokio::task::JoinSet::new();
@@ -37,16 +30,12 @@ async fn run(
             let stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
             stream.set_nodelay(true).expect("nodelay");
             let (mut sender, connection) =
-                hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
-                    .await
-                    .expect("handshake");
+                hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream)).await.expect("handshake");
             tokio::spawn(connection);
             let mut latencies = Vec::new();
             while Instant::now() < deadline {
-                let request = hyper::Request::get("/api/health")
-                    .header("host", addr.to_string())
-                    .body(Empty::<Bytes>::new())
-                    .expect("request");
+                let request =
+                    hyper::Request::get("/api/health").header("host", addr.to_string()).body(Empty::<Bytes>::new()).expect("request");
                 let sent = Instant::now();
                 let response = sender.send_request(request).await.expect("response");
                 assert_eq!(response.status(), 200);
@@ -66,12 +55,7 @@ async fn run(
 fn report(label: &str, latencies: &[Duration], elapsed: Duration) {
     let mut sorted = latencies.to_vec();
     sorted.sort();
-    let pick = |q: f64| {
-        sorted
-            .get(((sorted.len() as f64 - 1.0) * q) as usize)
-            .copied()
-            .unwrap_or_default()
-    };
+    let pick = |q: f64| sorted.get(((sorted.len() as f64 - 1.0) * q) as usize).copied().unwrap_or_default();
     println!(
         "health_load {label}: {} requests in {:.1}s = {:.0} requests/s, p50 {:.2} ms, p99 {:.2} ms",
         sorted.len(),

@@ -13,10 +13,7 @@ use zige_host::{App, Options, Running};
 
 /// The workspace root.
 pub fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("tests/ lies inside the workspace")
-        .to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ lies inside the workspace").to_path_buf()
 }
 
 /// zige's own manifest.
@@ -34,10 +31,7 @@ pub fn probe_manifest() -> PathBuf {
 /// deadlock; it is quick when nothing changed.
 fn ensure_built(manifest: &Path) {
     static BUILT: OnceLock<Mutex<BTreeSet<PathBuf>>> = OnceLock::new();
-    let mut built = BUILT
-        .get_or_init(Default::default)
-        .lock()
-        .unwrap_or_else(|e| e.into_inner());
+    let mut built = BUILT.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
     if built.insert(manifest.to_path_buf()) && std::env::var_os("ZIGE_SKIP_BUILD").is_none() {
         zige_host::app::build(manifest).expect("building the components");
     }
@@ -57,9 +51,16 @@ pub struct TestApp {
     running: Running,
 }
 
-/// Starts zige itself with fresh state.
+/// The bootstrap administrator's credentials in tests.
+pub const ADMIN_USER: &str = "admin";
+/// The bootstrap administrator's password in tests.
+pub const ADMIN_PASSWORD: &str = "correct horse battery staple";
+
+/// Starts zige itself with fresh state and the bootstrap administrator's
+/// password set.
 pub async fn spawn_app() -> TestApp {
-    spawn(&zige_manifest(), Spawn::default()).await
+    spawn(&zige_manifest(), Spawn { variables: vec![("bootstrap_admin_password".into(), ADMIN_PASSWORD.into())], ..Default::default() })
+        .await
 }
 
 /// Starts the app of `manifest` with fresh state and the given options.
@@ -88,11 +89,7 @@ pub async fn try_spawn(manifest: &Path, spawn: Spawn) -> Result<TestApp> {
     };
     let app = tokio::task::spawn_blocking(move || App::load(&options)).await??;
     let running = zige_host::start(Arc::new(app), "127.0.0.1:0".parse()?).await?;
-    Ok(TestApp {
-        addr: running.addr,
-        state_dir,
-        running,
-    })
+    Ok(TestApp { addr: running.addr, state_dir, running })
 }
 
 /// A response, fully read.
@@ -105,8 +102,7 @@ pub struct TestResponse {
 
 impl TestResponse {
     pub fn json(&self) -> serde_json::Value {
-        serde_json::from_slice(&self.body)
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
     }
 
     pub fn text(&self) -> String {
@@ -128,16 +124,8 @@ impl TestApp {
     }
 
     /// Sends one request with the given headers and body.
-    pub async fn request(
-        &self,
-        method: &str,
-        path: &str,
-        headers: &[(&str, &str)],
-        body: impl Into<Bytes>,
-    ) -> TestResponse {
-        send(self.addr, method, path, headers, body.into())
-            .await
-            .unwrap_or_else(|e| panic!("{method} {path}: {e:#}"))
+    pub async fn request(&self, method: &str, path: &str, headers: &[(&str, &str)], body: impl Into<Bytes>) -> TestResponse {
+        send(self.addr, method, path, headers, body.into()).await.unwrap_or_else(|e| panic!("{method} {path}: {e:#}"))
     }
 
     pub async fn get(&self, path: &str) -> TestResponse {
@@ -145,56 +133,83 @@ impl TestApp {
     }
 
     pub async fn post_json(&self, path: &str, body: &serde_json::Value) -> TestResponse {
-        self.request(
-            "POST",
-            path,
-            &[("content-type", "application/json")],
-            body.to_string(),
-        )
-        .await
+        self.request("POST", path, &[("content-type", "application/json")], body.to_string()).await
+    }
+
+    /// Logs in and returns the session token, panicking on failure.
+    pub async fn login(&self, username: &str, password: &str) -> String {
+        let response = self.post_json("/api/v1/staff/sessions", &serde_json::json!({ "username": username, "password": password })).await;
+        assert_eq!(response.status, 201, "login {username}: {}", response.text());
+        response.json()["token"].as_str().expect("a token").to_string()
+    }
+
+    /// Logs in as the bootstrap administrator.
+    pub async fn admin(&self) -> String {
+        self.login(ADMIN_USER, ADMIN_PASSWORD).await
+    }
+
+    /// A request with a bearer token.
+    pub async fn call(&self, token: &str, method: &str, path: &str, body: Option<&serde_json::Value>) -> TestResponse {
+        let auth = format!("Bearer {token}");
+        let body = body.map(|b| b.to_string()).unwrap_or_default();
+        self.request(method, path, &[("authorization", auth.as_str()), ("content-type", "application/json")], body).await
+    }
+
+    /// Uploads a file body with a bearer token.
+    pub async fn upload(&self, token: &str, path: &str, content_type: &str, body: impl Into<Bytes>) -> TestResponse {
+        let auth = format!("Bearer {token}");
+        self.request("POST", path, &[("authorization", auth.as_str()), ("content-type", content_type)], body).await
+    }
+
+    /// Creates an organisation as the administrator.
+    pub async fn create_org(&self, admin: &str, id: &str, parent: &str, kind: &str, name: &str) {
+        let body = serde_json::json!({ "id": id, "parent_id": parent, "kind": kind, "name": name });
+        let response = self.call(admin, "POST", "/api/v1/orgs", Some(&body)).await;
+        assert_eq!(response.status, 201, "org {id}: {}", response.text());
+    }
+
+    /// Creates a staff account and logs it in, returning its token.
+    pub async fn staff_session(&self, admin: &str, username: &str, role: &str, org: &str) -> String {
+        let password = "a long enough password";
+        let body =
+            serde_json::json!({ "username": username, "password": password, "role": role, "org_id": org, "display_name": "测试人员" });
+        let response = self.call(admin, "POST", "/api/v1/staff", Some(&body)).await;
+        assert_eq!(response.status, 201, "staff {username}: {}", response.text());
+        self.login(username, password).await
+    }
+
+    /// Opens the app's database file directly, for checks a client cannot make.
+    pub fn database(&self) -> rusqlite::Connection {
+        rusqlite::Connection::open(self.state_dir.path().join(".spin/sqlite_db.db")).expect("opening the database file")
     }
 }
 
 /// One HTTP/1.1 request on a fresh connection.
-pub async fn send(
-    addr: SocketAddr,
-    method: &str,
-    path: &str,
-    headers: &[(&str, &str)],
-    body: Bytes,
-) -> Result<TestResponse> {
+pub async fn send(addr: SocketAddr, method: &str, path: &str, headers: &[(&str, &str)], body: Bytes) -> Result<TestResponse> {
     let stream = tokio::net::TcpStream::connect(addr).await?;
-    let (mut sender, connection) =
-        hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream)).await?;
+    let (mut sender, connection) = hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream)).await?;
     tokio::spawn(connection);
-    let mut request = hyper::Request::builder()
-        .method(method)
-        .uri(path)
-        .header("host", addr.to_string());
+    let mut request = hyper::Request::builder().method(method).uri(path).header("host", addr.to_string());
     for (name, value) in headers {
         request = request.header(*name, *value);
     }
-    let response = sender
-        .send_request(request.body(Full::new(body))?)
-        .await
-        .context("sending")?;
+    let response = sender.send_request(request.body(Full::new(body))?).await.context("sending")?;
     let status = response.status().as_u16();
     let headers = response.headers().clone();
     let body = response.into_body().collect().await?.to_bytes();
-    Ok(TestResponse {
-        status,
-        headers,
-        body,
-    })
+    Ok(TestResponse { status, headers, body })
+}
+
+/// A valid ID number built from a 17-digit body.
+pub fn id_number(first17: &str) -> String {
+    let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    let sum: u32 = first17.bytes().zip(weights).map(|(d, w)| u32::from(d - b'0') * w).sum();
+    let check = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'][(sum % 11) as usize];
+    format!("{first17}{check}")
 }
 
 /// Sends `n` identical requests at once and returns every response.
-pub async fn concurrently(
-    n: usize,
-    addr: SocketAddr,
-    method: &'static str,
-    path: &'static str,
-) -> Vec<TestResponse> {
+pub async fn concurrently(n: usize, addr: SocketAddr, method: &'static str, path: &'static str) -> Vec<TestResponse> {
     let mut set = tokio::task::JoinSet::new();
     for _ in 0..n {
         set.spawn(send(addr, method, path, &[], Bytes::new()));
@@ -210,25 +225,15 @@ pub async fn concurrently(
 pub fn migration_files() -> i64 {
     let dir = workspace().join("functions/platform/migrations");
     std::fs::read_dir(dir)
-        .map(|d| {
-            d.filter(|e| {
-                e.as_ref()
-                    .is_ok_and(|e| e.path().extension().is_some_and(|x| x == "sql"))
-            })
-            .count()
-        })
+        .map(|d| d.filter(|e| e.as_ref().is_ok_and(|e| e.path().extension().is_some_and(|x| x == "sql"))).count())
         .unwrap_or(0) as i64
 }
 
 /// A tiny HTTP server on loopback that answers every request with `reply`
 /// and hands back the head of each request it received.
-pub async fn recording_server(
-    reply: &'static str,
-) -> (SocketAddr, tokio::sync::mpsc::UnboundedReceiver<String>) {
+pub async fn recording_server(reply: &'static str) -> (SocketAddr, tokio::sync::mpsc::UnboundedReceiver<String>) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("binding a test server");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("binding a test server");
     let addr = listener.local_addr().expect("test server address");
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     tokio::spawn(async move {
@@ -242,12 +247,58 @@ pub async fn recording_server(
                 }
             }
             let _ = tx.send(String::from_utf8_lossy(&head).into_owned());
-            let response = format!(
-                "HTTP/1.1 200 OK\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{reply}",
-                reply.len()
-            );
+            let response = format!("HTTP/1.1 200 OK\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{reply}", reply.len());
             let _ = stream.write_all(response.as_bytes()).await;
         }
     });
     (addr, rx)
+}
+
+/// A small city for registry tests: organisations below two districts, an
+/// employer, and four recipients in different places.
+pub struct City {
+    /// The administrator's session.
+    pub admin: String,
+    /// ID numbers by nickname: `ts_local` (lives in 天山区 community ts-c1),
+    /// `sy_local` (沙依巴克区 community sy-c1), `abroad` (insured in 天山区,
+    /// living abroad), `acme` (managed by employer unit acme).
+    pub ids: std::collections::BTreeMap<&'static str, String>,
+}
+
+/// The roster header in English keys.
+pub const ROSTER_HEADER: &str = "id_number,name,benefit_type,monthly_amount,benefit_start,insured_district,residence,community,management,employer,phone,last_certified_on,special_group,depends_on";
+
+/// Builds [`City`] through the API.
+pub async fn seed_city(app: &TestApp) -> City {
+    let admin = app.admin().await;
+    app.create_org(&admin, "ts-s1", "650102", "sub_district", "天山区某街道").await;
+    app.create_org(&admin, "ts-c1", "ts-s1", "community", "天山区某社区").await;
+    app.create_org(&admin, "sy-c1", "650103", "community", "沙依巴克区某社区").await;
+    app.create_org(&admin, "acme", "city-si", "employer", "某国有企业").await;
+    let ids = std::collections::BTreeMap::from([
+        ("ts_local", id_number("65010219500101001")),
+        ("sy_local", id_number("65010319520202002")),
+        ("abroad", id_number("65010219480303003")),
+        ("acme", id_number("65010419550404004")),
+    ]);
+    let rows = [
+        format!("{},张三,employee_pension,3200.50,2010-01-01,650102,local,ts-c1,socialised,,13800000001,2026-03-01,高龄,", ids["ts_local"]),
+        format!("{},李四,resident_pension,180,2015-07-01,650103,local,sy-c1,socialised,,13800000002,,,", ids["sy_local"]),
+        format!("{},王五,employee_pension,4100,2008-05-01,650102,abroad,,socialised,,,2025-06-01,,", ids["abroad"]),
+        format!("{},赵六,government_pension,5100,2015-06-01,650104,local,sy-c1,employer,acme,13800000004,,,", ids["acme"]),
+    ];
+    let csv = format!("{ROSTER_HEADER}\n{}\n", rows.join("\n"));
+    let response = app.upload(&admin, "/api/v1/roster/imports", "text/csv", csv).await;
+    assert_eq!(response.status, 200, "{}", response.text());
+    assert_eq!(response.json()["created"], 4, "{}", response.text());
+    City { admin, ids }
+}
+
+impl City {
+    /// The person id of a recipient, found by ID number as the administrator.
+    pub async fn person_id(&self, app: &TestApp, nickname: &str) -> String {
+        let response = app.call(&self.admin, "GET", &format!("/api/v1/persons?q={}", self.ids[nickname]), None).await;
+        assert_eq!(response.status, 200, "{}", response.text());
+        response.json()["items"][0]["person_id"].as_str().expect("found").to_string()
+    }
 }

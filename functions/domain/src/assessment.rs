@@ -141,10 +141,7 @@ impl<'a> Facts<'a> {
     fn new(evidence: &'a [Evidence], decisions: &'a [StaffDecision], today: NaiveDate) -> Self {
         // A set: the same record delivered twice is one record, and the order
         // of arrival is forgotten.
-        let known: BTreeSet<&Evidence> = evidence
-            .iter()
-            .filter(|e| e.occurred_on <= today && e.received_on <= today)
-            .collect();
+        let known: BTreeSet<&Evidence> = evidence.iter().filter(|e| e.occurred_on <= today && e.received_on <= today).collect();
         let retracted: BTreeMap<&str, &Evidence> = known
             .iter()
             .filter_map(|e| match &e.kind {
@@ -152,26 +149,14 @@ impl<'a> Facts<'a> {
                 _ => None,
             })
             .collect();
-        let evidence = known
-            .into_iter()
-            .filter(|e| !retracted.contains_key(e.id.as_str()))
-            .collect();
-        let decisions: BTreeSet<&StaffDecision> =
-            decisions.iter().filter(|d| d.decided_on <= today).collect();
-        Facts {
-            evidence,
-            decisions: decisions.into_iter().collect(),
-            retracted,
-        }
+        let evidence = known.into_iter().filter(|e| !retracted.contains_key(e.id.as_str())).collect();
+        let decisions: BTreeSet<&StaffDecision> = decisions.iter().filter(|d| d.decided_on <= today).collect();
+        Facts { evidence, decisions: decisions.into_iter().collect(), retracted }
     }
 
     /// Staff "eligible" decisions, latest first.
     fn eligible_decisions(&self) -> impl Iterator<Item = &'a StaffDecision> + '_ {
-        self.decisions
-            .iter()
-            .rev()
-            .copied()
-            .filter(|d| d.outcome == DecisionKind::Eligible)
+        self.decisions.iter().rev().copied().filter(|d| d.outcome == DecisionKind::Eligible)
     }
 
     /// Whether staff verified the person as eligible on or after `day`.
@@ -180,101 +165,48 @@ impl<'a> Facts<'a> {
     }
 }
 
-fn reason(
-    code: &'static str,
-    requirement: &'static str,
-    evidence: Vec<String>,
-    message_zh: String,
-    message_en: String,
-) -> Reason {
-    Reason {
-        code,
-        requirement,
-        evidence,
-        message_zh,
-        message_en,
-    }
+fn reason(code: &'static str, requirement: &'static str, evidence: Vec<String>, message_zh: String, message_en: String) -> Reason {
+    Reason { code, requirement, evidence, message_zh, message_en }
 }
 
 /// Assesses every benefit of one person on `today`.
-pub fn assess(
-    benefits: &[BenefitFacts],
-    evidence: &[Evidence],
-    decisions: &[StaffDecision],
-    today: NaiveDate,
-) -> Vec<Assessment> {
+pub fn assess(benefits: &[BenefitFacts], evidence: &[Evidence], decisions: &[StaffDecision], today: NaiveDate) -> Vec<Assessment> {
     let facts = Facts::new(evidence, decisions, today);
-    benefits
-        .iter()
-        .map(|b| assess_one(b, &facts, today))
-        .collect()
+    benefits.iter().map(|b| assess_one(b, &facts, today)).collect()
 }
 
 fn assess_one(benefit: &BenefitFacts, facts: &Facts<'_>, today: NaiveDate) -> Assessment {
-    let in_scope: Vec<&Evidence> = facts
-        .evidence
-        .iter()
-        .copied()
-        .filter(|e| e.kind.applies_to(benefit.benefit_type))
-        .collect();
+    let in_scope: Vec<&Evidence> = facts.evidence.iter().copied().filter(|e| e.kind.applies_to(benefit.benefit_type)).collect();
 
     // Certifications from records and staff decisions (R4.3, R5.3, R6.2).
     let mut certifications: Vec<Certification<'_>> = in_scope
         .iter()
         .filter(|e| e.kind.effect() == Effect::ProofOfLife)
-        .map(|e| Certification {
-            on: e.occurred_on,
-            channel: e.kind.code(),
-            id: &e.id,
-        })
-        .chain(facts.eligible_decisions().map(|d| Certification {
-            on: d.decided_on,
-            channel: "staff_verification",
-            id: &d.id,
-        }))
+        .map(|e| Certification { on: e.occurred_on, channel: e.kind.code(), id: &e.id })
+        .chain(facts.eligible_decisions().map(|d| Certification { on: d.decided_on, channel: "staff_verification", id: &d.id }))
         .collect();
     certifications.sort_by(|a, b| (a.on, a.channel, a.id).cmp(&(b.on, b.channel, b.id)));
     let latest = certifications.last();
-    let cycle = benefit
-        .policy
-        .position(benefit.start, latest.map(|c| c.on), today);
+    let cycle = benefit.policy.position(benefit.start, latest.map(|c| c.on), today);
 
     // Losses not overridden by a later staff verification (R5.6–R5.9, R6.6).
     let losses: Vec<LossFact<'_>> = in_scope
         .iter()
-        .filter(|e| {
-            e.kind.effect() == Effect::Loss && facts.confirmed_since(e.received_on).is_none()
-        })
-        .map(|e| LossFact {
-            on: e.occurred_on,
-            kind: &e.kind,
-            id: &e.id,
-        })
-        .chain(facts.decisions.iter().filter_map(|d| {
-            match &d.outcome {
-                DecisionKind::NotEligible { reason, loss_date }
-                    if reason.applies_to(benefit.benefit_type)
-                        && facts
-                            .eligible_decisions()
-                            .all(|later| later.decided_on <= d.decided_on) =>
-                {
-                    Some(LossFact {
-                        on: *loss_date,
-                        kind: reason,
-                        id: &d.id,
-                    })
-                }
-                _ => None,
+        .filter(|e| e.kind.effect() == Effect::Loss && facts.confirmed_since(e.received_on).is_none())
+        .map(|e| LossFact { on: e.occurred_on, kind: &e.kind, id: &e.id })
+        .chain(facts.decisions.iter().filter_map(|d| match &d.outcome {
+            DecisionKind::NotEligible { reason, loss_date }
+                if reason.applies_to(benefit.benefit_type) && facts.eligible_decisions().all(|later| later.decided_on <= d.decided_on) =>
+            {
+                Some(LossFact { on: *loss_date, kind: reason, id: &d.id })
             }
+            _ => None,
         }))
         .collect();
     let flags: Vec<&Evidence> = in_scope
         .iter()
         .copied()
-        .filter(|e| {
-            e.kind.effect() == Effect::SuspendThenVerify
-                && facts.confirmed_since(e.received_on).is_none()
-        })
+        .filter(|e| e.kind.effect() == Effect::SuspendThenVerify && facts.confirmed_since(e.received_on).is_none())
         .collect();
     let unreachable = facts
         .decisions
@@ -293,32 +225,19 @@ fn assess_one(benefit: &BenefitFacts, facts: &Facts<'_>, today: NaiveDate) -> As
                 "retraction",
                 "R5.4",
                 vec![retracted_id.to_string(), retraction.id.clone()],
-                format!(
-                    "此前记录已被来源单位撤回（{}），需重新核实",
-                    retraction.received_on
-                ),
-                format!(
-                    "An earlier record was withdrawn by its source on {}; verify again",
-                    retraction.received_on
-                ),
+                format!("此前记录已被来源单位撤回（{}），需重新核实", retraction.received_on),
+                format!("An earlier record was withdrawn by its source on {}; verify again", retraction.received_on),
             ));
         }
     }
     let reopened = !reasons.is_empty();
     let suspend_or = |otherwise: Action| {
-        if payable {
-            Action::SuspendNow
-        } else {
-            otherwise
-        }
+        if payable { Action::SuspendNow } else { otherwise }
     };
     let (list, action, loss_date);
 
     if !losses.is_empty() {
-        let first = losses
-            .iter()
-            .min_by_key(|l| (l.on, l.id))
-            .expect("checked non-empty");
+        let first = losses.iter().min_by_key(|l| (l.on, l.id)).expect("checked non-empty");
         loss_date = Some(first.on);
         for l in &losses {
             let e = l.kind.entry();
@@ -333,22 +252,14 @@ fn assess_one(benefit: &BenefitFacts, facts: &Facts<'_>, today: NaiveDate) -> As
         let conflicts: Vec<(&LossFact<'_>, &Evidence)> = losses
             .iter()
             .flat_map(|l| {
-                in_scope
-                    .iter()
-                    .copied()
-                    .filter(move |e| e.occurred_on > l.on && l.kind.contradicted_by(&e.kind))
-                    .map(move |e| (l, e))
+                in_scope.iter().copied().filter(move |e| e.occurred_on > l.on && l.kind.contradicted_by(&e.kind)).map(move |e| (l, e))
             })
             .collect();
         if conflicts.is_empty() {
             list = ListKind::Lost;
             action = if payable {
                 Action::SuspendNow
-            } else if benefit
-                .payment
-                .termination_due_on()
-                .is_some_and(|due| today >= due)
-            {
+            } else if benefit.payment.termination_due_on().is_some_and(|due| today >= due) {
                 Action::Terminate
             } else {
                 Action::None
@@ -361,17 +272,8 @@ fn assess_one(benefit: &BenefitFacts, facts: &Facts<'_>, today: NaiveDate) -> As
                     "conflict",
                     "R5.4",
                     vec![l.id.to_string(), e.id.clone()],
-                    format!(
-                        "记录相互矛盾：{}之后仍有{}（{}），需实地核实",
-                        l.kind.entry().name_zh,
-                        e.kind.entry().name_zh,
-                        e.occurred_on
-                    ),
-                    format!(
-                        "Conflicting records: {} after {}; verify in the field",
-                        e.kind.entry().name_en,
-                        l.kind.entry().name_en
-                    ),
+                    format!("记录相互矛盾：{}之后仍有{}（{}），需实地核实", l.kind.entry().name_zh, e.kind.entry().name_zh, e.occurred_on),
+                    format!("Conflicting records: {} after {}; verify in the field", e.kind.entry().name_en, l.kind.entry().name_en),
                 ));
             }
         }
@@ -384,14 +286,8 @@ fn assess_one(benefit: &BenefitFacts, facts: &Facts<'_>, today: NaiveDate) -> As
                 "monitoring_flag",
                 "R5.2",
                 vec![f.id.clone()],
-                format!(
-                    "全国联网监测疑点：{}，先停、再查、后追（R5.2）",
-                    f.kind.entry().name_zh
-                ),
-                format!(
-                    "National monitoring flag: {}; stop first, then verify (R5.2)",
-                    f.kind.entry().name_en
-                ),
+                format!("全国联网监测疑点：{}，先停、再查、后追（R5.2）", f.kind.entry().name_zh),
+                format!("National monitoring flag: {}; stop first, then verify (R5.2)", f.kind.entry().name_en),
             ));
         }
     } else if let Some(d) = unreachable {
@@ -403,22 +299,11 @@ fn assess_one(benefit: &BenefitFacts, facts: &Facts<'_>, today: NaiveDate) -> As
             "R7.1",
             vec![d.id.clone()],
             format!("{}核实时无法联系到本人（R7.1）", d.decided_on),
-            format!(
-                "Could not be reached during verification on {} (R7.1)",
-                d.decided_on
-            ),
+            format!("Could not be reached during verification on {} (R7.1)", d.decided_on),
         ));
     } else {
         loss_date = None;
-        (list, action) = settle_without_loss(
-            benefit,
-            facts,
-            &cycle,
-            latest,
-            today,
-            reopened,
-            &mut reasons,
-        );
+        (list, action) = settle_without_loss(benefit, facts, &cycle, latest, today, reopened, &mut reasons);
     }
 
     Assessment {
@@ -444,66 +329,40 @@ fn settle_without_loss(
     reasons: &mut Vec<Reason>,
 ) -> (ListKind, Action) {
     match benefit.payment {
-        PaymentState::Suspended {
-            since,
-            objection_on,
-            ..
-        } => {
+        PaymentState::Suspended { since, objection_on, .. } => {
             if let Some(d) = facts.confirmed_since(since) {
                 reasons.push(reason(
                     "reverified",
                     "R7.2",
                     vec![d.id.clone()],
-                    format!(
-                        "暂停后经核实仍具备领取资格（{}），应恢复并补发",
-                        d.decided_on
-                    ),
-                    format!(
-                        "Verified as still eligible on {} after suspension: restore with back-pay",
-                        d.decided_on
-                    ),
+                    format!("暂停后经核实仍具备领取资格（{}），应恢复并补发", d.decided_on),
+                    format!("Verified as still eligible on {} after suspension: restore with back-pay", d.decided_on),
                 ));
                 return (ListKind::Eligible, Action::Restore);
             }
             if reopened {
                 return (ListKind::ToVerify, Action::Verify);
             }
-            if objection_on.is_none()
-                && benefit
-                    .payment
-                    .termination_due_on()
-                    .is_some_and(|due| today >= due)
-            {
+            if objection_on.is_none() && benefit.payment.termination_due_on().is_some_and(|due| today >= due) {
                 reasons.push(reason(
                     "suspended_three_months",
                     "R7.2",
                     vec![],
                     format!("自{since}暂停已满3个月且无异议，应停发待遇"),
-                    format!(
-                        "Suspended since {since} for three months without an objection: terminate"
-                    ),
+                    format!("Suspended since {since} for three months without an objection: terminate"),
                 ));
                 return (ListKind::Lost, Action::Terminate);
             }
             let (zh, en, ids) = match (objection_on, latest.filter(|c| c.on >= since)) {
-                (Some(on), _) => (
-                    format!("已于{on}提出异议，需重新核实（R7.2）"),
-                    format!("Objection lodged on {on}: verify again (R7.2)"),
-                    vec![],
-                ),
+                (Some(on), _) => {
+                    (format!("已于{on}提出异议，需重新核实（R7.2）"), format!("Objection lodged on {on}: verify again (R7.2)"), vec![])
+                }
                 (None, Some(c)) => (
                     format!("暂停期间本人已认证（{}），需经办人员核实后恢复", c.on),
-                    format!(
-                        "Certified on {} while suspended: staff must re-verify before restoring",
-                        c.on
-                    ),
+                    format!("Certified on {} while suspended: staff must re-verify before restoring", c.on),
                     vec![c.id.to_string()],
                 ),
-                (None, None) => (
-                    format!("待遇自{since}暂停，待核实"),
-                    format!("Payment suspended since {since}; to be verified"),
-                    vec![],
-                ),
+                (None, None) => (format!("待遇自{since}暂停，待核实"), format!("Payment suspended since {since}; to be verified"), vec![]),
             };
             reasons.push(reason("suspended", "R7.2", ids, zh, en));
             (ListKind::ToVerify, Action::Verify)
@@ -515,10 +374,7 @@ fn settle_without_loss(
                     "R3.5",
                     vec![d.id.clone()],
                     format!("停发后经核实具备领取资格（{}），应恢复", d.decided_on),
-                    format!(
-                        "Verified as eligible on {} after termination: reinstate",
-                        d.decided_on
-                    ),
+                    format!("Verified as eligible on {} after termination: reinstate", d.decided_on),
                 ));
                 (ListKind::Eligible, Action::Reinstate)
             }
@@ -527,27 +383,14 @@ fn settle_without_loss(
         PaymentState::Active | PaymentState::Restored { .. } => match cycle.status {
             CycleStatus::Certified => {
                 let c = latest.expect("a certified cycle has a certification");
-                let name_zh = crate::evidence::CATALOGUE
-                    .iter()
-                    .find(|e| e.code == c.channel)
-                    .map_or("经办人员核实", |e| e.name_zh);
-                let requirement = if c.channel == "staff_verification" {
-                    "R6.6"
-                } else {
-                    "R5.3"
-                };
+                let name_zh = crate::evidence::CATALOGUE.iter().find(|e| e.code == c.channel).map_or("经办人员核实", |e| e.name_zh);
+                let requirement = if c.channel == "staff_verification" { "R6.6" } else { "R5.3" };
                 reasons.push(reason(
                     "certified",
                     requirement,
                     vec![c.id.to_string()],
-                    format!(
-                        "{}已认证（{}），本周期有效至{}",
-                        c.on, name_zh, cycle.cycle.end
-                    ),
-                    format!(
-                        "Certified on {} ({}), valid for the cycle ending {}",
-                        c.on, c.channel, cycle.cycle.end
-                    ),
+                    format!("{}已认证（{}），本周期有效至{}", c.on, name_zh, cycle.cycle.end),
+                    format!("Certified on {} ({}), valid for the cycle ending {}", c.on, c.channel, cycle.cycle.end),
                 ));
                 (ListKind::Eligible, Action::None)
             }
@@ -557,10 +400,7 @@ fn settle_without_loss(
                     "R4.1",
                     vec![],
                     format!("本周期尚未认证，请在{}前完成认证", cycle.next_due),
-                    format!(
-                        "Not yet certified this cycle; certify by {}",
-                        cycle.next_due
-                    ),
+                    format!("Not yet certified this cycle; certify by {}", cycle.next_due),
                 ));
                 (ListKind::Eligible, Action::None)
             }

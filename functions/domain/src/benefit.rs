@@ -5,9 +5,7 @@ use std::fmt;
 /// The benefits the city pays monthly (R1.1). Work-injury long-term benefits
 /// are split in two because loss rules differ: adoption, remarriage,
 /// employment and enlistment end only a dependant's pension (R5.7).
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum BenefitType {
     /// 城镇职工基本养老保险待遇
@@ -73,10 +71,7 @@ impl BenefitType {
 
     /// Whether this is one of the pensions of R5.6.
     pub fn is_pension(self) -> bool {
-        matches!(
-            self,
-            Self::EmployeePension | Self::GovernmentPension | Self::ResidentPension
-        )
+        matches!(self, Self::EmployeePension | Self::GovernmentPension | Self::ResidentPension)
     }
 
     /// Accepts the code or the Chinese name, including the short forms clerks
@@ -87,24 +82,15 @@ impl BenefitType {
             .into_iter()
             .find(|b| b.code() == t || b.name_zh() == t)
             .or(match t {
-                "职工养老" | "城镇职工养老保险" | "企业养老" => {
-                    Some(Self::EmployeePension)
-                }
-                "机关事业养老" | "机关事业单位养老保险" => {
-                    Some(Self::GovernmentPension)
-                }
-                "城乡居民养老" | "城乡居民养老保险" | "居民养老" => {
-                    Some(Self::ResidentPension)
-                }
+                "职工养老" | "城镇职工养老保险" | "企业养老" => Some(Self::EmployeePension),
+                "机关事业养老" | "机关事业单位养老保险" => Some(Self::GovernmentPension),
+                "城乡居民养老" | "城乡居民养老保险" | "居民养老" => Some(Self::ResidentPension),
                 "工伤" | "工伤保险" | "伤残津贴" => Some(Self::WorkInjury),
                 "工亡供养" | "供养亲属" => Some(Self::WorkInjuryDependant),
                 "失业" | "失业保险" | "失业保险金" => Some(Self::Unemployment),
                 _ => None,
             })
-            .ok_or_else(|| UnknownCode {
-                what: "benefit_type",
-                value: t.to_string(),
-            })
+            .ok_or_else(|| UnknownCode { what: "benefit_type", value: t.to_string() })
     }
 }
 
@@ -156,10 +142,7 @@ impl ManagementMode {
         match text.trim() {
             "socialised" | "socialized" | "社会化" | "社会化管理" => Ok(Self::Socialised),
             "employer" | "单位" | "单位管理" => Ok(Self::Employer),
-            other => Err(UnknownCode {
-                what: "management",
-                value: other.to_string(),
-            }),
+            other => Err(UnknownCode { what: "management", value: other.to_string() }),
         }
     }
 }
@@ -194,10 +177,7 @@ impl ResidenceKind {
             "local" | "本地" | "本地居住" => Ok(Self::Local),
             "domestic" | "异地" | "异地居住" => Ok(Self::Domestic),
             "abroad" | "境外" | "国外" | "国（境）外" | "国(境)外" => Ok(Self::Abroad),
-            other => Err(UnknownCode {
-                what: "residence",
-                value: other.to_string(),
-            }),
+            other => Err(UnknownCode { what: "residence", value: other.to_string() }),
         }
     }
 }
@@ -240,30 +220,17 @@ mod tests {
             assert_eq!(BenefitType::parse(b.name_zh()).unwrap(), b);
             assert!(!b.name_en().is_empty());
         }
-        assert_eq!(
-            BenefitType::parse("失业").unwrap(),
-            BenefitType::Unemployment
-        );
+        assert_eq!(BenefitType::parse("失业").unwrap(), BenefitType::Unemployment);
         let err = BenefitType::parse("养老").unwrap_err();
         assert_eq!(err.what, "benefit_type");
     }
 
     #[test]
     fn r1_2_r3_3_management_and_residence_codes() {
-        assert_eq!(
-            ManagementMode::parse("社会化").unwrap(),
-            ManagementMode::Socialised
-        );
-        assert_eq!(
-            ManagementMode::parse("单位").unwrap(),
-            ManagementMode::Employer
-        );
+        assert_eq!(ManagementMode::parse("社会化").unwrap(), ManagementMode::Socialised);
+        assert_eq!(ManagementMode::parse("单位").unwrap(), ManagementMode::Employer);
         assert!(ManagementMode::parse("x").is_err());
-        for (text, kind) in [
-            ("本地", ResidenceKind::Local),
-            ("异地", ResidenceKind::Domestic),
-            ("境外", ResidenceKind::Abroad),
-        ] {
+        for (text, kind) in [("本地", ResidenceKind::Local), ("异地", ResidenceKind::Domestic), ("境外", ResidenceKind::Abroad)] {
             assert_eq!(ResidenceKind::parse(text).unwrap(), kind);
             assert_eq!(ResidenceKind::parse(kind.code()).unwrap(), kind);
         }

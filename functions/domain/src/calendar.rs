@@ -57,22 +57,13 @@ impl fmt::Display for CalendarError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::BadLine { line, text } => {
-                write!(
-                    f,
-                    "line {line}: \"{text}\" is not \"YYYY-MM-DD holiday|workday [label]\""
-                )
+                write!(f, "line {line}: \"{text}\" is not \"YYYY-MM-DD holiday|workday [label]\"")
             }
             Self::Inconsistent { line, date } => {
-                write!(
-                    f,
-                    "line {line}: {date} is listed in a way that contradicts the week or another line"
-                )
+                write!(f, "line {line}: {date} is listed in a way that contradicts the week or another line")
             }
             Self::YearNotCovered(y) => {
-                write!(
-                    f,
-                    "the working-day calendar has no data for {y}; load the State Council's notice for {y}"
-                )
+                write!(f, "the working-day calendar has no data for {y}; load the State Council's notice for {y}")
             }
         }
     }
@@ -97,15 +88,9 @@ impl WorkingCalendar {
             if content.is_empty() {
                 continue;
             }
-            let bad = || CalendarError::BadLine {
-                line,
-                text: content.to_string(),
-            };
+            let bad = || CalendarError::BadLine { line, text: content.to_string() };
             let mut parts = content.split_whitespace();
-            let date = parts
-                .next()
-                .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-                .ok_or_else(bad)?;
+            let date = parts.next().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()).ok_or_else(bad)?;
             let kind = match parts.next() {
                 Some("holiday") => DayKind::Holiday,
                 Some("workday") => DayKind::MakeUpWorkday,
@@ -115,11 +100,7 @@ impl WorkingCalendar {
             if kind == DayKind::MakeUpWorkday && !weekend {
                 return Err(CalendarError::Inconsistent { line, date });
             }
-            if calendar
-                .days
-                .insert(date, kind)
-                .is_some_and(|earlier| earlier != kind)
-            {
+            if calendar.days.insert(date, kind).is_some_and(|earlier| earlier != kind) {
                 return Err(CalendarError::Inconsistent { line, date });
             }
             if kind == DayKind::Holiday {
@@ -176,9 +157,7 @@ impl WorkingCalendar {
         let mut current = date;
         let mut remaining = n;
         while remaining > 0 {
-            current = current
-                .succ_opt()
-                .ok_or(CalendarError::YearNotCovered(current.year() + 1))?;
+            current = current.succ_opt().ok_or(CalendarError::YearNotCovered(current.year() + 1))?;
             if self.is_working_day(current)? {
                 remaining -= 1;
             }
@@ -188,17 +167,11 @@ impl WorkingCalendar {
 
     /// Working days in `(from, to]`: how many working days have passed since
     /// `from` when it is `to`. Zero when `to` is not after `from`.
-    pub fn working_days_between(
-        &self,
-        from: NaiveDate,
-        to: NaiveDate,
-    ) -> Result<u32, CalendarError> {
+    pub fn working_days_between(&self, from: NaiveDate, to: NaiveDate) -> Result<u32, CalendarError> {
         let mut count = 0;
         let mut current = from;
         while current < to {
-            current = current
-                .succ_opt()
-                .ok_or(CalendarError::YearNotCovered(current.year() + 1))?;
+            current = current.succ_opt().ok_or(CalendarError::YearNotCovered(current.year() + 1))?;
             if self.is_working_day(current)? {
                 count += 1;
             }
@@ -233,11 +206,7 @@ mod tests {
     fn state_council_days_table() {
         let cal = WorkingCalendar::embedded();
         let cases = [
-            (
-                d(2025, 1, 28),
-                false,
-                "2025 Spring Festival eve is a holiday",
-            ),
+            (d(2025, 1, 28), false, "2025 Spring Festival eve is a holiday"),
             (d(2025, 2, 4), false, "2025 Spring Festival, 8 days off"),
             (d(2025, 2, 5), true, "first day back"),
             (d(2025, 1, 26), true, "Sunday make-up working day"),
@@ -260,55 +229,30 @@ mod tests {
         let cal = WorkingCalendar::embedded();
         // Requested Friday 24 Jan 2025: Sun 26 Jan (make-up), Mon 27, then the
         // holiday 28 Jan–4 Feb, then Wed 5, Thu 6, Fri 7 Feb.
-        assert_eq!(
-            cal.add_working_days(d(2025, 1, 24), 5).unwrap(),
-            d(2025, 2, 7)
-        );
-        assert_eq!(
-            cal.working_days_between(d(2025, 1, 24), d(2025, 2, 7))
-                .unwrap(),
-            5
-        );
+        assert_eq!(cal.add_working_days(d(2025, 1, 24), 5).unwrap(), d(2025, 2, 7));
+        assert_eq!(cal.working_days_between(d(2025, 1, 24), d(2025, 2, 7)).unwrap(), 5);
     }
 
     #[test]
     fn r7_1_three_working_days_over_a_weekend() {
         let cal = WorkingCalendar::embedded();
         // Reported Thursday 5 Mar 2026: Fri 6, Mon 9, Tue 10.
-        assert_eq!(
-            cal.add_working_days(d(2026, 3, 5), 3).unwrap(),
-            d(2026, 3, 10)
-        );
+        assert_eq!(cal.add_working_days(d(2026, 3, 5), 3).unwrap(), d(2026, 3, 10));
     }
 
     #[test]
     fn uncovered_years_are_errors_not_guesses() {
         let cal = WorkingCalendar::parse("2026-01-01 holiday 元旦\n").unwrap();
-        assert_eq!(
-            cal.is_working_day(d(2030, 5, 5)),
-            Err(CalendarError::YearNotCovered(2030))
-        );
-        assert_eq!(
-            cal.add_working_days(d(2026, 12, 30), 3),
-            Err(CalendarError::YearNotCovered(2027))
-        );
+        assert_eq!(cal.is_working_day(d(2030, 5, 5)), Err(CalendarError::YearNotCovered(2030)));
+        assert_eq!(cal.add_working_days(d(2026, 12, 30), 3), Err(CalendarError::YearNotCovered(2027)));
     }
 
     #[test]
     fn bad_data_is_refused_with_the_line() {
-        assert!(matches!(
-            WorkingCalendar::parse("2026-13-01 holiday"),
-            Err(CalendarError::BadLine { line: 1, .. })
-        ));
-        assert!(matches!(
-            WorkingCalendar::parse("# c\n2026-01-01 party"),
-            Err(CalendarError::BadLine { line: 2, .. })
-        ));
+        assert!(matches!(WorkingCalendar::parse("2026-13-01 holiday"), Err(CalendarError::BadLine { line: 1, .. })));
+        assert!(matches!(WorkingCalendar::parse("# c\n2026-01-01 party"), Err(CalendarError::BadLine { line: 2, .. })));
         // 2026-03-04 is a Wednesday: it cannot be a make-up working day.
-        assert!(matches!(
-            WorkingCalendar::parse("2026-03-04 workday"),
-            Err(CalendarError::Inconsistent { .. })
-        ));
+        assert!(matches!(WorkingCalendar::parse("2026-03-04 workday"), Err(CalendarError::Inconsistent { .. })));
     }
 
     #[test]
@@ -317,14 +261,8 @@ mod tests {
         let fixed = WorkingCalendar::parse("2026-03-02 holiday 假想\n").unwrap();
         cal.merge(&fixed);
         assert!(!cal.is_working_day(d(2026, 3, 2)).unwrap());
-        assert!(
-            cal.is_working_day(d(2026, 1, 1)).unwrap(),
-            "the old 2026 data is replaced"
-        );
-        assert!(
-            !cal.is_working_day(d(2025, 10, 1)).unwrap(),
-            "other years stay"
-        );
+        assert!(cal.is_working_day(d(2026, 1, 1)).unwrap(), "the old 2026 data is replaced");
+        assert!(!cal.is_working_day(d(2025, 10, 1)).unwrap(), "other years stay");
         let round_trip = WorkingCalendar::parse(&cal.to_text()).unwrap();
         assert_eq!(round_trip, cal);
     }

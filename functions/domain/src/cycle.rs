@@ -66,12 +66,7 @@ struct RawPolicy {
 impl TryFrom<RawPolicy> for CyclePolicy {
     type Error = PolicyError;
     fn try_from(raw: RawPolicy) -> Result<Self, Self::Error> {
-        CyclePolicy::new(
-            raw.period,
-            raw.mode,
-            raw.grace_days,
-            raw.reminder_days_before_due,
-        )
+        CyclePolicy::new(raw.period, raw.mode, raw.grace_days, raw.reminder_days_before_due)
     }
 }
 
@@ -92,10 +87,7 @@ impl fmt::Display for PolicyError {
         match self {
             Self::DaysNeedRollingMode => write!(f, "a period in days needs the rolling mode"),
             Self::EmptyPeriod => write!(f, "a period must be at least one day"),
-            Self::BadCollectionWindow => write!(
-                f,
-                "a collection window needs a yearly calendar cycle and a real end date"
-            ),
+            Self::BadCollectionWindow => write!(f, "a collection window needs a yearly calendar cycle and a real end date"),
         }
     }
 }
@@ -160,8 +152,7 @@ fn add_period(date: NaiveDate, period: Period) -> NaiveDate {
 }
 
 fn day_before(date: NaiveDate) -> NaiveDate {
-    date.pred_opt()
-        .expect("cycle dates stay far inside chrono's range")
+    date.pred_opt().expect("cycle dates stay far inside chrono's range")
 }
 
 fn end_of_month(date: NaiveDate) -> NaiveDate {
@@ -171,12 +162,7 @@ fn end_of_month(date: NaiveDate) -> NaiveDate {
 impl CyclePolicy {
     /// A policy, checked: periods in days only roll, and collection windows
     /// belong to yearly calendar cycles.
-    pub fn new(
-        period: Period,
-        mode: CycleMode,
-        grace_days: u16,
-        reminder_days_before_due: Vec<i32>,
-    ) -> Result<Self, PolicyError> {
+    pub fn new(period: Period, mode: CycleMode, grace_days: u16, reminder_days_before_due: Vec<i32>) -> Result<Self, PolicyError> {
         if period == Period::Days(0) {
             return Err(PolicyError::EmptyPeriod);
         }
@@ -186,19 +172,12 @@ impl CyclePolicy {
             }
             if let Some(w) = collection_window {
                 // 2024 is a leap year, so 29 February is accepted and clamped later.
-                if period != Period::Year
-                    || NaiveDate::from_ymd_opt(2024, w.end_month, w.end_day).is_none()
-                {
+                if period != Period::Year || NaiveDate::from_ymd_opt(2024, w.end_month, w.end_day).is_none() {
                     return Err(PolicyError::BadCollectionWindow);
                 }
             }
         }
-        Ok(Self {
-            period,
-            mode,
-            grace_days,
-            reminder_days_before_due,
-        })
+        Ok(Self { period, mode, grace_days, reminder_days_before_due })
     }
 
     /// The notice's defaults (R4.1): yearly calendar cycles for employee and
@@ -214,15 +193,7 @@ impl CyclePolicy {
             BenefitType::Unemployment => (Period::Month, 7),
             _ => (Period::Year, 30),
         };
-        Self::new(
-            period,
-            CycleMode::Calendar {
-                collection_window: None,
-            },
-            grace,
-            vec![30, 7, 0],
-        )
-        .expect("the defaults are valid")
+        Self::new(period, CycleMode::Calendar { collection_window: None }, grace, vec![30, 7, 0]).expect("the defaults are valid")
     }
 
     /// The cycle's length.
@@ -243,11 +214,7 @@ impl CyclePolicy {
     /// Reminder dates for a due date: each offset before it (negative offsets
     /// fall after it), earliest first.
     pub fn reminder_dates(&self, due: NaiveDate) -> Vec<NaiveDate> {
-        let mut dates: Vec<NaiveDate> = self
-            .reminder_days_before_due
-            .iter()
-            .map(|d| due - Duration::days(i64::from(*d)))
-            .collect();
+        let mut dates: Vec<NaiveDate> = self.reminder_days_before_due.iter().map(|d| due - Duration::days(i64::from(*d))).collect();
         dates.sort();
         dates.dedup();
         dates
@@ -270,9 +237,7 @@ impl CyclePolicy {
         let (start, end) = self.window_containing(date);
         let due = window
             .map(|w| {
-                let last = crate::money::YearMonth::new(start.year(), w.end_month)
-                    .expect("checked by the constructor")
-                    .last_day();
+                let last = crate::money::YearMonth::new(start.year(), w.end_month).expect("checked by the constructor").last_day();
                 NaiveDate::from_ymd_opt(start.year(), w.end_month, w.end_day).unwrap_or(last)
             })
             .unwrap_or(end);
@@ -283,28 +248,17 @@ impl CyclePolicy {
     /// at `date` under rolling mode.
     pub fn cycle_at(&self, date: NaiveDate) -> Cycle {
         match self.mode {
-            CycleMode::Calendar { collection_window } => {
-                self.calendar_cycle(date, collection_window)
-            }
+            CycleMode::Calendar { collection_window } => self.calendar_cycle(date, collection_window),
             CycleMode::Rolling => {
                 let end = day_before(add_period(date, self.period));
-                Cycle {
-                    start: date,
-                    end,
-                    due: end,
-                }
+                Cycle { start: date, end, due: end }
             }
         }
     }
 
     /// Places a benefit in its cycle on `today` (R4). `last_certified` is the
     /// latest certification on or before today, from any channel.
-    pub fn position(
-        &self,
-        benefit_start: NaiveDate,
-        last_certified: Option<NaiveDate>,
-        today: NaiveDate,
-    ) -> CyclePosition {
+    pub fn position(&self, benefit_start: NaiveDate, last_certified: Option<NaiveDate>, today: NaiveDate) -> CyclePosition {
         let grace = Duration::days(i64::from(self.grace_days));
         // A certification from before the benefit began says nothing about it.
         let last_certified = last_certified.filter(|c| *c >= benefit_start);
@@ -313,23 +267,11 @@ impl CyclePolicy {
                 let current = self.cycle_at(today);
                 match last_certified {
                     Some(c) if c >= current.start => (current, true),
-                    Some(c) => (
-                        self.cycle_at(add_period(self.cycle_at(c).start, self.period)),
-                        false,
-                    ),
+                    Some(c) => (self.cycle_at(add_period(self.cycle_at(c).start, self.period)), false),
                     None => {
                         let first = self.cycle_at(benefit_start);
                         // New recipients are due in the month their benefit starts.
-                        (
-                            Cycle {
-                                due: first
-                                    .due
-                                    .min(end_of_month(benefit_start))
-                                    .max(benefit_start),
-                                ..first
-                            },
-                            false,
-                        )
+                        (Cycle { due: first.due.min(end_of_month(benefit_start)).max(benefit_start), ..first }, false)
                     }
                 }
             }
@@ -351,13 +293,7 @@ impl CyclePolicy {
         } else {
             (CycleStatus::Due, cycle.due)
         };
-        CyclePosition {
-            cycle,
-            status,
-            next_due,
-            days_to_due: (next_due - today).num_days(),
-            grace_ends,
-        }
+        CyclePosition { cycle, status, next_due, days_to_due: (next_due - today).num_days(), grace_ends }
     }
 }
 
@@ -371,15 +307,7 @@ mod tests {
     }
 
     fn calendar(period: Period, grace: u16) -> CyclePolicy {
-        CyclePolicy::new(
-            period,
-            CycleMode::Calendar {
-                collection_window: None,
-            },
-            grace,
-            vec![30, 7, 0],
-        )
-        .unwrap()
+        CyclePolicy::new(period, CycleMode::Calendar { collection_window: None }, grace, vec![30, 7, 0]).unwrap()
     }
 
     #[test]
@@ -393,11 +321,7 @@ mod tests {
             (BenefitType::Unemployment, Period::Month),
         ];
         for (benefit, period) in cases {
-            assert_eq!(
-                CyclePolicy::default_for(benefit).period(),
-                period,
-                "{benefit}"
-            );
+            assert_eq!(CyclePolicy::default_for(benefit).period(), period, "{benefit}");
         }
     }
 
@@ -405,49 +329,16 @@ mod tests {
     fn r4_2_policies_are_checked_data() {
         let rolling_days = CyclePolicy::new(Period::Days(90), CycleMode::Rolling, 0, vec![]);
         assert!(rolling_days.is_ok());
-        let calendar_days = CyclePolicy::new(
-            Period::Days(90),
-            CycleMode::Calendar {
-                collection_window: None,
-            },
-            0,
-            vec![],
-        );
+        let calendar_days = CyclePolicy::new(Period::Days(90), CycleMode::Calendar { collection_window: None }, 0, vec![]);
         assert_eq!(calendar_days, Err(PolicyError::DaysNeedRollingMode));
-        let window = Some(CollectionWindow {
-            end_month: 7,
-            end_day: 31,
-        });
+        let window = Some(CollectionWindow { end_month: 7, end_day: 31 });
         assert_eq!(
-            CyclePolicy::new(
-                Period::Quarter,
-                CycleMode::Calendar {
-                    collection_window: window
-                },
-                0,
-                vec![]
-            ),
+            CyclePolicy::new(Period::Quarter, CycleMode::Calendar { collection_window: window }, 0, vec![]),
             Err(PolicyError::BadCollectionWindow)
         );
-        let bad_day = Some(CollectionWindow {
-            end_month: 6,
-            end_day: 31,
-        });
-        assert!(
-            CyclePolicy::new(
-                Period::Year,
-                CycleMode::Calendar {
-                    collection_window: bad_day
-                },
-                0,
-                vec![]
-            )
-            .is_err()
-        );
-        assert_eq!(
-            CyclePolicy::new(Period::Days(0), CycleMode::Rolling, 0, vec![]),
-            Err(PolicyError::EmptyPeriod)
-        );
+        let bad_day = Some(CollectionWindow { end_month: 6, end_day: 31 });
+        assert!(CyclePolicy::new(Period::Year, CycleMode::Calendar { collection_window: bad_day }, 0, vec![]).is_err());
+        assert_eq!(CyclePolicy::new(Period::Days(0), CycleMode::Rolling, 0, vec![]), Err(PolicyError::EmptyPeriod));
         let json = r#"{"period":{"unit":"year"},"mode":{"mode":"calendar","collection_window":{"end_month":7,"end_day":31}},"grace_days":10,"reminder_days_before_due":[30]}"#;
         let policy: CyclePolicy = serde_json::from_str(json).unwrap();
         assert_eq!(policy.cycle_at(d(2026, 3, 1)).due, d(2026, 7, 31));
@@ -459,27 +350,13 @@ mod tests {
     fn r4_1_calendar_windows() {
         let cases = [
             (Period::Year, d(2026, 5, 17), d(2026, 1, 1), d(2026, 12, 31)),
-            (
-                Period::Quarter,
-                d(2026, 5, 17),
-                d(2026, 4, 1),
-                d(2026, 6, 30),
-            ),
-            (
-                Period::Quarter,
-                d(2026, 12, 31),
-                d(2026, 10, 1),
-                d(2026, 12, 31),
-            ),
+            (Period::Quarter, d(2026, 5, 17), d(2026, 4, 1), d(2026, 6, 30)),
+            (Period::Quarter, d(2026, 12, 31), d(2026, 10, 1), d(2026, 12, 31)),
             (Period::Month, d(2024, 2, 10), d(2024, 2, 1), d(2024, 2, 29)),
         ];
         for (period, on, start, end) in cases {
             let c = calendar(period, 0).cycle_at(on);
-            assert_eq!(
-                (c.start, c.end, c.due),
-                (start, end, end),
-                "{period:?} {on}"
-            );
+            assert_eq!((c.start, c.end, c.due), (start, end, end), "{period:?} {on}");
         }
     }
 
@@ -499,44 +376,15 @@ mod tests {
         let p = calendar(Period::Year, 30);
         let start = d(2015, 6, 1);
         let cases = [
-            (
-                Some(d(2025, 3, 1)),
-                d(2026, 11, 29),
-                CycleStatus::Due,
-                d(2026, 12, 31),
-            ),
-            (
-                Some(d(2025, 3, 1)),
-                d(2027, 1, 30),
-                CycleStatus::Due,
-                d(2026, 12, 31),
-            ),
-            (
-                Some(d(2025, 3, 1)),
-                d(2027, 1, 31),
-                CycleStatus::Overdue,
-                d(2026, 12, 31),
-            ),
-            (
-                Some(d(2024, 3, 1)),
-                d(2026, 2, 1),
-                CycleStatus::Overdue,
-                d(2025, 12, 31),
-            ),
-            (
-                Some(d(2026, 1, 1)),
-                d(2026, 12, 31),
-                CycleStatus::Certified,
-                d(2027, 12, 31),
-            ),
+            (Some(d(2025, 3, 1)), d(2026, 11, 29), CycleStatus::Due, d(2026, 12, 31)),
+            (Some(d(2025, 3, 1)), d(2027, 1, 30), CycleStatus::Due, d(2026, 12, 31)),
+            (Some(d(2025, 3, 1)), d(2027, 1, 31), CycleStatus::Overdue, d(2026, 12, 31)),
+            (Some(d(2024, 3, 1)), d(2026, 2, 1), CycleStatus::Overdue, d(2025, 12, 31)),
+            (Some(d(2026, 1, 1)), d(2026, 12, 31), CycleStatus::Certified, d(2027, 12, 31)),
         ];
         for (last, today, status, due) in cases {
             let pos = p.position(start, last, today);
-            assert_eq!(
-                (pos.status, pos.next_due),
-                (status, due),
-                "last {last:?} today {today}"
-            );
+            assert_eq!((pos.status, pos.next_due), (status, due), "last {last:?} today {today}");
         }
     }
 
@@ -544,102 +392,43 @@ mod tests {
     fn r4_1_quarterly_resident_pension() {
         let p = CyclePolicy::default_for(BenefitType::ResidentPension);
         let pos = p.position(d(2020, 1, 1), Some(d(2026, 7, 15)), d(2026, 11, 29));
-        assert_eq!(
-            pos.status,
-            CycleStatus::Due,
-            "Q3 was certified; Q4 is waiting"
-        );
+        assert_eq!(pos.status, CycleStatus::Due, "Q3 was certified; Q4 is waiting");
         assert_eq!(pos.cycle.start, d(2026, 10, 1));
         assert_eq!(pos.days_to_due, 32, "Q4 is due on 31 December");
         let lapsed = p.position(d(2020, 1, 1), Some(d(2026, 4, 15)), d(2026, 10, 16));
-        assert_eq!(
-            (lapsed.status, lapsed.next_due),
-            (CycleStatus::Overdue, d(2026, 9, 30)),
-            "Q3 lapsed after 15 days' grace"
-        );
+        assert_eq!((lapsed.status, lapsed.next_due), (CycleStatus::Overdue, d(2026, 9, 30)), "Q3 lapsed after 15 days' grace");
     }
 
     #[test]
     fn new_recipients_are_due_in_their_start_month() {
         let p = calendar(Period::Year, 0);
         let pos = p.position(d(2026, 3, 10), None, d(2026, 3, 20));
-        assert_eq!(
-            (pos.status, pos.next_due),
-            (CycleStatus::Due, d(2026, 3, 31))
-        );
+        assert_eq!((pos.status, pos.next_due), (CycleStatus::Due, d(2026, 3, 31)));
         let later = p.position(d(2026, 3, 10), None, d(2026, 4, 1));
         assert_eq!(later.status, CycleStatus::Overdue);
     }
 
     #[test]
     fn collection_window_sets_the_due_date() {
-        let window = Some(CollectionWindow {
-            end_month: 7,
-            end_day: 31,
-        });
-        let p = CyclePolicy::new(
-            Period::Year,
-            CycleMode::Calendar {
-                collection_window: window,
-            },
-            0,
-            vec![],
-        )
-        .unwrap();
+        let window = Some(CollectionWindow { end_month: 7, end_day: 31 });
+        let p = CyclePolicy::new(Period::Year, CycleMode::Calendar { collection_window: window }, 0, vec![]).unwrap();
         let pos = p.position(d(2010, 1, 1), Some(d(2025, 5, 5)), d(2026, 8, 1));
-        assert_eq!(
-            (pos.status, pos.next_due),
-            (CycleStatus::Overdue, d(2026, 7, 31))
-        );
+        assert_eq!((pos.status, pos.next_due), (CycleStatus::Overdue, d(2026, 7, 31)));
     }
 
     #[test]
     fn rolling_cycles_start_at_the_latest_certification() {
         let p = CyclePolicy::new(Period::Year, CycleMode::Rolling, 10, vec![30]).unwrap();
         let cases = [
-            (
-                d(2024, 5, 1),
-                Some(d(2026, 3, 15)),
-                d(2026, 11, 29),
-                CycleStatus::Certified,
-                d(2027, 3, 14),
-            ),
-            (
-                d(2024, 5, 1),
-                Some(d(2025, 3, 15)),
-                d(2026, 3, 20),
-                CycleStatus::Due,
-                d(2026, 3, 14),
-            ),
-            (
-                d(2024, 5, 1),
-                Some(d(2025, 3, 15)),
-                d(2026, 3, 25),
-                CycleStatus::Overdue,
-                d(2026, 3, 14),
-            ),
-            (
-                d(2026, 5, 1),
-                None,
-                d(2026, 11, 29),
-                CycleStatus::Due,
-                d(2027, 4, 30),
-            ),
-            (
-                d(2026, 5, 1),
-                Some(d(2026, 3, 15)),
-                d(2026, 11, 29),
-                CycleStatus::Due,
-                d(2027, 4, 30),
-            ),
+            (d(2024, 5, 1), Some(d(2026, 3, 15)), d(2026, 11, 29), CycleStatus::Certified, d(2027, 3, 14)),
+            (d(2024, 5, 1), Some(d(2025, 3, 15)), d(2026, 3, 20), CycleStatus::Due, d(2026, 3, 14)),
+            (d(2024, 5, 1), Some(d(2025, 3, 15)), d(2026, 3, 25), CycleStatus::Overdue, d(2026, 3, 14)),
+            (d(2026, 5, 1), None, d(2026, 11, 29), CycleStatus::Due, d(2027, 4, 30)),
+            (d(2026, 5, 1), Some(d(2026, 3, 15)), d(2026, 11, 29), CycleStatus::Due, d(2027, 4, 30)),
         ];
         for (start, last, today, status, due) in cases {
             let pos = p.position(start, last, today);
-            assert_eq!(
-                (pos.status, pos.next_due),
-                (status, due),
-                "{last:?} {today}"
-            );
+            assert_eq!((pos.status, pos.next_due), (status, due), "{last:?} {today}");
         }
         let days = CyclePolicy::new(Period::Days(90), CycleMode::Rolling, 0, vec![]).unwrap();
         assert_eq!(days.cycle_at(d(2026, 1, 1)).due, d(2026, 3, 31));
@@ -648,10 +437,7 @@ mod tests {
     #[test]
     fn reminders_default_30_7_0_days_before() {
         let p = CyclePolicy::default_for(BenefitType::EmployeePension);
-        assert_eq!(
-            p.reminder_dates(d(2026, 12, 31)),
-            vec![d(2026, 12, 1), d(2026, 12, 24), d(2026, 12, 31)]
-        );
+        assert_eq!(p.reminder_dates(d(2026, 12, 31)), vec![d(2026, 12, 1), d(2026, 12, 24), d(2026, 12, 31)]);
     }
 
     proptest! {

@@ -12,19 +12,13 @@ pub const CITY_SUSPENSION_WORKING_DAYS: u32 = 3;
 
 /// The last day to schedule a home visit requested on `requested_on` (R6.3:
 /// 5个工作日内安排上门认证服务).
-pub fn home_visit_deadline(
-    calendar: &WorkingCalendar,
-    requested_on: NaiveDate,
-) -> Result<NaiveDate, CalendarError> {
+pub fn home_visit_deadline(calendar: &WorkingCalendar, requested_on: NaiveDate) -> Result<NaiveDate, CalendarError> {
     calendar.add_working_days(requested_on, HOME_VISIT_WORKING_DAYS)
 }
 
 /// The last day for the city to suspend after a district reported a person
 /// not eligible or unreachable on `reported_on` (R7.1).
-pub fn city_suspension_deadline(
-    calendar: &WorkingCalendar,
-    reported_on: NaiveDate,
-) -> Result<NaiveDate, CalendarError> {
+pub fn city_suspension_deadline(calendar: &WorkingCalendar, reported_on: NaiveDate) -> Result<NaiveDate, CalendarError> {
     calendar.add_working_days(reported_on, CITY_SUSPENSION_WORKING_DAYS)
 }
 
@@ -45,11 +39,7 @@ pub struct DeadlineBeforeDispatch {
 
 impl fmt::Display for DeadlineBeforeDispatch {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "the deadline {} must come after the dispatch date {}",
-            self.deadline, self.dispatched_on
-        )
+        write!(f, "the deadline {} must come after the dispatch date {}", self.deadline, self.dispatched_on)
     }
 }
 
@@ -57,15 +47,9 @@ impl std::error::Error for DeadlineBeforeDispatch {}
 
 /// A verification deadline set by the city when it dispatches the
 /// to-be-verified list (R6.1), checked to lie after the dispatch.
-pub fn verification_deadline(
-    dispatched_on: NaiveDate,
-    deadline: NaiveDate,
-) -> Result<NaiveDate, DeadlineBeforeDispatch> {
+pub fn verification_deadline(dispatched_on: NaiveDate, deadline: NaiveDate) -> Result<NaiveDate, DeadlineBeforeDispatch> {
     if deadline <= dispatched_on {
-        return Err(DeadlineBeforeDispatch {
-            dispatched_on,
-            deadline,
-        });
+        return Err(DeadlineBeforeDispatch { dispatched_on, deadline });
     }
     Ok(deadline)
 }
@@ -83,42 +67,20 @@ mod tests {
         let cal = WorkingCalendar::embedded();
         let cases = [
             (d(2026, 3, 2), d(2026, 3, 9), "Monday to next Monday"),
-            (
-                d(2026, 2, 13),
-                d(2026, 2, 27),
-                "Spring Festival 2026: make-up Saturday 14 Feb, holiday to 23 Feb",
-            ),
-            (
-                d(2026, 9, 30),
-                d(2026, 10, 13),
-                "National Day 2026 with make-up Saturday 10 Oct",
-            ),
+            (d(2026, 2, 13), d(2026, 2, 27), "Spring Festival 2026: make-up Saturday 14 Feb, holiday to 23 Feb"),
+            (d(2026, 9, 30), d(2026, 10, 13), "National Day 2026 with make-up Saturday 10 Oct"),
         ];
         for (requested, deadline, why) in cases {
-            assert_eq!(
-                home_visit_deadline(&cal, requested).unwrap(),
-                deadline,
-                "{why}"
-            );
+            assert_eq!(home_visit_deadline(&cal, requested).unwrap(), deadline, "{why}");
         }
     }
 
     #[test]
     fn r7_1_city_suspension_deadlines() {
         let cal = WorkingCalendar::embedded();
-        assert_eq!(
-            city_suspension_deadline(&cal, d(2026, 4, 30)).unwrap(),
-            d(2026, 5, 8),
-            "Labour Day 2026"
-        );
-        assert_eq!(
-            city_suspension_deadline(&cal, d(2026, 11, 26)).unwrap(),
-            d(2026, 12, 1)
-        );
-        assert!(
-            city_suspension_deadline(&cal, d(2026, 12, 30)).is_err(),
-            "2027 is not in the calendar yet"
-        );
+        assert_eq!(city_suspension_deadline(&cal, d(2026, 4, 30)).unwrap(), d(2026, 5, 8), "Labour Day 2026");
+        assert_eq!(city_suspension_deadline(&cal, d(2026, 11, 26)).unwrap(), d(2026, 12, 1));
+        assert!(city_suspension_deadline(&cal, d(2026, 12, 30)).is_err(), "2027 is not in the calendar yet");
     }
 
     #[test]
@@ -136,10 +98,7 @@ mod tests {
 
     #[test]
     fn r6_1_verification_deadline_after_dispatch() {
-        assert_eq!(
-            verification_deadline(d(2026, 3, 1), d(2026, 3, 31)),
-            Ok(d(2026, 3, 31))
-        );
+        assert_eq!(verification_deadline(d(2026, 3, 1), d(2026, 3, 31)), Ok(d(2026, 3, 31)));
         assert!(verification_deadline(d(2026, 3, 1), d(2026, 3, 1)).is_err());
     }
 }

@@ -43,19 +43,14 @@ impl Scope {
             Self::WorkInjuryDependant => benefit == BenefitType::WorkInjuryDependant,
             Self::Unemployment => benefit == BenefitType::Unemployment,
             Self::WorkInjuryDependantAndUnemployment => {
-                matches!(
-                    benefit,
-                    BenefitType::WorkInjuryDependant | BenefitType::Unemployment
-                )
+                matches!(benefit, BenefitType::WorkInjuryDependant | BenefitType::Unemployment)
             }
         }
     }
 }
 
 /// Where a death record comes from (R5.6).
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DeathSource {
     /// 家属主动申报死亡 — reported by family.
@@ -79,9 +74,7 @@ pub enum DeathSource {
 }
 
 /// How a sentence is served (R3.2).
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ImprisonmentForm {
     /// Serving in prison (服刑).
@@ -91,9 +84,7 @@ pub enum ImprisonmentForm {
 }
 
 /// How a person travelled (R5.5 source 9).
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TravelMode {
     /// By air.
@@ -103,9 +94,7 @@ pub enum TravelMode {
 }
 
 /// The national monitoring flags of R5.2.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MonitoringFlag {
     /// 死亡冒领: a dead person's benefit still collected.
@@ -117,9 +106,7 @@ pub enum MonitoringFlag {
 }
 
 /// Every kind of record zige accepts.
-#[derive(
-    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum EvidenceKind {
     /// R5.5-1: in person at an agency window.
@@ -231,14 +218,7 @@ const fn entry(
     scope: Scope,
     effect: Effect,
 ) -> CatalogueEntry {
-    CatalogueEntry {
-        code,
-        name_zh,
-        name_en,
-        requirement,
-        scope,
-        effect,
-    }
+    CatalogueEntry { code, name_zh, name_en, requirement, scope, effect }
 }
 
 use Effect::*;
@@ -246,30 +226,9 @@ use Scope::{All, Unemployment as UnemploymentOnly, WorkInjuryDependant as Depend
 
 /// The whole catalogue, one entry per code.
 pub const CATALOGUE: &[CatalogueEntry] = &[
-    entry(
-        "window_certification",
-        "经办机构窗口认证",
-        "Certified in person at an agency window",
-        "R5.5-1",
-        All,
-        ProofOfLife,
-    ),
-    entry(
-        "self_service_face",
-        "互联网、手机APP自助认证",
-        "Self-service face verification online or in an app",
-        "R5.5-2",
-        All,
-        ProofOfLife,
-    ),
-    entry(
-        "activity_participation",
-        "参加社会化管理服务活动",
-        "Took part in a socialised-management activity",
-        "R5.5-3",
-        All,
-        ProofOfLife,
-    ),
+    entry("window_certification", "经办机构窗口认证", "Certified in person at an agency window", "R5.5-1", All, ProofOfLife),
+    entry("self_service_face", "互联网、手机APP自助认证", "Self-service face verification online or in an app", "R5.5-2", All, ProofOfLife),
+    entry("activity_participation", "参加社会化管理服务活动", "Took part in a socialised-management activity", "R5.5-3", All, ProofOfLife),
     entry(
         "overseas_proof_of_life",
         "境外居住人员资格审核表或健在证明",
@@ -278,247 +237,37 @@ pub const CATALOGUE: &[CatalogueEntry] = &[
         All,
         ProofOfLife,
     ),
-    entry(
-        "bank_card_confirmation",
-        "社保卡合作银行确认",
-        "Confirmed by a social-security-card partner bank",
-        "R5.5-5",
-        All,
-        ProofOfLife,
-    ),
-    entry(
-        "unit_confirmation",
-        "管理单位确认",
-        "Confirmed by the managing unit",
-        "R5.5-6",
-        All,
-        ProofOfLife,
-    ),
-    entry(
-        "long_term_care",
-        "长期护理保险记录",
-        "Long-term-care insurance record",
-        "R5.5-7",
-        All,
-        ProofOfLife,
-    ),
-    entry(
-        "family_doctor_contract",
-        "家庭医生签约记录",
-        "Family-doctor contract record",
-        "R5.5-7",
-        All,
-        ProofOfLife,
-    ),
-    entry(
-        "hospital_stay",
-        "非危重住院记录",
-        "Non-critical hospital stay",
-        "R5.5-8",
-        All,
-        ProofOfLife,
-    ),
-    entry(
-        "hospital_stay_critical",
-        "危重住院记录（不作认证）",
-        "Critical hospital stay (does not certify)",
-        "R5.5-8",
-        All,
-        RecordOnly,
-    ),
-    entry(
-        "travel_record.flight",
-        "乘坐飞机记录",
-        "Flight record",
-        "R5.5-9",
-        All,
-        ProofOfLife,
-    ),
-    entry(
-        "travel_record.rail",
-        "乘坐火车记录",
-        "Rail travel record",
-        "R5.5-9",
-        All,
-        ProofOfLife,
-    ),
-    entry(
-        "bank_in_person",
-        "本人亲自办理银行业务",
-        "Bank business in person",
-        "R5.5-10",
-        All,
-        ProofOfLife,
-    ),
-    entry(
-        "border_crossing",
-        "出入境记录",
-        "Entry-exit record",
-        "R5.5-11",
-        All,
-        ProofOfLife,
-    ),
-    entry(
-        "video_face_match",
-        "公共视频人脸比对",
-        "Public-video face match",
-        "R5.5-12",
-        All,
-        ProofOfLife,
-    ),
-    entry(
-        "other_proof_of_life",
-        "其他可确认资格的渠道",
-        "Other channel confirming eligibility",
-        "R5.5-13",
-        All,
-        ProofOfLife,
-    ),
-    entry(
-        "video_certification",
-        "视频认证",
-        "Video certification",
-        "R6.2",
-        All,
-        ProofOfLife,
-    ),
-    entry(
-        "home_visit",
-        "上门认证",
-        "Home visit",
-        "R6.3",
-        All,
-        ProofOfLife,
-    ),
-    entry(
-        "visit_or_health_check",
-        "慰问、体检、义诊登记",
-        "Visit, health check or clinic roster",
-        "R6.4",
-        All,
-        ProofOfLife,
-    ),
-    entry(
-        "survey_remark",
-        "全民参保登记调查备注",
-        "Universal-enrolment survey remark",
-        "R6.5",
-        All,
-        ProofOfLife,
-    ),
-    entry(
-        "death.family_report",
-        "家属主动申报死亡",
-        "Death reported by family",
-        "R5.6",
-        All,
-        Loss,
-    ),
-    entry(
-        "death.hrss_record",
-        "人社数据库标注死亡",
-        "Death flagged in HRSS databases",
-        "R5.6",
-        All,
-        Loss,
-    ),
-    entry(
-        "death.population_registry",
-        "全国人口库死亡信息",
-        "Death in the national population database",
-        "R5.6",
-        All,
-        Loss,
-    ),
-    entry(
-        "death.household_cancellation",
-        "公安户籍死亡注销",
-        "Household registration cancelled for death",
-        "R5.6",
-        All,
-        Loss,
-    ),
-    entry(
-        "death.court_declaration",
-        "法院宣告死亡",
-        "Declared dead by a court",
-        "R5.6",
-        All,
-        Loss,
-    ),
-    entry(
-        "death.cremation",
-        "民政火化信息",
-        "Civil-affairs cremation record",
-        "R5.6",
-        All,
-        Loss,
-    ),
-    entry(
-        "death.medical_certificate",
-        "医学死亡证明",
-        "Medical death certificate",
-        "R5.6",
-        All,
-        Loss,
-    ),
-    entry(
-        "death.unit_or_community",
-        "单位或社区确认死亡",
-        "Death confirmed by the unit or community",
-        "R5.6",
-        All,
-        Loss,
-    ),
-    entry(
-        "death.other",
-        "其他渠道死亡信息",
-        "Death from another channel",
-        "R5.6",
-        All,
-        Loss,
-    ),
+    entry("bank_card_confirmation", "社保卡合作银行确认", "Confirmed by a social-security-card partner bank", "R5.5-5", All, ProofOfLife),
+    entry("unit_confirmation", "管理单位确认", "Confirmed by the managing unit", "R5.5-6", All, ProofOfLife),
+    entry("long_term_care", "长期护理保险记录", "Long-term-care insurance record", "R5.5-7", All, ProofOfLife),
+    entry("family_doctor_contract", "家庭医生签约记录", "Family-doctor contract record", "R5.5-7", All, ProofOfLife),
+    entry("hospital_stay", "非危重住院记录", "Non-critical hospital stay", "R5.5-8", All, ProofOfLife),
+    entry("hospital_stay_critical", "危重住院记录（不作认证）", "Critical hospital stay (does not certify)", "R5.5-8", All, RecordOnly),
+    entry("travel_record.flight", "乘坐飞机记录", "Flight record", "R5.5-9", All, ProofOfLife),
+    entry("travel_record.rail", "乘坐火车记录", "Rail travel record", "R5.5-9", All, ProofOfLife),
+    entry("bank_in_person", "本人亲自办理银行业务", "Bank business in person", "R5.5-10", All, ProofOfLife),
+    entry("border_crossing", "出入境记录", "Entry-exit record", "R5.5-11", All, ProofOfLife),
+    entry("video_face_match", "公共视频人脸比对", "Public-video face match", "R5.5-12", All, ProofOfLife),
+    entry("other_proof_of_life", "其他可确认资格的渠道", "Other channel confirming eligibility", "R5.5-13", All, ProofOfLife),
+    entry("video_certification", "视频认证", "Video certification", "R6.2", All, ProofOfLife),
+    entry("home_visit", "上门认证", "Home visit", "R6.3", All, ProofOfLife),
+    entry("visit_or_health_check", "慰问、体检、义诊登记", "Visit, health check or clinic roster", "R6.4", All, ProofOfLife),
+    entry("survey_remark", "全民参保登记调查备注", "Universal-enrolment survey remark", "R6.5", All, ProofOfLife),
+    entry("death.family_report", "家属主动申报死亡", "Death reported by family", "R5.6", All, Loss),
+    entry("death.hrss_record", "人社数据库标注死亡", "Death flagged in HRSS databases", "R5.6", All, Loss),
+    entry("death.population_registry", "全国人口库死亡信息", "Death in the national population database", "R5.6", All, Loss),
+    entry("death.household_cancellation", "公安户籍死亡注销", "Household registration cancelled for death", "R5.6", All, Loss),
+    entry("death.court_declaration", "法院宣告死亡", "Declared dead by a court", "R5.6", All, Loss),
+    entry("death.cremation", "民政火化信息", "Civil-affairs cremation record", "R5.6", All, Loss),
+    entry("death.medical_certificate", "医学死亡证明", "Medical death certificate", "R5.6", All, Loss),
+    entry("death.unit_or_community", "单位或社区确认死亡", "Death confirmed by the unit or community", "R5.6", All, Loss),
+    entry("death.other", "其他渠道死亡信息", "Death from another channel", "R5.6", All, Loss),
     entry("missing", "失踪", "Missing", "R5.6", All, Loss),
-    entry(
-        "imprisonment.in_prison",
-        "服刑（在押）",
-        "Serving a sentence in prison",
-        "R5.6",
-        All,
-        Loss,
-    ),
-    entry(
-        "imprisonment.outside_prison",
-        "监外执行",
-        "Serving a sentence outside prison",
-        "R5.6",
-        All,
-        Loss,
-    ),
-    entry(
-        "adoption",
-        "供养亲属被收养",
-        "Dependant adopted",
-        "R5.7",
-        DependantOnly,
-        Loss,
-    ),
-    entry(
-        "remarriage",
-        "供养配偶再婚",
-        "Dependant spouse remarried",
-        "R5.7",
-        DependantOnly,
-        Loss,
-    ),
-    entry(
-        "dependant_employment",
-        "供养亲属就业",
-        "Dependant employed",
-        "R5.7",
-        DependantOnly,
-        Loss,
-    ),
+    entry("imprisonment.in_prison", "服刑（在押）", "Serving a sentence in prison", "R5.6", All, Loss),
+    entry("imprisonment.outside_prison", "监外执行", "Serving a sentence outside prison", "R5.6", All, Loss),
+    entry("adoption", "供养亲属被收养", "Dependant adopted", "R5.7", DependantOnly, Loss),
+    entry("remarriage", "供养配偶再婚", "Dependant spouse remarried", "R5.7", DependantOnly, Loss),
+    entry("dependant_employment", "供养亲属就业", "Dependant employed", "R5.7", DependantOnly, Loss),
     entry(
         "military_service",
         "参军、应征服兵役",
@@ -527,54 +276,12 @@ pub const CATALOGUE: &[CatalogueEntry] = &[
         Scope::WorkInjuryDependantAndUnemployment,
         Loss,
     ),
-    entry(
-        "reemployment",
-        "重新就业",
-        "Re-employed",
-        "R5.8",
-        UnemploymentOnly,
-        Loss,
-    ),
-    entry(
-        "emigration",
-        "移居境外",
-        "Emigrated",
-        "R5.8",
-        UnemploymentOnly,
-        Loss,
-    ),
-    entry(
-        "pension_start",
-        "享受基本养老保险待遇",
-        "Started a basic pension",
-        "R5.8",
-        UnemploymentOnly,
-        Loss,
-    ),
-    entry(
-        "refused_job_offer",
-        "无正当理由拒不接受就业或培训",
-        "Refused suitable work or training",
-        "R5.8",
-        UnemploymentOnly,
-        Loss,
-    ),
-    entry(
-        "other_loss",
-        "其他丧失领取资格情形",
-        "Other loss of eligibility",
-        "R5.6",
-        All,
-        Loss,
-    ),
-    entry(
-        "monitoring_flag.death_fraud",
-        "死亡冒领",
-        "Death fraud flagged by national monitoring",
-        "R5.2",
-        All,
-        SuspendThenVerify,
-    ),
+    entry("reemployment", "重新就业", "Re-employed", "R5.8", UnemploymentOnly, Loss),
+    entry("emigration", "移居境外", "Emigrated", "R5.8", UnemploymentOnly, Loss),
+    entry("pension_start", "享受基本养老保险待遇", "Started a basic pension", "R5.8", UnemploymentOnly, Loss),
+    entry("refused_job_offer", "无正当理由拒不接受就业或培训", "Refused suitable work or training", "R5.8", UnemploymentOnly, Loss),
+    entry("other_loss", "其他丧失领取资格情形", "Other loss of eligibility", "R5.6", All, Loss),
+    entry("monitoring_flag.death_fraud", "死亡冒领", "Death fraud flagged by national monitoring", "R5.2", All, SuspendThenVerify),
     entry(
         "monitoring_flag.duplicate_receipt",
         "重复领取",
@@ -583,22 +290,8 @@ pub const CATALOGUE: &[CatalogueEntry] = &[
         All,
         SuspendThenVerify,
     ),
-    entry(
-        "monitoring_flag.inmate_receiving",
-        "在押服刑人员领取养老金",
-        "Inmate receiving a pension",
-        "R5.2",
-        All,
-        SuspendThenVerify,
-    ),
-    entry(
-        "retraction",
-        "撤回此前记录",
-        "Retraction of an earlier record",
-        "R5.4",
-        All,
-        Retraction,
-    ),
+    entry("monitoring_flag.inmate_receiving", "在押服刑人员领取养老金", "Inmate receiving a pension", "R5.2", All, SuspendThenVerify),
+    entry("retraction", "撤回此前记录", "Retraction of an earlier record", "R5.4", All, Retraction),
 ];
 
 impl EvidenceKind {
@@ -615,12 +308,8 @@ impl EvidenceKind {
             Self::FamilyDoctorContract => "family_doctor_contract",
             Self::HospitalStay { critical: false } => "hospital_stay",
             Self::HospitalStay { critical: true } => "hospital_stay_critical",
-            Self::TravelRecord {
-                mode: TravelMode::Flight,
-            } => "travel_record.flight",
-            Self::TravelRecord {
-                mode: TravelMode::Rail,
-            } => "travel_record.rail",
+            Self::TravelRecord { mode: TravelMode::Flight } => "travel_record.flight",
+            Self::TravelRecord { mode: TravelMode::Rail } => "travel_record.rail",
             Self::BankInPerson => "bank_in_person",
             Self::BorderCrossing => "border_crossing",
             Self::VideoFaceMatch => "video_face_match",
@@ -641,12 +330,8 @@ impl EvidenceKind {
                 DeathSource::Other => "death.other",
             },
             Self::Missing => "missing",
-            Self::Imprisonment {
-                form: ImprisonmentForm::InPrison,
-            } => "imprisonment.in_prison",
-            Self::Imprisonment {
-                form: ImprisonmentForm::OutsidePrison,
-            } => "imprisonment.outside_prison",
+            Self::Imprisonment { form: ImprisonmentForm::InPrison } => "imprisonment.in_prison",
+            Self::Imprisonment { form: ImprisonmentForm::OutsidePrison } => "imprisonment.outside_prison",
             Self::Adoption => "adoption",
             Self::Remarriage => "remarriage",
             Self::DependantEmployment => "dependant_employment",
@@ -656,15 +341,9 @@ impl EvidenceKind {
             Self::PensionStart => "pension_start",
             Self::RefusedJobOffer => "refused_job_offer",
             Self::OtherLoss => "other_loss",
-            Self::MonitoringFlag {
-                flag: MonitoringFlag::DeathFraud,
-            } => "monitoring_flag.death_fraud",
-            Self::MonitoringFlag {
-                flag: MonitoringFlag::DuplicateReceipt,
-            } => "monitoring_flag.duplicate_receipt",
-            Self::MonitoringFlag {
-                flag: MonitoringFlag::InmateReceiving,
-            } => "monitoring_flag.inmate_receiving",
+            Self::MonitoringFlag { flag: MonitoringFlag::DeathFraud } => "monitoring_flag.death_fraud",
+            Self::MonitoringFlag { flag: MonitoringFlag::DuplicateReceipt } => "monitoring_flag.duplicate_receipt",
+            Self::MonitoringFlag { flag: MonitoringFlag::InmateReceiving } => "monitoring_flag.inmate_receiving",
             Self::Retraction { .. } => "retraction",
         }
     }
@@ -672,10 +351,7 @@ impl EvidenceKind {
     /// The catalogue entry of this kind.
     pub fn entry(&self) -> &'static CatalogueEntry {
         let code = self.code();
-        CATALOGUE
-            .iter()
-            .find(|e| e.code == code)
-            .expect("every kind has an entry; checked by a test")
+        CATALOGUE.iter().find(|e| e.code == code).expect("every kind has an entry; checked by a test")
     }
 
     /// What the record does.
@@ -693,24 +369,16 @@ impl EvidenceKind {
     pub fn contradicted_by(&self, later: &EvidenceKind) -> bool {
         match self {
             Self::Death { .. } | Self::Missing => later.effect() == Effect::ProofOfLife,
-            Self::Imprisonment {
-                form: ImprisonmentForm::InPrison,
-            } => matches!(
-                later,
-                Self::WindowCertification
-                    | Self::TravelRecord { .. }
-                    | Self::BankInPerson
-                    | Self::BorderCrossing
-            ),
+            Self::Imprisonment { form: ImprisonmentForm::InPrison } => {
+                matches!(later, Self::WindowCertification | Self::TravelRecord { .. } | Self::BankInPerson | Self::BorderCrossing)
+            }
             _ => false,
         }
     }
 }
 
 /// One record about a person: from a partner, a recipient or staff.
-#[derive(
-    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Evidence {
     /// Unique per source (e.g. `police:E-2026-001`); a second record with the
     /// same id is the same record delivered again.
@@ -724,9 +392,7 @@ pub struct Evidence {
 }
 
 /// What staff decided about a person after verification (R6.6, R7.1).
-#[derive(
-    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum DecisionKind {
     /// Verified as eligible: certifies every benefit (R6.2) and overrides the
@@ -745,9 +411,7 @@ pub enum DecisionKind {
 }
 
 /// A recorded staff decision.
-#[derive(
-    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 pub struct StaffDecision {
     /// The decision's id.
     pub id: String,
@@ -781,12 +445,8 @@ mod tests {
             K::FamilyDoctorContract,
             K::HospitalStay { critical: false },
             K::HospitalStay { critical: true },
-            K::TravelRecord {
-                mode: TravelMode::Flight,
-            },
-            K::TravelRecord {
-                mode: TravelMode::Rail,
-            },
+            K::TravelRecord { mode: TravelMode::Flight },
+            K::TravelRecord { mode: TravelMode::Rail },
             K::BankInPerson,
             K::BorderCrossing,
             K::VideoFaceMatch,
@@ -796,12 +456,8 @@ mod tests {
             K::VisitOrHealthCheck,
             K::SurveyRemark,
             K::Missing,
-            K::Imprisonment {
-                form: ImprisonmentForm::InPrison,
-            },
-            K::Imprisonment {
-                form: ImprisonmentForm::OutsidePrison,
-            },
+            K::Imprisonment { form: ImprisonmentForm::InPrison },
+            K::Imprisonment { form: ImprisonmentForm::OutsidePrison },
             K::Adoption,
             K::Remarriage,
             K::DependantEmployment,
@@ -811,9 +467,7 @@ mod tests {
             K::PensionStart,
             K::RefusedJobOffer,
             K::OtherLoss,
-            K::Retraction {
-                retracts: "x".into(),
-            },
+            K::Retraction { retracts: "x".into() },
         ];
         for source in [
             DeathSource::FamilyReport,
@@ -828,11 +482,7 @@ mod tests {
         ] {
             kinds.push(K::Death { source });
         }
-        for flag in [
-            MonitoringFlag::DeathFraud,
-            MonitoringFlag::DuplicateReceipt,
-            MonitoringFlag::InmateReceiving,
-        ] {
+        for flag in [MonitoringFlag::DeathFraud, MonitoringFlag::DuplicateReceipt, MonitoringFlag::InmateReceiving] {
             kinds.push(K::MonitoringFlag { flag });
         }
         kinds
@@ -846,9 +496,7 @@ mod tests {
         assert_eq!(CATALOGUE.len(), kinds.len(), "one entry per kind");
         for e in CATALOGUE {
             assert!(codes.contains(e.code), "{} has no kind", e.code);
-            assert!(
-                e.requirement.starts_with('R') && !e.name_zh.is_empty() && !e.name_en.is_empty()
-            );
+            assert!(e.requirement.starts_with('R') && !e.name_zh.is_empty() && !e.name_en.is_empty());
         }
         for k in &kinds {
             assert_eq!(k.entry().code, k.code());
@@ -867,14 +515,8 @@ mod tests {
 
     #[test]
     fn r5_5_8_only_non_critical_hospital_stays_certify() {
-        assert_eq!(
-            EvidenceKind::HospitalStay { critical: false }.effect(),
-            Effect::ProofOfLife
-        );
-        assert_eq!(
-            EvidenceKind::HospitalStay { critical: true }.effect(),
-            Effect::RecordOnly
-        );
+        assert_eq!(EvidenceKind::HospitalStay { critical: false }.effect(), Effect::ProofOfLife);
+        assert_eq!(EvidenceKind::HospitalStay { critical: true }.effect(), Effect::RecordOnly);
     }
 
     #[test]
@@ -882,82 +524,32 @@ mod tests {
         use BenefitType as B;
         use EvidenceKind as K;
         let cases: Vec<(&str, K, Vec<B>)> = vec![
-            (
-                "R5.6 death ends everything",
-                K::Death {
-                    source: DeathSource::Cremation,
-                },
-                B::ALL.to_vec(),
-            ),
+            ("R5.6 death ends everything", K::Death { source: DeathSource::Cremation }, B::ALL.to_vec()),
             ("R5.6 missing ends everything", K::Missing, B::ALL.to_vec()),
-            (
-                "R5.6 prison ends everything",
-                K::Imprisonment {
-                    form: ImprisonmentForm::InPrison,
-                },
-                B::ALL.to_vec(),
-            ),
-            (
-                "R5.6 outside prison too",
-                K::Imprisonment {
-                    form: ImprisonmentForm::OutsidePrison,
-                },
-                B::ALL.to_vec(),
-            ),
+            ("R5.6 prison ends everything", K::Imprisonment { form: ImprisonmentForm::InPrison }, B::ALL.to_vec()),
+            ("R5.6 outside prison too", K::Imprisonment { form: ImprisonmentForm::OutsidePrison }, B::ALL.to_vec()),
             ("R5.7 adoption", K::Adoption, vec![B::WorkInjuryDependant]),
-            (
-                "R5.7 remarriage",
-                K::Remarriage,
-                vec![B::WorkInjuryDependant],
-            ),
-            (
-                "R5.7 dependant employed",
-                K::DependantEmployment,
-                vec![B::WorkInjuryDependant],
-            ),
-            (
-                "R5.7 R5.8 enlistment",
-                K::MilitaryService,
-                vec![B::WorkInjuryDependant, B::Unemployment],
-            ),
+            ("R5.7 remarriage", K::Remarriage, vec![B::WorkInjuryDependant]),
+            ("R5.7 dependant employed", K::DependantEmployment, vec![B::WorkInjuryDependant]),
+            ("R5.7 R5.8 enlistment", K::MilitaryService, vec![B::WorkInjuryDependant, B::Unemployment]),
             ("R5.8 re-employed", K::Reemployment, vec![B::Unemployment]),
             ("R5.8 emigrated", K::Emigration, vec![B::Unemployment]),
             ("R5.8 pension start", K::PensionStart, vec![B::Unemployment]),
-            (
-                "R5.8 refused job",
-                K::RefusedJobOffer,
-                vec![B::Unemployment],
-            ),
-            (
-                "R5.2 death fraud",
-                K::MonitoringFlag {
-                    flag: MonitoringFlag::DeathFraud,
-                },
-                B::ALL.to_vec(),
-            ),
+            ("R5.8 refused job", K::RefusedJobOffer, vec![B::Unemployment]),
+            ("R5.2 death fraud", K::MonitoringFlag { flag: MonitoringFlag::DeathFraud }, B::ALL.to_vec()),
         ];
         for (what, kind, covered) in cases {
             for b in B::ALL {
                 assert_eq!(kind.applies_to(b), covered.contains(&b), "{what}: {b}");
             }
         }
-        assert!(
-            !K::Remarriage.applies_to(B::WorkInjury),
-            "R5.7: the injured worker's own benefit is not ended"
-        );
+        assert!(!K::Remarriage.applies_to(B::WorkInjury), "R5.7: the injured worker's own benefit is not ended");
     }
 
     #[test]
     fn r5_2_monitoring_flags_suspend_then_verify() {
-        for flag in [
-            MonitoringFlag::DeathFraud,
-            MonitoringFlag::DuplicateReceipt,
-            MonitoringFlag::InmateReceiving,
-        ] {
-            assert_eq!(
-                EvidenceKind::MonitoringFlag { flag }.effect(),
-                Effect::SuspendThenVerify
-            );
+        for flag in [MonitoringFlag::DeathFraud, MonitoringFlag::DuplicateReceipt, MonitoringFlag::InmateReceiving] {
+            assert_eq!(EvidenceKind::MonitoringFlag { flag }.effect(), Effect::SuspendThenVerify);
         }
     }
 
@@ -978,16 +570,10 @@ mod tests {
 
     #[test]
     fn r5_4_contradictions() {
-        let death = EvidenceKind::Death {
-            source: DeathSource::FamilyReport,
-        };
-        assert!(death.contradicted_by(&EvidenceKind::TravelRecord {
-            mode: TravelMode::Rail
-        }));
+        let death = EvidenceKind::Death { source: DeathSource::FamilyReport };
+        assert!(death.contradicted_by(&EvidenceKind::TravelRecord { mode: TravelMode::Rail }));
         assert!(!death.contradicted_by(&EvidenceKind::HospitalStay { critical: true }));
-        let prison = EvidenceKind::Imprisonment {
-            form: ImprisonmentForm::InPrison,
-        };
+        let prison = EvidenceKind::Imprisonment { form: ImprisonmentForm::InPrison };
         assert!(prison.contradicted_by(&EvidenceKind::BankInPerson));
         assert!(!prison.contradicted_by(&EvidenceKind::UnitConfirmation));
         assert!(!EvidenceKind::Remarriage.contradicted_by(&EvidenceKind::BankInPerson));

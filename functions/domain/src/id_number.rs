@@ -63,21 +63,12 @@ impl IdNumberError {
 impl fmt::Display for IdNumberError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::WrongLength(n) => write!(
-                f,
-                "an ID number has 18 characters (or 15 in the legacy form), not {n}"
-            ),
-            Self::NotDigits => write!(
-                f,
-                "an ID number has only digits, with X allowed as the last character"
-            ),
+            Self::WrongLength(n) => write!(f, "an ID number has 18 characters (or 15 in the legacy form), not {n}"),
+            Self::NotDigits => write!(f, "an ID number has only digits, with X allowed as the last character"),
             Self::UnknownRegion(r) => write!(f, "\"{r}\" is not a valid region prefix"),
             Self::BadBirthDate(d) => write!(f, "the birth date \"{d}\" does not exist"),
             Self::BadCheckCharacter { expected, found } => {
-                write!(
-                    f,
-                    "the check character is {found} but should be {expected}: a digit was probably mistyped"
-                )
+                write!(f, "the check character is {found} but should be {expected}: a digit was probably mistyped")
             }
         }
     }
@@ -89,9 +80,8 @@ impl std::error::Error for IdNumberError {}
 /// the foreigners' permanent-residence prefix 9x.
 fn region_is_known(prefix: &str) -> bool {
     const PROVINCES: [&str; 34] = [
-        "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37",
-        "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64",
-        "65", "71", "81", "82",
+        "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41", "42", "43", "44", "45", "46", "50",
+        "51", "52", "53", "54", "61", "62", "63", "64", "65", "71", "81", "82",
     ];
     PROVINCES.contains(&prefix) || prefix == "83" || prefix.starts_with('9')
 }
@@ -100,11 +90,7 @@ fn region_is_known(prefix: &str) -> bool {
 fn check_character(first17: &[u8]) -> char {
     const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
     const CHARS: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];
-    let sum: u32 = first17
-        .iter()
-        .zip(WEIGHTS)
-        .map(|(d, w)| u32::from(d - b'0') * w)
-        .sum();
+    let sum: u32 = first17.iter().zip(WEIGHTS).map(|(d, w)| u32::from(d - b'0') * w).sum();
     CHARS[(sum % 11) as usize]
 }
 
@@ -151,10 +137,7 @@ impl IdNumber {
         birth_date(&text[6..14])?;
         let expected = check_character(&bytes[..17]);
         if expected != char::from(last) {
-            return Err(IdNumberError::BadCheckCharacter {
-                expected,
-                found: char::from(last),
-            });
+            return Err(IdNumberError::BadCheckCharacter { expected, found: char::from(last) });
         }
         Ok(Self(text.to_string()))
     }
@@ -188,12 +171,7 @@ impl IdNumber {
         if head + tail >= n {
             return "*".repeat(n);
         }
-        format!(
-            "{}{}{}",
-            &self.0[..head],
-            "*".repeat(n - head - tail),
-            &self.0[n - tail..]
-        )
+        format!("{}{}{}", &self.0[..head], "*".repeat(n - head - tail), &self.0[n - tail..])
     }
 
     /// A keyed blind index (HMAC-SHA256, lower-case hex) so the database can
@@ -209,11 +187,7 @@ pub fn blind_index(key: &[u8], data: &[u8]) -> String {
     // HMAC accepts keys of any length, so this cannot fail.
     let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes any key length");
     mac.update(data);
-    mac.finalize()
-        .into_bytes()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect()
 }
 
 impl fmt::Debug for IdNumber {
@@ -275,10 +249,7 @@ mod tests {
             assert_eq!(IdNumber::parse(valid.as_str()).unwrap(), valid, "{what}");
         }
         assert!(IdNumber::parse("11010519491231002X").is_ok());
-        assert!(
-            IdNumber::parse(" 11010519491231002x ").is_ok(),
-            "lower-case x and spaces"
-        );
+        assert!(IdNumber::parse(" 11010519491231002x ").is_ok(), "lower-case x and spaces");
     }
 
     #[test]
@@ -303,10 +274,7 @@ mod tests {
         // 15-digit: region 110105, birth 491231, sequence 002.
         let id = IdNumber::parse("110105491231002").unwrap();
         assert_eq!(id.as_str(), "11010519491231002X");
-        assert_eq!(
-            id.birth_date(),
-            NaiveDate::from_ymd_opt(1949, 12, 31).unwrap()
-        );
+        assert_eq!(id.birth_date(), NaiveDate::from_ymd_opt(1949, 12, 31).unwrap());
     }
 
     #[test]
@@ -314,10 +282,7 @@ mod tests {
         let id = IdNumber::parse("11010519491231002X").unwrap();
         assert_eq!(id.masked(), "110105********002X");
         assert_eq!(id.masked_keeping(3, 1), "110**************X");
-        assert!(
-            !format!("{id:?}").contains("19491231"),
-            "Debug must not leak the number"
-        );
+        assert!(!format!("{id:?}").contains("19491231"), "Debug must not leak the number");
     }
 
     #[test]

@@ -15,6 +15,7 @@ pub mod cycle;
 pub mod deadlines;
 pub mod evidence;
 pub mod id_number;
+pub mod masking;
 pub mod money;
 pub mod payment;
 pub mod routing;
@@ -52,13 +53,7 @@ mod tests {
     fn china_date_rolls_over_at_16_utc() {
         let before = Utc.with_ymd_and_hms(2026, 1, 1, 15, 59, 59).unwrap();
         let after = Utc.with_ymd_and_hms(2026, 1, 1, 16, 0, 0).unwrap();
-        assert_eq!(
-            china_date(before),
-            NaiveDate::from_ymd_opt(2026, 1, 1).unwrap()
-        );
-        assert_eq!(
-            china_date(after),
-            NaiveDate::from_ymd_opt(2026, 1, 2).unwrap()
-        );
+        assert_eq!(china_date(before), NaiveDate::from_ymd_opt(2026, 1, 1).unwrap());
+        assert_eq!(china_date(after), NaiveDate::from_ymd_opt(2026, 1, 2).unwrap());
     }
 }

@@ -6,19 +6,7 @@ use std::fmt;
 
 /// An amount of money in fen (1 yuan = 100 fen). Negative amounts exist only
 /// as differences; constructors for benefit amounts reject them.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Default,
-    serde::Serialize,
-    serde::Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, serde::Serialize, serde::Deserialize)]
 #[serde(transparent)]
 pub struct Fen(i64);
 
@@ -39,10 +27,7 @@ impl fmt::Display for MoneyError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Malformed(s) => write!(f, "\"{s}\" is not an amount in yuan such as 2350.50"),
-            Self::TooManyDecimals(s) => write!(
-                f,
-                "\"{s}\" has more than two decimals; the smallest unit is the fen"
-            ),
+            Self::TooManyDecimals(s) => write!(f, "\"{s}\" has more than two decimals; the smallest unit is the fen"),
             Self::Negative => write!(f, "the amount must not be negative"),
             Self::Overflow => write!(f, "the amount is too large"),
         }
@@ -62,11 +47,7 @@ impl Fen {
 
     /// A non-negative amount from a count of fen.
     pub fn non_negative(fen: i64) -> Result<Self, MoneyError> {
-        if fen < 0 {
-            Err(MoneyError::Negative)
-        } else {
-            Ok(Fen(fen))
-        }
+        if fen < 0 { Err(MoneyError::Negative) } else { Ok(Fen(fen)) }
     }
 
     /// Parses a yuan amount as clerks type it (`2350`, `2350.5`, `2350.50`),
@@ -79,10 +60,7 @@ impl Fen {
             None => (false, t),
         };
         let (whole, frac) = unsigned.split_once('.').unwrap_or((unsigned, ""));
-        if whole.is_empty()
-            || !whole.bytes().all(|b| b.is_ascii_digit())
-            || !frac.bytes().all(|b| b.is_ascii_digit())
-        {
+        if whole.is_empty() || !whole.bytes().all(|b| b.is_ascii_digit()) || !frac.bytes().all(|b| b.is_ascii_digit()) {
             return Err(malformed());
         }
         if unsigned.contains('.') && frac.is_empty() {
@@ -93,10 +71,7 @@ impl Fen {
         }
         let yuan: i64 = whole.parse().map_err(|_| MoneyError::Overflow)?;
         let fen_part: i64 = format!("{frac:0<2}").parse().map_err(|_| malformed())?;
-        let total = yuan
-            .checked_mul(100)
-            .and_then(|v| v.checked_add(fen_part))
-            .ok_or(MoneyError::Overflow)?;
+        let total = yuan.checked_mul(100).and_then(|v| v.checked_add(fen_part)).ok_or(MoneyError::Overflow)?;
         Ok(Fen(if negative { -total } else { total }))
     }
 
@@ -107,26 +82,17 @@ impl Fen {
 
     /// The sum, or an error on overflow.
     pub fn checked_add(self, other: Fen) -> Result<Fen, MoneyError> {
-        self.0
-            .checked_add(other.0)
-            .map(Fen)
-            .ok_or(MoneyError::Overflow)
+        self.0.checked_add(other.0).map(Fen).ok_or(MoneyError::Overflow)
     }
 
     /// The difference, or an error on overflow.
     pub fn checked_sub(self, other: Fen) -> Result<Fen, MoneyError> {
-        self.0
-            .checked_sub(other.0)
-            .map(Fen)
-            .ok_or(MoneyError::Overflow)
+        self.0.checked_sub(other.0).map(Fen).ok_or(MoneyError::Overflow)
     }
 
     /// The amount times `times` (months, say), or an error on overflow.
     pub fn checked_mul(self, times: i64) -> Result<Fen, MoneyError> {
-        self.0
-            .checked_mul(times)
-            .map(Fen)
-            .ok_or(MoneyError::Overflow)
+        self.0.checked_mul(times).map(Fen).ok_or(MoneyError::Overflow)
     }
 }
 
@@ -154,10 +120,7 @@ impl YearMonth {
 
     /// The month a date falls in.
     pub fn of(date: NaiveDate) -> Self {
-        Self {
-            year: date.year(),
-            month: date.month(),
-        }
+        Self { year: date.year(), month: date.month() }
     }
 
     /// The year.
@@ -173,10 +136,7 @@ impl YearMonth {
     /// The month `n` months later (or earlier for negative `n`).
     pub fn plus(self, n: i32) -> Self {
         let index = self.index() + i64::from(n);
-        Self {
-            year: index.div_euclid(12) as i32,
-            month: (index.rem_euclid(12) + 1) as u32,
-        }
+        Self { year: index.div_euclid(12) as i32, month: (index.rem_euclid(12) + 1) as u32 }
     }
 
     /// Months from `self` to `later`, negative when `later` is earlier.
@@ -186,16 +146,12 @@ impl YearMonth {
 
     /// The first day of the month.
     pub fn first_day(self) -> NaiveDate {
-        NaiveDate::from_ymd_opt(self.year, self.month, 1)
-            .expect("a YearMonth is always a valid month")
+        NaiveDate::from_ymd_opt(self.year, self.month, 1).expect("a YearMonth is always a valid month")
     }
 
     /// The last day of the month.
     pub fn last_day(self) -> NaiveDate {
-        self.plus(1)
-            .first_day()
-            .pred_opt()
-            .expect("dates before year -262144 are never built")
+        self.plus(1).first_day().pred_opt().expect("dates before year -262144 are never built")
     }
 
     fn index(self) -> i64 {
@@ -229,20 +185,14 @@ impl serde::Serialize for YearMonth {
 
 impl<'de> serde::Deserialize<'de> for YearMonth {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        String::deserialize(d)?
-            .parse()
-            .map_err(serde::de::Error::custom)
+        String::deserialize(d)?.parse().map_err(serde::de::Error::custom)
     }
 }
 
 /// Back-pay when a suspended benefit is restored (R7.2 恢复和补发): the monthly
 /// amount for every month withheld, from `first_unpaid` up to but excluding
 /// `first_paid_again`.
-pub fn back_pay(
-    monthly: Fen,
-    first_unpaid: YearMonth,
-    first_paid_again: YearMonth,
-) -> Result<Fen, MoneyError> {
+pub fn back_pay(monthly: Fen, first_unpaid: YearMonth, first_paid_again: YearMonth) -> Result<Fen, MoneyError> {
     let months = first_unpaid.months_until(first_paid_again).max(0);
     monthly.checked_mul(months)
 }
@@ -258,11 +208,7 @@ pub fn overpayment(
     entitled_through_loss_month: bool,
 ) -> Result<Fen, MoneyError> {
     let loss_month = YearMonth::of(loss_date);
-    let first_overpaid = if entitled_through_loss_month {
-        loss_month.plus(1)
-    } else {
-        loss_month
-    };
+    let first_overpaid = if entitled_through_loss_month { loss_month.plus(1) } else { loss_month };
     let months = (first_overpaid.months_until(paid_through) + 1).max(0);
     monthly.checked_mul(months)
 }
@@ -300,10 +246,7 @@ impl fmt::Display for PlanError {
             Self::NoInstalments => write!(f, "a plan needs at least one instalment"),
             Self::NothingToRepay => write!(f, "there is nothing to repay"),
             Self::TooManyInstalments { count, amount } => {
-                write!(
-                    f,
-                    "{amount} yuan cannot be split into {count} instalments of at least one fen"
-                )
+                write!(f, "{amount} yuan cannot be split into {count} instalments of at least one fen")
             }
         }
     }
@@ -314,11 +257,7 @@ impl std::error::Error for PlanError {}
 /// Equal monthly instalments (R7.5), the remainder added to the last one, the
 /// first due on `first_due` and each later one on the same day of the
 /// following months (clamped to the month's end).
-pub fn instalment_plan(
-    total: Fen,
-    count: u32,
-    first_due: NaiveDate,
-) -> Result<Vec<Instalment>, PlanError> {
+pub fn instalment_plan(total: Fen, count: u32, first_due: NaiveDate) -> Result<Vec<Instalment>, PlanError> {
     if count == 0 {
         return Err(PlanError::NoInstalments);
     }
@@ -327,18 +266,13 @@ pub fn instalment_plan(
     }
     let base = total.as_i64() / i64::from(count);
     if base == 0 {
-        return Err(PlanError::TooManyInstalments {
-            count,
-            amount: total,
-        });
+        return Err(PlanError::TooManyInstalments { count, amount: total });
     }
     let last = total.as_i64() - base * i64::from(count - 1);
     Ok((1..=count)
         .map(|number| Instalment {
             number,
-            due_on: first_due
-                .checked_add_months(chrono::Months::new(number - 1))
-                .expect("instalment dates stay far inside chrono's range"),
+            due_on: first_due.checked_add_months(chrono::Months::new(number - 1)).expect("instalment dates stay far inside chrono's range"),
             amount: Fen(if number == count { last } else { base }),
         })
         .collect())
@@ -347,11 +281,7 @@ pub fn instalment_plan(
 /// Instalments that are due before `today` and not covered by the payments
 /// made so far (R7.6: a broken agreement is escalated). Payments are applied
 /// to instalments in order, whenever they were made.
-pub fn missed_instalments(
-    plan: &[Instalment],
-    payments: &[(NaiveDate, Fen)],
-    today: NaiveDate,
-) -> Vec<u32> {
+pub fn missed_instalments(plan: &[Instalment], payments: &[(NaiveDate, Fen)], today: NaiveDate) -> Vec<u32> {
     let mut owed_so_far = 0i64;
     let mut missed = Vec::new();
     for instalment in plan {
@@ -359,11 +289,7 @@ pub fn missed_instalments(
         if instalment.due_on >= today {
             break;
         }
-        let paid_by_due: i64 = payments
-            .iter()
-            .filter(|(on, _)| *on <= instalment.due_on)
-            .map(|(_, amount)| amount.as_i64())
-            .sum();
+        let paid_by_due: i64 = payments.iter().filter(|(on, _)| *on <= instalment.due_on).map(|(_, amount)| amount.as_i64()).sum();
         if paid_by_due < owed_so_far {
             missed.push(instalment.number);
         }
@@ -386,20 +312,12 @@ pub struct Deduction {
 }
 
 /// Splits an overpayment over the funeral grant and survivor pension (R7.4).
-pub fn deduct_from_survivor_benefits(
-    overpaid: Fen,
-    funeral_grant: Fen,
-    survivor_pension: Fen,
-) -> Deduction {
+pub fn deduct_from_survivor_benefits(overpaid: Fen, funeral_grant: Fen, survivor_pension: Fen) -> Deduction {
     let owed = overpaid.max(Fen::ZERO);
     let from_funeral_grant = owed.min(funeral_grant.max(Fen::ZERO));
     let after_funeral = Fen(owed.0 - from_funeral_grant.0);
     let from_survivor_pension = after_funeral.min(survivor_pension.max(Fen::ZERO));
-    Deduction {
-        from_funeral_grant,
-        from_survivor_pension,
-        remainder_for_employer: Fen(after_funeral.0 - from_survivor_pension.0),
-    }
+    Deduction { from_funeral_grant, from_survivor_pension, remainder_for_employer: Fen(after_funeral.0 - from_survivor_pension.0) }
 }
 
 #[cfg(test)]
@@ -417,26 +335,11 @@ mod tests {
 
     #[test]
     fn parses_yuan_exactly() {
-        let cases = [
-            ("2350", 235000),
-            ("2350.5", 235050),
-            ("2350.50", 235050),
-            ("0.01", 1),
-            (" 12.30 ", 1230),
-        ];
+        let cases = [("2350", 235000), ("2350.5", 235050), ("2350.50", 235050), ("0.01", 1), (" 12.30 ", 1230)];
         for (text, fen) in cases {
             assert_eq!(Fen::parse_yuan(text).unwrap(), Fen(fen), "{text}");
         }
-        for bad in [
-            "",
-            "1,000",
-            "12.345",
-            "abc",
-            "1.",
-            ".5",
-            "1e3",
-            "99999999999999999999",
-        ] {
+        for bad in ["", "1,000", "12.345", "abc", "1.", ".5", "1e3", "99999999999999999999"] {
             assert!(Fen::parse_yuan(bad).is_err(), "{bad}");
         }
         assert_eq!(Fen(235050).to_string(), "2350.50");
@@ -446,43 +349,21 @@ mod tests {
     #[test]
     fn r7_2_back_pay_covers_every_withheld_month() {
         let monthly = Fen(300000);
-        assert_eq!(
-            back_pay(monthly, ym(2026, 3), ym(2026, 6)).unwrap(),
-            Fen(900000)
-        );
-        assert_eq!(
-            back_pay(monthly, ym(2025, 11), ym(2026, 2)).unwrap(),
-            Fen(900000),
-            "across a year end"
-        );
-        assert_eq!(
-            back_pay(monthly, ym(2026, 3), ym(2026, 3)).unwrap(),
-            Fen::ZERO
-        );
+        assert_eq!(back_pay(monthly, ym(2026, 3), ym(2026, 6)).unwrap(), Fen(900000));
+        assert_eq!(back_pay(monthly, ym(2025, 11), ym(2026, 2)).unwrap(), Fen(900000), "across a year end");
+        assert_eq!(back_pay(monthly, ym(2026, 3), ym(2026, 3)).unwrap(), Fen::ZERO);
     }
 
     #[test]
     fn r3_6_r7_3_r7_4_overpayment_counts_months_after_the_loss() {
         let monthly = Fen(250000);
         // Died 15 March, paid through June: April, May, June overpaid.
-        assert_eq!(
-            overpayment(monthly, d(2026, 3, 15), ym(2026, 6), true).unwrap(),
-            Fen(750000)
-        );
+        assert_eq!(overpayment(monthly, d(2026, 3, 15), ym(2026, 6), true).unwrap(), Fen(750000));
         // Not entitled through the loss month: March too.
-        assert_eq!(
-            overpayment(monthly, d(2026, 3, 15), ym(2026, 6), false).unwrap(),
-            Fen(1000000)
-        );
+        assert_eq!(overpayment(monthly, d(2026, 3, 15), ym(2026, 6), false).unwrap(), Fen(1000000));
         // Stopped in time: nothing overpaid.
-        assert_eq!(
-            overpayment(monthly, d(2026, 3, 15), ym(2026, 3), true).unwrap(),
-            Fen::ZERO
-        );
-        assert_eq!(
-            overpayment(monthly, d(2026, 3, 15), ym(2026, 1), true).unwrap(),
-            Fen::ZERO
-        );
+        assert_eq!(overpayment(monthly, d(2026, 3, 15), ym(2026, 3), true).unwrap(), Fen::ZERO);
+        assert_eq!(overpayment(monthly, d(2026, 3, 15), ym(2026, 1), true).unwrap(), Fen::ZERO);
     }
 
     #[test]
@@ -491,19 +372,9 @@ mod tests {
         let amounts: Vec<i64> = plan.iter().map(|i| i.amount.as_i64()).collect();
         assert_eq!(amounts, vec![33333, 33333, 33335]);
         let dues: Vec<NaiveDate> = plan.iter().map(|i| i.due_on).collect();
-        assert_eq!(
-            dues,
-            vec![d(2026, 1, 31), d(2026, 2, 28), d(2026, 3, 31)],
-            "month-end clamped"
-        );
-        assert_eq!(
-            instalment_plan(Fen(5), 0, d(2026, 1, 1)),
-            Err(PlanError::NoInstalments)
-        );
-        assert_eq!(
-            instalment_plan(Fen(0), 2, d(2026, 1, 1)),
-            Err(PlanError::NothingToRepay)
-        );
+        assert_eq!(dues, vec![d(2026, 1, 31), d(2026, 2, 28), d(2026, 3, 31)], "month-end clamped");
+        assert_eq!(instalment_plan(Fen(5), 0, d(2026, 1, 1)), Err(PlanError::NoInstalments));
+        assert_eq!(instalment_plan(Fen(0), 2, d(2026, 1, 1)), Err(PlanError::NothingToRepay));
         assert!(instalment_plan(Fen(2), 3, d(2026, 1, 1)).is_err());
     }
 
@@ -511,42 +382,21 @@ mod tests {
     fn r7_6_missed_instalments_are_detected() {
         let plan = instalment_plan(Fen(30000), 3, d(2026, 1, 10)).unwrap();
         let paid_first = [(d(2026, 1, 9), Fen(10000))];
-        assert_eq!(
-            missed_instalments(&plan, &paid_first, d(2026, 2, 11)),
-            vec![2]
-        );
-        assert_eq!(
-            missed_instalments(&plan, &paid_first, d(2026, 2, 10)),
-            Vec::<u32>::new(),
-            "due today is not missed"
-        );
+        assert_eq!(missed_instalments(&plan, &paid_first, d(2026, 2, 11)), vec![2]);
+        assert_eq!(missed_instalments(&plan, &paid_first, d(2026, 2, 10)), Vec::<u32>::new(), "due today is not missed");
         let paid_late = [(d(2026, 1, 9), Fen(10000)), (d(2026, 2, 20), Fen(10000))];
-        assert_eq!(
-            missed_instalments(&plan, &paid_late, d(2026, 4, 1)),
-            vec![2, 3]
-        );
+        assert_eq!(missed_instalments(&plan, &paid_late, d(2026, 4, 1)), vec![2, 3]);
         let lump = [(d(2026, 1, 1), Fen(30000))];
         assert!(missed_instalments(&plan, &lump, d(2027, 1, 1)).is_empty());
     }
 
     #[test]
     fn r7_4_deduction_order_funeral_then_survivor_then_employer() {
-        let cases = [
-            (500, 300, 100, (300, 100, 100)),
-            (200, 300, 100, (200, 0, 0)),
-            (350, 300, 100, (300, 50, 0)),
-            (0, 300, 100, (0, 0, 0)),
-        ];
+        let cases =
+            [(500, 300, 100, (300, 100, 100)), (200, 300, 100, (200, 0, 0)), (350, 300, 100, (300, 50, 0)), (0, 300, 100, (0, 0, 0))];
         for (owed, funeral, survivor, (f, s, r)) in cases {
             let got = deduct_from_survivor_benefits(Fen(owed), Fen(funeral), Fen(survivor));
-            assert_eq!(
-                got,
-                Deduction {
-                    from_funeral_grant: Fen(f),
-                    from_survivor_pension: Fen(s),
-                    remainder_for_employer: Fen(r)
-                }
-            );
+            assert_eq!(got, Deduction { from_funeral_grant: Fen(f), from_survivor_pension: Fen(s), remainder_for_employer: Fen(r) });
         }
     }
 

@@ -186,9 +186,7 @@ impl std::error::Error for TransitionError {}
 /// Three calendar months after a suspension, clamped to the month's end
 /// (R7.2): the day termination becomes due and the objection window closes.
 pub fn three_months_after(since: NaiveDate) -> NaiveDate {
-    since
-        .checked_add_months(Months::new(3))
-        .expect("dates stay far inside chrono's range")
+    since.checked_add_months(Months::new(3)).expect("dates stay far inside chrono's range")
 }
 
 impl PaymentState {
@@ -211,11 +209,7 @@ impl PaymentState {
     /// For a suspension without an objection: the day termination is due.
     pub fn termination_due_on(&self) -> Option<NaiveDate> {
         match self {
-            Self::Suspended {
-                since,
-                objection_on: None,
-                ..
-            } => Some(three_months_after(*since)),
+            Self::Suspended { since, objection_on: None, .. } => Some(three_months_after(*since)),
             _ => None,
         }
     }
@@ -223,9 +217,7 @@ impl PaymentState {
     fn began(&self) -> Option<NaiveDate> {
         match self {
             Self::Active => None,
-            Self::Suspended { since, .. }
-            | Self::Terminated { since }
-            | Self::Restored { since } => Some(*since),
+            Self::Suspended { since, .. } | Self::Terminated { since } | Self::Restored { since } => Some(*since),
         }
     }
 
@@ -241,70 +233,29 @@ impl PaymentState {
         if let Some(began) = self.began().filter(|b| on < *b) {
             return Err(TransitionError::BeforeStateBegan { began });
         }
-        let not_allowed = || TransitionError::NotAllowed {
-            from: self.name(),
-            transition: transition.name(),
-        };
+        let not_allowed = || TransitionError::NotAllowed { from: self.name(), transition: transition.name() };
         match (*self, transition) {
             (Self::Active | Self::Restored { .. }, Transition::Suspend { reason, on }) => {
-                Ok(Self::Suspended {
-                    reason,
-                    since: on,
-                    objection_on: None,
-                })
+                Ok(Self::Suspended { reason, since: on, objection_on: None })
             }
-            (
-                Self::Suspended {
-                    reason,
-                    since,
-                    objection_on: None,
-                },
-                Transition::Object { on },
-            ) => {
+            (Self::Suspended { reason, since, objection_on: None }, Transition::Object { on }) => {
                 let closes = three_months_after(since);
                 if on > closes {
                     return Err(TransitionError::ObjectionWindowClosed { closed_on: closes });
                 }
-                Ok(Self::Suspended {
-                    reason,
-                    since,
-                    objection_on: Some(on),
-                })
+                Ok(Self::Suspended { reason, since, objection_on: Some(on) })
             }
-            (
-                Self::Suspended {
-                    objection_on: Some(_),
-                    ..
-                },
-                Transition::Object { .. },
-            ) => Err(TransitionError::AlreadyObjected),
-            (
-                Self::Suspended {
-                    objection_on: Some(_),
-                    ..
-                },
-                Transition::Terminate { .. },
-            ) => Err(TransitionError::ObjectionPending),
-            (
-                Self::Suspended {
-                    since,
-                    objection_on: None,
-                    ..
-                },
-                Transition::Terminate { on },
-            ) => {
+            (Self::Suspended { objection_on: Some(_), .. }, Transition::Object { .. }) => Err(TransitionError::AlreadyObjected),
+            (Self::Suspended { objection_on: Some(_), .. }, Transition::Terminate { .. }) => Err(TransitionError::ObjectionPending),
+            (Self::Suspended { since, objection_on: None, .. }, Transition::Terminate { on }) => {
                 let earliest = three_months_after(since);
                 if on < earliest {
                     return Err(TransitionError::TooEarlyToTerminate { earliest });
                 }
                 Ok(Self::Terminated { since: on })
             }
-            (Self::Suspended { .. }, Transition::Restore { on }) => {
-                Ok(Self::Restored { since: on })
-            }
-            (Self::Terminated { .. }, Transition::Reinstate { on }) => {
-                Ok(Self::Restored { since: on })
-            }
+            (Self::Suspended { .. }, Transition::Restore { on }) => Ok(Self::Restored { since: on }),
+            (Self::Terminated { .. }, Transition::Reinstate { on }) => Ok(Self::Restored { since: on }),
             _ => Err(not_allowed()),
         }
     }
@@ -319,11 +270,7 @@ mod tests {
     }
 
     fn suspended(since: NaiveDate) -> PaymentState {
-        PaymentState::Suspended {
-            reason: SuspensionReason::LossOfEligibility,
-            since,
-            objection_on: None,
-        }
+        PaymentState::Suspended { reason: SuspensionReason::LossOfEligibility, since, objection_on: None }
     }
 
     #[test]
@@ -331,134 +278,55 @@ mod tests {
         use PaymentState as S;
         use Transition as T;
         let s = suspended(d(2026, 1, 31));
-        let objected = S::Suspended {
-            reason: SuspensionReason::Unreachable,
-            since: d(2026, 1, 31),
-            objection_on: Some(d(2026, 2, 1)),
-        };
-        let terminated = S::Terminated {
-            since: d(2026, 5, 1),
-        };
-        let restored = S::Restored {
-            since: d(2026, 3, 1),
-        };
-        let suspend = T::Suspend {
-            reason: SuspensionReason::MonitoringFlag,
-            on: d(2026, 6, 1),
-        };
-        let cases: Vec<(
-            &str,
-            PaymentState,
-            Transition,
-            Result<&str, TransitionError>,
-        )> = vec![
-            (
-                "R5.2 suspend an active benefit",
-                S::Active,
-                suspend,
-                Ok("suspended"),
-            ),
-            (
-                "R3.4 suspend a restored benefit",
-                restored,
-                suspend,
-                Ok("suspended"),
-            ),
-            (
-                "suspend twice",
-                s,
-                suspend,
-                Err(TransitionError::NotAllowed {
-                    from: "suspended",
-                    transition: "suspend",
-                }),
-            ),
-            (
-                "R7.2 object within 3 months",
-                s,
-                T::Object { on: d(2026, 4, 30) },
-                Ok("suspended"),
-            ),
+        let objected = S::Suspended { reason: SuspensionReason::Unreachable, since: d(2026, 1, 31), objection_on: Some(d(2026, 2, 1)) };
+        let terminated = S::Terminated { since: d(2026, 5, 1) };
+        let restored = S::Restored { since: d(2026, 3, 1) };
+        let suspend = T::Suspend { reason: SuspensionReason::MonitoringFlag, on: d(2026, 6, 1) };
+        let cases: Vec<(&str, PaymentState, Transition, Result<&str, TransitionError>)> = vec![
+            ("R5.2 suspend an active benefit", S::Active, suspend, Ok("suspended")),
+            ("R3.4 suspend a restored benefit", restored, suspend, Ok("suspended")),
+            ("suspend twice", s, suspend, Err(TransitionError::NotAllowed { from: "suspended", transition: "suspend" })),
+            ("R7.2 object within 3 months", s, T::Object { on: d(2026, 4, 30) }, Ok("suspended")),
             (
                 "R7.2 object after 3 months",
                 s,
                 T::Object { on: d(2026, 5, 1) },
-                Err(TransitionError::ObjectionWindowClosed {
-                    closed_on: d(2026, 4, 30),
-                }),
+                Err(TransitionError::ObjectionWindowClosed { closed_on: d(2026, 4, 30) }),
             ),
-            (
-                "R7.2 object twice",
-                objected,
-                T::Object { on: d(2026, 2, 2) },
-                Err(TransitionError::AlreadyObjected),
-            ),
+            ("R7.2 object twice", objected, T::Object { on: d(2026, 2, 2) }, Err(TransitionError::AlreadyObjected)),
             (
                 "R7.2 object while active",
                 S::Active,
                 T::Object { on: d(2026, 2, 2) },
-                Err(TransitionError::NotAllowed {
-                    from: "active",
-                    transition: "object",
-                }),
+                Err(TransitionError::NotAllowed { from: "active", transition: "object" }),
             ),
-            (
-                "R7.2 terminate at 3 months, month-end clamped",
-                s,
-                T::Terminate { on: d(2026, 4, 30) },
-                Ok("terminated"),
-            ),
+            ("R7.2 terminate at 3 months, month-end clamped", s, T::Terminate { on: d(2026, 4, 30) }, Ok("terminated")),
             (
                 "R7.2 terminate too early",
                 s,
                 T::Terminate { on: d(2026, 4, 29) },
-                Err(TransitionError::TooEarlyToTerminate {
-                    earliest: d(2026, 4, 30),
-                }),
+                Err(TransitionError::TooEarlyToTerminate { earliest: d(2026, 4, 30) }),
             ),
-            (
-                "R7.2 objection stops the clock",
-                objected,
-                T::Terminate { on: d(2026, 9, 1) },
-                Err(TransitionError::ObjectionPending),
-            ),
-            (
-                "R7.2 restore after re-verification",
-                objected,
-                T::Restore { on: d(2026, 3, 1) },
-                Ok("restored"),
-            ),
+            ("R7.2 objection stops the clock", objected, T::Terminate { on: d(2026, 9, 1) }, Err(TransitionError::ObjectionPending)),
+            ("R7.2 restore after re-verification", objected, T::Restore { on: d(2026, 3, 1) }, Ok("restored")),
             (
                 "R3.5 restore an active benefit",
                 S::Active,
                 T::Restore { on: d(2026, 3, 1) },
-                Err(TransitionError::NotAllowed {
-                    from: "active",
-                    transition: "restore",
-                }),
+                Err(TransitionError::NotAllowed { from: "active", transition: "restore" }),
             ),
-            (
-                "R3.5 reinstate a wrong termination",
-                terminated,
-                T::Reinstate { on: d(2026, 6, 1) },
-                Ok("restored"),
-            ),
+            ("R3.5 reinstate a wrong termination", terminated, T::Reinstate { on: d(2026, 6, 1) }, Ok("restored")),
             (
                 "R7.2 terminate a terminated benefit",
                 terminated,
                 T::Terminate { on: d(2026, 9, 1) },
-                Err(TransitionError::NotAllowed {
-                    from: "terminated",
-                    transition: "terminate",
-                }),
+                Err(TransitionError::NotAllowed { from: "terminated", transition: "terminate" }),
             ),
             (
                 "dates cannot run backwards",
                 terminated,
                 T::Reinstate { on: d(2026, 4, 1) },
-                Err(TransitionError::BeforeStateBegan {
-                    began: d(2026, 5, 1),
-                }),
+                Err(TransitionError::BeforeStateBegan { began: d(2026, 5, 1) }),
             ),
         ];
         for (what, from, transition, expected) in cases {
@@ -470,17 +338,9 @@ mod tests {
 
     #[test]
     fn r7_2_termination_due_three_months_on() {
-        assert_eq!(
-            suspended(d(2026, 11, 30)).termination_due_on(),
-            Some(d(2027, 2, 28))
-        );
+        assert_eq!(suspended(d(2026, 11, 30)).termination_due_on(), Some(d(2027, 2, 28)));
         assert_eq!(PaymentState::Active.termination_due_on(), None);
-        assert!(
-            PaymentState::Restored {
-                since: d(2026, 1, 1)
-            }
-            .is_payable()
-        );
+        assert!(PaymentState::Restored { since: d(2026, 1, 1) }.is_payable());
         assert!(!suspended(d(2026, 1, 1)).is_payable());
     }
 }

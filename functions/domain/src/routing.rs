@@ -28,10 +28,7 @@ pub enum OrgKind {
 impl OrgKind {
     /// City-level organisations see the whole city (R2.3).
     pub fn is_city_level(self) -> bool {
-        matches!(
-            self,
-            Self::HrssBureau | Self::SocialInsuranceAgency | Self::RetireeAgency
-        )
+        matches!(self, Self::HrssBureau | Self::SocialInsuranceAgency | Self::RetireeAgency)
     }
 }
 
@@ -72,10 +69,7 @@ impl fmt::Display for RoutingError {
             Self::UnknownInsuredDistrict(code) => {
                 write!(f, "no district has the division code \"{code}\"")
             }
-            Self::MissingEmployer => write!(
-                f,
-                "a recipient managed by an employer needs the employer unit"
-            ),
+            Self::MissingEmployer => write!(f, "a recipient managed by an employer needs the employer unit"),
         }
     }
 }
@@ -104,17 +98,12 @@ pub struct Placement {
 impl OrgTree {
     /// Builds the tree, refusing unknown parents and cycles.
     pub fn new(orgs: impl IntoIterator<Item = Org>) -> Result<Self, RoutingError> {
-        let tree = Self {
-            orgs: orgs.into_iter().map(|o| (o.id.clone(), o)).collect(),
-        };
+        let tree = Self { orgs: orgs.into_iter().map(|o| (o.id.clone(), o)).collect() };
         for org in tree.orgs.values() {
             let mut steps = 0;
             let mut current = org;
             while let Some(parent) = &current.parent {
-                current = tree
-                    .orgs
-                    .get(parent)
-                    .ok_or_else(|| RoutingError::UnknownOrg(parent.clone()))?;
+                current = tree.orgs.get(parent).ok_or_else(|| RoutingError::UnknownOrg(parent.clone()))?;
                 steps += 1;
                 if steps > tree.orgs.len() {
                     return Err(RoutingError::Cycle(org.id.clone()));
@@ -126,9 +115,7 @@ impl OrgTree {
 
     /// The organisation with this id.
     pub fn get(&self, id: &str) -> Result<&Org, RoutingError> {
-        self.orgs
-            .get(id)
-            .ok_or_else(|| RoutingError::UnknownOrg(id.to_string()))
+        self.orgs.get(id).ok_or_else(|| RoutingError::UnknownOrg(id.to_string()))
     }
 
     /// Whether `id` is `ancestor` or lies beneath it.
@@ -157,10 +144,7 @@ impl OrgTree {
     /// for people living elsewhere in China or abroad.
     pub fn responsible_org(&self, who: &Placement) -> Result<&Org, RoutingError> {
         if who.management == ManagementMode::Employer {
-            let employer = who
-                .employer
-                .as_deref()
-                .ok_or(RoutingError::MissingEmployer)?;
+            let employer = who.employer.as_deref().ok_or(RoutingError::MissingEmployer)?;
             return self.get(employer);
         }
         match &who.residence {
@@ -185,15 +169,10 @@ impl OrgTree {
         };
         match staff.kind {
             kind if kind.is_city_level() => true,
-            OrgKind::Employer => {
-                who.management == ManagementMode::Employer
-                    && who.employer.as_deref() == Some(staff_org)
-            }
+            OrgKind::Employer => who.management == ManagementMode::Employer && who.employer.as_deref() == Some(staff_org),
             _ => {
                 let lives_here = matches!(&who.residence, Residence::Local { community } if self.is_within(community, staff_org));
-                let responsible_here = self
-                    .responsible_org(who)
-                    .is_ok_and(|o| self.is_within(&o.id, staff_org));
+                let responsible_here = self.responsible_org(who).is_ok_and(|o| self.is_within(&o.id, staff_org));
                 lives_here || responsible_here
             }
         }
@@ -205,12 +184,7 @@ mod tests {
     use super::*;
 
     fn org(id: &str, parent: Option<&str>, kind: OrgKind, code: Option<&str>) -> Org {
-        Org {
-            id: id.into(),
-            parent: parent.map(Into::into),
-            kind,
-            division_code: code.map(Into::into),
-        }
+        Org { id: id.into(), parent: parent.map(Into::into), kind, division_code: code.map(Into::into) }
     }
 
     fn tree() -> OrgTree {
@@ -218,18 +192,8 @@ mod tests {
             org("hrss", None, OrgKind::HrssBureau, None),
             org("si", Some("hrss"), OrgKind::SocialInsuranceAgency, None),
             org("retiree", Some("hrss"), OrgKind::RetireeAgency, None),
-            org(
-                "tianshan",
-                Some("retiree"),
-                OrgKind::District,
-                Some("650102"),
-            ),
-            org(
-                "shayibake",
-                Some("retiree"),
-                OrgKind::District,
-                Some("650103"),
-            ),
+            org("tianshan", Some("retiree"), OrgKind::District, Some("650102")),
+            org("shayibake", Some("retiree"), OrgKind::District, Some("650103")),
             org("ts-street", Some("tianshan"), OrgKind::SubDistrict, None),
             org("ts-comm", Some("ts-street"), OrgKind::Community, None),
             org("sy-comm", Some("shayibake"), OrgKind::Community, None),
@@ -240,9 +204,7 @@ mod tests {
 
     fn local(community: &str) -> Placement {
         Placement {
-            residence: Residence::Local {
-                community: community.into(),
-            },
+            residence: Residence::Local { community: community.into() },
             management: ManagementMode::Socialised,
             employer: None,
             insured_district: "650103".into(),
@@ -252,35 +214,13 @@ mod tests {
     #[test]
     fn r2_2_routing_table() {
         let t = tree();
-        let abroad = Placement {
-            residence: Residence::Abroad,
-            ..local("ts-comm")
-        };
-        let domestic = Placement {
-            residence: Residence::Domestic,
-            ..local("ts-comm")
-        };
-        let employer = Placement {
-            management: ManagementMode::Employer,
-            employer: Some("acme".into()),
-            ..local("ts-comm")
-        };
+        let abroad = Placement { residence: Residence::Abroad, ..local("ts-comm") };
+        let domestic = Placement { residence: Residence::Domestic, ..local("ts-comm") };
+        let employer = Placement { management: ManagementMode::Employer, employer: Some("acme".into()), ..local("ts-comm") };
         let cases = [
-            (
-                local("ts-comm"),
-                "ts-comm",
-                "lives in the city: the community of residence",
-            ),
-            (
-                abroad,
-                "shayibake",
-                "abroad: the district of the place of insurance",
-            ),
-            (
-                domestic,
-                "shayibake",
-                "elsewhere in China: the district of the place of insurance",
-            ),
+            (local("ts-comm"), "ts-comm", "lives in the city: the community of residence"),
+            (abroad, "shayibake", "abroad: the district of the place of insurance"),
+            (domestic, "shayibake", "elsewhere in China: the district of the place of insurance"),
             (employer, "acme", "not socialised: the employer unit"),
         ];
         for (who, expected, why) in cases {
@@ -291,42 +231,19 @@ mod tests {
     #[test]
     fn r2_2_routing_errors() {
         let t = tree();
-        assert_eq!(
-            t.responsible_org(&local("tianshan")),
-            Err(RoutingError::NotACommunity("tianshan".into()))
-        );
-        let lost = Placement {
-            residence: Residence::Abroad,
-            insured_district: "999999".into(),
-            ..local("ts-comm")
-        };
-        assert!(matches!(
-            t.responsible_org(&lost),
-            Err(RoutingError::UnknownInsuredDistrict(_))
-        ));
-        let no_employer = Placement {
-            management: ManagementMode::Employer,
-            ..local("ts-comm")
-        };
-        assert_eq!(
-            t.responsible_org(&no_employer),
-            Err(RoutingError::MissingEmployer)
-        );
+        assert_eq!(t.responsible_org(&local("tianshan")), Err(RoutingError::NotACommunity("tianshan".into())));
+        let lost = Placement { residence: Residence::Abroad, insured_district: "999999".into(), ..local("ts-comm") };
+        assert!(matches!(t.responsible_org(&lost), Err(RoutingError::UnknownInsuredDistrict(_))));
+        let no_employer = Placement { management: ManagementMode::Employer, ..local("ts-comm") };
+        assert_eq!(t.responsible_org(&no_employer), Err(RoutingError::MissingEmployer));
     }
 
     #[test]
     fn r2_3_scope_matrix() {
         let t = tree();
         let tianshan_local = local("ts-comm");
-        let abroad_insured_shayibake = Placement {
-            residence: Residence::Abroad,
-            ..local("ts-comm")
-        };
-        let acme_retiree = Placement {
-            management: ManagementMode::Employer,
-            employer: Some("acme".into()),
-            ..local("sy-comm")
-        };
+        let abroad_insured_shayibake = Placement { residence: Residence::Abroad, ..local("ts-comm") };
+        let acme_retiree = Placement { management: ManagementMode::Employer, employer: Some("acme".into()), ..local("sy-comm") };
         let cases = [
             ("hrss", &tianshan_local, true),
             ("retiree", &acme_retiree, true),
@@ -350,14 +267,8 @@ mod tests {
 
     #[test]
     fn r2_1_trees_with_unknown_parents_or_cycles_are_refused() {
-        assert!(matches!(
-            OrgTree::new([org("a", Some("x"), OrgKind::District, None)]),
-            Err(RoutingError::UnknownOrg(_))
-        ));
-        let looped = OrgTree::new([
-            org("a", Some("b"), OrgKind::District, None),
-            org("b", Some("a"), OrgKind::District, None),
-        ]);
+        assert!(matches!(OrgTree::new([org("a", Some("x"), OrgKind::District, None)]), Err(RoutingError::UnknownOrg(_))));
+        let looped = OrgTree::new([org("a", Some("b"), OrgKind::District, None), org("b", Some("a"), OrgKind::District, None)]);
         assert!(matches!(looped, Err(RoutingError::Cycle(_))));
     }
 }

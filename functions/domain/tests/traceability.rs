@@ -9,27 +9,17 @@ use std::path::Path;
 
 /// Every requirement id of `shared/spec/requirements.md`.
 const REQUIREMENTS: &[&str] = &[
-    "R1.1", "R1.2", "R1.3", "R2.1", "R2.2", "R2.3", "R3.1", "R3.2", "R3.3", "R3.4", "R3.5", "R3.6",
-    "R4.1", "R4.2", "R4.3", "R5.1", "R5.2", "R5.3", "R5.4", "R5.5", "R5.6", "R5.7", "R5.8", "R5.9",
-    "R6.1", "R6.2", "R6.3", "R6.4", "R6.5", "R6.6", "R6.7", "R7.1", "R7.2", "R7.3", "R7.4", "R7.5",
-    "R7.6", "R8.1", "R8.2", "R9.1", "R9.2", "R9.3",
+    "R1.1", "R1.2", "R1.3", "R2.1", "R2.2", "R2.3", "R3.1", "R3.2", "R3.3", "R3.4", "R3.5", "R3.6", "R4.1", "R4.2", "R4.3", "R5.1", "R5.2",
+    "R5.3", "R5.4", "R5.5", "R5.6", "R5.7", "R5.8", "R5.9", "R6.1", "R6.2", "R6.3", "R6.4", "R6.5", "R6.6", "R6.7", "R7.1", "R7.2", "R7.3",
+    "R7.4", "R7.5", "R7.6", "R8.1", "R8.2", "R9.1", "R9.2", "R9.3",
 ];
 
 /// Requirements whose rules live outside the domain crate, with the issue
 /// that covers them.
 const LATER: &[(&str, &str)] = &[
-    (
-        "R3.1",
-        "registry: recording and changing personal and family data (issue 4)",
-    ),
-    (
-        "R5.1",
-        "partner data sharing: webhooks and imports (issue 6)",
-    ),
-    (
-        "R6.7",
-        "deadline timers and case work: districts report within the deadline (issues 7, 8)",
-    ),
+    ("R3.1", "registry: recording and changing personal and family data (issue 4)"),
+    ("R5.1", "partner data sharing: webhooks and imports (issue 6)"),
+    ("R6.7", "deadline timers and case work: districts report within the deadline (issues 7, 8)"),
     ("R8.1", "audit trail and data-exchange traces (issue 4)"),
     ("R8.2", "monthly archives (issue 8)"),
     ("R9.1", "complaints and reports (issue 8)"),
@@ -77,43 +67,25 @@ fn ids_in_name(name: &str) -> BTreeSet<String> {
 /// requirement → tests citing it, from the test sections of every source file.
 fn coverage() -> BTreeMap<String, BTreeSet<String>> {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let mut files: Vec<_> = std::fs::read_dir(&src)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
+    let mut files: Vec<_> = std::fs::read_dir(&src).unwrap().map(|e| e.unwrap().path()).collect();
     files.sort();
     let mut map: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for file in files {
         let text = std::fs::read_to_string(&file).unwrap();
-        let module = file
-            .file_stem()
-            .unwrap()
-            .to_string_lossy()
-            .replace("_tests", "");
-        let tests_start = if file.to_string_lossy().ends_with("_tests.rs") {
-            0
-        } else {
-            text.find("mod tests").unwrap_or(text.len())
-        };
+        let module = file.file_stem().unwrap().to_string_lossy().replace("_tests", "");
+        let tests_start = if file.to_string_lossy().ends_with("_tests.rs") { 0 } else { text.find("mod tests").unwrap_or(text.len()) };
         let mut current: Option<String> = None;
         for line in text[tests_start..].lines() {
             let trimmed = line.trim_start();
             if let Some(rest) = trimmed.strip_prefix("fn ") {
-                let name: String = rest
-                    .chars()
-                    .take_while(|c| c.is_alphanumeric() || *c == '_')
-                    .collect();
+                let name: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
                 current = Some(name.clone());
                 for id in ids_in_name(&name) {
-                    map.entry(id)
-                        .or_default()
-                        .insert(format!("{module}::{name}"));
+                    map.entry(id).or_default().insert(format!("{module}::{name}"));
                 }
             } else if let Some(name) = &current {
                 for id in ids_in(line) {
-                    map.entry(id)
-                        .or_default()
-                        .insert(format!("{module}::{name}"));
+                    map.entry(id).or_default().insert(format!("{module}::{name}"));
                 }
             }
         }
@@ -130,12 +102,7 @@ fn render(coverage: &BTreeMap<String, BTreeSet<String>>) -> String {
     );
     for id in REQUIREMENTS {
         let later = LATER.iter().find(|(r, _)| r == id).map(|(_, why)| *why);
-        let tests = coverage.get(*id).map(|t| {
-            t.iter()
-                .map(|t| format!("`{t}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        });
+        let tests = coverage.get(*id).map(|t| t.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", "));
         let cell = match (tests, later) {
             (Some(t), Some(why)) => format!("{t}; also later: {why}"),
             (Some(t), None) => t,
@@ -150,23 +117,11 @@ fn render(coverage: &BTreeMap<String, BTreeSet<String>>) -> String {
 #[test]
 fn every_requirement_is_covered_or_named_as_later() {
     let coverage = coverage();
-    let uncovered: Vec<&str> = REQUIREMENTS
-        .iter()
-        .copied()
-        .filter(|id| !coverage.contains_key(*id) && !LATER.iter().any(|(r, _)| r == id))
-        .collect();
-    assert!(
-        uncovered.is_empty(),
-        "requirements with no domain test and no later issue: {uncovered:?}"
-    );
-    let unknown: Vec<&String> = coverage
-        .keys()
-        .filter(|id| !REQUIREMENTS.contains(&id.as_str()))
-        .collect();
-    assert!(
-        unknown.is_empty(),
-        "tests cite ids that do not exist: {unknown:?}"
-    );
+    let uncovered: Vec<&str> =
+        REQUIREMENTS.iter().copied().filter(|id| !coverage.contains_key(*id) && !LATER.iter().any(|(r, _)| r == id)).collect();
+    assert!(uncovered.is_empty(), "requirements with no domain test and no later issue: {uncovered:?}");
+    let unknown: Vec<&String> = coverage.keys().filter(|id| !REQUIREMENTS.contains(&id.as_str())).collect();
+    assert!(unknown.is_empty(), "tests cite ids that do not exist: {unknown:?}");
 }
 
 #[test]
@@ -177,8 +132,5 @@ fn traceability_table_is_up_to_date() {
         std::fs::write(&path, &expected).unwrap();
     }
     let actual = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(
-        actual == expected,
-        "TRACEABILITY.md is stale; regenerate with ZIGE_BLESS=1 cargo test -p zige-domain --test traceability"
-    );
+    assert!(actual == expected, "TRACEABILITY.md is stale; regenerate with ZIGE_BLESS=1 cargo test -p zige-domain --test traceability");
 }

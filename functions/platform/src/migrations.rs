@@ -20,11 +20,10 @@ pub struct Migration {
 }
 
 /// Every migration, in order. Append only.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "foundation",
-    sql: include_str!("../migrations/0001_foundation.sql"),
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration { version: 1, name: "foundation", sql: include_str!("../migrations/0001_foundation.sql") },
+    Migration { version: 2, name: "registry", sql: include_str!("../migrations/0002_registry.sql") },
+];
 
 /// The newest schema version this build knows.
 pub fn latest_version() -> i64 {
@@ -44,12 +43,7 @@ pub fn statements(sql: &str) -> Vec<String> {
         current.push_str(line);
         current.push('\n');
         if trimmed.ends_with(';') {
-            out.push(
-                std::mem::take(&mut current)
-                    .trim()
-                    .trim_end_matches(';')
-                    .to_string(),
-            );
+            out.push(std::mem::take(&mut current).trim().trim_end_matches(';').to_string());
         }
     }
     if !current.trim().is_empty() {
@@ -61,22 +55,13 @@ pub fn statements(sql: &str) -> Vec<String> {
 /// A stable checksum of a migration's text (FNV-1a, 64 bit), to detect an
 /// applied file that was edited afterwards.
 pub fn checksum(sql: &str) -> String {
-    let hash = sql.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    });
+    let hash = sql.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
     format!("{hash:016x}")
 }
 
 fn current_version(db: &Connection) -> Result<i64> {
-    let result = db.execute(
-        "SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations",
-        &[],
-    )?;
-    Ok(result
-        .rows()
-        .next()
-        .and_then(|r| r.get::<i64>("v"))
-        .unwrap_or(0))
+    let result = db.execute("SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations", &[])?;
+    Ok(result.rows().next().and_then(|r| r.get::<i64>("v")).unwrap_or(0))
 }
 
 /// Brings the database to the latest schema and returns its version.
@@ -92,11 +77,9 @@ pub fn migrate(db: &Connection) -> Result<i64> {
     }
     // Write-ahead logging lets readers work while a writer commits; the
     // setting is kept in the database file, so it is made once.
-    db.execute("PRAGMA journal_mode = WAL", &[])
-        .context("enabling WAL")?;
+    db.execute("PRAGMA journal_mode = WAL", &[]).context("enabling WAL")?;
     for migration in MIGRATIONS.iter().filter(|m| m.version > version) {
-        apply(db, migration)
-            .with_context(|| format!("migration {:04} {}", migration.version, migration.name))?;
+        apply(db, migration).with_context(|| format!("migration {:04} {}", migration.version, migration.name))?;
     }
     verify_checksums(db)?;
     current_version(db)
@@ -105,10 +88,7 @@ pub fn migrate(db: &Connection) -> Result<i64> {
 fn apply(db: &Connection, migration: &Migration) -> Result<()> {
     db.execute("BEGIN IMMEDIATE", &[])?;
     let outcome = (|| -> Result<()> {
-        let done = db.execute(
-            "SELECT 1 FROM schema_migrations WHERE version = ?",
-            &[Value::Integer(migration.version)],
-        )?;
+        let done = db.execute("SELECT 1 FROM schema_migrations WHERE version = ?", &[Value::Integer(migration.version)])?;
         if !done.rows.is_empty() {
             return Ok(());
         }
@@ -135,18 +115,13 @@ fn apply(db: &Connection, migration: &Migration) -> Result<()> {
 }
 
 fn verify_checksums(db: &Connection) -> Result<()> {
-    let applied = db.execute(
-        "SELECT version, checksum FROM schema_migrations ORDER BY version",
-        &[],
-    )?;
+    let applied = db.execute("SELECT version, checksum FROM schema_migrations ORDER BY version", &[])?;
     for row in applied.rows() {
         let version = row.get::<i64>("version").unwrap_or_default();
         let recorded = row.get::<&str>("checksum").unwrap_or_default();
         if let Some(m) = MIGRATIONS.iter().find(|m| m.version == version) {
             if checksum(m.sql) != recorded {
-                bail!(
-                    "migration {version:04} was edited after it was applied; add a new migration instead"
-                );
+                bail!("migration {version:04} was edited after it was applied; add a new migration instead");
             }
         }
     }
@@ -160,14 +135,7 @@ mod tests {
     #[test]
     fn statements_split_at_line_ends() {
         let sql = "-- c\nCREATE TABLE a (x TEXT);\n\nINSERT INTO a VALUES ('1;2');\nCREATE INDEX i\n  ON a (x);\n";
-        assert_eq!(
-            statements(sql),
-            vec![
-                "CREATE TABLE a (x TEXT)",
-                "INSERT INTO a VALUES ('1;2')",
-                "CREATE INDEX i\n  ON a (x)"
-            ]
-        );
+        assert_eq!(statements(sql), vec!["CREATE TABLE a (x TEXT)", "INSERT INTO a VALUES ('1;2')", "CREATE INDEX i\n  ON a (x)"]);
     }
 
     #[test]

@@ -29,12 +29,7 @@ pub struct Problem {
 
 impl Problem {
     /// A problem with its status, stable code and both messages.
-    pub fn new(
-        status: u16,
-        code: &'static str,
-        detail_zh: impl Into<String>,
-        detail_en: impl Into<String>,
-    ) -> Self {
+    pub fn new(status: u16, code: &'static str, detail_zh: impl Into<String>, detail_en: impl Into<String>) -> Self {
         Self {
             code,
             type_uri: format!("https://zige.example/problems/{code}"),
@@ -55,22 +50,12 @@ impl Problem {
 
     /// 405 for a method the route does not serve.
     pub fn method_not_allowed() -> Self {
-        Self::new(
-            405,
-            "method_not_allowed",
-            "此地址不支持该请求方法",
-            "This method is not allowed here",
-        )
+        Self::new(405, "method_not_allowed", "此地址不支持该请求方法", "This method is not allowed here")
     }
 
     /// 503 when a dependency (database, key-value store) is unavailable.
     pub fn unavailable(what_zh: &str, what_en: &str) -> Self {
-        Self::new(
-            503,
-            "unavailable",
-            format!("{what_zh}暂时不可用，请稍后再试"),
-            format!("{what_en} is unavailable; try again later"),
-        )
+        Self::new(503, "unavailable", format!("{what_zh}暂时不可用，请稍后再试"), format!("{what_en} is unavailable; try again later"))
     }
 
     /// The HTTP response carrying this problem.
@@ -93,4 +78,42 @@ pub fn json_response(status: u16, value: &serde_json::Value) -> Response {
         .header("cache-control", "no-store")
         .body(serde_json::to_vec(value).unwrap_or_default())
         .build()
+}
+
+impl From<anyhow::Error> for Problem {
+    /// An internal failure: the cause is logged (it never holds personal
+    /// data: parameters are not part of the context) and the client gets a
+    /// plain 500.
+    fn from(error: anyhow::Error) -> Self {
+        eprintln!("internal error: {error:#}");
+        Problem::new(500, "internal_error", "系统内部错误，请稍后再试", "Internal error; please try again later")
+    }
+}
+
+impl Problem {
+    /// 401: no valid session.
+    pub fn unauthenticated() -> Self {
+        Problem::new(401, "unauthenticated", "请先登录", "Log in first")
+    }
+
+    /// 403: the role may not do this.
+    pub fn forbidden() -> Self {
+        Problem::new(403, "forbidden", "您没有权限进行此操作", "Your role may not do this")
+    }
+
+    /// 404: nothing here, or nothing the caller may know exists.
+    pub fn not_found(what_zh: &str, what_en: &str) -> Self {
+        Problem::new(404, "not_found", format!("找不到{what_zh}"), format!("No such {what_en}"))
+    }
+
+    /// 422 naming a field.
+    pub fn invalid(field: &str, detail_zh: impl Into<String>, detail_en: impl Into<String>) -> Self {
+        Problem::new(422, "invalid_field", detail_zh, detail_en).with_field(field)
+    }
+
+    /// Adds a machine-readable reason.
+    pub fn with_reason(mut self, reason: impl Into<String>) -> Self {
+        self.reason = Some(reason.into());
+        self
+    }
 }

@@ -27,14 +27,11 @@ fn health() -> spin_sdk::http::Response {
         eprintln!("health: key-value store check failed: {kv:?}");
         return Problem::unavailable("键值存储", "The key-value store").into_response();
     }
-    let schema = Connection::open_default()
-        .map_err(anyhow::Error::from)
-        .and_then(|db| zige_platform::migrations::migrate(&db));
+    let schema = Connection::open_default().map_err(anyhow::Error::from).and_then(|db| zige_platform::migrations::migrate(&db));
     match schema {
-        Ok(schema_version) => json_response(
-            200,
-            &serde_json::json!({"status": "ok", "version": env!("CARGO_PKG_VERSION"), "schema_version": schema_version}),
-        ),
+        Ok(schema_version) => {
+            json_response(200, &serde_json::json!({"status": "ok", "version": env!("CARGO_PKG_VERSION"), "schema_version": schema_version}))
+        }
         Err(e) => {
             eprintln!("health: database check failed: {e:#}");
             Problem::unavailable("数据库", "The database").into_response()

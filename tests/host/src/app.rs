@@ -66,37 +66,19 @@ impl App {
     pub fn load(options: &Options) -> Result<Self> {
         let manifest = Manifest::load(&options.manifest)?;
         let root = crate::manifest::app_root(&options.manifest);
-        if let Some(base) = manifest
-            .application
-            .trigger
-            .as_ref()
-            .and_then(|t| t.get("http"))
-            .and_then(|h| h.get("base"))
-        {
+        if let Some(base) = manifest.application.trigger.as_ref().and_then(|t| t.get("http")).and_then(|h| h.get("base")) {
             if base.as_str() != Some("/") {
-                bail!(
-                    "the deprecated trigger 'base' field is not supported: prepend it to each route"
-                );
+                bail!("the deprecated trigger 'base' field is not supported: prepend it to each route");
             }
         }
-        let variables = Resolver::new(&manifest.variables, &options.variables, |k| {
-            std::env::var(k).ok()
-        })?;
+        let variables = Resolver::new(&manifest.variables, &options.variables, |k| std::env::var(k).ok())?;
 
         let runtime_config: RuntimeConfig = match &options.runtime_config {
-            Some(path) => toml::from_str(
-                &std::fs::read_to_string(path)
-                    .with_context(|| format!("reading {}", path.display()))?,
-            )
-            .with_context(|| format!("parsing {}", path.display()))?,
+            Some(path) => toml::from_str(&std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?)
+                .with_context(|| format!("parsing {}", path.display()))?,
             None => RuntimeConfig::default(),
         };
-        let config_dir = options
-            .runtime_config
-            .as_deref()
-            .and_then(Path::parent)
-            .map(Path::to_path_buf)
-            .unwrap_or_default();
+        let config_dir = options.runtime_config.as_deref().and_then(Path::parent).map(Path::to_path_buf).unwrap_or_default();
         let state_dir = match (&options.state_dir, &runtime_config.state_dir) {
             (Some(dir), _) if dir.as_os_str().is_empty() => None,
             (Some(dir), _) => Some(std::path::absolute(dir)?),
@@ -108,31 +90,19 @@ impl App {
         let mut kv_locations = BTreeMap::from([("default".to_string(), default_kv)]);
         for (label, store) in &runtime_config.key_value_store {
             if store.kind != "spin" {
-                bail!(
-                    "key-value store {label:?}: only type \"spin\" runs locally (use Redis/Valkey on SpinKube)"
-                );
+                bail!("key-value store {label:?}: only type \"spin\" runs locally (use Redis/Valkey on SpinKube)");
             }
             // Relative key-value paths are relative to the runtime-config file.
-            let location = store
-                .path
-                .as_ref()
-                .map(|p| Location::File(config_dir.join(p)))
-                .unwrap_or(Location::Memory);
+            let location = store.path.as_ref().map(|p| Location::File(config_dir.join(p))).unwrap_or(Location::Memory);
             kv_locations.insert(label.clone(), location);
         }
         let mut db_locations = BTreeMap::from([("default".to_string(), default_db)]);
         for (label, db) in &runtime_config.sqlite_database {
             if db.kind != "spin" {
-                bail!(
-                    "sqlite database {label:?}: only type \"spin\" runs locally (use libSQL on SpinKube)"
-                );
+                bail!("sqlite database {label:?}: only type \"spin\" runs locally (use libSQL on SpinKube)");
             }
             // Relative SQLite paths are relative to the working directory.
-            let location = db
-                .path
-                .as_ref()
-                .map(|p| Location::File(PathBuf::from(p)))
-                .unwrap_or(Location::Memory);
+            let location = db.path.as_ref().map(|p| Location::File(PathBuf::from(p))).unwrap_or(Location::Memory);
             db_locations.insert(label.clone(), location);
         }
         for (id, component) in &manifest.component {
@@ -147,11 +117,7 @@ impl App {
                 }
             }
         }
-        let shared = Shared {
-            kv: KeyValue::open(&kv_locations)?,
-            db: Databases::open(&db_locations)?,
-            variables: Arc::new(variables),
-        };
+        let shared = Shared { kv: KeyValue::open(&kv_locations)?, db: Databases::open(&db_locations)?, variables: Arc::new(variables) };
 
         let mut routes = Vec::new();
         for trigger in &manifest.trigger.http {
@@ -159,10 +125,7 @@ impl App {
                 RouteSpec::Path(route) => routes.push((route.as_str(), trigger.component.as_str())),
                 RouteSpec::Private { private: true } => {}
                 RouteSpec::Private { private: false } => {
-                    bail!(
-                        "route must be a string pattern or '{{ private = true }}': {:?} has {{ private = false }}",
-                        trigger.component
-                    )
+                    bail!("route must be a string pattern or '{{ private = true }}': {:?} has {{ private = false }}", trigger.component)
                 }
             }
         }
@@ -170,15 +133,7 @@ impl App {
 
         let runtime = Runtime::new()?;
         let needs_assets = manifest.component.values().any(|c| !c.files.is_empty());
-        let assets = if needs_assets {
-            Some(
-                tempfile::Builder::new()
-                    .prefix("zige-host-assets")
-                    .tempdir()?,
-            )
-        } else {
-            None
-        };
+        let assets = if needs_assets { Some(tempfile::Builder::new().prefix("zige-host-assets").tempdir()?) } else { None };
         let mut components = BTreeMap::new();
         for (id, component) in &manifest.component {
             let files_root = match &assets {
@@ -195,23 +150,11 @@ impl App {
                 key_value_stores: component.key_value_stores.clone(),
                 sqlite_databases: component.sqlite_databases.clone(),
                 variables: component.variables.clone(),
-                environment: component
-                    .environment
-                    .iter()
-                    .map(|(k, v)| (k.clone(), v.clone()))
-                    .collect(),
-                allowed_outbound_hosts: component
-                    .allowed_outbound_hosts
-                    .iter()
-                    .map(|h| AllowedHost::parse(h))
-                    .collect::<Result<_>>()?,
+                environment: component.environment.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+                allowed_outbound_hosts: component.allowed_outbound_hosts.iter().map(|h| AllowedHost::parse(h)).collect::<Result<_>>()?,
                 files_root,
             };
-            let loaded = runtime.load(
-                &root.join(&component.source),
-                options.compile_cache.as_deref(),
-                config,
-            )?;
+            let loaded = runtime.load(&root.join(&component.source), options.compile_cache.as_deref(), config)?;
             components.insert(id.clone(), loaded);
         }
         Ok(Self {
@@ -230,11 +173,7 @@ impl App {
 /// strategy does: plain paths and globs keep their path relative to the app
 /// root; `{ source, destination }` maps a file or directory to a guest path.
 fn copy_files(root: &Path, files: &[FileMount], exclude: &[String], target: &Path) -> Result<()> {
-    let excluded = |rel: &Path| {
-        exclude
-            .iter()
-            .any(|p| glob::Pattern::new(p).is_ok_and(|p| p.matches_path(rel)))
-    };
+    let excluded = |rel: &Path| exclude.iter().any(|p| glob::Pattern::new(p).is_ok_and(|p| p.matches_path(rel)));
     let copy = |from: &Path, to: &Path| -> Result<()> {
         if let Some(dir) = to.parent() {
             std::fs::create_dir_all(dir)?;
@@ -245,36 +184,23 @@ fn copy_files(root: &Path, files: &[FileMount], exclude: &[String], target: &Pat
     for mount in files {
         match mount {
             FileMount::Pattern(pattern) => {
-                if pattern == "."
-                    || pattern == ".."
-                    || pattern.ends_with("/.")
-                    || pattern.ends_with("/..")
-                {
+                if pattern == "." || pattern == ".." || pattern.ends_with("/.") || pattern.ends_with("/..") {
                     bail!("file pattern {pattern:?} is not allowed");
                 }
                 let path = root.join(pattern);
-                let glob_pattern = if path.is_dir() {
-                    format!("{}/**/*", path.display())
-                } else {
-                    path.display().to_string()
-                };
+                let glob_pattern = if path.is_dir() { format!("{}/**/*", path.display()) } else { path.display().to_string() };
                 for entry in glob::glob(&glob_pattern)? {
                     let file = entry?;
                     if !file.is_file() {
                         continue;
                     }
-                    let rel = file
-                        .strip_prefix(root)
-                        .context("file outside the app root")?;
+                    let rel = file.strip_prefix(root).context("file outside the app root")?;
                     if !excluded(rel) {
                         copy(&file, &target.join(rel))?;
                     }
                 }
             }
-            FileMount::Mapping {
-                source,
-                destination,
-            } => {
+            FileMount::Mapping { source, destination } => {
                 let from = root.join(source);
                 let dest = target.join(destination.trim_start_matches('/'));
                 if from.is_dir() {

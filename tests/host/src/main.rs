@@ -30,20 +30,14 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Cli> {
     }
     let mut cli = Cli {
         command,
-        options: zige_host::Options {
-            manifest: PathBuf::from("spin.toml"),
-            ..Default::default()
-        },
+        options: zige_host::Options { manifest: PathBuf::from("spin.toml"), ..Default::default() },
         build: false,
         listen: "127.0.0.1:3000".parse()?,
         schedules: Vec::new(),
         token_variable: "scheduler_token".into(),
     };
     while let Some(flag) = args.next() {
-        let mut value = || {
-            args.next()
-                .with_context(|| format!("{flag} needs a value\n{USAGE}"))
-        };
+        let mut value = || args.next().with_context(|| format!("{flag} needs a value\n{USAGE}"));
         match flag.as_str() {
             "-f" | "--from" => cli.options.manifest = PathBuf::from(value()?),
             "--build" => cli.build = true,
@@ -53,20 +47,14 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Cli> {
             "--compile-cache" => cli.options.compile_cache = Some(PathBuf::from(value()?)),
             "--variable" => {
                 let pair = value()?;
-                let (name, raw) = pair
-                    .split_once('=')
-                    .with_context(|| format!("--variable {pair:?}: expected NAME=VALUE"))?;
+                let (name, raw) = pair.split_once('=').with_context(|| format!("--variable {pair:?}: expected NAME=VALUE"))?;
                 let resolved = match raw.strip_prefix('@') {
-                    Some(file) => {
-                        std::fs::read_to_string(file).with_context(|| format!("reading {file}"))?
-                    }
+                    Some(file) => std::fs::read_to_string(file).with_context(|| format!("reading {file}"))?,
                     None => raw.to_string(),
                 };
                 cli.options.variables.push((name.to_string(), resolved));
             }
-            "--schedule" => cli
-                .schedules
-                .push(Schedule::parse(&value()?).map_err(anyhow::Error::msg)?),
+            "--schedule" => cli.schedules.push(Schedule::parse(&value()?).map_err(anyhow::Error::msg)?),
             "--schedule-token-variable" => cli.token_variable = value()?,
             other => bail!("unknown option {other:?}\n{USAGE}"),
         }
@@ -84,31 +72,17 @@ fn main() -> Result<()> {
     }
     let app = Arc::new(zige_host::App::load(&cli.options)?);
     let token = app.shared.variables.app_value(&cli.token_variable);
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(8)
-        .enable_all()
-        .build()?
-        .block_on(async move {
-            let running = zige_host::start(app, cli.listen).await?;
-            eprintln!(
-                "zige-host: serving {} on http://{}",
-                running.app.name, running.addr
-            );
-            for route in running.app.router.routes() {
-                eprintln!(
-                    "  http://{}{} -> {}",
-                    running.addr, route.raw, route.component
-                );
-            }
-            for schedule in cli.schedules {
-                tokio::spawn(zige_host::schedule::run(
-                    schedule,
-                    running.addr,
-                    token.clone(),
-                ));
-            }
-            tokio::signal::ctrl_c().await?;
-            eprintln!("zige-host: stopping");
-            Ok(())
-        })
+    tokio::runtime::Builder::new_multi_thread().worker_threads(8).enable_all().build()?.block_on(async move {
+        let running = zige_host::start(app, cli.listen).await?;
+        eprintln!("zige-host: serving {} on http://{}", running.app.name, running.addr);
+        for route in running.app.router.routes() {
+            eprintln!("  http://{}{} -> {}", running.addr, route.raw, route.component);
+        }
+        for schedule in cli.schedules {
+            tokio::spawn(zige_host::schedule::run(schedule, running.addr, token.clone()));
+        }
+        tokio::signal::ctrl_c().await?;
+        eprintln!("zige-host: stopping");
+        Ok(())
+    })
 }

@@ -137,10 +137,7 @@ pub fn check_variable_name(name: &str) -> std::result::Result<(), String> {
     if name.is_empty() {
         return Err(format!("{name:?}: variable names must not be empty"));
     }
-    if let Some(c) = name
-        .chars()
-        .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '_'))
-    {
+    if let Some(c) = name.chars().find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '_')) {
         return Err(format!(
             "{name:?}: invalid character {c:?}. Variable names may contain only lower-case letters, numbers, and underscores."
         ));
@@ -149,14 +146,10 @@ pub fn check_variable_name(name: &str) -> std::result::Result<(), String> {
         return Err(format!("{name:?}: variable names must start with a letter"));
     }
     if name.ends_with('_') {
-        return Err(format!(
-            "{name:?}: variable names must end with a letter or number"
-        ));
+        return Err(format!("{name:?}: variable names must end with a letter or number"));
     }
     if name.contains("__") {
-        return Err(format!(
-            "{name:?}: variable names must not contain multiple consecutive underscores"
-        ));
+        return Err(format!("{name:?}: variable names must not contain multiple consecutive underscores"));
     }
     Ok(())
 }
@@ -164,10 +157,8 @@ pub fn check_variable_name(name: &str) -> std::result::Result<(), String> {
 impl Manifest {
     /// Reads and checks a manifest as Spin would before starting the app.
     pub fn load(path: &Path) -> Result<Self> {
-        let text =
-            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-        let manifest: Manifest =
-            toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
+        let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        let manifest: Manifest = toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
         if manifest.spin_manifest_version != 2 {
             bail!("only spin_manifest_version = 2 is supported");
         }
@@ -179,11 +170,7 @@ impl Manifest {
         }
         for trigger in &manifest.trigger.http {
             if !manifest.component.contains_key(&trigger.component) {
-                bail!(
-                    "trigger for route {:?} names unknown component {:?}",
-                    trigger.route,
-                    trigger.component
-                );
+                bail!("trigger for route {:?} names unknown component {:?}", trigger.route, trigger.component);
             }
         }
         for (id, component) in &manifest.component {
@@ -191,15 +178,12 @@ impl Manifest {
                 check_variable_name(name).map_err(|e| anyhow!("component {id:?}: {e}"))?;
                 for referenced in crate::variables::template_references(template)? {
                     if !manifest.variables.contains_key(&referenced) {
-                        bail!(
-                            "component {id:?} variable {name:?} refers to unknown variable {referenced:?}"
-                        );
+                        bail!("component {id:?} variable {name:?} refers to unknown variable {referenced:?}");
                     }
                 }
             }
             for host in &component.allowed_outbound_hosts {
-                crate::outbound::AllowedHost::parse(host)
-                    .with_context(|| format!("component {id:?}"))?;
+                crate::outbound::AllowedHost::parse(host).with_context(|| format!("component {id:?}"))?;
             }
         }
         Ok(manifest)
@@ -209,9 +193,5 @@ impl Manifest {
 /// The directory holding the manifest: every relative path in it is relative
 /// to this.
 pub fn app_root(manifest_path: &Path) -> PathBuf {
-    manifest_path
-        .parent()
-        .map(Path::to_path_buf)
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or_else(|| PathBuf::from("."))
+    manifest_path.parent().map(Path::to_path_buf).filter(|p| !p.as_os_str().is_empty()).unwrap_or_else(|| PathBuf::from("."))
 }

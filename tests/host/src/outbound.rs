@@ -48,8 +48,7 @@ impl AllowedHost {
         let Some((scheme, rest)) = text.split_once("://") else {
             bail!("{text:?} must be of the form scheme://host[:port]");
         };
-        if scheme != "*" && (scheme.is_empty() || !scheme.chars().all(|c| c.is_ascii_alphabetic()))
-        {
+        if scheme != "*" && (scheme.is_empty() || !scheme.chars().all(|c| c.is_ascii_alphabetic())) {
             bail!("{text:?} has an invalid scheme");
         }
         if rest.contains('/') {
@@ -79,18 +78,12 @@ impl AllowedHost {
             None => match scheme {
                 "*" => bail!("{text:?} needs a port when the scheme is *"),
                 s => {
-                    let Some(n) = default_port(s) else {
-                        bail!("{text:?} needs a port for scheme {s}")
-                    };
+                    let Some(n) = default_port(s) else { bail!("{text:?} needs a port for scheme {s}") };
                     PortPattern::Range(n, u32::from(n) + 1)
                 }
             },
         };
-        Ok(Self {
-            scheme: (scheme != "*").then(|| scheme.to_string()),
-            host,
-            port,
-        })
+        Ok(Self { scheme: (scheme != "*").then(|| scheme.to_string()), host, port })
     }
 
     fn allows(&self, scheme: &str, host: Option<&str>, port: u16) -> bool {
@@ -102,12 +95,9 @@ impl AllowedHost {
             (HostPattern::SelfApp, None) => true,
             (HostPattern::SelfApp, Some(h)) => h == "self.alt",
             (HostPattern::Suffix(suffix), Some(h)) => {
-                h.parse::<std::net::IpAddr>().is_err()
-                    && h.to_ascii_lowercase().ends_with(suffix.as_str())
+                h.parse::<std::net::IpAddr>().is_err() && h.to_ascii_lowercase().ends_with(suffix.as_str())
             }
-            (HostPattern::Exact(e), Some(h)) => {
-                e.eq_ignore_ascii_case(h.trim_start_matches('[').trim_end_matches(']'))
-            }
+            (HostPattern::Exact(e), Some(h)) => e.eq_ignore_ascii_case(h.trim_start_matches('[').trim_end_matches(']')),
             (_, None) => false,
         };
         let port_ok = match self.port {
@@ -120,12 +110,7 @@ impl AllowedHost {
 
 /// Whether any entry allows a request to `scheme://host:port`; `host` is
 /// `None` for a request with no authority (back into the app).
-pub fn is_allowed(
-    allowed: &[AllowedHost],
-    scheme: &str,
-    host: Option<&str>,
-    port: Option<u16>,
-) -> bool {
+pub fn is_allowed(allowed: &[AllowedHost], scheme: &str, host: Option<&str>, port: Option<u16>) -> bool {
     let Some(port) = port.or_else(|| default_port(scheme)) else {
         return false;
     };
@@ -137,101 +122,33 @@ mod tests {
     use super::*;
 
     fn list(entries: &[&str]) -> Vec<AllowedHost> {
-        entries
-            .iter()
-            .map(|e| AllowedHost::parse(e).unwrap())
-            .collect()
+        entries.iter().map(|e| AllowedHost::parse(e).unwrap()).collect()
     }
 
     #[test]
     fn spin_outbound_rules() {
         let cases: [(&[&str], &str, Option<&str>, Option<u16>, bool); 12] = [
-            (
-                &["http://127.0.0.1:3000"],
-                "http",
-                Some("127.0.0.1"),
-                Some(3000),
-                true,
-            ),
-            (
-                &["http://127.0.0.1:3000"],
-                "http",
-                Some("127.0.0.1"),
-                Some(3001),
-                false,
-            ),
-            (
-                &["http://127.0.0.1:3000"],
-                "https",
-                Some("127.0.0.1"),
-                Some(3000),
-                false,
-            ),
-            (
-                &["http://localhost:3000"],
-                "http",
-                Some("127.0.0.1"),
-                Some(3000),
-                false,
-            ),
-            (
-                &["https://*.example.com"],
-                "https",
-                Some("sms.example.com"),
-                None,
-                true,
-            ),
-            (
-                &["https://*.example.com"],
-                "https",
-                Some("example.com"),
-                None,
-                false,
-            ),
-            (
-                &["http://localhost:*"],
-                "http",
-                Some("localhost"),
-                Some(9),
-                true,
-            ),
+            (&["http://127.0.0.1:3000"], "http", Some("127.0.0.1"), Some(3000), true),
+            (&["http://127.0.0.1:3000"], "http", Some("127.0.0.1"), Some(3001), false),
+            (&["http://127.0.0.1:3000"], "https", Some("127.0.0.1"), Some(3000), false),
+            (&["http://localhost:3000"], "http", Some("127.0.0.1"), Some(3000), false),
+            (&["https://*.example.com"], "https", Some("sms.example.com"), None, true),
+            (&["https://*.example.com"], "https", Some("example.com"), None, false),
+            (&["http://localhost:*"], "http", Some("localhost"), Some(9), true),
             (&["*://*:*"], "https", Some("anything.cn"), Some(8443), true),
-            (
-                &["http://h:8000..8002"],
-                "http",
-                Some("h"),
-                Some(8001),
-                true,
-            ),
-            (
-                &["http://h:8000..8002"],
-                "http",
-                Some("h"),
-                Some(8002),
-                false,
-            ),
+            (&["http://h:8000..8002"], "http", Some("h"), Some(8001), true),
+            (&["http://h:8000..8002"], "http", Some("h"), Some(8002), false),
             (&["http://self"], "http", None, None, true),
             (&[], "http", Some("h"), Some(80), false),
         ];
         for (entries, scheme, host, port, expected) in cases {
-            assert_eq!(
-                is_allowed(&list(entries), scheme, host, port),
-                expected,
-                "{entries:?} {scheme} {host:?} {port:?}"
-            );
+            assert_eq!(is_allowed(&list(entries), scheme, host, port), expected, "{entries:?} {scheme} {host:?} {port:?}");
         }
     }
 
     #[test]
     fn bad_entries_are_refused() {
-        for bad in [
-            "example.com",
-            "insecure:allow-all",
-            "http://h/path",
-            "*://h",
-            "ftp://h",
-            "ht1p://h:1",
-        ] {
+        for bad in ["example.com", "insecure:allow-all", "http://h/path", "*://h", "ftp://h", "ht1p://h:1"] {
             assert!(AllowedHost::parse(bad).is_err(), "{bad}");
         }
     }

@@ -51,46 +51,29 @@ pub struct RouteMatch<'a> {
 impl RouteMatch<'_> {
     /// `spin-component-route`: the raw route without a trailing `/...`.
     pub fn component_route(&self) -> &str {
-        self.raw_route
-            .strip_suffix("/...")
-            .unwrap_or(self.raw_route)
+        self.raw_route.strip_suffix("/...").unwrap_or(self.raw_route)
     }
 }
 
 fn parse(raw: &str, component: &str) -> Result<Route> {
-    let mut based = if raw.starts_with('/') {
-        raw.to_string()
-    } else {
-        format!("/{raw}")
-    };
+    let mut based = if raw.starts_with('/') { raw.to_string() } else { format!("/{raw}") };
     if based.ends_with('/') {
         based.pop();
     }
-    let (prefix, wildcard) = match based
-        .strip_suffix("/...")
-        .or_else(|| based.strip_suffix("/*"))
-    {
+    let (prefix, wildcard) = match based.strip_suffix("/...").or_else(|| based.strip_suffix("/*")) {
         Some(prefix) => (prefix.to_string(), true),
         None if based == "/..." || based == "/*" => (String::new(), true),
         None => (based.clone(), false),
     };
     let mut pieces = Vec::new();
-    for segment in prefix
-        .trim_matches('/')
-        .split('/')
-        .filter(|s| !s.is_empty())
-    {
+    for segment in prefix.trim_matches('/').split('/').filter(|s| !s.is_empty()) {
         if let Some(name) = segment.strip_prefix(':') {
             if name.is_empty() || name.contains('.') || name.contains(':') {
-                bail!(
-                    "route {raw:?}: the local host supports only whole-segment parameters like /:name"
-                );
+                bail!("route {raw:?}: the local host supports only whole-segment parameters like /:name");
             }
             pieces.push(Piece::Param(name.to_string()));
         } else if segment.contains(':') || segment.contains('*') || segment == "..." {
-            bail!(
-                "route {raw:?}: wildcards are allowed only at the end, parameters only as whole segments"
-            );
+            bail!("route {raw:?}: wildcards are allowed only at the end, parameters only as whole segments");
         } else {
             pieces.push(Piece::Literal(segment.to_string()));
         }
@@ -98,12 +81,7 @@ fn parse(raw: &str, component: &str) -> Result<Route> {
     if wildcard {
         pieces.push(Piece::Wildcard);
     }
-    Ok(Route {
-        raw: raw.to_string(),
-        based,
-        component: component.to_string(),
-        pieces,
-    })
+    Ok(Route { raw: raw.to_string(), based, component: component.to_string(), pieces })
 }
 
 fn precedence(a: &Route, b: &Route) -> std::cmp::Ordering {
@@ -132,9 +110,7 @@ impl Router {
             let route = parse(raw, component)?;
             match parsed.iter_mut().find(|r| r.raw == raw) {
                 Some(existing) => {
-                    eprintln!(
-                        "zige-host: route {raw:?} is listed twice; the last one ({component}) wins, as on Spin"
-                    );
+                    eprintln!("zige-host: route {raw:?} is listed twice; the last one ({component}) wins, as on Spin");
                     *existing = route;
                 }
                 None => parsed.push(route),
@@ -197,12 +173,7 @@ fn matches<'a>(route: &'a Route, path: &str) -> Option<RouteMatch<'a>> {
 /// The header carrying a `:name` capture: `spin-path-match-<name>` with `_`
 /// turned into `-`.
 pub fn param_header(name: &str) -> String {
-    format!(
-        "spin-path-match-{}",
-        name.to_ascii_uppercase()
-            .replace('_', "-")
-            .to_ascii_lowercase()
-    )
+    format!("spin-path-match-{}", name.to_ascii_uppercase().replace('_', "-").to_ascii_lowercase())
 }
 
 #[cfg(test)]
@@ -220,16 +191,8 @@ mod tests {
             (&["/foo", "/foo/bar"], "/foo", Some("/foo")),
             (&["/foo", "/foo/bar"], "/foo/bar", Some("/foo/bar")),
             (&["/..."], "/this/should/be/captured", Some("/...")),
-            (
-                &["/one/...", "/one/two/...", "/one/two/three/..."],
-                "/one/two/three/four",
-                Some("/one/two/three/..."),
-            ),
-            (
-                &["/one/two/three/...", "/one/two/...", "/one/..."],
-                "/one/two/three/four",
-                Some("/one/two/three/..."),
-            ),
+            (&["/one/...", "/one/two/...", "/one/two/three/..."], "/one/two/three/four", Some("/one/two/three/...")),
+            (&["/one/two/three/...", "/one/two/...", "/one/..."], "/one/two/three/four", Some("/one/two/three/...")),
             (&["/...", "/one"], "/one", Some("/one")),
             (&["/...", "/"], "/", Some("/")),
             (&["/foo", "/foo/..."], "/foo/", Some("/foo")),
@@ -244,11 +207,7 @@ mod tests {
             (&["/api/users/:id/..."], "/api/users", None),
         ];
         for (routes, path, expected) in cases {
-            assert_eq!(
-                winner(routes, path).as_deref(),
-                expected,
-                "{routes:?} {path}"
-            );
+            assert_eq!(winner(routes, path).as_deref(), expected, "{routes:?} {path}");
         }
     }
 
@@ -264,11 +223,7 @@ mod tests {
         ];
         for (path, id, info) in cases {
             let m = router.route(path).unwrap();
-            assert_eq!(
-                m.params,
-                vec![("userid".to_string(), id.to_string())],
-                "{path}"
-            );
+            assert_eq!(m.params, vec![("userid".to_string(), id.to_string())], "{path}");
             assert_eq!(m.path_info, info, "{path}");
             assert_eq!(m.component_route(), "/users/:userid");
         }
@@ -289,9 +244,6 @@ mod tests {
         let router = Router::new([("/", "root"), ("foo/", "foo")]).unwrap();
         assert_eq!(router.route("/").unwrap().based_route, "");
         assert_eq!(router.route("/foo").unwrap().based_route, "/foo");
-        assert!(
-            Router::new([("/files/:name.:ext", "f")]).is_err(),
-            "unsupported forms are refused, not misrouted"
-        );
+        assert!(Router::new([("/files/:name.:ext", "f")]).is_err(), "unsupported forms are refused, not misrouted");
     }
 }

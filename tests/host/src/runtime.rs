@@ -14,10 +14,7 @@ use wasmtime::component::{Component, HasSelf, Linker, Resource, ResourceTable};
 use wasmtime::{Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, Store};
 use wasmtime_wasi::{FsPerms, WasiCtx, WasiCtxView, WasiView};
 use wasmtime_wasi_http::p2::bindings::ProxyPre;
-use wasmtime_wasi_http::{
-    Error as HttpError, RequestOptions, WasiBody, WasiHttpCtx, WasiHttpCtxView, WasiHttpHooks,
-    WasiHttpView,
-};
+use wasmtime_wasi_http::{Error as HttpError, RequestOptions, WasiBody, WasiHttpCtx, WasiHttpCtxView, WasiHttpHooks, WasiHttpView};
 
 wasmtime::component::bindgen!({
     path: "wit",
@@ -94,20 +91,13 @@ pub struct Instance {
 
 impl WasiView for Instance {
     fn ctx(&mut self) -> WasiCtxView<'_> {
-        WasiCtxView {
-            ctx: &mut self.wasi,
-            table: &mut self.table,
-        }
+        WasiCtxView { ctx: &mut self.wasi, table: &mut self.table }
     }
 }
 
 impl WasiHttpView for Instance {
     fn http(&mut self) -> WasiHttpCtxView<'_> {
-        WasiHttpCtxView {
-            ctx: &mut self.http,
-            table: &mut self.table,
-            hooks: &mut self.hooks,
-        }
+        WasiHttpCtxView { ctx: &mut self.http, table: &mut self.table, hooks: &mut self.hooks }
     }
 }
 
@@ -131,35 +121,23 @@ impl Runtime {
         let engine = Engine::new(&config).map_err(anyhow::Error::from)?;
         let mut linker: Linker<Instance> = Linker::new(&engine);
         wasmtime_wasi::p2::add_to_linker_async(&mut linker).map_err(anyhow::Error::from)?;
-        wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker)
-            .map_err(anyhow::Error::from)?;
-        key_value::add_to_linker::<Instance, HasSelf<Instance>>(&mut linker, |s| s)
-            .map_err(anyhow::Error::from)?;
-        sqlite::add_to_linker::<Instance, HasSelf<Instance>>(&mut linker, |s| s)
-            .map_err(anyhow::Error::from)?;
-        variables::add_to_linker::<Instance, HasSelf<Instance>>(&mut linker, |s| s)
-            .map_err(anyhow::Error::from)?;
+        wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker).map_err(anyhow::Error::from)?;
+        key_value::add_to_linker::<Instance, HasSelf<Instance>>(&mut linker, |s| s).map_err(anyhow::Error::from)?;
+        sqlite::add_to_linker::<Instance, HasSelf<Instance>>(&mut linker, |s| s).map_err(anyhow::Error::from)?;
+        variables::add_to_linker::<Instance, HasSelf<Instance>>(&mut linker, |s| s).map_err(anyhow::Error::from)?;
         Ok(Self { engine, linker })
     }
 
     /// Compiles a component, reusing a precompiled copy from `cache_dir`
     /// when one made by this same engine for the same bytes exists.
-    pub fn load(
-        &self,
-        wasm: &std::path::Path,
-        cache_dir: Option<&std::path::Path>,
-        config: ComponentConfig,
-    ) -> Result<Loaded> {
-        let bytes =
-            std::fs::read(wasm).with_context(|| format!("reading component {}", wasm.display()))?;
+    pub fn load(&self, wasm: &std::path::Path, cache_dir: Option<&std::path::Path>, config: ComponentConfig) -> Result<Loaded> {
+        let bytes = std::fs::read(wasm).with_context(|| format!("reading component {}", wasm.display()))?;
         let component = match cache_dir {
             Some(dir) => {
                 use sha2::Digest;
                 use std::hash::{Hash, Hasher};
                 let mut engine_hash = std::collections::hash_map::DefaultHasher::new();
-                self.engine
-                    .precompile_compatibility_hash()
-                    .hash(&mut engine_hash);
+                self.engine.precompile_compatibility_hash().hash(&mut engine_hash);
                 let digest = sha2::Sha256::digest(&bytes);
                 let name: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
                 let path = dir.join(format!("{name}-{:016x}.cwasm", engine_hash.finish()));
@@ -167,11 +145,9 @@ impl Runtime {
                     // SAFETY: the file was written by `serialize` of this
                     // same engine configuration (the name carries its hash)
                     // from these exact bytes (the name carries their digest).
-                    unsafe { Component::deserialize_file(&self.engine, &path) }
-                        .map_err(anyhow::Error::from)?
+                    unsafe { Component::deserialize_file(&self.engine, &path) }.map_err(anyhow::Error::from)?
                 } else {
-                    let component =
-                        Component::new(&self.engine, &bytes).map_err(anyhow::Error::from)?;
+                    let component = Component::new(&self.engine, &bytes).map_err(anyhow::Error::from)?;
                     std::fs::create_dir_all(dir)?;
                     let tmp = path.with_extension(format!("tmp{}", std::process::id()));
                     std::fs::write(&tmp, component.serialize().map_err(anyhow::Error::from)?)?;
@@ -187,10 +163,7 @@ impl Runtime {
             .map_err(anyhow::Error::from)
             .with_context(|| format!("linking component {:?}", config.id))?;
         let pre = ProxyPre::new(instance_pre).map_err(anyhow::Error::from)?;
-        Ok(Loaded {
-            config: Arc::new(config),
-            pre,
-        })
+        Ok(Loaded { config: Arc::new(config), pre })
     }
 }
 
@@ -198,21 +171,15 @@ impl Loaded {
     /// A fresh store for one request.
     pub fn new_store(&self, engine: &Engine, shared: &Shared) -> Result<Store<Instance>> {
         let mut wasi = WasiCtx::builder();
-        wasi.inherit_stderr()
-            .inherit_stdout()
-            .envs(&self.config.environment);
+        wasi.inherit_stderr().inherit_stdout().envs(&self.config.environment);
         if let Some(root) = &self.config.files_root {
-            wasi.preopened_dir(root, "/", FsPerms::ReadOnly)
-                .map_err(anyhow::Error::from)?;
+            wasi.preopened_dir(root, "/", FsPerms::ReadOnly).map_err(anyhow::Error::from)?;
         }
         let instance = Instance {
             wasi: wasi.build(),
             http: WasiHttpCtx::new(),
             table: ResourceTable::new(),
-            hooks: OutboundHooks {
-                allowed: self.config.allowed_outbound_hosts.clone(),
-                component: self.config.id.clone(),
-            },
+            hooks: OutboundHooks { allowed: self.config.allowed_outbound_hosts.clone(), component: self.config.id.clone() },
             config: self.config.clone(),
             shared: shared.clone(),
             open_handles: 0,
@@ -224,10 +191,7 @@ impl Loaded {
 impl key_value::Host for Instance {}
 
 impl key_value::HostStore for Instance {
-    fn open(
-        &mut self,
-        label: String,
-    ) -> wasmtime::Result<Result<Resource<KvHandle>, key_value::Error>> {
+    fn open(&mut self, label: String) -> wasmtime::Result<Result<Resource<KvHandle>, key_value::Error>> {
         if !self.config.key_value_stores.contains(&label) {
             return Ok(Err(key_value::Error::AccessDenied));
         }
@@ -241,64 +205,27 @@ impl key_value::HostStore for Instance {
         Ok(Ok(self.table.push(KvHandle { label })?))
     }
 
-    fn get(
-        &mut self,
-        store: Resource<KvHandle>,
-        key: String,
-    ) -> wasmtime::Result<Result<Option<Vec<u8>>, key_value::Error>> {
+    fn get(&mut self, store: Resource<KvHandle>, key: String) -> wasmtime::Result<Result<Option<Vec<u8>>, key_value::Error>> {
         let label = &self.table.get(&store)?.label;
-        Ok(self
-            .shared
-            .kv
-            .get(label, &key)
-            .map_err(key_value::Error::Other))
+        Ok(self.shared.kv.get(label, &key).map_err(key_value::Error::Other))
     }
 
-    fn set(
-        &mut self,
-        store: Resource<KvHandle>,
-        key: String,
-        value: Vec<u8>,
-    ) -> wasmtime::Result<Result<(), key_value::Error>> {
+    fn set(&mut self, store: Resource<KvHandle>, key: String, value: Vec<u8>) -> wasmtime::Result<Result<(), key_value::Error>> {
         let label = &self.table.get(&store)?.label;
-        Ok(self
-            .shared
-            .kv
-            .set(label, &key, &value)
-            .map_err(key_value::Error::Other))
+        Ok(self.shared.kv.set(label, &key, &value).map_err(key_value::Error::Other))
     }
 
-    fn delete(
-        &mut self,
-        store: Resource<KvHandle>,
-        key: String,
-    ) -> wasmtime::Result<Result<(), key_value::Error>> {
+    fn delete(&mut self, store: Resource<KvHandle>, key: String) -> wasmtime::Result<Result<(), key_value::Error>> {
         let label = &self.table.get(&store)?.label;
-        Ok(self
-            .shared
-            .kv
-            .delete(label, &key)
-            .map_err(key_value::Error::Other))
+        Ok(self.shared.kv.delete(label, &key).map_err(key_value::Error::Other))
     }
 
-    fn exists(
-        &mut self,
-        store: Resource<KvHandle>,
-        key: String,
-    ) -> wasmtime::Result<Result<bool, key_value::Error>> {
+    fn exists(&mut self, store: Resource<KvHandle>, key: String) -> wasmtime::Result<Result<bool, key_value::Error>> {
         let label = &self.table.get(&store)?.label;
-        Ok(self
-            .shared
-            .kv
-            .get(label, &key)
-            .map(|v| v.is_some())
-            .map_err(key_value::Error::Other))
+        Ok(self.shared.kv.get(label, &key).map(|v| v.is_some()).map_err(key_value::Error::Other))
     }
 
-    fn get_keys(
-        &mut self,
-        store: Resource<KvHandle>,
-    ) -> wasmtime::Result<Result<Vec<String>, key_value::Error>> {
+    fn get_keys(&mut self, store: Resource<KvHandle>) -> wasmtime::Result<Result<Vec<String>, key_value::Error>> {
         let label = &self.table.get(&store)?.label;
         Ok(self.shared.kv.keys(label).map_err(key_value::Error::Other))
     }
@@ -313,10 +240,7 @@ impl key_value::HostStore for Instance {
 impl sqlite::Host for Instance {}
 
 impl sqlite::HostConnection for Instance {
-    fn open(
-        &mut self,
-        database: String,
-    ) -> wasmtime::Result<Result<Resource<SqlHandle>, sqlite::Error>> {
+    fn open(&mut self, database: String) -> wasmtime::Result<Result<Resource<SqlHandle>, sqlite::Error>> {
         if !self.config.sqlite_databases.contains(&database) {
             return Ok(Err(sqlite::Error::AccessDenied));
         }
@@ -332,11 +256,7 @@ impl sqlite::HostConnection for Instance {
         };
         self.open_handles += 1;
         let databases = self.shared.db.clone();
-        Ok(Ok(self.table.push(SqlHandle {
-            label: database,
-            lease: Some(lease),
-            databases,
-        })?))
+        Ok(Ok(self.table.push(SqlHandle { label: database, lease: Some(lease), databases })?))
     }
 
     fn execute(
@@ -367,26 +287,24 @@ impl sqlite::HostConnection for Instance {
             },
             None => return Ok(Err(sqlite::Error::InvalidConnection)),
         };
-        Ok(result
-            .map_err(sqlite::Error::Io)
-            .map(|(columns, rows)| sqlite::QueryResult {
-                columns,
-                rows: rows
-                    .into_iter()
-                    .map(|values| sqlite::RowResult {
-                        values: values
-                            .into_iter()
-                            .map(|v| match v {
-                                Value::Integer(i) => sqlite::Value::Integer(i),
-                                Value::Real(f) => sqlite::Value::Real(f),
-                                Value::Text(t) => sqlite::Value::Text(t),
-                                Value::Blob(b) => sqlite::Value::Blob(b),
-                                Value::Null => sqlite::Value::Null,
-                            })
-                            .collect(),
-                    })
-                    .collect(),
-            }))
+        Ok(result.map_err(sqlite::Error::Io).map(|(columns, rows)| sqlite::QueryResult {
+            columns,
+            rows: rows
+                .into_iter()
+                .map(|values| sqlite::RowResult {
+                    values: values
+                        .into_iter()
+                        .map(|v| match v {
+                            Value::Integer(i) => sqlite::Value::Integer(i),
+                            Value::Real(f) => sqlite::Value::Real(f),
+                            Value::Text(t) => sqlite::Value::Text(t),
+                            Value::Blob(b) => sqlite::Value::Blob(b),
+                            Value::Null => sqlite::Value::Null,
+                        })
+                        .collect(),
+                })
+                .collect(),
+        }))
     }
 
     fn drop(&mut self, connection: Resource<SqlHandle>) -> wasmtime::Result<()> {
@@ -398,16 +316,12 @@ impl sqlite::HostConnection for Instance {
 
 impl variables::Host for Instance {
     fn get(&mut self, name: String) -> wasmtime::Result<Result<String, variables::Error>> {
-        Ok(self
-            .shared
-            .variables
-            .get(&self.config.id, &self.config.variables, &name)
-            .map_err(|e| match e {
-                VariableError::InvalidName(m) => variables::Error::InvalidName(m),
-                VariableError::Undefined(m) => variables::Error::Undefined(m),
-                VariableError::Provider(m) => variables::Error::Provider(m),
-                VariableError::Other(m) => variables::Error::Other(m),
-            }))
+        Ok(self.shared.variables.get(&self.config.id, &self.config.variables, &name).map_err(|e| match e {
+            VariableError::InvalidName(m) => variables::Error::InvalidName(m),
+            VariableError::Undefined(m) => variables::Error::Undefined(m),
+            VariableError::Provider(m) => variables::Error::Provider(m),
+            VariableError::Other(m) => variables::Error::Other(m),
+        }))
     }
 }
 
@@ -427,13 +341,11 @@ impl WasiHttpHooks for OutboundHooks {
         mut request: http::Request<WasiBody>,
         options: Option<RequestOptions>,
         _io: IoFuture,
-    ) -> Box<dyn Future<Output = Result<(http::Response<WasiBody>, IoFuture), HttpError>> + Send>
-    {
+    ) -> Box<dyn Future<Output = Result<(http::Response<WasiBody>, IoFuture), HttpError>> + Send> {
         let uri = request.uri().clone();
         let scheme = uri.scheme_str().unwrap_or("http").to_string();
         let host = uri.host().map(str::to_string);
-        let allowed =
-            crate::outbound::is_allowed(&self.allowed, &scheme, host.as_deref(), uri.port_u16());
+        let allowed = crate::outbound::is_allowed(&self.allowed, &scheme, host.as_deref(), uri.port_u16());
         if !allowed {
             eprintln!(
                 "zige-host: component {:?} may not send requests to {scheme}://{}; add it to allowed_outbound_hosts",
@@ -446,31 +358,17 @@ impl WasiHttpHooks for OutboundHooks {
                 return Err(HttpError::HttpRequestDenied);
             }
             if scheme != "http" {
-                return Err(HttpError::InternalError(Some(format!(
-                    "the local host sends only http, not {scheme}"
-                ))));
+                return Err(HttpError::InternalError(Some(format!("the local host sends only http, not {scheme}"))));
             }
             let host = host.ok_or(HttpError::HttpRequestUriInvalid)?;
             let port = uri.port_u16().unwrap_or(80);
-            let connect_timeout = options
-                .as_ref()
-                .and_then(|o| o.connect_timeout)
-                .unwrap_or(std::time::Duration::from_secs(10));
-            let stream = tokio::time::timeout(
-                connect_timeout,
-                tokio::net::TcpStream::connect((host.as_str(), port)),
-            )
-            .await
-            .map_err(|_| HttpError::ConnectionTimeout)?
-            .map_err(HttpError::Connect)?;
-            let (mut sender, connection) =
-                hyper::client::conn::http1::handshake(wasmtime_wasi_http::io::TokioIo::new(stream))
-                    .await?;
-            *request.uri_mut() = uri
-                .path_and_query()
-                .map_or("/", |p| p.as_str())
-                .parse()
-                .map_err(|_| HttpError::HttpRequestUriInvalid)?;
+            let connect_timeout = options.as_ref().and_then(|o| o.connect_timeout).unwrap_or(std::time::Duration::from_secs(10));
+            let stream = tokio::time::timeout(connect_timeout, tokio::net::TcpStream::connect((host.as_str(), port)))
+                .await
+                .map_err(|_| HttpError::ConnectionTimeout)?
+                .map_err(HttpError::Connect)?;
+            let (mut sender, connection) = hyper::client::conn::http1::handshake(wasmtime_wasi_http::io::TokioIo::new(stream)).await?;
+            *request.uri_mut() = uri.path_and_query().map_or("/", |p| p.as_str()).parse().map_err(|_| HttpError::HttpRequestUriInvalid)?;
             let driver = tokio::spawn(connection);
             let response = sender.send_request(request).await?;
             let response = response.map(|body| body.map_err(HttpError::from).boxed_unsync());

@@ -15,21 +15,12 @@ pub struct Schedule {
 impl Schedule {
     /// Parses `PATH@SECONDS`, e.g. `/internal/tick@60`.
     pub fn parse(text: &str) -> Result<Self, String> {
-        let (path, secs) = text
-            .rsplit_once('@')
-            .ok_or_else(|| format!("{text:?}: expected PATH@SECONDS"))?;
-        let secs: u64 = secs
-            .parse()
-            .map_err(|_| format!("{text:?}: {secs:?} is not a number of seconds"))?;
+        let (path, secs) = text.rsplit_once('@').ok_or_else(|| format!("{text:?}: expected PATH@SECONDS"))?;
+        let secs: u64 = secs.parse().map_err(|_| format!("{text:?}: {secs:?} is not a number of seconds"))?;
         if !path.starts_with('/') || secs == 0 {
-            return Err(format!(
-                "{text:?}: the path must start with / and the interval be at least 1 s"
-            ));
+            return Err(format!("{text:?}: the path must start with / and the interval be at least 1 s"));
         }
-        Ok(Self {
-            path: path.to_string(),
-            every: Duration::from_secs(secs),
-        })
+        Ok(Self { path: path.to_string(), every: Duration::from_secs(secs) })
     }
 }
 
@@ -50,16 +41,13 @@ pub async fn run(schedule: Schedule, addr: SocketAddr, token: Option<String>) {
 async fn call(path: &str, addr: SocketAddr, token: Option<&str>) -> anyhow::Result<u16> {
     use http_body_util::{BodyExt, Empty};
     let stream = tokio::net::TcpStream::connect(addr).await?;
-    let (mut sender, connection) =
-        hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream)).await?;
+    let (mut sender, connection) = hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream)).await?;
     tokio::spawn(connection);
     let mut request = hyper::Request::post(path).header(hyper::header::HOST, addr.to_string());
     if let Some(token) = token {
         request = request.header(hyper::header::AUTHORIZATION, format!("Bearer {token}"));
     }
-    let response = sender
-        .send_request(request.body(Empty::<bytes::Bytes>::new())?)
-        .await?;
+    let response = sender.send_request(request.body(Empty::<bytes::Bytes>::new())?).await?;
     let status = response.status().as_u16();
     response.into_body().collect().await?;
     Ok(status)

@@ -33,18 +33,13 @@ pub async fn serve(app: Arc<App>, listener: TcpListener) -> Result<()> {
                 async move { Ok::<_, std::convert::Infallible>(handle(app, req, client).await) }
             });
             let io = hyper_util::rt::TokioIo::new(stream);
-            let _ = hyper::server::conn::http1::Builder::new()
-                .keep_alive(true)
-                .serve_connection(io, service)
-                .await;
+            let _ = hyper::server::conn::http1::Builder::new().keep_alive(true).serve_connection(io, service).await;
         });
     }
 }
 
 fn plain(status: StatusCode, body: &'static str) -> Response<HyperOutgoingBody> {
-    let body = Full::new(Bytes::from_static(body.as_bytes()))
-        .map_err(|never| match never {})
-        .boxed_unsync();
+    let body = Full::new(Bytes::from_static(body.as_bytes())).map_err(|never| match never {}).boxed_unsync();
     let mut response = Response::new(body);
     *response.status_mut() = status;
     response
@@ -52,11 +47,7 @@ fn plain(status: StatusCode, body: &'static str) -> Response<HyperOutgoingBody> 
 
 /// Handles one request and logs it: method, path (never the query or body),
 /// component, status and duration.
-pub async fn handle(
-    app: Arc<App>,
-    req: Request<Incoming>,
-    client: SocketAddr,
-) -> Response<HyperOutgoingBody> {
+pub async fn handle(app: Arc<App>, req: Request<Incoming>, client: SocketAddr) -> Response<HyperOutgoingBody> {
     let started = Instant::now();
     let method = req.method().clone();
     let path = req.uri().path().to_string();
@@ -70,11 +61,7 @@ pub async fn handle(
     response
 }
 
-async fn dispatch(
-    app: &App,
-    mut req: Request<Incoming>,
-    client: SocketAddr,
-) -> (Option<String>, Response<HyperOutgoingBody>) {
+async fn dispatch(app: &App, mut req: Request<Incoming>, client: SocketAddr) -> (Option<String>, Response<HyperOutgoingBody>) {
     let path = req.uri().path().to_string();
     if let Some(rest) = path.strip_prefix("/.well-known/spin/") {
         return (
@@ -90,56 +77,27 @@ async fn dispatch(
     };
     let component_id = matched.component.to_string();
     let Some(component) = app.components.get(&component_id) else {
-        return (
-            Some(component_id),
-            plain(StatusCode::INTERNAL_SERVER_ERROR, ""),
-        );
+        return (Some(component_id), plain(StatusCode::INTERNAL_SERVER_ERROR, ""));
     };
 
-    let host = req
-        .headers()
-        .get(hyper::header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("localhost")
-        .to_string();
-    let path_and_query = req
-        .uri()
-        .path_and_query()
-        .map_or("/", |p| p.as_str())
-        .to_string();
+    let host = req.headers().get(hyper::header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost").to_string();
+    let path_and_query = req.uri().path_and_query().map_or("/", |p| p.as_str()).to_string();
     let full_url = format!("http://{host}{path_and_query}");
     let mut spin_headers = vec![
         ("spin-full-url".to_string(), full_url.clone()),
         ("spin-path-info".to_string(), matched.path_info.clone()),
-        (
-            "spin-matched-route".to_string(),
-            matched.based_route.to_string(),
-        ),
+        ("spin-matched-route".to_string(), matched.based_route.to_string()),
         ("spin-base-path".to_string(), "/".to_string()),
-        (
-            "spin-raw-component-route".to_string(),
-            matched.raw_route.to_string(),
-        ),
-        (
-            "spin-component-route".to_string(),
-            matched.component_route().to_string(),
-        ),
+        ("spin-raw-component-route".to_string(), matched.raw_route.to_string()),
+        ("spin-component-route".to_string(), matched.component_route().to_string()),
         ("spin-client-addr".to_string(), client.to_string()),
     ];
-    spin_headers.extend(
-        matched
-            .params
-            .iter()
-            .map(|(name, value)| (crate::routes::param_header(name), value.clone())),
-    );
+    spin_headers.extend(matched.params.iter().map(|(name, value)| (crate::routes::param_header(name), value.clone())));
     let headers = req.headers_mut();
     headers.remove(hyper::header::CONNECTION);
     for (name, value) in spin_headers {
         // Spin appends: a client-sent value of the same name comes first.
-        if let (Ok(name), Ok(value)) = (
-            hyper::header::HeaderName::try_from(name),
-            hyper::header::HeaderValue::try_from(value),
-        ) {
+        if let (Ok(name), Ok(value)) = (hyper::header::HeaderName::try_from(name), hyper::header::HeaderValue::try_from(value)) {
             headers.append(name, value);
         }
     }
@@ -153,40 +111,22 @@ async fn dispatch(
         Ok(response) => (Some(component_id), response),
         Err(e) => {
             eprintln!("zige-host: component {component_id:?} failed: {e:#}");
-            (
-                Some(component_id),
-                plain(StatusCode::INTERNAL_SERVER_ERROR, ""),
-            )
+            (Some(component_id), plain(StatusCode::INTERNAL_SERVER_ERROR, ""))
         }
     }
 }
 
-async fn run(
-    app: &App,
-    component: &crate::runtime::Loaded,
-    req: Request<Incoming>,
-) -> Result<Response<HyperOutgoingBody>> {
+async fn run(app: &App, component: &crate::runtime::Loaded, req: Request<Incoming>) -> Result<Response<HyperOutgoingBody>> {
     let mut store = component.new_store(&app.runtime.engine, &app.shared)?;
     let (sender, receiver) = tokio::sync::oneshot::channel();
-    let request = store
-        .data_mut()
-        .http()
-        .new_incoming_request(Scheme::Http, req)
-        .map_err(anyhow::Error::from)?;
-    let outparam = store
-        .data_mut()
-        .http()
-        .new_response_outparam(sender)
-        .map_err(anyhow::Error::from)?;
+    let request = store.data_mut().http().new_incoming_request(Scheme::Http, req).map_err(anyhow::Error::from)?;
+    let outparam = store.data_mut().http().new_response_outparam(sender).map_err(anyhow::Error::from)?;
     let pre = component.pre.clone();
     // The guest may keep streaming the body after it has sent the response
     // head, so it runs in a task of its own.
     let task = tokio::spawn(async move {
         let proxy = pre.instantiate_async(&mut store).await?;
-        proxy
-            .wasi_http_incoming_handler()
-            .call_handle(&mut store, request, outparam)
-            .await
+        proxy.wasi_http_incoming_handler().call_handle(&mut store, request, outparam).await
     });
     match receiver.await {
         Ok(Ok(response)) => Ok(response),

@@ -26,8 +26,7 @@ fn open_connection(location: &Location) -> Result<Connection> {
     let conn = match location {
         Location::File(path) => {
             if let Some(dir) = path.parent() {
-                std::fs::create_dir_all(dir)
-                    .with_context(|| format!("creating {}", dir.display()))?;
+                std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
             }
             Connection::open_with_flags(path, OpenFlags::default())?
         }
@@ -69,34 +68,22 @@ impl KeyValue {
             };
             out.insert(label.clone(), conn);
         }
-        Ok(Self {
-            stores: Arc::new(out),
-        })
+        Ok(Self { stores: Arc::new(out) })
     }
 
     pub fn has(&self, label: &str) -> bool {
         self.stores.contains_key(label)
     }
 
-    fn with<T>(
-        &self,
-        label: &str,
-        f: impl FnOnce(&Connection) -> rusqlite::Result<T>,
-    ) -> Result<T, String> {
-        let conn = self
-            .stores
-            .get(label)
-            .ok_or_else(|| format!("no store {label:?}"))?;
-        let guard = conn
-            .lock()
-            .map_err(|_| "key-value connection poisoned".to_string())?;
+    fn with<T>(&self, label: &str, f: impl FnOnce(&Connection) -> rusqlite::Result<T>) -> Result<T, String> {
+        let conn = self.stores.get(label).ok_or_else(|| format!("no store {label:?}"))?;
+        let guard = conn.lock().map_err(|_| "key-value connection poisoned".to_string())?;
         f(&guard).map_err(|e| format!("{e:?}"))
     }
 
     pub fn get(&self, label: &str, key: &str) -> Result<Option<Vec<u8>>, String> {
         self.with(label, |c| {
-            let mut stmt =
-                c.prepare_cached("SELECT value FROM spin_key_value WHERE store = ?1 AND key = ?2")?;
+            let mut stmt = c.prepare_cached("SELECT value FROM spin_key_value WHERE store = ?1 AND key = ?2")?;
             let mut rows = stmt.query((label, key))?;
             rows.next()?.map(|r| r.get(0)).transpose()
         })
@@ -114,9 +101,7 @@ impl KeyValue {
 
     pub fn delete(&self, label: &str, key: &str) -> Result<(), String> {
         self.with(label, |c| {
-            c.prepare_cached("DELETE FROM spin_key_value WHERE store = ?1 AND key = ?2")?
-                .execute((label, key))
-                .map(|_| ())
+            c.prepare_cached("DELETE FROM spin_key_value WHERE store = ?1 AND key = ?2")?.execute((label, key)).map(|_| ())
         })
     }
 
@@ -163,18 +148,9 @@ impl Databases {
                     None
                 }
             };
-            out.insert(
-                label.clone(),
-                Database {
-                    location: location.clone(),
-                    idle: Mutex::new(Vec::new()),
-                    shared_memory,
-                },
-            );
+            out.insert(label.clone(), Database { location: location.clone(), idle: Mutex::new(Vec::new()), shared_memory });
         }
-        Ok(Self {
-            databases: Arc::new(out),
-        })
+        Ok(Self { databases: Arc::new(out) })
     }
 
     pub fn has(&self, label: &str) -> bool {
@@ -183,23 +159,14 @@ impl Databases {
 
     /// A connection for a guest's `open(label)`.
     pub fn lease(&self, label: &str) -> Result<Lease, String> {
-        let db = self
-            .databases
-            .get(label)
-            .ok_or_else(|| format!("no database {label:?}"))?;
+        let db = self.databases.get(label).ok_or_else(|| format!("no database {label:?}"))?;
         if let Some(shared) = &db.shared_memory {
             return Ok(Lease::Shared(shared.clone()));
         }
-        let pooled = db
-            .idle
-            .lock()
-            .map_err(|_| "connection pool poisoned".to_string())?
-            .pop();
+        let pooled = db.idle.lock().map_err(|_| "connection pool poisoned".to_string())?.pop();
         match pooled {
             Some(conn) => Ok(Lease::Own(conn)),
-            None => open_connection(&db.location)
-                .map(Lease::Own)
-                .map_err(|e| e.to_string()),
+            None => open_connection(&db.location).map(Lease::Own).map_err(|e| e.to_string()),
         }
     }
 
@@ -233,11 +200,7 @@ pub enum Value {
 
 /// Runs one statement as Spin does: only the first statement of the text,
 /// positional parameters, column names even when no row comes back.
-pub fn execute(
-    conn: &Connection,
-    sql: &str,
-    params: Vec<Value>,
-) -> Result<(Vec<String>, Vec<Vec<Value>>), String> {
+pub fn execute(conn: &Connection, sql: &str, params: Vec<Value>) -> Result<(Vec<String>, Vec<Vec<Value>>), String> {
     use rusqlite::types::{ToSqlOutput, Value as Sql, ValueRef};
     let mut stmt = conn.prepare_cached(sql).map_err(|e| e.to_string())?;
     let columns: Vec<String> = stmt.column_names().into_iter().map(String::from).collect();
@@ -253,9 +216,7 @@ pub fn execute(
             })
         })
         .collect();
-    let mut rows = stmt
-        .query(rusqlite::params_from_iter(params.iter()))
-        .map_err(|e| e.to_string())?;
+    let mut rows = stmt.query(rusqlite::params_from_iter(params.iter())).map_err(|e| e.to_string())?;
     let mut out = Vec::new();
     while let Some(row) = rows.next().map_err(|e| e.to_string())? {
         let mut values = Vec::with_capacity(columns.len());
@@ -278,10 +239,7 @@ pub fn execute(
 /// Where state lives: the state directory and runtime-config overrides.
 pub fn default_locations(state_dir: Option<&Path>) -> (Location, Location) {
     match state_dir {
-        Some(dir) => (
-            Location::File(dir.join("sqlite_key_value.db")),
-            Location::File(dir.join("sqlite_db.db")),
-        ),
+        Some(dir) => (Location::File(dir.join("sqlite_key_value.db")), Location::File(dir.join("sqlite_db.db"))),
         None => (Location::Memory, Location::Memory),
     }
 }

@@ -29,9 +29,7 @@ fn parse_template(template: &str) -> Result<Vec<Part>> {
         let Some(end) = rest[start + 2..].find("}}") else {
             bail!("unmatched '{{{{' in template {template:?}");
         };
-        parts.push(Part::Var(
-            rest[start + 2..start + 2 + end].trim().to_string(),
-        ));
+        parts.push(Part::Var(rest[start + 2..start + 2 + end].trim().to_string()));
         rest = &rest[start + 2 + end + 2..];
     }
     parts.push(Part::Lit(rest.to_string()));
@@ -66,14 +64,8 @@ impl Resolver {
     ) -> Result<Self> {
         let mut values = BTreeMap::new();
         for (name, decl) in declared {
-            let from_cli = cli
-                .iter()
-                .rev()
-                .find(|(k, _)| k == name)
-                .map(|(_, v)| v.clone());
-            let value = from_cli
-                .or_else(|| env(&format!("SPIN_VARIABLE_{}", name.to_ascii_uppercase())))
-                .or_else(|| decl.default.clone());
+            let from_cli = cli.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+            let value = from_cli.or_else(|| env(&format!("SPIN_VARIABLE_{}", name.to_ascii_uppercase()))).or_else(|| decl.default.clone());
             if value.is_none() && decl.required {
                 bail!(
                     "no provider resolved required variable {name:?}; set SPIN_VARIABLE_{} or --variable {name}=...",
@@ -101,13 +93,10 @@ impl Resolver {
     ) -> std::result::Result<String, VariableError> {
         crate::manifest::check_variable_name(name).map_err(VariableError::InvalidName)?;
         if component_vars.is_empty() {
-            return Err(VariableError::Undefined(format!(
-                "no variable for component {component_id:?}"
-            )));
+            return Err(VariableError::Undefined(format!("no variable for component {component_id:?}")));
         }
-        let template = component_vars.get(name).ok_or_else(|| {
-            VariableError::Undefined(format!("no variable for {component_id:?}.{name:?}"))
-        })?;
+        let template =
+            component_vars.get(name).ok_or_else(|| VariableError::Undefined(format!("no variable for {component_id:?}.{name:?}")))?;
         let parts = parse_template(template).map_err(|e| VariableError::Other(e.to_string()))?;
         let mut out = String::new();
         for part in parts {
@@ -116,9 +105,7 @@ impl Resolver {
                 Part::Var(var) => match self.values.get(&var) {
                     Some(Some(value)) => out.push_str(value),
                     _ => {
-                        return Err(VariableError::Provider(format!(
-                            "no provider resolved required variable {var:?}"
-                        )));
+                        return Err(VariableError::Provider(format!("no provider resolved required variable {var:?}")));
                     }
                 },
             }

@@ -1,0 +1,109 @@
+//! The audit trail (R8.1, R9.2): every state change and every data exchange
+//! appends a record in the same transaction as the change. Records are
+//! append-only (triggers refuse updates and deletes) and hash-chained: each
+//! holds the hash of the previous one, so an edit anywhere is detected by
+//! [`verify`]. Records hold a hash of the payload, never personal data.
+
+use crate::db::{Db, int, text};
+use crate::secrets::sha256_hex;
+use anyhow::Result;
+
+/// What happened, by whom, to what.
+pub struct Entry<'a> {
+    /// `staff:<id>`, `partner:<id>`, `recipient:<id>`, `system:<job>`.
+    pub actor: &'a str,
+    /// The actor's role, or the actor kind.
+    pub role: &'a str,
+    /// A dotted verb: `roster.import`, `person.update`, `staff.login`.
+    pub action: &'a str,
+    /// The object acted on (an id, never a name or ID number).
+    pub object: &'a str,
+    /// The request or change this record stands for; only its hash is kept.
+    pub payload: &'a [u8],
+}
+
+fn link_hash(prev: &str, seq: i64, at: &str, e: &Entry<'_>, payload_hash: &str) -> String {
+    sha256_hex(format!("{prev}\n{seq}\n{at}\n{}\n{}\n{}\n{}\n{payload_hash}", e.actor, e.role, e.action, e.object).as_bytes())
+}
+
+/// Appends a record; call inside the transaction of the change it records.
+pub fn append(db: &Db, entry: &Entry<'_>) -> Result<i64> {
+    let (seq, prev) = db
+        .one("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", &[], |r| (r.int("seq") + 1, r.text("hash")))?
+        .unwrap_or((1, String::new()));
+    let at = crate::now_rfc3339();
+    let payload_hash = sha256_hex(entry.payload);
+    let hash = link_hash(&prev, seq, &at, entry, &payload_hash);
+    db.exec(
+        "INSERT INTO audit_log (seq, at, actor, role, action, object, payload_hash, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        &[
+            int(seq),
+            text(at),
+            text(entry.actor),
+            text(entry.role),
+            text(entry.action),
+            text(entry.object),
+            text(payload_hash),
+            text(prev),
+            text(hash),
+        ],
+    )?;
+    Ok(seq)
+}
+
+/// The outcome of checking the chain.
+#[derive(Debug, serde::Serialize)]
+pub struct Verification {
+    /// Records checked.
+    pub records: i64,
+    /// Whether every link holds.
+    pub intact: bool,
+    /// The first record whose link is broken.
+    pub first_broken_seq: Option<i64>,
+    /// What is wrong with it.
+    pub problem: Option<String>,
+}
+
+/// Recomputes every link in order and reports the first broken one.
+pub fn verify(db: &Db) -> Result<Verification> {
+    let mut expected_prev = String::new();
+    let mut expected_seq = 1;
+    let mut records = 0;
+    loop {
+        let batch = db.all(
+            "SELECT seq, at, actor, role, action, object, payload_hash, prev_hash, hash FROM audit_log WHERE seq >= ? ORDER BY seq LIMIT 2000",
+            &[int(expected_seq)],
+            |r| {
+                (
+                    r.int("seq"),
+                    r.text("at"),
+                    [r.text("actor"), r.text("role"), r.text("action"), r.text("object")],
+                    r.text("payload_hash"),
+                    r.text("prev_hash"),
+                    r.text("hash"),
+                )
+            },
+        )?;
+        if batch.is_empty() {
+            break;
+        }
+        for (seq, at, [actor, role, action, object], payload_hash, prev_hash, hash) in batch {
+            let broken =
+                |problem: &str| Verification { records, intact: false, first_broken_seq: Some(seq), problem: Some(problem.to_string()) };
+            if seq != expected_seq {
+                return Ok(Verification { first_broken_seq: Some(expected_seq), ..broken("a record is missing") });
+            }
+            if prev_hash != expected_prev {
+                return Ok(broken("the link to the previous record does not match"));
+            }
+            let entry = Entry { actor: &actor, role: &role, action: &action, object: &object, payload: &[] };
+            if link_hash(&prev_hash, seq, &at, &entry, &payload_hash) != hash {
+                return Ok(broken("the record was changed after it was written"));
+            }
+            records += 1;
+            expected_prev = hash;
+            expected_seq = seq + 1;
+        }
+    }
+    Ok(Verification { records, intact: true, first_broken_seq: None, problem: None })
+}

@@ -1,0 +1,197 @@
+//! Staff sessions and authorisation, checked in one place (R2.3, R9.2):
+//! which role may do what, and whose data a staff member may see.
+
+use crate::Problem;
+use crate::db::{Db, text};
+use anyhow::Result;
+use spin_sdk::http::Request;
+use spin_sdk::key_value::Store;
+use zige_domain::routing::{Org, OrgKind, OrgTree, Placement};
+
+/// How long a staff session lasts.
+pub const SESSION_SECONDS: i64 = 8 * 3600;
+
+/// Staff roles (R2.1, R2.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// 市人社局 administrator: organisations and accounts.
+    CityAdmin,
+    /// 市社会保险经办机构: terminates, approves instalment plans.
+    CitySocialInsurance,
+    /// 市退管机构: matching, dispatch, suspension.
+    CityRetiree,
+    /// 区（县）退管机构.
+    District,
+    /// 片区管委会、街道、乡、镇.
+    SubDistrict,
+    /// 社区、村.
+    Community,
+    /// 参保单位: only its own retirees.
+    Employer,
+    /// Read-only auditor: sees everything, changes nothing.
+    Auditor,
+}
+
+impl Role {
+    /// Every role.
+    pub const ALL: [Role; 8] = [
+        Role::CityAdmin,
+        Role::CitySocialInsurance,
+        Role::CityRetiree,
+        Role::District,
+        Role::SubDistrict,
+        Role::Community,
+        Role::Employer,
+        Role::Auditor,
+    ];
+
+    /// The stable code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::CityAdmin => "city_admin",
+            Role::CitySocialInsurance => "city_social_insurance",
+            Role::CityRetiree => "city_retiree",
+            Role::District => "district",
+            Role::SubDistrict => "sub_district",
+            Role::Community => "community",
+            Role::Employer => "employer",
+            Role::Auditor => "auditor",
+        }
+    }
+
+    /// Parses a code.
+    pub fn parse(code: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.code() == code)
+    }
+
+    /// The organisation kinds an account of this role may belong to.
+    pub fn fits(self, kind: OrgKind) -> bool {
+        match self {
+            Role::CityAdmin | Role::Auditor => kind == OrgKind::HrssBureau,
+            Role::CitySocialInsurance => kind == OrgKind::SocialInsuranceAgency,
+            Role::CityRetiree => kind == OrgKind::RetireeAgency,
+            Role::District => kind == OrgKind::District,
+            Role::SubDistrict => kind == OrgKind::SubDistrict,
+            Role::Community => kind == OrgKind::Community,
+            Role::Employer => kind == OrgKind::Employer,
+        }
+    }
+}
+
+/// What a request wants to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Permission {
+    /// Create organisations.
+    ManageOrgs,
+    /// Create and disable staff accounts.
+    ManageStaff,
+    /// Import the roster of recipients (city-level staff).
+    ImportRoster,
+    /// Find and read recipients within scope.
+    ReadPersons,
+    /// Change a recipient's personal and family data within scope (R3.1).
+    EditPersons,
+    /// Change benefit data (type, amount, start).
+    EditBenefits,
+    /// Read and verify the audit trail.
+    ReadAudit,
+}
+
+/// The permission table: the one place that says which role may do what.
+pub fn allows(role: Role, permission: Permission) -> bool {
+    use Permission::*;
+    use Role::*;
+    match permission {
+        ManageOrgs | ManageStaff => role == CityAdmin,
+        ImportRoster | EditBenefits => matches!(role, CityAdmin | CitySocialInsurance | CityRetiree),
+        ReadPersons => true,
+        EditPersons => role != Auditor,
+        ReadAudit => matches!(role, CityAdmin | Auditor),
+    }
+}
+
+/// A logged-in staff member.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct Staff {
+    /// The account id.
+    pub id: String,
+    /// The login name.
+    pub username: String,
+    /// The role.
+    pub role: Role,
+    /// The organisation whose subtree is the scope.
+    pub org_id: String,
+}
+
+impl Staff {
+    /// The actor string for audit records.
+    pub fn actor(&self) -> String {
+        format!("staff:{}", self.id)
+    }
+
+    /// Refuses with 403 unless the role has the permission.
+    pub fn require(&self, permission: Permission) -> Result<(), Problem> {
+        if allows(self.role, permission) { Ok(()) } else { Err(Problem::forbidden()) }
+    }
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct SessionRecord {
+    staff: Staff,
+    expires_at: i64,
+}
+
+fn session_key(token: &str) -> String {
+    format!("staff-session:{}", crate::secrets::sha256_hex(token.as_bytes()))
+}
+
+/// Stores a new session and returns its token and expiry (unix seconds).
+pub fn create_session(staff: &Staff) -> Result<(String, i64)> {
+    let token = crate::secrets::random_token()?;
+    let expires_at = crate::unix_now() + SESSION_SECONDS;
+    let record = SessionRecord { staff: staff.clone(), expires_at };
+    Store::open_default()?.set(&session_key(&token), &serde_json::to_vec(&record)?)?;
+    Ok((token, expires_at))
+}
+
+/// Ends the session of this token.
+pub fn end_session(token: &str) -> Result<()> {
+    Store::open_default()?.delete(&session_key(token))?;
+    Ok(())
+}
+
+/// The staff member behind the request's bearer token: 401 without a valid,
+/// unexpired session of an enabled account.
+pub fn staff(req: &Request, db: &Db) -> Result<Staff, Problem> {
+    let token = crate::request::bearer(req).ok_or_else(Problem::unauthenticated)?;
+    let store = Store::open_default().map_err(anyhow::Error::from)?;
+    let key = session_key(&token);
+    let record: SessionRecord = match store.get(&key).map_err(anyhow::Error::from)? {
+        Some(bytes) => serde_json::from_slice(&bytes).map_err(anyhow::Error::from)?,
+        None => return Err(Problem::unauthenticated()),
+    };
+    if record.expires_at <= crate::unix_now() {
+        let _ = store.delete(&key);
+        return Err(Problem::unauthenticated());
+    }
+    let enabled = db.one("SELECT disabled FROM staff WHERE id = ?", &[text(record.staff.id.as_str())], |r| r.int("disabled") == 0)?;
+    if enabled != Some(true) {
+        return Err(Problem::unauthenticated());
+    }
+    Ok(record.staff)
+}
+
+/// The organisation tree from the database.
+pub fn org_tree(db: &Db) -> Result<OrgTree> {
+    let orgs = db.all("SELECT id, parent_id, kind, division_code FROM orgs", &[], |r| {
+        let kind: OrgKind = serde_json::from_value(serde_json::Value::String(r.text("kind"))).unwrap_or(OrgKind::Community);
+        Org { id: r.text("id"), parent: r.opt_text("parent_id"), kind, division_code: r.opt_text("division_code") }
+    })?;
+    OrgTree::new(orgs).map_err(|e| anyhow::anyhow!("the organisation tree is broken: {e}"))
+}
+
+/// Whether the staff member's scope covers a recipient (R2.3).
+pub fn covers(tree: &OrgTree, staff: &Staff, who: &Placement) -> bool {
+    tree.scope_covers(&staff.org_id, who)
+}

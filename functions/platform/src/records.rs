@@ -1,0 +1,143 @@
+//! Reading a person's benefits, evidence and decisions from the database as
+//! domain values, and assessing them: the shared path from stored rows to
+//! the notice's rules.
+
+use crate::db::{Db, text};
+use anyhow::Result;
+use chrono::NaiveDate;
+use zige_domain::assessment::{Assessment, BenefitFacts, assess};
+use zige_domain::evidence::{DecisionKind, Evidence, EvidenceKind, StaffDecision};
+use zige_domain::payment::{PaymentState, SuspensionReason};
+use zige_domain::{BenefitType, CyclePolicy, Fen};
+
+/// A stored benefit.
+#[derive(Debug, Clone)]
+pub struct BenefitRow {
+    /// The benefit's id.
+    pub id: String,
+    /// Its type.
+    pub benefit_type: BenefitType,
+    /// The monthly amount.
+    pub monthly_amount: Fen,
+    /// The first day paid.
+    pub start: NaiveDate,
+    /// The division code of the place of insurance.
+    pub insured_district: String,
+    /// Where its payment stands.
+    pub payment: PaymentState,
+}
+
+fn date(text: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+}
+
+/// Rebuilds the payment state from its columns.
+pub fn payment_state(status: &str, reason: Option<&str>, since: Option<&str>, objection_on: Option<&str>) -> PaymentState {
+    let since = since.and_then(date);
+    let reason: Option<SuspensionReason> = reason.and_then(|r| serde_json::from_value(serde_json::Value::String(r.to_string())).ok());
+    match (status, since) {
+        ("suspended", Some(since)) => PaymentState::Suspended {
+            reason: reason.unwrap_or(SuspensionReason::LossOfEligibility),
+            since,
+            objection_on: objection_on.and_then(date),
+        },
+        ("terminated", Some(since)) => PaymentState::Terminated { since },
+        ("restored", Some(since)) => PaymentState::Restored { since },
+        _ => PaymentState::Active,
+    }
+}
+
+/// The payment state as its columns: status, reason, since, objection day.
+pub fn payment_columns(state: &PaymentState) -> (&'static str, Option<&'static str>, Option<String>, Option<String>) {
+    match state {
+        PaymentState::Active => ("active", None, None, None),
+        PaymentState::Suspended { reason, since, objection_on } => {
+            ("suspended", Some(reason.code()), Some(since.to_string()), objection_on.map(|d| d.to_string()))
+        }
+        PaymentState::Terminated { since } => ("terminated", None, Some(since.to_string()), None),
+        PaymentState::Restored { since } => ("restored", None, Some(since.to_string()), None),
+    }
+}
+
+/// Every benefit of a person, oldest first.
+pub fn benefits(db: &Db, person_id: &str) -> Result<Vec<BenefitRow>> {
+    let rows = db.all(
+        "SELECT id, benefit_type, monthly_amount_fen, start_date, insured_district, payment_status, payment_reason, payment_since, objection_on
+         FROM benefits WHERE person_id = ? ORDER BY start_date, id",
+        &[text(person_id)],
+        |r| {
+            let payment = payment_state(
+                &r.text("payment_status"),
+                r.opt_text("payment_reason").as_deref(),
+                r.opt_text("payment_since").as_deref(),
+                r.opt_text("objection_on").as_deref(),
+            );
+            (r.text("id"), r.text("benefit_type"), r.int("monthly_amount_fen"), r.text("start_date"), r.text("insured_district"), payment)
+        },
+    )?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, kind, amount, start, insured_district, payment)| {
+            Some(BenefitRow {
+                id,
+                benefit_type: BenefitType::parse(&kind).ok()?,
+                monthly_amount: Fen::new(amount),
+                start: date(&start)?,
+                insured_district,
+                payment,
+            })
+        })
+        .collect())
+}
+
+/// Every record about a person that the domain understands.
+pub fn evidence(db: &Db, person_id: &str) -> Result<Vec<(Evidence, String)>> {
+    let rows = db.all(
+        "SELECT id, kind, occurred_on, received_on, source FROM evidence WHERE person_id = ? ORDER BY occurred_on, id",
+        &[text(person_id)],
+        |r| (r.text("id"), r.text("kind"), r.text("occurred_on"), r.text("received_on"), r.text("source")),
+    )?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, kind, occurred, received, source)| {
+            let kind: EvidenceKind = serde_json::from_str(&kind).ok()?;
+            Some((Evidence { id, kind, occurred_on: date(&occurred)?, received_on: date(&received)? }, source))
+        })
+        .collect())
+}
+
+/// Every staff decision about a person.
+pub fn decisions(db: &Db, person_id: &str) -> Result<Vec<(StaffDecision, String)>> {
+    let rows = db.all(
+        "SELECT id, outcome, decided_on, decided_by FROM decisions WHERE person_id = ? ORDER BY decided_on, id",
+        &[text(person_id)],
+        |r| (r.text("id"), r.text("outcome"), r.text("decided_on"), r.text("decided_by")),
+    )?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, outcome, decided_on, by)| {
+            let outcome: DecisionKind = serde_json::from_str(&outcome).ok()?;
+            Some((StaffDecision { id, outcome, decided_on: date(&decided_on)? }, by))
+        })
+        .collect())
+}
+
+/// Assesses every benefit of a person on `today` with the default cycle
+/// policies of the notice.
+pub fn assess_person(db: &Db, person_id: &str, today: NaiveDate) -> Result<Vec<(BenefitRow, Assessment)>> {
+    let benefits = benefits(db, person_id)?;
+    let evidence: Vec<Evidence> = evidence(db, person_id)?.into_iter().map(|(e, _)| e).collect();
+    let decisions: Vec<StaffDecision> = decisions(db, person_id)?.into_iter().map(|(d, _)| d).collect();
+    let facts: Vec<BenefitFacts> = benefits
+        .iter()
+        .map(|b| BenefitFacts {
+            id: b.id.clone(),
+            benefit_type: b.benefit_type,
+            start: b.start,
+            payment: b.payment,
+            policy: CyclePolicy::default_for(b.benefit_type),
+        })
+        .collect();
+    let assessments = assess(&facts, &evidence, &decisions, today);
+    Ok(benefits.into_iter().zip(assessments).collect())
+}

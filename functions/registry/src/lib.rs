@@ -1,0 +1,68 @@
+//! The registry (R2.1, R3.1): organisations, staff accounts, recipients and
+//! their benefits, the roster import, search and the dossier. Every route
+//! needs a staff session; what each role may do is decided by
+//! `zige_platform::auth` alone.
+
+mod accounts;
+mod orgs;
+mod persons;
+mod roster;
+
+use spin_sdk::http::{Method, Request, Response};
+use spin_sdk::http_component;
+use zige_platform::Problem;
+use zige_platform::auth::{self, Staff};
+use zige_platform::db::Db;
+
+/// What every handler gets: the database and the logged-in staff member.
+pub(crate) struct Ctx {
+    pub db: Db,
+    pub staff: Staff,
+}
+
+#[http_component]
+fn handle(req: Request) -> Response {
+    route(&req).unwrap_or_else(Problem::into_response)
+}
+
+fn route(req: &Request) -> Result<Response, Problem> {
+    let path = req.path().trim_end_matches('/');
+    let segments: Vec<&str> = path.strip_prefix("/api/v1/").unwrap_or("").split('/').collect();
+    let method = req.method();
+    let known = matches!(
+        segments.as_slice(),
+        ["orgs"]
+            | ["staff"]
+            | ["staff", _]
+            | ["persons"]
+            | ["persons", _]
+            | ["persons", _, "history"]
+            | ["roster", "imports"]
+            | ["roster", "imports", _]
+    );
+    if !known {
+        return Err(Problem::not_found("该地址", "resource"));
+    }
+    let db = Db::open()?;
+    let staff = auth::staff(req, &db)?;
+    let ctx = Ctx { db, staff };
+    match (method, segments.as_slice()) {
+        (Method::Get, ["orgs"]) => orgs::list(&ctx),
+        (Method::Post, ["orgs"]) => orgs::create(&ctx, req),
+        (Method::Get, ["staff"]) => accounts::list(&ctx),
+        (Method::Post, ["staff"]) => accounts::create(&ctx, req),
+        (Method::Patch, ["staff", id]) => accounts::update(&ctx, req, id),
+        (Method::Get, ["persons"]) => persons::search(&ctx, req),
+        (Method::Get, ["persons", id]) => persons::dossier(&ctx, id),
+        (Method::Patch, ["persons", id]) => persons::update(&ctx, req, id),
+        (Method::Get, ["persons", id, "history"]) => persons::history(&ctx, req, id),
+        (Method::Post, ["roster", "imports"]) => roster::import(&ctx, req),
+        (Method::Get, ["roster", "imports", id]) => roster::get(&ctx, id),
+        _ => Err(Problem::method_not_allowed()),
+    }
+}
+
+/// A random id with a prefix, e.g. `p_3f9a…`.
+pub(crate) fn new_id(prefix: &str) -> anyhow::Result<String> {
+    Ok(format!("{prefix}_{}", &zige_platform::secrets::random_token()?[..20]))
+}

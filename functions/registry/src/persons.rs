@@ -1,0 +1,328 @@
+//! Recipients: search within scope, the dossier with the assessment and its
+//! reasons, changes with their history (R3.1), and the history itself.
+
+use crate::Ctx;
+use serde::Deserialize;
+use serde_json::{Value as Json, json};
+use spin_sdk::http::{Request, Response};
+use spin_sdk::sqlite::Value;
+use zige_domain::IdNumber;
+use zige_domain::benefit::{ManagementMode, Residence, ResidenceKind};
+use zige_domain::masking::{mask_name, mask_phone};
+use zige_domain::routing::{OrgKind, OrgTree, Placement};
+use zige_platform::audit::{self, Entry};
+use zige_platform::auth::{self, Permission};
+use zige_platform::db::{Db, Row, int, opt_text, text};
+use zige_platform::problem::{Problem, json_response};
+use zige_platform::request::{self, Page};
+use zige_platform::{records, secrets};
+
+/// A person's routing facts from their row.
+pub fn placement(row: &Row<'_>) -> Placement {
+    let residence = match ResidenceKind::parse(&row.text("residence")) {
+        Ok(ResidenceKind::Local) => Residence::Local { community: row.text("community_id") },
+        Ok(ResidenceKind::Abroad) => Residence::Abroad,
+        _ => Residence::Domestic,
+    };
+    Placement {
+        residence,
+        management: ManagementMode::parse(&row.text("management")).unwrap_or(ManagementMode::Socialised),
+        employer: row.opt_text("employer_id"),
+        insured_district: row.text("insured_district"),
+    }
+}
+
+const PERSON_COLUMNS: &str = "id, id_masked, birth_date, name, phone, address, residence, community_id, insured_district, management, employer_id, special_groups, created_at, updated_at";
+
+/// Loads a person the caller may see; 404 when absent or out of scope, so
+/// existence itself does not leak (R2.3).
+pub fn visible_person(ctx: &Ctx, tree: &OrgTree, id: &str) -> Result<Json, Problem> {
+    let found = ctx.db.one(&format!("SELECT {PERSON_COLUMNS} FROM persons WHERE id = ?"), &[text(id)], |r| {
+        (auth::covers(tree, &ctx.staff, &placement(&r)), person_json(&r))
+    })?;
+    match found {
+        Some((true, person)) => Ok(person),
+        _ => Err(Problem::not_found("此人", "person")),
+    }
+}
+
+fn person_json(r: &Row<'_>) -> Json {
+    json!({
+        "person_id": r.text("id"),
+        "id_number_masked": r.text("id_masked"),
+        "birth_date": r.text("birth_date"),
+        "name": r.text("name"),
+        "phone": r.opt_text("phone"),
+        "address": r.opt_text("address"),
+        "residence": r.text("residence"),
+        "community_id": r.opt_text("community_id"),
+        "insured_district": r.text("insured_district"),
+        "management": r.text("management"),
+        "employer_id": r.opt_text("employer_id"),
+        "special_groups": serde_json::from_str::<Json>(&r.text("special_groups")).unwrap_or(json!([])),
+        "created_at": r.text("created_at"),
+        "updated_at": r.text("updated_at"),
+    })
+}
+
+/// The SQL condition limiting persons to the caller's scope (R2.3), with its
+/// parameters; the domain's `scope_covers` is applied to every row as well.
+fn scope_condition(ctx: &Ctx, tree: &OrgTree) -> Result<(String, Vec<Value>), Problem> {
+    let org = tree.get(&ctx.staff.org_id).map_err(|_| Problem::forbidden())?;
+    if org.kind.is_city_level() {
+        return Ok(("1 = 1".into(), vec![]));
+    }
+    if org.kind == OrgKind::Employer {
+        return Ok(("management = 'employer' AND employer_id = ?".into(), vec![text(org.id.as_str())]));
+    }
+    let ids: Vec<String> =
+        ctx.db.all("SELECT id FROM orgs", &[], |r| r.text("id"))?.into_iter().filter(|id| tree.is_within(id, &org.id)).collect();
+    let codes: Vec<String> = ids.iter().filter_map(|id| tree.get(id).ok()).filter_map(|o| o.division_code.clone()).collect();
+    let marks = |n: usize| vec!["?"; n.max(1)].join(", ");
+    let condition = format!(
+        "(community_id IN ({}) OR (residence != 'local' AND management = 'socialised' AND insured_district IN ({})))",
+        marks(ids.len()),
+        marks(codes.len())
+    );
+    let mut params: Vec<Value> = ids.into_iter().map(Value::Text).collect();
+    if params.is_empty() {
+        params.push(Value::Null);
+    }
+    if codes.is_empty() {
+        params.push(Value::Null);
+    }
+    params.extend(codes.into_iter().map(Value::Text));
+    Ok((condition, params))
+}
+
+/// Finds persons within scope by ID number, phone or name; lists are masked.
+pub fn search(ctx: &Ctx, req: &Request) -> Result<Response, Problem> {
+    ctx.staff.require(Permission::ReadPersons)?;
+    let page = Page::from_query(req)?;
+    let q = request::query_param(req, "q").unwrap_or_default();
+    let q = q.trim();
+    let tree = auth::org_tree(&ctx.db)?;
+    let (scope, mut params) = scope_condition(ctx, &tree)?;
+    let key = secrets::pii_key()?;
+    let filter = if q.is_empty() {
+        "1 = 1".to_string()
+    } else if let Ok(id) = IdNumber::parse(q) {
+        params.push(text(id.blind_index(&key)));
+        "id_index = ?".to_string()
+    } else if q.chars().filter(char::is_ascii_digit).count() >= 7 && q.chars().all(|c| c.is_ascii_digit() || " -+".contains(c)) {
+        params.push(text(secrets::phone_index(&key, q)));
+        "phone_index = ?".to_string()
+    } else {
+        params.push(text(format!("{}%", q.replace(['%', '_'], ""))));
+        "name LIKE ?".to_string()
+    };
+    let where_clause = format!("{scope} AND {filter}");
+    let total = ctx.db.one(&format!("SELECT COUNT(*) AS n FROM persons WHERE {where_clause}"), &params, |r| r.int("n"))?.unwrap_or(0);
+    let mut page_params = params.clone();
+    page_params.push(int(page.per_page));
+    page_params.push(int(page.offset()));
+    let rows = ctx.db.query(
+        &format!(
+            "SELECT p.*, (SELECT group_concat(benefit_type) FROM benefits b WHERE b.person_id = p.id) AS benefit_types
+             FROM persons p WHERE {where_clause} ORDER BY p.name, p.id LIMIT ? OFFSET ?"
+        ),
+        &page_params,
+    )?;
+    let items: Vec<Json> = zige_platform::db::rows(&rows)
+        .filter(|r| auth::covers(&tree, &ctx.staff, &placement(r)))
+        .map(|r| {
+            json!({
+                "person_id": r.text("id"),
+                "name_masked": mask_name(&r.text("name")),
+                "id_number_masked": r.text("id_masked"),
+                "phone_masked": r.opt_text("phone").map(|p| mask_phone(&p)),
+                "residence": r.text("residence"),
+                "community_id": r.opt_text("community_id"),
+                "insured_district": r.text("insured_district"),
+                "management": r.text("management"),
+                "benefit_types": r.opt_text("benefit_types").map(|t| t.split(',').map(String::from).collect::<Vec<_>>()).unwrap_or_default(),
+            })
+        })
+        .collect();
+    Ok(json_response(200, &json!({ "items": items, "page": page.page, "per_page": page.per_page, "total": total })))
+}
+
+/// The dossier: the person, relations, each benefit with its payment state,
+/// cycle and assessment (with reasons), the records and decisions on file.
+pub fn dossier(ctx: &Ctx, id: &str) -> Result<Response, Problem> {
+    ctx.staff.require(Permission::ReadPersons)?;
+    let tree = auth::org_tree(&ctx.db)?;
+    let person = visible_person(ctx, &tree, id)?;
+    let today = zige_platform::today();
+    let assessed = records::assess_person(&ctx.db, id, today)?;
+    let benefits: Vec<Json> = assessed.iter().map(|(b, a)| benefit_json(b, a)).collect();
+    let evidence: Vec<Json> = records::evidence(&ctx.db, id)?
+        .into_iter()
+        .map(|(e, source)| {
+            let entry = e.kind.entry();
+            json!({
+                "id": e.id, "code": entry.code, "name_zh": entry.name_zh, "name_en": entry.name_en,
+                "requirement": entry.requirement, "effect": entry.effect, "occurred_on": e.occurred_on,
+                "received_on": e.received_on, "source": source,
+            })
+        })
+        .collect();
+    let decisions: Vec<Json> = records::decisions(&ctx.db, id)?
+        .into_iter()
+        .map(|(d, by)| json!({ "id": d.id, "outcome": d.outcome, "decided_on": d.decided_on, "decided_by": by }))
+        .collect();
+    let relations = ctx.db.all(
+        "SELECT relative_masked, relation, created_at FROM relations WHERE person_id = ? ORDER BY created_at",
+        &[text(id)],
+        |r| json!({ "relative_id_number_masked": r.text("relative_masked"), "relation": r.text("relation"), "since": r.text("created_at") }),
+    )?;
+    Ok(json_response(
+        200,
+        &json!({ "person": person, "relations": relations, "benefits": benefits, "evidence": evidence, "decisions": decisions, "as_of": today }),
+    ))
+}
+
+/// A benefit with its assessment, as shown to staff.
+pub fn benefit_json(b: &records::BenefitRow, a: &zige_domain::Assessment) -> Json {
+    json!({
+        "benefit_id": b.id,
+        "benefit_type": b.benefit_type.code(),
+        "benefit_name_zh": b.benefit_type.name_zh(),
+        "monthly_amount_fen": b.monthly_amount.as_i64(),
+        "start_date": b.start,
+        "insured_district": b.insured_district,
+        "payment": b.payment,
+        "payment_status": b.payment.name(),
+        "list": a.list,
+        "list_name_zh": a.list.name_zh(),
+        "cycle": a.cycle,
+        "certified_on": a.certified_on,
+        "certified_by": a.certified_by,
+        "action": a.action,
+        "loss_date": a.loss_date,
+        "reasons": a.reasons,
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PersonChange {
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    phone: Option<String>,
+    #[serde(default)]
+    address: Option<String>,
+    #[serde(default)]
+    residence: Option<String>,
+    #[serde(default)]
+    community_id: Option<String>,
+    #[serde(default)]
+    special_groups: Option<Vec<String>>,
+}
+
+/// Changes personal data (R3.1) and keeps the old and new values.
+pub fn update(ctx: &Ctx, req: &Request, id: &str) -> Result<Response, Problem> {
+    ctx.staff.require(Permission::EditPersons)?;
+    let change: PersonChange = request::json_body(req)?;
+    let tree = auth::org_tree(&ctx.db)?;
+    let current = visible_person(ctx, &tree, id)?;
+    let mut fields: Vec<(&str, Option<String>)> = Vec::new();
+    if let Some(name) = &change.name {
+        fields.push(("name", Some(crate::roster::check_name(name).map_err(|e| Problem::invalid("name", e.clone(), e))?)));
+    }
+    if let Some(phone) = &change.phone {
+        let phone = crate::roster::check_phone(phone).map_err(|e| Problem::invalid("phone", e.clone(), e))?;
+        fields.push(("phone", phone));
+    }
+    if let Some(address) = &change.address {
+        if address.chars().count() > 200 {
+            return Err(Problem::invalid("address", "地址最长200字", "address: at most 200 characters"));
+        }
+        fields.push(("address", Some(address.trim().to_string()).filter(|a| !a.is_empty())));
+    }
+    if change.residence.is_some() || change.community_id.is_some() {
+        let residence = change.residence.as_deref().or(current["residence"].as_str()).unwrap_or_default();
+        let kind =
+            ResidenceKind::parse(residence).map_err(|e| Problem::invalid("residence", "居住地类型应为本地、异地或境外", e.to_string()))?;
+        let community = if kind == ResidenceKind::Local {
+            let community = change.community_id.as_deref().or(current["community_id"].as_str()).unwrap_or_default();
+            let is_community = tree.get(community).is_ok_and(|o| o.kind == OrgKind::Community);
+            if !is_community {
+                return Err(Problem::invalid("community_id", "本地居住须填写所在社区（村）", "local residents need their community"));
+            }
+            Some(community.to_string())
+        } else {
+            None
+        };
+        fields.push(("residence", Some(kind.code().to_string())));
+        fields.push(("community_id", community));
+    }
+    if let Some(groups) = &change.special_groups {
+        let groups =
+            crate::roster::check_special_groups(&groups.join(";")).map_err(|e| Problem::invalid("special_groups", e.clone(), e))?;
+        fields.push(("special_groups", Some(serde_json::to_string(&groups).map_err(anyhow::Error::from)?)));
+    }
+    let key = secrets::pii_key()?;
+    let actor = ctx.staff.actor();
+    ctx.db.transaction(|db| -> Result<(), Problem> {
+        let now = zige_platform::now_rfc3339();
+        for (field, new) in &fields {
+            let old =
+                current[*field].as_str().map(String::from).or_else(|| (*field == "special_groups").then(|| current[*field].to_string()));
+            if old.as_deref() == new.as_deref() {
+                continue;
+            }
+            db.exec(
+                &format!("UPDATE persons SET {field} = ?, updated_at = ? WHERE id = ?"),
+                &[opt_text(new.clone()), text(now.as_str()), text(id)],
+            )?;
+            if *field == "phone" {
+                let index = new.as_deref().map(|p| secrets::phone_index(&key, p));
+                db.exec("UPDATE persons SET phone_index = ? WHERE id = ?", &[opt_text(index), text(id)])?;
+            }
+            record_history(db, "person", id, id, field, old.as_deref(), new.as_deref(), &actor, &now)?;
+        }
+        audit::append(db, &Entry { actor: &actor, role: ctx.staff.role.code(), action: "person.update", object: id, payload: req.body() })?;
+        Ok(())
+    })?;
+    dossier(ctx, id)
+}
+
+/// Appends one line of history (R3.1).
+#[allow(clippy::too_many_arguments)]
+pub fn record_history(
+    db: &Db,
+    entity: &str,
+    entity_id: &str,
+    person_id: &str,
+    field: &str,
+    old: Option<&str>,
+    new: Option<&str>,
+    actor: &str,
+    at: &str,
+) -> anyhow::Result<()> {
+    db.exec(
+        "INSERT INTO history (entity, entity_id, person_id, field, old_value, new_value, actor, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        &[text(entity), text(entity_id), text(person_id), text(field), opt_text(old), opt_text(new), text(actor), text(at)],
+    )
+}
+
+/// The history of a person and their benefits, newest first.
+pub fn history(ctx: &Ctx, req: &Request, id: &str) -> Result<Response, Problem> {
+    ctx.staff.require(Permission::ReadPersons)?;
+    let page = Page::from_query(req)?;
+    let tree = auth::org_tree(&ctx.db)?;
+    visible_person(ctx, &tree, id)?;
+    let items = ctx.db.all(
+        "SELECT entity, entity_id, field, old_value, new_value, actor, at FROM history WHERE person_id = ? ORDER BY id DESC LIMIT ? OFFSET ?",
+        &[text(id), int(page.per_page), int(page.offset())],
+        |r| {
+            json!({
+                "entity": r.text("entity"), "entity_id": r.text("entity_id"), "field": r.text("field"),
+                "old": r.opt_text("old_value"), "new": r.opt_text("new_value"), "actor": r.text("actor"), "at": r.text("at"),
+            })
+        },
+    )?;
+    Ok(json_response(200, &json!({ "items": items, "page": page.page, "per_page": page.per_page })))
+}

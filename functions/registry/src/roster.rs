@@ -1,0 +1,475 @@
+//! The roster import: how recipients get in. A CSV file as clerks save it
+//! from Excel (UTF-8 with or without BOM, or GB18030/GBK), with English keys
+//! or the Chinese column names. Each bad row is rejected with its line and
+//! reason; good rows go in; importing the same file twice changes nothing.
+//! Rows are applied in chunks, each chunk one transaction with its audit
+//! record, so a failure loses no chunk already written and a retry of the
+//! whole file is safe.
+
+use crate::Ctx;
+use chrono::NaiveDate;
+use serde_json::json;
+use spin_sdk::http::{Request, Response};
+use std::collections::BTreeMap;
+use zige_domain::benefit::{BenefitType, ManagementMode, ResidenceKind};
+use zige_domain::evidence::EvidenceKind;
+use zige_domain::routing::{OrgKind, OrgTree};
+use zige_domain::{Fen, IdNumber};
+use zige_platform::audit::{self, Entry};
+use zige_platform::auth::{self, Permission};
+use zige_platform::db::{Db, int, opt_text, text};
+use zige_platform::problem::{Problem, json_response};
+use zige_platform::secrets;
+
+/// Rows per transaction.
+const CHUNK: usize = 500;
+/// The largest roster file accepted in one request (about 150,000 rows).
+const MAX_BODY: usize = 48 << 20;
+
+/// The columns, by canonical key, with the Chinese names clerks use.
+const COLUMNS: &[(&str, &str, bool)] = &[
+    ("id_number", "公民身份号码", true),
+    ("name", "姓名", true),
+    ("benefit_type", "待遇类型", true),
+    ("monthly_amount", "月待遇金额", true),
+    ("benefit_start", "待遇开始日期", true),
+    ("insured_district", "参保地", true),
+    ("residence", "居住地类型", true),
+    ("community", "居住社区", false),
+    ("management", "管理方式", true),
+    ("employer", "参保单位", false),
+    ("phone", "联系电话", false),
+    ("last_certified_on", "上次认证日期", false),
+    ("special_group", "特殊群体", false),
+    ("depends_on", "供养关系人身份号码", false),
+];
+
+/// Special groups of the service ledger (R6.3).
+const SPECIAL_GROUPS: &[(&str, &str)] =
+    &[("very_old", "高龄"), ("living_alone", "孤寡"), ("sick_or_disabled", "病残"), ("mental_illness", "精神疾病")];
+
+/// Decodes the file: UTF-8 (BOM removed) or else GB18030, which covers GBK.
+fn decode(bytes: &[u8]) -> String {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text.to_string(),
+        Err(_) => encoding_rs::GB18030.decode(bytes).0.into_owned(),
+    }
+}
+
+/// A name: 1 to 50 characters.
+pub fn check_name(name: &str) -> Result<String, String> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 50 {
+        return Err("姓名不能为空，最长50字 / name: 1 to 50 characters".into());
+    }
+    Ok(name.to_string())
+}
+
+/// A phone: 7 to 20 digits, with spaces, `-` and a leading `+` allowed.
+pub fn check_phone(phone: &str) -> Result<Option<String>, String> {
+    let phone = phone.trim();
+    if phone.is_empty() {
+        return Ok(None);
+    }
+    let digits = phone.chars().filter(char::is_ascii_digit).count();
+    if !(7..=20).contains(&digits) || !phone.chars().all(|c| c.is_ascii_digit() || " -+".contains(c)) {
+        return Err("联系电话应为7到20位数字 / phone: 7 to 20 digits".into());
+    }
+    Ok(Some(phone.to_string()))
+}
+
+/// Special groups from a `;`-separated list of codes or Chinese names.
+pub fn check_special_groups(list: &str) -> Result<Vec<&'static str>, String> {
+    let mut out = Vec::new();
+    for item in list.split([';', '；']).map(str::trim).filter(|s| !s.is_empty()) {
+        let code = SPECIAL_GROUPS
+            .iter()
+            .find(|(code, zh)| *code == item || *zh == item)
+            .map(|(code, _)| *code)
+            .ok_or_else(|| format!("未知的特殊群体“{item}” / unknown special group \"{item}\""))?;
+        if !out.contains(&code) {
+            out.push(code);
+        }
+    }
+    Ok(out)
+}
+
+fn parse_date(text: &str) -> Option<NaiveDate> {
+    let t = text.trim();
+    ["%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y.%m.%d"].iter().find_map(|f| NaiveDate::parse_from_str(t, f).ok())
+}
+
+/// One good row, parsed.
+struct RosterRow {
+    line: u64,
+    id: IdNumber,
+    name: String,
+    benefit_type: BenefitType,
+    monthly: Fen,
+    start: NaiveDate,
+    insured_district: String,
+    residence: ResidenceKind,
+    community: Option<String>,
+    management: ManagementMode,
+    employer: Option<String>,
+    phone: Option<String>,
+    last_certified_on: Option<NaiveDate>,
+    special_groups: Vec<&'static str>,
+    depends_on: Option<IdNumber>,
+}
+
+fn parse_row(line: u64, get: &dyn Fn(&str) -> String, tree: &OrgTree, today: NaiveDate) -> Result<RosterRow, String> {
+    let id = IdNumber::parse(&get("id_number")).map_err(|e| format!("公民身份号码：{} / id_number: {e}", e.message_zh()))?;
+    let name = check_name(&get("name"))?;
+    let benefit_type = BenefitType::parse(&get("benefit_type")).map_err(|e| format!("待遇类型无法识别 / benefit_type: {e}"))?;
+    let monthly = Fen::parse_yuan(&get("monthly_amount")).map_err(|e| format!("月待遇金额有误 / monthly_amount: {e}"))?;
+    if monthly.as_i64() < 0 {
+        return Err("月待遇金额不能为负 / monthly_amount must not be negative".into());
+    }
+    let start = parse_date(&get("benefit_start")).ok_or("待遇开始日期应为YYYY-MM-DD / benefit_start: a date such as 2020-01-31")?;
+    if start > today {
+        return Err("待遇开始日期不能晚于今天 / benefit_start is in the future".into());
+    }
+    let insured_district = get("insured_district").trim().to_string();
+    tree.district_by_code(&insured_district)
+        .map_err(|_| format!("参保地“{insured_district}”不是本市的区（县）代码 / insured_district: unknown division code"))?;
+    let residence = ResidenceKind::parse(&get("residence"))
+        .map_err(|_| "居住地类型应为本地、异地或境外 / residence: local, domestic or abroad".to_string())?;
+    let community = Some(get("community").trim().to_string()).filter(|c| !c.is_empty());
+    let community = match (residence, community) {
+        (ResidenceKind::Local, Some(c)) if tree.get(&c).is_ok_and(|o| o.kind == OrgKind::Community) => Some(c),
+        (ResidenceKind::Local, Some(c)) => return Err(format!("居住社区“{c}”不存在 / community: unknown community")),
+        (ResidenceKind::Local, None) => return Err("本地居住须填写居住社区 / community is required for local residents".into()),
+        (_, _) => None,
+    };
+    let management = ManagementMode::parse(&get("management"))
+        .map_err(|_| "管理方式应为社会化或单位 / management: socialised or employer".to_string())?;
+    let employer = Some(get("employer").trim().to_string()).filter(|e| !e.is_empty());
+    let employer = match (management, employer) {
+        (ManagementMode::Employer, Some(e)) if tree.get(&e).is_ok_and(|o| o.kind == OrgKind::Employer) => Some(e),
+        (ManagementMode::Employer, Some(_)) => return Err("参保单位不存在 / employer: unknown employer unit".into()),
+        (ManagementMode::Employer, None) => {
+            return Err("单位管理人员须填写参保单位 / employer is required for employer-managed recipients".into());
+        }
+        (ManagementMode::Socialised, _) => None,
+    };
+    let phone = check_phone(&get("phone"))?;
+    let last_certified_on = match get("last_certified_on").trim() {
+        "" => None,
+        t => Some(parse_date(t).filter(|d| *d <= today).ok_or("上次认证日期有误 / last_certified_on: a past date such as 2025-05-01")?),
+    };
+    let special_groups = check_special_groups(&get("special_group"))?;
+    let depends_on = match get("depends_on").trim() {
+        "" => None,
+        t => Some(IdNumber::parse(t).map_err(|e| format!("供养关系人身份号码：{} / depends_on: {e}", e.message_zh()))?),
+    };
+    if benefit_type == BenefitType::WorkInjuryDependant && depends_on.is_none() {
+        return Err(
+            "供养亲属抚恤金须填写供养关系人（因工死亡职工）身份号码 / depends_on: a dependant's pension names the deceased worker".into()
+        );
+    }
+    Ok(RosterRow {
+        line,
+        id,
+        name,
+        benefit_type,
+        monthly,
+        start,
+        insured_district,
+        residence,
+        community,
+        management,
+        employer,
+        phone,
+        last_certified_on,
+        special_groups,
+        depends_on,
+    })
+}
+
+#[derive(Default)]
+struct Counts {
+    created: i64,
+    updated: i64,
+    unchanged: i64,
+}
+
+/// Imports a roster file (city-level staff).
+pub fn import(ctx: &Ctx, req: &Request) -> Result<Response, Problem> {
+    ctx.staff.require(Permission::ImportRoster)?;
+    let body = req.body();
+    if body.len() > MAX_BODY {
+        return Err(Problem::new(413, "body_too_large", "文件过大，请分批导入", "The file is too large; import it in parts"));
+    }
+    let text_body = decode(body);
+    let mut reader = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(text_body.as_bytes());
+    let headers = reader.headers().map_err(|_| Problem::invalid("header", "无法读取表头", "the header row cannot be read"))?.clone();
+    let mut positions: BTreeMap<&str, usize> = BTreeMap::new();
+    for (i, header) in headers.iter().enumerate() {
+        let header = header.trim();
+        match COLUMNS.iter().find(|(key, zh, _)| *key == header || *zh == header) {
+            Some((key, _, _)) => {
+                positions.insert(key, i);
+            }
+            None => {
+                return Err(Problem::invalid(header, format!("未知的列“{header}”"), format!("unknown column \"{header}\"")));
+            }
+        }
+    }
+    if let Some((key, zh, _)) = COLUMNS.iter().find(|(key, _, required)| *required && !positions.contains_key(key)) {
+        return Err(Problem::invalid(key, format!("缺少必填列“{zh}”"), format!("the required column \"{key}\" is missing")));
+    }
+    let tree = auth::org_tree(&ctx.db)?;
+    let today = zige_platform::today();
+    let mut rejected = Vec::new();
+    let mut good = Vec::new();
+    for record in reader.records() {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                rejected.push(json!({ "line": line, "reason": "该行无法解析 / the row cannot be read" }));
+                continue;
+            }
+        };
+        let line = record.position().map_or(0, |p| p.line());
+        let get = |key: &str| positions.get(key).and_then(|i| record.get(*i)).unwrap_or("").to_string();
+        match parse_row(line, &get, &tree, today) {
+            Ok(row) => good.push(row),
+            Err(reason) => rejected.push(json!({ "line": line, "reason": reason })),
+        }
+    }
+    let key = secrets::pii_key()?;
+    let import_id = crate::new_id("imp")?;
+    let actor = ctx.staff.actor();
+    let mut counts = Counts::default();
+    for chunk in good.chunks(CHUNK) {
+        ctx.db.transaction(|db| -> Result<(), Problem> {
+            for row in chunk {
+                match apply(db, row, &key, &actor, today)? {
+                    Outcome::Created => counts.created += 1,
+                    Outcome::Updated => counts.updated += 1,
+                    Outcome::Unchanged => counts.unchanged += 1,
+                }
+            }
+            let lines = format!("{}:{}-{}", import_id, chunk[0].line, chunk[chunk.len() - 1].line);
+            audit::append(
+                db,
+                &Entry {
+                    actor: &actor,
+                    role: ctx.staff.role.code(),
+                    action: "roster.import_chunk",
+                    object: &lines,
+                    payload: lines.as_bytes(),
+                },
+            )?;
+            Ok(())
+        })?;
+    }
+    let rejected_json = serde_json::to_string(&rejected).map_err(anyhow::Error::from)?;
+    ctx.db.transaction(|db| -> Result<(), Problem> {
+        db.exec(
+            "INSERT INTO imports (id, kind, actor, payload_hash, created, updated, unchanged, rejected, at) VALUES (?, 'roster', ?, ?, ?, ?, ?, ?, ?)",
+            &[
+                text(import_id.as_str()),
+                text(actor.as_str()),
+                text(secrets::sha256_hex(body)),
+                int(counts.created),
+                int(counts.updated),
+                int(counts.unchanged),
+                text(rejected_json.as_str()),
+                text(zige_platform::now_rfc3339()),
+            ],
+        )?;
+        audit::append(db, &Entry { actor: &actor, role: ctx.staff.role.code(), action: "roster.import", object: &import_id, payload: body })?;
+        Ok(())
+    })?;
+    Ok(json_response(
+        200,
+        &json!({ "import_id": import_id, "created": counts.created, "updated": counts.updated, "unchanged": counts.unchanged, "rejected": rejected }),
+    ))
+}
+
+enum Outcome {
+    Created,
+    Updated,
+    Unchanged,
+}
+
+/// Creates or updates the person and the benefit of one row, keeping the
+/// history of every changed field.
+fn apply(db: &Db, row: &RosterRow, key: &[u8], actor: &str, today: NaiveDate) -> anyhow::Result<Outcome> {
+    let now = zige_platform::now_rfc3339();
+    let id_index = row.id.blind_index(key);
+    let groups = serde_json::to_string(&row.special_groups)?;
+    let person_fields: [(&str, Option<String>); 8] = [
+        ("name", Some(row.name.clone())),
+        ("phone", row.phone.clone()),
+        ("residence", Some(row.residence.code().to_string())),
+        ("community_id", row.community.clone()),
+        ("insured_district", Some(row.insured_district.clone())),
+        ("management", Some(row.management.code().to_string())),
+        ("employer_id", row.employer.clone()),
+        ("special_groups", Some(groups)),
+    ];
+    let existing = db.one(
+        "SELECT id, name, phone, residence, community_id, insured_district, management, employer_id, special_groups FROM persons WHERE id_index = ?",
+        &[text(id_index.as_str())],
+        |r| (r.text("id"), person_fields.iter().map(|(f, _)| r.opt_text(f)).collect::<Vec<_>>()),
+    )?;
+    let mut changed = false;
+    let person_id = match existing {
+        Some((person_id, old_values)) => {
+            for ((field, new), old) in person_fields.iter().zip(old_values) {
+                if old != *new {
+                    db.exec(
+                        &format!("UPDATE persons SET {field} = ?, updated_at = ? WHERE id = ?"),
+                        &[opt_text(new.clone()), text(now.as_str()), text(person_id.as_str())],
+                    )?;
+                    crate::persons::record_history(
+                        db,
+                        "person",
+                        &person_id,
+                        &person_id,
+                        field,
+                        old.as_deref(),
+                        new.as_deref(),
+                        actor,
+                        &now,
+                    )?;
+                    changed = true;
+                }
+            }
+            if changed {
+                let phone_index = row.phone.as_deref().map(|p| secrets::phone_index(key, p));
+                db.exec("UPDATE persons SET phone_index = ? WHERE id = ?", &[opt_text(phone_index), text(person_id.as_str())])?;
+            }
+            person_id
+        }
+        None => {
+            let person_id = crate::new_id("p")?;
+            db.exec(
+                "INSERT INTO persons (id, id_index, id_masked, birth_date, name, phone, phone_index, residence, community_id, insured_district, management, employer_id, special_groups, created_at, updated_at)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                &[
+                    text(person_id.as_str()),
+                    text(id_index.as_str()),
+                    text(row.id.masked()),
+                    text(row.id.birth_date().to_string()),
+                    text(row.name.as_str()),
+                    opt_text(row.phone.clone()),
+                    opt_text(row.phone.as_deref().map(|p| secrets::phone_index(key, p))),
+                    text(row.residence.code()),
+                    opt_text(row.community.clone()),
+                    text(row.insured_district.as_str()),
+                    text(row.management.code()),
+                    opt_text(row.employer.clone()),
+                    text(serde_json::to_string(&row.special_groups)?),
+                    text(now.as_str()),
+                    text(now.as_str()),
+                ],
+            )?;
+            crate::persons::record_history(db, "person", &person_id, &person_id, "created", None, Some("roster"), actor, &now)?;
+            person_id
+        }
+    };
+    let depends_on_index = row.depends_on.as_ref().map(|d| d.blind_index(key));
+    let benefit = db.one(
+        "SELECT id, monthly_amount_fen, start_date, insured_district, depends_on_index FROM benefits WHERE person_id = ? AND benefit_type = ?",
+        &[text(person_id.as_str()), text(row.benefit_type.code())],
+        |r| (r.text("id"), [Some(r.int("monthly_amount_fen").to_string()), r.opt_text("start_date"), r.opt_text("insured_district"), r.opt_text("depends_on_index")]),
+    )?;
+    let benefit_fields: [(&str, Option<String>); 4] = [
+        ("monthly_amount_fen", Some(row.monthly.as_i64().to_string())),
+        ("start_date", Some(row.start.to_string())),
+        ("insured_district", Some(row.insured_district.clone())),
+        ("depends_on_index", depends_on_index.clone()),
+    ];
+    let created = match benefit {
+        Some((benefit_id, old_values)) => {
+            for ((field, new), old) in benefit_fields.iter().zip(old_values) {
+                if old != *new {
+                    let value = if *field == "monthly_amount_fen" { int(row.monthly.as_i64()) } else { opt_text(new.clone()) };
+                    db.exec(
+                        &format!("UPDATE benefits SET {field} = ?, updated_at = ? WHERE id = ?"),
+                        &[value, text(now.as_str()), text(benefit_id.as_str())],
+                    )?;
+                    // Blind indexes are not meaningful history; their change is recorded by name.
+                    let (old_shown, new_shown) = if *field == "depends_on_index" {
+                        (old.as_ref().map(|_| "…"), new.as_ref().map(|_| "…"))
+                    } else {
+                        (old.as_deref(), new.as_deref())
+                    };
+                    crate::persons::record_history(db, "benefit", &benefit_id, &person_id, field, old_shown, new_shown, actor, &now)?;
+                    changed = true;
+                }
+            }
+            false
+        }
+        None => {
+            let benefit_id = crate::new_id("b")?;
+            db.exec(
+                "INSERT INTO benefits (id, person_id, benefit_type, monthly_amount_fen, start_date, insured_district, depends_on_index, created_at, updated_at)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                &[
+                    text(benefit_id.as_str()),
+                    text(person_id.as_str()),
+                    text(row.benefit_type.code()),
+                    int(row.monthly.as_i64()),
+                    text(row.start.to_string()),
+                    text(row.insured_district.as_str()),
+                    opt_text(depends_on_index.clone()),
+                    text(now.as_str()),
+                    text(now.as_str()),
+                ],
+            )?;
+            crate::persons::record_history(
+                db,
+                "benefit",
+                &benefit_id,
+                &person_id,
+                "created",
+                None,
+                Some(row.benefit_type.code()),
+                actor,
+                &now,
+            )?;
+            true
+        }
+    };
+    if let Some(depends_on) = &row.depends_on {
+        db.exec(
+            "INSERT OR IGNORE INTO relations (person_id, relative_index, relative_masked, relation, created_at) VALUES (?, ?, ?, 'depends_on_deceased_worker', ?)",
+            &[text(person_id.as_str()), text(depends_on.blind_index(key)), text(depends_on.masked()), text(now.as_str())],
+        )?;
+    }
+    if let Some(day) = row.last_certified_on {
+        // A certification from the previous system: channel unknown, so it
+        // counts as "other channels that confirm eligibility" (R5.5-13).
+        let kind = serde_json::to_string(&EvidenceKind::OtherProofOfLife)?;
+        db.exec(
+            "INSERT OR IGNORE INTO evidence (id, person_id, kind, occurred_on, received_on, source, created_at) VALUES (?, ?, ?, ?, ?, 'roster', ?)",
+            &[text(format!("roster:{person_id}:{day}")), text(person_id.as_str()), text(kind), text(day.to_string()), text(today.to_string()), text(now.as_str())],
+        )?;
+    }
+    Ok(if created {
+        Outcome::Created
+    } else if changed {
+        Outcome::Updated
+    } else {
+        Outcome::Unchanged
+    })
+}
+
+/// The result of an earlier import.
+pub fn get(ctx: &Ctx, id: &str) -> Result<Response, Problem> {
+    ctx.staff.require(Permission::ImportRoster)?;
+    let found = ctx.db.one("SELECT id, created, updated, unchanged, rejected, at, actor FROM imports WHERE id = ?", &[text(id)], |r| {
+        json!({
+            "import_id": r.text("id"), "created": r.int("created"), "updated": r.int("updated"), "unchanged": r.int("unchanged"),
+            "rejected": serde_json::from_str::<serde_json::Value>(&r.text("rejected")).unwrap_or(json!([])), "at": r.text("at"), "actor": r.text("actor"),
+        })
+    })?;
+    found.map(|v| json_response(200, &v)).ok_or_else(|| Problem::not_found("该导入记录", "import"))
+}

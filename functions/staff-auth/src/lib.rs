@@ -1,0 +1,179 @@
+//! Staff sessions: `POST /api/v1/staff/sessions` logs in (creating the city
+//! administrator from the bootstrap variables while none exists),
+//! `DELETE /api/v1/staff/sessions/current` logs out, `GET /api/v1/staff/me`
+//! says who is logged in. Repeated failures lock an account for a while.
+
+use serde::Deserialize;
+use spin_sdk::http::{Method, Request, Response};
+use spin_sdk::http_component;
+use zige_platform::audit::{self, Entry};
+use zige_platform::auth::{self, Role, Staff};
+use zige_platform::db::{Db, int, text};
+use zige_platform::problem::{Problem, json_response};
+use zige_platform::{request, secrets};
+
+/// Failed logins in a row before an account is locked.
+const MAX_FAILURES: i64 = 5;
+/// How long a locked account stays locked.
+const LOCK_SECONDS: i64 = 15 * 60;
+
+#[http_component]
+fn handle(req: Request) -> Response {
+    let result = match (req.method(), req.path()) {
+        (Method::Post, "/api/v1/staff/sessions") => login(&req),
+        (Method::Delete, "/api/v1/staff/sessions/current") => logout(&req),
+        (Method::Get, "/api/v1/staff/me") => me(&req),
+        (_, "/api/v1/staff/sessions" | "/api/v1/staff/sessions/current" | "/api/v1/staff/me") => Err(Problem::method_not_allowed()),
+        _ => Err(Problem::not_found("该地址", "resource")),
+    };
+    result.unwrap_or_else(Problem::into_response)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Login {
+    username: String,
+    password: String,
+}
+
+fn wrong_credentials() -> Problem {
+    Problem::new(401, "wrong_credentials", "用户名或密码错误", "Wrong username or password")
+}
+
+struct Account {
+    staff: Staff,
+    password_hash: String,
+    failed_attempts: i64,
+    locked_until: i64,
+    disabled: bool,
+}
+
+fn find(db: &Db, username: &str) -> anyhow::Result<Option<Account>> {
+    db.one(
+        "SELECT id, username, password_hash, role, org_id, failed_attempts, locked_until, disabled FROM staff WHERE username = ?",
+        &[text(username)],
+        |r| Account {
+            staff: Staff {
+                id: r.text("id"),
+                username: r.text("username"),
+                role: Role::parse(&r.text("role")).unwrap_or(Role::Auditor),
+                org_id: r.text("org_id"),
+            },
+            password_hash: r.text("password_hash"),
+            failed_attempts: r.int("failed_attempts"),
+            locked_until: r.int("locked_until"),
+            disabled: r.int("disabled") != 0,
+        },
+    )
+}
+
+/// While no city administrator exists, the bootstrap variables create one.
+fn bootstrap(db: &Db, login: &Login) -> Result<Option<Account>, Problem> {
+    let user = spin_sdk::variables::get("bootstrap_admin_user").unwrap_or_default();
+    let password = spin_sdk::variables::get("bootstrap_admin_password").unwrap_or_default();
+    if user.is_empty() || password.is_empty() || login.username != user || login.password != password {
+        return Ok(None);
+    }
+    db.transaction(|db| -> Result<(), Problem> {
+        let admins = db.one("SELECT COUNT(*) AS n FROM staff WHERE role = 'city_admin'", &[], |r| r.int("n"))?;
+        if admins.unwrap_or(0) > 0 {
+            return Ok(());
+        }
+        let id = format!("s_{}", &secrets::random_token()?[..16]);
+        db.exec(
+            "INSERT INTO staff (id, username, password_hash, role, org_id, display_name, created_at) VALUES (?, ?, ?, 'city_admin', 'city-hrss', '系统管理员', ?)",
+            &[text(id.as_str()), text(user.as_str()), text(secrets::hash_password(&password)?), text(zige_platform::now_rfc3339())],
+        )?;
+        let entry = Entry { actor: "system:bootstrap", role: "system", action: "staff.bootstrap_admin", object: &id, payload: id.as_bytes() };
+        audit::append(db, &entry)?;
+        Ok(())
+    })?;
+    Ok(find(db, &login.username)?)
+}
+
+fn login(req: &Request) -> Result<Response, Problem> {
+    let login: Login = request::json_body_limited(req, 4096)?;
+    let db = Db::open()?;
+    let account = match find(&db, &login.username)? {
+        Some(account) => account,
+        None => match bootstrap(&db, &login)? {
+            Some(account) => account,
+            None => {
+                // Spend the same effort as a real check, so timing does not
+                // reveal which usernames exist.
+                let _ = secrets::verify_password(&login.password, DUMMY_HASH);
+                return Err(wrong_credentials());
+            }
+        },
+    };
+    let now = zige_platform::unix_now();
+    if account.disabled {
+        return Err(wrong_credentials());
+    }
+    if account.locked_until > now {
+        let minutes = (account.locked_until - now + 59) / 60;
+        return Err(Problem::new(
+            423,
+            "account_locked",
+            format!("登录失败次数过多，账号已锁定，请{minutes}分钟后再试"),
+            format!("Too many failed logins; the account is locked for {minutes} more minutes"),
+        ));
+    }
+    let id = account.staff.id.as_str();
+    if !secrets::verify_password(&login.password, &account.password_hash) {
+        db.transaction(|db| -> anyhow::Result<()> {
+            let failures = account.failed_attempts + 1;
+            let (failures, locked_until) = if failures >= MAX_FAILURES { (0, now + LOCK_SECONDS) } else { (failures, 0) };
+            db.exec("UPDATE staff SET failed_attempts = ?, locked_until = ? WHERE id = ?", &[int(failures), int(locked_until), text(id)])?;
+            let action = if locked_until > 0 { "staff.locked" } else { "staff.login_failed" };
+            audit::append(db, &Entry { actor: &account.staff.actor(), role: account.staff.role.code(), action, object: id, payload: b"" })?;
+            Ok(())
+        })?;
+        return Err(wrong_credentials());
+    }
+    let (token, expires_at) = db.transaction(|db| -> anyhow::Result<(String, i64)> {
+        db.exec("UPDATE staff SET failed_attempts = 0, locked_until = 0 WHERE id = ?", &[text(id)])?;
+        audit::append(
+            db,
+            &Entry { actor: &account.staff.actor(), role: account.staff.role.code(), action: "staff.login", object: id, payload: b"" },
+        )?;
+        auth::create_session(&account.staff)
+    })?;
+    Ok(json_response(
+        201,
+        &serde_json::json!({
+            "token": token,
+            "expires_at": zige_platform::rfc3339_from_unix(expires_at),
+            "role": account.staff.role.code(),
+            "org": account.staff.org_id,
+            "username": account.staff.username,
+        }),
+    ))
+}
+
+fn logout(req: &Request) -> Result<Response, Problem> {
+    let db = Db::open()?;
+    let staff = auth::staff(req, &db)?;
+    let token = request::bearer(req).ok_or_else(Problem::unauthenticated)?;
+    db.transaction(|db| -> anyhow::Result<()> {
+        audit::append(
+            db,
+            &Entry { actor: &staff.actor(), role: staff.role.code(), action: "staff.logout", object: &staff.id, payload: b"" },
+        )?;
+        auth::end_session(&token)
+    })?;
+    Ok(Response::builder().status(204).build())
+}
+
+fn me(req: &Request) -> Result<Response, Problem> {
+    let db = Db::open()?;
+    let staff = auth::staff(req, &db)?;
+    Ok(json_response(
+        200,
+        &serde_json::json!({ "id": staff.id, "username": staff.username, "role": staff.role.code(), "org": staff.org_id }),
+    ))
+}
+
+/// An argon2id hash of a random string, checked against when the username
+/// is unknown.
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$W7yWCmQGVjd5O6kGRFUZ8qQW5yqzj9d1i2b3h6bKv2c";

@@ -1,0 +1,77 @@
+//! The authorisation matrix (R2.3): every role against every registry and
+//! audit endpoint, in and out of scope. Out-of-scope persons are 404, so
+//! their existence does not leak; forbidden actions are 403.
+
+use serde_json::json;
+use std::collections::BTreeMap;
+use zige_tests::{ROSTER_HEADER, seed_city, spawn_app};
+
+const ROLES: [&str; 8] =
+    ["city_admin", "city_social_insurance", "city_retiree", "district", "sub_district", "community", "employer", "auditor"];
+
+#[tokio::test]
+async fn r2_3_role_by_endpoint_by_scope() {
+    let app = spawn_app().await;
+    let city = seed_city(&app).await;
+    let orgs = BTreeMap::from([
+        ("city_social_insurance", "city-si"),
+        ("city_retiree", "city-retiree"),
+        ("district", "650102"),
+        ("sub_district", "ts-s1"),
+        ("community", "ts-c1"),
+        ("employer", "acme"),
+        ("auditor", "city-hrss"),
+    ]);
+    let mut tokens = BTreeMap::from([("city_admin", city.admin.clone())]);
+    for (role, org) in &orgs {
+        tokens.insert(role, app.staff_session(&city.admin, &format!("u_{role}"), role, org).await);
+    }
+    let mut persons = BTreeMap::new();
+    for nickname in ["ts_local", "sy_local", "abroad", "acme"] {
+        persons.insert(nickname, city.person_id(&app, nickname).await);
+    }
+
+    // (endpoint, expected status per role in ROLES order)
+    let reimport = format!(
+        "{ROSTER_HEADER}\n{},张三,employee_pension,3200.50,2010-01-01,650102,local,ts-c1,socialised,,13800000001,2026-03-01,高龄,\n",
+        city.ids["ts_local"]
+    );
+    let read = |who: &str| format!("/api/v1/persons/{}", persons[who]);
+    let matrix: Vec<(String, &str, Option<serde_json::Value>, [u16; 8])> = vec![
+        ("/api/v1/orgs".into(), "GET", None, [200, 200, 200, 200, 200, 200, 200, 200]),
+        (
+            "/api/v1/orgs".into(),
+            "POST",
+            Some(json!({ "id": "x-{role}", "parent_id": "650102", "kind": "sub_district", "name": "x" })),
+            [201, 403, 403, 403, 403, 403, 403, 403],
+        ),
+        ("/api/v1/staff".into(), "GET", None, [200, 403, 403, 403, 403, 403, 403, 403]),
+        ("/api/v1/audit/verify".into(), "GET", None, [200, 403, 403, 403, 403, 403, 403, 200]),
+        ("/api/v1/audit".into(), "GET", None, [200, 403, 403, 403, 403, 403, 403, 200]),
+        (read("ts_local"), "GET", None, [200, 200, 200, 200, 200, 200, 404, 200]),
+        (read("sy_local"), "GET", None, [200, 200, 200, 404, 404, 404, 404, 200]),
+        (read("abroad"), "GET", None, [200, 200, 200, 200, 404, 404, 404, 200]),
+        (read("acme"), "GET", None, [200, 200, 200, 404, 404, 404, 200, 200]),
+        (format!("{}/history", read("sy_local")), "GET", None, [200, 200, 200, 404, 404, 404, 404, 200]),
+        (read("ts_local"), "PATCH", Some(json!({ "address": "某路{role}号" })), [200, 200, 200, 200, 200, 200, 404, 403]),
+        (read("sy_local"), "PATCH", Some(json!({ "address": "某路{role}号" })), [200, 200, 200, 404, 404, 404, 404, 403]),
+    ];
+    for (path, method, body, expected) in &matrix {
+        for (role, want) in ROLES.iter().zip(expected) {
+            let body = body.as_ref().map(|b| serde_json::from_str(&b.to_string().replace("{role}", role)).unwrap());
+            let r = app.call(&tokens[role], method, path, body.as_ref()).await;
+            assert_eq!(r.status, *want, "{role} {method} {path}: {}", r.text());
+            if r.status == 404 {
+                assert!(!r.text().contains("张") && !r.text().contains("李"), "no data in a refusal");
+            }
+        }
+    }
+    for (role, want) in ROLES.iter().zip([200, 200, 200, 403, 403, 403, 403, 403]) {
+        let r = app.upload(&tokens[role], "/api/v1/roster/imports", "text/csv", reimport.clone()).await;
+        assert_eq!(r.status, want, "{role} roster import: {}", r.text());
+    }
+    for (role, visible) in ROLES.iter().zip([4, 4, 4, 2, 1, 1, 1, 4]) {
+        let r = app.call(&tokens[role], "GET", "/api/v1/persons", None).await.json();
+        assert_eq!(r["total"], visible, "{role} sees {visible}: {r}");
+    }
+}

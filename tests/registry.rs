@@ -1,0 +1,232 @@
+//! The registry over HTTP: organisations, staff accounts, the roster import
+//! (English and Chinese headers, UTF-8 with or without BOM, GB18030), search,
+//! the dossier with its assessment, changes with history, and bad input.
+
+use serde_json::json;
+use zige_tests::{ROSTER_HEADER, id_number, seed_city, spawn_app};
+
+#[tokio::test]
+async fn r2_1_districts_are_seeded_and_organisations_nest_by_kind() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let orgs = app.call(&admin, "GET", "/api/v1/orgs", None).await.json();
+    let codes: Vec<&str> = orgs["items"].as_array().unwrap().iter().filter_map(|o| o["division_code"].as_str()).collect();
+    for code in ["650102", "650103", "650104", "650105", "650106", "650107", "650109", "650121"] {
+        assert!(codes.contains(&code), "{code} seeded");
+    }
+    let cases = [
+        (json!({ "id": "c1", "parent_id": "city-si", "kind": "community", "name": "x" }), 422, "parent_id"),
+        (json!({ "id": "d9", "parent_id": "city-retiree", "kind": "district", "name": "x" }), 422, "division_code"),
+        (json!({ "id": "bad id!", "parent_id": "650102", "kind": "sub_district", "name": "x" }), 422, "id"),
+        (json!({ "id": "s1", "parent_id": "nowhere", "kind": "sub_district", "name": "x" }), 422, "parent_id"),
+        (json!({ "id": "s1", "parent_id": "650102", "kind": "planet", "name": "x" }), 400, "kind"),
+    ];
+    for (body, status, field) in cases {
+        let r = app.call(&admin, "POST", "/api/v1/orgs", Some(&body)).await;
+        assert_eq!((r.status, r.json()["field"].as_str().unwrap_or_default()), (status, field), "{body}: {}", r.text());
+    }
+    app.create_org(&admin, "s1", "650102", "sub_district", "某街道").await;
+    let again = app
+        .call(&admin, "POST", "/api/v1/orgs", Some(&json!({ "id": "s1", "parent_id": "650102", "kind": "sub_district", "name": "y" })))
+        .await;
+    assert_eq!(again.status, 409);
+}
+
+#[tokio::test]
+async fn r2_3_staff_roles_must_fit_their_organisation() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let cases = [
+        (
+            json!({ "username": "dd1", "password": "long enough pw", "role": "district", "org_id": "city-si", "display_name": "x" }),
+            422,
+            "role",
+        ),
+        (json!({ "username": "dd1", "password": "short", "role": "district", "org_id": "650102", "display_name": "x" }), 422, "password"),
+        (json!({ "username": "dd1", "password": "long enough pw", "role": "mayor", "org_id": "650102", "display_name": "x" }), 422, "role"),
+        (
+            json!({ "username": "dd1", "password": "long enough pw", "role": "district", "org_id": "nowhere", "display_name": "x" }),
+            422,
+            "org_id",
+        ),
+    ];
+    for (body, status, field) in cases {
+        let r = app.call(&admin, "POST", "/api/v1/staff", Some(&body)).await;
+        assert_eq!((r.status, r.json()["field"].as_str().unwrap_or_default()), (status, field), "{body}");
+    }
+    app.staff_session(&admin, "dd1", "district", "650102").await;
+    let dup = json!({ "username": "dd1", "password": "long enough pw", "role": "district", "org_id": "650102", "display_name": "x" });
+    assert_eq!(app.call(&admin, "POST", "/api/v1/staff", Some(&dup)).await.status, 409);
+}
+
+#[tokio::test]
+async fn roster_import_reports_each_bad_row_and_keeps_the_good_ones() {
+    let app = spawn_app().await;
+    let city = seed_city(&app).await;
+    let good = id_number("65010219600101005");
+    let rows = [
+        format!("{good},孙七,unemployment,1800.00,2026-01-01,650102,domestic,,socialised,,,,,"),
+        "65010219600101006X,周八,employee_pension,100,2020-01-01,650102,domestic,,socialised,,,,,".to_string(),
+        format!("{},吴九,employee_pension,1.234,2020-01-01,650102,domestic,,socialised,,,,,", id_number("65010219600101007")),
+        format!("{},郑十,employee_pension,100,2020-01-01,659999,domestic,,socialised,,,,,", id_number("65010219600101008")),
+        format!("{},钱一,employee_pension,100,2020-01-01,650102,local,,socialised,,,,,", id_number("65010219600101009")),
+        format!("{},陈二,work_injury_dependant,900,2020-01-01,650102,domestic,,socialised,,,,,", id_number("65010219600101010")),
+        format!("{},冯三,养老,100,2020-01-01,650102,domestic,,socialised,,,,,", id_number("65010219600101011")),
+    ];
+    let csv = format!("{ROSTER_HEADER}\n{}\n", rows.join("\n"));
+    let r = app.upload(&city.admin, "/api/v1/roster/imports", "text/csv", csv.clone()).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let body = r.json();
+    assert_eq!((body["created"].as_i64(), body["updated"].as_i64(), body["unchanged"].as_i64()), (Some(1), Some(0), Some(0)));
+    let rejected: Vec<(i64, String)> = body["rejected"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["line"].as_i64().unwrap(), r["reason"].as_str().unwrap().to_string()))
+        .collect();
+    let expected =
+        [(3, "id_number"), (4, "monthly_amount"), (5, "insured_district"), (6, "community"), (7, "depends_on"), (8, "benefit_type")];
+    assert_eq!(rejected.len(), expected.len(), "{rejected:?}");
+    for ((line, reason), (want_line, field)) in rejected.iter().zip(expected) {
+        assert_eq!(*line, want_line, "{reason}");
+        assert!(reason.contains(field), "line {line}: {reason} should name {field}");
+    }
+    let again = app.upload(&city.admin, "/api/v1/roster/imports", "text/csv", csv).await.json();
+    assert_eq!((again["created"].as_i64(), again["unchanged"].as_i64()), (Some(0), Some(1)), "importing twice changes nothing");
+    let fetched = app.call(&city.admin, "GET", &format!("/api/v1/roster/imports/{}", body["import_id"].as_str().unwrap()), None).await;
+    assert_eq!(fetched.json()["rejected"].as_array().unwrap().len(), 6);
+}
+
+#[tokio::test]
+async fn roster_import_reads_chinese_headers_bom_and_gb18030() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let header = "公民身份号码,姓名,待遇类型,月待遇金额,待遇开始日期,参保地,居住地类型,管理方式,联系电话";
+    let first = format!(
+        "{header}\n{},古丽,城乡居民养老保险待遇,210.5,2019/03/01,650105,异地,社会化,0991-1234567\n",
+        id_number("65010519590301012")
+    );
+    let with_bom = [b"\xEF\xBB\xBF".as_slice(), first.as_bytes()].concat();
+    let r = app.upload(&admin, "/api/v1/roster/imports", "text/csv", with_bom).await;
+    assert_eq!(r.json()["created"], 1, "{}", r.text());
+    let second = format!("{header}\n{},阿依努尔,失业保险金,1500,2026-02-01,650106,境外,社会化,\n", id_number("65010619800301013"));
+    let (gbk, _, unmappable) = encoding_rs::GB18030.encode(&second);
+    assert!(!unmappable);
+    let r = app.upload(&admin, "/api/v1/roster/imports", "text/csv", gbk.into_owned()).await;
+    assert_eq!(r.json()["created"], 1, "{}", r.text());
+    let found = app.call(&admin, "GET", "/api/v1/persons?q=%E9%98%BF%E4%BE%9D", None).await.json();
+    assert_eq!(found["items"][0]["name_masked"], "阿**尔", "GB18030 decoded: {found}");
+    let bad_header = app.upload(&admin, "/api/v1/roster/imports", "text/csv", "身份证,姓名\n1,2\n").await;
+    assert_eq!((bad_header.status, bad_header.json()["field"].as_str()), (422, Some("身份证")));
+    let missing = app.upload(&admin, "/api/v1/roster/imports", "text/csv", "id_number,name\n").await;
+    assert_eq!(missing.status, 422);
+}
+
+#[tokio::test]
+async fn r3_1_reimport_updates_and_keeps_history() {
+    let app = spawn_app().await;
+    let city = seed_city(&app).await;
+    let row = format!(
+        "{},张三,employee_pension,3350.00,2010-01-01,650102,local,ts-c1,socialised,,13900000009,2026-03-01,高龄;孤寡,",
+        city.ids["ts_local"]
+    );
+    let r = app.upload(&city.admin, "/api/v1/roster/imports", "text/csv", format!("{ROSTER_HEADER}\n{row}\n")).await.json();
+    assert_eq!(r["updated"], 1, "{r}");
+    let id = city.person_id(&app, "ts_local").await;
+    let history = app.call(&city.admin, "GET", &format!("/api/v1/persons/{id}/history"), None).await.json();
+    let fields: Vec<&str> = history["items"].as_array().unwrap().iter().map(|h| h["field"].as_str().unwrap()).collect();
+    for field in ["monthly_amount_fen", "phone", "special_groups"] {
+        assert!(fields.contains(&field), "{field} in {fields:?}");
+    }
+    let amount = history["items"].as_array().unwrap().iter().find(|h| h["field"] == "monthly_amount_fen").unwrap();
+    assert_eq!((amount["old"].as_str(), amount["new"].as_str()), (Some("320050"), Some("335000")));
+    assert!(amount["actor"].as_str().unwrap().starts_with("staff:"));
+}
+
+#[tokio::test]
+async fn search_finds_by_id_number_phone_and_name_with_masked_lists() {
+    let app = spawn_app().await;
+    let city = seed_city(&app).await;
+    for q in [city.ids["ts_local"].clone(), "13800000001".to_string(), "%E5%BC%A0".to_string()] {
+        let r = app.call(&city.admin, "GET", &format!("/api/v1/persons?q={q}"), None).await.json();
+        assert_eq!(r["total"], 1, "{q}: {r}");
+        let item = &r["items"][0];
+        assert_eq!(item["name_masked"], "张*");
+        assert_eq!(item["phone_masked"], "138****0001");
+        assert!(item["id_number_masked"].as_str().unwrap().contains("********"));
+        assert!(item.get("name").is_none() && item.get("phone").is_none(), "lists are masked");
+    }
+    let all = app.call(&city.admin, "GET", "/api/v1/persons?per_page=2&page=2", None).await.json();
+    assert_eq!((all["total"].as_i64(), all["items"].as_array().unwrap().len()), (Some(4), 2));
+    assert_eq!(app.call(&city.admin, "GET", "/api/v1/persons?per_page=0", None).await.status, 400);
+}
+
+#[tokio::test]
+async fn identity_numbers_are_never_stored_in_clear() {
+    let app = spawn_app().await;
+    let city = seed_city(&app).await;
+    let bytes = std::fs::read(app.state_dir.path().join(".spin/sqlite_db.db")).unwrap();
+    let wal = std::fs::read(app.state_dir.path().join(".spin/sqlite_db.db-wal")).unwrap_or_default();
+    for id in city.ids.values() {
+        let needle = id.as_bytes();
+        assert!(!bytes.windows(needle.len()).any(|w| w == needle), "ID number in the database file");
+        assert!(!wal.windows(needle.len()).any(|w| w == needle), "ID number in the write-ahead log");
+    }
+}
+
+#[tokio::test]
+async fn the_dossier_explains_each_benefit() {
+    let app = spawn_app().await;
+    let city = seed_city(&app).await;
+    let id = city.person_id(&app, "ts_local").await;
+    let dossier = app.call(&city.admin, "GET", &format!("/api/v1/persons/{id}"), None).await.json();
+    assert_eq!(dossier["person"]["name"], "张三", "staff in scope see the full name");
+    let benefit = &dossier["benefits"][0];
+    assert_eq!(benefit["benefit_type"], "employee_pension");
+    assert_eq!(benefit["monthly_amount_fen"], 320050);
+    assert_eq!(benefit["payment_status"], "active");
+    assert_eq!(benefit["list"], "eligible");
+    assert_eq!(benefit["cycle"]["status"], "certified", "certified on 2026-03-01 per the roster");
+    let reason = &benefit["reasons"][0];
+    assert_eq!((reason["code"].as_str(), reason["requirement"].as_str()), (Some("certified"), Some("R5.3")));
+    assert_eq!(dossier["evidence"][0]["code"], "other_proof_of_life");
+    assert_eq!(dossier["evidence"][0]["source"], "roster");
+    let abroad = city.person_id(&app, "abroad").await;
+    let lapsed = app.call(&city.admin, "GET", &format!("/api/v1/persons/{abroad}"), None).await.json();
+    assert!(["certified", "due", "overdue"].contains(&lapsed["benefits"][0]["cycle"]["status"].as_str().unwrap()));
+}
+
+#[tokio::test]
+async fn r3_1_changes_keep_old_and_new_values_and_bad_input_changes_nothing() {
+    let app = spawn_app().await;
+    let city = seed_city(&app).await;
+    let id = city.person_id(&app, "sy_local").await;
+    let path = format!("/api/v1/persons/{id}");
+    let r = app.call(&city.admin, "PATCH", &path, Some(&json!({ "phone": "13912345678", "address": "友好北路1号" }))).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.json()["person"]["phone"], "13912345678");
+    let found = app.call(&city.admin, "GET", "/api/v1/persons?q=13912345678", None).await.json();
+    assert_eq!(found["total"], 1, "the new phone is searchable");
+    let bad = [
+        (json!({ "phone": "12" }), 422, "phone"),
+        (json!({ "residence": "local", "community_id": "650102" }), 422, "community_id"),
+        (json!({ "special_groups": ["rich"] }), 422, "special_groups"),
+        (json!({ "id_number": "x" }), 400, "id_number"),
+        (json!({ "phone": 5 }), 400, "phone"),
+    ];
+    for (body, status, field) in bad {
+        let r = app.call(&city.admin, "PATCH", &path, Some(&body)).await;
+        assert_eq!((r.status, r.json()["field"].as_str().unwrap_or_default()), (status, field), "{body}: {}", r.text());
+        assert!(r.json()["detail_en"].as_str().is_some());
+    }
+    let history = app.call(&city.admin, "GET", &format!("{path}/history"), None).await.json();
+    let changes: Vec<(String, Option<String>, Option<String>)> = history["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|h| h["field"] == "phone")
+        .map(|h| (h["field"].as_str().unwrap().into(), h["old"].as_str().map(String::from), h["new"].as_str().map(String::from)))
+        .collect();
+    assert_eq!(changes, vec![("phone".into(), Some("13800000002".into()), Some("13912345678".into()))], "only the good change");
+    assert_eq!(app.call(&city.admin, "GET", "/api/v1/persons/p_nobody", None).await.status, 404);
+}

@@ -1,0 +1,112 @@
+//! Staff accounts and sessions: the bootstrap administrator, login, lockout
+//! after repeated failures, logout, expiry and disabled accounts.
+
+use serde_json::json;
+use zige_tests::{ADMIN_PASSWORD, ADMIN_USER, spawn_app};
+
+#[tokio::test]
+async fn bootstrap_variables_create_the_first_administrator() {
+    let app = spawn_app().await;
+    let response = app.post_json("/api/v1/staff/sessions", &json!({ "username": ADMIN_USER, "password": ADMIN_PASSWORD })).await;
+    assert_eq!(response.status, 201, "{}", response.text());
+    let body = response.json();
+    assert_eq!(body["role"], "city_admin");
+    assert_eq!(body["org"], "city-hrss");
+    assert_eq!(body["token"].as_str().unwrap().len(), 64);
+    assert!(body["expires_at"].as_str().unwrap().ends_with('Z'));
+    let me = app.call(body["token"].as_str().unwrap(), "GET", "/api/v1/staff/me", None).await;
+    assert_eq!(me.json()["username"], ADMIN_USER);
+    let stored: String = app.database().query_row("SELECT password_hash FROM staff", [], |r| r.get(0)).unwrap();
+    assert!(stored.starts_with("$argon2id$"), "passwords are hashed with argon2id");
+}
+
+#[tokio::test]
+async fn wrong_passwords_and_unknown_users_get_the_same_answer() {
+    let app = spawn_app().await;
+    app.admin().await;
+    let wrong = app.post_json("/api/v1/staff/sessions", &json!({ "username": ADMIN_USER, "password": "nope" })).await;
+    let unknown = app.post_json("/api/v1/staff/sessions", &json!({ "username": "ghost", "password": "nope" })).await;
+    assert_eq!((wrong.status, unknown.status), (401, 401));
+    assert_eq!(wrong.json()["detail"], unknown.json()["detail"]);
+    assert_eq!(wrong.header("content-type"), Some("application/problem+json; charset=utf-8"));
+}
+
+#[tokio::test]
+async fn five_failures_lock_the_account() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let clerk = app.staff_session(&admin, "clerk", "city_retiree", "city-retiree").await;
+    assert!(!clerk.is_empty());
+    for _ in 0..5 {
+        let r = app.post_json("/api/v1/staff/sessions", &json!({ "username": "clerk", "password": "wrong password!" })).await;
+        assert_eq!(r.status, 401);
+    }
+    let locked = app.post_json("/api/v1/staff/sessions", &json!({ "username": "clerk", "password": "a long enough password" })).await;
+    assert_eq!(locked.status, 423, "locked even with the right password: {}", locked.text());
+    assert!(locked.json()["detail"].as_str().unwrap().contains("锁定"));
+    let list = app.call(&admin, "GET", "/api/v1/staff", None).await.json();
+    let entry = list["items"].as_array().unwrap().iter().find(|s| s["username"] == "clerk").unwrap().clone();
+    assert_eq!(entry["locked"], true);
+    let id = entry["id"].as_str().unwrap();
+    let unlock = app.call(&admin, "PATCH", &format!("/api/v1/staff/{id}"), Some(&json!({ "unlock": true }))).await;
+    assert_eq!(unlock.status, 200);
+    app.login("clerk", "a long enough password").await;
+}
+
+#[tokio::test]
+async fn logout_ends_the_session() {
+    let app = spawn_app().await;
+    let token = app.admin().await;
+    assert_eq!(app.call(&token, "GET", "/api/v1/staff/me", None).await.status, 200);
+    assert_eq!(app.call(&token, "DELETE", "/api/v1/staff/sessions/current", None).await.status, 204);
+    assert_eq!(app.call(&token, "GET", "/api/v1/staff/me", None).await.status, 401);
+    assert_eq!(app.call("not-a-token", "GET", "/api/v1/persons", None).await.status, 401);
+    assert_eq!(app.get("/api/v1/persons").await.status, 401);
+}
+
+#[tokio::test]
+async fn expired_sessions_are_refused() {
+    let app = spawn_app().await;
+    let token = app.admin().await;
+    let kv = rusqlite::Connection::open(app.state_dir.path().join(".spin/sqlite_key_value.db")).unwrap();
+    let (key, value): (String, Vec<u8>) =
+        kv.query_row("SELECT key, value FROM spin_key_value WHERE key LIKE 'staff-session:%'", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+    let mut record: serde_json::Value = serde_json::from_slice(&value).unwrap();
+    record["expires_at"] = json!(1);
+    kv.execute("UPDATE spin_key_value SET value = ?1 WHERE key = ?2", (serde_json::to_vec(&record).unwrap(), key)).unwrap();
+    assert_eq!(app.call(&token, "GET", "/api/v1/staff/me", None).await.status, 401);
+    assert!(!String::from_utf8_lossy(&value).contains(&token), "the key-value store holds no raw token");
+}
+
+#[tokio::test]
+async fn disabled_accounts_lose_their_sessions_at_once() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let clerk = app.staff_session(&admin, "clerk2", "district", "650102").await;
+    let id = app.call(&clerk, "GET", "/api/v1/staff/me", None).await.json()["id"].as_str().unwrap().to_string();
+    let r = app.call(&admin, "PATCH", &format!("/api/v1/staff/{id}"), Some(&json!({ "disabled": true }))).await;
+    assert_eq!(r.status, 200);
+    assert_eq!(app.call(&clerk, "GET", "/api/v1/persons", None).await.status, 401);
+    let again = app.post_json("/api/v1/staff/sessions", &json!({ "username": "clerk2", "password": "a long enough password" })).await;
+    assert_eq!(again.status, 401);
+}
+
+#[tokio::test]
+async fn bad_login_bodies_are_4xx_and_name_the_field() {
+    let app = spawn_app().await;
+    let cases = [
+        ("{not json", 400, None),
+        (r#"{"username": "a"}"#, 400, Some("password")),
+        (r#"{"username": 1, "password": "x"}"#, 400, None),
+        (r#"{"username": "a", "password": "b", "extra": 1}"#, 400, Some("extra")),
+    ];
+    for (body, status, field) in cases {
+        let r = app.request("POST", "/api/v1/staff/sessions", &[("content-type", "application/json")], body.to_string()).await;
+        assert_eq!(r.status, status, "{body}: {}", r.text());
+        if let Some(field) = field {
+            assert_eq!(r.json()["field"], field, "{body}");
+        }
+    }
+    let huge = "x".repeat(10_000);
+    assert_eq!(app.request("POST", "/api/v1/staff/sessions", &[], huge).await.status, 413);
+}
