@@ -65,3 +65,26 @@ async fn health_is_503_when_the_key_value_store_is_unavailable() {
     assert_eq!(response.status, 503, "{}", response.text());
     assert!(response.json()["detail_en"].as_str().unwrap().contains("key-value"));
 }
+
+#[tokio::test]
+async fn the_openapi_document_describes_every_route() {
+    let app = spawn_app().await;
+    let response = app.get("/api/v1/openapi.json").await;
+    assert_eq!(response.status, 200);
+    let doc = response.json();
+    assert_eq!(doc["openapi"], "3.1.0");
+    let paths = doc["paths"].as_object().unwrap();
+    // Every route prefix of spin.toml has at least one documented path.
+    let manifest = zige_host::manifest::Manifest::load(&zige_manifest()).unwrap();
+    for trigger in &manifest.trigger.http {
+        if let zige_host::manifest::RouteSpec::Path(route) = &trigger.route {
+            let prefix = route.trim_end_matches("/...");
+            assert!(paths.keys().any(|p| p.starts_with(prefix)), "{route} is not documented");
+        }
+    }
+    for (path, item) in paths {
+        for (_, operation) in item.as_object().unwrap() {
+            assert!(operation["summary"].is_string() && operation["responses"].is_object(), "{path}");
+        }
+    }
+}

@@ -1,5 +1,5 @@
-//! The status component: `GET /api/health` now; recipients' status lookups
-//! join it later.
+//! The status component: `GET /api/health` and the OpenAPI document;
+//! recipients' status lookups join it later.
 
 use spin_sdk::http::{IntoResponse, Method, Request};
 use spin_sdk::http_component;
@@ -11,9 +11,20 @@ use zige_platform::problem::{Problem, json_response};
 fn handle(req: Request) -> anyhow::Result<impl IntoResponse> {
     Ok(match (req.method(), req.path()) {
         (Method::Get, "/api/health") => health(),
-        (_, "/api/health") => Problem::method_not_allowed().into_response(),
+        (Method::Get, "/api/v1/openapi.json") => openapi(),
+        (_, "/api/health" | "/api/v1/openapi.json") => Problem::method_not_allowed().into_response(),
         _ => Problem::new(404, "not_found", "找不到该地址", "No such resource").into_response(),
     })
+}
+
+/// The OpenAPI document describing every endpoint.
+fn openapi() -> spin_sdk::http::Response {
+    spin_sdk::http::Response::builder()
+        .status(200)
+        .header("content-type", "application/json; charset=utf-8")
+        .header("cache-control", "no-cache")
+        .body(include_str!("../openapi.json"))
+        .build()
 }
 
 /// Healthy when the key-value store takes a write and gives it back, and the
