@@ -20,7 +20,8 @@ async fn main() {
         // A unique, valid number per row: the birth date varies every 1,000 rows.
         let k = i / 1000;
         let body = format!("650102{:04}{:02}{:02}{:03}", 1940 + k % 40, 1 + (k / 40) % 12, 1 + (k / 480) % 28, i % 1000);
-        let (kind, residence, community) = if i % 3 == 0 { ("resident_pension", "domestic", "") } else { ("employee_pension", "local", "bench-c1") };
+        let (kind, residence, community) =
+            if i % 3 == 0 { ("resident_pension", "domestic", "") } else { ("employee_pension", "local", "bench-c1") };
         csv.push_str(&format!(
             "{},测试{i},{kind},{}.{:02},2015-01-01,650102,{residence},{community},socialised,,1380{:07},2026-0{}-01,,\n",
             id_number(&body),

@@ -59,8 +59,58 @@ pub const ADMIN_PASSWORD: &str = "correct horse battery staple";
 /// Starts zige itself with fresh state and the bootstrap administrator's
 /// password set.
 pub async fn spawn_app() -> TestApp {
-    spawn(&zige_manifest(), Spawn { variables: vec![("bootstrap_admin_password".into(), ADMIN_PASSWORD.into())], ..Default::default() })
-        .await
+    spawn(&zige_manifest(), Spawn { variables: test_variables(), ..Default::default() }).await
+}
+
+/// The identity provider's secret in tests.
+pub const IDP_SECRET: &str = "test-idp-secret-0123456789";
+/// The face-verification provider's secret in tests.
+pub const FACE_SECRET: &str = "test-face-secret-0123456789";
+
+/// The variables every zige test app starts with.
+pub fn test_variables() -> Vec<(String, String)> {
+    [("bootstrap_admin_password", ADMIN_PASSWORD), ("idp_secret", IDP_SECRET), ("face_provider_secret", FACE_SECRET)]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+fn b64url(bytes: &[u8]) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+fn hmac_sha256(key: &[u8], data: &[u8]) -> Vec<u8> {
+    use hmac::Mac;
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(key).expect("any key");
+    mac.update(data);
+    mac.finalize().into_bytes().to_vec()
+}
+
+/// Mints an identity assertion as the front door would (HS256).
+pub fn assertion(claims: &serde_json::Value, secret: &str) -> String {
+    let header = b64url(br#"{"alg":"HS256","typ":"JWT"}"#);
+    let payload = b64url(claims.to_string().as_bytes());
+    let signed = format!("{header}.{payload}");
+    format!("{signed}.{}", b64url(&hmac_sha256(secret.as_bytes(), signed.as_bytes())))
+}
+
+/// Standard claims for an ID number, valid for an hour.
+pub fn claims_for(id_number: &str) -> serde_json::Value {
+    let now = unix_now();
+    serde_json::json!({ "sub": id_number, "name": "测试", "iat": now, "exp": now + 3600, "aud": "zige" })
+}
+
+/// A face provider's signed result: `(result, signature)` as base64url.
+pub fn face_result(result: &serde_json::Value, secret: &str) -> (String, String) {
+    let encoded = b64url(result.to_string().as_bytes());
+    let signature = b64url(&hmac_sha256(secret.as_bytes(), encoded.as_bytes()));
+    (encoded, signature)
+}
+
+/// Unix seconds now.
+pub fn unix_now() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock").as_secs() as i64
 }
 
 /// Starts the app of `manifest` with fresh state and the given options.
@@ -176,6 +226,25 @@ impl TestApp {
         let response = self.call(admin, "POST", "/api/v1/staff", Some(&body)).await;
         assert_eq!(response.status, 201, "staff {username}: {}", response.text());
         self.login(username, password).await
+    }
+
+    /// Opens a recipient session for an ID number.
+    pub async fn recipient(&self, id_number: &str) -> String {
+        let body = serde_json::json!({ "assertion": assertion(&claims_for(id_number), IDP_SECRET) });
+        let response = self.post_json("/api/v1/sessions", &body).await;
+        assert_eq!(response.status, 201, "{}", response.text());
+        response.json()["token"].as_str().expect("a token").to_string()
+    }
+
+    /// Certifies by face with a correct provider result; returns the response.
+    pub async fn certify(&self, token: &str, id_number: &str) -> TestResponse {
+        let challenge = self.call(token, "POST", "/api/v1/me/certifications/challenges", None).await;
+        assert_eq!(challenge.status, 201, "{}", challenge.text());
+        let challenge = challenge.json();
+        let result = serde_json::json!({ "nonce": challenge["nonce"], "subject": id_number, "liveness": true, "score": 0.93, "verified_at": unix_now() });
+        let (result, signature) = face_result(&result, FACE_SECRET);
+        let body = serde_json::json!({ "challenge_id": challenge["challenge_id"], "provider": "demo-face", "result": result, "signature": signature });
+        self.call(token, "POST", "/api/v1/me/certifications", Some(&body)).await
     }
 
     /// Opens the app's database file directly, for checks a client cannot make.

@@ -4,12 +4,16 @@
 
 pub mod audit;
 pub mod auth;
+pub mod calendar;
 pub mod db;
+pub mod jws;
 pub mod migrations;
 pub mod problem;
+pub mod recipient;
 pub mod records;
 pub mod request;
 pub mod secrets;
+pub mod workflow;
 
 pub use problem::Problem;
 

@@ -23,6 +23,7 @@ pub struct Migration {
 pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 1, name: "foundation", sql: include_str!("../migrations/0001_foundation.sql") },
     Migration { version: 2, name: "registry", sql: include_str!("../migrations/0002_registry.sql") },
+    Migration { version: 3, name: "recipients", sql: include_str!("../migrations/0003_recipients.sql") },
 ];
 
 /// The newest schema version this build knows.

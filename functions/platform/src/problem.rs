@@ -25,6 +25,9 @@ pub struct Problem {
     /// A machine-readable reason, when the API documents one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// Attempts left today, for refused certifications.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attempts_left: Option<i64>,
 }
 
 impl Problem {
@@ -39,6 +42,7 @@ impl Problem {
             detail_en: detail_en.into(),
             field: None,
             reason: None,
+            attempts_left: None,
         }
     }
 

@@ -2,12 +2,14 @@
 //! domain values, and assessing them: the shared path from stored rows to
 //! the notice's rules.
 
-use crate::db::{Db, text};
+use crate::db::{Db, Row, text};
 use anyhow::Result;
 use chrono::NaiveDate;
 use zige_domain::assessment::{Assessment, BenefitFacts, assess};
+use zige_domain::benefit::{ManagementMode, Residence, ResidenceKind};
 use zige_domain::evidence::{DecisionKind, Evidence, EvidenceKind, StaffDecision};
 use zige_domain::payment::{PaymentState, SuspensionReason};
+use zige_domain::routing::Placement;
 use zige_domain::{BenefitType, CyclePolicy, Fen};
 
 /// A stored benefit.
@@ -140,4 +142,26 @@ pub fn assess_person(db: &Db, person_id: &str, today: NaiveDate) -> Result<Vec<(
         .collect();
     let assessments = assess(&facts, &evidence, &decisions, today);
     Ok(benefits.into_iter().zip(assessments).collect())
+}
+
+/// A person's routing facts from a `persons` row (R2.2, R3.3).
+pub fn placement(row: &Row<'_>) -> Placement {
+    let residence = match ResidenceKind::parse(&row.text("residence")) {
+        Ok(ResidenceKind::Local) => Residence::Local { community: row.text("community_id") },
+        Ok(ResidenceKind::Abroad) => Residence::Abroad,
+        _ => Residence::Domestic,
+    };
+    Placement {
+        residence,
+        management: ManagementMode::parse(&row.text("management")).unwrap_or(ManagementMode::Socialised),
+        employer: row.opt_text("employer_id"),
+        insured_district: row.text("insured_district"),
+    }
+}
+
+/// A person's routing facts, looked up by id.
+pub fn load_placement(db: &Db, person_id: &str) -> Result<Option<Placement>> {
+    db.one("SELECT residence, community_id, management, employer_id, insured_district FROM persons WHERE id = ?", &[text(person_id)], |r| {
+        placement(&r)
+    })
 }

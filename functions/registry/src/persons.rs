@@ -7,30 +7,16 @@ use serde_json::{Value as Json, json};
 use spin_sdk::http::{Request, Response};
 use spin_sdk::sqlite::Value;
 use zige_domain::IdNumber;
-use zige_domain::benefit::{ManagementMode, Residence, ResidenceKind};
+use zige_domain::benefit::ResidenceKind;
 use zige_domain::masking::{mask_name, mask_phone};
-use zige_domain::routing::{OrgKind, OrgTree, Placement};
+use zige_domain::routing::{OrgKind, OrgTree};
 use zige_platform::audit::{self, Entry};
 use zige_platform::auth::{self, Permission};
 use zige_platform::db::{Db, Row, int, opt_text, text};
 use zige_platform::problem::{Problem, json_response};
+use zige_platform::records::{self, placement};
 use zige_platform::request::{self, Page};
-use zige_platform::{records, secrets};
-
-/// A person's routing facts from their row.
-pub fn placement(row: &Row<'_>) -> Placement {
-    let residence = match ResidenceKind::parse(&row.text("residence")) {
-        Ok(ResidenceKind::Local) => Residence::Local { community: row.text("community_id") },
-        Ok(ResidenceKind::Abroad) => Residence::Abroad,
-        _ => Residence::Domestic,
-    };
-    Placement {
-        residence,
-        management: ManagementMode::parse(&row.text("management")).unwrap_or(ManagementMode::Socialised),
-        employer: row.opt_text("employer_id"),
-        insured_district: row.text("insured_district"),
-    }
-}
+use zige_platform::secrets;
 
 const PERSON_COLUMNS: &str = "id, id_masked, birth_date, name, phone, address, residence, community_id, insured_district, management, employer_id, special_groups, created_at, updated_at";
 

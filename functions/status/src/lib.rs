@@ -1,5 +1,7 @@
-//! The status component: `GET /api/health` and the OpenAPI document;
-//! recipients' status lookups join it later.
+//! The status component: `GET /api/health`, the OpenAPI document, and
+//! recipients' own status and history.
+
+mod me;
 
 use spin_sdk::http::{IntoResponse, Method, Request};
 use spin_sdk::http_component;
@@ -12,6 +14,9 @@ fn handle(req: Request) -> anyhow::Result<impl IntoResponse> {
     Ok(match (req.method(), req.path()) {
         (Method::Get, "/api/health") => health(),
         (Method::Get, "/api/v1/openapi.json") => openapi(),
+        (Method::Get, "/api/v1/me/status") => me::status(&req).unwrap_or_else(Problem::into_response),
+        (Method::Get, "/api/v1/me/history") => me::history(&req).unwrap_or_else(Problem::into_response),
+        (_, "/api/v1/me/status" | "/api/v1/me/history") => Problem::method_not_allowed().into_response(),
         (_, "/api/health" | "/api/v1/openapi.json") => Problem::method_not_allowed().into_response(),
         _ => Problem::new(404, "not_found", "找不到该地址", "No such resource").into_response(),
     })

@@ -149,7 +149,10 @@ impl Runtime {
                 } else {
                     let component = Component::new(&self.engine, &bytes).map_err(anyhow::Error::from)?;
                     std::fs::create_dir_all(dir)?;
-                    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+                    // A unique temporary name: several apps may compile at once.
+                    static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+                    let n = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let tmp = path.with_extension(format!("tmp{}-{n}", std::process::id()));
                     std::fs::write(&tmp, component.serialize().map_err(anyhow::Error::from)?)?;
                     std::fs::rename(&tmp, &path)?;
                     component

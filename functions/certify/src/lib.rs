@@ -1,0 +1,386 @@
+//! Self-service certification by face verification (R5.5 source 2, R6.2).
+//! The face comparison happens at the provider inside the mini-program;
+//! zige issues a one-time challenge, checks the provider's signed result
+//! against it, and records the certification with its evidence. One
+//! certification serves every benefit of the person (R4.3, R6.2).
+
+use base64::Engine;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use spin_sdk::http::{Method, Request, Response};
+use spin_sdk::http_component;
+use spin_sdk::key_value::Store;
+use zige_domain::evidence::EvidenceKind;
+use zige_platform::audit::{self, Entry};
+use zige_platform::db::{Db, int, text};
+use zige_platform::problem::{Problem, json_response};
+use zige_platform::recipient::{self, Recipient};
+use zige_platform::workflow::{self, Actor};
+use zige_platform::{jws, records, request, secrets};
+
+/// How long a challenge lives.
+const CHALLENGE_SECONDS: i64 = 600;
+/// Failed attempts allowed per person and day.
+const DAILY_FAILURES: i64 = 3;
+/// Challenges and submissions allowed per person, and per client address,
+/// in an hour.
+const PER_PERSON_HOURLY: i64 = 20;
+const PER_ADDRESS_HOURLY: i64 = 60;
+/// The largest evidence file, decoded.
+const MAX_EVIDENCE: usize = 1 << 20;
+
+#[http_component]
+fn handle(req: Request) -> Response {
+    let result = match (req.method(), req.path().trim_end_matches('/')) {
+        (Method::Post, "/api/v1/me/certifications/challenges") => challenge(&req),
+        (Method::Post, "/api/v1/me/certifications") => submit(&req),
+        (_, "/api/v1/me/certifications/challenges" | "/api/v1/me/certifications") => Err(Problem::method_not_allowed()),
+        _ => Err(Problem::not_found("该地址", "resource")),
+    };
+    result.unwrap_or_else(Problem::into_response)
+}
+
+#[derive(Serialize, Deserialize)]
+struct Challenge {
+    nonce: String,
+    person_id: String,
+    created_at: i64,
+    expires_at: i64,
+}
+
+fn challenge_key(id: &str) -> String {
+    format!("face-challenge:{id}")
+}
+
+/// Counts an event in a fixed one-hour window in the key-value store and
+/// refuses once the limit is passed. Approximate under concurrency (the
+/// store has no atomic increment), which is acceptable for throttling.
+fn throttle(store: &Store, scope: &str, limit: i64) -> Result<(), Problem> {
+    let window = zige_platform::unix_now() / 3600;
+    let key = format!("rate:{scope}:{window}");
+    let count = store
+        .get(&key)
+        .map_err(anyhow::Error::from)?
+        .and_then(|v| String::from_utf8(v).ok())
+        .and_then(|v| v.parse::<i64>().ok())
+        .unwrap_or(0);
+    if count >= limit {
+        return Err(
+            Problem::new(429, "rate_limited", "操作过于频繁，请稍后再试", "Too many attempts; try again later").with_reason("rate_limited")
+        );
+    }
+    store.set(&key, (count + 1).to_string().as_bytes()).map_err(anyhow::Error::from)?;
+    Ok(())
+}
+
+fn throttle_both(req: &Request, store: &Store, person_id: &str) -> Result<(), Problem> {
+    throttle(store, &format!("person:{person_id}"), PER_PERSON_HOURLY)?;
+    let address = req.header("spin-client-addr").and_then(|h| h.as_str()).unwrap_or("unknown");
+    let ip = address.rsplit_once(':').map_or(address, |(ip, _)| ip);
+    throttle(store, &format!("addr:{ip}"), PER_ADDRESS_HOURLY)
+}
+
+fn failures_today(db: &Db, person_id: &str) -> anyhow::Result<i64> {
+    let day = zige_platform::today().to_string();
+    Ok(db
+        .one("SELECT failures FROM face_attempts WHERE person_id = ? AND day = ?", &[text(person_id), text(day)], |r| r.int("failures"))?
+        .unwrap_or(0))
+}
+
+fn exhausted() -> Problem {
+    Problem::new(
+        429,
+        "attempts_exhausted",
+        "今天人脸认证已失败3次，请改用其他方式：到社区或经办机构窗口办理，或申请上门认证",
+        "Face verification failed three times today; please use another channel: an agency window or a home visit",
+    )
+    .with_reason("attempts_exhausted")
+}
+
+/// Issues a one-time nonce valid for 10 minutes.
+fn challenge(req: &Request) -> Result<Response, Problem> {
+    let db = Db::open()?;
+    let who = recipient::recipient(req, &db)?;
+    let person_id = who.person()?.to_string();
+    if failures_today(&db, &person_id)? >= DAILY_FAILURES {
+        return Err(exhausted());
+    }
+    let store = Store::open_default().map_err(anyhow::Error::from)?;
+    throttle_both(req, &store, &person_id)?;
+    let id = secrets::random_token()?[..32].to_string();
+    let now = zige_platform::unix_now();
+    let challenge = Challenge { nonce: secrets::random_token()?, person_id, created_at: now, expires_at: now + CHALLENGE_SECONDS };
+    store.set(&challenge_key(&id), &serde_json::to_vec(&challenge).map_err(anyhow::Error::from)?).map_err(anyhow::Error::from)?;
+    Ok(json_response(
+        201,
+        &json!({ "challenge_id": id, "nonce": challenge.nonce, "expires_at": zige_platform::rfc3339_from_unix(challenge.expires_at) }),
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Submission {
+    challenge_id: String,
+    provider: String,
+    result: String,
+    signature: String,
+    #[serde(default)]
+    evidence: Option<EvidenceFile>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EvidenceFile {
+    content_type: String,
+    data: String,
+}
+
+/// The provider's result, as signed.
+#[derive(Deserialize)]
+struct ProviderResult {
+    nonce: String,
+    subject: String,
+    liveness: bool,
+    score: f64,
+    verified_at: VerifiedAt,
+}
+
+/// `verified_at` as unix seconds or an RFC 3339 time.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum VerifiedAt {
+    Unix(i64),
+    Text(String),
+}
+
+impl VerifiedAt {
+    fn unix(&self) -> Option<i64> {
+        match self {
+            Self::Unix(n) => Some(*n),
+            Self::Text(t) => chrono::DateTime::parse_from_rfc3339(t).ok().map(|d| d.timestamp()),
+        }
+    }
+}
+
+/// Why a submission was refused (the `reason` of the 422).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Refusal {
+    SignatureInvalid,
+    ChallengeUnknown,
+    ChallengeExpired,
+    NonceReused,
+    SubjectMismatch,
+    LivenessFailed,
+    ScoreBelowThreshold,
+}
+
+impl Refusal {
+    fn code(self) -> &'static str {
+        match self {
+            Self::SignatureInvalid => "signature_invalid",
+            Self::ChallengeUnknown => "challenge_unknown",
+            Self::ChallengeExpired => "challenge_expired",
+            Self::NonceReused => "nonce_reused",
+            Self::SubjectMismatch => "subject_mismatch",
+            Self::LivenessFailed => "liveness_failed",
+            Self::ScoreBelowThreshold => "score_below_threshold",
+        }
+    }
+
+    fn message_zh(self) -> &'static str {
+        match self {
+            Self::SignatureInvalid => "认证结果无法确认，请重新认证",
+            Self::ChallengeUnknown => "认证已失效，请重新开始",
+            Self::ChallengeExpired => "认证超时，请在10分钟内完成，请重新开始",
+            Self::NonceReused => "该认证结果已使用过，请重新开始",
+            Self::SubjectMismatch => "认证的不是本人，请由本人进行认证",
+            Self::LivenessFailed => "未通过活体检测，请正对镜头、光线充足后重试",
+            Self::ScoreBelowThreshold => "人脸比对未通过，请摘下眼镜帽子、光线充足后重试",
+        }
+    }
+}
+
+/// Every check of the signed result, in order; returns the refusal, if any,
+/// and whether the nonce was presented for this challenge (then it is spent).
+fn check(
+    sub: &Submission,
+    who: &Recipient,
+    challenge: Option<&Challenge>,
+    person_id: &str,
+    now: i64,
+    used: &dyn Fn(&str) -> bool,
+) -> Result<(), (Refusal, bool)> {
+    let provider_id = spin_sdk::variables::get("face_provider_id").unwrap_or_default();
+    let secret = spin_sdk::variables::get("face_provider_secret").unwrap_or_default();
+    let signature = URL_SAFE_NO_PAD.decode(sub.signature.trim_end_matches('=')).map_err(|_| (Refusal::SignatureInvalid, false))?;
+    if secret.is_empty() || sub.provider != provider_id || !jws::hmac_matches(secret.as_bytes(), sub.result.as_bytes(), &signature) {
+        return Err((Refusal::SignatureInvalid, false));
+    }
+    let result: ProviderResult = URL_SAFE_NO_PAD
+        .decode(sub.result.trim_end_matches('='))
+        .ok()
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .ok_or((Refusal::SignatureInvalid, false))?;
+    if used(&result.nonce) {
+        return Err((Refusal::NonceReused, false));
+    }
+    let challenge = challenge.filter(|c| c.person_id == person_id).ok_or((Refusal::ChallengeUnknown, false))?;
+    if result.nonce != challenge.nonce {
+        return Err((Refusal::ChallengeUnknown, false));
+    }
+    if now > challenge.expires_at {
+        return Err((Refusal::ChallengeExpired, true));
+    }
+    let subject_index = zige_domain::IdNumber::parse(&result.subject).ok().map(|id| secrets::pii_key().map(|k| id.blind_index(&k)));
+    match subject_index {
+        Some(Ok(index)) if index == who.id_index => {}
+        _ => return Err((Refusal::SubjectMismatch, true)),
+    }
+    if !result.liveness {
+        return Err((Refusal::LivenessFailed, true));
+    }
+    let threshold: f64 = spin_sdk::variables::get("face_score_threshold").ok().and_then(|t| t.parse().ok()).unwrap_or(0.80);
+    if !(result.score >= threshold) {
+        return Err((Refusal::ScoreBelowThreshold, true));
+    }
+    match result.verified_at.unix() {
+        Some(at) if at >= challenge.created_at - 5 && at <= challenge.expires_at => Ok(()),
+        _ => Err((Refusal::ChallengeExpired, true)),
+    }
+}
+
+/// Checks the provider's signed result and records the certification.
+fn submit(req: &Request) -> Result<Response, Problem> {
+    let db = Db::open()?;
+    let who = recipient::recipient(req, &db)?;
+    let person_id = who.person()?.to_string();
+    let body: Submission = request::json_body_limited(req, 2 << 20)?;
+    let file = match &body.evidence {
+        None => None,
+        Some(f) => {
+            if !["image/jpeg", "image/png", "video/mp4"].contains(&f.content_type.as_str()) {
+                return Err(Problem::invalid(
+                    "evidence.content_type",
+                    "照片应为JPEG或PNG，视频为MP4",
+                    "evidence: image/jpeg, image/png or video/mp4",
+                ));
+            }
+            let data = STANDARD
+                .decode(f.data.trim())
+                .map_err(|_| Problem::invalid("evidence.data", "照片内容无法读取", "evidence.data is not base64"))?;
+            if data.len() > MAX_EVIDENCE {
+                return Err(Problem::new(413, "file_too_large", "照片不能超过1MB", "The evidence file is larger than 1 MiB")
+                    .with_field("evidence.data"));
+            }
+            Some((f.content_type.clone(), data))
+        }
+    };
+    if failures_today(&db, &person_id)? >= DAILY_FAILURES {
+        return Err(exhausted());
+    }
+    let store = Store::open_default().map_err(anyhow::Error::from)?;
+    throttle_both(req, &store, &person_id)?;
+    let key = challenge_key(&body.challenge_id);
+    let challenge: Option<Challenge> = store.get(&key).map_err(anyhow::Error::from)?.and_then(|b| serde_json::from_slice(&b).ok());
+    let now = zige_platform::unix_now();
+    let today = zige_platform::today();
+    let actor = who.actor();
+    let by = Actor { actor: &actor, role: "recipient" };
+    let used = |nonce: &str| db.one("SELECT 1 AS x FROM used_nonces WHERE nonce = ?", &[text(nonce)], |_| ()).ok().flatten().is_some();
+    let outcome = check(&body, &who, challenge.as_ref(), &person_id, now, &used);
+    let spend = |db: &Db, nonce: &str| -> anyhow::Result<bool> {
+        let used = db.one("SELECT 1 AS x FROM used_nonces WHERE nonce = ?", &[text(nonce)], |_| ())?.is_some();
+        if !used {
+            db.exec(
+                "INSERT INTO used_nonces (nonce, person_id, used_at) VALUES (?, ?, ?)",
+                &[text(nonce), text(person_id.as_str()), text(zige_platform::now_rfc3339())],
+            )?;
+        }
+        Ok(used)
+    };
+    let certified = db.transaction(|db| -> Result<Result<String, Refusal>, Problem> {
+        let refusal = match outcome {
+            Ok(()) => {
+                let nonce = challenge.as_ref().map(|c| c.nonce.as_str()).unwrap_or_default();
+                if spend(db, nonce)? { Some(Refusal::NonceReused) } else { None }
+            }
+            Err((refusal, presented)) => {
+                // A replayed result is refused as such, whatever else is wrong.
+                let nonce = challenge.as_ref().map(|c| c.nonce.as_str()).unwrap_or_default();
+                let replayed = presented && spend(db, nonce)?;
+                Some(if replayed { Refusal::NonceReused } else { refusal })
+            }
+        };
+        if let Some(refusal) = refusal {
+            return record_failure(db, &person_id, &actor, Err(refusal));
+        }
+        let evidence_id = format!("face:{}", body.challenge_id);
+        workflow::add_evidence(db, &evidence_id, &person_id, &EvidenceKind::SelfServiceFace, today, today, "self_service_face")?;
+        if let Some((content_type, data)) = &file {
+            db.exec(
+                "INSERT INTO evidence_files (id, evidence_id, person_id, content_type, sha256, size, data, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                &[
+                    text(format!("f_{}", &secrets::random_token()?[..20])),
+                    text(evidence_id.as_str()),
+                    text(person_id.as_str()),
+                    text(content_type.as_str()),
+                    text(secrets::sha256_hex(data)),
+                    int(data.len() as i64),
+                    spin_sdk::sqlite::Value::Blob(data.clone()),
+                    text(zige_platform::now_rfc3339()),
+                ],
+            )?;
+        }
+        // A suspended benefit is not restored by a certification: it opens
+        // re-verification (R7.2).
+        let suspended = records::benefits(db, &person_id)?.iter().any(|b| matches!(b.payment, zige_domain::PaymentState::Suspended { .. }));
+        if suspended {
+            workflow::open_task(db, &person_id, "reverify_after_certification", "暂停期间本人完成认证，待核实后恢复（R7.2）", today, None, &by)?;
+        }
+        audit::append(db, &Entry { actor: &actor, role: "recipient", action: "certification.self_service", object: &evidence_id, payload: body.result.as_bytes() })?;
+        Ok(Ok(evidence_id))
+    })?;
+    let _ = store.delete(&key);
+    match certified {
+        Ok(certification_id) => {
+            let benefits = records::assess_person(&db, &person_id, today)?;
+            let items: Vec<_> = benefits
+                .iter()
+                .map(|(b, a)| {
+                    let suspended = matches!(b.payment, zige_domain::PaymentState::Suspended { .. });
+                    json!({
+                        "benefit_id": b.id, "benefit_type": b.benefit_type.code(), "payment_status": b.payment.name(),
+                        "list": a.list, "cycle_status": a.cycle.status, "next_due": a.cycle.next_due,
+                        "note": suspended.then_some("该待遇已暂停：认证已记录，经办机构核实后才能恢复发放（R7.2）"),
+                    })
+                })
+                .collect();
+            Ok(json_response(201, &json!({ "certification_id": certification_id, "channel": "self_service_face", "benefits": items })))
+        }
+        Err(refusal) => {
+            let left = (DAILY_FAILURES - failures_today(&db, &person_id)?).max(0);
+            let mut problem =
+                Problem::new(422, "certification_refused", refusal.message_zh(), format!("Certification refused: {}", refusal.code()))
+                    .with_reason(refusal.code());
+            problem.attempts_left = Some(left);
+            Err(problem)
+        }
+    }
+}
+
+/// Counts a failed attempt for today and passes the refusal on.
+fn record_failure(db: &Db, person_id: &str, actor: &str, refusal: Result<String, Refusal>) -> Result<Result<String, Refusal>, Problem> {
+    if let Err(r) = refusal {
+        let day = zige_platform::today().to_string();
+        db.exec(
+            "INSERT INTO face_attempts (person_id, day, failures) VALUES (?, ?, 1) ON CONFLICT (person_id, day) DO UPDATE SET failures = failures + 1",
+            &[text(person_id), text(day)],
+        )?;
+        audit::append(
+            db,
+            &Entry { actor, role: "recipient", action: "certification.refused", object: person_id, payload: r.code().as_bytes() },
+        )?;
+    }
+    Ok(refusal)
+}

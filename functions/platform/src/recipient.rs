@@ -1,0 +1,78 @@
+//! Recipient sessions: opened from a verified identity assertion, kept in
+//! the key-value store, and the only way a recipient reaches their data.
+
+use crate::Problem;
+use crate::db::{Db, text};
+use anyhow::Result;
+use spin_sdk::http::Request;
+use spin_sdk::key_value::Store;
+
+/// How long a recipient session lasts.
+pub const SESSION_SECONDS: i64 = 2 * 3600;
+
+/// A logged-in person: possibly a recipient, possibly a relative reporting
+/// a death.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct Recipient {
+    /// The blind index of their ID number.
+    pub id_index: String,
+    /// The masked ID number.
+    pub id_masked: String,
+    /// The name from the assertion.
+    pub name: String,
+    /// Their person id when they are in the registry.
+    pub person_id: Option<String>,
+}
+
+impl Recipient {
+    /// The actor string for audit records.
+    pub fn actor(&self) -> String {
+        match &self.person_id {
+            Some(id) => format!("recipient:{id}"),
+            None => format!("citizen:{}", &self.id_index[..16.min(self.id_index.len())]),
+        }
+    }
+
+    /// Their person id, or 403 for someone who receives no benefit here.
+    pub fn person(&self) -> Result<&str, Problem> {
+        self.person_id.as_deref().ok_or_else(|| {
+            Problem::new(403, "not_a_recipient", "系统中没有您的待遇记录，请联系社区或经办机构", "You receive no benefit recorded here")
+        })
+    }
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct SessionRecord {
+    recipient: Recipient,
+    expires_at: i64,
+}
+
+fn key(token: &str) -> String {
+    format!("recipient-session:{}", crate::secrets::sha256_hex(token.as_bytes()))
+}
+
+/// Opens a session and returns its token and expiry (unix seconds).
+pub fn create_session(recipient: &Recipient) -> Result<(String, i64)> {
+    let token = crate::secrets::random_token()?;
+    let expires_at = crate::unix_now() + SESSION_SECONDS;
+    let record = SessionRecord { recipient: recipient.clone(), expires_at };
+    Store::open_default()?.set(&key(&token), &serde_json::to_vec(&record)?)?;
+    Ok((token, expires_at))
+}
+
+/// The person behind the request's bearer token; 401 otherwise. The person
+/// id is looked up again so that a roster change takes effect at once.
+pub fn recipient(req: &Request, db: &Db) -> Result<Recipient, Problem> {
+    let token = crate::request::bearer(req).ok_or_else(Problem::unauthenticated)?;
+    let store = Store::open_default().map_err(anyhow::Error::from)?;
+    let record: SessionRecord = match store.get(&key(&token)).map_err(anyhow::Error::from)? {
+        Some(bytes) => serde_json::from_slice(&bytes).map_err(anyhow::Error::from)?,
+        None => return Err(Problem::unauthenticated()),
+    };
+    if record.expires_at <= crate::unix_now() {
+        return Err(Problem::unauthenticated());
+    }
+    let mut recipient = record.recipient;
+    recipient.person_id = db.one("SELECT id FROM persons WHERE id_index = ?", &[text(recipient.id_index.as_str())], |r| r.text("id"))?;
+    Ok(recipient)
+}

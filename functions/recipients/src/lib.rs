@@ -1,0 +1,331 @@
+//! Recipients' front door (尽可能让群众不用跑): sessions from the identity
+//! assertion of the mini-program or social-security card, home-visit
+//! requests (R6.3), objections to a suspension (R7.2) and deaths reported by
+//! relatives (R5.6, 先停 R5.2/R5.9).
+
+use chrono::NaiveDate;
+use serde::Deserialize;
+use serde_json::json;
+use spin_sdk::http::{Method, Request, Response};
+use spin_sdk::http_component;
+use zige_domain::IdNumber;
+use zige_domain::evidence::{DeathSource, EvidenceKind};
+use zige_domain::payment::{SuspensionReason, Transition};
+use zige_platform::audit::{self, Entry};
+use zige_platform::db::{Db, text};
+use zige_platform::problem::{Problem, json_response};
+use zige_platform::recipient::{self, Recipient};
+use zige_platform::workflow::{self, Actor};
+use zige_platform::{jws, records, request, secrets};
+
+#[http_component]
+fn handle(req: Request) -> Response {
+    let result = match (req.method(), req.path().trim_end_matches('/')) {
+        (Method::Post, "/api/v1/sessions") => login(&req),
+        (Method::Post, "/api/v1/me/home-visits") => home_visit(&req),
+        (Method::Post, "/api/v1/me/objections") => objection(&req),
+        (Method::Post, "/api/v1/death-reports") => death_report(&req),
+        (_, "/api/v1/sessions" | "/api/v1/me/home-visits" | "/api/v1/me/objections" | "/api/v1/death-reports") => {
+            Err(Problem::method_not_allowed())
+        }
+        _ => Err(Problem::not_found("该地址", "resource")),
+    };
+    result.unwrap_or_else(Problem::into_response)
+}
+
+fn new_id(prefix: &str) -> anyhow::Result<String> {
+    Ok(format!("{prefix}_{}", &secrets::random_token()?[..20]))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SessionRequest {
+    assertion: String,
+}
+
+/// Opens a session from an identity assertion (HS256 with `idp_secret`).
+fn login(req: &Request) -> Result<Response, Problem> {
+    let body: SessionRequest = request::json_body_limited(req, 16 * 1024)?;
+    let secret = spin_sdk::variables::get("idp_secret").unwrap_or_default();
+    let refused = |code: &str| {
+        Problem::new(401, "assertion_refused", "身份验证未通过，请重新登录", "The identity assertion was refused")
+            .with_reason(code.to_string())
+    };
+    if secret.is_empty() {
+        return Err(refused("login_disabled"));
+    }
+    let claims = jws::verify(&body.assertion, secret.as_bytes(), zige_platform::unix_now()).map_err(|e| refused(e.code()))?;
+    let id = IdNumber::parse(&claims.sub).map_err(|_| refused("assertion_bad_subject"))?;
+    let db = Db::open()?;
+    let id_index = id.blind_index(&secrets::pii_key()?);
+    let person_id = db.one("SELECT id FROM persons WHERE id_index = ?", &[text(id_index.as_str())], |r| r.text("id"))?;
+    let who = Recipient { id_index, id_masked: id.masked(), name: claims.name.chars().take(50).collect(), person_id };
+    let (token, expires_at) = db.transaction(|db| -> anyhow::Result<(String, i64)> {
+        let actor = who.actor();
+        audit::append(db, &Entry { actor: &actor, role: "recipient", action: "recipient.login", object: &actor, payload: b"" })?;
+        recipient::create_session(&who)
+    })?;
+    Ok(json_response(
+        201,
+        &json!({ "token": token, "expires_at": zige_platform::rfc3339_from_unix(expires_at), "is_recipient": who.person_id.is_some() }),
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HomeVisitRequest {
+    reason: String,
+    address: String,
+    phone: String,
+    #[serde(default)]
+    preferred_days: Vec<String>,
+}
+
+const VISIT_REASONS: [&str; 4] = ["very_old", "illness", "disability", "other"];
+
+/// Asks for a home visit (R6.3): routed to the responsible community or
+/// district (R2.2), to be scheduled within 5 working days. A second request
+/// while one is open is merged into it.
+fn home_visit(req: &Request) -> Result<Response, Problem> {
+    let db = Db::open()?;
+    let who = recipient::recipient(req, &db)?;
+    let person_id = who.person()?.to_string();
+    let body: HomeVisitRequest = request::json_body(req)?;
+    if !VISIT_REASONS.contains(&body.reason.as_str()) {
+        return Err(Problem::invalid("reason", "原因应为高龄、疾病、残疾或其他", "reason: very_old, illness, disability or other"));
+    }
+    let address = body.address.trim();
+    if address.is_empty() || address.chars().count() > 200 {
+        return Err(Problem::invalid("address", "请填写上门地址（200字以内）", "address: 1 to 200 characters"));
+    }
+    let digits = body.phone.chars().filter(char::is_ascii_digit).count();
+    if !(7..=20).contains(&digits) || !body.phone.chars().all(|c| c.is_ascii_digit() || " -+".contains(c)) {
+        return Err(Problem::invalid("phone", "请填写正确的联系电话", "phone: 7 to 20 digits"));
+    }
+    if body.preferred_days.len() > 7 || body.preferred_days.iter().any(|d| d.chars().count() > 20) {
+        return Err(Problem::invalid("preferred_days", "方便的日子最多填7项", "preferred_days: at most 7 short entries"));
+    }
+    let today = zige_platform::today();
+    let calendar = zige_platform::calendar::load(&db)?;
+    let deadline = zige_domain::deadlines::home_visit_deadline(&calendar, today).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let placement = records::load_placement(&db, &person_id)?.ok_or_else(|| Problem::not_found("您的记录", "person"))?;
+    let org = zige_platform::auth::org_tree(&db)?.responsible_org(&placement).map_err(|e| anyhow::anyhow!("routing: {e}"))?.id.clone();
+    let actor = who.actor();
+    let (id, deadline, merged) = db.transaction(|db| -> Result<(String, String, bool), Problem> {
+        let open = db.one(
+            "SELECT id, deadline FROM home_visits WHERE person_id = ? AND status = 'open'",
+            &[text(person_id.as_str())],
+            |r| (r.text("id"), r.text("deadline")),
+        )?;
+        let days = serde_json::to_string(&body.preferred_days).map_err(anyhow::Error::from)?;
+        let (id, deadline, merged) = match open {
+            Some((id, deadline)) => {
+                db.exec(
+                    "UPDATE home_visits SET reason = ?, address = ?, phone = ?, preferred_days = ? WHERE id = ?",
+                    &[text(body.reason.as_str()), text(address), text(body.phone.trim()), text(days), text(id.as_str())],
+                )?;
+                (id, deadline, true)
+            }
+            None => {
+                let id = new_id("hv")?;
+                db.exec(
+                    "INSERT INTO home_visits (id, person_id, org_id, reason, address, phone, preferred_days, requested_on, deadline, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    &[
+                        text(id.as_str()),
+                        text(person_id.as_str()),
+                        text(org.as_str()),
+                        text(body.reason.as_str()),
+                        text(address),
+                        text(body.phone.trim()),
+                        text(days),
+                        text(today.to_string()),
+                        text(deadline.to_string()),
+                        text(zige_platform::now_rfc3339()),
+                    ],
+                )?;
+                (id, deadline.to_string(), false)
+            }
+        };
+        let action = if merged { "home_visit.merge" } else { "home_visit.request" };
+        audit::append(db, &Entry { actor: &actor, role: "recipient", action, object: &id, payload: req.body() })?;
+        Ok((id, deadline, merged))
+    })?;
+    Ok(json_response(
+        if merged { 200 } else { 201 },
+        &json!({ "home_visit_id": id, "org_id": org, "deadline": deadline, "status": "open", "merged": merged }),
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ObjectionRequest {
+    benefit_id: String,
+    text: String,
+    #[serde(default)]
+    attachments: Vec<Attachment>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Attachment {
+    content_type: String,
+    data: String,
+}
+
+/// Objects to a suspension within three months (R7.2): the clock towards
+/// termination stops and re-verification opens.
+fn objection(req: &Request) -> Result<Response, Problem> {
+    let db = Db::open()?;
+    let who = recipient::recipient(req, &db)?;
+    let person_id = who.person()?.to_string();
+    let body: ObjectionRequest = request::json_body_limited(req, 4 << 20)?;
+    let text_body = body.text.trim();
+    if text_body.is_empty() || text_body.chars().count() > 2000 {
+        return Err(Problem::invalid("text", "请写明异议理由（2000字以内）", "text: 1 to 2000 characters"));
+    }
+    let files = decode_attachments(&body.attachments)?;
+    let benefit = records::benefits(&db, &person_id)?
+        .into_iter()
+        .find(|b| b.id == body.benefit_id)
+        .ok_or_else(|| Problem::not_found("该待遇", "benefit").with_field("benefit_id"))?;
+    let today = zige_platform::today();
+    let next = benefit.payment.apply(Transition::Object { on: today }).map_err(|e| {
+        use zige_domain::payment::TransitionError as E;
+        let (reason, zh) = match &e {
+            E::ObjectionWindowClosed { closed_on } => ("objection_window_closed", format!("异议期已于{closed_on}结束")),
+            E::AlreadyObjected => ("already_objected", "您已提出过异议，正在核实中".to_string()),
+            _ => ("not_suspended", "该待遇未被暂停，无需提出异议".to_string()),
+        };
+        Problem::new(422, "objection_refused", zh, e.to_string()).with_field("benefit_id").with_reason(reason)
+    })?;
+    let actor = who.actor();
+    let by = Actor { actor: &actor, role: "recipient" };
+    let id = new_id("obj")?;
+    let task_id = db.transaction(|db| -> Result<String, Problem> {
+        workflow::set_payment(db, &person_id, &benefit.id, benefit.payment.name(), &next, &by)?;
+        let task_id = workflow::open_task(db, &person_id, "reverify_objection", "本人对暂停提出异议（R7.2）", today, None, &by)?;
+        db.exec(
+            "INSERT INTO objections (id, person_id, benefit_id, text, lodged_on, task_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            &[
+                text(id.as_str()),
+                text(person_id.as_str()),
+                text(benefit.id.as_str()),
+                text(text_body),
+                text(today.to_string()),
+                text(task_id.as_str()),
+                text(zige_platform::now_rfc3339()),
+            ],
+        )?;
+        let evidence_id = format!("objection:{id}");
+        for (content_type, data) in &files {
+            store_file(db, &evidence_id, &person_id, content_type, data)?;
+        }
+        audit::append(db, &Entry { actor: &actor, role: "recipient", action: "benefit.object", object: &benefit.id, payload: req.body() })?;
+        Ok(task_id)
+    })?;
+    Ok(json_response(201, &json!({ "objection_id": id, "benefit_id": benefit.id, "objection_on": today, "task_id": task_id })))
+}
+
+/// The largest attachment, decoded.
+const MAX_FILE: usize = 1 << 20;
+
+fn decode_attachments(attachments: &[Attachment]) -> Result<Vec<(String, Vec<u8>)>, Problem> {
+    use base64::Engine;
+    if attachments.len() > 3 {
+        return Err(Problem::invalid("attachments", "附件最多3个", "at most 3 attachments"));
+    }
+    attachments
+        .iter()
+        .map(|a| {
+            if !["image/jpeg", "image/png", "application/pdf"].contains(&a.content_type.as_str()) {
+                return Err(Problem::invalid(
+                    "attachments",
+                    "附件应为JPEG、PNG图片或PDF",
+                    "attachments: image/jpeg, image/png or application/pdf",
+                ));
+            }
+            let data = base64::engine::general_purpose::STANDARD
+                .decode(a.data.trim())
+                .map_err(|_| Problem::invalid("attachments", "附件内容无法读取", "attachments: data is not base64"))?;
+            if data.len() > MAX_FILE {
+                return Err(
+                    Problem::new(413, "file_too_large", "附件不能超过1MB", "An attachment is larger than 1 MiB").with_field("attachments")
+                );
+            }
+            Ok((a.content_type.clone(), data))
+        })
+        .collect()
+}
+
+fn store_file(db: &Db, evidence_id: &str, person_id: &str, content_type: &str, data: &[u8]) -> anyhow::Result<()> {
+    db.exec(
+        "INSERT INTO evidence_files (id, evidence_id, person_id, content_type, sha256, size, data, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        &[
+            text(new_id("f")?),
+            text(evidence_id),
+            text(person_id),
+            text(content_type),
+            text(secrets::sha256_hex(data)),
+            zige_platform::db::int(data.len() as i64),
+            spin_sdk::sqlite::Value::Blob(data.to_vec()),
+            text(zige_platform::now_rfc3339()),
+        ],
+    )
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DeathReport {
+    id_number: String,
+    date_of_death: String,
+    relation: String,
+}
+
+const RELATIONS: [&str; 6] = ["spouse", "child", "parent", "sibling", "grandchild", "other"];
+
+/// A relative reports a death (R5.6 家属主动申报死亡): recorded as loss
+/// evidence, every benefit suspended at once (先停, R5.2, R5.9), and a
+/// verification task opened. A false report is later resolved by the
+/// domain's conflict rules, never silently.
+fn death_report(req: &Request) -> Result<Response, Problem> {
+    let db = Db::open()?;
+    let reporter = recipient::recipient(req, &db)?;
+    let body: DeathReport = request::json_body(req)?;
+    let id = IdNumber::parse(&body.id_number).map_err(|e| Problem::invalid("id_number", e.message_zh(), e.to_string()))?;
+    let today = zige_platform::today();
+    let died =
+        NaiveDate::parse_from_str(body.date_of_death.trim(), "%Y-%m-%d").ok().filter(|d| *d <= today && *d >= id.birth_date()).ok_or_else(
+            || Problem::invalid("date_of_death", "死亡日期应为不晚于今天的日期，如2026-11-01", "date_of_death: a date no later than today"),
+        )?;
+    if !RELATIONS.contains(&body.relation.as_str()) {
+        return Err(Problem::invalid(
+            "relation",
+            "关系应为配偶、子女、父母、兄弟姐妹、孙子女或其他",
+            "relation: spouse, child, parent, sibling, grandchild or other",
+        ));
+    }
+    let id_index = id.blind_index(&secrets::pii_key()?);
+    if id_index == reporter.id_index {
+        return Err(Problem::invalid("id_number", "不能为本人申报死亡", "you cannot report your own death"));
+    }
+    let person_id = db
+        .one("SELECT id FROM persons WHERE id_index = ?", &[text(id_index.as_str())], |r| r.text("id"))?
+        .ok_or_else(|| Problem::not_found("该身份号码的待遇领取人", "recipient with this ID number").with_field("id_number"))?;
+    let report_id = new_id("dr")?;
+    let evidence_id = format!("death-report:{report_id}");
+    let kind = EvidenceKind::Death { source: DeathSource::FamilyReport };
+    let actor = reporter.actor();
+    let by = Actor { actor: &actor, role: "relative" };
+    let (suspended, task_id) = db.transaction(|db| -> Result<(Vec<String>, String), Problem> {
+        workflow::add_evidence(db, &evidence_id, &person_id, &kind, died, today, "family_report")?;
+        db.exec(
+            "INSERT INTO death_reports (id, person_id, reporter_index, relation, date_of_death, evidence_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            &[text(report_id.as_str()), text(person_id.as_str()), text(reporter.id_index.as_str()), text(body.relation.as_str()), text(died.to_string()), text(evidence_id.as_str()), text(zige_platform::now_rfc3339())],
+        )?;
+        audit::append(db, &Entry { actor: &actor, role: "relative", action: "death.report", object: &person_id, payload: req.body() })?;
+        let suspended = workflow::suspend(db, &person_id, Some(&kind), SuspensionReason::LossOfEligibility, today, &by)?;
+        let task_id = workflow::open_task(db, &person_id, "verify_death_report", "家属申报死亡，待核实（R5.6）", today, None, &by)?;
+        Ok((suspended, task_id))
+    })?;
+    Ok(json_response(201, &json!({ "report_id": report_id, "suspended": suspended, "task_id": task_id })))
+}

@@ -1,0 +1,114 @@
+//! What a recipient sees of themselves: where each benefit stands, why, and
+//! what they can do now (R4, R5.4); and their past certifications and
+//! decisions. Only ever their own data: the session decides whose.
+
+use serde_json::{Value as Json, json};
+use spin_sdk::http::{Request, Response};
+use zige_domain::assessment::{Action, ListKind};
+use zige_domain::cycle::CycleStatus;
+use zige_domain::evidence::Effect;
+use zige_domain::payment::{PaymentState, three_months_after};
+use zige_platform::db::{Db, text};
+use zige_platform::problem::{Problem, json_response};
+use zige_platform::{recipient, records};
+
+/// What the person can do next, in plain words.
+fn actions(payment: &PaymentState, status: CycleStatus, list: ListKind, today: chrono::NaiveDate) -> Vec<Json> {
+    let mut out = Vec::new();
+    match payment {
+        PaymentState::Suspended { since, objection_on: None, .. } if today <= three_months_after(*since) => {
+            let until = three_months_after(*since);
+            out.push(json!({ "code": "object", "label_zh": format!("如有异议，请在{until}前提出"), "until": until }));
+        }
+        PaymentState::Suspended { objection_on: Some(on), .. } => {
+            out.push(json!({ "code": "wait", "label_zh": format!("您已于{on}提出异议，经办机构正在核实") }));
+        }
+        PaymentState::Terminated { .. } => {
+            out.push(json!({ "code": "contact", "label_zh": "待遇已停发，如有疑问请联系社区或经办机构" }));
+        }
+        _ => {}
+    }
+    if payment.is_payable() && (status != CycleStatus::Certified || list == ListKind::ToVerify) {
+        out.push(json!({ "code": "certify", "label_zh": "现在进行刷脸认证" }));
+        out.push(json!({ "code": "request_home_visit", "label_zh": "行动不便可申请工作人员上门认证" }));
+    }
+    out
+}
+
+/// `GET /api/v1/me/status`.
+pub fn status(req: &Request) -> Result<Response, Problem> {
+    let db = Db::open()?;
+    let who = recipient::recipient(req, &db)?;
+    let person_id = who.person()?.to_string();
+    let today = zige_platform::today();
+    let benefits: Vec<Json> = records::assess_person(&db, &person_id, today)?
+        .into_iter()
+        .map(|(b, a)| {
+            let reasons: Vec<String> = a.reasons.iter().map(|r| format!("{}（{}）", r.message_zh, r.requirement)).collect();
+            let needs_staff = a.action != Action::None;
+            json!({
+                "benefit_id": b.id,
+                "benefit_type": b.benefit_type.code(),
+                "benefit_name_zh": b.benefit_type.name_zh(),
+                "payment_status": match b.payment { PaymentState::Restored { .. } => "active", ref p => p.name() },
+                "list": a.list,
+                "cycle": { "start": a.cycle.cycle.start, "end": a.cycle.cycle.end, "status": a.cycle.status },
+                "certified_on": a.certified_on,
+                "channel": a.certified_by,
+                "next_due": a.cycle.next_due,
+                "reasons": reasons,
+                "actions": actions(&b.payment, a.cycle.status, a.list, today),
+                "under_review": needs_staff && a.action != Action::SuspendNow,
+            })
+        })
+        .collect();
+    let name = db.one("SELECT name FROM persons WHERE id = ?", &[text(person_id.as_str())], |r| r.text("name"))?.unwrap_or_default();
+    let visit = db.one(
+        "SELECT id, deadline, status, requested_on FROM home_visits WHERE person_id = ? AND status != 'done' ORDER BY created_at DESC LIMIT 1",
+        &[text(person_id.as_str())],
+        |r| json!({ "home_visit_id": r.text("id"), "requested_on": r.text("requested_on"), "deadline": r.text("deadline"), "status": r.text("status") }),
+    )?;
+    Ok(json_response(
+        200,
+        &json!({
+            "person": { "name_masked": zige_domain::masking::mask_name(&name), "id_number_masked": who.id_masked },
+            "benefits": benefits,
+            "home_visit": visit,
+            "as_of": today,
+        }),
+    ))
+}
+
+/// `GET /api/v1/me/history`: certifications and decisions, newest first.
+pub fn history(req: &Request) -> Result<Response, Problem> {
+    let db = Db::open()?;
+    let who = recipient::recipient(req, &db)?;
+    let person_id = who.person()?.to_string();
+    let mut items: Vec<(String, Json)> = records::evidence(&db, &person_id)?
+        .into_iter()
+        .filter(|(e, _)| e.kind.effect() == Effect::ProofOfLife)
+        .map(|(e, _)| {
+            let entry = e.kind.entry();
+            (
+                e.occurred_on.to_string(),
+                json!({ "kind": "certification", "date": e.occurred_on, "channel": entry.code, "label_zh": entry.name_zh }),
+            )
+        })
+        .collect();
+    items.extend(
+        records::decisions(&db, &person_id)?
+            .into_iter()
+            .map(|(d, _)| (d.decided_on.to_string(), json!({ "kind": "decision", "date": d.decided_on, "outcome": d.outcome }))),
+    );
+    let changes = db.all(
+        "SELECT at, old_value, new_value FROM history WHERE person_id = ? AND field = 'payment_status' ORDER BY id",
+        &[text(person_id.as_str())],
+        |r| (r.text("at"), r.opt_text("old_value"), r.opt_text("new_value")),
+    )?;
+    items.extend(changes.into_iter().map(|(at, old, new)| {
+        let day = at.get(..10).unwrap_or_default().to_string();
+        (day.clone(), json!({ "kind": "payment", "date": day, "from": old, "to": new }))
+    }));
+    items.sort_by(|a, b| b.0.cmp(&a.0));
+    Ok(json_response(200, &json!({ "items": items.into_iter().map(|(_, v)| v).collect::<Vec<_>>() })))
+}

@@ -1,0 +1,221 @@
+//! Self-service certification by face verification (R5.5-2, R6.2): identity
+//! assertions, the challenge and signed result, every rejection reason,
+//! replays, daily attempts, rate limits, evidence files, and suspended
+//! benefits that are not restored by a certification alone (R7.2).
+
+use serde_json::json;
+use zige_tests::{FACE_SECRET, IDP_SECRET, TestApp, assertion, claims_for, face_result, id_number, seed_city, spawn_app, unix_now};
+
+async fn session_status(app: &TestApp, assertion_text: &str) -> u16 {
+    app.post_json("/api/v1/sessions", &json!({ "assertion": assertion_text })).await.status
+}
+
+#[tokio::test]
+async fn identity_assertions_are_checked() {
+    let app = spawn_app().await;
+    let city = seed_city(&app).await;
+    let id = &city.ids["ts_local"];
+    assert_eq!(session_status(&app, &assertion(&claims_for(id), IDP_SECRET)).await, 201);
+    let mut expired = claims_for(id);
+    expired["exp"] = json!(unix_now() - 3600);
+    let mut audience = claims_for(id);
+    audience["aud"] = json!("someone-else");
+    let cases = [
+        ("expired", assertion(&expired, IDP_SECRET)),
+        ("wrongly signed", assertion(&claims_for(id), "another secret")),
+        ("wrong audience", assertion(&audience, IDP_SECRET)),
+        ("garbage", "a.b.c".to_string()),
+        ("not a JWS", "hello".to_string()),
+    ];
+    for (what, text) in cases {
+        let r = app.post_json("/api/v1/sessions", &json!({ "assertion": text })).await;
+        assert_eq!(r.status, 401, "{what}: {}", r.text());
+        assert_eq!(r.header("content-type"), Some("application/problem+json; charset=utf-8"));
+    }
+    let stranger = id_number("11010519800101123");
+    let token = app.recipient(&stranger).await;
+    assert_eq!(app.call(&token, "GET", "/api/v1/me/status", None).await.status, 403, "a session, but no benefits here");
+    assert_eq!(app.get("/api/v1/me/status").await.status, 401);
+}
+
+#[tokio::test]
+async fn r5_5_2_a_face_certification_certifies_every_benefit() {
+    let app = spawn_app().await;
+    let city = seed_city(&app).await;
+    let id = &city.ids["sy_local"];
+    let token = app.recipient(id).await;
+    let before = app.call(&token, "GET", "/api/v1/me/status", None).await.json();
+    assert_ne!(before["benefits"][0]["cycle"]["status"], "certified", "{before}");
+    assert!(before["benefits"][0]["actions"].to_string().contains("certify"));
+    let r = app.certify(&token, id).await;
+    assert_eq!(r.status, 201, "{}", r.text());
+    let body = r.json();
+    assert_eq!(body["channel"], "self_service_face");
+    assert_eq!(body["benefits"][0]["cycle_status"], "certified");
+    let after = app.call(&token, "GET", "/api/v1/me/status", None).await.json();
+    let benefit = &after["benefits"][0];
+    assert_eq!((benefit["cycle"]["status"].as_str(), benefit["channel"].as_str()), (Some("certified"), Some("self_service_face")));
+    assert_eq!(benefit["list"], "eligible");
+    assert!(benefit["reasons"][0].as_str().unwrap().contains("R5.3"), "{benefit}");
+    let history = app.call(&token, "GET", "/api/v1/me/history", None).await.json();
+    assert_eq!(history["items"][0]["channel"], "self_service_face");
+}
+
+/// Submits a tampered or edited provider result for a fresh challenge.
+async fn submit(
+    app: &TestApp,
+    token: &str,
+    edit: impl Fn(&mut serde_json::Value),
+    secret: &str,
+    challenge_id: Option<&str>,
+) -> serde_json::Value {
+    let challenge = app.call(token, "POST", "/api/v1/me/certifications/challenges", None).await.json();
+    let mut result = json!({ "nonce": challenge["nonce"], "subject": "", "liveness": true, "score": 0.95, "verified_at": unix_now() });
+    edit(&mut result);
+    let (result, signature) = face_result(&result, secret);
+    let id = challenge_id.map(String::from).unwrap_or_else(|| challenge["challenge_id"].as_str().unwrap().to_string());
+    let body = json!({ "challenge_id": id, "provider": "demo-face", "result": result, "signature": signature });
+    let r = app.call(token, "POST", "/api/v1/me/certifications", Some(&body)).await;
+    let mut out = r.json();
+    out["status"] = json!(r.status);
+    out
+}
+
+#[tokio::test]
+async fn each_rejection_reason_and_the_daily_limit() {
+    let app = spawn_app().await;
+    let city = seed_city(&app).await;
+    let mut rows = Vec::new();
+    for n in 0..3 {
+        rows.push(id_number(&format!("6501021950010110{n}")));
+    }
+    let csv = rows
+        .iter()
+        .enumerate()
+        .map(|(i, id)| format!("{id},人{i},employee_pension,1000,2010-01-01,650102,domestic,,socialised,,,,,"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let r = app.upload(&city.admin, "/api/v1/roster/imports", "text/csv", format!("{}\n{csv}\n", zige_tests::ROSTER_HEADER)).await;
+    assert_eq!(r.json()["created"], 3, "{}", r.text());
+    let other = city.ids["ts_local"].clone();
+    // Each reason on some person; at most three failures per person per day.
+    let plan: Vec<(usize, &str, Box<dyn Fn(&mut serde_json::Value)>, &str, Option<&str>)> = vec![
+        (0, "signature_invalid", Box::new(|_| {}), "not the provider's secret", None),
+        (0, "challenge_unknown", Box::new(|_| {}), FACE_SECRET, Some("no-such-challenge")),
+        (0, "subject_mismatch", Box::new(move |r| r["subject"] = json!(other.clone())), FACE_SECRET, None),
+        (1, "liveness_failed", Box::new(|r| r["liveness"] = json!(false)), FACE_SECRET, None),
+        (1, "score_below_threshold", Box::new(|r| r["score"] = json!(0.79)), FACE_SECRET, None),
+        (1, "challenge_expired", Box::new(|r| r["verified_at"] = json!(unix_now() - 3600)), FACE_SECRET, None),
+    ];
+    let tokens = [app.recipient(&rows[0]).await, app.recipient(&rows[1]).await];
+    let mut left = [3, 3];
+    for (who, reason, edit, secret, challenge) in &plan {
+        let subject = rows[*who].clone();
+        let result = submit(
+            &app,
+            &tokens[*who],
+            |r| {
+                r["subject"] = json!(subject.clone());
+                edit(r);
+            },
+            secret,
+            *challenge,
+        )
+        .await;
+        left[*who] -= 1;
+        assert_eq!(result["status"], 422, "{reason}: {result}");
+        assert_eq!(result["reason"], *reason, "{result}");
+        assert_eq!(result["attempts_left"], left[*who], "{reason}");
+        assert!(!result["detail"].as_str().unwrap().is_empty());
+    }
+    // Three failures today: told to use another channel, even with a good result.
+    let refused = app.call(&tokens[0], "POST", "/api/v1/me/certifications/challenges", None).await;
+    assert_eq!(refused.status, 429, "{}", refused.text());
+    assert_eq!(refused.json()["reason"], "attempts_exhausted");
+    assert!(refused.json()["detail"].as_str().unwrap().contains("上门"));
+    let status = app.call(&tokens[0], "GET", "/api/v1/me/status", None).await.json();
+    assert_ne!(status["benefits"][0]["cycle"]["status"], "certified", "nothing certified by failures");
+    // Another person is unaffected.
+    let token = app.recipient(&rows[2]).await;
+    assert_eq!(app.certify(&token, &rows[2]).await.status, 201);
+}
+
+#[tokio::test]
+async fn a_used_result_cannot_be_replayed() {
+    let app = spawn_app().await;
+    let city = seed_city(&app).await;
+    let id = city.ids["sy_local"].clone();
+    let token = app.recipient(&id).await;
+    let challenge = app.call(&token, "POST", "/api/v1/me/certifications/challenges", None).await.json();
+    let (result, signature) = face_result(
+        &json!({ "nonce": challenge["nonce"], "subject": id, "liveness": true, "score": 0.9, "verified_at": unix_now() }),
+        FACE_SECRET,
+    );
+    let body = json!({ "challenge_id": challenge["challenge_id"], "provider": "demo-face", "result": result, "signature": signature });
+    assert_eq!(app.call(&token, "POST", "/api/v1/me/certifications", Some(&body)).await.status, 201);
+    let replay = app.call(&token, "POST", "/api/v1/me/certifications", Some(&body)).await;
+    assert_eq!((replay.status, replay.json()["reason"].as_str()), (422, Some("nonce_reused")), "{}", replay.text());
+    let evidence: i64 =
+        app.database().query_row("SELECT COUNT(*) FROM evidence WHERE kind LIKE '%self_service_face%'", [], |r| r.get(0)).unwrap();
+    assert_eq!(evidence, 1, "certified once");
+}
+
+#[tokio::test]
+async fn challenges_are_rate_limited_per_person() {
+    let app = spawn_app().await;
+    let city = seed_city(&app).await;
+    let token = app.recipient(&city.ids["sy_local"]).await;
+    let mut statuses = Vec::new();
+    for _ in 0..22 {
+        statuses.push(app.call(&token, "POST", "/api/v1/me/certifications/challenges", None).await.status);
+    }
+    assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 20, "{statuses:?}");
+    assert_eq!(statuses.last(), Some(&429));
+}
+
+#[tokio::test]
+async fn r6_2_evidence_photos_are_kept_with_their_hash_and_size_limited() {
+    use base64::Engine;
+    let app = spawn_app().await;
+    let city = seed_city(&app).await;
+    let id = city.ids["sy_local"].clone();
+    let token = app.recipient(&id).await;
+    let photo = vec![0xFFu8, 0xD8, 0xFF, 0xE0, 1, 2, 3];
+    for (data, status) in [(vec![0u8; (1 << 20) + 1], 413), (photo.clone(), 201)] {
+        let challenge = app.call(&token, "POST", "/api/v1/me/certifications/challenges", None).await.json();
+        let (result, signature) = face_result(
+            &json!({ "nonce": challenge["nonce"], "subject": id, "liveness": true, "score": 0.9, "verified_at": unix_now() }),
+            FACE_SECRET,
+        );
+        let evidence = json!({ "content_type": "image/jpeg", "data": base64::engine::general_purpose::STANDARD.encode(&data) });
+        let body = json!({ "challenge_id": challenge["challenge_id"], "provider": "demo-face", "result": result, "signature": signature, "evidence": evidence });
+        let r = app.call(&token, "POST", "/api/v1/me/certifications", Some(&body)).await;
+        assert_eq!(r.status, status, "{}", r.text());
+    }
+    let (sha, size): (String, i64) =
+        app.database().query_row("SELECT sha256, size FROM evidence_files", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+    assert_eq!(size, photo.len() as i64);
+    use sha2::Digest;
+    assert_eq!(sha, sha2::Sha256::digest(&photo).iter().map(|b| format!("{b:02x}")).collect::<String>());
+}
+
+#[tokio::test]
+async fn r7_2_certifying_a_suspended_benefit_opens_reverification_only() {
+    let app = spawn_app().await;
+    let city = seed_city(&app).await;
+    let relative = app.recipient(&id_number("65010219750101999")).await;
+    let deceased = city.ids["sy_local"].clone();
+    let report = json!({ "id_number": deceased, "date_of_death": "2026-11-01", "relation": "child" });
+    assert_eq!(app.call(&relative, "POST", "/api/v1/death-reports", Some(&report)).await.status, 201);
+    let token = app.recipient(&deceased).await;
+    let r = app.certify(&token, &deceased).await;
+    assert_eq!(r.status, 201, "{}", r.text());
+    let benefit = &r.json()["benefits"][0];
+    assert_eq!(benefit["payment_status"], "suspended", "not restored by itself");
+    assert!(benefit["note"].as_str().unwrap().contains("核实"));
+    let status = app.call(&token, "GET", "/api/v1/me/status", None).await.json();
+    assert_eq!(status["benefits"][0]["list"], "to_verify", "a sign of life after a reported death is a conflict: {status}");
+    let tasks: i64 =
+        app.database().query_row("SELECT COUNT(*) FROM tasks WHERE kind = 'reverify_after_certification'", [], |r| r.get(0)).unwrap();
+    assert_eq!(tasks, 1);
+}
