@@ -59,8 +59,13 @@ async fn health_is_503_when_the_database_is_unavailable() {
 async fn health_is_503_when_the_key_value_store_is_unavailable() {
     let app = spawn_app().await;
     assert_eq!(app.get("/api/health").await.status, 200);
-    // Destroy the key-value file under the host's open connection.
-    std::fs::write(app.state_dir.path().join(".spin/sqlite_key_value.db"), vec![0x55u8; 8192]).unwrap();
+    // Destroy the key-value file, its write-ahead log and index under the host's
+    // open connection.
+    let spin = app.state_dir.path().join(".spin");
+    for file in ["sqlite_key_value.db", "sqlite_key_value.db-wal", "sqlite_key_value.db-shm"] {
+        let len = std::fs::metadata(spin.join(file)).map(|m| m.len() as usize).unwrap_or(0).max(8192);
+        std::fs::write(spin.join(file), vec![0x55u8; len]).unwrap();
+    }
     let response = app.get("/api/health").await;
     assert_eq!(response.status, 503, "{}", response.text());
     assert!(response.json()["detail_en"].as_str().unwrap().contains("key-value"));

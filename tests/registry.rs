@@ -230,3 +230,48 @@ async fn r3_1_changes_keep_old_and_new_values_and_bad_input_changes_nothing() {
     assert_eq!(changes, vec![("phone".into(), Some("13800000002".into()), Some("13912345678".into()))], "only the good change");
     assert_eq!(app.call(&city.admin, "GET", "/api/v1/persons/p_nobody", None).await.status, 404);
 }
+
+#[tokio::test]
+async fn working_day_calendar_years_load_at_run_time() {
+    let app = spawn_app().await;
+    let city = seed_city(&app).await;
+    let years = app.call(&city.admin, "GET", "/api/v1/calendar", None).await.json();
+    assert!(years["years"].to_string().contains("2026"), "{years}");
+    let year_2027 = "2027-01-01 holiday 元旦\n2027-02-06 holiday 春节\n";
+    let loaded = app.request("PUT", "/api/v1/calendar/2027", &[("authorization", &format!("Bearer {}", city.admin))], year_2027).await;
+    assert_eq!(loaded.status, 200, "{}", loaded.text());
+    let years = app.call(&city.admin, "GET", "/api/v1/calendar", None).await.json();
+    assert!(years["years"].as_array().unwrap().iter().any(|y| y["year"] == 2027 && y["source"] == "loaded"), "{years}");
+    let wrong_year = app
+        .request("PUT", "/api/v1/calendar/2027", &[("authorization", &format!("Bearer {}", city.admin))], "2028-01-01 holiday 元旦\n")
+        .await;
+    assert_eq!(wrong_year.status, 422);
+    let malformed =
+        app.request("PUT", "/api/v1/calendar/2027", &[("authorization", &format!("Bearer {}", city.admin))], "tomorrow holiday\n").await;
+    assert_eq!(malformed.status, 422);
+    let clerk = app.staff_session(&city.admin, "calclerk", "district", "650102").await;
+    let refused = app.request("PUT", "/api/v1/calendar/2027", &[("authorization", &format!("Bearer {clerk}"))], year_2027).await;
+    assert_eq!(refused.status, 403);
+    // Replacing the current year moves deadlines at once: make the next ten days holidays.
+    let today = zige_domain::china_date(chrono::Utc::now());
+    let mut text = String::new();
+    for offset in 1..=10 {
+        let day = today + chrono::Duration::days(offset);
+        if day.format("%Y").to_string() == today.format("%Y").to_string() {
+            text.push_str(&format!("{day} holiday 测试\n"));
+        }
+    }
+    if !text.is_empty() {
+        let year = today.format("%Y").to_string();
+        let r =
+            app.request("PUT", &format!("/api/v1/calendar/{year}"), &[("authorization", &format!("Bearer {}", city.admin))], text).await;
+        assert_eq!(r.status, 200, "{}", r.text());
+        let token = app.recipient(&city.ids["ts_local"]).await;
+        let visit = app
+            .call(&token, "POST", "/api/v1/me/home-visits", Some(&json!({ "reason": "illness", "address": "x", "phone": "13800000001" })))
+            .await;
+        let deadline = visit.json()["deadline"].as_str().map(String::from);
+        let embedded = zige_domain::WorkingCalendar::embedded().add_working_days(today, 5).ok().map(|d| d.to_string());
+        assert_ne!(deadline, embedded, "the loaded year is used");
+    }
+}

@@ -24,9 +24,15 @@ const CHALLENGE_SECONDS: i64 = 600;
 /// Failed attempts allowed per person and day.
 const DAILY_FAILURES: i64 = 3;
 /// Challenges and submissions allowed per person, and per client address,
-/// in an hour.
+/// in an hour, unless the Spin variables `hourly_limit_per_person` and
+/// `hourly_limit_per_address` say otherwise (a mini-program's traffic may
+/// reach zige from few addresses).
 const PER_PERSON_HOURLY: i64 = 20;
 const PER_ADDRESS_HOURLY: i64 = 60;
+
+fn limit(variable: &str, default: i64) -> i64 {
+    spin_sdk::variables::get(variable).ok().and_then(|v| v.parse().ok()).filter(|n: &i64| *n > 0).unwrap_or(default)
+}
 /// The largest evidence file, decoded.
 const MAX_EVIDENCE: usize = 1 << 20;
 
@@ -75,10 +81,10 @@ fn throttle(store: &Store, scope: &str, limit: i64) -> Result<(), Problem> {
 }
 
 fn throttle_both(req: &Request, store: &Store, person_id: &str) -> Result<(), Problem> {
-    throttle(store, &format!("person:{person_id}"), PER_PERSON_HOURLY)?;
+    throttle(store, &format!("person:{person_id}"), limit("hourly_limit_per_person", PER_PERSON_HOURLY))?;
     let address = req.header("spin-client-addr").and_then(|h| h.as_str()).unwrap_or("unknown");
     let ip = address.rsplit_once(':').map_or(address, |(ip, _)| ip);
-    throttle(store, &format!("addr:{ip}"), PER_ADDRESS_HOURLY)
+    throttle(store, &format!("addr:{ip}"), limit("hourly_limit_per_address", PER_ADDRESS_HOURLY))
 }
 
 fn failures_today(db: &Db, person_id: &str) -> anyhow::Result<i64> {

@@ -37,7 +37,7 @@ mod tests {
         for (name, masked) in names {
             assert_eq!(mask_name(name), masked);
         }
-        let phones = [("13812345678", "138****5678"), ("0991-1234567", "099*****4567"), ("12345", "***45")];
+        let phones = [("13812345678", "138****5678"), ("0991-1234567", "099****4567"), ("12345", "***45")];
         for (phone, masked) in phones {
             assert_eq!(mask_phone(phone), masked);
         }

@@ -73,6 +73,10 @@ impl Db {
     pub fn open() -> Result<Self> {
         let conn = Connection::open_default().context("opening the database")?;
         crate::migrations::migrate(&conn)?;
+        // In WAL mode, NORMAL syncing keeps the database consistent and loses
+        // at most the last commits on power loss, instead of syncing the
+        // disk at every commit. The setting is per connection.
+        conn.execute("PRAGMA synchronous = NORMAL", &[]).context("setting synchronous")?;
         Ok(Self { conn })
     }
 

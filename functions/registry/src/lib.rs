@@ -1,9 +1,10 @@
 //! The registry (R2.1, R3.1): organisations, staff accounts, recipients and
-//! their benefits, the roster import, search and the dossier. Every route
-//! needs a staff session; what each role may do is decided by
-//! `zige_platform::auth` alone.
+//! their benefits, the roster import, search and the dossier, and the
+//! working-day calendar. Every route needs a staff session; what each role
+//! may do is decided by `zige_platform::auth` alone.
 
 mod accounts;
+mod calendar;
 mod orgs;
 mod persons;
 mod roster;
@@ -39,6 +40,8 @@ fn route(req: &Request) -> Result<Response, Problem> {
             | ["persons", _, "history"]
             | ["roster", "imports"]
             | ["roster", "imports", _]
+            | ["calendar"]
+            | ["calendar", _]
     );
     if !known {
         return Err(Problem::not_found("该地址", "resource"));
@@ -58,6 +61,8 @@ fn route(req: &Request) -> Result<Response, Problem> {
         (Method::Get, ["persons", id, "history"]) => persons::history(&ctx, req, id),
         (Method::Post, ["roster", "imports"]) => roster::import(&ctx, req),
         (Method::Get, ["roster", "imports", id]) => roster::get(&ctx, id),
+        (Method::Get, ["calendar"]) => calendar::list(&ctx),
+        (Method::Put, ["calendar", year]) => calendar::put_year(&ctx, req, year),
         _ => Err(Problem::method_not_allowed()),
     }
 }

@@ -57,6 +57,12 @@ impl KeyValue {
                 Some(c) => c.clone(),
                 None => {
                     let conn = open_connection(location)?;
+                    // Write-ahead logging with normal syncing: key-value holds
+                    // short-lived data, and a sync per write would serialise
+                    // every request behind the disk. The file stays readable
+                    // by Spin, which opens WAL databases as they are.
+                    conn.pragma_update(None, "journal_mode", "WAL")?;
+                    conn.pragma_update(None, "synchronous", "NORMAL")?;
                     conn.execute(
                         "CREATE TABLE IF NOT EXISTS spin_key_value (store TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL, PRIMARY KEY (store, key))",
                         [],

@@ -1,0 +1,56 @@
+//! The working-day calendar at run time: city administrators load a year
+//! from the State Council's notice without a redeploy ("Dates" in
+//! requirements.md); everyone can see which years are covered.
+
+use crate::Ctx;
+use spin_sdk::http::{Request, Response};
+use zige_domain::WorkingCalendar;
+use zige_platform::audit::{self, Entry};
+use zige_platform::auth::Permission;
+use zige_platform::db::{int, text};
+use zige_platform::problem::{Problem, json_response};
+
+/// The years covered and where each comes from.
+pub fn list(ctx: &Ctx) -> Result<Response, Problem> {
+    ctx.staff.require(Permission::ReadPersons)?;
+    let loaded = ctx.db.all("SELECT year, loaded_by, loaded_at FROM calendar_years ORDER BY year", &[], |r| {
+        (r.int("year"), r.text("loaded_by"), r.text("loaded_at"))
+    })?;
+    let calendar = zige_platform::calendar::load(&ctx.db)?;
+    let years: Vec<_> = calendar
+        .years()
+        .map(|y| match loaded.iter().find(|(year, _, _)| *year == i64::from(y)) {
+            Some((_, by, at)) => serde_json::json!({ "year": y, "source": "loaded", "loaded_by": by, "loaded_at": at }),
+            None => serde_json::json!({ "year": y, "source": "embedded" }),
+        })
+        .collect();
+    Ok(json_response(200, &serde_json::json!({ "years": years })))
+}
+
+/// Loads or replaces one year: the body is the calendar's text format, one
+/// `YYYY-MM-DD holiday|workday [label]` per line, every date in that year.
+pub fn put_year(ctx: &Ctx, req: &Request, year: &str) -> Result<Response, Problem> {
+    ctx.staff.require(Permission::ManageOrgs)?;
+    let year: i32 = year.parse().ok().filter(|y| (2000..=2100).contains(y)).ok_or_else(|| Problem::not_found("该年份", "year"))?;
+    let body =
+        std::str::from_utf8(req.body()).map_err(|_| Problem::invalid("body", "日历应为UTF-8文本", "the calendar must be UTF-8 text"))?;
+    let parsed = WorkingCalendar::parse(body).map_err(|e| Problem::invalid("body", format!("日历格式有误：{e}"), e.to_string()))?;
+    let years: Vec<i32> = parsed.years().collect();
+    if years != [year] || parsed.to_text().lines().any(|l| !l.starts_with(&format!("{year}-"))) {
+        return Err(Problem::invalid(
+            "body",
+            format!("日历只能包含{year}年的日期，且至少有一个节假日"),
+            format!("every date must be in {year}, with at least one holiday"),
+        ));
+    }
+    let stored = parsed.to_text();
+    ctx.db.transaction(|db| -> Result<(), Problem> {
+        db.exec(
+            "INSERT INTO calendar_years (year, data, loaded_by, loaded_at) VALUES (?, ?, ?, ?) ON CONFLICT (year) DO UPDATE SET data = excluded.data, loaded_by = excluded.loaded_by, loaded_at = excluded.loaded_at",
+            &[int(i64::from(year)), text(stored.as_str()), text(ctx.staff.actor()), text(zige_platform::now_rfc3339())],
+        )?;
+        audit::append(db, &Entry { actor: &ctx.staff.actor(), role: ctx.staff.role.code(), action: "calendar.load", object: &year.to_string(), payload: stored.as_bytes() })?;
+        Ok(())
+    })?;
+    Ok(json_response(200, &serde_json::json!({ "year": year, "days": stored.lines().count() })))
+}
