@@ -421,6 +421,143 @@ pub struct StaffDecision {
     pub decided_on: NaiveDate,
 }
 
+/// Why a partner's event cannot be turned into evidence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EventError {
+    /// Not an event type of the partner contract.
+    UnknownType(String),
+    /// A detail the type requires is missing or not one of its values.
+    BadDetail {
+        /// The detail's name under `details`.
+        detail: &'static str,
+        /// What was given, if anything.
+        given: Option<String>,
+    },
+}
+
+impl fmt::Display for EventError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::UnknownType(t) => write!(f, "unknown event type \"{t}\""),
+            Self::BadDetail { detail, given: None } => write!(f, "details.{detail} is required"),
+            Self::BadDetail { detail, given: Some(v) } => write!(f, "details.{detail} \"{v}\" is not allowed"),
+        }
+    }
+}
+
+impl std::error::Error for EventError {}
+
+/// The event types of the partner contract, in the order documented.
+pub const EVENT_TYPES: &[&str] = &[
+    "activity_participation",
+    "overseas_proof_of_life",
+    "bank_card_confirmation",
+    "unit_confirmation",
+    "long_term_care",
+    "family_doctor_contract",
+    "hospital_stay",
+    "travel_record",
+    "bank_in_person",
+    "border_crossing",
+    "video_face_match",
+    "other_proof_of_life",
+    "death",
+    "missing",
+    "imprisonment",
+    "adoption",
+    "remarriage",
+    "dependant_employment",
+    "military_service",
+    "reemployment",
+    "emigration",
+    "pension_start",
+    "refused_job_offer",
+    "other_loss",
+    "monitoring_flag",
+    "retraction",
+];
+
+impl EvidenceKind {
+    /// The evidence a partner event stands for (R5.1): its `type` and the
+    /// `details` it needs, read through `detail` (booleans as `"true"` or
+    /// `"false"`). A retraction's target is resolved by the caller.
+    pub fn from_event(event_type: &str, detail: &dyn Fn(&str) -> Option<String>) -> Result<EvidenceKind, EventError> {
+        fn pick<T: Copy>(detail: &dyn Fn(&str) -> Option<String>, name: &'static str, options: &[(&str, T)]) -> Result<T, EventError> {
+            let given = detail(name);
+            options
+                .iter()
+                .find(|(code, _)| Some(*code) == given.as_deref())
+                .map(|(_, v)| *v)
+                .ok_or(EventError::BadDetail { detail: name, given })
+        }
+        Ok(match event_type {
+            "activity_participation" => Self::ActivityParticipation,
+            "overseas_proof_of_life" => Self::OverseasProofOfLife,
+            "bank_card_confirmation" => Self::BankCardConfirmation,
+            "unit_confirmation" => Self::UnitConfirmation,
+            "long_term_care" => Self::LongTermCare,
+            "family_doctor_contract" => Self::FamilyDoctorContract,
+            "hospital_stay" => Self::HospitalStay { critical: pick(detail, "critical", &[("true", true), ("false", false)])? },
+            "travel_record" => {
+                Self::TravelRecord { mode: pick(detail, "mode", &[("flight", TravelMode::Flight), ("rail", TravelMode::Rail)])? }
+            }
+            "bank_in_person" => Self::BankInPerson,
+            "border_crossing" => Self::BorderCrossing,
+            "video_face_match" => Self::VideoFaceMatch,
+            "other_proof_of_life" => Self::OtherProofOfLife,
+            "death" => Self::Death {
+                source: pick(
+                    detail,
+                    "source",
+                    &[
+                        ("family_report", DeathSource::FamilyReport),
+                        ("hrss_record", DeathSource::HrssRecord),
+                        ("population_registry", DeathSource::PopulationRegistry),
+                        ("household_cancellation", DeathSource::HouseholdCancellation),
+                        ("court_declaration", DeathSource::CourtDeclaration),
+                        ("cremation", DeathSource::Cremation),
+                        ("medical_certificate", DeathSource::MedicalCertificate),
+                        ("unit_or_community", DeathSource::UnitOrCommunity),
+                        ("other", DeathSource::Other),
+                    ],
+                )?,
+            },
+            "missing" => Self::Missing,
+            "imprisonment" => Self::Imprisonment {
+                form: pick(
+                    detail,
+                    "form",
+                    &[("in_prison", ImprisonmentForm::InPrison), ("outside_prison", ImprisonmentForm::OutsidePrison)],
+                )?,
+            },
+            "adoption" => Self::Adoption,
+            "remarriage" => Self::Remarriage,
+            "dependant_employment" => Self::DependantEmployment,
+            "military_service" => Self::MilitaryService,
+            "reemployment" => Self::Reemployment,
+            "emigration" => Self::Emigration,
+            "pension_start" => Self::PensionStart,
+            "refused_job_offer" => Self::RefusedJobOffer,
+            "other_loss" => Self::OtherLoss,
+            "monitoring_flag" => Self::MonitoringFlag {
+                flag: pick(
+                    detail,
+                    "flag",
+                    &[
+                        ("death_fraud", MonitoringFlag::DeathFraud),
+                        ("duplicate_receipt", MonitoringFlag::DuplicateReceipt),
+                        ("inmate_receiving", MonitoringFlag::InmateReceiving),
+                    ],
+                )?,
+            },
+            "retraction" => Self::Retraction {
+                retracts: detail("retracts").filter(|r| !r.is_empty()).ok_or(EventError::BadDetail { detail: "retracts", given: None })?,
+            },
+            other => return Err(EventError::UnknownType(other.to_string())),
+        })
+    }
+}
+
 impl fmt::Display for EvidenceKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.code())
@@ -566,6 +703,28 @@ mod tests {
             assert_eq!(kind.effect(), Effect::ProofOfLife, "{requirement}");
             assert_eq!(kind.entry().requirement, requirement);
         }
+    }
+
+    #[test]
+    fn r5_1_every_event_type_maps_to_a_catalogue_entry() {
+        let details = |name: &str| match name {
+            "critical" => Some("false".to_string()),
+            "mode" => Some("rail".to_string()),
+            "source" => Some("cremation".to_string()),
+            "form" => Some("outside_prison".to_string()),
+            "flag" => Some("duplicate_receipt".to_string()),
+            "retracts" => Some("e-1".to_string()),
+            _ => None,
+        };
+        for event_type in EVENT_TYPES {
+            let kind = EvidenceKind::from_event(event_type, &details).unwrap_or_else(|e| panic!("{event_type}: {e}"));
+            assert!(kind.code().starts_with(event_type), "{event_type} -> {}", kind.code());
+        }
+        let none = |_: &str| None;
+        assert_eq!(EvidenceKind::from_event("death", &none), Err(EventError::BadDetail { detail: "source", given: None }));
+        let odd = |_: &str| Some("sometimes".to_string());
+        assert!(matches!(EvidenceKind::from_event("hospital_stay", &odd), Err(EventError::BadDetail { detail: "critical", .. })));
+        assert!(matches!(EvidenceKind::from_event("alien_abduction", &none), Err(EventError::UnknownType(_))));
     }
 
     #[test]

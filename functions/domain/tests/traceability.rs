@@ -18,7 +18,7 @@ const REQUIREMENTS: &[&str] = &[
 /// that covers them.
 const LATER: &[(&str, &str)] = &[
     ("R3.1", "registry: recording and changing personal and family data (issue 4)"),
-    ("R5.1", "partner data sharing: webhooks and imports (issue 6)"),
+    ("R5.1", "partner data sharing: webhooks (tests/partners.rs) and bulk imports (issue 6)"),
     ("R6.7", "deadline timers and case work: districts report within the deadline (issues 7, 8)"),
     ("R8.1", "audit trail and data-exchange traces (issue 4)"),
     ("R8.2", "monthly archives (issue 8)"),

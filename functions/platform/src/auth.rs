@@ -96,6 +96,10 @@ pub enum Permission {
     EditBenefits,
     /// Read and verify the audit trail.
     ReadAudit,
+    /// Register partners and manage their secrets.
+    ManagePartners,
+    /// Review events that matched nobody (city-level staff).
+    ReviewUnmatched,
 }
 
 /// The permission table: the one place that says which role may do what.
@@ -108,6 +112,8 @@ pub fn allows(role: Role, permission: Permission) -> bool {
         ReadPersons => true,
         EditPersons => role != Auditor,
         ReadAudit => matches!(role, CityAdmin | Auditor),
+        ManagePartners => role == CityAdmin,
+        ReviewUnmatched => matches!(role, CityAdmin | CitySocialInsurance | CityRetiree | Auditor),
     }
 }
 

@@ -24,6 +24,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 1, name: "foundation", sql: include_str!("../migrations/0001_foundation.sql") },
     Migration { version: 2, name: "registry", sql: include_str!("../migrations/0002_registry.sql") },
     Migration { version: 3, name: "recipients", sql: include_str!("../migrations/0003_recipients.sql") },
+    Migration { version: 4, name: "partners", sql: include_str!("../migrations/0004_partners.sql") },
 ];
 
 /// The newest schema version this build knows.

@@ -53,3 +53,34 @@ pub fn verify_password(password: &str, stored: &str) -> bool {
     use argon2::password_hash::{PasswordHash, PasswordVerifier};
     PasswordHash::new(stored).is_ok_and(|parsed| argon2::Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
 }
+
+/// The key that seals secrets zige must be able to use again (partners'
+/// webhook secrets): SHA-256 of the Spin variable `secrets_key`.
+fn sealing_key() -> Result<chacha20poly1305::Key> {
+    let text = spin_sdk::variables::get("secrets_key").context("reading the secrets_key variable")?;
+    anyhow::ensure!(text.len() >= 16, "secrets_key must be at least 16 characters");
+    Ok(*chacha20poly1305::Key::from_slice(&Sha256::digest(text.as_bytes())))
+}
+
+/// Encrypts a secret for storage (ChaCha20-Poly1305, random nonce), as
+/// base64 of nonce and ciphertext.
+pub fn seal(plain: &[u8]) -> Result<String> {
+    use base64::Engine;
+    use chacha20poly1305::aead::{Aead, KeyInit};
+    let cipher = chacha20poly1305::ChaCha20Poly1305::new(&sealing_key()?);
+    let nonce = random_bytes(12)?;
+    let sealed = cipher.encrypt(chacha20poly1305::Nonce::from_slice(&nonce), plain).map_err(|_| anyhow::anyhow!("sealing failed"))?;
+    Ok(base64::engine::general_purpose::STANDARD.encode([nonce, sealed].concat()))
+}
+
+/// Decrypts a secret sealed by [`seal`].
+pub fn open(sealed: &str) -> Result<Vec<u8>> {
+    use base64::Engine;
+    use chacha20poly1305::aead::{Aead, KeyInit};
+    let bytes = base64::engine::general_purpose::STANDARD.decode(sealed).context("a sealed secret is not base64")?;
+    anyhow::ensure!(bytes.len() > 12, "a sealed secret is too short");
+    let cipher = chacha20poly1305::ChaCha20Poly1305::new(&sealing_key()?);
+    cipher
+        .decrypt(chacha20poly1305::Nonce::from_slice(&bytes[..12]), &bytes[12..])
+        .map_err(|_| anyhow::anyhow!("a sealed secret does not open with this secrets_key"))
+}

@@ -1,0 +1,245 @@
+//! Partner agencies (R5.1): city administrators register them with the
+//! event types they may send, hand out webhook secrets (shown once, kept
+//! sealed), rotate secrets without downtime, disable partners; city staff
+//! review events that matched nobody.
+
+use base64::Engine;
+use serde::Deserialize;
+use serde_json::json;
+use spin_sdk::http::{Method, Request, Response};
+use spin_sdk::http_component;
+use zige_domain::evidence::EVENT_TYPES;
+use zige_platform::audit::{self, Entry};
+use zige_platform::auth::{self, Permission, Staff};
+use zige_platform::db::{Db, int, text};
+use zige_platform::problem::{Problem, json_response};
+use zige_platform::request::{self, Page};
+use zige_platform::secrets;
+
+const KINDS: [&str; 10] = [
+    "police",
+    "justice",
+    "civil_affairs",
+    "transport",
+    "health",
+    "medical_insurance",
+    "court",
+    "bank",
+    "national_monitoring",
+    "regional_platform",
+];
+
+#[http_component]
+fn handle(req: Request) -> Response {
+    route(&req).unwrap_or_else(Problem::into_response)
+}
+
+fn route(req: &Request) -> Result<Response, Problem> {
+    let path = req.path().trim_end_matches('/');
+    let segments: Vec<&str> = path.strip_prefix("/api/v1/partners").unwrap_or("/?").split('/').skip(1).collect();
+    let known = matches!(segments.as_slice(), [] | ["unmatched"] | [_] | [_, "secrets"] | [_, "secrets", _]);
+    if !known {
+        return Err(Problem::not_found("该地址", "resource"));
+    }
+    let db = Db::open()?;
+    let staff = auth::staff(req, &db)?;
+    match (req.method(), segments.as_slice()) {
+        (Method::Get, []) => list(&db, &staff),
+        (Method::Post, []) => create(&db, &staff, req),
+        (Method::Get, ["unmatched"]) => unmatched(&db, &staff, req),
+        (Method::Patch, [id]) => update(&db, &staff, req, id),
+        (Method::Post, [id, "secrets"]) => add_secret(&db, &staff, id),
+        (Method::Delete, [id, "secrets", secret]) => revoke(&db, &staff, id, secret),
+        _ => Err(Problem::method_not_allowed()),
+    }
+}
+
+/// A new webhook secret: `whsec_` and base64 of 32 random bytes.
+fn new_secret() -> anyhow::Result<(String, Vec<u8>)> {
+    let bytes = secrets::random_bytes(32)?;
+    Ok((format!("whsec_{}", base64::engine::general_purpose::STANDARD.encode(&bytes)), bytes))
+}
+
+fn store_secret(db: &Db, partner_id: &str, key: &[u8]) -> anyhow::Result<String> {
+    let id = format!("sec_{}", &secrets::random_token()?[..16]);
+    db.exec(
+        "INSERT INTO partner_secrets (id, partner_id, sealed, created_at) VALUES (?, ?, ?, ?)",
+        &[text(id.as_str()), text(partner_id), text(secrets::seal(key)?), text(zige_platform::now_rfc3339())],
+    )?;
+    Ok(id)
+}
+
+fn list(db: &Db, staff: &Staff) -> Result<Response, Problem> {
+    staff.require(Permission::ManagePartners)?;
+    let partners = db.all("SELECT id, name, kind, event_types, disabled, created_at FROM partners ORDER BY id", &[], |r| {
+        (
+            r.text("id"),
+            json!({
+                "partner_id": r.text("id"), "name": r.text("name"), "kind": r.text("kind"),
+                "event_types": serde_json::from_str::<serde_json::Value>(&r.text("event_types")).unwrap_or(json!([])),
+                "disabled": r.int("disabled") != 0, "created_at": r.text("created_at"),
+            }),
+        )
+    })?;
+    let mut items = Vec::new();
+    for (id, mut partner) in partners {
+        partner["secrets"] = json!(db.all(
+            "SELECT id, created_at, revoked_at FROM partner_secrets WHERE partner_id = ? ORDER BY created_at",
+            &[text(id.as_str())],
+            |r| json!({ "secret_id": r.text("id"), "created_at": r.text("created_at"), "revoked_at": r.opt_text("revoked_at") }),
+        )?);
+        items.push(partner);
+    }
+    Ok(json_response(200, &json!({ "items": items })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewPartner {
+    partner_id: String,
+    name: String,
+    kind: String,
+    event_types: Vec<String>,
+}
+
+fn create(db: &Db, staff: &Staff, req: &Request) -> Result<Response, Problem> {
+    staff.require(Permission::ManagePartners)?;
+    let new: NewPartner = request::json_body(req)?;
+    if new.partner_id.is_empty()
+        || new.partner_id.len() > 40
+        || !new.partner_id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        return Err(Problem::invalid(
+            "partner_id",
+            "合作单位代码只能包含字母、数字、-和_，最长40位",
+            "partner_id: letters, digits, - and _, at most 40",
+        ));
+    }
+    if new.name.trim().is_empty() || new.name.chars().count() > 100 {
+        return Err(Problem::invalid("name", "名称不能为空，最长100字", "name: 1 to 100 characters"));
+    }
+    if !KINDS.contains(&new.kind.as_str()) {
+        return Err(Problem::invalid("kind", "未知的合作单位类型", format!("kind: one of {}", KINDS.join(", "))));
+    }
+    if new.event_types.is_empty() || new.event_types.iter().any(|t| !EVENT_TYPES.contains(&t.as_str())) {
+        return Err(Problem::invalid("event_types", "事件类型有误", "event_types: one or more of the documented event types"));
+    }
+    let (secret, key) = new_secret()?;
+    db.transaction(|db| -> Result<(), Problem> {
+        if db.one("SELECT 1 AS x FROM partners WHERE id = ?", &[text(new.partner_id.as_str())], |_| ())?.is_some() {
+            return Err(Problem::new(409, "conflict", "该合作单位已存在", "The partner exists").with_field("partner_id"));
+        }
+        db.exec(
+            "INSERT INTO partners (id, name, kind, event_types, created_at) VALUES (?, ?, ?, ?, ?)",
+            &[
+                text(new.partner_id.as_str()),
+                text(new.name.trim()),
+                text(new.kind.as_str()),
+                text(serde_json::to_string(&new.event_types).map_err(anyhow::Error::from)?),
+                text(zige_platform::now_rfc3339()),
+            ],
+        )?;
+        let secret_id = store_secret(db, &new.partner_id, &key)?;
+        audit::append(
+            db,
+            &Entry {
+                actor: &staff.actor(),
+                role: staff.role.code(),
+                action: "partner.create",
+                object: &new.partner_id,
+                payload: secret_id.as_bytes(),
+            },
+        )?;
+        Ok(())
+    })?;
+    Ok(json_response(201, &json!({ "partner_id": new.partner_id, "secret": secret })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PartnerChange {
+    disabled: bool,
+}
+
+fn exists(db: &Db, id: &str) -> Result<(), Problem> {
+    db.one("SELECT 1 AS x FROM partners WHERE id = ?", &[text(id)], |_| ())?
+        .map(|_| ())
+        .ok_or_else(|| Problem::not_found("该合作单位", "partner"))
+}
+
+fn update(db: &Db, staff: &Staff, req: &Request, id: &str) -> Result<Response, Problem> {
+    staff.require(Permission::ManagePartners)?;
+    let change: PartnerChange = request::json_body(req)?;
+    db.transaction(|db| -> Result<(), Problem> {
+        exists(db, id)?;
+        db.exec("UPDATE partners SET disabled = ? WHERE id = ?", &[int(i64::from(change.disabled)), text(id)])?;
+        let action = if change.disabled { "partner.disable" } else { "partner.enable" };
+        audit::append(db, &Entry { actor: &staff.actor(), role: staff.role.code(), action, object: id, payload: b"" })?;
+        Ok(())
+    })?;
+    Ok(json_response(200, &json!({ "partner_id": id, "disabled": change.disabled })))
+}
+
+/// Adds a secret; old and new both verify until the old one is revoked.
+fn add_secret(db: &Db, staff: &Staff, id: &str) -> Result<Response, Problem> {
+    staff.require(Permission::ManagePartners)?;
+    let (secret, key) = new_secret()?;
+    let secret_id = db.transaction(|db| -> Result<String, Problem> {
+        exists(db, id)?;
+        let secret_id = store_secret(db, id, &key)?;
+        audit::append(
+            db,
+            &Entry {
+                actor: &staff.actor(),
+                role: staff.role.code(),
+                action: "partner.secret_add",
+                object: id,
+                payload: secret_id.as_bytes(),
+            },
+        )?;
+        Ok(secret_id)
+    })?;
+    Ok(json_response(201, &json!({ "partner_id": id, "secret_id": secret_id, "secret": secret })))
+}
+
+fn revoke(db: &Db, staff: &Staff, id: &str, secret_id: &str) -> Result<Response, Problem> {
+    staff.require(Permission::ManagePartners)?;
+    db.transaction(|db| -> Result<(), Problem> {
+        let active = db.one(
+            "SELECT 1 AS x FROM partner_secrets WHERE id = ? AND partner_id = ? AND revoked_at IS NULL",
+            &[text(secret_id), text(id)],
+            |_| (),
+        )?;
+        if active.is_none() {
+            return Err(Problem::not_found("该密钥", "active secret"));
+        }
+        db.exec("UPDATE partner_secrets SET revoked_at = ? WHERE id = ?", &[text(zige_platform::now_rfc3339()), text(secret_id)])?;
+        audit::append(
+            db,
+            &Entry {
+                actor: &staff.actor(),
+                role: staff.role.code(),
+                action: "partner.secret_revoke",
+                object: id,
+                payload: secret_id.as_bytes(),
+            },
+        )?;
+        Ok(())
+    })?;
+    Ok(Response::builder().status(204).build())
+}
+
+/// Events naming nobody in the registry, for staff to review and re-match.
+fn unmatched(db: &Db, staff: &Staff, req: &Request) -> Result<Response, Problem> {
+    staff.require(Permission::ReviewUnmatched)?;
+    let page = Page::from_query(req)?;
+    let items = db.all(
+        "SELECT id, partner_id, event_id, event_type, subject_masked, occurred_on, status, received_at FROM unmatched_events ORDER BY id DESC LIMIT ? OFFSET ?",
+        &[int(page.per_page), int(page.offset())],
+        |r| json!({
+            "id": r.int("id"), "partner_id": r.text("partner_id"), "event_id": r.text("event_id"), "type": r.text("event_type"),
+            "subject_id_number_masked": r.text("subject_masked"), "occurred_on": r.text("occurred_on"), "status": r.text("status"), "received_at": r.text("received_at"),
+        }),
+    )?;
+    Ok(json_response(200, &json!({ "items": items, "page": page.page, "per_page": page.per_page })))
+}
