@@ -274,3 +274,25 @@ async fn malformed_and_oversized_deliveries_apply_nothing() {
     let applied: i64 = app.database().query_row("SELECT COUNT(*) FROM partner_events", [], |r| r.get(0)).unwrap();
     assert_eq!(applied, 0);
 }
+
+// The example runs in a process that calls back into the app, so the app
+// needs a runtime thread of its own while this one waits.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_python_example_of_the_partner_guide_delivers() {
+    let app = spawn_app().await;
+    let city = seed_city(&app).await;
+    let secret = register(&app, &city, "civil").await;
+    let guide = std::fs::read_to_string(zige_tests::workspace().join("docs/partners.md")).unwrap();
+    let script = guide.split("```python\n").nth(1).and_then(|rest| rest.split("```").next()).expect("a Python example");
+    let output = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .env("ZIGE_URL", app.url("/hooks/v1/civil/events"))
+        .env("ZIGE_SECRET", &secret)
+        .env("ZIGE_SUBJECT", &city.ids["sy_local"])
+        .output();
+    let Ok(output) = output else {
+        panic!("python3 is needed to check the partner guide's example");
+    };
+    assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), "applied", "{}", String::from_utf8_lossy(&output.stderr));
+}
