@@ -83,8 +83,14 @@ async fn the_openapi_document_describes_every_route() {
     let manifest = zige_host::manifest::Manifest::load(&zige_manifest()).unwrap();
     for trigger in &manifest.trigger.http {
         if let zige_host::manifest::RouteSpec::Path(route) = &trigger.route {
-            let prefix = route.trim_end_matches("/...");
-            assert!(paths.keys().any(|p| p.starts_with(prefix)), "{route} is not documented");
+            // Spin's `:name` segments are OpenAPI's `{name}`.
+            let prefix: Vec<String> = route
+                .trim_end_matches("/...")
+                .split('/')
+                .map(|segment| segment.strip_prefix(':').map_or(segment.to_string(), |name| format!("{{{name}}}")))
+                .collect();
+            let prefix = prefix.join("/");
+            assert!(paths.keys().any(|p| p.starts_with(&prefix)), "{route} is not documented");
         }
     }
     for (path, item) in paths {
