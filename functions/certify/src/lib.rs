@@ -13,7 +13,7 @@ use spin_sdk::http_component;
 use spin_sdk::key_value::Store;
 use zige_domain::evidence::EvidenceKind;
 use zige_platform::audit::{self, Entry};
-use zige_platform::db::{Db, int, text};
+use zige_platform::db::{Db, text};
 use zige_platform::problem::{Problem, json_response};
 use zige_platform::recipient::{self, Recipient};
 use zige_platform::workflow::{self, Actor};
@@ -324,27 +324,32 @@ fn submit(req: &Request) -> Result<Response, Problem> {
         let evidence_id = format!("face:{}", body.challenge_id);
         workflow::add_evidence(db, &evidence_id, &person_id, &EvidenceKind::SelfServiceFace, today, today, "self_service_face")?;
         if let Some((content_type, data)) = &file {
-            db.exec(
-                "INSERT INTO evidence_files (id, evidence_id, person_id, content_type, sha256, size, data, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                &[
-                    text(format!("f_{}", &secrets::random_token()?[..20])),
-                    text(evidence_id.as_str()),
-                    text(person_id.as_str()),
-                    text(content_type.as_str()),
-                    text(secrets::sha256_hex(data)),
-                    int(data.len() as i64),
-                    spin_sdk::sqlite::Value::Blob(data.clone()),
-                    text(zige_platform::now_rfc3339()),
-                ],
-            )?;
+            workflow::store_file(db, &evidence_id, &person_id, content_type, data)?;
         }
         // A suspended benefit is not restored by a certification: it opens
         // re-verification (R7.2).
         let suspended = records::benefits(db, &person_id)?.iter().any(|b| matches!(b.payment, zige_domain::PaymentState::Suspended { .. }));
         if suspended {
-            workflow::open_task(db, &person_id, "reverify_after_certification", "暂停期间本人完成认证，待核实后恢复（R7.2）", today, None, &by)?;
+            workflow::open_task(
+                db,
+                &person_id,
+                "reverify_after_certification",
+                "暂停期间本人完成认证，待核实后恢复（R7.2）",
+                today,
+                None,
+                &by,
+            )?;
         }
-        audit::append(db, &Entry { actor: &actor, role: "recipient", action: "certification.self_service", object: &evidence_id, payload: body.result.as_bytes() })?;
+        audit::append(
+            db,
+            &Entry {
+                actor: &actor,
+                role: "recipient",
+                action: "certification.self_service",
+                object: &evidence_id,
+                payload: body.result.as_bytes(),
+            },
+        )?;
         Ok(Ok(evidence_id))
     })?;
     let _ = store.delete(&key);

@@ -61,7 +61,7 @@ fn new_secret() -> anyhow::Result<(String, Vec<u8>)> {
 }
 
 fn store_secret(db: &Db, partner_id: &str, key: &[u8]) -> anyhow::Result<String> {
-    let id = format!("sec_{}", &secrets::random_token()?[..16]);
+    let id = secrets::new_id("sec")?;
     db.exec(
         "INSERT INTO partner_secrets (id, partner_id, sealed, created_at) VALUES (?, ?, ?, ?)",
         &[text(id.as_str()), text(partner_id), text(secrets::seal(key)?), text(zige_platform::now_rfc3339())],

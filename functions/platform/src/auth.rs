@@ -5,7 +5,6 @@ use crate::Problem;
 use crate::db::{Db, text};
 use anyhow::Result;
 use spin_sdk::http::Request;
-use spin_sdk::key_value::Store;
 use zige_domain::routing::{Org, OrgKind, OrgTree, Placement};
 
 /// How long a staff session lasts.
@@ -142,50 +141,26 @@ impl Staff {
     }
 }
 
-#[derive(serde::Serialize, serde::Deserialize)]
-struct SessionRecord {
-    staff: Staff,
-    expires_at: i64,
-}
-
-fn session_key(token: &str) -> String {
-    format!("staff-session:{}", crate::secrets::sha256_hex(token.as_bytes()))
-}
-
 /// Stores a new session and returns its token and expiry (unix seconds).
 pub fn create_session(staff: &Staff) -> Result<(String, i64)> {
-    let token = crate::secrets::random_token()?;
-    let expires_at = crate::unix_now() + SESSION_SECONDS;
-    let record = SessionRecord { staff: staff.clone(), expires_at };
-    Store::open_default()?.set(&session_key(&token), &serde_json::to_vec(&record)?)?;
-    Ok((token, expires_at))
+    crate::session::create("staff", staff, SESSION_SECONDS)
 }
 
 /// Ends the session of this token.
 pub fn end_session(token: &str) -> Result<()> {
-    Store::open_default()?.delete(&session_key(token))?;
-    Ok(())
+    crate::session::end("staff", token)
 }
 
 /// The staff member behind the request's bearer token: 401 without a valid,
 /// unexpired session of an enabled account.
 pub fn staff(req: &Request, db: &Db) -> Result<Staff, Problem> {
     let token = crate::request::bearer(req).ok_or_else(Problem::unauthenticated)?;
-    let store = Store::open_default().map_err(anyhow::Error::from)?;
-    let key = session_key(&token);
-    let record: SessionRecord = match store.get(&key).map_err(anyhow::Error::from)? {
-        Some(bytes) => serde_json::from_slice(&bytes).map_err(anyhow::Error::from)?,
-        None => return Err(Problem::unauthenticated()),
-    };
-    if record.expires_at <= crate::unix_now() {
-        let _ = store.delete(&key);
-        return Err(Problem::unauthenticated());
-    }
-    let enabled = db.one("SELECT disabled FROM staff WHERE id = ?", &[text(record.staff.id.as_str())], |r| r.int("disabled") == 0)?;
+    let staff: Staff = crate::session::find("staff", &token)?.ok_or_else(Problem::unauthenticated)?;
+    let enabled = db.one("SELECT disabled FROM staff WHERE id = ?", &[text(staff.id.as_str())], |r| r.int("disabled") == 0)?;
     if enabled != Some(true) {
         return Err(Problem::unauthenticated());
     }
-    Ok(record.staff)
+    Ok(staff)
 }
 
 /// The organisation tree from the database.

@@ -13,6 +13,7 @@ pub mod recipient;
 pub mod records;
 pub mod request;
 pub mod secrets;
+pub mod session;
 pub mod workflow;
 
 pub use problem::Problem;

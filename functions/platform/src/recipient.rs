@@ -5,7 +5,6 @@ use crate::Problem;
 use crate::db::{Db, text};
 use anyhow::Result;
 use spin_sdk::http::Request;
-use spin_sdk::key_value::Store;
 
 /// How long a recipient session lasts.
 pub const SESSION_SECONDS: i64 = 2 * 3600;
@@ -41,38 +40,16 @@ impl Recipient {
     }
 }
 
-#[derive(serde::Serialize, serde::Deserialize)]
-struct SessionRecord {
-    recipient: Recipient,
-    expires_at: i64,
-}
-
-fn key(token: &str) -> String {
-    format!("recipient-session:{}", crate::secrets::sha256_hex(token.as_bytes()))
-}
-
 /// Opens a session and returns its token and expiry (unix seconds).
 pub fn create_session(recipient: &Recipient) -> Result<(String, i64)> {
-    let token = crate::secrets::random_token()?;
-    let expires_at = crate::unix_now() + SESSION_SECONDS;
-    let record = SessionRecord { recipient: recipient.clone(), expires_at };
-    Store::open_default()?.set(&key(&token), &serde_json::to_vec(&record)?)?;
-    Ok((token, expires_at))
+    crate::session::create("recipient", recipient, SESSION_SECONDS)
 }
 
 /// The person behind the request's bearer token; 401 otherwise. The person
 /// id is looked up again so that a roster change takes effect at once.
 pub fn recipient(req: &Request, db: &Db) -> Result<Recipient, Problem> {
     let token = crate::request::bearer(req).ok_or_else(Problem::unauthenticated)?;
-    let store = Store::open_default().map_err(anyhow::Error::from)?;
-    let record: SessionRecord = match store.get(&key(&token)).map_err(anyhow::Error::from)? {
-        Some(bytes) => serde_json::from_slice(&bytes).map_err(anyhow::Error::from)?,
-        None => return Err(Problem::unauthenticated()),
-    };
-    if record.expires_at <= crate::unix_now() {
-        return Err(Problem::unauthenticated());
-    }
-    let mut recipient = record.recipient;
+    let mut recipient: Recipient = crate::session::find("recipient", &token)?.ok_or_else(Problem::unauthenticated)?;
     recipient.person_id = db.one("SELECT id FROM persons WHERE id_index = ?", &[text(recipient.id_index.as_str())], |r| r.text("id"))?;
     Ok(recipient)
 }

@@ -20,6 +20,11 @@ pub fn random_token() -> Result<String> {
     Ok(hex(&random_bytes(32)?))
 }
 
+/// A random record id with a prefix, e.g. `p_3f9a…` (80 random bits).
+pub fn new_id(prefix: &str) -> Result<String> {
+    Ok(format!("{prefix}_{}", &random_token()?[..20]))
+}
+
 /// SHA-256 of data, as hex.
 pub fn sha256_hex(data: &[u8]) -> String {
     hex(&Sha256::digest(data))

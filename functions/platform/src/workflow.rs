@@ -114,7 +114,7 @@ pub fn open_task(
     let placement = records::load_placement(db, person_id)?.context("no such person")?;
     let tree = crate::auth::org_tree(db)?;
     let org = tree.responsible_org(&placement).map_err(|e| anyhow::anyhow!("routing: {e}"))?.id.clone();
-    let id = format!("t_{}", &crate::secrets::random_token()?[..20]);
+    let id = crate::secrets::new_id("t")?;
     db.exec(
         "INSERT INTO tasks (id, person_id, kind, org_id, reason, opened_on, deadline, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         &[
@@ -130,4 +130,21 @@ pub fn open_task(
     )?;
     audit::append(db, &Entry { actor: by.actor, role: by.role, action: "task.open", object: &id, payload: kind.as_bytes() })?;
     Ok(id)
+}
+
+/// Keeps an evidence file (photo, video, document) with its SHA-256 (R6.2).
+pub fn store_file(db: &Db, evidence_id: &str, person_id: &str, content_type: &str, data: &[u8]) -> Result<()> {
+    db.exec(
+        "INSERT INTO evidence_files (id, evidence_id, person_id, content_type, sha256, size, data, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        &[
+            text(crate::secrets::new_id("f")?),
+            text(evidence_id),
+            text(person_id),
+            text(content_type),
+            text(crate::secrets::sha256_hex(data)),
+            crate::db::int(data.len() as i64),
+            spin_sdk::sqlite::Value::Blob(data.to_vec()),
+            text(crate::now_rfc3339()),
+        ],
+    )
 }

@@ -33,10 +33,6 @@ fn handle(req: Request) -> Response {
     result.unwrap_or_else(Problem::into_response)
 }
 
-fn new_id(prefix: &str) -> anyhow::Result<String> {
-    Ok(format!("{prefix}_{}", &secrets::random_token()?[..20]))
-}
-
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct SessionRequest {
@@ -127,7 +123,7 @@ fn home_visit(req: &Request) -> Result<Response, Problem> {
                 (id, deadline, true)
             }
             None => {
-                let id = new_id("hv")?;
+                let id = secrets::new_id("hv")?;
                 db.exec(
                     "INSERT INTO home_visits (id, person_id, org_id, reason, address, phone, preferred_days, requested_on, deadline, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     &[
@@ -200,7 +196,7 @@ fn objection(req: &Request) -> Result<Response, Problem> {
     })?;
     let actor = who.actor();
     let by = Actor { actor: &actor, role: "recipient" };
-    let id = new_id("obj")?;
+    let id = secrets::new_id("obj")?;
     let task_id = db.transaction(|db| -> Result<String, Problem> {
         workflow::set_payment(db, &person_id, &benefit.id, benefit.payment.name(), &next, &by)?;
         let task_id = workflow::open_task(db, &person_id, "reverify_objection", "本人对暂停提出异议（R7.2）", today, None, &by)?;
@@ -218,7 +214,7 @@ fn objection(req: &Request) -> Result<Response, Problem> {
         )?;
         let evidence_id = format!("objection:{id}");
         for (content_type, data) in &files {
-            store_file(db, &evidence_id, &person_id, content_type, data)?;
+            workflow::store_file(db, &evidence_id, &person_id, content_type, data)?;
         }
         audit::append(db, &Entry { actor: &actor, role: "recipient", action: "benefit.object", object: &benefit.id, payload: req.body() })?;
         Ok(task_id)
@@ -255,22 +251,6 @@ fn decode_attachments(attachments: &[Attachment]) -> Result<Vec<(String, Vec<u8>
             Ok((a.content_type.clone(), data))
         })
         .collect()
-}
-
-fn store_file(db: &Db, evidence_id: &str, person_id: &str, content_type: &str, data: &[u8]) -> anyhow::Result<()> {
-    db.exec(
-        "INSERT INTO evidence_files (id, evidence_id, person_id, content_type, sha256, size, data, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        &[
-            text(new_id("f")?),
-            text(evidence_id),
-            text(person_id),
-            text(content_type),
-            text(secrets::sha256_hex(data)),
-            zige_platform::db::int(data.len() as i64),
-            spin_sdk::sqlite::Value::Blob(data.to_vec()),
-            text(zige_platform::now_rfc3339()),
-        ],
-    )
 }
 
 #[derive(Deserialize)]
@@ -311,7 +291,7 @@ fn death_report(req: &Request) -> Result<Response, Problem> {
     let person_id = db
         .one("SELECT id FROM persons WHERE id_index = ?", &[text(id_index.as_str())], |r| r.text("id"))?
         .ok_or_else(|| Problem::not_found("该身份号码的待遇领取人", "recipient with this ID number").with_field("id_number"))?;
-    let report_id = new_id("dr")?;
+    let report_id = secrets::new_id("dr")?;
     let evidence_id = format!("death-report:{report_id}");
     let kind = EvidenceKind::Death { source: DeathSource::FamilyReport };
     let actor = reporter.actor();

@@ -67,7 +67,7 @@ pub fn create(ctx: &Ctx, req: &Request) -> Result<Response, Problem> {
     if display_name.is_empty() || display_name.chars().count() > 50 {
         return Err(Problem::invalid("display_name", "姓名不能为空，最长50字", "display_name: 1 to 50 characters"));
     }
-    let id = crate::new_id("s")?;
+    let id = zige_platform::secrets::new_id("s")?;
     let hash = secrets::hash_password(&new.password)?;
     ctx.db.transaction(|db| -> Result<(), Problem> {
         if db.one("SELECT 1 AS x FROM staff WHERE username = ?", &[text(username)], |_| ())?.is_some() {

@@ -66,8 +66,3 @@ fn route(req: &Request) -> Result<Response, Problem> {
         _ => Err(Problem::method_not_allowed()),
     }
 }
-
-/// A random id with a prefix, e.g. `p_3f9a…`.
-pub(crate) fn new_id(prefix: &str) -> anyhow::Result<String> {
-    Ok(format!("{prefix}_{}", &zige_platform::secrets::random_token()?[..20]))
-}

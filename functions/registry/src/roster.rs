@@ -241,7 +241,7 @@ pub fn import(ctx: &Ctx, req: &Request) -> Result<Response, Problem> {
         }
     }
     let key = secrets::pii_key()?;
-    let import_id = crate::new_id("imp")?;
+    let import_id = zige_platform::secrets::new_id("imp")?;
     let actor = ctx.staff.actor();
     let mut counts = Counts::default();
     for chunk in good.chunks(CHUNK) {
@@ -348,7 +348,7 @@ fn apply(db: &Db, row: &RosterRow, key: &[u8], actor: &str, today: NaiveDate) ->
             person_id
         }
         None => {
-            let person_id = crate::new_id("p")?;
+            let person_id = zige_platform::secrets::new_id("p")?;
             db.exec(
                 "INSERT INTO persons (id, id_index, id_masked, birth_date, name, phone, phone_index, residence, community_id, insured_district, management, employer_id, special_groups, created_at, updated_at)
                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -408,7 +408,7 @@ fn apply(db: &Db, row: &RosterRow, key: &[u8], actor: &str, today: NaiveDate) ->
             false
         }
         None => {
-            let benefit_id = crate::new_id("b")?;
+            let benefit_id = zige_platform::secrets::new_id("b")?;
             db.exec(
                 "INSERT INTO benefits (id, person_id, benefit_type, monthly_amount_fen, start_date, insured_district, depends_on_index, created_at, updated_at)
                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",

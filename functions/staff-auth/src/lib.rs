@@ -79,7 +79,7 @@ fn bootstrap(db: &Db, login: &Login) -> Result<Option<Account>, Problem> {
         if admins.unwrap_or(0) > 0 {
             return Ok(());
         }
-        let id = format!("s_{}", &secrets::random_token()?[..16]);
+        let id = secrets::new_id("s")?;
         db.exec(
             "INSERT INTO staff (id, username, password_hash, role, org_id, display_name, created_at) VALUES (?, ?, ?, 'city_admin', 'city-hrss', '系统管理员', ?)",
             &[text(id.as_str()), text(user.as_str()), text(secrets::hash_password(&password)?), text(zige_platform::now_rfc3339())],
