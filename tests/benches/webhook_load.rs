@@ -1,0 +1,82 @@
+//! Benchmark (not a test): a city of N recipients (default 100,000), and
+//! signed batches of 1,000 mixed partner events (mostly proof of life, some
+//! losses, some unmatched) sent through the local host; reports events per
+//! second.
+//!
+//! Run: `cargo bench -p zige-tests --bench webhook_load [-- RECIPIENTS BATCHES]`
+
+use base64::Engine;
+use hmac::Mac;
+use std::time::Instant;
+use zige_tests::{ROSTER_HEADER, id_number, spawn_app, unix_now};
+
+fn sign(secret: &str, id: &str, ts: i64, body: &str) -> String {
+    let key = base64::engine::general_purpose::STANDARD.decode(secret.trim_start_matches("whsec_")).expect("secret");
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(&key).expect("key");
+    mac.update(format!("{id}.{ts}.{body}").as_bytes());
+    format!("v1,{}", base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes()))
+}
+
+#[tokio::main(flavor = "multi_thread")]
+async fn main() {
+    let args: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
+    let (recipients, batches) = (args.first().copied().unwrap_or(100_000), args.get(1).copied().unwrap_or(10));
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let ids: Vec<String> = (0..recipients)
+        .map(|i| {
+            let k = i / 1000;
+            id_number(&format!("650102{:04}{:02}{:02}{:03}", 1940 + k % 40, 1 + (k / 40) % 12, 1 + (k / 480) % 28, i % 1000))
+        })
+        .collect();
+    for chunk in ids.chunks(50_000) {
+        let rows: Vec<String> = chunk
+            .iter()
+            .map(|id| format!("{id},某人,employee_pension,3000,2015-01-01,650102,domestic,,socialised,,,2025-05-01,,"))
+            .collect();
+        let r = app.upload(&admin, "/api/v1/roster/imports", "text/csv", format!("{ROSTER_HEADER}\n{}\n", rows.join("\n"))).await;
+        assert_eq!(r.status, 200, "{}", r.text());
+    }
+    let types = ["death", "bank_in_person", "travel_record", "hospital_stay", "monitoring_flag"];
+    let partner = serde_json::json!({ "partner_id": "bench", "name": "基准", "kind": "regional_platform", "event_types": types });
+    let secret = app.call(&admin, "POST", "/api/v1/partners", Some(&partner)).await.json()["secret"].as_str().expect("secret").to_string();
+    let mut sent = 0usize;
+    let started = Instant::now();
+    for batch in 0..batches {
+        let events: Vec<serde_json::Value> = (0..1000)
+            .map(|n| {
+                let i = (batch * 1000 + n) * 7 % recipients;
+                let (kind, details) = match n % 20 {
+                    0 => ("death", serde_json::json!({ "source": "population_registry" })),
+                    1 => ("monitoring_flag", serde_json::json!({ "flag": "duplicate_receipt" })),
+                    2..=8 => ("travel_record", serde_json::json!({ "mode": "rail" })),
+                    9..=11 => ("hospital_stay", serde_json::json!({ "critical": false })),
+                    _ => ("bank_in_person", serde_json::json!({})),
+                };
+                let subject = if n % 50 == 49 { id_number(&format!("11010519800101{:03}", n % 1000)) } else { ids[i].clone() };
+                serde_json::json!({ "event_id": format!("b{batch}-{n}"), "type": kind, "subject": { "id_number": subject },
+                    "occurred_on": "2026-11-01", "details": details })
+            })
+            .collect();
+        let body = serde_json::json!({ "events": events }).to_string();
+        let webhook_id = format!("batch-{batch}");
+        let ts = unix_now();
+        let signature = sign(&secret, &webhook_id, ts, &body);
+        let ts_text = ts.to_string();
+        let headers = [
+            ("content-type", "application/json"),
+            ("webhook-id", webhook_id.as_str()),
+            ("webhook-timestamp", ts_text.as_str()),
+            ("webhook-signature", signature.as_str()),
+        ];
+        let r = app.request("POST", "/hooks/v1/bench/events", &headers, body).await;
+        assert_eq!(r.status, 200, "{}", r.text());
+        sent += 1000;
+    }
+    let elapsed = started.elapsed();
+    println!(
+        "webhook_load: {recipients} recipients, {sent} events in {batches} signed batches in {:.1}s = {:.0} events/s through the host",
+        elapsed.as_secs_f64(),
+        sent as f64 / elapsed.as_secs_f64()
+    );
+}
