@@ -263,9 +263,19 @@ fn apply(
             }
         }
         Effect::ProofOfLife | Effect::RecordOnly => {
-            let conflicted = records::assess_person(db, &person_id, today)?
-                .iter()
-                .any(|(_, a)| a.list == ListKind::ToVerify && a.reasons.iter().any(|r| r.code == "conflict"));
+            // Only a death, a disappearance or a prison record can be
+            // contradicted by a sign of life (R5.4); without one, skip the
+            // full assessment.
+            let contradictable = db.one(
+                "SELECT 1 AS x FROM evidence WHERE person_id = ?1 AND (kind LIKE '%\"type\":\"death\"%' OR kind LIKE '%\"type\":\"missing\"%' OR kind LIKE '%\"type\":\"imprisonment\"%')
+                 UNION ALL SELECT 1 AS x FROM decisions WHERE person_id = ?1 AND outcome LIKE '%not_eligible%' LIMIT 1",
+                &[text(person_id.as_str())],
+                |_| (),
+            )?;
+            let conflicted = contradictable.is_some()
+                && records::assess_person(db, &person_id, today)?
+                    .iter()
+                    .any(|(_, a)| a.list == ListKind::ToVerify && a.reasons.iter().any(|r| r.code == "conflict"));
             if conflicted {
                 workflow::open_task(db, &person_id, "verify_conflict", "记录相互矛盾，需实地核实（R5.4）", today, None, &by)?;
             }
