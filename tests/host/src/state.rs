@@ -33,6 +33,9 @@ fn open_connection(location: &Location) -> Result<Connection> {
         Location::Memory => Connection::open_in_memory()?,
     };
     conn.busy_timeout(BUSY_TIMEOUT)?;
+    // Components run a few dozen distinct statements; keeping them prepared
+    // saves parsing them again on every call.
+    conn.set_prepared_statement_cache_capacity(256);
     Ok(conn)
 }
 
