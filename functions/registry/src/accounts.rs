@@ -129,9 +129,17 @@ pub fn update(ctx: &Ctx, req: &Request, id: &str) -> Result<Response, Problem> {
         if let Some(hash) = &hash {
             db.exec("UPDATE staff SET password_hash = ? WHERE id = ?", &[text(hash.as_str()), text(id)])?;
         }
+        // What changed, never the password itself.
+        let changed = format!("disabled={:?} unlock={} password_changed={}", change.disabled, change.unlock, hash.is_some());
         audit::append(
             db,
-            &Entry { actor: &ctx.staff.actor(), role: ctx.staff.role.code(), action: "staff.update", object: id, payload: b"" },
+            &Entry {
+                actor: &ctx.staff.actor(),
+                role: ctx.staff.role.code(),
+                action: "staff.update",
+                object: id,
+                payload: changed.as_bytes(),
+            },
         )?;
         Ok(())
     })?;

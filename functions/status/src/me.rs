@@ -4,7 +4,7 @@
 
 use serde_json::{Value as Json, json};
 use spin_sdk::http::{Request, Response};
-use zige_domain::assessment::{Action, ListKind};
+use zige_domain::assessment::ListKind;
 use zige_domain::cycle::CycleStatus;
 use zige_domain::evidence::Effect;
 use zige_domain::payment::{PaymentState, three_months_after};
@@ -45,7 +45,6 @@ pub fn status(req: &Request) -> Result<Response, Problem> {
         .into_iter()
         .map(|(b, a)| {
             let reasons: Vec<String> = a.reasons.iter().map(|r| format!("{}（{}）", r.message_zh, r.requirement)).collect();
-            let needs_staff = a.action != Action::None;
             json!({
                 "benefit_id": b.id,
                 "benefit_type": b.benefit_type.code(),
@@ -58,7 +57,6 @@ pub fn status(req: &Request) -> Result<Response, Problem> {
                 "next_due": a.cycle.next_due,
                 "reasons": reasons,
                 "actions": actions(&b.payment, a.cycle.status, a.list, today),
-                "under_review": needs_staff && a.action != Action::SuspendNow,
             })
         })
         .collect();
