@@ -130,6 +130,11 @@ impl OrgTree {
         false
     }
 
+    /// Every organisation at or beneath `root`.
+    pub fn subtree<'a>(&'a self, root: &'a str) -> impl Iterator<Item = &'a Org> + 'a {
+        self.orgs.values().filter(move |o| self.is_within(&o.id, root))
+    }
+
     /// The district carrying a division code.
     pub fn district_by_code(&self, code: &str) -> Result<&Org, RoutingError> {
         self.orgs
@@ -263,6 +268,14 @@ mod tests {
         for (staff, who, covered) in cases {
             assert_eq!(t.scope_covers(staff, who), covered, "{staff} vs {who:?}");
         }
+    }
+
+    #[test]
+    fn r2_1_subtrees() {
+        let t = tree();
+        let ids: Vec<&str> = t.subtree("tianshan").map(|o| o.id.as_str()).collect();
+        assert_eq!(ids, vec!["tianshan", "ts-comm", "ts-street"]);
+        assert_eq!(t.subtree("nobody").count(), 0);
     }
 
     #[test]

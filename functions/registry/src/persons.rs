@@ -61,9 +61,9 @@ fn scope_condition(ctx: &Ctx, tree: &OrgTree) -> Result<(String, Vec<Value>), Pr
     if org.kind == OrgKind::Employer {
         return Ok(("management = 'employer' AND employer_id = ?".into(), vec![text(org.id.as_str())]));
     }
-    let ids: Vec<String> =
-        ctx.db.all("SELECT id FROM orgs", &[], |r| r.text("id"))?.into_iter().filter(|id| tree.is_within(id, &org.id)).collect();
-    let codes: Vec<String> = ids.iter().filter_map(|id| tree.get(id).ok()).filter_map(|o| o.division_code.clone()).collect();
+    // The tree is already loaded: no second query for the subtree.
+    let ids: Vec<String> = tree.subtree(&org.id).map(|o| o.id.clone()).collect();
+    let codes: Vec<String> = tree.subtree(&org.id).filter_map(|o| o.division_code.clone()).collect();
     let marks = |n: usize| vec!["?"; n.max(1)].join(", ");
     let condition = format!(
         "(community_id IN ({}) OR (residence != 'local' AND management = 'socialised' AND insured_district IN ({})))",
