@@ -1,14 +1,22 @@
 //! Benchmark (not a test): a city of N recipients (default 100,000), and
 //! signed batches of 1,000 mixed partner events (mostly proof of life, some
-//! losses, some unmatched) sent through the local host; reports events per
-//! second.
+//! losses, some unmatched) sent through the local host; then the same
+//! batches applied by a native loop that runs the same platform code (the
+//! same SQL) over rusqlite, on a copy of the database taken before the
+//! batches were sent. Reports events per second for both and their ratio.
 //!
 //! Run: `cargo bench -p zige-tests --bench webhook_load [-- RECIPIENTS BATCHES]`
 
 use base64::Engine;
 use hmac::Mac;
 use std::time::Instant;
+use zige_platform::datashare::{self, Partner};
+use zige_platform::db::Db;
+use zige_platform::secrets::Sealer;
 use zige_tests::{ROSTER_HEADER, id_number, spawn_app, unix_now};
+
+/// The development `pii_key` of spin.toml, which the benchmark's app uses.
+const PII_KEY: &str = "zige-development-key-change-me";
 
 fn sign(secret: &str, id: &str, ts: i64, body: &str) -> String {
     let key = base64::engine::general_purpose::STANDARD.decode(secret.trim_start_matches("whsec_")).expect("secret");
@@ -40,6 +48,10 @@ async fn main() {
     let types = ["death", "bank_in_person", "travel_record", "hospital_stay", "monitoring_flag"];
     let partner = serde_json::json!({ "partner_id": "bench", "name": "基准", "kind": "regional_platform", "event_types": types });
     let secret = app.call(&admin, "POST", "/api/v1/partners", Some(&partner)).await.json()["secret"].as_str().expect("secret").to_string();
+    let copy = tempfile::tempdir().expect("a temporary directory");
+    let native_file = copy.path().join("native.db");
+    app.database().execute("VACUUM INTO ?1", [native_file.to_string_lossy()]).expect("copying the database");
+    let mut deliveries = Vec::new();
     let mut sent = 0usize;
     let started = Instant::now();
     for batch in 0..batches {
@@ -69,14 +81,40 @@ async fn main() {
             ("webhook-timestamp", ts_text.as_str()),
             ("webhook-signature", signature.as_str()),
         ];
-        let r = app.request("POST", "/hooks/v1/bench/events", &headers, body).await;
+        let r = app.request("POST", "/hooks/v1/bench/events", &headers, body.clone()).await;
         assert_eq!(r.status, 200, "{}", r.text());
         sent += 1000;
+        deliveries.push((webhook_id, ts, signature, body, r.json()));
     }
-    let elapsed = started.elapsed();
+    let hosted = sent as f64 / started.elapsed().as_secs_f64();
+
+    // The same deliveries, natively: verify the signature, parse, apply with
+    // the platform's code over rusqlite, keep the sealed body.
+    let db = Db::open_file(&native_file).expect("opening the copy");
+    let partner = Partner::load(&db, "bench").expect("reading").expect("the partner");
+    let sealer = Sealer::new("native-benchmark-sealing-key").expect("a sealer");
+    let key = PII_KEY.as_bytes();
+    let started = Instant::now();
+    for (webhook_id, ts, signature, body, hosted_answer) in &deliveries {
+        assert_eq!(&sign(&secret, webhook_id, *ts, body), signature, "the signature verifies");
+        let parsed: serde_json::Value = serde_json::from_str(body).expect("JSON");
+        let events = parsed["events"].as_array().expect("events");
+        let answer = datashare::accept_delivery(
+            &db,
+            &partner,
+            webhook_id,
+            events,
+            body.as_bytes(),
+            &sealer.seal(body.as_bytes()).expect("sealed"),
+            key,
+            zige_platform::today(),
+        )
+        .expect("applied natively");
+        assert_eq!(&answer, hosted_answer, "the native loop gives the same outcomes");
+    }
+    let native = sent as f64 / started.elapsed().as_secs_f64();
     println!(
-        "webhook_load: {recipients} recipients, {sent} events in {batches} signed batches in {:.1}s = {:.0} events/s through the host",
-        elapsed.as_secs_f64(),
-        sent as f64 / elapsed.as_secs_f64()
+        "webhook_load: {recipients} recipients, {sent} events in {batches} signed batches: {hosted:.0} events/s through the host, {native:.0} events/s natively (rusqlite), ratio {:.2}",
+        native / hosted
     );
 }

@@ -48,7 +48,23 @@ pub struct Spawn {
 pub struct TestApp {
     pub addr: SocketAddr,
     pub state_dir: tempfile::TempDir,
-    running: Running,
+    server: Server,
+}
+
+/// Where the app runs: inside the test process, or in a `zige-host`
+/// process of its own that a test can kill.
+enum Server {
+    InProcess(Running),
+    Process(std::process::Child),
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Server::Process(child) = self {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
 }
 
 /// The bootstrap administrator's credentials in tests.
@@ -139,7 +155,54 @@ pub async fn try_spawn(manifest: &Path, spawn: Spawn) -> Result<TestApp> {
     };
     let app = tokio::task::spawn_blocking(move || App::load(&options)).await??;
     let running = zige_host::start(Arc::new(app), "127.0.0.1:0".parse()?).await?;
-    Ok(TestApp { addr: running.addr, state_dir, running })
+    Ok(TestApp { addr: running.addr, state_dir, server: Server::InProcess(running) })
+}
+
+/// The `zige-host` binary, built once per test run with the test's profile.
+pub fn host_binary() -> PathBuf {
+    static BUILT: OnceLock<PathBuf> = OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            let release = !cfg!(debug_assertions);
+            let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+            let mut command = std::process::Command::new(cargo);
+            command.current_dir(workspace()).args(["build", "-p", "zige-host", "--bin", "zige-host"]);
+            if release {
+                command.arg("--release");
+            }
+            assert!(command.status().expect("cargo runs").success(), "building zige-host");
+            workspace().join("target").join(if release { "release" } else { "debug" }).join("zige-host")
+        })
+        .clone()
+}
+
+/// Starts zige in a `zige-host` process of its own on the given state, so
+/// that a test can kill it mid-work ([`TestApp::kill`]) and start it again.
+pub fn spawn_process(state_dir: tempfile::TempDir) -> TestApp {
+    use std::io::BufRead;
+    ensure_built(&zige_manifest());
+    let mut command = std::process::Command::new(host_binary());
+    command
+        .args(["up", "-f"])
+        .arg(zige_manifest())
+        .args(["--listen", "127.0.0.1:0", "--state-dir"])
+        .arg(state_dir.path().join(".spin"))
+        .arg("--compile-cache")
+        .arg(workspace().join("target/zige-host-cache"))
+        .stderr(std::process::Stdio::piped());
+    for (name, value) in test_variables() {
+        command.arg("--variable").arg(format!("{name}={value}"));
+    }
+    let mut child = command.spawn().expect("zige-host starts");
+    let mut lines = std::io::BufReader::new(child.stderr.take().expect("stderr")).lines();
+    let addr = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .find_map(|line| line.split(" on http://").nth(1).and_then(|a| a.parse().ok()))
+        .expect("zige-host names the address it serves");
+    // The host logs a line per request; keep reading so that it never blocks on a full pipe.
+    std::thread::spawn(move || lines.map_while(Result::ok).for_each(drop));
+    TestApp { addr, state_dir, server: Server::Process(child) }
 }
 
 /// A response, fully read.
@@ -169,8 +232,24 @@ impl TestApp {
         format!("http://{}{path}", self.addr)
     }
 
+    /// The app loaded in this process; panics for an app in a process of its own.
     pub fn app(&self) -> &App {
-        &self.running.app
+        match &self.server {
+            Server::InProcess(running) => &running.app,
+            Server::Process(_) => panic!("the app runs in another process"),
+        }
+    }
+
+    /// Kills the app's process at once (SIGKILL, as a crash would) and
+    /// gives back its state for [`spawn_process`] to start again on.
+    pub fn kill(mut self) -> tempfile::TempDir {
+        if let Server::Process(child) = &mut self.server {
+            child.kill().expect("killing zige-host");
+            child.wait().expect("zige-host ends");
+        }
+        let TestApp { state_dir, server, .. } = self;
+        drop(server);
+        state_dir
     }
 
     /// Sends one request with the given headers and body.

@@ -11,10 +11,14 @@ use spin_sdk::http_component;
 use zige_domain::evidence::EVENT_TYPES;
 use zige_platform::audit::{self, Entry};
 use zige_platform::auth::{self, Permission, Staff};
+use zige_platform::datashare;
 use zige_platform::db::{Db, int, text};
 use zige_platform::problem::{Problem, json_response};
 use zige_platform::request::{self, Page};
 use zige_platform::secrets;
+use zige_platform::workflow::Actor;
+
+mod imports;
 
 const KINDS: [&str; 10] = [
     "police",
@@ -36,20 +40,41 @@ fn handle(req: Request) -> Response {
 
 fn route(req: &Request) -> Result<Response, Problem> {
     let path = req.path().trim_end_matches('/');
+    if let Some(rest) = path.strip_prefix("/api/v1/datashare/imports") {
+        return route_imports(req, rest);
+    }
     let segments: Vec<&str> = path.strip_prefix("/api/v1/partners").unwrap_or("/?").split('/').skip(1).collect();
-    let known = matches!(segments.as_slice(), [] | ["unmatched"] | [_] | [_, "secrets"] | [_, "secrets", _]);
+    let known = matches!(segments.as_slice(), [] | ["unmatched"] | ["unmatched", _, "rematch"] | [_] | [_, "secrets"] | [_, "secrets", _]);
     if !known {
         return Err(Problem::not_found("该地址", "resource"));
     }
     let db = Db::open()?;
     let staff = auth::staff(req, &db)?;
     match (req.method(), segments.as_slice()) {
+        (Method::Post, ["unmatched", id, "rematch"]) => rematch(&db, &staff, id),
         (Method::Get, []) => list(&db, &staff),
         (Method::Post, []) => create(&db, &staff, req),
         (Method::Get, ["unmatched"]) => unmatched(&db, &staff, req),
         (Method::Patch, [id]) => update(&db, &staff, req, id),
         (Method::Post, [id, "secrets"]) => add_secret(&db, &staff, id),
         (Method::Delete, [id, "secrets", secret]) => revoke(&db, &staff, id, secret),
+        _ => Err(Problem::method_not_allowed()),
+    }
+}
+
+fn route_imports(req: &Request, rest: &str) -> Result<Response, Problem> {
+    let segments: Vec<&str> = rest.split('/').skip(1).collect();
+    if !matches!(segments.as_slice(), [] | [_] | [_, "resume" | "results"]) {
+        return Err(Problem::not_found("该地址", "resource"));
+    }
+    let db = Db::open()?;
+    let staff = auth::staff(req, &db)?;
+    match (req.method(), segments.as_slice()) {
+        (Method::Get, []) => imports::list(&db, &staff, req),
+        (Method::Post, []) => imports::create(&db, &staff, req),
+        (Method::Get, [id]) => imports::get(&db, &staff, id),
+        (Method::Post, [id, "resume"]) => imports::resume(&db, &staff, id),
+        (Method::Get, [id, "results"]) => imports::results(&db, &staff, id),
         _ => Err(Problem::method_not_allowed()),
     }
 }
@@ -227,6 +252,24 @@ fn revoke(db: &Db, staff: &Staff, id: &str, secret_id: &str) -> Result<Response,
         Ok(())
     })?;
     Ok(Response::builder().status(204).build())
+}
+
+/// Re-matches an event that named nobody, now that the person is known.
+fn rematch(db: &Db, staff: &Staff, id: &str) -> Result<Response, Problem> {
+    staff.require(Permission::ReviewUnmatched)?;
+    let id: i64 = id.parse().map_err(|_| Problem::not_found("该记录", "unmatched event"))?;
+    let actor = staff.actor();
+    let by = Actor { actor: &actor, role: staff.role.code() };
+    let matched = db.transaction(|db| -> Result<bool, Problem> {
+        if db.one("SELECT 1 AS x FROM unmatched_events WHERE id = ? AND status = 'open'", &[int(id)], |_| ())?.is_none() {
+            return Err(Problem::not_found("该待匹配记录", "open unmatched event"));
+        }
+        Ok(datashare::rematch(db, id, &by, zige_platform::today())?)
+    })?;
+    if !matched {
+        return Err(Problem::new(409, "still_unmatched", "花名册中仍没有此人，请先登记", "The person is still not in the registry"));
+    }
+    Ok(json_response(200, &json!({ "id": id, "status": "rematched" })))
 }
 
 /// Events naming nobody in the registry, for staff to review and re-match.

@@ -97,8 +97,10 @@ pub enum Permission {
     ReadAudit,
     /// Register partners and manage their secrets.
     ManagePartners,
-    /// Review events that matched nobody (city-level staff).
+    /// Review events that matched nobody and re-match them (city-level staff).
     ReviewUnmatched,
+    /// Import files of partner records (R5.1, R5.2; city-level staff).
+    ImportPartnerRecords,
 }
 
 /// The permission table: the one place that says which role may do what.
@@ -113,6 +115,7 @@ pub fn allows(role: Role, permission: Permission) -> bool {
         ReadAudit => matches!(role, CityAdmin | Auditor),
         ManagePartners => role == CityAdmin,
         ReviewUnmatched => matches!(role, CityAdmin | CitySocialInsurance | CityRetiree | Auditor),
+        ImportPartnerRecords => matches!(role, CityAdmin | CitySocialInsurance | CityRetiree),
     }
 }
 

@@ -1,8 +1,17 @@
 //! Helpers over Spin's SQLite: opening with migrations, typed parameters,
 //! row access by column name, and transactions that commit or roll back.
+//!
+//! Inside a component the connection is Spin's. In a native process (the
+//! benchmarks that compare the host with plain rusqlite) the same code runs
+//! over a rusqlite connection, so both sides execute the very same SQL.
 
 use anyhow::{Context, Result};
-use spin_sdk::sqlite::{Connection, QueryResult, Value};
+pub use spin_sdk::sqlite::{QueryResult, Value};
+
+#[cfg(target_arch = "wasm32")]
+type Connection = spin_sdk::sqlite::Connection;
+#[cfg(not(target_arch = "wasm32"))]
+type Connection = rusqlite::Connection;
 
 /// An open database at the latest schema.
 pub struct Db {
@@ -70,19 +79,69 @@ pub fn rows(result: &QueryResult) -> impl Iterator<Item = Row<'_>> {
 
 impl Db {
     /// Opens the default database and applies pending migrations.
+    #[cfg(target_arch = "wasm32")]
     pub fn open() -> Result<Self> {
-        let conn = Connection::open_default().context("opening the database")?;
-        crate::migrations::migrate(&conn)?;
+        Self::ready(Connection::open_default().context("opening the database")?)
+    }
+
+    /// Opens a database file natively (benchmarks), with the same busy
+    /// timeout as the local host, and applies pending migrations.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn open_file(path: &std::path::Path) -> Result<Self> {
+        let conn = Connection::open(path).with_context(|| format!("opening {}", path.display()))?;
+        conn.busy_timeout(std::time::Duration::from_secs(30))?;
+        Self::ready(conn)
+    }
+
+    fn ready(conn: Connection) -> Result<Self> {
+        let db = Self { conn };
+        crate::migrations::migrate(&db)?;
         // In WAL mode, NORMAL syncing keeps the database consistent and loses
         // at most the last commits on power loss, instead of syncing the
         // disk at every commit. The setting is per connection.
-        conn.execute("PRAGMA synchronous = NORMAL", &[]).context("setting synchronous")?;
-        Ok(Self { conn })
+        db.exec("PRAGMA synchronous = NORMAL", &[])?;
+        Ok(db)
     }
 
     /// Runs one statement and returns its rows.
     pub fn query(&self, sql: &str, params: &[Value]) -> Result<QueryResult> {
-        self.conn.execute(sql, params).with_context(|| format!("running SQL: {}", first_words(sql)))
+        self.execute(sql, params).with_context(|| format!("running SQL: {}", first_words(sql)))
+    }
+
+    #[cfg(target_arch = "wasm32")]
+    fn execute(&self, sql: &str, params: &[Value]) -> Result<QueryResult> {
+        Ok(self.conn.execute(sql, params)?)
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    fn execute(&self, sql: &str, params: &[Value]) -> Result<QueryResult> {
+        use rusqlite::types::{Value as Native, ValueRef};
+        let to_native = |v: &Value| match v {
+            Value::Integer(i) => Native::Integer(*i),
+            Value::Real(f) => Native::Real(*f),
+            Value::Text(t) => Native::Text(t.clone()),
+            Value::Blob(b) => Native::Blob(b.clone()),
+            Value::Null => Native::Null,
+        };
+        let mut statement = self.conn.prepare_cached(sql)?;
+        let columns: Vec<String> = statement.column_names().iter().map(|c| c.to_string()).collect();
+        let mut cursor = statement.query(rusqlite::params_from_iter(params.iter().map(to_native)))?;
+        let mut rows = Vec::new();
+        while let Some(row) = cursor.next()? {
+            let values = (0..columns.len())
+                .map(|i| {
+                    Ok(match row.get_ref(i)? {
+                        ValueRef::Integer(i) => Value::Integer(i),
+                        ValueRef::Real(f) => Value::Real(f),
+                        ValueRef::Text(t) => Value::Text(String::from_utf8_lossy(t).into_owned()),
+                        ValueRef::Blob(b) => Value::Blob(b.to_vec()),
+                        ValueRef::Null => Value::Null,
+                    })
+                })
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            rows.push(spin_sdk::sqlite::RowResult { values });
+        }
+        Ok(QueryResult { columns, rows })
     }
 
     /// Runs one statement for its effect.
@@ -118,11 +177,6 @@ impl Db {
                 Err(e)
             }
         }
-    }
-
-    /// The underlying connection, for the migration runner.
-    pub fn connection(&self) -> &Connection {
-        &self.conn
     }
 }
 

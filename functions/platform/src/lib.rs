@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod auth;
 pub mod calendar;
+pub mod datashare;
 pub mod db;
 pub mod jws;
 pub mod migrations;

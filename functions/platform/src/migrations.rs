@@ -8,8 +8,8 @@
 //! so concurrent callers wait for each other instead of applying twice. An
 //! applied file must never be edited; its checksum is recorded and checked.
 
+use crate::db::{Db, int, text};
 use anyhow::{Context, Result, bail};
-use spin_sdk::sqlite::{Connection, Value};
 
 /// One migration: its number, name and SQL (statements end with `;` at the
 /// end of a line, because Spin's `execute` runs one statement at a time).
@@ -25,6 +25,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 2, name: "registry", sql: include_str!("../migrations/0002_registry.sql") },
     Migration { version: 3, name: "recipients", sql: include_str!("../migrations/0003_recipients.sql") },
     Migration { version: 4, name: "partners", sql: include_str!("../migrations/0004_partners.sql") },
+    Migration { version: 5, name: "datashare_imports", sql: include_str!("../migrations/0005_datashare_imports.sql") },
 ];
 
 /// The newest schema version this build knows.
@@ -61,14 +62,13 @@ pub fn checksum(sql: &str) -> String {
     format!("{hash:016x}")
 }
 
-fn current_version(db: &Connection) -> Result<i64> {
-    let result = db.execute("SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations", &[])?;
-    Ok(result.rows().next().and_then(|r| r.get::<i64>("v")).unwrap_or(0))
+fn current_version(db: &Db) -> Result<i64> {
+    Ok(db.one("SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations", &[], |r| r.int("v"))?.unwrap_or(0))
 }
 
 /// Brings the database to the latest schema and returns its version.
-pub fn migrate(db: &Connection) -> Result<i64> {
-    db.execute(
+pub fn migrate(db: &Db) -> Result<i64> {
+    db.exec(
         "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at TEXT NOT NULL)",
         &[],
     )
@@ -79,7 +79,7 @@ pub fn migrate(db: &Connection) -> Result<i64> {
     }
     // Write-ahead logging lets readers work while a writer commits; the
     // setting is kept in the database file, so it is made once.
-    db.execute("PRAGMA journal_mode = WAL", &[]).context("enabling WAL")?;
+    db.exec("PRAGMA journal_mode = WAL", &[]).context("enabling WAL")?;
     for migration in MIGRATIONS.iter().filter(|m| m.version > version) {
         apply(db, migration).with_context(|| format!("migration {:04} {}", migration.version, migration.name))?;
     }
@@ -87,40 +87,25 @@ pub fn migrate(db: &Connection) -> Result<i64> {
     current_version(db)
 }
 
-fn apply(db: &Connection, migration: &Migration) -> Result<()> {
-    db.execute("BEGIN IMMEDIATE", &[])?;
-    let outcome = (|| -> Result<()> {
-        let done = db.execute("SELECT 1 FROM schema_migrations WHERE version = ?", &[Value::Integer(migration.version)])?;
-        if !done.rows.is_empty() {
+fn apply(db: &Db, migration: &Migration) -> Result<()> {
+    db.transaction(|db| -> Result<()> {
+        if db.one("SELECT 1 AS x FROM schema_migrations WHERE version = ?", &[int(migration.version)], |_| ())?.is_some() {
             return Ok(());
         }
         for statement in statements(migration.sql) {
-            db.execute(&statement, &[])?;
+            db.exec(&statement, &[])?;
         }
-        db.execute(
+        db.exec(
             "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
-            &[Value::Integer(migration.version), Value::Text(migration.name.into()), Value::Text(checksum(migration.sql))],
-        )?;
-        Ok(())
-    })();
-    match outcome {
-        Ok(()) => {
-            db.execute("COMMIT", &[])?;
-            Ok(())
-        }
-        Err(e) => {
-            // The original error matters more than a failed rollback.
-            let _ = db.execute("ROLLBACK", &[]);
-            Err(e)
-        }
-    }
+            &[int(migration.version), text(migration.name), text(checksum(migration.sql))],
+        )
+    })
 }
 
-fn verify_checksums(db: &Connection) -> Result<()> {
-    let applied = db.execute("SELECT version, checksum FROM schema_migrations ORDER BY version", &[])?;
-    for row in applied.rows() {
-        let version = row.get::<i64>("version").unwrap_or_default();
-        let recorded = row.get::<&str>("checksum").unwrap_or_default();
+fn verify_checksums(db: &Db) -> Result<()> {
+    let applied =
+        db.all("SELECT version, checksum FROM schema_migrations ORDER BY version", &[], |r| (r.int("version"), r.text("checksum")))?;
+    for (version, recorded) in applied {
         if let Some(m) = MIGRATIONS.iter().find(|m| m.version == version) {
             if checksum(m.sql) != recorded {
                 bail!("migration {version:04} was edited after it was applied; add a new migration instead");

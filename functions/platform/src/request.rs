@@ -98,3 +98,13 @@ impl Page {
         (self.page - 1) * self.per_page
     }
 }
+
+/// Decodes an uploaded text file: UTF-8 (BOM removed) or else GB18030, which
+/// covers the GBK files that government systems still export.
+pub fn decode_text(bytes: &[u8]) -> String {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text.to_string(),
+        Err(_) => encoding_rs::GB18030.decode(bytes).0.into_owned(),
+    }
+}

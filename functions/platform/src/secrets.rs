@@ -59,33 +59,49 @@ pub fn verify_password(password: &str, stored: &str) -> bool {
     PasswordHash::new(stored).is_ok_and(|parsed| argon2::Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
 }
 
-/// The key that seals secrets zige must be able to use again (partners'
-/// webhook secrets): SHA-256 of the Spin variable `secrets_key`.
-fn sealing_key() -> Result<chacha20poly1305::Key> {
-    let text = spin_sdk::variables::get("secrets_key").context("reading the secrets_key variable")?;
-    anyhow::ensure!(text.len() >= 16, "secrets_key must be at least 16 characters");
-    Ok(*chacha20poly1305::Key::from_slice(&Sha256::digest(text.as_bytes())))
+/// Seals and opens what zige must keep secret at rest yet use again
+/// (partners' webhook secrets, raw deliveries and imported files):
+/// ChaCha20-Poly1305 with a random nonce, under SHA-256 of `secrets_key`.
+pub struct Sealer {
+    cipher: chacha20poly1305::ChaCha20Poly1305,
 }
 
-/// Encrypts a secret for storage (ChaCha20-Poly1305, random nonce), as
-/// base64 of nonce and ciphertext.
+impl Sealer {
+    /// A sealer keyed by a secret text of at least 16 characters.
+    pub fn new(secret: &str) -> Result<Self> {
+        use chacha20poly1305::aead::KeyInit;
+        anyhow::ensure!(secret.len() >= 16, "secrets_key must be at least 16 characters");
+        Ok(Self { cipher: chacha20poly1305::ChaCha20Poly1305::new(chacha20poly1305::Key::from_slice(&Sha256::digest(secret.as_bytes()))) })
+    }
+
+    /// The sealer keyed by the Spin variable `secrets_key`.
+    pub fn from_variable() -> Result<Self> {
+        Self::new(&spin_sdk::variables::get("secrets_key").context("reading the secrets_key variable")?)
+    }
+
+    /// Encrypts, as base64 of nonce and ciphertext.
+    pub fn seal(&self, plain: &[u8]) -> Result<String> {
+        use base64::Engine;
+        use chacha20poly1305::aead::Aead;
+        let nonce = random_bytes(12)?;
+        let sealed =
+            self.cipher.encrypt(chacha20poly1305::Nonce::from_slice(&nonce), plain).map_err(|_| anyhow::anyhow!("sealing failed"))?;
+        Ok(base64::engine::general_purpose::STANDARD.encode([nonce, sealed].concat()))
+    }
+
+    /// Decrypts what [`Sealer::seal`] produced.
+    pub fn open(&self, sealed: &str) -> Result<Vec<u8>> {
+        use base64::Engine;
+        use chacha20poly1305::aead::Aead;
+        let bytes = base64::engine::general_purpose::STANDARD.decode(sealed).context("a sealed secret is not base64")?;
+        anyhow::ensure!(bytes.len() > 12, "a sealed secret is too short");
+        self.cipher
+            .decrypt(chacha20poly1305::Nonce::from_slice(&bytes[..12]), &bytes[12..])
+            .map_err(|_| anyhow::anyhow!("a sealed secret does not open with this secrets_key"))
+    }
+}
+
+/// Seals with the configured `secrets_key`.
 pub fn seal(plain: &[u8]) -> Result<String> {
-    use base64::Engine;
-    use chacha20poly1305::aead::{Aead, KeyInit};
-    let cipher = chacha20poly1305::ChaCha20Poly1305::new(&sealing_key()?);
-    let nonce = random_bytes(12)?;
-    let sealed = cipher.encrypt(chacha20poly1305::Nonce::from_slice(&nonce), plain).map_err(|_| anyhow::anyhow!("sealing failed"))?;
-    Ok(base64::engine::general_purpose::STANDARD.encode([nonce, sealed].concat()))
-}
-
-/// Decrypts a secret sealed by [`seal`].
-pub fn open(sealed: &str) -> Result<Vec<u8>> {
-    use base64::Engine;
-    use chacha20poly1305::aead::{Aead, KeyInit};
-    let bytes = base64::engine::general_purpose::STANDARD.decode(sealed).context("a sealed secret is not base64")?;
-    anyhow::ensure!(bytes.len() > 12, "a sealed secret is too short");
-    let cipher = chacha20poly1305::ChaCha20Poly1305::new(&sealing_key()?);
-    cipher
-        .decrypt(chacha20poly1305::Nonce::from_slice(&bytes[..12]), &bytes[12..])
-        .map_err(|_| anyhow::anyhow!("a sealed secret does not open with this secrets_key"))
+    Sealer::from_variable()?.seal(plain)
 }

@@ -48,15 +48,6 @@ const COLUMNS: &[(&str, &str, bool)] = &[
 const SPECIAL_GROUPS: &[(&str, &str)] =
     &[("very_old", "高龄"), ("living_alone", "孤寡"), ("sick_or_disabled", "病残"), ("mental_illness", "精神疾病")];
 
-/// Decodes the file: UTF-8 (BOM removed) or else GB18030, which covers GBK.
-fn decode(bytes: &[u8]) -> String {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    match std::str::from_utf8(bytes) {
-        Ok(text) => text.to_string(),
-        Err(_) => encoding_rs::GB18030.decode(bytes).0.into_owned(),
-    }
-}
-
 /// A name: 1 to 50 characters.
 pub fn check_name(name: &str) -> Result<String, String> {
     let name = name.trim();
@@ -202,7 +193,7 @@ pub fn import(ctx: &Ctx, req: &Request) -> Result<Response, Problem> {
     if body.len() > MAX_BODY {
         return Err(Problem::new(413, "body_too_large", "文件过大，请分批导入", "The file is too large; import it in parts"));
     }
-    let text_body = decode(body);
+    let text_body = zige_platform::request::decode_text(body);
     let mut reader = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(text_body.as_bytes());
     let headers = reader.headers().map_err(|_| Problem::invalid("header", "无法读取表头", "the header row cannot be read"))?.clone();
     let mut positions: BTreeMap<&str, usize> = BTreeMap::new();

@@ -6,7 +6,7 @@ mod me;
 use spin_sdk::http::{IntoResponse, Method, Request};
 use spin_sdk::http_component;
 use spin_sdk::key_value::Store;
-use spin_sdk::sqlite::Connection;
+use zige_platform::db::Db;
 use zige_platform::problem::{Problem, json_response};
 
 #[http_component]
@@ -43,7 +43,7 @@ fn health() -> spin_sdk::http::Response {
         eprintln!("health: key-value store check failed: {kv:?}");
         return Problem::unavailable("键值存储", "The key-value store").into_response();
     }
-    let schema = Connection::open_default().map_err(anyhow::Error::from).and_then(|db| zige_platform::migrations::migrate(&db));
+    let schema = Db::open().and_then(|db| zige_platform::migrations::migrate(&db));
     match schema {
         Ok(schema_version) => {
             json_response(200, &serde_json::json!({"status": "ok", "version": env!("CARGO_PKG_VERSION"), "schema_version": schema_version}))

@@ -1,0 +1,420 @@
+//! Partner records turned into evidence (R5.1, R5.2, R5.9, R8.1), shared by
+//! the webhook receiver and the bulk import so that both give every event
+//! the same outcome: proof of life certifies silently (视同认证合格, R5.3);
+//! losses and monitoring flags suspend at once in the same transaction and
+//! open verification (先停、再查、后追); events naming nobody are kept for
+//! staff to re-match; every event is audited.
+
+use crate::audit::{self, Entry};
+use crate::db::{Db, opt_text, text};
+use crate::records;
+use crate::workflow::{self, Actor};
+use anyhow::Result;
+use chrono::NaiveDate;
+use serde_json::{Value as Json, json};
+use zige_domain::IdNumber;
+use zige_domain::assessment::ListKind;
+use zige_domain::evidence::{EVENT_TYPES, Effect, EvidenceKind};
+use zige_domain::payment::SuspensionReason;
+
+/// A registered partner agency.
+pub struct Partner {
+    /// The partner's id, as in its webhook address.
+    pub id: String,
+    /// Its kind (`police`, `court`, `bank`…), recorded as the evidence source.
+    pub kind: String,
+    /// The event types it may send.
+    pub event_types: Vec<String>,
+    /// A disabled partner's records are refused.
+    pub disabled: bool,
+}
+
+impl Partner {
+    /// Loads a partner by id.
+    pub fn load(db: &Db, id: &str) -> Result<Option<Partner>> {
+        db.one("SELECT id, kind, event_types, disabled FROM partners WHERE id = ?", &[text(id)], |r| Partner {
+            id: r.text("id"),
+            kind: r.text("kind"),
+            event_types: serde_json::from_str(&r.text("event_types")).unwrap_or_default(),
+            disabled: r.int("disabled") != 0,
+        })
+    }
+
+    fn actor(&self) -> String {
+        format!("partner:{}", self.id)
+    }
+}
+
+/// How a record arrived: in a signed webhook delivery or in an imported file.
+#[derive(Clone, Copy)]
+pub enum Via<'a> {
+    /// A webhook delivery, by its `webhook-id`.
+    Webhook(&'a str),
+    /// A bulk import, by its id.
+    Import(&'a str),
+}
+
+impl Via<'_> {
+    fn label(self) -> String {
+        match self {
+            Via::Webhook(id) => id.to_string(),
+            Via::Import(id) => format!("import:{id}"),
+        }
+    }
+
+    fn audit_prefix(self) -> &'static str {
+        match self {
+            Via::Webhook(_) => "webhook.event",
+            Via::Import(_) => "import.event",
+        }
+    }
+}
+
+/// What became of one event.
+pub struct Outcome {
+    /// The partner's event id, as sent (empty when missing).
+    pub event_id: String,
+    /// `applied`, `duplicate`, `unmatched` or `rejected`.
+    pub outcome: &'static str,
+    /// Why an event was rejected, naming the field.
+    pub reason: Option<String>,
+}
+
+impl Outcome {
+    /// The outcome as the webhook answer lists it.
+    pub fn to_json(&self) -> Json {
+        json!({ "event_id": self.event_id, "outcome": self.outcome, "reason": self.reason })
+    }
+}
+
+/// Applies one event, records its outcome and audits it; call inside the
+/// transaction of the delivery or import chunk. Database failures abort the
+/// caller's transaction; a bad event is an `Ok` rejected outcome.
+pub fn receive(db: &Db, partner: &Partner, event: &Json, via: Via<'_>, key: &[u8], today: NaiveDate) -> Result<Outcome> {
+    let event_id = event.get("event_id").and_then(Json::as_str).unwrap_or_default().to_string();
+    let (outcome, reason) = match apply(db, partner, event, &event_id, key, today)? {
+        Ok(outcome) => (outcome, None),
+        Err(reason) => ("rejected", Some(reason)),
+    };
+    if !event_id.is_empty() && outcome != "duplicate" {
+        db.exec(
+            "INSERT INTO partner_events (partner_id, event_id, outcome, reason, webhook_id, received_at) VALUES (?, ?, ?, ?, ?, ?)",
+            &[
+                text(partner.id.as_str()),
+                text(event_id.as_str()),
+                text(outcome),
+                opt_text(reason.clone()),
+                text(via.label()),
+                text(crate::now_rfc3339()),
+            ],
+        )?;
+    }
+    let object = format!("{}:{event_id}", partner.id);
+    audit::append(
+        db,
+        &Entry {
+            actor: &partner.actor(),
+            role: "partner",
+            action: &format!("{}.{outcome}", via.audit_prefix()),
+            object: &object,
+            payload: event.to_string().as_bytes(),
+        },
+    )?;
+    Ok(Outcome { event_id, outcome, reason })
+}
+
+/// Applies a verified webhook delivery in one transaction: every event, the
+/// raw body kept sealed, and the answer stored so that a redelivery gets it
+/// again. Returns the answer.
+pub fn accept_delivery(
+    db: &Db,
+    partner: &Partner,
+    webhook_id: &str,
+    events: &[Json],
+    body: &[u8],
+    sealed_body: &str,
+    key: &[u8],
+    today: NaiveDate,
+) -> Result<Json> {
+    db.transaction(|db| {
+        let mut results = Vec::with_capacity(events.len());
+        for event in events {
+            results.push(receive(db, partner, event, Via::Webhook(webhook_id), key, today)?.to_json());
+        }
+        let answer = json!({ "results": results });
+        db.exec(
+            "INSERT INTO webhook_deliveries (partner_id, webhook_id, received_at, body, response) VALUES (?, ?, ?, ?, ?)",
+            &[
+                text(partner.id.as_str()),
+                text(webhook_id),
+                text(crate::now_rfc3339()),
+                crate::db::Value::Blob(sealed_body.as_bytes().to_vec()),
+                text(answer.to_string()),
+            ],
+        )?;
+        audit::append(
+            db,
+            &Entry { actor: &partner.actor(), role: "partner", action: "webhook.delivery", object: webhook_id, payload: body },
+        )?;
+        Ok(answer)
+    })
+}
+
+/// `Ok(outcome)` for applied, duplicate or unmatched; `Err(reason)` for a
+/// rejected event.
+fn apply(db: &Db, partner: &Partner, event: &Json, event_id: &str, key: &[u8], today: NaiveDate) -> Result<Result<&'static str, String>> {
+    if event_id.is_empty() || event_id.len() > 100 {
+        return Ok(Err("event_id: 1 to 100 characters required".into()));
+    }
+    let partner_id = partner.id.as_str();
+    let seen =
+        db.one("SELECT 1 AS x FROM partner_events WHERE partner_id = ? AND event_id = ?", &[text(partner_id), text(event_id)], |_| ())?;
+    if seen.is_some() {
+        return Ok(Ok("duplicate"));
+    }
+    let event_type = event.get("type").and_then(Json::as_str).unwrap_or_default();
+    if !EVENT_TYPES.contains(&event_type) {
+        return Ok(Err(format!("type: unknown event type \"{event_type}\"")));
+    }
+    if !partner.event_types.iter().any(|t| t == event_type) {
+        return Ok(Err(format!("type: \"{event_type}\" is not allowed for this partner")));
+    }
+    let id = match event.pointer("/subject/id_number").and_then(Json::as_str).map(IdNumber::parse) {
+        Some(Ok(id)) => id,
+        Some(Err(e)) => return Ok(Err(format!("subject.id_number: {e}"))),
+        None => return Ok(Err("subject.id_number is required".into())),
+    };
+    let occurred_on = match event.get("occurred_on").and_then(Json::as_str).and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()) {
+        Some(d) if d <= today => d,
+        Some(_) => return Ok(Err("occurred_on is in the future".into())),
+        None => return Ok(Err("occurred_on: a date such as 2026-11-01 is required".into())),
+    };
+    let details = event.get("details").cloned().unwrap_or(Json::Null);
+    let kind = match EvidenceKind::from_event(event_type, &detail_reader(&details)) {
+        Ok(EvidenceKind::Retraction { retracts }) => {
+            let known = db.one(
+                "SELECT outcome FROM partner_events WHERE partner_id = ? AND event_id = ?",
+                &[text(partner_id), text(retracts.as_str())],
+                |r| r.text("outcome"),
+            )?;
+            if known.as_deref() != Some("applied") {
+                return Ok(Err(format!("details.retracts: no applied event \"{retracts}\" from this partner")));
+            }
+            EvidenceKind::Retraction { retracts: evidence_id(partner_id, &retracts) }
+        }
+        Ok(kind) => kind,
+        Err(e) => return Ok(Err(e.to_string())),
+    };
+    let index = id.blind_index(key);
+    let Some(person_id) = db.one("SELECT id FROM persons WHERE id_index = ?", &[text(index.as_str())], |r| r.text("id"))? else {
+        let kept = json!({ "type": event_type, "occurred_on": occurred_on, "reference": event.get("reference"), "details": details });
+        db.exec(
+            "INSERT INTO unmatched_events (partner_id, event_id, event_type, subject_index, subject_masked, occurred_on, event, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            &[text(partner_id), text(event_id), text(event_type), text(index), text(id.masked()), text(occurred_on.to_string()), text(kept.to_string()), text(crate::now_rfc3339())],
+        )?;
+        return Ok(Ok("unmatched"));
+    };
+    let actor = partner.actor();
+    apply_to_person(db, partner, event_id, &person_id, &kind, occurred_on, today, &Actor { actor: &actor, role: "partner" })?;
+    Ok(Ok("applied"))
+}
+
+/// Records an event as evidence of the person and takes its effect.
+#[allow(clippy::too_many_arguments)]
+fn apply_to_person(
+    db: &Db,
+    partner: &Partner,
+    event_id: &str,
+    person_id: &str,
+    kind: &EvidenceKind,
+    occurred_on: NaiveDate,
+    today: NaiveDate,
+    by: &Actor<'_>,
+) -> Result<()> {
+    let person_id = person_id.to_string();
+    workflow::add_evidence(db, &evidence_id(&partner.id, event_id), &person_id, kind, occurred_on, today, &partner.kind)?;
+    match kind.effect() {
+        Effect::Loss => {
+            // A loss outside every benefit's scope (remarriage for a pensioner) is
+            // recorded and filed, and changes nothing (R5.7, R5.8).
+            let concerned = records::benefits(db, &person_id)?.iter().any(|b| kind.applies_to(b.benefit_type));
+            if concerned {
+                workflow::suspend(db, &person_id, Some(kind), SuspensionReason::LossOfEligibility, today, by)?;
+                let reason = format!("{}（{}）", kind.entry().name_zh, kind.entry().requirement);
+                workflow::open_task(db, &person_id, "verify_loss", &reason, today, None, by)?;
+            }
+        }
+        Effect::SuspendThenVerify => {
+            workflow::suspend(db, &person_id, None, SuspensionReason::MonitoringFlag, today, by)?;
+            workflow::open_task(db, &person_id, "verify_monitoring_flag", &format!("{}（R5.2）", kind.entry().name_zh), today, None, by)?;
+        }
+        Effect::Retraction => {
+            let unpaid = records::benefits(db, &person_id)?.iter().any(|b| !b.payment.is_payable());
+            if unpaid {
+                workflow::open_task(db, &person_id, "reverify_retraction", "来源单位撤回此前记录，需重新核实（R5.4）", today, None, by)?;
+            }
+        }
+        Effect::ProofOfLife | Effect::RecordOnly => {
+            // Only a death, a disappearance or a prison record can be
+            // contradicted by a sign of life (R5.4); without one, skip the
+            // full assessment.
+            let contradictable = db.one(
+                "SELECT 1 AS x FROM evidence WHERE person_id = ?1 AND (kind LIKE '%\"type\":\"death\"%' OR kind LIKE '%\"type\":\"missing\"%' OR kind LIKE '%\"type\":\"imprisonment\"%')
+                 UNION ALL SELECT 1 AS x FROM decisions WHERE person_id = ?1 AND outcome LIKE '%not_eligible%' LIMIT 1",
+                &[text(person_id.as_str())],
+                |_| (),
+            )?;
+            let conflicted = contradictable.is_some()
+                && records::assess_person(db, &person_id, today)?
+                    .iter()
+                    .any(|(_, a)| a.list == ListKind::ToVerify && a.reasons.iter().any(|r| r.code == "conflict"));
+            if conflicted {
+                workflow::open_task(db, &person_id, "verify_conflict", "记录相互矛盾，需实地核实（R5.4）", today, None, by)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Re-matches an event that named nobody, once the person is in the
+/// registry: it is applied as it would have been on arrival, and its
+/// outcome becomes `applied`. Returns false when the person is still unknown.
+pub fn rematch(db: &Db, unmatched_id: i64, by: &Actor<'_>, today: NaiveDate) -> Result<bool> {
+    let Some((partner_id, event_id, event_type, index, occurred_on, event)) = db.one(
+        "SELECT partner_id, event_id, event_type, subject_index, occurred_on, event FROM unmatched_events WHERE id = ? AND status = 'open'",
+        &[crate::db::int(unmatched_id)],
+        |r| {
+            (
+                r.text("partner_id"),
+                r.text("event_id"),
+                r.text("event_type"),
+                r.text("subject_index"),
+                r.text("occurred_on"),
+                r.text("event"),
+            )
+        },
+    )?
+    else {
+        anyhow::bail!("no open unmatched event {unmatched_id}");
+    };
+    let Some(person_id) = db.one("SELECT id FROM persons WHERE id_index = ?", &[text(index)], |r| r.text("id"))? else {
+        return Ok(false);
+    };
+    let partner = Partner::load(db, &partner_id)?.ok_or_else(|| anyhow::anyhow!("the event's partner is gone"))?;
+    let details = serde_json::from_str::<Json>(&event)?.get("details").cloned().unwrap_or(Json::Null);
+    let kind = match EvidenceKind::from_event(&event_type, &detail_reader(&details)).map_err(|e| anyhow::anyhow!("{e}"))? {
+        EvidenceKind::Retraction { retracts } => EvidenceKind::Retraction { retracts: evidence_id(&partner_id, &retracts) },
+        kind => kind,
+    };
+    let occurred_on = NaiveDate::parse_from_str(&occurred_on, "%Y-%m-%d")?;
+    apply_to_person(db, &partner, &event_id, &person_id, &kind, occurred_on, today, by)?;
+    db.exec("UPDATE unmatched_events SET status = 'rematched' WHERE id = ?", &[crate::db::int(unmatched_id)])?;
+    db.exec("UPDATE partner_events SET outcome = 'applied' WHERE partner_id = ? AND event_id = ?", &[text(partner_id), text(event_id)])?;
+    let object = unmatched_id.to_string();
+    audit::append(db, &Entry { actor: by.actor, role: by.role, action: "datashare.rematch", object: &object, payload: event.as_bytes() })?;
+    Ok(true)
+}
+
+/// Reads an event's details as text: strings as they are, booleans as
+/// `true`/`false` (CSV files carry them as text).
+fn detail_reader(details: &Json) -> impl Fn(&str) -> Option<String> + '_ {
+    |name| match details.get(name) {
+        Some(Json::String(s)) => Some(s.clone()),
+        Some(Json::Bool(b)) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// The evidence id of a partner's event.
+fn evidence_id(partner_id: &str, event_id: &str) -> String {
+    format!("partner:{partner_id}:{event_id}")
+}
+
+/// Rows applied per transaction in a bulk import: small enough that a chunk
+/// commits in well under a second, large enough to amortise the commit.
+pub const IMPORT_CHUNK: i64 = 500;
+
+/// One row of an imported file, as stored (sealed) until it is processed.
+#[derive(serde::Serialize, serde::Deserialize)]
+pub enum ImportRow {
+    /// An event in the webhook's shape.
+    Event(Json),
+    /// A row that could not be read, with the reason.
+    Unreadable {
+        /// The event id, when the row got that far.
+        event_id: String,
+        /// Why the row could not be read.
+        reason: String,
+    },
+}
+
+/// Processes the next chunk of a running import in one transaction: each
+/// row's outcome, the counters and the cursor move together, so a crash
+/// between chunks loses nothing and a second worker never repeats a row.
+/// Returns true when the import is finished.
+pub fn import_chunk(db: &Db, import_id: &str, sealer: &crate::secrets::Sealer, key: &[u8], today: NaiveDate) -> Result<bool> {
+    db.transaction(|db| {
+        let Some((partner_id, next_line, status)) = db.one(
+            "SELECT partner_id, next_line, status FROM datashare_imports WHERE id = ?",
+            &[text(import_id)],
+            |r| (r.text("partner_id"), r.int("next_line"), r.text("status")),
+        )?
+        else {
+            anyhow::bail!("no import {import_id}");
+        };
+        if status == "done" {
+            return Ok(true);
+        }
+        let partner = Partner::load(db, &partner_id)?.ok_or_else(|| anyhow::anyhow!("the import's partner is gone"))?;
+        let rows = db.all(
+            "SELECT line, sealed_event FROM datashare_import_rows WHERE import_id = ? AND line >= ? ORDER BY line LIMIT ?",
+            &[text(import_id), crate::db::int(next_line), crate::db::int(IMPORT_CHUNK)],
+            |r| (r.int("line"), r.text("sealed_event")),
+        )?;
+        let mut counts = [0i64; 4];
+        let mut last_line = next_line - 1;
+        for (line, sealed) in &rows {
+            let row: ImportRow = serde_json::from_slice(&sealer.open(sealed)?)?;
+            let outcome = match row {
+                ImportRow::Event(event) => receive(db, &partner, &event, Via::Import(import_id), key, today)?,
+                ImportRow::Unreadable { event_id, reason } => {
+                    let object = format!("{partner_id}:{event_id}");
+                    let entry = Entry {
+                        actor: &partner.actor(),
+                        role: "partner",
+                        action: "import.event.rejected",
+                        object: &object,
+                        payload: reason.as_bytes(),
+                    };
+                    audit::append(db, &entry)?;
+                    Outcome { event_id, outcome: "rejected", reason: Some(reason) }
+                }
+            };
+            counts[["applied", "duplicate", "unmatched", "rejected"].iter().position(|o| *o == outcome.outcome).unwrap_or(3)] += 1;
+            db.exec(
+                "UPDATE datashare_import_rows SET sealed_event = NULL, event_id = ?, outcome = ?, reason = ? WHERE import_id = ? AND line = ?",
+                &[text(outcome.event_id), text(outcome.outcome), opt_text(outcome.reason), text(import_id), crate::db::int(*line)],
+            )?;
+            last_line = *line;
+        }
+        let done = (rows.len() as i64) < IMPORT_CHUNK;
+        db.exec(
+            "UPDATE datashare_imports SET next_line = ?, applied = applied + ?, duplicate = duplicate + ?, unmatched = unmatched + ?, rejected = rejected + ?,
+             status = ?, finished_at = ? WHERE id = ?",
+            &[
+                crate::db::int(last_line + 1),
+                crate::db::int(counts[0]),
+                crate::db::int(counts[1]),
+                crate::db::int(counts[2]),
+                crate::db::int(counts[3]),
+                text(if done { "done" } else { "running" }),
+                opt_text(done.then(crate::now_rfc3339)),
+                text(import_id),
+            ],
+        )?;
+        if done {
+            audit::append(db, &Entry { actor: &partner.actor(), role: "partner", action: "datashare.import.done", object: import_id, payload: b"" })?;
+        }
+        Ok(done)
+    })
+}
