@@ -83,12 +83,22 @@ pub const IDP_SECRET: &str = "test-idp-secret-0123456789";
 /// The face-verification provider's secret in tests.
 pub const FACE_SECRET: &str = "test-face-secret-0123456789";
 
-/// The variables every zige test app starts with.
+/// The scheduler's token in tests.
+pub const SCHEDULER_TOKEN: &str = "test-scheduler-token-0123456789";
+
+/// The variables every zige test app starts with: secrets, and ticks that
+/// accept an `as_of` date so tests can move across deadlines.
 pub fn test_variables() -> Vec<(String, String)> {
-    [("bootstrap_admin_password", ADMIN_PASSWORD), ("idp_secret", IDP_SECRET), ("face_provider_secret", FACE_SECRET)]
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
+    [
+        ("bootstrap_admin_password", ADMIN_PASSWORD),
+        ("idp_secret", IDP_SECRET),
+        ("face_provider_secret", FACE_SECRET),
+        ("scheduler_token", SCHEDULER_TOKEN),
+        ("tick_as_of_enabled", "true"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect()
 }
 
 fn b64url(bytes: &[u8]) -> String {
@@ -288,6 +298,25 @@ impl TestApp {
     pub async fn upload(&self, token: &str, path: &str, content_type: &str, body: impl Into<Bytes>) -> TestResponse {
         let auth = format!("Bearer {token}");
         self.request("POST", path, &[("authorization", auth.as_str()), ("content-type", content_type)], body).await
+    }
+
+    /// One tick of the timers as the scheduler sends it, run as of `as_of`.
+    pub async fn tick(&self, as_of: &str) -> TestResponse {
+        let auth = format!("Bearer {SCHEDULER_TOKEN}");
+        let body = serde_json::json!({ "as_of": as_of }).to_string();
+        self.request("POST", "/internal/tick", &[("authorization", auth.as_str()), ("content-type", "application/json")], body).await
+    }
+
+    /// Ticks until the day's sweep is done; returns the last answer.
+    pub async fn tick_until_done(&self, as_of: &str) -> serde_json::Value {
+        for _ in 0..1000 {
+            let r = self.tick(as_of).await;
+            assert_eq!(r.status, 200, "tick {as_of}: {}", r.text());
+            if r.json()["done"] == true {
+                return r.json();
+            }
+        }
+        panic!("the sweep of {as_of} never finished");
     }
 
     /// Creates an organisation as the administrator.

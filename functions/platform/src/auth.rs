@@ -30,11 +30,14 @@ pub enum Role {
     Employer,
     /// Read-only auditor: sees everything, changes nothing.
     Auditor,
+    /// Another system's account (the benefits-payment system, a message
+    /// gateway): reads the outbound feeds, nothing else.
+    Integration,
 }
 
 impl Role {
     /// Every role.
-    pub const ALL: [Role; 8] = [
+    pub const ALL: [Role; 9] = [
         Role::CityAdmin,
         Role::CitySocialInsurance,
         Role::CityRetiree,
@@ -43,6 +46,7 @@ impl Role {
         Role::Community,
         Role::Employer,
         Role::Auditor,
+        Role::Integration,
     ];
 
     /// The stable code.
@@ -56,6 +60,7 @@ impl Role {
             Role::Community => "community",
             Role::Employer => "employer",
             Role::Auditor => "auditor",
+            Role::Integration => "integration",
         }
     }
 
@@ -68,7 +73,7 @@ impl Role {
     pub fn fits(self, kind: OrgKind) -> bool {
         match self {
             Role::CityAdmin | Role::Auditor => kind == OrgKind::HrssBureau,
-            Role::CitySocialInsurance => kind == OrgKind::SocialInsuranceAgency,
+            Role::CitySocialInsurance | Role::Integration => kind == OrgKind::SocialInsuranceAgency,
             Role::CityRetiree => kind == OrgKind::RetireeAgency,
             Role::District => kind == OrgKind::District,
             Role::SubDistrict => kind == OrgKind::SubDistrict,
@@ -101,6 +106,8 @@ pub enum Permission {
     ReviewUnmatched,
     /// Import files of partner records (R5.1, R5.2; city-level staff).
     ImportPartnerRecords,
+    /// Read and acknowledge the payroll-instruction and message feeds.
+    ReadFeeds,
 }
 
 /// The permission table: the one place that says which role may do what.
@@ -110,12 +117,13 @@ pub fn allows(role: Role, permission: Permission) -> bool {
     match permission {
         ManageOrgs | ManageStaff => role == CityAdmin,
         ImportRoster | EditBenefits => matches!(role, CityAdmin | CitySocialInsurance | CityRetiree),
-        ReadPersons => true,
-        EditPersons => role != Auditor,
+        ReadPersons => role != Integration,
+        EditPersons => !matches!(role, Auditor | Integration),
         ReadAudit => matches!(role, CityAdmin | Auditor),
         ManagePartners => role == CityAdmin,
         ReviewUnmatched => matches!(role, CityAdmin | CitySocialInsurance | CityRetiree | Auditor),
         ImportPartnerRecords => matches!(role, CityAdmin | CitySocialInsurance | CityRetiree),
+        ReadFeeds => matches!(role, CityAdmin | Integration),
     }
 }
 

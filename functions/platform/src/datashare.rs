@@ -239,6 +239,12 @@ fn apply_to_person(
             // recorded and filed, and changes nothing (R5.7, R5.8).
             let concerned = records::benefits(db, &person_id)?.iter().any(|b| kind.applies_to(b.benefit_type));
             if concerned {
+                let evidence = evidence_id(&partner.id, event_id);
+                for benefit in
+                    records::benefits(db, &person_id)?.iter().filter(|b| b.payment.is_payable() && kind.applies_to(b.benefit_type))
+                {
+                    workflow::record_overpayment(db, &person_id, benefit, &evidence, occurred_on, today)?;
+                }
                 workflow::suspend(db, &person_id, Some(kind), SuspensionReason::LossOfEligibility, today, by)?;
                 let reason = format!("{}（{}）", kind.entry().name_zh, kind.entry().requirement);
                 workflow::open_task(db, &person_id, "verify_loss", &reason, today, None, by)?;

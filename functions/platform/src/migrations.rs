@@ -26,6 +26,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 3, name: "recipients", sql: include_str!("../migrations/0003_recipients.sql") },
     Migration { version: 4, name: "partners", sql: include_str!("../migrations/0004_partners.sql") },
     Migration { version: 5, name: "datashare_imports", sql: include_str!("../migrations/0005_datashare_imports.sql") },
+    Migration { version: 6, name: "timers", sql: include_str!("../migrations/0006_timers.sql") },
 ];
 
 /// The newest schema version this build knows.

@@ -61,67 +61,64 @@ pub fn payment_columns(state: &PaymentState) -> (&'static str, Option<&'static s
     }
 }
 
+/// The columns [`benefit_row`] reads.
+pub const BENEFIT_COLUMNS: &str = "id, person_id, benefit_type, monthly_amount_fen, start_date, insured_district, payment_status, payment_reason, payment_since, objection_on";
+
+/// A benefit from a row with [`BENEFIT_COLUMNS`]; `None` when a stored value
+/// no longer parses.
+pub fn benefit_row(r: &Row<'_>) -> Option<BenefitRow> {
+    let payment = payment_state(
+        &r.text("payment_status"),
+        r.opt_text("payment_reason").as_deref(),
+        r.opt_text("payment_since").as_deref(),
+        r.opt_text("objection_on").as_deref(),
+    );
+    Some(BenefitRow {
+        id: r.text("id"),
+        benefit_type: BenefitType::parse(&r.text("benefit_type")).ok()?,
+        monthly_amount: Fen::new(r.int("monthly_amount_fen")),
+        start: date(&r.text("start_date"))?,
+        insured_district: r.text("insured_district"),
+        payment,
+    })
+}
+
 /// Every benefit of a person, oldest first.
 pub fn benefits(db: &Db, person_id: &str) -> Result<Vec<BenefitRow>> {
-    let rows = db.all(
-        "SELECT id, benefit_type, monthly_amount_fen, start_date, insured_district, payment_status, payment_reason, payment_since, objection_on
-         FROM benefits WHERE person_id = ? ORDER BY start_date, id",
-        &[text(person_id)],
-        |r| {
-            let payment = payment_state(
-                &r.text("payment_status"),
-                r.opt_text("payment_reason").as_deref(),
-                r.opt_text("payment_since").as_deref(),
-                r.opt_text("objection_on").as_deref(),
-            );
-            (r.text("id"), r.text("benefit_type"), r.int("monthly_amount_fen"), r.text("start_date"), r.text("insured_district"), payment)
-        },
-    )?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(id, kind, amount, start, insured_district, payment)| {
-            Some(BenefitRow {
-                id,
-                benefit_type: BenefitType::parse(&kind).ok()?,
-                monthly_amount: Fen::new(amount),
-                start: date(&start)?,
-                insured_district,
-                payment,
-            })
-        })
-        .collect())
+    let sql = format!("SELECT {BENEFIT_COLUMNS} FROM benefits WHERE person_id = ? ORDER BY start_date, id");
+    Ok(db.all(&sql, &[text(person_id)], |r| benefit_row(&r))?.into_iter().flatten().collect())
+}
+
+/// The columns [`evidence_row`] reads.
+pub const EVIDENCE_COLUMNS: &str = "id, person_id, kind, occurred_on, received_on, source";
+
+/// A record from a row with [`EVIDENCE_COLUMNS`], with its source.
+pub fn evidence_row(r: &Row<'_>) -> Option<(Evidence, String)> {
+    let kind: EvidenceKind = serde_json::from_str(&r.text("kind")).ok()?;
+    let evidence =
+        Evidence { id: r.text("id"), kind, occurred_on: date(&r.text("occurred_on"))?, received_on: date(&r.text("received_on"))? };
+    Some((evidence, r.text("source")))
 }
 
 /// Every record about a person that the domain understands.
 pub fn evidence(db: &Db, person_id: &str) -> Result<Vec<(Evidence, String)>> {
-    let rows = db.all(
-        "SELECT id, kind, occurred_on, received_on, source FROM evidence WHERE person_id = ? ORDER BY occurred_on, id",
-        &[text(person_id)],
-        |r| (r.text("id"), r.text("kind"), r.text("occurred_on"), r.text("received_on"), r.text("source")),
-    )?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(id, kind, occurred, received, source)| {
-            let kind: EvidenceKind = serde_json::from_str(&kind).ok()?;
-            Some((Evidence { id, kind, occurred_on: date(&occurred)?, received_on: date(&received)? }, source))
-        })
-        .collect())
+    let sql = format!("SELECT {EVIDENCE_COLUMNS} FROM evidence WHERE person_id = ? ORDER BY occurred_on, id");
+    Ok(db.all(&sql, &[text(person_id)], |r| evidence_row(&r))?.into_iter().flatten().collect())
+}
+
+/// The columns [`decision_row`] reads.
+pub const DECISION_COLUMNS: &str = "id, person_id, outcome, decided_on, decided_by";
+
+/// A staff decision from a row with [`DECISION_COLUMNS`], with who decided.
+pub fn decision_row(r: &Row<'_>) -> Option<(StaffDecision, String)> {
+    let outcome: DecisionKind = serde_json::from_str(&r.text("outcome")).ok()?;
+    Some((StaffDecision { id: r.text("id"), outcome, decided_on: date(&r.text("decided_on"))? }, r.text("decided_by")))
 }
 
 /// Every staff decision about a person.
 pub fn decisions(db: &Db, person_id: &str) -> Result<Vec<(StaffDecision, String)>> {
-    let rows = db.all(
-        "SELECT id, outcome, decided_on, decided_by FROM decisions WHERE person_id = ? ORDER BY decided_on, id",
-        &[text(person_id)],
-        |r| (r.text("id"), r.text("outcome"), r.text("decided_on"), r.text("decided_by")),
-    )?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(id, outcome, decided_on, by)| {
-            let outcome: DecisionKind = serde_json::from_str(&outcome).ok()?;
-            Some((StaffDecision { id, outcome, decided_on: date(&decided_on)? }, by))
-        })
-        .collect())
+    let sql = format!("SELECT {DECISION_COLUMNS} FROM decisions WHERE person_id = ? ORDER BY decided_on, id");
+    Ok(db.all(&sql, &[text(person_id)], |r| decision_row(&r))?.into_iter().flatten().collect())
 }
 
 /// Assesses every benefit of a person on `today` with the default cycle
@@ -130,6 +127,16 @@ pub fn assess_person(db: &Db, person_id: &str, today: NaiveDate) -> Result<Vec<(
     let benefits = benefits(db, person_id)?;
     let evidence: Vec<Evidence> = evidence(db, person_id)?.into_iter().map(|(e, _)| e).collect();
     let decisions: Vec<StaffDecision> = decisions(db, person_id)?.into_iter().map(|(d, _)| d).collect();
+    Ok(assess_loaded(benefits, &evidence, &decisions, today))
+}
+
+/// Assesses benefits already loaded, with the default cycle policies.
+pub fn assess_loaded(
+    benefits: Vec<BenefitRow>,
+    evidence: &[Evidence],
+    decisions: &[StaffDecision],
+    today: NaiveDate,
+) -> Vec<(BenefitRow, Assessment)> {
     let facts: Vec<BenefitFacts> = benefits
         .iter()
         .map(|b| BenefitFacts {
@@ -140,8 +147,8 @@ pub fn assess_person(db: &Db, person_id: &str, today: NaiveDate) -> Result<Vec<(
             policy: CyclePolicy::default_for(b.benefit_type),
         })
         .collect();
-    let assessments = assess(&facts, &evidence, &decisions, today);
-    Ok(benefits.into_iter().zip(assessments).collect())
+    let assessments = assess(&facts, evidence, decisions, today);
+    benefits.into_iter().zip(assessments).collect()
 }
 
 /// A person's routing facts from a `persons` row (R2.2, R3.3).

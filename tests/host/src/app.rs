@@ -151,7 +151,14 @@ impl App {
                 sqlite_databases: component.sqlite_databases.clone(),
                 variables: component.variables.clone(),
                 environment: component.environment.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
-                allowed_outbound_hosts: component.allowed_outbound_hosts.iter().map(|h| AllowedHost::parse(h)).collect::<Result<_>>()?,
+                allowed_outbound_hosts: component
+                    .allowed_outbound_hosts
+                    .iter()
+                    .map(|h| {
+                        let expanded = shared.variables.expand(h).map_err(|e| anyhow::anyhow!("{e:?}"))?;
+                        AllowedHost::parse(&expanded).with_context(|| format!("component {id:?} allowed_outbound_hosts {h:?}"))
+                    })
+                    .collect::<Result<_>>()?,
                 files_root,
             };
             let loaded = runtime.load(&root.join(&component.source), options.compile_cache.as_deref(), config)?;

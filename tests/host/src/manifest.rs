@@ -183,7 +183,14 @@ impl Manifest {
                 }
             }
             for host in &component.allowed_outbound_hosts {
-                crate::outbound::AllowedHost::parse(host).with_context(|| format!("component {id:?}"))?;
+                // An entry may use application variables; it is checked once expanded, at load.
+                let referenced = crate::variables::template_references(host)?;
+                if let Some(unknown) = referenced.iter().find(|v| !manifest.variables.contains_key(*v)) {
+                    bail!("component {id:?} allowed_outbound_hosts entry {host:?} refers to unknown variable {unknown:?}");
+                }
+                if referenced.is_empty() {
+                    crate::outbound::AllowedHost::parse(host).with_context(|| format!("component {id:?}"))?;
+                }
             }
         }
         Ok(manifest)

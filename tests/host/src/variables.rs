@@ -97,6 +97,12 @@ impl Resolver {
         }
         let template =
             component_vars.get(name).ok_or_else(|| VariableError::Undefined(format!("no variable for {component_id:?}.{name:?}")))?;
+        self.expand(template)
+    }
+
+    /// A template expanded with application variables, as Spin expands
+    /// component variables and `allowed_outbound_hosts` entries.
+    pub fn expand(&self, template: &str) -> std::result::Result<String, VariableError> {
         let parts = parse_template(template).map_err(|e| VariableError::Other(e.to_string()))?;
         let mut out = String::new();
         for part in parts {

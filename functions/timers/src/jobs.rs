@@ -1,0 +1,475 @@
+//! The timer jobs, each tied to its requirement. A job works in batches;
+//! each batch is one transaction that reads the job's cursor, does the
+//! batch's work through the domain crate and moves the cursor, so two ticks
+//! at once wait for each other and never repeat a batch.
+
+use crate::Budget;
+use anyhow::{Context, Result};
+use chrono::NaiveDate;
+use std::collections::BTreeMap;
+use zige_domain::assessment::ListKind;
+use zige_domain::cycle::{CyclePolicy, CycleStatus};
+use zige_domain::evidence::{DecisionKind, Evidence, StaffDecision};
+use zige_domain::masking::mask_name;
+use zige_domain::payment::{SuspensionReason, Transition};
+use zige_domain::routing::{OrgKind, OrgTree};
+use zige_domain::{BenefitType, WorkingCalendar, deadlines};
+use zige_platform::audit::{self, Entry};
+use zige_platform::db::{Db, int, text};
+use zige_platform::records::{self, BenefitRow};
+use zige_platform::secrets::{self, Sealer};
+use zige_platform::workflow::{self, Actor};
+
+/// The actor of every change a timer makes.
+const ACTOR: Actor<'static> = Actor { actor: "system:timers", role: "system" };
+/// The city organisation that receives escalations (市退管机构).
+const CITY_ORG: &str = "city-retiree";
+/// The social-insurance agency: terminations and recovery escalate to it
+/// (R7.2, R7.6).
+const AGENCY_ORG: &str = "city-si";
+
+/// What every job needs, loaded once per tick.
+pub struct Settings {
+    today: NaiveDate,
+    calendar: WorkingCalendar,
+    tree: OrgTree,
+    reminder_days: Vec<i32>,
+    verification_working_days: u32,
+}
+
+impl Settings {
+    /// Loads the calendar, the organisation tree and the configured
+    /// reminder offsets and verification deadline.
+    pub fn load(db: &Db, today: NaiveDate) -> Result<Self> {
+        let reminder_days = spin_sdk::variables::get("reminder_days_before_due")?
+            .split(',')
+            .map(|d| d.trim().parse::<i32>())
+            .collect::<Result<Vec<_>, _>>()
+            .context("reminder_days_before_due: comma-separated whole days, e.g. 30,7,0")?;
+        let verification_working_days = spin_sdk::variables::get("verification_deadline_working_days")?
+            .trim()
+            .parse()
+            .context("verification_deadline_working_days: a whole number of working days")?;
+        Ok(Self {
+            today,
+            calendar: zige_platform::calendar::load(db)?,
+            tree: zige_platform::auth::org_tree(db)?,
+            reminder_days,
+            verification_working_days,
+        })
+    }
+
+    /// The district above an organisation, or the city when there is none.
+    fn district_of(&self, org: &str) -> String {
+        let mut current = Some(org.to_string());
+        while let Some(id) = current {
+            match self.tree.get(&id) {
+                Ok(o) if o.kind == OrgKind::District => return o.id.clone(),
+                Ok(o) => current = o.parent.clone(),
+                Err(_) => break,
+            }
+        }
+        CITY_ORG.to_string()
+    }
+}
+
+/// A batch's result: the new cursor, the rows handled, and whether the job
+/// has finished its sweep for the day.
+struct Step {
+    cursor: String,
+    rows: usize,
+    done: bool,
+}
+
+/// One job of the sweep.
+pub struct Job {
+    /// Its name in the tick's answer and in `timer_jobs`.
+    pub name: &'static str,
+    batch: usize,
+    step: fn(&Db, &Settings, &str, usize) -> Result<Step>,
+}
+
+/// Every job, in the order a tick runs them: imports first (their records
+/// certify), then cycles, then the deadlines that follow from them.
+pub const JOBS: [Job; 8] = [
+    Job { name: "imports", batch: 1, step: imports },
+    Job { name: "cycles", batch: 500, step: cycles },
+    Job { name: "verification_deadlines", batch: 500, step: verification_deadlines },
+    Job { name: "city_processing", batch: 200, step: city_processing },
+    Job { name: "terminations", batch: 200, step: terminations },
+    Job { name: "home_visits", batch: 500, step: home_visits },
+    Job { name: "refund_deadlines", batch: 500, step: refund_deadlines },
+    Job { name: "instalments", batch: 500, step: instalments },
+];
+
+/// Runs a job's batches until its sweep for the day is done or the budget
+/// is spent; returns the rows handled and whether the sweep is done.
+pub fn run(db: &Db, job: &Job, settings: &Settings, budget: &mut Budget) -> Result<(usize, bool)> {
+    let as_of = settings.today.to_string();
+    let mut handled = 0;
+    loop {
+        if !budget.left() {
+            return Ok((handled, false));
+        }
+        let limit = budget.take(job.batch);
+        let step = if job.name == "imports" {
+            // An import chunk is its own transaction with its own cursor.
+            Some((job.step)(db, settings, "", limit)?)
+        } else {
+            db.transaction(|db| -> Result<Option<Step>> {
+                let state = db.one("SELECT as_of, cursor, done FROM timer_jobs WHERE job = ?", &[text(job.name)], |r| {
+                    (r.text("as_of"), r.text("cursor"), r.int("done") != 0)
+                })?;
+                let cursor = match state {
+                    Some((day, _, true)) if day == as_of => return Ok(None),
+                    Some((day, cursor, false)) if day == as_of => cursor,
+                    // A new day starts a new sweep.
+                    _ => String::new(),
+                };
+                let step = (job.step)(db, settings, &cursor, limit)?;
+                db.exec(
+                    "INSERT INTO timer_jobs (job, as_of, cursor, done, processed, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                     ON CONFLICT (job) DO UPDATE SET cursor = ?3, done = ?4, updated_at = ?6,
+                       processed = CASE WHEN timer_jobs.as_of = ?2 THEN timer_jobs.processed + ?5 ELSE ?5 END, as_of = ?2",
+                    &[
+                        text(job.name),
+                        text(as_of.as_str()),
+                        text(step.cursor.as_str()),
+                        int(i64::from(step.done)),
+                        int(step.rows as i64),
+                        text(zige_platform::now_rfc3339()),
+                    ],
+                )?;
+                Ok(Some(step))
+            })?
+        };
+        let Some(step) = step else { return Ok((handled, true)) };
+        handled += step.rows;
+        budget.spend(step.rows);
+        if step.done {
+            return Ok((handled, true));
+        }
+    }
+}
+
+/// One audit record for a batch of changes made by a job.
+fn audit_batch(db: &Db, action: &str, changed: &[String]) -> Result<()> {
+    if changed.is_empty() {
+        return Ok(());
+    }
+    let object = format!("{} records", changed.len());
+    audit::append(db, &Entry { actor: ACTOR.actor, role: ACTOR.role, action, object: &object, payload: changed.join("\n").as_bytes() })?;
+    Ok(())
+}
+
+/// Bulk imports left running by a crash or a spent budget (R5.1).
+fn imports(db: &Db, settings: &Settings, _cursor: &str, _limit: usize) -> Result<Step> {
+    let running =
+        db.one("SELECT id FROM datashare_imports WHERE status = 'running' ORDER BY created_at, id LIMIT 1", &[], |r| r.text("id"))?;
+    let Some(id) = running else { return Ok(Step { cursor: String::new(), rows: 0, done: true }) };
+    zige_platform::datashare::import_chunk(db, &id, &Sealer::from_variable()?, &secrets::pii_key()?, settings.today)?;
+    Ok(Step { cursor: String::new(), rows: zige_platform::datashare::IMPORT_CHUNK as usize, done: false })
+}
+
+/// Groups rows by person id.
+fn by_person<T>(rows: Vec<(String, T)>) -> BTreeMap<String, Vec<T>> {
+    let mut grouped: BTreeMap<String, Vec<T>> = BTreeMap::new();
+    for (person, row) in rows {
+        grouped.entry(person).or_default().push(row);
+    }
+    grouped
+}
+
+/// A person as the cycle sweep reads them.
+struct Person {
+    id: String,
+    name: String,
+    placement: zige_domain::routing::Placement,
+}
+
+/// Cycles (R4, R5.4, R6.1): marks each benefit certified, due or overdue;
+/// queues the reminder whose day has come (R4: by default 30 and 7 days
+/// before the due date, on it, and once overdue); when the grace period has
+/// ended without a certification, opens a verification task routed per
+/// R2.2 with the configured deadline.
+fn cycles(db: &Db, settings: &Settings, cursor: &str, limit: usize) -> Result<Step> {
+    let persons = db.all(
+        "SELECT id, name, residence, community_id, management, employer_id, insured_district FROM persons WHERE id > ? ORDER BY id LIMIT ?",
+        &[text(cursor), int(limit as i64)],
+        |r| Person { id: r.text("id"), name: r.text("name"), placement: records::placement(&r) },
+    )?;
+    let Some(last) = persons.last().map(|p| p.id.clone()) else {
+        return Ok(Step { cursor: cursor.to_string(), rows: 0, done: true });
+    };
+    let range = [text(cursor), text(last.as_str())];
+    let benefits = by_person(db.all(
+        &format!(
+            "SELECT {}, cycle_status, cycle_due FROM benefits WHERE person_id > ? AND person_id <= ? ORDER BY person_id, start_date, id",
+            records::BENEFIT_COLUMNS
+        ),
+        &range,
+        |r| (r.text("person_id"), (records::benefit_row(&r), r.opt_text("cycle_status"), r.opt_text("cycle_due"))),
+    )?);
+    let evidence: BTreeMap<String, Vec<Evidence>> = by_person(
+        db.all(
+            &format!(
+                "SELECT {} FROM evidence WHERE person_id > ? AND person_id <= ? ORDER BY person_id, occurred_on, id",
+                records::EVIDENCE_COLUMNS
+            ),
+            &range,
+            |r| (r.text("person_id"), records::evidence_row(&r).map(|(e, _)| e)),
+        )?
+        .into_iter()
+        .filter_map(|(p, e)| Some((p, e?)))
+        .collect(),
+    );
+    let decisions: BTreeMap<String, Vec<StaffDecision>> = by_person(
+        db.all(
+            &format!(
+                "SELECT {} FROM decisions WHERE person_id > ? AND person_id <= ? ORDER BY person_id, decided_on, id",
+                records::DECISION_COLUMNS
+            ),
+            &range,
+            |r| (r.text("person_id"), records::decision_row(&r).map(|(d, _)| d)),
+        )?
+        .into_iter()
+        .filter_map(|(p, d)| Some((p, d?)))
+        .collect(),
+    );
+    let today = settings.today;
+    // Computed only when a task opens: a sweep with nothing overdue needs no calendar.
+    let deadline = || settings.calendar.add_working_days(today, settings.verification_working_days);
+    let mut changed = Vec::new();
+    for person in &persons {
+        let Some(rows) = benefits.get(&person.id) else { continue };
+        let stored: BTreeMap<String, (Option<String>, Option<String>)> =
+            rows.iter().filter_map(|(b, s, d)| Some((b.as_ref()?.id.clone(), (s.clone(), d.clone())))).collect();
+        let loaded: Vec<BenefitRow> = rows.iter().filter_map(|(b, _, _)| b.clone()).collect();
+        let no_evidence = Vec::new();
+        let no_decisions = Vec::new();
+        let assessed = records::assess_loaded(
+            loaded,
+            evidence.get(&person.id).unwrap_or(&no_evidence),
+            decisions.get(&person.id).unwrap_or(&no_decisions),
+            today,
+        );
+        for (benefit, assessment) in assessed {
+            let position = assessment.cycle;
+            let status = match position.status {
+                CycleStatus::Certified => "certified",
+                CycleStatus::Due => "due",
+                CycleStatus::Overdue => "overdue",
+            };
+            let due = position.next_due.to_string();
+            if stored.get(&benefit.id) != Some(&(Some(status.to_string()), Some(due.clone()))) {
+                db.exec(
+                    "UPDATE benefits SET cycle_status = ?, cycle_due = ? WHERE id = ?",
+                    &[text(status), text(due.as_str()), text(benefit.id.as_str())],
+                )?;
+                changed.push(benefit.id.clone());
+            }
+            if !benefit.payment.is_payable() {
+                continue;
+            }
+            match position.status {
+                CycleStatus::Certified => {}
+                CycleStatus::Due => remind(db, settings, person, &benefit, position.next_due)?,
+                CycleStatus::Overdue if assessment.list == ListKind::ToVerify => {
+                    let org = settings.tree.responsible_org(&person.placement).map_err(|e| anyhow::anyhow!("routing: {e}"))?.id.clone();
+                    let reason = format!(
+                        "{}认证期已过（应于{}前认证）未认证，需实地核实（R4、R6.1）",
+                        benefit.benefit_type.name_zh(),
+                        position.cycle.due
+                    );
+                    workflow::open_task_at(db, &org, &person.id, "verify_cycle_lapsed", &reason, today, Some(deadline()?), &ACTOR)?;
+                }
+                CycleStatus::Overdue => {}
+            }
+        }
+    }
+    audit_batch(db, "timers.cycles", &changed)?;
+    Ok(Step { cursor: last, rows: persons.len(), done: persons.len() < limit })
+}
+
+/// Queues the reminder whose day has come: the latest configured offset on
+/// or before today, or the overdue notice once the due date has passed.
+fn remind(db: &Db, settings: &Settings, person: &Person, benefit: &BenefitRow, due: NaiveDate) -> Result<()> {
+    let today = settings.today;
+    let name = mask_name(&person.name);
+    let kind = benefit.benefit_type.name_zh();
+    let (tag, message) = if today > due {
+        ("overdue".to_string(), format!("{name}您好：您的{kind}资格认证已过期限（{due}），请尽快认证，否则将上门核实。"))
+    } else {
+        let policy = reminder_policy(benefit.benefit_type, &settings.reminder_days)?;
+        let Some(day) = policy.reminder_dates(due).into_iter().filter(|d| *d <= today).next_back() else { return Ok(()) };
+        (day.to_string(), format!("{name}您好：请在{due}前完成{kind}资格认证。可在手机上刷脸认证，行动不便可申请上门服务。"))
+    };
+    workflow::notify(db, &format!("remind:{}:{due}:{tag}", benefit.id), &person.id, "reminder", &message)?;
+    Ok(())
+}
+
+/// The notice's default policy for the benefit with the configured offsets.
+fn reminder_policy(benefit: BenefitType, days: &[i32]) -> Result<CyclePolicy> {
+    let default = CyclePolicy::default_for(benefit);
+    CyclePolicy::new(default.period(), default.mode(), default.grace_days(), days.to_vec()).map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+/// Verification deadlines (R6.7): a task past its deadline is escalated to
+/// the district and the city, once.
+fn verification_deadlines(db: &Db, settings: &Settings, cursor: &str, limit: usize) -> Result<Step> {
+    let tasks = db.all(
+        "SELECT id, org_id, kind, deadline FROM tasks WHERE status = 'open' AND escalated_on IS NULL AND deadline < ? AND id > ? ORDER BY id LIMIT ?",
+        &[text(settings.today.to_string()), text(cursor), int(limit as i64)],
+        |r| (r.text("id"), r.text("org_id"), r.text("deadline")),
+    )?;
+    let mut changed = Vec::new();
+    for (id, org, deadline) in &tasks {
+        let reason = format!("核实任务逾期未完成（期限{deadline}，R6.7）");
+        workflow::escalate(db, "task", id, "district", &settings.district_of(org), &reason, settings.today)?;
+        workflow::escalate(db, "task", id, "city", CITY_ORG, &reason, settings.today)?;
+        db.exec("UPDATE tasks SET escalated_on = ? WHERE id = ?", &[text(settings.today.to_string()), text(id.as_str())])?;
+        changed.push(id.clone());
+    }
+    audit_batch(db, "timers.task_escalate", &changed)?;
+    Ok(step_after(cursor, tasks.iter().map(|(id, _, _)| id), limit))
+}
+
+/// The next step of a job that walks rows by id.
+fn step_after<'a>(cursor: &str, ids: impl Iterator<Item = &'a String>, limit: usize) -> Step {
+    let ids: Vec<&String> = ids.collect();
+    Step { cursor: ids.last().map_or_else(|| cursor.to_string(), |id| id.to_string()), rows: ids.len(), done: ids.len() < limit }
+}
+
+/// City processing (R7.1): a district's "not eligible" or "unreachable"
+/// outcome that the city has not acted on within 3 working days is
+/// suspended by the rule, marked as such on the decision.
+fn city_processing(db: &Db, settings: &Settings, cursor: &str, limit: usize) -> Result<Step> {
+    let pending = db.all(
+        "SELECT id, person_id, outcome, decided_on FROM decisions
+         WHERE reviewed_on IS NULL AND auto_suspended_on IS NULL AND org_id IS NOT NULL AND id > ? ORDER BY id LIMIT ?",
+        &[text(cursor), int(limit as i64)],
+        |r| (r.text("id"), r.text("person_id"), r.text("outcome"), r.text("decided_on")),
+    )?;
+    let mut changed = Vec::new();
+    for (id, person, outcome, decided_on) in &pending {
+        let Ok(outcome) = serde_json::from_str::<DecisionKind>(outcome) else { continue };
+        let (scope, reason) = match &outcome {
+            DecisionKind::Unreachable => (None, SuspensionReason::Unreachable),
+            DecisionKind::NotEligible { reason, .. } => (Some(reason), SuspensionReason::NotEligible),
+            DecisionKind::Eligible => continue,
+        };
+        let decided_on: NaiveDate = decided_on.parse()?;
+        let deadline = deadlines::city_suspension_deadline(&settings.calendar, decided_on)?;
+        if settings.today <= deadline {
+            continue;
+        }
+        let suspended = workflow::suspend(db, person, scope, reason, settings.today, &ACTOR)?;
+        db.exec("UPDATE decisions SET auto_suspended_on = ? WHERE id = ?", &[text(settings.today.to_string()), text(id.as_str())])?;
+        if !suspended.is_empty() {
+            let message = "您好：经核实，您的社会保险待遇自下月起暂停发放。如有异议，请在三个月内向社区或区退管机构提出。";
+            workflow::notify(db, &format!("suspended:{id}"), person, "decision", message)?;
+        }
+        changed.push(id.clone());
+    }
+    audit_batch(db, "timers.auto_suspend", &changed)?;
+    Ok(step_after(cursor, pending.iter().map(|(id, ..)| id), limit))
+}
+
+/// Termination (R7.2): a benefit suspended for 3 months without an
+/// objection is terminated by the rule and queued for the social-insurance
+/// agency to file.
+fn terminations(db: &Db, settings: &Settings, cursor: &str, limit: usize) -> Result<Step> {
+    let suspended = db.all(
+        &format!(
+            "SELECT {} FROM benefits WHERE payment_status = 'suspended' AND objection_on IS NULL AND id > ? ORDER BY id LIMIT ?",
+            records::BENEFIT_COLUMNS
+        ),
+        &[text(cursor), int(limit as i64)],
+        |r| (r.text("id"), r.text("person_id"), records::benefit_row(&r)),
+    )?;
+    let mut changed = Vec::new();
+    for (id, person, benefit) in &suspended {
+        let Some(benefit) = benefit else { continue };
+        if benefit.payment.termination_due_on().is_none_or(|due| due > settings.today) {
+            continue;
+        }
+        let reason = "three_months_without_objection";
+        workflow::transition(db, person, benefit, Transition::Terminate { on: settings.today }, reason, &ACTOR)?;
+        let note = format!("{}暂停满三个月未提出异议，已依规终止，请归档（R7.2）", benefit.benefit_type.name_zh());
+        workflow::open_task_at(db, AGENCY_ORG, person, "file_termination", &note, settings.today, None, &ACTOR)?;
+        let message = "您好：您的社会保险待遇暂停已满三个月且未提出异议，已终止发放。如有疑问请联系区退管机构。";
+        workflow::notify(db, &format!("terminated:{id}"), person, "decision", message)?;
+        changed.push(id.clone());
+    }
+    audit_batch(db, "timers.terminate", &changed)?;
+    Ok(step_after(cursor, suspended.iter().map(|(id, ..)| id), limit))
+}
+
+/// Home visits (R6.3): a request not scheduled within 5 working days is
+/// escalated to the district, once.
+fn home_visits(db: &Db, settings: &Settings, cursor: &str, limit: usize) -> Result<Step> {
+    let open = db.all(
+        "SELECT id, org_id, requested_on FROM home_visits WHERE status = 'open' AND escalated_on IS NULL AND requested_on < ? AND id > ? ORDER BY id LIMIT ?",
+        &[text(settings.today.to_string()), text(cursor), int(limit as i64)],
+        |r| (r.text("id"), r.text("org_id"), r.text("requested_on")),
+    )?;
+    let mut changed = Vec::new();
+    for (id, org, requested_on) in &open {
+        let deadline = deadlines::home_visit_deadline(&settings.calendar, requested_on.parse()?)?;
+        if settings.today <= deadline {
+            continue;
+        }
+        let reason = format!("上门服务申请5个工作日内未安排（应于{deadline}前，R6.3）");
+        workflow::escalate(db, "home_visit", id, "district", &settings.district_of(org), &reason, settings.today)?;
+        db.exec("UPDATE home_visits SET escalated_on = ? WHERE id = ?", &[text(settings.today.to_string()), text(id.as_str())])?;
+        changed.push(id.clone());
+    }
+    audit_batch(db, "timers.home_visit_escalate", &changed)?;
+    Ok(step_after(cursor, open.iter().map(|(id, ..)| id), limit))
+}
+
+/// Refund deadlines (R7.3, R7.6): an overpayment not refunded by the
+/// deadline of its notice is recorded and escalated to the district and the
+/// social-insurance agency, once.
+fn refund_deadlines(db: &Db, settings: &Settings, cursor: &str, limit: usize) -> Result<Step> {
+    let overdue = db.all(
+        "SELECT o.id, o.refund_deadline, p.residence, p.community_id, p.management, p.employer_id, p.insured_district
+         FROM overpayments o JOIN persons p ON p.id = o.person_id
+         WHERE o.status = 'open' AND o.refund_deadline < ? AND o.id > ? ORDER BY o.id LIMIT ?",
+        &[text(settings.today.to_string()), text(cursor), int(limit as i64)],
+        |r| (r.text("id"), r.text("refund_deadline"), records::placement(&r)),
+    )?;
+    let mut changed = Vec::new();
+    for (id, deadline, placement) in &overdue {
+        let responsible = settings.tree.responsible_org(placement).map_err(|e| anyhow::anyhow!("routing: {e}"))?.id.clone();
+        let reason = format!("多领待遇未在限期（{deadline}）内退还（R7.3、R7.6）");
+        workflow::escalate(db, "overpayment", id, "refund_overdue", &settings.district_of(&responsible), &reason, settings.today)?;
+        workflow::escalate(db, "overpayment", id, "agency", AGENCY_ORG, &reason, settings.today)?;
+        changed.push(id.clone());
+    }
+    audit_batch(db, "timers.refund_overdue", &changed)?;
+    Ok(step_after(cursor, overdue.iter().map(|(id, ..)| id), limit))
+}
+
+/// Instalments (R7.5, R7.6): an instalment not paid in full by its due date
+/// is recorded as missed and escalated to the social-insurance agency, once.
+fn instalments(db: &Db, settings: &Settings, cursor: &str, limit: usize) -> Result<Step> {
+    let missed = db.all(
+        "SELECT overpayment_id || '#' || number AS key, overpayment_id, number, due_on FROM instalments
+         WHERE missed_on IS NULL AND due_on < ? AND paid_fen < amount_fen AND overpayment_id || '#' || number > ? ORDER BY key LIMIT ?",
+        &[text(settings.today.to_string()), text(cursor), int(limit as i64)],
+        |r| (r.text("key"), r.text("overpayment_id"), r.int("number"), r.text("due_on")),
+    )?;
+    let mut changed = Vec::new();
+    for (key, overpayment, number, due_on) in &missed {
+        db.exec(
+            "UPDATE instalments SET missed_on = ? WHERE overpayment_id = ? AND number = ?",
+            &[text(settings.today.to_string()), text(overpayment.as_str()), int(*number)],
+        )?;
+        let reason = format!("第{number}期分期还款（应于{due_on}前）未按期足额缴纳（R7.5、R7.6）");
+        workflow::escalate(db, "instalment", key, "missed", AGENCY_ORG, &reason, settings.today)?;
+        changed.push(key.clone());
+    }
+    audit_batch(db, "timers.instalment_missed", &changed)?;
+    Ok(step_after(cursor, missed.iter().map(|(key, ..)| key), limit))
+}

@@ -1,0 +1,123 @@
+//! The deadline timers of the notice (R4, R6.1, R6.3, R6.7, R7.1–R7.6):
+//! `POST /internal/tick`, called by a scheduler (a Kubernetes CronJob, a
+//! hosted cron, or `zige-host --schedule`), moves every case whose deadline
+//! has come. Each call does a bounded amount of work: a time budget well
+//! under the request limits of hosted Spin and a row budget. Every job keeps
+//! its cursor in SQLite and moves it in the same transaction as the batch it
+//! covers, so concurrent or repeated ticks never do anything twice and a
+//! tick killed halfway is finished by the next one.
+
+use chrono::NaiveDate;
+use serde::Deserialize;
+use serde_json::{Map, Value as Json, json};
+use spin_sdk::http::{Method, Request, Response};
+use spin_sdk::http_component;
+use std::time::{Duration, Instant};
+use zige_platform::db::Db;
+use zige_platform::problem::{Problem, json_response};
+use zige_platform::request;
+
+mod jobs;
+mod outbox;
+
+/// How long one tick works before answering.
+const TIME_BUDGET: Duration = Duration::from_secs(10);
+/// The most rows one tick handles, over all jobs.
+const ROW_BUDGET: usize = 200_000;
+
+#[http_component]
+async fn handle(req: Request) -> Response {
+    match (req.method(), req.path().trim_end_matches('/')) {
+        (Method::Post, "/internal/tick") => tick(&req).await.unwrap_or_else(Problem::into_response),
+        (_, "/internal/tick") => Problem::method_not_allowed().into_response(),
+        _ => Problem::not_found("该地址", "resource").into_response(),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct TickRequest {
+    /// The day to run as; accepted only when `tick_as_of_enabled` is true
+    /// (tests that move the date across deadlines).
+    as_of: Option<NaiveDate>,
+    /// A smaller row budget for this call.
+    rows: Option<usize>,
+}
+
+fn authorise(req: &Request) -> Result<(), Problem> {
+    use subtle::ConstantTimeEq;
+    let expected = spin_sdk::variables::get("scheduler_token").map_err(anyhow::Error::from)?;
+    let given = request::bearer(req).unwrap_or_default();
+    if expected.is_empty() || !bool::from(given.as_bytes().ct_eq(expected.as_bytes())) {
+        return Err(Problem::new(401, "unauthorised", "需要调度令牌", "The scheduler token is missing or wrong"));
+    }
+    Ok(())
+}
+
+async fn tick(req: &Request) -> Result<Response, Problem> {
+    authorise(req)?;
+    let body: TickRequest = if req.body().is_empty() { TickRequest::default() } else { request::json_body(req)? };
+    let as_of_allowed = spin_sdk::variables::get("tick_as_of_enabled").map_err(anyhow::Error::from)? == "true";
+    let today = match body.as_of {
+        Some(_) if !as_of_allowed => {
+            return Err(Problem::invalid("as_of", "只有测试环境可以指定日期", "as_of is accepted only when tick_as_of_enabled is true"));
+        }
+        Some(day) => day,
+        None => zige_platform::today(),
+    };
+    let mut budget = Budget { started: Instant::now(), rows_left: body.rows.unwrap_or(ROW_BUDGET).clamp(1, ROW_BUDGET) };
+    let db = Db::open()?;
+    let settings = jobs::Settings::load(&db, today)?;
+    let mut processed = Map::new();
+    let mut done = true;
+    for job in &jobs::JOBS {
+        let (count, finished) = jobs::run(&db, job, &settings, &mut budget).map_err(calendar_problem)?;
+        processed.insert(job.name.to_string(), json!(count));
+        done &= finished;
+    }
+    let (sent, outbox_done) = outbox::push(&db, &mut budget).await?;
+    processed.insert("outbox".into(), json!(sent));
+    done &= outbox_done;
+    let next = if done { Json::Null } else { json!("POST /internal/tick again: work is left for this day") };
+    Ok(json_response(200, &json!({ "as_of": today, "done": done, "processed": processed, "next": next })))
+}
+
+/// A deadline in a year whose working-day calendar is not loaded stops the
+/// tick with a 503 that says so: a deadline is never guessed.
+fn calendar_problem(e: anyhow::Error) -> Problem {
+    match e.downcast_ref::<zige_domain::calendar::CalendarError>() {
+        Some(missing) => {
+            eprintln!("timers: {missing}");
+            Problem::new(
+                503,
+                "calendar_missing",
+                format!("工作日历不完整，请先导入：{missing}"),
+                format!("The working-day calendar is incomplete; load it first: {missing}"),
+            )
+        }
+        None => e.into(),
+    }
+}
+
+/// What a tick may still spend.
+pub struct Budget {
+    started: Instant,
+    rows_left: usize,
+}
+
+impl Budget {
+    /// Whether time and rows are left.
+    pub fn left(&self) -> bool {
+        self.rows_left > 0 && self.started.elapsed() < TIME_BUDGET
+    }
+
+    /// Rows for the next batch, at most `batch`.
+    pub fn take(&self, batch: usize) -> usize {
+        batch.min(self.rows_left)
+    }
+
+    /// Counts rows handled.
+    pub fn spend(&mut self, rows: usize) {
+        self.rows_left = self.rows_left.saturating_sub(rows.max(1));
+    }
+}
