@@ -11,6 +11,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 use zige_host::{App, Options, Running};
 
+pub mod synthetic;
+
 /// The workspace root.
 pub fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ lies inside the workspace").to_path_buf()
@@ -247,6 +249,14 @@ impl TestApp {
         match &self.server {
             Server::InProcess(running) => &running.app,
             Server::Process(_) => panic!("the app runs in another process"),
+        }
+    }
+
+    /// The process id of an app in a process of its own.
+    pub fn pid(&self) -> Option<u32> {
+        match &self.server {
+            Server::Process(child) => Some(child.id()),
+            Server::InProcess(_) => None,
         }
     }
 

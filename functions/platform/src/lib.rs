@@ -15,6 +15,7 @@ pub mod records;
 pub mod request;
 pub mod secrets;
 pub mod session;
+pub mod timers;
 pub mod workflow;
 
 pub use problem::Problem;

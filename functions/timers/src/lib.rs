@@ -12,12 +12,13 @@ use serde::Deserialize;
 use serde_json::{Map, Value as Json, json};
 use spin_sdk::http::{Method, Request, Response};
 use spin_sdk::http_component;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use zige_platform::db::Db;
 use zige_platform::problem::{Problem, json_response};
 use zige_platform::request;
+use zige_platform::secrets::{self, Sealer};
+use zige_platform::timers::{self, Budget};
 
-mod jobs;
 mod outbox;
 
 /// How long one tick works before answering.
@@ -65,13 +66,13 @@ async fn tick(req: &Request) -> Result<Response, Problem> {
         Some(day) => day,
         None => zige_platform::today(),
     };
-    let mut budget = Budget { started: Instant::now(), rows_left: body.rows.unwrap_or(ROW_BUDGET).clamp(1, ROW_BUDGET) };
+    let mut budget = Budget::new(TIME_BUDGET, body.rows.unwrap_or(ROW_BUDGET).clamp(1, ROW_BUDGET));
     let db = Db::open()?;
-    let settings = jobs::Settings::load(&db, today)?;
+    let settings = settings(&db, today)?;
     let mut processed = Map::new();
     let mut done = true;
-    for job in &jobs::JOBS {
-        let (count, finished) = jobs::run(&db, job, &settings, &mut budget).map_err(calendar_problem)?;
+    for job in &timers::JOBS {
+        let (count, finished) = timers::run(&db, job, &settings, &mut budget).map_err(calendar_problem)?;
         processed.insert(job.name.to_string(), json!(count));
         done &= finished;
     }
@@ -80,6 +81,22 @@ async fn tick(req: &Request) -> Result<Response, Problem> {
     done &= outbox_done;
     let next = if done { Json::Null } else { json!("POST /internal/tick again: work is left for this day") };
     Ok(json_response(200, &json!({ "as_of": today, "done": done, "processed": processed, "next": next })))
+}
+
+/// The timers' settings from the Spin variables.
+fn settings(db: &Db, today: NaiveDate) -> anyhow::Result<timers::Settings> {
+    use anyhow::Context;
+    let reminder_days = spin_sdk::variables::get("reminder_days_before_due")?
+        .split(',')
+        .map(|d| d.trim().parse::<i32>())
+        .collect::<Result<Vec<_>, _>>()
+        .context("reminder_days_before_due: comma-separated whole days, e.g. 30,7,0")?;
+    let verification_working_days = spin_sdk::variables::get("verification_deadline_working_days")?
+        .trim()
+        .parse()
+        .context("verification_deadline_working_days: a whole number of working days")?;
+    let imports = (Sealer::from_variable()?, secrets::pii_key()?);
+    timers::Settings::load(db, today, reminder_days, verification_working_days, Some(imports))
 }
 
 /// A deadline in a year whose working-day calendar is not loaded stops the
@@ -96,28 +113,5 @@ fn calendar_problem(e: anyhow::Error) -> Problem {
             )
         }
         None => e.into(),
-    }
-}
-
-/// What a tick may still spend.
-pub struct Budget {
-    started: Instant,
-    rows_left: usize,
-}
-
-impl Budget {
-    /// Whether time and rows are left.
-    pub fn left(&self) -> bool {
-        self.rows_left > 0 && self.started.elapsed() < TIME_BUDGET
-    }
-
-    /// Rows for the next batch, at most `batch`.
-    pub fn take(&self, batch: usize) -> usize {
-        batch.min(self.rows_left)
-    }
-
-    /// Counts rows handled.
-    pub fn spend(&mut self, rows: usize) {
-        self.rows_left = self.rows_left.saturating_sub(rows.max(1));
     }
 }

@@ -5,10 +5,10 @@
 //! a growing delay; a message the gateway acknowledged is never sent again.
 //! Without a gateway the queue is read as a feed instead.
 
-use crate::Budget;
 use anyhow::Result;
 use spin_sdk::http::{Method, Request, Response};
 use zige_platform::db::{Db, int, text};
+use zige_platform::timers::Budget;
 
 /// Messages leased and sent per round.
 const ROUND: usize = 50;

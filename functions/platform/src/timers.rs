@@ -1,12 +1,19 @@
 //! The timer jobs, each tied to its requirement. A job works in batches;
 //! each batch is one transaction that reads the job's cursor, does the
 //! batch's work through the domain crate and moves the cursor, so two ticks
-//! at once wait for each other and never repeat a batch.
+//! at once wait for each other and never repeat a batch. The timers
+//! component runs them on a schedule; the sweep benchmark runs the very
+//! same code natively.
 
-use crate::Budget;
-use anyhow::{Context, Result};
+use crate::audit::{self, Entry};
+use crate::db::{Db, int, text};
+use crate::records::{self, BenefitRow};
+use crate::secrets::Sealer;
+use crate::workflow::{self, Actor};
+use anyhow::Result;
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
 use zige_domain::assessment::ListKind;
 use zige_domain::cycle::{CyclePolicy, CycleStatus};
 use zige_domain::evidence::{DecisionKind, Evidence, StaffDecision};
@@ -14,11 +21,6 @@ use zige_domain::masking::mask_name;
 use zige_domain::payment::{SuspensionReason, Transition};
 use zige_domain::routing::{OrgKind, OrgTree};
 use zige_domain::{BenefitType, WorkingCalendar, deadlines};
-use zige_platform::audit::{self, Entry};
-use zige_platform::db::{Db, int, text};
-use zige_platform::records::{self, BenefitRow};
-use zige_platform::secrets::{self, Sealer};
-use zige_platform::workflow::{self, Actor};
 
 /// The actor of every change a timer makes.
 const ACTOR: Actor<'static> = Actor { actor: "system:timers", role: "system" };
@@ -28,6 +30,35 @@ const CITY_ORG: &str = "city-retiree";
 /// (R7.2, R7.6).
 const AGENCY_ORG: &str = "city-si";
 
+/// What a tick may still spend: a time budget and a row budget.
+pub struct Budget {
+    started: Instant,
+    time: Duration,
+    rows_left: usize,
+}
+
+impl Budget {
+    /// A budget of `time` and `rows`.
+    pub fn new(time: Duration, rows: usize) -> Self {
+        Self { started: Instant::now(), time, rows_left: rows }
+    }
+
+    /// Whether time and rows are left.
+    pub fn left(&self) -> bool {
+        self.rows_left > 0 && self.started.elapsed() < self.time
+    }
+
+    /// Rows for the next batch, at most `batch`.
+    pub fn take(&self, batch: usize) -> usize {
+        batch.min(self.rows_left)
+    }
+
+    /// Counts rows handled.
+    pub fn spend(&mut self, rows: usize) {
+        self.rows_left = self.rows_left.saturating_sub(rows.max(1));
+    }
+}
+
 /// What every job needs, loaded once per tick.
 pub struct Settings {
     today: NaiveDate,
@@ -35,27 +66,28 @@ pub struct Settings {
     tree: OrgTree,
     reminder_days: Vec<i32>,
     verification_working_days: u32,
+    imports: Option<(Sealer, Vec<u8>)>,
 }
 
 impl Settings {
-    /// Loads the calendar, the organisation tree and the configured
-    /// reminder offsets and verification deadline.
-    pub fn load(db: &Db, today: NaiveDate) -> Result<Self> {
-        let reminder_days = spin_sdk::variables::get("reminder_days_before_due")?
-            .split(',')
-            .map(|d| d.trim().parse::<i32>())
-            .collect::<Result<Vec<_>, _>>()
-            .context("reminder_days_before_due: comma-separated whole days, e.g. 30,7,0")?;
-        let verification_working_days = spin_sdk::variables::get("verification_deadline_working_days")?
-            .trim()
-            .parse()
-            .context("verification_deadline_working_days: a whole number of working days")?;
+    /// Loads the calendar and the organisation tree; `reminder_days` are the
+    /// reminder offsets before a due date (R4), `verification_working_days`
+    /// the deadline of a verification task (R6.1). `imports` carries the
+    /// sealer and the key for finishing bulk imports, when this run should.
+    pub fn load(
+        db: &Db,
+        today: NaiveDate,
+        reminder_days: Vec<i32>,
+        verification_working_days: u32,
+        imports: Option<(Sealer, Vec<u8>)>,
+    ) -> Result<Self> {
         Ok(Self {
             today,
-            calendar: zige_platform::calendar::load(db)?,
-            tree: zige_platform::auth::org_tree(db)?,
+            calendar: crate::calendar::load(db)?,
+            tree: crate::auth::org_tree(db)?,
             reminder_days,
             verification_working_days,
+            imports,
         })
     }
 
@@ -137,7 +169,7 @@ pub fn run(db: &Db, job: &Job, settings: &Settings, budget: &mut Budget) -> Resu
                         text(step.cursor.as_str()),
                         int(i64::from(step.done)),
                         int(step.rows as i64),
-                        text(zige_platform::now_rfc3339()),
+                        text(crate::now_rfc3339()),
                     ],
                 )?;
                 Ok(Some(step))
@@ -164,11 +196,13 @@ fn audit_batch(db: &Db, action: &str, changed: &[String]) -> Result<()> {
 
 /// Bulk imports left running by a crash or a spent budget (R5.1).
 fn imports(db: &Db, settings: &Settings, _cursor: &str, _limit: usize) -> Result<Step> {
+    let finished = Step { cursor: String::new(), rows: 0, done: true };
+    let Some((sealer, key)) = &settings.imports else { return Ok(finished) };
     let running =
         db.one("SELECT id FROM datashare_imports WHERE status = 'running' ORDER BY created_at, id LIMIT 1", &[], |r| r.text("id"))?;
-    let Some(id) = running else { return Ok(Step { cursor: String::new(), rows: 0, done: true }) };
-    zige_platform::datashare::import_chunk(db, &id, &Sealer::from_variable()?, &secrets::pii_key()?, settings.today)?;
-    Ok(Step { cursor: String::new(), rows: zige_platform::datashare::IMPORT_CHUNK as usize, done: false })
+    let Some(id) = running else { return Ok(finished) };
+    crate::datashare::import_chunk(db, &id, sealer, key, settings.today)?;
+    Ok(Step { cursor: String::new(), rows: crate::datashare::IMPORT_CHUNK as usize, done: false })
 }
 
 /// Groups rows by person id.

@@ -1,0 +1,87 @@
+//! Benchmark (not a test): a synthetic city (default 300,000 persons with
+//! 1,000,000 benefits, seed 7; about 10% of persons lapsed) swept by the
+//! timers as of 2026-12-20 — through the local host, tick after tick until
+//! done, and natively with the same platform code over rusqlite on a copy of
+//! the same database. Reports wall times, their ratio, the benefits whose
+//! state changed, and the host's peak memory.
+//!
+//! Run: `cargo bench -p zige-tests --bench timer_sweep [-- PERSONS BENEFITS]`
+
+use std::time::{Duration, Instant};
+use zige_platform::db::Db;
+use zige_platform::timers::{self, Budget, Settings};
+use zige_tests::spawn_process;
+use zige_tests::synthetic::{CitySpec, generate};
+
+const AS_OF: &str = "2026-12-20";
+
+fn peak_memory_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status.lines().find_map(|l| l.strip_prefix("VmHWM:")).and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok()).unwrap_or(0)
+}
+
+fn changed(path: &std::path::Path) -> (i64, i64, i64) {
+    let db = rusqlite::Connection::open(path).expect("the database");
+    let count = |sql: &str| -> i64 { db.query_row(sql, [], |r| r.get(0)).expect("a count") };
+    (
+        count("SELECT COUNT(*) FROM benefits WHERE cycle_status <> 'certified'"),
+        count("SELECT COUNT(*) FROM tasks"),
+        count("SELECT COUNT(*) FROM outbox"),
+    )
+}
+
+#[tokio::main(flavor = "multi_thread")]
+async fn main() {
+    let args: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
+    let (persons, benefits) = (args.first().copied().unwrap_or(300_000), args.get(1).copied().unwrap_or(1_000_000));
+    let as_of = chrono::NaiveDate::parse_from_str(AS_OF, "%Y-%m-%d").expect("a date");
+    let spec = CitySpec { seed: 7, persons, benefits, as_of, lapsed_share: 0.10 };
+    let state = tempfile::Builder::new().prefix("zige-sweep-bench").tempdir().expect("a directory");
+    let hosted_file = state.path().join(".spin/sqlite_db.db");
+    std::fs::create_dir_all(hosted_file.parent().expect("a parent")).expect("the state directory");
+    let started = Instant::now();
+    generate(&hosted_file, &spec).expect("generating the city");
+    println!("timer_sweep: generated {persons} persons, {benefits} benefits in {:.1}s", started.elapsed().as_secs_f64());
+    let copy = tempfile::tempdir().expect("a directory");
+    let native_file = copy.path().join("native.db");
+    std::fs::copy(&hosted_file, &native_file).expect("copying the database");
+
+    let app = spawn_process(state);
+    let pid = app.pid().expect("a host process");
+    let started = Instant::now();
+    let mut ticks = 0;
+    loop {
+        let r = app.tick(AS_OF).await;
+        assert_eq!(r.status, 200, "{}", r.text());
+        ticks += 1;
+        if r.json()["done"] == true {
+            break;
+        }
+    }
+    let hosted = started.elapsed();
+    let peak = peak_memory_kib(pid);
+    let hosted_counts = changed(&app.state_dir.path().join(".spin/sqlite_db.db"));
+
+    let db = Db::open_file(&native_file).expect("opening the copy");
+    let started = Instant::now();
+    let settings = Settings::load(&db, as_of, vec![30, 7, 0], 15, None).expect("settings");
+    let mut budget = Budget::new(Duration::from_secs(3600), usize::MAX);
+    for job in &timers::JOBS {
+        let (_, done) = timers::run(&db, job, &settings, &mut budget).expect("the job");
+        assert!(done);
+    }
+    let native = started.elapsed();
+    let native_counts = changed(&native_file);
+    assert_eq!(hosted_counts, native_counts, "both sweeps did the same work");
+    println!(
+        "timer_sweep: {benefits} benefits, {} changed state ({:.1}%), {} tasks, {} reminders; host {:.1}s in {ticks} ticks, native {:.1}s, ratio {:.2}; host peak memory {} MiB",
+        hosted_counts.0,
+        100.0 * hosted_counts.0 as f64 / benefits as f64,
+        hosted_counts.1,
+        hosted_counts.2,
+        hosted.as_secs_f64(),
+        native.as_secs_f64(),
+        hosted.as_secs_f64() / native.as_secs_f64(),
+        peak / 1024
+    );
+}

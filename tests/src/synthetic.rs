@@ -1,0 +1,152 @@
+//! A synthetic city for benchmarks: persons with several benefits each,
+//! generated from a seed (the same seed gives the same city), written
+//! straight into a database file at the current schema, which the
+//! platform's own migrations create. Every person has one certification;
+//! a chosen share certified long ago (their benefits lapse), the others
+//! within the current cycle. Each benefit's stored cycle status is what the
+//! previous day's sweep found, so a sweep on `as_of` changes exactly the
+//! lapsed persons' benefits.
+
+use anyhow::Result;
+use chrono::NaiveDate;
+use std::path::Path;
+use zige_domain::cycle::{CyclePolicy, CycleStatus};
+use zige_domain::{BenefitType, EvidenceKind};
+
+/// The development `pii_key` of spin.toml, which the benchmark apps use.
+pub const PII_KEY: &str = "zige-development-key-change-me";
+
+/// What to generate.
+pub struct CitySpec {
+    /// The random seed.
+    pub seed: u64,
+    /// Persons (at least a third of `benefits`).
+    pub persons: usize,
+    /// Benefits in all, three or four per person.
+    pub benefits: usize,
+    /// The day the next sweep runs as.
+    pub as_of: NaiveDate,
+    /// The share of persons whose certification has lapsed, 0 to 1.
+    pub lapsed_share: f64,
+}
+
+/// SplitMix64: a small, well-mixed generator, enough for reproducible data.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+const TYPES: [BenefitType; 6] = [
+    BenefitType::EmployeePension,
+    BenefitType::WorkInjury,
+    BenefitType::Unemployment,
+    BenefitType::WorkInjuryDependant,
+    BenefitType::GovernmentPension,
+    BenefitType::ResidentPension,
+];
+
+const DISTRICTS: [&str; 8] = ["650102", "650103", "650104", "650105", "650106", "650107", "650109", "650121"];
+
+/// Writes the city into a new database file at `path`.
+pub fn generate(path: &Path, spec: &CitySpec) -> Result<()> {
+    anyhow::ensure!(spec.benefits >= 3 * spec.persons && spec.benefits <= 4 * spec.persons, "three or four benefits per person");
+    drop(zige_platform::db::Db::open_file(path)?);
+    let mut conn = rusqlite::Connection::open(path)?;
+    conn.execute_batch("PRAGMA synchronous = OFF")?;
+    let tx = conn.transaction()?;
+    let now = "2026-01-01T00:00:00Z";
+    let communities: Vec<(String, &str)> = DISTRICTS.iter().flat_map(|d| (0..25).map(move |n| (format!("c-{d}-{n:02}"), *d))).collect();
+    for (id, district) in &communities {
+        tx.execute(
+            "INSERT INTO orgs (id, parent_id, kind, name, division_code, created_at) VALUES (?1, ?2, 'community', ?1, NULL, ?3)",
+            [id.as_str(), district, now],
+        )?;
+    }
+    // Deadlines of the sweep reach into the next year.
+    tx.execute(
+        "INSERT INTO calendar_years (year, data, loaded_by, loaded_at) VALUES (2027, '2027-01-01 holiday 元旦', 'synthetic', ?1)",
+        [now],
+    )?;
+    let mut rng = Rng(spec.seed);
+    let start = NaiveDate::from_ymd_opt(2015, 1, 1).expect("a date");
+    let certified_kind = serde_json::to_string(&EvidenceKind::OtherProofOfLife)?;
+    let four = spec.benefits - 3 * spec.persons;
+    {
+        let mut person = tx.prepare(
+            "INSERT INTO persons (id, id_index, id_masked, birth_date, name, phone, residence, community_id, insured_district, management, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, '某某某', ?5, 'local', ?6, ?7, 'socialised', ?8, ?8)",
+        )?;
+        let mut benefit = tx.prepare(
+            "INSERT INTO benefits (id, person_id, benefit_type, monthly_amount_fen, start_date, insured_district, cycle_status, cycle_due, created_at, updated_at)
+             VALUES (?1, ?2, ?3, 200000, '2015-01-01', ?4, ?5, ?6, ?7, ?7)",
+        )?;
+        let mut evidence = tx.prepare(
+            "INSERT INTO evidence (id, person_id, kind, occurred_on, received_on, source, created_at) VALUES (?1, ?2, ?3, ?4, ?4, 'roster', ?5)",
+        )?;
+        for i in 0..spec.persons {
+            let id = format!("p{i:07}");
+            let birth =
+                NaiveDate::from_ymd_opt(1940 + (i % 40) as i32, 1 + (i / 40 % 12) as u32, 1 + (i / 480 % 28) as u32).expect("a date");
+            let number = zige_domain::id_number::with_check_character(&format!("650102{}{:03}", birth.format("%Y%m%d"), i % 1000))
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            // The sequence digits repeat every 1000 persons of a birthday; the
+            // person number keeps blind indexes apart.
+            let index = zige_domain::id_number::blind_index(PII_KEY.as_bytes(), format!("{}:{i}", number.as_str()).as_bytes());
+            let (community, district) = &communities[rng.below(communities.len() as u64) as usize];
+            person.execute(rusqlite::params![
+                id,
+                index,
+                number.masked(),
+                birth.to_string(),
+                format!("138{i:08}"),
+                community,
+                district,
+                now
+            ])?;
+            let lapsed = (rng.below(1_000_000) as f64) < spec.lapsed_share * 1_000_000.0;
+            let certified = if lapsed {
+                NaiveDate::from_ymd_opt(2025, 6, 1).expect("a date")
+            } else {
+                spec.as_of - chrono::Duration::days(rng.below(10) as i64)
+            };
+            evidence.execute(rusqlite::params![format!("e{i:07}"), id, certified_kind, certified.to_string(), now])?;
+            let count = if i < four { 4 } else { 3 };
+            let first = rng.below(TYPES.len() as u64) as usize;
+            for k in 0..count {
+                let kind = TYPES[(first + k) % TYPES.len()];
+                // What yesterday's sweep found: certified for everyone; the
+                // lapsed persons' benefits change today.
+                let yesterday = CyclePolicy::default_for(kind).position(start, Some(spec.as_of - chrono::Duration::days(11)), spec.as_of);
+                let found = CyclePolicy::default_for(kind).position(start, Some(certified), spec.as_of);
+                let stored = if lapsed { yesterday } else { found };
+                let status = match stored.status {
+                    CycleStatus::Certified => "certified",
+                    CycleStatus::Due => "due",
+                    CycleStatus::Overdue => "overdue",
+                };
+                benefit.execute(rusqlite::params![
+                    format!("b{i:07}-{k}"),
+                    id,
+                    kind.code(),
+                    district,
+                    status,
+                    stored.next_due.to_string(),
+                    now
+                ])?;
+            }
+        }
+    }
+    tx.commit()?;
+    Ok(())
+}
