@@ -108,6 +108,10 @@ pub enum Permission {
     ImportPartnerRecords,
     /// Read and acknowledge the payroll-instruction and message feeds.
     ReadFeeds,
+    /// Work the verification tasks of one's own queue and record outcomes (R6).
+    WorkTasks,
+    /// Review districts' outcomes: suspend, send back, certify, restore (R7.1, R7.2).
+    ReviewOutcomes,
 }
 
 /// The permission table: the one place that says which role may do what.
@@ -124,6 +128,8 @@ pub fn allows(role: Role, permission: Permission) -> bool {
         ReviewUnmatched => matches!(role, CityAdmin | CitySocialInsurance | CityRetiree | Auditor),
         ImportPartnerRecords => matches!(role, CityAdmin | CitySocialInsurance | CityRetiree),
         ReadFeeds => matches!(role, CityAdmin | Integration),
+        WorkTasks => !matches!(role, Auditor | Integration),
+        ReviewOutcomes => matches!(role, CityAdmin | CitySocialInsurance | CityRetiree),
     }
 }
 

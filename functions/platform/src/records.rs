@@ -106,6 +106,10 @@ pub fn evidence(db: &Db, person_id: &str) -> Result<Vec<(Evidence, String)>> {
     Ok(db.all(&sql, &[text(person_id)], |r| evidence_row(&r))?.into_iter().flatten().collect())
 }
 
+/// Decisions that count: not sent back for another verification, not
+/// replaced by the city's own (R7.1).
+pub const DECISIONS_STANDING: &str = "(review IS NULL OR review NOT IN ('sent_back', 'overridden'))";
+
 /// The columns [`decision_row`] reads.
 pub const DECISION_COLUMNS: &str = "id, person_id, outcome, decided_on, decided_by";
 
@@ -117,7 +121,7 @@ pub fn decision_row(r: &Row<'_>) -> Option<(StaffDecision, String)> {
 
 /// Every staff decision about a person.
 pub fn decisions(db: &Db, person_id: &str) -> Result<Vec<(StaffDecision, String)>> {
-    let sql = format!("SELECT {DECISION_COLUMNS} FROM decisions WHERE person_id = ? ORDER BY decided_on, id");
+    let sql = format!("SELECT {DECISION_COLUMNS} FROM decisions WHERE person_id = ? AND {DECISIONS_STANDING} ORDER BY decided_on, id");
     Ok(db.all(&sql, &[text(person_id)], |r| decision_row(&r))?.into_iter().flatten().collect())
 }
 

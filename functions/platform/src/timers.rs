@@ -260,8 +260,9 @@ fn cycles(db: &Db, settings: &Settings, cursor: &str, limit: usize) -> Result<St
     let decisions: BTreeMap<String, Vec<StaffDecision>> = by_person(
         db.all(
             &format!(
-                "SELECT {} FROM decisions WHERE person_id > ? AND person_id <= ? ORDER BY person_id, decided_on, id",
-                records::DECISION_COLUMNS
+                "SELECT {} FROM decisions WHERE person_id > ? AND person_id <= ? AND {} ORDER BY person_id, decided_on, id",
+                records::DECISION_COLUMNS,
+                records::DECISIONS_STANDING
             ),
             &range,
             |r| (r.text("person_id"), records::decision_row(&r).map(|(d, _)| d)),

@@ -1,0 +1,361 @@
+//! Staff case work (R6, R7.1, R7.2): the verification task queues of each
+//! organisation, field outcomes with their channel, the city's review of
+//! districts' outcomes (confirm, send back, certify), and suspension and
+//! restoration with back-pay. Each change goes through the domain's state
+//! machine and writes its payroll instruction and audit record in the same
+//! transaction.
+
+use chrono::NaiveDate;
+use serde::Deserialize;
+use serde_json::{Value as Json, json};
+use spin_sdk::http::{Method, Request, Response};
+use spin_sdk::http_component;
+use zige_domain::evidence::{DecisionKind, Effect, EvidenceKind};
+use zige_domain::masking::mask_name;
+use zige_domain::money::{YearMonth, back_pay};
+use zige_domain::payment::{PaymentState, SuspensionReason, Transition};
+use zige_domain::routing::OrgTree;
+use zige_platform::audit::{self, Entry};
+use zige_platform::auth::{self, Permission, Staff};
+use zige_platform::db::{Db, Value, int, opt_text, text};
+use zige_platform::problem::{Problem, json_response};
+use zige_platform::records;
+use zige_platform::request::{self, Page};
+use zige_platform::workflow::{self, Actor};
+
+/// The channels of field verification (R5.5-1, R6.4, R6.5).
+const CHANNELS: [&str; 7] = ["window", "video", "home_visit", "activity", "visit", "health_check", "survey"];
+
+#[http_component]
+fn handle(req: Request) -> Response {
+    route(&req).unwrap_or_else(Problem::into_response)
+}
+
+fn route(req: &Request) -> Result<Response, Problem> {
+    let path = req.path().trim_end_matches('/');
+    let segments: Vec<&str> = path.strip_prefix("/api/v1/").unwrap_or("").split('/').collect();
+    let known = matches!(segments.as_slice(), ["tasks"] | ["tasks", _, "outcome"] | ["decisions"] | ["decisions", _, "review"]);
+    if !known {
+        return Err(Problem::not_found("该地址", "resource"));
+    }
+    let db = Db::open()?;
+    let staff = auth::staff(req, &db)?;
+    match (req.method(), segments.as_slice()) {
+        (Method::Get, ["tasks"]) => tasks(&db, &staff, req),
+        (Method::Post, ["tasks", id, "outcome"]) => outcome(&db, &staff, req, id),
+        (Method::Get, ["decisions"]) => pending(&db, &staff, req),
+        (Method::Post, ["decisions", id, "review"]) => review(&db, &staff, req, id),
+        _ => Err(Problem::method_not_allowed()),
+    }
+}
+
+/// The organisations in the staff member's scope (their subtree), as SQL
+/// parameters.
+fn scope_orgs(tree: &OrgTree, staff: &Staff) -> Vec<Value> {
+    tree.subtree(&staff.org_id).map(|o| text(o.id.as_str())).collect()
+}
+
+fn placeholders(n: usize) -> String {
+    vec!["?"; n.max(1)].join(", ")
+}
+
+/// `GET /api/v1/tasks?status=open|closed&kind=…`: the verification tasks of
+/// the staff member's organisation and those below it, oldest first, with
+/// names masked.
+fn tasks(db: &Db, staff: &Staff, req: &Request) -> Result<Response, Problem> {
+    staff.require(Permission::WorkTasks)?;
+    let page = Page::from_query(req)?;
+    let status = match request::query_param(req, "status").as_deref() {
+        None | Some("open") => "open",
+        Some("closed") => "done",
+        Some(_) => return Err(Problem::new(400, "invalid_query", "status应为open或closed", "status: open or closed").with_field("status")),
+    };
+    let tree = auth::org_tree(db)?;
+    let mut params = scope_orgs(&tree, staff);
+    let orgs = placeholders(params.len());
+    let mut filter = String::new();
+    if let Some(kind) = request::query_param(req, "kind") {
+        filter.push_str(" AND t.kind = ?");
+        params.push(text(kind));
+    }
+    params.extend([text(status), int(page.per_page), int(page.offset())]);
+    let sql = format!(
+        "SELECT t.id, t.kind, t.reason, t.org_id, t.opened_on, t.deadline, t.escalated_on, t.status, t.closed_on, p.id AS person_id, p.name, p.id_masked
+         FROM tasks t JOIN persons p ON p.id = t.person_id
+         WHERE t.org_id IN ({orgs}){filter} AND t.status = ? ORDER BY t.opened_on, t.id LIMIT ? OFFSET ?"
+    );
+    let items = db.all(&sql, &params, |r| {
+        json!({
+            "task_id": r.text("id"), "kind": r.text("kind"), "reason": r.text("reason"), "org_id": r.text("org_id"),
+            "opened_on": r.text("opened_on"), "deadline": r.opt_text("deadline"), "escalated_on": r.opt_text("escalated_on"),
+            "status": if r.text("status") == "open" { "open" } else { "closed" }, "closed_on": r.opt_text("closed_on"),
+            "person": { "person_id": r.text("person_id"), "name": mask_name(&r.text("name")), "id_number_masked": r.text("id_masked") },
+        })
+    })?;
+    Ok(json_response(200, &json!({ "items": items, "page": page.page, "per_page": page.per_page })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Loss {
+    /// A loss event type of the catalogue (`death`, `imprisonment`, …).
+    #[serde(rename = "type")]
+    kind: String,
+    #[serde(default)]
+    details: serde_json::Map<String, Json>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OutcomeRequest {
+    outcome: String,
+    channel: String,
+    #[serde(default)]
+    note: String,
+    loss: Option<Loss>,
+    loss_date: Option<NaiveDate>,
+}
+
+/// Parses an outcome: "eligible", "unreachable", or "not eligible" with the
+/// reason and the date of loss (R6.6).
+fn decision_kind(body: &OutcomeRequest, today: NaiveDate) -> Result<DecisionKind, Problem> {
+    match body.outcome.as_str() {
+        "eligible" => Ok(DecisionKind::Eligible),
+        "unreachable" => Ok(DecisionKind::Unreachable),
+        "not_eligible" => {
+            let loss =
+                body.loss.as_ref().ok_or_else(|| Problem::invalid("loss", "不符合条件时须写明原因", "loss: the reason is required"))?;
+            let detail = |name: &str| match loss.details.get(name) {
+                Some(Json::String(s)) => Some(s.clone()),
+                Some(Json::Bool(b)) => Some(b.to_string()),
+                _ => None,
+            };
+            let reason = EvidenceKind::from_event(&loss.kind, &detail).map_err(|e| Problem::invalid("loss", "原因有误", e.to_string()))?;
+            if reason.effect() != Effect::Loss {
+                return Err(Problem::invalid(
+                    "loss.type",
+                    "原因须为丧失资格的情形",
+                    "loss.type: a loss of eligibility (death, imprisonment, …)",
+                ));
+            }
+            let loss_date = body.loss_date.filter(|d| *d <= today).ok_or_else(|| {
+                Problem::invalid("loss_date", "须写明丧失资格的日期，且不晚于今天", "loss_date: a date no later than today")
+            })?;
+            Ok(DecisionKind::NotEligible { reason, loss_date })
+        }
+        _ => Err(Problem::invalid("outcome", "结果应为符合、不符合或联系不上", "outcome: eligible, not_eligible or unreachable")),
+    }
+}
+
+/// `POST /api/v1/tasks/{id}/outcome`: records a field outcome and closes
+/// the task. An outcome recorded by city staff takes effect at once; one
+/// recorded below the city waits for the city's review (R7.1), except an
+/// "eligible" that restores nothing, which needs no review.
+fn outcome(db: &Db, staff: &Staff, req: &Request, task_id: &str) -> Result<Response, Problem> {
+    staff.require(Permission::WorkTasks)?;
+    let body: OutcomeRequest = request::json_body(req)?;
+    if !CHANNELS.contains(&body.channel.as_str()) {
+        return Err(Problem::invalid("channel", "核实渠道有误", format!("channel: one of {}", CHANNELS.join(", "))));
+    }
+    if body.note.chars().count() > 500 {
+        return Err(Problem::invalid("note", "说明最长500字", "note: at most 500 characters"));
+    }
+    let today = zige_platform::today();
+    let kind = decision_kind(&body, today)?;
+    let tree = auth::org_tree(db)?;
+    let actor = staff.actor();
+    let by = Actor { actor: &actor, role: staff.role.code() };
+    let city = auth::allows(staff.role, Permission::ReviewOutcomes);
+    let answer = db.transaction(|db| -> Result<Json, Problem> {
+        let task = db.one("SELECT person_id, org_id, status FROM tasks WHERE id = ?", &[text(task_id)], |r| {
+            (r.text("person_id"), r.text("org_id"), r.text("status"))
+        })?;
+        let person = match task {
+            Some((_, org, _)) if !tree.is_within(&org, &staff.org_id) => return Err(Problem::not_found("该任务", "task")),
+            Some((_, _, status)) if status != "open" => {
+                return Err(Problem::new(409, "task_closed", "该任务已办结", "The task is already closed"));
+            }
+            Some((person, _, _)) => person,
+            None => return Err(Problem::not_found("该任务", "task")),
+        };
+        let restores = matches!(kind, DecisionKind::Eligible) && records::benefits(db, &person)?.iter().any(|b| !b.payment.is_payable());
+        let needs_review = !city && (restores || !matches!(kind, DecisionKind::Eligible));
+        let id = zige_platform::secrets::new_id("dec")?;
+        db.exec(
+            "INSERT INTO decisions (id, person_id, outcome, decided_on, decided_by, created_at, org_id, reviewed_on, channel, note, task_id, review)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            &[
+                text(id.as_str()),
+                text(person.as_str()),
+                text(serde_json::to_string(&kind).map_err(anyhow::Error::from)?),
+                text(today.to_string()),
+                text(actor.as_str()),
+                text(zige_platform::now_rfc3339()),
+                text(staff.org_id.as_str()),
+                opt_text((!needs_review).then(|| today.to_string())),
+                text(body.channel.as_str()),
+                text(body.note.as_str()),
+                text(task_id),
+                opt_text((!needs_review).then_some("decided")),
+            ],
+        )?;
+        db.exec(
+            "UPDATE tasks SET status = 'done', closed_on = ?, closed_by = ? WHERE id = ?",
+            &[text(today.to_string()), text(actor.as_str()), text(task_id)],
+        )?;
+        audit::append(db, &Entry { actor: &actor, role: by.role, action: "decision.record", object: &id, payload: req.body() })?;
+        if !needs_review {
+            take_effect(db, &person, &id, &kind, today, &by)?;
+        }
+        Ok(json!({ "decision_id": id, "pending_review": needs_review }))
+    })?;
+    Ok(json_response(201, &answer))
+}
+
+/// What a decision does once it stands: an eligible person's suspended
+/// benefits are restored with back-pay (R7.2); a person not eligible or
+/// unreachable is suspended (R7.1), with the overpayment from the date of
+/// loss recorded (R7.3).
+fn take_effect(db: &Db, person: &str, decision_id: &str, kind: &DecisionKind, today: NaiveDate, by: &Actor<'_>) -> anyhow::Result<()> {
+    match kind {
+        DecisionKind::Eligible => restore(db, person, today, by),
+        DecisionKind::Unreachable => {
+            workflow::suspend(db, person, None, SuspensionReason::Unreachable, today, by)?;
+            workflow::notify(db, &format!("suspended:{decision_id}"), person, "decision", SUSPENDED)?;
+            Ok(())
+        }
+        DecisionKind::NotEligible { reason, loss_date } => {
+            let evidence = format!("decision:{decision_id}");
+            for benefit in records::benefits(db, person)?.iter().filter(|b| b.payment.is_payable() && reason.applies_to(b.benefit_type)) {
+                workflow::record_overpayment(db, person, benefit, &evidence, *loss_date, today)?;
+            }
+            workflow::suspend(db, person, Some(reason), SuspensionReason::NotEligible, today, by)?;
+            workflow::notify(db, &format!("suspended:{decision_id}"), person, "decision", SUSPENDED)?;
+            Ok(())
+        }
+    }
+}
+
+const SUSPENDED: &str = "您好：经核实，您的社会保险待遇自下月起暂停发放。如有异议，请在三个月内向社区或区退管机构提出。";
+
+/// Restores every suspended benefit of the person, with back-pay for the
+/// months withheld: from the month after the suspension through this month,
+/// paid with next month's payment (R7.2).
+fn restore(db: &Db, person: &str, today: NaiveDate, by: &Actor<'_>) -> anyhow::Result<()> {
+    let mut restored = false;
+    for benefit in records::benefits(db, person)? {
+        let PaymentState::Suspended { since, .. } = benefit.payment else { continue };
+        workflow::transition(db, person, &benefit, Transition::Restore { on: today }, "re_verified_eligible", by)?;
+        let next_month = YearMonth::of(today).plus(1);
+        let owed = back_pay(benefit.monthly_amount, YearMonth::of(since).plus(1), next_month).map_err(|e| anyhow::anyhow!("{e}"))?;
+        if owed.as_i64() > 0 {
+            workflow::payroll(db, &benefit.id, "back_pay", Some(owed), next_month, "恢复发放，补发暂停期间待遇（R7.2）")?;
+        }
+        restored = true;
+    }
+    if restored {
+        let message = "您好：经核实，您的社会保险待遇已恢复发放，暂停期间的待遇将随下月待遇补发。";
+        workflow::notify(db, &format!("restored:{person}:{today}"), person, "decision", message)?;
+    }
+    Ok(())
+}
+
+/// `GET /api/v1/decisions`: districts' outcomes waiting for the city, with
+/// the last day before the 3-working-day rule suspends (R7.1).
+fn pending(db: &Db, staff: &Staff, req: &Request) -> Result<Response, Problem> {
+    staff.require(Permission::ReviewOutcomes)?;
+    let page = Page::from_query(req)?;
+    let calendar = zige_platform::calendar::load(db)?;
+    let items = db.all(
+        "SELECT d.id, d.outcome, d.decided_on, d.org_id, d.channel, d.note, d.task_id, p.id AS person_id, p.name, p.id_masked
+         FROM decisions d JOIN persons p ON p.id = d.person_id
+         WHERE d.reviewed_on IS NULL AND d.auto_suspended_on IS NULL AND d.org_id IS NOT NULL ORDER BY d.decided_on, d.id LIMIT ? OFFSET ?",
+        &[int(page.per_page), int(page.offset())],
+        |r| {
+            let outcome: Json = serde_json::from_str(&r.text("outcome")).unwrap_or(Json::Null);
+            let deadline = r
+                .text("decided_on")
+                .parse()
+                .ok()
+                .filter(|_| outcome["outcome"] != "eligible")
+                .and_then(|d| zige_domain::deadlines::city_suspension_deadline(&calendar, d).ok());
+            json!({
+                "decision_id": r.text("id"), "outcome": outcome, "decided_on": r.text("decided_on"), "org_id": r.text("org_id"),
+                "channel": r.opt_text("channel"), "note": r.opt_text("note"), "task_id": r.opt_text("task_id"), "suspends_automatically_after": deadline,
+                "person": { "person_id": r.text("person_id"), "name": mask_name(&r.text("name")), "id_number_masked": r.text("id_masked") },
+            })
+        },
+    )?;
+    Ok(json_response(200, &json!({ "items": items, "page": page.page, "per_page": page.per_page })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReviewRequest {
+    action: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// `POST /api/v1/decisions/{id}/review`: the city confirms a district's
+/// outcome (it takes effect), sends it back for another verification, or
+/// certifies the person eligible instead (R7.1).
+fn review(db: &Db, staff: &Staff, req: &Request, id: &str) -> Result<Response, Problem> {
+    staff.require(Permission::ReviewOutcomes)?;
+    let body: ReviewRequest = request::json_body(req)?;
+    if !matches!(body.action.as_str(), "confirm" | "send_back" | "certify") {
+        return Err(Problem::invalid("action", "操作应为确认、退回或认定符合", "action: confirm, send_back or certify"));
+    }
+    if body.note.trim().is_empty() && body.action != "confirm" {
+        return Err(Problem::invalid("note", "退回或改判须写明理由", "note: a reason is required"));
+    }
+    let today = zige_platform::today();
+    let actor = staff.actor();
+    let by = Actor { actor: &actor, role: staff.role.code() };
+    let answer = db.transaction(|db| -> Result<Json, Problem> {
+        let decision =
+            db.one("SELECT person_id, outcome, org_id, reviewed_on, auto_suspended_on FROM decisions WHERE id = ?", &[text(id)], |r| {
+                (r.text("person_id"), r.text("outcome"), r.text("org_id"), r.opt_text("reviewed_on").or(r.opt_text("auto_suspended_on")))
+            })?;
+        let Some((person, outcome, org, done)) = decision else { return Err(Problem::not_found("该核实结果", "decision")) };
+        if done.is_some() {
+            return Err(Problem::new(409, "already_reviewed", "该结果已处理", "The outcome has been acted on already"));
+        }
+        let kind: DecisionKind = serde_json::from_str(&outcome).map_err(anyhow::Error::from)?;
+        let review = match body.action.as_str() {
+            "confirm" => {
+                take_effect(db, &person, id, &kind, today, &by)?;
+                "confirmed"
+            }
+            "send_back" => {
+                let reason = format!("市级退回重新核实：{}", body.note.trim());
+                workflow::open_task_at(db, &org, &person, "reverify_sent_back", &reason, today, None, &by)?;
+                "sent_back"
+            }
+            _ => {
+                let certified = zige_platform::secrets::new_id("dec")?;
+                db.exec(
+                    "INSERT INTO decisions (id, person_id, outcome, decided_on, decided_by, created_at, org_id, reviewed_on, note, review)
+                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'decided')",
+                    &[
+                        text(certified.as_str()),
+                        text(person.as_str()),
+                        text(serde_json::to_string(&DecisionKind::Eligible).map_err(anyhow::Error::from)?),
+                        text(today.to_string()),
+                        text(actor.as_str()),
+                        text(zige_platform::now_rfc3339()),
+                        text(staff.org_id.as_str()),
+                        text(today.to_string()),
+                        text(body.note.trim()),
+                    ],
+                )?;
+                restore(db, &person, today, &by)?;
+                "overridden"
+            }
+        };
+        db.exec("UPDATE decisions SET reviewed_on = ?, review = ? WHERE id = ?", &[text(today.to_string()), text(review), text(id)])?;
+        audit::append(db, &Entry { actor: &actor, role: by.role, action: "decision.review", object: id, payload: req.body() })?;
+        Ok(json!({ "decision_id": id, "review": review }))
+    })?;
+    Ok(json_response(200, &answer))
+}

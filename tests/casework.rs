@@ -1,0 +1,187 @@
+//! Staff case work (R6, R7.1, R7.2) end to end: a false death report
+//! objected to, re-verified in the field and restored with back-pay; an
+//! unreachable person suspended by the 3-working-day rule when the city does
+//! not act; an outcome sent back; and the scope of every new endpoint.
+
+use serde_json::{Value, json};
+use zige_tests::{City, TestApp, seed_city, spawn_app};
+
+fn count(app: &TestApp, sql: &str) -> i64 {
+    app.database().query_row(sql, [], |r| r.get(0)).unwrap()
+}
+
+fn today() -> chrono::NaiveDate {
+    zige_domain::china_date(chrono::Utc::now())
+}
+
+/// A partner file reporting a death, imported by the city.
+async fn death_reported(app: &TestApp, city: &City, who: &str) {
+    let partner = json!({ "partner_id": "civil", "name": "民政局", "kind": "civil_affairs", "event_types": ["death"] });
+    let _ = app.call(&city.admin, "POST", "/api/v1/partners", Some(&partner)).await;
+    let file = format!("event_id,type,id_number,occurred_on,source\nd-{who},death,{},{},population_registry\n", city.ids[who], today());
+    let r = app.upload(&city.admin, "/api/v1/datashare/imports?partner_id=civil", "text/csv", file).await;
+    assert_eq!(r.json()["counts"]["applied"], 1, "{}", r.text());
+}
+
+async fn task_of(app: &TestApp, token: &str, kind: &str) -> Value {
+    let r = app.call(token, "GET", &format!("/api/v1/tasks?kind={kind}"), None).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    r.json()["items"][0].clone()
+}
+
+async fn payroll(app: &TestApp, city: &City) -> Vec<Value> {
+    let token = app.staff_session(&city.admin, &format!("payroll{}", rand_suffix()), "integration", "city-si").await;
+    app.call(&token, "GET", "/api/v1/payroll/instructions?after=0", None).await.json()["items"].as_array().unwrap().clone()
+}
+
+fn rand_suffix() -> u128 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()
+}
+
+#[tokio::test]
+async fn r7_2_a_false_death_report_objected_to_is_reverified_and_restored_with_back_pay() {
+    let app = spawn_app().await;
+    let city = seed_city(&app).await;
+    death_reported(&app, &city, "sy_local").await;
+    let person = city.person_id(&app, "sy_local").await;
+    // The suspension began in September, as if the report had come then.
+    app.database().execute("UPDATE benefits SET payment_since = '2026-09-15' WHERE person_id = ?1", [&person]).unwrap();
+
+    let recipient = app.recipient(&city.ids["sy_local"]).await;
+    let status = app.call(&recipient, "GET", "/api/v1/me/status", None).await.json();
+    let benefit = status["benefits"][0]["benefit_id"].as_str().unwrap().to_string();
+    let objection = json!({ "benefit_id": benefit, "text": "我还健在，社区可以上门核实。" });
+    assert_eq!(app.call(&recipient, "POST", "/api/v1/me/objections", Some(&objection)).await.status, 201);
+
+    // The community of the person's residence finds the re-verification in its queue (R2.2).
+    let community = app.staff_session(&city.admin, "sy-community", "community", "sy-c1").await;
+    let task = task_of(&app, &community, "reverify_objection").await;
+    assert_eq!(task["person"]["name"], "李*", "names are masked in queues");
+    let path = format!("/api/v1/tasks/{}/outcome", task["task_id"].as_str().unwrap());
+    let bad = app.call(&community, "POST", &path, Some(&json!({ "outcome": "eligible", "channel": "carrier_pigeon" }))).await;
+    assert_eq!(bad.status, 422, "{}", bad.text());
+    let recorded = app
+        .call(&community, "POST", &path, Some(&json!({ "outcome": "eligible", "channel": "home_visit", "note": "本人在家，精神良好" })))
+        .await;
+    assert_eq!(recorded.status, 201, "{}", recorded.text());
+    assert_eq!(recorded.json()["pending_review"], true, "restoring needs the city (R7.2)");
+    assert_eq!(
+        app.call(&community, "POST", &path, Some(&json!({ "outcome": "eligible", "channel": "window" }))).await.status,
+        409,
+        "closed"
+    );
+
+    let city_clerk = app.staff_session(&city.admin, "city-clerk", "city_retiree", "city-retiree").await;
+    let queue = app.call(&city_clerk, "GET", "/api/v1/decisions", None).await.json();
+    let decision = queue["items"][0]["decision_id"].as_str().unwrap().to_string();
+    assert_eq!(queue["items"][0]["channel"], "home_visit");
+    assert_eq!(
+        app.call(&community, "POST", &format!("/api/v1/decisions/{decision}/review"), Some(&json!({ "action": "confirm" }))).await.status,
+        403
+    );
+    let confirmed =
+        app.call(&city_clerk, "POST", &format!("/api/v1/decisions/{decision}/review"), Some(&json!({ "action": "confirm" }))).await;
+    assert_eq!(confirmed.status, 200, "{}", confirmed.text());
+    let again = app.call(&city_clerk, "POST", &format!("/api/v1/decisions/{decision}/review"), Some(&json!({ "action": "confirm" }))).await;
+    assert_eq!(again.status, 409, "reviewed once");
+
+    let status = app.call(&recipient, "GET", "/api/v1/me/status", None).await.json();
+    assert_eq!(status["benefits"][0]["payment_status"], "active", "paid again: {status}");
+    assert_eq!(count(&app, &format!("SELECT COUNT(*) FROM benefits WHERE id = '{benefit}' AND payment_status = 'restored'")), 1);
+    // Back-pay: every month from October through this month, 180 yuan each.
+    let months = i64::from(chrono::Datelike::year(&today()) * 12 + chrono::Datelike::month(&today()) as i32 - (2026 * 12 + 9));
+    let instructions = payroll(&app, &city).await;
+    let mine: Vec<(String, Value)> = instructions
+        .iter()
+        .filter(|i| i["benefit_id"] == benefit.as_str())
+        .map(|i| (i["action"].as_str().unwrap().to_string(), i["amount_fen"].clone()))
+        .collect();
+    assert_eq!(
+        mine,
+        [("suspend".to_string(), Value::Null), ("resume".to_string(), Value::Null), ("back_pay".to_string(), json!(months * 18_000))]
+    );
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM audit_log WHERE action IN ('decision.record', 'decision.review', 'benefit.restore')"), 3);
+}
+
+#[tokio::test]
+async fn r7_1_an_unreachable_outcome_the_city_leaves_is_suspended_after_3_working_days() {
+    let app = spawn_app().await;
+    let city = seed_city(&app).await;
+    let person = city.person_id(&app, "sy_local").await;
+    // sy_local never certified: the sweep opens a verification task (R6.1).
+    app.tick_until_done(&today().to_string()).await;
+    let district = app.staff_session(&city.admin, "sy-district", "district", "650103").await;
+    let task = task_of(&app, &district, "verify_cycle_lapsed").await;
+    assert_eq!(task["person"]["person_id"], person.as_str());
+    let path = format!("/api/v1/tasks/{}/outcome", task["task_id"].as_str().unwrap());
+    let r = app
+        .call(&district, "POST", &path, Some(&json!({ "outcome": "unreachable", "channel": "home_visit", "note": "三次上门无人" })))
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text());
+    assert_eq!(r.json()["pending_review"], true);
+
+    let calendar = zige_domain::WorkingCalendar::embedded();
+    let deadline = zige_domain::deadlines::city_suspension_deadline(&calendar, today()).unwrap();
+    let city_clerk = app.staff_session(&city.admin, "city-clerk", "city_retiree", "city-retiree").await;
+    let queue = app.call(&city_clerk, "GET", "/api/v1/decisions", None).await.json();
+    assert_eq!(queue["items"][0]["suspends_automatically_after"], deadline.to_string());
+
+    let suspended = format!("SELECT COUNT(*) FROM benefits WHERE person_id = '{person}' AND payment_reason = 'unreachable'");
+    app.tick_until_done(&deadline.to_string()).await;
+    assert_eq!(count(&app, &suspended), 0, "the city still has the day");
+    app.tick_until_done(&deadline.succ_opt().unwrap().to_string()).await;
+    assert_eq!(count(&app, &suspended), 1);
+    let queue = app.call(&city_clerk, "GET", "/api/v1/decisions", None).await.json();
+    assert_eq!(queue["items"], json!([]), "acted on by the rule");
+}
+
+#[tokio::test]
+async fn r7_1_an_outcome_sent_back_reopens_verification_and_no_longer_counts() {
+    let app = spawn_app().await;
+    let city = seed_city(&app).await;
+    death_reported(&app, &city, "ts_local").await;
+    let district = app.staff_session(&city.admin, "ts-district", "district", "650102").await;
+    let task = task_of(&app, &district, "verify_loss").await;
+    let path = format!("/api/v1/tasks/{}/outcome", task["task_id"].as_str().unwrap());
+    let missing = app.call(&district, "POST", &path, Some(&json!({ "outcome": "not_eligible", "channel": "visit" }))).await;
+    assert_eq!(missing.status, 422, "R6.6: the reason and date are required");
+    assert_eq!(missing.json()["field"], "loss");
+    let body = json!({ "outcome": "not_eligible", "channel": "visit", "loss": { "type": "death", "details": { "source": "unit_or_community" } }, "loss_date": today() });
+    assert_eq!(app.call(&district, "POST", &path, Some(&body)).await.status, 201);
+
+    let city_clerk = app.staff_session(&city.admin, "city-clerk", "city_retiree", "city-retiree").await;
+    let decision =
+        app.call(&city_clerk, "GET", "/api/v1/decisions", None).await.json()["items"][0]["decision_id"].as_str().unwrap().to_string();
+    let path = format!("/api/v1/decisions/{decision}/review");
+    let silent = app.call(&city_clerk, "POST", &path, Some(&json!({ "action": "send_back" }))).await;
+    assert_eq!(silent.status, 422, "a reason is required");
+    let sent = app.call(&city_clerk, "POST", &path, Some(&json!({ "action": "send_back", "note": "死亡证明不清晰，请补充" }))).await;
+    assert_eq!(sent.status, 200, "{}", sent.text());
+    let reopened = task_of(&app, &district, "reverify_sent_back").await;
+    assert!(reopened["reason"].as_str().unwrap().contains("死亡证明不清晰"));
+    let person = city.person_id(&app, "ts_local").await;
+    let dossier = app.call(&city.admin, "GET", &format!("/api/v1/persons/{person}"), None).await.json();
+    let decisions = dossier["decisions"].as_array().map_or(0, Vec::len);
+    assert_eq!(decisions, 0, "a decision sent back no longer counts: {dossier}");
+}
+
+#[tokio::test]
+async fn r2_3_task_and_review_endpoints_keep_to_each_scope() {
+    let app = spawn_app().await;
+    let city = seed_city(&app).await;
+    death_reported(&app, &city, "ts_local").await;
+    let own = app.staff_session(&city.admin, "ts-community", "community", "ts-c1").await;
+    let other = app.staff_session(&city.admin, "sy-community", "community", "sy-c1").await;
+    let auditor = app.staff_session(&city.admin, "auditor", "auditor", "city-hrss").await;
+    let task = task_of(&app, &own, "verify_loss").await;
+    assert!(task["task_id"].is_string(), "the responsible community sees the task");
+    assert_eq!(app.call(&other, "GET", "/api/v1/tasks", None).await.json()["items"], json!([]), "another district's community does not");
+    let path = format!("/api/v1/tasks/{}/outcome", task["task_id"].as_str().unwrap());
+    let body = json!({ "outcome": "eligible", "channel": "window" });
+    assert_eq!(app.call(&other, "POST", &path, Some(&body)).await.status, 404);
+    assert_eq!(app.call(&auditor, "POST", &path, Some(&body)).await.status, 403);
+    assert_eq!(app.call(&auditor, "GET", "/api/v1/tasks", None).await.status, 403);
+    assert_eq!(app.call(&own, "GET", "/api/v1/decisions", None).await.status, 403);
+    assert_eq!(app.call(&city.admin, "GET", "/api/v1/tasks?status=nonsense", None).await.status, 400);
+    assert_eq!(app.request("GET", "/api/v1/tasks", &[], "").await.status, 401);
+}
