@@ -207,6 +207,7 @@ fn outcome(db: &Db, staff: &Staff, req: &Request, task_id: &str) -> Result<Respo
         if !needs_review {
             take_effect(db, &person, &id, &kind, today, &by)?;
         }
+        records::refresh(db, &person, today)?;
         Ok(json!({ "decision_id": id, "pending_review": needs_review }))
     })?;
     Ok(json_response(201, &answer))
@@ -354,6 +355,7 @@ fn review(db: &Db, staff: &Staff, req: &Request, id: &str) -> Result<Response, P
             }
         };
         db.exec("UPDATE decisions SET reviewed_on = ?, review = ? WHERE id = ?", &[text(today.to_string()), text(review), text(id)])?;
+        records::refresh(db, &person, today)?;
         audit::append(db, &Entry { actor: &actor, role: by.role, action: "decision.review", object: id, payload: req.body() })?;
         Ok(json!({ "decision_id": id, "review": review }))
     })?;

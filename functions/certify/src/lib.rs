@@ -350,6 +350,7 @@ fn submit(req: &Request) -> Result<Response, Problem> {
                 payload: body.result.as_bytes(),
             },
         )?;
+        records::refresh(db, &person_id, today)?;
         Ok(Ok(evidence_id))
     })?;
     let _ = store.delete(&key);

@@ -2,7 +2,7 @@
 //! which role may do what, and whose data a staff member may see.
 
 use crate::Problem;
-use crate::db::{Db, text};
+use crate::db::{Db, Value, text};
 use anyhow::Result;
 use spin_sdk::http::Request;
 use zige_domain::routing::{Org, OrgKind, OrgTree, Placement};
@@ -192,4 +192,37 @@ pub fn org_tree(db: &Db) -> Result<OrgTree> {
 /// Whether the staff member's scope covers a recipient (R2.3).
 pub fn covers(tree: &OrgTree, staff: &Staff, who: &Placement) -> bool {
     tree.scope_covers(&staff.org_id, who)
+}
+
+/// The scope rule (R2.3) as an SQL condition on `persons` columns (with
+/// `prefix`, e.g. `p.`) and its parameters: city staff see everyone; an
+/// employer sees the retirees it manages; others see the persons living in
+/// their subtree, and those living elsewhere insured in their districts.
+/// Callers apply [`covers`] to rows as well where they can.
+pub fn scope_sql(tree: &OrgTree, staff: &Staff, prefix: &str) -> Result<(String, Vec<Value>), Problem> {
+    let org = tree.get(&staff.org_id).map_err(|_| Problem::forbidden())?;
+    if org.kind.is_city_level() {
+        return Ok(("1 = 1".into(), vec![]));
+    }
+    if org.kind == OrgKind::Employer {
+        return Ok((format!("{prefix}management = 'employer' AND {prefix}employer_id = ?"), vec![text(org.id.as_str())]));
+    }
+    // The tree is already loaded: no second query for the subtree.
+    let ids: Vec<String> = tree.subtree(&org.id).map(|o| o.id.clone()).collect();
+    let codes: Vec<String> = tree.subtree(&org.id).filter_map(|o| o.division_code.clone()).collect();
+    let marks = |n: usize| vec!["?"; n.max(1)].join(", ");
+    let condition = format!(
+        "({prefix}community_id IN ({}) OR ({prefix}residence != 'local' AND {prefix}management = 'socialised' AND {prefix}insured_district IN ({})))",
+        marks(ids.len()),
+        marks(codes.len())
+    );
+    let mut params: Vec<Value> = ids.into_iter().map(Value::Text).collect();
+    if params.is_empty() {
+        params.push(Value::Null);
+    }
+    if codes.is_empty() {
+        params.push(Value::Null);
+    }
+    params.extend(codes.into_iter().map(Value::Text));
+    Ok((condition, params))
 }

@@ -279,7 +279,7 @@ fn apply_to_person(
             }
         }
     }
-    Ok(())
+    records::refresh(db, &person_id, today)
 }
 
 /// Re-matches an event that named nobody, once the person is in the

@@ -28,6 +28,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 5, name: "datashare_imports", sql: include_str!("../migrations/0005_datashare_imports.sql") },
     Migration { version: 6, name: "timers", sql: include_str!("../migrations/0006_timers.sql") },
     Migration { version: 7, name: "casework", sql: include_str!("../migrations/0007_casework.sql") },
+    Migration { version: 8, name: "lists", sql: include_str!("../migrations/0008_lists.sql") },
 ];
 
 /// The newest schema version this build knows.

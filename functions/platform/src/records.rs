@@ -176,3 +176,52 @@ pub fn load_placement(db: &Db, person_id: &str) -> Result<Option<Placement>> {
         placement(&r)
     })
 }
+
+/// What the lists keep of an assessment: the list, the reasons (as JSON),
+/// and the latest certification with its channel.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Snapshot {
+    /// `eligible`, `lost` or `to_verify`.
+    pub list: &'static str,
+    /// The domain's reasons, as JSON.
+    pub reasons: String,
+    /// The latest certification in the cycle.
+    pub certified_on: Option<String>,
+    /// Its channel.
+    pub certified_by: Option<&'static str>,
+}
+
+impl Snapshot {
+    /// The snapshot of an assessment.
+    pub fn of(assessment: &Assessment) -> Self {
+        Self {
+            list: assessment.list.code(),
+            reasons: serde_json::to_string(&assessment.reasons).unwrap_or_else(|_| "[]".into()),
+            certified_on: assessment.certified_on.map(|d| d.to_string()),
+            certified_by: assessment.certified_by,
+        }
+    }
+
+    /// Stores the snapshot on its benefit.
+    pub fn store(&self, db: &Db, benefit_id: &str) -> Result<()> {
+        db.exec(
+            "UPDATE benefits SET list_kind = ?, list_reasons = ?, certified_on = ?, certified_by = ? WHERE id = ?",
+            &[
+                text(self.list),
+                text(self.reasons.as_str()),
+                crate::db::opt_text(self.certified_on.clone()),
+                crate::db::opt_text(self.certified_by),
+                text(benefit_id),
+            ],
+        )
+    }
+}
+
+/// Assesses a person again and stores the snapshot of every benefit; call
+/// in the transaction of any change to their records or decisions.
+pub fn refresh(db: &Db, person_id: &str, today: NaiveDate) -> Result<()> {
+    for (benefit, assessment) in assess_person(db, person_id, today)? {
+        Snapshot::of(&assessment).store(db, &benefit.id)?;
+    }
+    Ok(())
+}

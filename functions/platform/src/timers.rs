@@ -238,11 +238,22 @@ fn cycles(db: &Db, settings: &Settings, cursor: &str, limit: usize) -> Result<St
     let range = [text(cursor), text(last.as_str())];
     let benefits = by_person(db.all(
         &format!(
-            "SELECT {}, cycle_status, cycle_due FROM benefits WHERE person_id > ? AND person_id <= ? ORDER BY person_id, start_date, id",
+            "SELECT {}, cycle_status, cycle_due, list_kind, list_reasons, certified_on, certified_by FROM benefits
+             WHERE person_id > ? AND person_id <= ? ORDER BY person_id, start_date, id",
             records::BENEFIT_COLUMNS
         ),
         &range,
-        |r| (r.text("person_id"), (records::benefit_row(&r), r.opt_text("cycle_status"), r.opt_text("cycle_due"))),
+        |r| {
+            let stored = [
+                r.opt_text("cycle_status"),
+                r.opt_text("cycle_due"),
+                r.opt_text("list_kind"),
+                r.opt_text("list_reasons"),
+                r.opt_text("certified_on"),
+                r.opt_text("certified_by"),
+            ];
+            (r.text("person_id"), (records::benefit_row(&r), stored))
+        },
     )?);
     let evidence: BTreeMap<String, Vec<Evidence>> = by_person(
         db.all(
@@ -277,9 +288,8 @@ fn cycles(db: &Db, settings: &Settings, cursor: &str, limit: usize) -> Result<St
     let mut changed = Vec::new();
     for person in &persons {
         let Some(rows) = benefits.get(&person.id) else { continue };
-        let stored: BTreeMap<String, (Option<String>, Option<String>)> =
-            rows.iter().filter_map(|(b, s, d)| Some((b.as_ref()?.id.clone(), (s.clone(), d.clone())))).collect();
-        let loaded: Vec<BenefitRow> = rows.iter().filter_map(|(b, _, _)| b.clone()).collect();
+        let stored: BTreeMap<String, &[Option<String>; 6]> = rows.iter().filter_map(|(b, s)| Some((b.as_ref()?.id.clone(), s))).collect();
+        let loaded: Vec<BenefitRow> = rows.iter().filter_map(|(b, _)| b.clone()).collect();
         let no_evidence = Vec::new();
         let no_decisions = Vec::new();
         let assessed = records::assess_loaded(
@@ -296,11 +306,21 @@ fn cycles(db: &Db, settings: &Settings, cursor: &str, limit: usize) -> Result<St
                 CycleStatus::Overdue => "overdue",
             };
             let due = position.next_due.to_string();
-            if stored.get(&benefit.id) != Some(&(Some(status.to_string()), Some(due.clone()))) {
+            let snapshot = records::Snapshot::of(&assessment);
+            let now = [
+                Some(status.to_string()),
+                Some(due.clone()),
+                Some(snapshot.list.to_string()),
+                Some(snapshot.reasons.clone()),
+                snapshot.certified_on.clone(),
+                snapshot.certified_by.map(str::to_string),
+            ];
+            if stored.get(&benefit.id).copied() != Some(&now) {
                 db.exec(
                     "UPDATE benefits SET cycle_status = ?, cycle_due = ? WHERE id = ?",
                     &[text(status), text(due.as_str()), text(benefit.id.as_str())],
                 )?;
+                snapshot.store(db, &benefit.id)?;
                 changed.push(benefit.id.clone());
             }
             if !benefit.payment.is_payable() {

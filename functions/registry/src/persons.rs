@@ -5,7 +5,6 @@ use crate::Ctx;
 use serde::Deserialize;
 use serde_json::{Value as Json, json};
 use spin_sdk::http::{Request, Response};
-use spin_sdk::sqlite::Value;
 use zige_domain::IdNumber;
 use zige_domain::benefit::ResidenceKind;
 use zige_domain::masking::{mask_name, mask_phone};
@@ -51,36 +50,6 @@ fn person_json(r: &Row<'_>) -> Json {
     })
 }
 
-/// The SQL condition limiting persons to the caller's scope (R2.3), with its
-/// parameters; the domain's `scope_covers` is applied to every row as well.
-fn scope_condition(ctx: &Ctx, tree: &OrgTree) -> Result<(String, Vec<Value>), Problem> {
-    let org = tree.get(&ctx.staff.org_id).map_err(|_| Problem::forbidden())?;
-    if org.kind.is_city_level() {
-        return Ok(("1 = 1".into(), vec![]));
-    }
-    if org.kind == OrgKind::Employer {
-        return Ok(("management = 'employer' AND employer_id = ?".into(), vec![text(org.id.as_str())]));
-    }
-    // The tree is already loaded: no second query for the subtree.
-    let ids: Vec<String> = tree.subtree(&org.id).map(|o| o.id.clone()).collect();
-    let codes: Vec<String> = tree.subtree(&org.id).filter_map(|o| o.division_code.clone()).collect();
-    let marks = |n: usize| vec!["?"; n.max(1)].join(", ");
-    let condition = format!(
-        "(community_id IN ({}) OR (residence != 'local' AND management = 'socialised' AND insured_district IN ({})))",
-        marks(ids.len()),
-        marks(codes.len())
-    );
-    let mut params: Vec<Value> = ids.into_iter().map(Value::Text).collect();
-    if params.is_empty() {
-        params.push(Value::Null);
-    }
-    if codes.is_empty() {
-        params.push(Value::Null);
-    }
-    params.extend(codes.into_iter().map(Value::Text));
-    Ok((condition, params))
-}
-
 /// Finds persons within scope by ID number, phone or name; lists are masked.
 pub fn search(ctx: &Ctx, req: &Request) -> Result<Response, Problem> {
     ctx.staff.require(Permission::ReadPersons)?;
@@ -88,7 +57,7 @@ pub fn search(ctx: &Ctx, req: &Request) -> Result<Response, Problem> {
     let q = request::query_param(req, "q").unwrap_or_default();
     let q = q.trim();
     let tree = auth::org_tree(&ctx.db)?;
-    let (scope, mut params) = scope_condition(ctx, &tree)?;
+    let (scope, mut params) = auth::scope_sql(&tree, &ctx.staff, "")?;
     let key = secrets::pii_key()?;
     let filter = if q.is_empty() {
         "1 = 1".to_string()

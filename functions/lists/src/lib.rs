@@ -1,0 +1,286 @@
+//! The three lists of the notice (R5.4) — 具备领取待遇资格人员名单,
+//! 丧失领取待遇资格人员名单, 待核实人员名单 — per benefit, filtered and paged,
+//! each row with the domain's reasons; exports streamed as CSV (UTF-8 with
+//! BOM, so that Excel reads it) and audited (R8.1); and the dashboard of
+//! each role's scope. Everything reads the assessment snapshot that the
+//! sweep and every change keep on each benefit, so nothing is assessed
+//! again here.
+
+use futures::SinkExt;
+use serde_json::{Value as Json, json};
+use spin_sdk::http::conversions::TryFromIncomingRequest;
+use spin_sdk::http::{Fields, IncomingRequest, Method, OutgoingResponse, Request, Response, ResponseOutparam};
+use spin_sdk::http_component;
+use zige_domain::masking::mask_name;
+use zige_domain::{BenefitType, ListKind};
+use zige_platform::audit::{self, Entry};
+use zige_platform::auth::{self, Permission, Staff};
+use zige_platform::db::{Db, Value, int, text};
+use zige_platform::problem::{Problem, json_response};
+use zige_platform::request::{self, Page};
+
+/// Rows read per query while exporting.
+const EXPORT_BATCH: i64 = 2000;
+
+/// What a request gets back: a whole response, or an export to stream.
+enum Reply {
+    Whole(Response),
+    Export(Filter),
+}
+
+#[http_component]
+async fn handle(incoming: IncomingRequest, out: ResponseOutparam) {
+    let reply = match Request::try_from_incoming_request(incoming).await {
+        Ok(req) => route(&req),
+        Err(_) => Err(Problem::new(400, "invalid_request", "请求无法读取", "The request cannot be read")),
+    };
+    match reply {
+        Ok(Reply::Whole(response)) => respond(out, response).await,
+        Ok(Reply::Export(filter)) => {
+            if let Err(e) = export(out, &filter).await {
+                // Headers are sent already: the client sees a cut-off file.
+                eprintln!("lists: export failed: {e:#}");
+            }
+        }
+        Err(problem) => respond(out, problem.into_response()).await,
+    }
+}
+
+/// Sends a whole response through the streaming interface.
+async fn respond(out: ResponseOutparam, response: Response) {
+    let headers: Vec<(String, Vec<u8>)> = response.headers().map(|(name, value)| (name.to_string(), value.as_bytes().to_vec())).collect();
+    let outgoing = OutgoingResponse::new(Fields::from_list(&headers).unwrap_or_else(|_| Fields::new()));
+    let _ = outgoing.set_status_code(*response.status());
+    let mut body = outgoing.take_body();
+    out.set(outgoing);
+    if let Err(e) = body.send(response.body().to_vec()).await {
+        eprintln!("lists: sending a response failed: {e}");
+    }
+}
+
+fn route(req: &Request) -> Result<Reply, Problem> {
+    let path = req.path().trim_end_matches('/');
+    let segments: Vec<&str> = path.strip_prefix("/api/v1/").unwrap_or("").split('/').collect();
+    if !matches!(segments.as_slice(), ["lists", _] | ["lists", _, "export"] | ["dashboard"]) {
+        return Err(Problem::not_found("该地址", "resource"));
+    }
+    if *req.method() != Method::Get {
+        return Err(Problem::method_not_allowed());
+    }
+    let db = Db::open()?;
+    let staff = auth::staff(req, &db)?;
+    staff.require(Permission::ReadPersons)?;
+    match segments.as_slice() {
+        ["dashboard"] => Ok(Reply::Whole(dashboard(&db, &staff)?)),
+        ["lists", kind] => Ok(Reply::Whole(list(&db, &Filter::parse(&db, &staff, req, kind)?, req)?)),
+        [_, kind, _] => {
+            let filter = Filter::parse(&db, &staff, req, kind)?;
+            let payload = format!("{kind}?{}", req.query());
+            db.transaction(|db| {
+                audit::append(
+                    db,
+                    &Entry {
+                        actor: &staff.actor(),
+                        role: staff.role.code(),
+                        action: "list.export",
+                        object: kind,
+                        payload: payload.as_bytes(),
+                    },
+                )
+            })?;
+            Ok(Reply::Export(filter))
+        }
+        _ => Err(Problem::not_found("该地址", "resource")),
+    }
+}
+
+/// A list and its filters, as SQL.
+struct Filter {
+    list: ListKind,
+    condition: String,
+    params: Vec<Value>,
+}
+
+impl Filter {
+    fn parse(db: &Db, staff: &Staff, req: &Request, kind: &str) -> Result<Filter, Problem> {
+        let list = [ListKind::Eligible, ListKind::Lost, ListKind::ToVerify]
+            .into_iter()
+            .find(|l| l.code() == kind)
+            .ok_or_else(|| Problem::not_found("该名单", "list"))?;
+        let tree = auth::org_tree(db)?;
+        let (scope, mut params) = auth::scope_sql(&tree, staff, "p.")?;
+        // A benefit never assessed yet is to be verified: nobody is missed.
+        let mut condition = format!("(b.list_kind = ? OR (? = 'to_verify' AND b.list_kind IS NULL)) AND {scope}");
+        params.splice(0..0, [text(list.code()), text(list.code())]);
+        let filters: [(&str, &str); 7] = [
+            ("district", "p.insured_district = ?"),
+            ("community", "p.community_id = ?"),
+            ("employer", "p.employer_id = ?"),
+            ("benefit_type", "b.benefit_type = ?"),
+            ("channel", "b.certified_by = ?"),
+            ("certified_from", "b.certified_on >= ?"),
+            ("certified_to", "b.certified_on <= ?"),
+        ];
+        for (name, sql) in filters {
+            if let Some(value) = request::query_param(req, name).filter(|v| !v.is_empty()) {
+                let valid = match name {
+                    "benefit_type" => BenefitType::parse(&value).is_ok(),
+                    "certified_from" | "certified_to" => chrono::NaiveDate::parse_from_str(&value, "%Y-%m-%d").is_ok(),
+                    _ => value.len() <= 64,
+                };
+                if !valid {
+                    return Err(Problem::new(400, "invalid_query", format!("筛选条件{name}有误"), format!("{name}: not a valid value"))
+                        .with_field(name));
+                }
+                condition.push_str(" AND ");
+                condition.push_str(sql);
+                params.push(text(value));
+            }
+        }
+        Ok(Filter { list, condition, params })
+    }
+}
+
+const ROW_COLUMNS: &str =
+    "b.id, b.benefit_type, b.list_kind, b.list_reasons, b.certified_on, b.certified_by, b.payment_status, b.cycle_due,
+     p.id AS person_id, p.name, p.id_masked, p.community_id, p.insured_district, p.employer_id";
+
+/// A list row as the API shows it.
+fn row_json(r: &zige_platform::db::Row<'_>, list: ListKind) -> Json {
+    let kind = BenefitType::parse(&r.text("benefit_type")).ok();
+    json!({
+        "benefit_id": r.text("id"), "benefit_type": r.text("benefit_type"), "benefit_name_zh": kind.map(BenefitType::name_zh),
+        "list": list.code(), "list_name_zh": list.name_zh(),
+        "reasons": serde_json::from_str::<Json>(&r.opt_text("list_reasons").unwrap_or_else(|| "[]".into())).unwrap_or(Json::Null),
+        "certified_on": r.opt_text("certified_on"), "certified_by": r.opt_text("certified_by"),
+        "payment_status": r.text("payment_status"), "cycle_due": r.opt_text("cycle_due"),
+        "person": { "person_id": r.text("person_id"), "name": mask_name(&r.text("name")), "id_number_masked": r.text("id_masked"),
+            "community_id": r.opt_text("community_id"), "insured_district": r.text("insured_district"), "employer_id": r.opt_text("employer_id") },
+    })
+}
+
+/// `GET /api/v1/lists/{eligible|lost|to_verify}`: one page, with the total.
+fn list(db: &Db, filter: &Filter, req: &Request) -> Result<Response, Problem> {
+    let page = Page::from_query(req)?;
+    let from = "FROM benefits b JOIN persons p ON p.id = b.person_id";
+    let total = db.one(&format!("SELECT COUNT(*) AS n {from} WHERE {}", filter.condition), &filter.params, |r| r.int("n"))?.unwrap_or(0);
+    let mut params = filter.params.clone();
+    params.extend([int(page.per_page), int(page.offset())]);
+    let sql = format!("SELECT {ROW_COLUMNS} {from} WHERE {} ORDER BY b.id LIMIT ? OFFSET ?", filter.condition);
+    let items = db.all(&sql, &params, |r| row_json(&r, filter.list))?;
+    Ok(json_response(
+        200,
+        &json!({ "list": filter.list.code(), "list_name_zh": filter.list.name_zh(), "total": total, "items": items, "page": page.page, "per_page": page.per_page }),
+    ))
+}
+
+/// The export's Chinese column headers, in the notice's terms.
+const HEADERS: [&str; 11] =
+    ["名单", "姓名", "公民身份号码", "待遇类别", "参保地", "所在社区", "认证日期", "认证方式", "应认证日期", "待遇状态", "原因"];
+
+/// Streams `GET /api/v1/lists/{kind}/export` as CSV, reading the list in
+/// batches by benefit id, so memory stays flat however long the list is.
+async fn export(out: ResponseOutparam, filter: &Filter) -> anyhow::Result<()> {
+    let file_name = format!("{}.csv", filter.list.code());
+    let headers = [
+        ("content-type".to_string(), b"text/csv; charset=utf-8".to_vec()),
+        ("content-disposition".to_string(), format!("attachment; filename=\"{file_name}\"").into_bytes()),
+        ("cache-control".to_string(), b"no-store".to_vec()),
+    ];
+    let outgoing = OutgoingResponse::new(Fields::from_list(&headers).map_err(|e| anyhow::anyhow!("{e:?}"))?);
+    outgoing.set_status_code(200).map_err(|()| anyhow::anyhow!("status"))?;
+    let mut body = outgoing.take_body();
+    out.set(outgoing);
+    let mut head = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+    head.write_record(HEADERS)?;
+    body.send(head.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?).await?;
+    let db = Db::open()?;
+    let sql = format!(
+        "SELECT {ROW_COLUMNS} FROM benefits b JOIN persons p ON p.id = b.person_id WHERE {} AND b.id > ? ORDER BY b.id LIMIT ?",
+        filter.condition
+    );
+    let mut after = String::new();
+    loop {
+        let mut params = filter.params.clone();
+        params.extend([text(after.as_str()), int(EXPORT_BATCH)]);
+        let rows = db.all(&sql, &params, |r| (r.text("id"), row_json(&r, filter.list)))?;
+        let mut writer = csv::Writer::from_writer(Vec::new());
+        for (_, row) in &rows {
+            let reasons =
+                row["reasons"].as_array().map(|rs| rs.iter().filter_map(|r| r["message_zh"].as_str()).collect::<Vec<_>>().join("；"));
+            let cell = |v: &Json| v.as_str().unwrap_or_default().to_string();
+            writer.write_record([
+                filter.list.name_zh().to_string(),
+                cell(&row["person"]["name"]),
+                cell(&row["person"]["id_number_masked"]),
+                cell(&row["benefit_name_zh"]),
+                cell(&row["person"]["insured_district"]),
+                cell(&row["person"]["community_id"]),
+                cell(&row["certified_on"]),
+                cell(&row["certified_by"]),
+                cell(&row["cycle_due"]),
+                cell(&row["payment_status"]),
+                reasons.unwrap_or_default(),
+            ])?;
+        }
+        let chunk = writer.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
+        if !chunk.is_empty() {
+            body.send(chunk).await?;
+        }
+        match rows.last() {
+            Some((id, _)) if rows.len() as i64 == EXPORT_BATCH => after = id.clone(),
+            _ => break,
+        }
+    }
+    body.close().await?;
+    Ok(())
+}
+
+/// `GET /api/v1/dashboard`: for the caller's scope, the lists, coverage by
+/// channel (silent matching versus active certification), the task backlog
+/// by age, payment states and recovery totals.
+fn dashboard(db: &Db, staff: &Staff) -> Result<Response, Problem> {
+    let tree = auth::org_tree(db)?;
+    let (scope, params) = auth::scope_sql(&tree, staff, "p.")?;
+    let grouped = |column: &str| -> Result<Json, Problem> {
+        let sql = format!(
+            "SELECT COALESCE({column}, 'unassessed') AS k, COUNT(*) AS n FROM benefits b JOIN persons p ON p.id = b.person_id WHERE {scope} GROUP BY k"
+        );
+        let pairs = db.all(&sql, &params, |r| (r.text("k"), r.int("n")))?;
+        Ok(Json::Object(pairs.into_iter().map(|(k, n)| (k, json!(n))).collect()))
+    };
+    let lists = grouped("b.list_kind")?;
+    let channels = grouped("b.certified_by")?;
+    let payments = grouped("b.payment_status")?;
+    let total: i64 = payments.as_object().map_or(0, |m| m.values().filter_map(Json::as_i64).sum());
+    let active: i64 = ["self_service_face", "staff_verification"].iter().filter_map(|c| channels[*c].as_i64()).sum();
+    let certified: i64 =
+        channels.as_object().map_or(0, |m| m.iter().filter(|(k, _)| *k != "unassessed").filter_map(|(_, v)| v.as_i64()).sum());
+    let today = zige_platform::today();
+    let backlog_sql = format!(
+        "SELECT CASE WHEN julianday(?) - julianday(t.opened_on) <= 5 THEN '0-5' WHEN julianday(?) - julianday(t.opened_on) <= 15 THEN '6-15'
+                WHEN julianday(?) - julianday(t.opened_on) <= 30 THEN '16-30' ELSE '31+' END AS age, COUNT(*) AS n
+         FROM tasks t JOIN persons p ON p.id = t.person_id WHERE t.status = 'open' AND {scope} GROUP BY age"
+    );
+    let mut backlog_params = vec![text(today.to_string()), text(today.to_string()), text(today.to_string())];
+    backlog_params.extend(params.iter().cloned());
+    let backlog = db.all(&backlog_sql, &backlog_params, |r| (r.text("age"), r.int("n")))?;
+    let recovery_sql = format!(
+        "SELECT COUNT(*) AS cases, COALESCE(SUM(o.amount_fen), 0) AS amount, COALESCE(SUM(CASE WHEN o.status = 'open' THEN o.amount_fen ELSE 0 END), 0) AS outstanding
+         FROM overpayments o JOIN persons p ON p.id = o.person_id WHERE {scope}"
+    );
+    let recovery = db.one(
+        &recovery_sql,
+        &params,
+        |r| json!({ "cases": r.int("cases"), "amount_fen": r.int("amount"), "outstanding_fen": r.int("outstanding") }),
+    )?;
+    Ok(json_response(
+        200,
+        &json!({
+            "as_of": today, "benefits": total, "lists": lists, "payment": payments,
+            "coverage": { "certified": certified, "share": if total > 0 { certified as f64 / total as f64 } else { 0.0 }, "silent": certified - active, "active": active, "by_channel": channels },
+            "task_backlog_by_age_days": Json::Object(backlog.into_iter().map(|(k, n)| (k, json!(n))).collect()),
+            "recovery": recovery,
+        }),
+    ))
+}

@@ -1,0 +1,107 @@
+//! The three lists (R5.4), their filters, scope (R2.3) and streamed CSV
+//! export (audited, R8.1), and the dashboard.
+
+use serde_json::{Value, json};
+use zige_tests::{City, TestApp, seed_city, spawn_app};
+
+async fn list(app: &TestApp, token: &str, path: &str) -> Value {
+    let r = app.call(token, "GET", path, None).await;
+    assert_eq!(r.status, 200, "{path}: {}", r.text());
+    r.json()
+}
+
+fn names(page: &Value) -> Vec<String> {
+    let mut names: Vec<String> =
+        page["items"].as_array().unwrap().iter().map(|i| i["person"]["name"].as_str().unwrap().to_string()).collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+async fn swept(app: &TestApp) -> City {
+    let city = seed_city(app).await;
+    app.database().execute("UPDATE evidence SET received_on = occurred_on WHERE source = 'roster'", []).unwrap();
+    app.tick_until_done(&zige_domain::china_date(chrono::Utc::now()).to_string()).await;
+    city
+}
+
+#[tokio::test]
+async fn r5_4_three_lists_with_reasons_filters_and_scope() {
+    let app = spawn_app().await;
+    let city = swept(&app).await;
+    let to_verify = list(&app, &city.admin, "/api/v1/lists/to_verify").await;
+    assert_eq!(to_verify["list_name_zh"], "待核实人员名单");
+    assert_eq!(names(&to_verify), ["李*", "赵*"], "never certified: {to_verify}");
+    let reasons = &to_verify["items"][0]["reasons"];
+    assert!(
+        reasons.as_array().is_some_and(|r| !r.is_empty() && r[0]["requirement"].is_string()),
+        "each row has the domain's reasons: {reasons}"
+    );
+    let eligible = list(&app, &city.admin, "/api/v1/lists/eligible").await;
+    assert!(names(&eligible).contains(&"张*".to_string()), "{eligible}");
+    assert_eq!(eligible["items"][0]["person"]["id_number_masked"].as_str().unwrap().contains('*'), true);
+
+    let filtered = list(&app, &city.admin, "/api/v1/lists/to_verify?benefit_type=resident_pension").await;
+    assert_eq!(names(&filtered), ["李*"]);
+    let filtered = list(&app, &city.admin, "/api/v1/lists/eligible?district=650102").await;
+    assert!(filtered["items"].as_array().unwrap().iter().all(|i| i["person"]["insured_district"] == "650102"));
+    assert_eq!(app.call(&city.admin, "GET", "/api/v1/lists/to_verify?benefit_type=spaceship", None).await.status, 400);
+    assert_eq!(app.call(&city.admin, "GET", "/api/v1/lists/unknown", None).await.status, 404);
+
+    // R2.3: a community sees its residents; an employer its retirees.
+    let ts = app.staff_session(&city.admin, "ts-community", "community", "ts-c1").await;
+    assert_eq!(names(&list(&app, &ts, "/api/v1/lists/to_verify").await), Vec::<String>::new());
+    let employer = app.staff_session(&city.admin, "acme-hr", "employer", "acme").await;
+    assert_eq!(names(&list(&app, &employer, "/api/v1/lists/to_verify").await), ["赵*"]);
+    let integration = app.staff_session(&city.admin, "payroll", "integration", "city-si").await;
+    assert_eq!(app.call(&integration, "GET", "/api/v1/lists/eligible", None).await.status, 403);
+}
+
+#[tokio::test]
+async fn r5_9_a_loss_moves_a_person_to_the_lost_list_at_once() {
+    let app = spawn_app().await;
+    let city = swept(&app).await;
+    let partner = json!({ "partner_id": "civil", "name": "民政局", "kind": "civil_affairs", "event_types": ["death"] });
+    app.call(&city.admin, "POST", "/api/v1/partners", Some(&partner)).await;
+    let today = zige_domain::china_date(chrono::Utc::now());
+    let file = format!("event_id,type,id_number,occurred_on,source\nd1,death,{},{today},population_registry\n", city.ids["ts_local"]);
+    app.upload(&city.admin, "/api/v1/datashare/imports?partner_id=civil", "text/csv", file).await;
+    let lost = list(&app, &city.admin, "/api/v1/lists/lost").await;
+    assert_eq!(names(&lost), ["张*"], "{lost}");
+}
+
+#[tokio::test]
+async fn r8_1_exports_stream_csv_for_excel_and_are_audited() {
+    let app = spawn_app().await;
+    let city = swept(&app).await;
+    let r = app.call(&city.admin, "GET", "/api/v1/lists/to_verify/export", None).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert!(r.header("content-type").unwrap().starts_with("text/csv"));
+    assert!(r.body.starts_with(b"\xEF\xBB\xBF"), "a BOM so that Excel reads UTF-8");
+    let text = r.text();
+    let mut lines = text.trim_start_matches('\u{feff}').lines();
+    assert_eq!(lines.next().unwrap(), "名单,姓名,公民身份号码,待遇类别,参保地,所在社区,认证日期,认证方式,应认证日期,待遇状态,原因");
+    let rows: Vec<&str> = lines.collect();
+    assert_eq!(rows.len(), 2, "{text}");
+    assert!(rows.iter().all(|r| r.starts_with("待核实人员名单,")));
+    for id in city.ids.values() {
+        assert!(!text.contains(id.as_str()), "no full ID numbers in exports");
+    }
+    let audited: i64 = app.database().query_row("SELECT COUNT(*) FROM audit_log WHERE action = 'list.export'", [], |r| r.get(0)).unwrap();
+    assert_eq!(audited, 1);
+}
+
+#[tokio::test]
+async fn the_dashboard_counts_within_each_scope() {
+    let app = spawn_app().await;
+    let city = swept(&app).await;
+    let all = list(&app, &city.admin, "/api/v1/dashboard").await;
+    assert_eq!(all["benefits"], 4);
+    let lists: i64 = all["lists"].as_object().unwrap().values().map(|v| v.as_i64().unwrap()).sum();
+    assert_eq!(lists, 4, "{all}");
+    assert_eq!(all["lists"]["to_verify"], 2);
+    assert!(all["task_backlog_by_age_days"]["0-5"].as_i64().unwrap() >= 2, "{all}");
+    let ts = app.staff_session(&city.admin, "ts-community", "community", "ts-c1").await;
+    let mine = list(&app, &ts, "/api/v1/dashboard").await;
+    assert_eq!(mine["benefits"], 1, "{mine}");
+}
