@@ -10,8 +10,9 @@
 use anyhow::Result;
 use chrono::NaiveDate;
 use std::path::Path;
-use zige_domain::cycle::{CyclePolicy, CycleStatus};
-use zige_domain::{BenefitType, EvidenceKind};
+use zige_domain::cycle::CycleStatus;
+use zige_domain::{BenefitType, Evidence, EvidenceKind, Fen, PaymentState};
+use zige_platform::records::{self, BenefitRow, Snapshot};
 
 /// The development `pii_key` of spin.toml, which the benchmark apps use.
 pub const PII_KEY: &str = "zige-development-key-change-me";
@@ -88,8 +89,9 @@ pub fn generate(path: &Path, spec: &CitySpec) -> Result<()> {
              VALUES (?1, ?2, ?3, ?4, '某某某', ?5, 'local', ?6, ?7, 'socialised', ?8, ?8)",
         )?;
         let mut benefit = tx.prepare(
-            "INSERT INTO benefits (id, person_id, benefit_type, monthly_amount_fen, start_date, insured_district, cycle_status, cycle_due, created_at, updated_at)
-             VALUES (?1, ?2, ?3, 200000, '2015-01-01', ?4, ?5, ?6, ?7, ?7)",
+            "INSERT INTO benefits (id, person_id, benefit_type, monthly_amount_fen, start_date, insured_district, cycle_status, cycle_due,
+               list_kind, list_reasons, certified_on, certified_by, created_at, updated_at)
+             VALUES (?1, ?2, ?3, 200000, '2015-01-01', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)",
         )?;
         let mut evidence = tx.prepare(
             "INSERT INTO evidence (id, person_id, kind, occurred_on, received_on, source, created_at) VALUES (?1, ?2, ?3, ?4, ?4, 'roster', ?5)",
@@ -123,25 +125,38 @@ pub fn generate(path: &Path, spec: &CitySpec) -> Result<()> {
             evidence.execute(rusqlite::params![format!("e{i:07}"), id, certified_kind, certified.to_string(), now])?;
             let count = if i < four { 4 } else { 3 };
             let first = rng.below(TYPES.len() as u64) as usize;
-            for k in 0..count {
-                let kind = TYPES[(first + k) % TYPES.len()];
-                // What yesterday's sweep found: certified for everyone; the
-                // lapsed persons' benefits change today.
-                let yesterday = CyclePolicy::default_for(kind).position(start, Some(spec.as_of - chrono::Duration::days(11)), spec.as_of);
-                let found = CyclePolicy::default_for(kind).position(start, Some(certified), spec.as_of);
-                let stored = if lapsed { yesterday } else { found };
-                let status = match stored.status {
+            let rows: Vec<BenefitRow> = (0..count)
+                .map(|k| BenefitRow {
+                    id: format!("b{i:07}-{k}"),
+                    benefit_type: TYPES[(first + k) % TYPES.len()],
+                    monthly_amount: Fen::new(200_000),
+                    start,
+                    insured_district: district.to_string(),
+                    payment: PaymentState::Active,
+                })
+                .collect();
+            // What yesterday's sweep found: certified for everyone; the
+            // lapsed persons' benefits change today.
+            let seen = if lapsed { spec.as_of - chrono::Duration::days(11) } else { certified };
+            let evidence = [Evidence { id: format!("e{i:07}"), kind: EvidenceKind::OtherProofOfLife, occurred_on: seen, received_on: seen }];
+            for (row, assessment) in records::assess_loaded(rows, &evidence, &[], spec.as_of) {
+                let status = match assessment.cycle.status {
                     CycleStatus::Certified => "certified",
                     CycleStatus::Due => "due",
                     CycleStatus::Overdue => "overdue",
                 };
+                let snapshot = Snapshot::of(&assessment);
                 benefit.execute(rusqlite::params![
-                    format!("b{i:07}-{k}"),
+                    row.id,
                     id,
-                    kind.code(),
+                    row.benefit_type.code(),
                     district,
                     status,
-                    stored.next_due.to_string(),
+                    assessment.cycle.next_due.to_string(),
+                    snapshot.list,
+                    snapshot.reasons,
+                    snapshot.certified_on,
+                    snapshot.certified_by,
                     now
                 ])?;
             }
