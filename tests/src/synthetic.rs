@@ -138,7 +138,8 @@ pub fn generate(path: &Path, spec: &CitySpec) -> Result<()> {
             // What yesterday's sweep found: certified for everyone; the
             // lapsed persons' benefits change today.
             let seen = if lapsed { spec.as_of - chrono::Duration::days(11) } else { certified };
-            let evidence = [Evidence { id: format!("e{i:07}"), kind: EvidenceKind::OtherProofOfLife, occurred_on: seen, received_on: seen }];
+            let evidence =
+                [Evidence { id: format!("e{i:07}"), kind: EvidenceKind::OtherProofOfLife, occurred_on: seen, received_on: seen }];
             for (row, assessment) in records::assess_loaded(rows, &evidence, &[], spec.as_of) {
                 let status = match assessment.cycle.status {
                     CycleStatus::Certified => "certified",

@@ -112,6 +112,10 @@ pub enum Permission {
     WorkTasks,
     /// Review districts' outcomes: suspend, send back, certify, restore (R7.1, R7.2).
     ReviewOutcomes,
+    /// Work recovery cases: serve notices, record payments (R7.3; districts and the city).
+    RecoverOverpayments,
+    /// Approve instalment plans, decide and lift blacklisting (R7.5, R9.3; the agency).
+    DecideRecovery,
 }
 
 /// The permission table: the one place that says which role may do what.
@@ -130,6 +134,8 @@ pub fn allows(role: Role, permission: Permission) -> bool {
         ReadFeeds => matches!(role, CityAdmin | Integration),
         WorkTasks => !matches!(role, Auditor | Integration),
         ReviewOutcomes => matches!(role, CityAdmin | CitySocialInsurance | CityRetiree),
+        RecoverOverpayments => matches!(role, CityAdmin | CitySocialInsurance | CityRetiree | District | Employer),
+        DecideRecovery => matches!(role, CityAdmin | CitySocialInsurance),
     }
 }
 

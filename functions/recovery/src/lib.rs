@@ -1,0 +1,447 @@
+//! Recovery of overpayments (R7.3–R7.6, R9.3): each overpayment computed
+//! from a loss date is a case of the responsible district. Staff serve the
+//! notice to refund within a time limit (限期退还多领社会保险待遇通知书, a
+//! printable A4 page), record payments, and for retirees of employers outside
+//! socialised management deduct from the funeral grant and survivor pension
+//! with the remainder assigned to the employer (R7.4). The social-insurance
+//! agency approves instalment plans (R7.5), receives escalations in writing
+//! (R7.6) and decides blacklisting (社保失信黑名单) and its lifting (R9.3).
+//! Every change is audited in its transaction.
+
+use chrono::NaiveDate;
+use serde::Deserialize;
+use serde_json::{Value as Json, json};
+use spin_sdk::http::{Method, Request, Response};
+use spin_sdk::http_component;
+use zige_domain::money::{Fen, deduct_from_survivor_benefits, instalment_plan, missed_instalments};
+use zige_domain::routing::{OrgTree, Placement};
+use zige_domain::{BenefitType, YearMonth};
+use zige_platform::audit::{self, Entry};
+use zige_platform::auth::{self, Permission, Staff};
+use zige_platform::db::{Db, int, text};
+use zige_platform::problem::{Problem, json_response};
+use zige_platform::request::{self, Page};
+use zige_platform::{records, secrets, workflow};
+
+#[http_component]
+fn handle(req: Request) -> Response {
+    route(&req).unwrap_or_else(Problem::into_response)
+}
+
+fn route(req: &Request) -> Result<Response, Problem> {
+    let path = req.path().trim_end_matches('/');
+    let segments: Vec<&str> = path.strip_prefix("/api/v1/recoveries").unwrap_or("/?").split('/').skip(1).collect();
+    let known =
+        matches!(segments.as_slice(), [] | [_] | [_, "notice" | "payments" | "instalments" | "deduction" | "escalation" | "blacklist"]);
+    if !known {
+        return Err(Problem::not_found("该地址", "resource"));
+    }
+    let db = Db::open()?;
+    let staff = auth::staff(req, &db)?;
+    staff.require(Permission::RecoverOverpayments)?;
+    let tree = auth::org_tree(&db)?;
+    if let [id, ..] = segments.as_slice() {
+        visible(&db, &tree, &staff, id)?;
+    }
+    let ctx = Ctx { db: &db, staff: &staff, today: zige_platform::today() };
+    match (req.method(), segments.as_slice()) {
+        (Method::Get, []) => list(&ctx, &tree, req),
+        (Method::Get, [id]) => Ok(json_response(200, &case(&ctx, id)?)),
+        (Method::Get, [id, "notice"]) => notice(&ctx, id),
+        (Method::Post, [id, "notice"]) => serve(&ctx, req, id),
+        (Method::Post, [id, "payments"]) => pay(&ctx, req, id),
+        (Method::Post, [id, "instalments"]) => plan(&ctx, req, id),
+        (Method::Post, [id, "deduction"]) => deduct(&ctx, req, id),
+        (Method::Post, [id, "escalation"]) => escalate(&ctx, req, id),
+        (Method::Post, [id, "blacklist"]) => blacklist(&ctx, req, id),
+        _ => Err(Problem::method_not_allowed()),
+    }
+}
+
+struct Ctx<'a> {
+    db: &'a Db,
+    staff: &'a Staff,
+    today: NaiveDate,
+}
+
+impl Ctx<'_> {
+    fn audit(&self, db: &Db, action: &str, object: &str, payload: &[u8]) -> anyhow::Result<()> {
+        audit::append(db, &Entry { actor: &self.staff.actor(), role: self.staff.role.code(), action, object, payload })?;
+        Ok(())
+    }
+}
+
+const PLACEMENT: &str = "p.residence, p.community_id, p.management, p.employer_id, p.insured_district";
+
+/// Refuses (404) a case outside the staff member's scope (R2.3).
+fn visible(db: &Db, tree: &OrgTree, staff: &Staff, id: &str) -> Result<Placement, Problem> {
+    let sql = format!("SELECT {PLACEMENT} FROM overpayments o JOIN persons p ON p.id = o.person_id WHERE o.id = ?");
+    let placement =
+        db.one(&sql, &[text(id)], |r| records::placement(&r))?.ok_or_else(|| Problem::not_found("该追回案件", "recovery case"))?;
+    if auth::covers(tree, staff, &placement) { Ok(placement) } else { Err(Problem::not_found("该追回案件", "recovery case")) }
+}
+
+/// `GET /api/v1/recoveries?status=open|recovered`: cases in scope.
+fn list(ctx: &Ctx<'_>, tree: &OrgTree, req: &Request) -> Result<Response, Problem> {
+    let page = Page::from_query(req)?;
+    let (scope, mut params) = auth::scope_sql(tree, ctx.staff, "p.")?;
+    let status = request::query_param(req, "status").unwrap_or_else(|| "open".into());
+    if !matches!(status.as_str(), "open" | "recovered") {
+        return Err(Problem::new(400, "invalid_query", "status应为open或recovered", "status: open or recovered").with_field("status"));
+    }
+    params.extend([text(status), int(page.per_page), int(page.offset())]);
+    let sql = format!(
+        "SELECT o.id, o.amount_fen, o.paid_fen, o.loss_date, o.refund_deadline, o.status, p.name, p.id_masked
+         FROM overpayments o JOIN persons p ON p.id = o.person_id WHERE {scope} AND o.status = ? ORDER BY o.created_at, o.id LIMIT ? OFFSET ?"
+    );
+    let items = ctx.db.all(&sql, &params, |r| {
+        json!({ "recovery_id": r.text("id"), "amount_fen": r.int("amount_fen"), "paid_fen": r.int("paid_fen"), "loss_date": r.text("loss_date"),
+                "refund_deadline": r.opt_text("refund_deadline"), "status": r.text("status"),
+                "person": { "name": zige_domain::masking::mask_name(&r.text("name")), "id_number_masked": r.text("id_masked") } })
+    })?;
+    Ok(json_response(200, &json!({ "items": items, "page": page.page, "per_page": page.per_page })))
+}
+
+/// A case with its facts, instalments, payments and escalations.
+fn case(ctx: &Ctx<'_>, id: &str) -> Result<Json, Problem> {
+    let db = ctx.db;
+    let mut case = db
+        .one(
+            "SELECT o.*, b.benefit_type, p.name, p.id_masked, p.management, p.employer_id, p.insured_district FROM overpayments o
+             JOIN benefits b ON b.id = o.benefit_id JOIN persons p ON p.id = o.person_id WHERE o.id = ?",
+            &[text(id)],
+            |r| {
+                json!({
+                    "recovery_id": r.text("id"), "person_id": r.text("person_id"), "benefit_id": r.text("benefit_id"),
+                    "benefit_name_zh": BenefitType::parse(&r.text("benefit_type")).map(BenefitType::name_zh).unwrap_or_default(),
+                    "loss_date": r.text("loss_date"), "paid_through": r.text("paid_through"), "monthly_fen": r.int("monthly_fen"),
+                    "amount_fen": r.int("amount_fen"), "paid_fen": r.int("paid_fen"), "outstanding_fen": r.int("amount_fen") - r.int("paid_fen"),
+                    "served_on": r.opt_text("served_on"), "refund_deadline": r.opt_text("refund_deadline"), "status": r.text("status"),
+                    "employer_remainder_fen": r.opt_int("employer_remainder_fen"), "refusals": r.int("refusals"),
+                    "blacklisted_on": r.opt_text("blacklisted_on"), "blacklist_lifted_on": r.opt_text("blacklist_lifted_on"),
+                    "management": r.text("management"), "employer_id": r.opt_text("employer_id"), "insured_district": r.text("insured_district"),
+                    "person": { "name": r.text("name"), "id_number_masked": r.text("id_masked") },
+                })
+            },
+        )?
+        .ok_or_else(|| Problem::not_found("该追回案件", "recovery case"))?;
+    case["instalments"] = json!(db.all(
+        "SELECT number, due_on, amount_fen, paid_fen, missed_on FROM instalments WHERE overpayment_id = ? ORDER BY number",
+        &[text(id)],
+        |r| json!({ "number": r.int("number"), "due_on": r.text("due_on"), "amount_fen": r.int("amount_fen"), "paid_fen": r.int("paid_fen"), "missed_on": r.opt_text("missed_on") }),
+    )?);
+    case["payments"] = json!(db.all(
+        "SELECT kind, amount_fen, paid_on FROM recovery_payments WHERE overpayment_id = ? ORDER BY paid_on, created_at",
+        &[text(id)],
+        |r| json!({ "kind": r.text("kind"), "amount_fen": r.int("amount_fen"), "paid_on": r.text("paid_on") }),
+    )?);
+    case["escalations"] = json!(db.all(
+        "SELECT level, org_id, reason, created_on FROM escalations WHERE (subject_kind = 'overpayment' AND subject_id = ?1) OR (subject_kind = 'instalment' AND subject_id LIKE ?1 || '#%') ORDER BY id",
+        &[text(id)],
+        |r| json!({ "level": r.text("level"), "org_id": r.text("org_id"), "reason": r.text("reason"), "created_on": r.text("created_on") }),
+    )?);
+    Ok(case)
+}
+
+fn yuan(fen: i64) -> String {
+    Fen::new(fen).to_string()
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// `GET /api/v1/recoveries/{id}/notice`: the notice to refund within a time
+/// limit as a printable A4 page in Chinese (R7.3). Served notices carry the
+/// deadline; an unserved one is marked as a draft.
+fn notice(ctx: &Ctx<'_>, id: &str) -> Result<Response, Problem> {
+    let c = case(ctx, id)?;
+    let s = |v: &Json| escape(v.as_str().unwrap_or_default());
+    let deadline = c["refund_deadline"].as_str().map_or_else(|| "（送达后确定）".to_string(), escape);
+    let draft = if c["served_on"].is_null() { "<p class=\"draft\">草稿：尚未送达</p>" } else { "" };
+    let html = format!(
+        r#"<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>限期退还多领社会保险待遇通知书</title>
+<style>@page {{ size: A4; margin: 25mm 20mm; }} body {{ font-family: "Noto Serif CJK SC", "Songti SC", serif; font-size: 16pt; line-height: 1.8; color: #000; }}
+h1 {{ text-align: center; font-size: 22pt; }} table {{ border-collapse: collapse; width: 100%; }} td, th {{ border: 1px solid #000; padding: 4pt 8pt; text-align: left; }}
+.draft {{ color: #b00; font-weight: bold; }} .sign {{ margin-top: 40pt; text-align: right; }}</style></head>
+<body><h1>限期退还多领社会保险待遇通知书</h1>{draft}
+<p>{name}（公民身份号码 {id}）：</p>
+<p>经核实，您（或您的亲属）自 {loss} 起已不再符合领取{benefit}的条件，但待遇继续发放至 {through}，共多领取社会保险待遇人民币 <strong>{amount} 元</strong>。依据《乌鲁木齐市社会保险待遇领取资格认证经办规程》（乌人社规〔2022〕3号）第七条，请于 <strong>{deadline}</strong> 前全额退还。</p>
+<table><tr><th>每月待遇</th><td>{monthly} 元</td></tr><tr><th>多领金额</th><td>{amount} 元</td></tr><tr><th>已退还</th><td>{paid} 元</td></tr><tr><th>尚欠</th><td>{outstanding} 元</td></tr></table>
+<p>确有困难的，可申请分期退还，经社会保险经办机构同意后签订分期还款协议。逾期不退还的，将依法追缴，并可纳入社会保险领域失信名单。</p>
+<p class="sign">送达日期：{served}<br>（经办机构盖章）</p></body></html>"#,
+        name = s(&c["person"]["name"]),
+        id = s(&c["person"]["id_number_masked"]),
+        loss = s(&c["loss_date"]),
+        benefit = s(&c["benefit_name_zh"]),
+        through = s(&c["paid_through"]),
+        amount = yuan(c["amount_fen"].as_i64().unwrap_or_default()),
+        monthly = yuan(c["monthly_fen"].as_i64().unwrap_or_default()),
+        paid = yuan(c["paid_fen"].as_i64().unwrap_or_default()),
+        outstanding = yuan(c["outstanding_fen"].as_i64().unwrap_or_default()),
+        served = c["served_on"].as_str().map_or_else(|| "　　年　月　日".to_string(), escape),
+    );
+    Ok(Response::builder()
+        .status(200)
+        .header("content-type", "text/html; charset=utf-8")
+        .header("content-security-policy", "default-src 'none'; style-src 'unsafe-inline'")
+        .header("cache-control", "no-store")
+        .body(html)
+        .build())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Serve {
+    /// Days from service to the refund deadline.
+    refund_days: u32,
+}
+
+/// `POST /api/v1/recoveries/{id}/notice`: records the notice as served today,
+/// with its deadline; the timers escalate once the deadline passes.
+fn serve(ctx: &Ctx<'_>, req: &Request, id: &str) -> Result<Response, Problem> {
+    let body: Serve = request::json_body(req)?;
+    if !(7..=90).contains(&body.refund_days) {
+        return Err(Problem::invalid("refund_days", "退还期限应为7到90天", "refund_days: 7 to 90"));
+    }
+    let deadline = ctx.today + chrono::Duration::days(i64::from(body.refund_days));
+    ctx.db.transaction(|db| -> Result<(), Problem> {
+        db.exec(
+            "UPDATE overpayments SET served_on = ?, refund_deadline = ? WHERE id = ?",
+            &[text(ctx.today.to_string()), text(deadline.to_string()), text(id)],
+        )?;
+        ctx.audit(db, "recovery.notice_served", id, deadline.to_string().as_bytes())?;
+        Ok(())
+    })?;
+    Ok(json_response(200, &case(ctx, id)?))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Payment {
+    amount_fen: i64,
+    paid_on: NaiveDate,
+}
+
+/// Records money received in one transaction: the payment, the instalments
+/// it covers in order, the case's total, and the case closing when paid.
+fn receive(ctx: &Ctx<'_>, db: &Db, id: &str, kind: &str, amount: i64, paid_on: NaiveDate) -> Result<(), Problem> {
+    let (owed, paid) = db
+        .one("SELECT amount_fen, paid_fen FROM overpayments WHERE id = ?", &[text(id)], |r| (r.int("amount_fen"), r.int("paid_fen")))?
+        .ok_or_else(|| Problem::not_found("该追回案件", "recovery case"))?;
+    if amount <= 0 || amount > owed - paid {
+        return Err(Problem::invalid("amount_fen", "金额应大于0且不超过尚欠金额", format!("amount_fen: 1 to {}", owed - paid)));
+    }
+    db.exec(
+        "INSERT INTO recovery_payments (id, overpayment_id, kind, amount_fen, paid_on, recorded_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        &[
+            text(secrets::new_id("rp")?),
+            text(id),
+            text(kind),
+            int(amount),
+            text(paid_on.to_string()),
+            text(ctx.staff.actor()),
+            text(zige_platform::now_rfc3339()),
+        ],
+    )?;
+    let mut left = amount;
+    for (number, due, paid) in db.all(
+        "SELECT number, amount_fen, paid_fen FROM instalments WHERE overpayment_id = ? AND paid_fen < amount_fen ORDER BY number",
+        &[text(id)],
+        |r| (r.int("number"), r.int("amount_fen"), r.int("paid_fen")),
+    )? {
+        let applied = left.min(due - paid);
+        if applied <= 0 {
+            break;
+        }
+        db.exec(
+            "UPDATE instalments SET paid_fen = paid_fen + ? WHERE overpayment_id = ? AND number = ?",
+            &[int(applied), text(id), int(number)],
+        )?;
+        left -= applied;
+    }
+    let status = if paid + amount >= owed { "recovered" } else { "open" };
+    db.exec("UPDATE overpayments SET paid_fen = paid_fen + ?, status = ? WHERE id = ?", &[int(amount), text(status), text(id)])?;
+    ctx.audit(db, "recovery.payment", id, format!("{kind}:{amount}:{paid_on}").as_bytes())?;
+    Ok(())
+}
+
+/// `POST /api/v1/recoveries/{id}/payments`: a refund or an instalment paid.
+fn pay(ctx: &Ctx<'_>, req: &Request, id: &str) -> Result<Response, Problem> {
+    let body: Payment = request::json_body(req)?;
+    if body.paid_on > ctx.today {
+        return Err(Problem::invalid("paid_on", "缴款日期不能晚于今天", "paid_on: not after today"));
+    }
+    ctx.db.transaction(|db| receive(ctx, db, id, "refund", body.amount_fen, body.paid_on))?;
+    Ok(json_response(201, &case(ctx, id)?))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Plan {
+    count: u32,
+    first_due: NaiveDate,
+}
+
+/// `POST /api/v1/recoveries/{id}/instalments`: the agency approves an
+/// instalment agreement over what is outstanding (R7.5).
+fn plan(ctx: &Ctx<'_>, req: &Request, id: &str) -> Result<Response, Problem> {
+    ctx.staff.require(Permission::DecideRecovery)?;
+    let body: Plan = request::json_body(req)?;
+    if !(2..=60).contains(&body.count) {
+        return Err(Problem::invalid("count", "分期期数应为2到60", "count: 2 to 60"));
+    }
+    if body.first_due < ctx.today {
+        return Err(Problem::invalid("first_due", "首期还款日不能早于今天", "first_due: today or later"));
+    }
+    ctx.db.transaction(|db| -> Result<(), Problem> {
+        if db.one("SELECT 1 AS x FROM instalments WHERE overpayment_id = ?", &[text(id)], |_| ())?.is_some() {
+            return Err(Problem::new(409, "plan_exists", "该案件已有分期协议", "The case has an instalment agreement already"));
+        }
+        let outstanding =
+            db.one("SELECT amount_fen - paid_fen AS n FROM overpayments WHERE id = ?", &[text(id)], |r| r.int("n"))?.unwrap_or(0);
+        let plan = instalment_plan(Fen::new(outstanding), body.count, body.first_due)
+            .map_err(|e| Problem::invalid("count", "无法按此分期", e.to_string()))?;
+        for instalment in &plan {
+            db.exec(
+                "INSERT INTO instalments (overpayment_id, number, due_on, amount_fen) VALUES (?, ?, ?, ?)",
+                &[text(id), int(i64::from(instalment.number)), text(instalment.due_on.to_string()), int(instalment.amount.as_i64())],
+            )?;
+        }
+        ctx.audit(db, "recovery.instalments_approved", id, format!("{}:{}", body.count, body.first_due).as_bytes())?;
+        Ok(())
+    })?;
+    Ok(json_response(201, &case(ctx, id)?))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DeductionRequest {
+    funeral_grant_fen: i64,
+    survivor_pension_fen: i64,
+}
+
+/// `POST /api/v1/recoveries/{id}/deduction`: for a retiree of an employer
+/// outside socialised management, deducts from the funeral grant and the
+/// survivor pension, and assigns the remainder to the employer (R7.4). The
+/// deduction is a payroll instruction.
+fn deduct(ctx: &Ctx<'_>, req: &Request, id: &str) -> Result<Response, Problem> {
+    ctx.staff.require(Permission::DecideRecovery)?;
+    let body: DeductionRequest = request::json_body(req)?;
+    if body.funeral_grant_fen < 0 || body.survivor_pension_fen < 0 {
+        return Err(Problem::invalid("funeral_grant_fen", "金额不能为负", "amounts must not be negative"));
+    }
+    ctx.db.transaction(|db| -> Result<(), Problem> {
+        let (benefit, management, owed, paid, done) = db
+            .one(
+                "SELECT o.benefit_id, p.management, o.amount_fen, o.paid_fen, o.employer_remainder_fen FROM overpayments o JOIN persons p ON p.id = o.person_id WHERE o.id = ?",
+                &[text(id)],
+                |r| (r.text("benefit_id"), r.text("management"), r.int("amount_fen"), r.int("paid_fen"), r.opt_int("employer_remainder_fen")),
+            )?
+            .ok_or_else(|| Problem::not_found("该追回案件", "recovery case"))?;
+        if management != "employer" {
+            return Err(Problem::new(409, "not_employer_managed", "仅适用于未纳入社会化管理的企业退休人员", "Only for retirees managed by their employer (R7.4)"));
+        }
+        if done.is_some() {
+            return Err(Problem::new(409, "already_deducted", "已经抵扣过", "The deduction has been made"));
+        }
+        let split = deduct_from_survivor_benefits(Fen::new(owed - paid), Fen::new(body.funeral_grant_fen), Fen::new(body.survivor_pension_fen));
+        let deducted = split.from_funeral_grant.as_i64() + split.from_survivor_pension.as_i64();
+        if deducted > 0 {
+            receive(ctx, db, id, "deduction", deducted, ctx.today)?;
+            workflow::payroll(db, &benefit, "recover", Some(Fen::new(deducted)), YearMonth::of(ctx.today).plus(1), "从丧葬费、抚恤金中抵扣多领待遇（R7.4）")?;
+        }
+        db.exec("UPDATE overpayments SET employer_remainder_fen = ? WHERE id = ?", &[int(split.remainder_for_employer.as_i64()), text(id)])?;
+        ctx.audit(db, "recovery.deduction", id, format!("{deducted}:{}", split.remainder_for_employer.as_i64()).as_bytes())?;
+        Ok(())
+    })?;
+    Ok(json_response(201, &case(ctx, id)?))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Escalation {
+    /// What was tried and collected, in writing.
+    evidence: String,
+    /// Whether the person refused to pay.
+    #[serde(default)]
+    refused: bool,
+}
+
+/// `POST /api/v1/recoveries/{id}/escalation`: reports a refusal or a broken
+/// agreement in writing to the social-insurance agency with the evidence
+/// collected (R7.6).
+fn escalate(ctx: &Ctx<'_>, req: &Request, id: &str) -> Result<Response, Problem> {
+    let body: Escalation = request::json_body(req)?;
+    if body.evidence.trim().chars().count() < 10 {
+        return Err(Problem::invalid("evidence", "请写明催缴经过和收集的证据", "evidence: describe what was done and collected"));
+    }
+    let missed = {
+        let plan = ctx.db.all(
+            "SELECT number, due_on, amount_fen FROM instalments WHERE overpayment_id = ? ORDER BY number",
+            &[text(id)],
+            |r| zige_domain::money::Instalment {
+                number: r.int("number") as u32,
+                due_on: r.text("due_on").parse().unwrap_or(ctx.today),
+                amount: Fen::new(r.int("amount_fen")),
+            },
+        )?;
+        let payments = ctx.db.all("SELECT paid_on, amount_fen FROM recovery_payments WHERE overpayment_id = ?", &[text(id)], |r| {
+            (r.text("paid_on").parse().unwrap_or(ctx.today), Fen::new(r.int("amount_fen")))
+        })?;
+        missed_instalments(&plan, &payments, ctx.today)
+    };
+    ctx.db.transaction(|db| -> Result<(), Problem> {
+        let reason = format!("书面报告：{}（未按期缴纳期次：{:?}）", body.evidence.trim(), missed);
+        let level = format!("written:{}", ctx.today);
+        workflow::escalate(db, "overpayment", id, &level, "city-si", &reason, ctx.today)?;
+        if body.refused {
+            db.exec("UPDATE overpayments SET refusals = refusals + 1 WHERE id = ?", &[text(id)])?;
+        }
+        ctx.audit(db, "recovery.escalated", id, body.evidence.as_bytes())?;
+        Ok(())
+    })?;
+    Ok(json_response(201, &case(ctx, id)?))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BlacklistDecision {
+    /// `list` or `lift`.
+    action: String,
+    /// The decision's reference and reason.
+    decision: String,
+}
+
+/// `POST /api/v1/recoveries/{id}/blacklist`: the agency's decision to put the
+/// person on the social-insurance blacklist, or to lift it (R9.3).
+fn blacklist(ctx: &Ctx<'_>, req: &Request, id: &str) -> Result<Response, Problem> {
+    ctx.staff.require(Permission::DecideRecovery)?;
+    let body: BlacklistDecision = request::json_body(req)?;
+    if body.decision.trim().is_empty() {
+        return Err(Problem::invalid("decision", "须写明决定文号和理由", "decision: the reference and reason are required"));
+    }
+    ctx.db.transaction(|db| -> Result<(), Problem> {
+        let (listed, lifted) = db
+            .one("SELECT blacklisted_on, blacklist_lifted_on FROM overpayments WHERE id = ?", &[text(id)], |r| {
+                (r.opt_text("blacklisted_on"), r.opt_text("blacklist_lifted_on"))
+            })?
+            .ok_or_else(|| Problem::not_found("该追回案件", "recovery case"))?;
+        let on_list = listed.is_some() && lifted.is_none();
+        let (sql, action) = match body.action.as_str() {
+            "list" if !on_list => {
+                ("UPDATE overpayments SET blacklisted_on = ?, blacklist_lifted_on = NULL WHERE id = ?", "recovery.blacklisted")
+            }
+            "lift" if on_list => ("UPDATE overpayments SET blacklist_lifted_on = ? WHERE id = ?", "recovery.blacklist_lifted"),
+            "list" | "lift" => {
+                return Err(Problem::new(409, "blacklist_state", "当前状态下不能这样操作", "Not possible in the current state"));
+            }
+            _ => return Err(Problem::invalid("action", "操作应为list或lift", "action: list or lift")),
+        };
+        db.exec(sql, &[text(ctx.today.to_string()), text(id)])?;
+        ctx.audit(db, action, id, body.decision.as_bytes())?;
+        Ok(())
+    })?;
+    Ok(json_response(200, &case(ctx, id)?))
+}
