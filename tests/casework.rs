@@ -185,3 +185,101 @@ async fn r2_3_task_and_review_endpoints_keep_to_each_scope() {
     assert_eq!(app.call(&city.admin, "GET", "/api/v1/tasks?status=nonsense", None).await.status, 400);
     assert_eq!(app.request("GET", "/api/v1/tasks", &[], "").await.status, 401);
 }
+
+#[tokio::test]
+async fn r7_1_a_bulk_review_acts_on_each_outcome_alone() {
+    let app = spawn_app().await;
+    let city = seed_city(&app).await;
+    app.tick_until_done(&today().to_string()).await;
+    // sy_local's task is in the community of sy-c1; acme's with its employer (R2.2).
+    let district = app.staff_session(&city.admin, "sy-district", "district", "650103").await;
+    let employer = app.staff_session(&city.admin, "acme-hr", "employer", "acme").await;
+    let mut ids = Vec::new();
+    for token in [&district, &employer] {
+        let task = task_of(&app, token, "verify_cycle_lapsed").await;
+        let path = format!("/api/v1/tasks/{}/outcome", task["task_id"].as_str().unwrap());
+        let r = app.call(token, "POST", &path, Some(&json!({ "outcome": "unreachable", "channel": "home_visit" }))).await;
+        assert_eq!(r.status, 201, "{}", r.text());
+        ids.push(r.json()["decision_id"].as_str().unwrap().to_string());
+    }
+    ids.push("dec-nope".into());
+    let city_clerk = app.staff_session(&city.admin, "city-clerk", "city_retiree", "city-retiree").await;
+    let r = app.call(&city_clerk, "POST", "/api/v1/decisions/reviews", Some(&json!({ "decision_ids": ids, "action": "confirm" }))).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let outcomes: Vec<String> =
+        r.json()["results"].as_array().unwrap().iter().map(|x| x["outcome"].as_str().unwrap().to_string()).collect();
+    assert_eq!(outcomes, ["done", "done", "refused"]);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM benefits WHERE payment_reason = 'unreachable'"), 2);
+}
+
+#[tokio::test]
+async fn r6_4_an_activity_sign_in_sheet_certifies_everyone_listed_in_scope() {
+    let app = spawn_app().await;
+    let city = seed_city(&app).await;
+    let community = app.staff_session(&city.admin, "ts-community", "community", "ts-c1").await;
+    let sheet = format!("序号,公民身份号码\n1,{}\n2,{}\n3,12345\n", city.ids["ts_local"], city.ids["sy_local"]);
+    let path = format!("/api/v1/sign-ins?activity=重阳节座谈会&held_on={}", today());
+    let r = app.upload(&community, &path, "text/csv", sheet).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let outcomes: Vec<String> =
+        r.json()["results"].as_array().unwrap().iter().map(|x| x["outcome"].as_str().unwrap().to_string()).collect();
+    assert_eq!(outcomes, ["certified", "unknown", "rejected"], "another district's resident is not this community's to certify");
+    let person = city.person_id(&app, "ts_local").await;
+    assert_eq!(count(&app, &format!("SELECT COUNT(*) FROM evidence WHERE person_id = '{person}' AND source = 'activity_sign_in'")), 1);
+    assert_eq!(
+        count(&app, &format!("SELECT COUNT(*) FROM benefits WHERE person_id = '{person}' AND certified_by = 'activity_participation'")),
+        1
+    );
+    let missing = app.upload(&community, "/api/v1/sign-ins?held_on=2026-01-01", "text/csv", "id_number\n").await;
+    assert_eq!(missing.status, 422);
+}
+
+#[tokio::test]
+async fn r6_1_tasks_pass_down_and_back_within_scope() {
+    let app = spawn_app().await;
+    let city = seed_city(&app).await;
+    death_reported(&app, &city, "ts_local").await;
+    let district = app.staff_session(&city.admin, "ts-district", "district", "650102").await;
+    let task = task_of(&app, &district, "verify_loss").await;
+    let id = task["task_id"].as_str().unwrap();
+    let path = format!("/api/v1/tasks/{id}/assignment");
+    assert_eq!(app.call(&district, "POST", &path, Some(&json!({ "org_id": "sy-c1" }))).await.status, 422, "not below");
+    assert_eq!(
+        app.call(&district, "POST", &path, Some(&json!({ "org_id": "ts-s1" }))).await.status,
+        422,
+        "the task is at ts-c1, below ts-s1"
+    );
+    // The community hands it back up to the sub-district only if it came from there.
+    let community = app.staff_session(&city.admin, "ts-community", "community", "ts-c1").await;
+    assert_eq!(app.call(&community, "POST", &path, Some(&json!({ "org_id": "ts-s1" }))).await.status, 422);
+    let sub = app.staff_session(&city.admin, "ts-street", "sub_district", "ts-s1").await;
+    app.database().execute("UPDATE tasks SET org_id = 'ts-s1' WHERE id = ?1", [id]).unwrap();
+    let down = app.call(&sub, "POST", &path, Some(&json!({ "org_id": "ts-c1" }))).await;
+    assert_eq!(down.status, 200, "{}", down.text());
+    let back = app.call(&community, "POST", &path, Some(&json!({ "org_id": "ts-s1" }))).await;
+    assert_eq!(back.status, 200, "{}", back.text());
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM audit_log WHERE action = 'task.assign'"), 2);
+}
+
+#[tokio::test]
+async fn r6_3_the_community_schedules_a_home_visit_within_5_working_days() {
+    let app = spawn_app().await;
+    let city = seed_city(&app).await;
+    let token = app.recipient(&city.ids["ts_local"]).await;
+    let body = json!({ "reason": "very_old", "address": "天山区某路1号", "phone": "13800000001", "preferred_days": ["周一上午"] });
+    assert_eq!(app.call(&token, "POST", "/api/v1/me/home-visits", Some(&body)).await.status, 201);
+    let community = app.staff_session(&city.admin, "ts-community", "community", "ts-c1").await;
+    let queue = app.call(&community, "GET", "/api/v1/home-visits", None).await.json();
+    let visit = &queue["items"][0];
+    assert_eq!(visit["address"], "天山区某路1号", "the community sees where to go");
+    let path = format!("/api/v1/home-visits/{}/schedule", visit["home_visit_id"].as_str().unwrap());
+    let late = (chrono::NaiveDate::parse_from_str(visit["deadline"].as_str().unwrap(), "%Y-%m-%d").unwrap() + chrono::Duration::days(1))
+        .to_string();
+    assert_eq!(app.call(&community, "POST", &path, Some(&json!({ "visit_on": late }))).await.status, 422);
+    let other = app.staff_session(&city.admin, "sy-community", "community", "sy-c1").await;
+    assert_eq!(app.call(&other, "POST", &path, Some(&json!({ "visit_on": today() }))).await.status, 404);
+    let r = app.call(&community, "POST", &path, Some(&json!({ "visit_on": today() }))).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(app.call(&community, "POST", &path, Some(&json!({ "visit_on": today() }))).await.status, 409);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM outbox WHERE kind = 'appointment'"), 1, "the person is told");
+}

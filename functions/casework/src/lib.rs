@@ -34,7 +34,17 @@ fn handle(req: Request) -> Response {
 fn route(req: &Request) -> Result<Response, Problem> {
     let path = req.path().trim_end_matches('/');
     let segments: Vec<&str> = path.strip_prefix("/api/v1/").unwrap_or("").split('/').collect();
-    let known = matches!(segments.as_slice(), ["tasks"] | ["tasks", _, "outcome"] | ["decisions"] | ["decisions", _, "review"]);
+    let known = matches!(
+        segments.as_slice(),
+        ["tasks"]
+            | ["tasks", _, "outcome" | "assignment"]
+            | ["decisions"]
+            | ["decisions", "reviews"]
+            | ["decisions", _, "review"]
+            | ["sign-ins"]
+            | ["home-visits"]
+            | ["home-visits", _, "schedule"]
+    );
     if !known {
         return Err(Problem::not_found("该地址", "resource"));
     }
@@ -44,7 +54,12 @@ fn route(req: &Request) -> Result<Response, Problem> {
         (Method::Get, ["tasks"]) => tasks(&db, &staff, req),
         (Method::Post, ["tasks", id, "outcome"]) => outcome(&db, &staff, req, id),
         (Method::Get, ["decisions"]) => pending(&db, &staff, req),
+        (Method::Post, ["decisions", "reviews"]) => bulk_review(&db, &staff, req),
         (Method::Post, ["decisions", id, "review"]) => review(&db, &staff, req, id),
+        (Method::Post, ["tasks", id, "assignment"]) => assign(&db, &staff, req, id),
+        (Method::Post, ["sign-ins"]) => sign_in(&db, &staff, req),
+        (Method::Get, ["home-visits"]) => home_visits(&db, &staff, req),
+        (Method::Post, ["home-visits", id, "schedule"]) => schedule(&db, &staff, req, id),
         _ => Err(Problem::method_not_allowed()),
     }
 }
@@ -304,16 +319,26 @@ struct ReviewRequest {
 fn review(db: &Db, staff: &Staff, req: &Request, id: &str) -> Result<Response, Problem> {
     staff.require(Permission::ReviewOutcomes)?;
     let body: ReviewRequest = request::json_body(req)?;
+    check_review(&body)?;
+    Ok(json_response(200, &review_one(db, staff, &body, id, req.body())?))
+}
+
+fn check_review(body: &ReviewRequest) -> Result<(), Problem> {
     if !matches!(body.action.as_str(), "confirm" | "send_back" | "certify") {
         return Err(Problem::invalid("action", "操作应为确认、退回或认定符合", "action: confirm, send_back or certify"));
     }
     if body.note.trim().is_empty() && body.action != "confirm" {
         return Err(Problem::invalid("note", "退回或改判须写明理由", "note: a reason is required"));
     }
+    Ok(())
+}
+
+/// Reviews one outcome in its own transaction.
+fn review_one(db: &Db, staff: &Staff, body: &ReviewRequest, id: &str, payload: &[u8]) -> Result<Json, Problem> {
     let today = zige_platform::today();
     let actor = staff.actor();
     let by = Actor { actor: &actor, role: staff.role.code() };
-    let answer = db.transaction(|db| -> Result<Json, Problem> {
+    db.transaction(|db| -> Result<Json, Problem> {
         let decision =
             db.one("SELECT person_id, outcome, org_id, reviewed_on, auto_suspended_on FROM decisions WHERE id = ?", &[text(id)], |r| {
                 (r.text("person_id"), r.text("outcome"), r.text("org_id"), r.opt_text("reviewed_on").or(r.opt_text("auto_suspended_on")))
@@ -356,8 +381,235 @@ fn review(db: &Db, staff: &Staff, req: &Request, id: &str) -> Result<Response, P
         };
         db.exec("UPDATE decisions SET reviewed_on = ?, review = ? WHERE id = ?", &[text(today.to_string()), text(review), text(id)])?;
         records::refresh(db, &person, today)?;
-        audit::append(db, &Entry { actor: &actor, role: by.role, action: "decision.review", object: id, payload: req.body() })?;
+        audit::append(db, &Entry { actor: &actor, role: by.role, action: "decision.review", object: id, payload })?;
         Ok(json!({ "decision_id": id, "review": review }))
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BulkReview {
+    decision_ids: Vec<String>,
+    action: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// `POST /api/v1/decisions/reviews`: one action on many outcomes (confirm
+/// 500 suspensions at once), each in its own transaction, with a result per
+/// outcome: one refusal does not undo the others.
+fn bulk_review(db: &Db, staff: &Staff, req: &Request) -> Result<Response, Problem> {
+    staff.require(Permission::ReviewOutcomes)?;
+    let bulk: BulkReview = request::json_body(req)?;
+    if bulk.decision_ids.is_empty() || bulk.decision_ids.len() > 1000 {
+        return Err(Problem::invalid("decision_ids", "一次处理1到1000条", "decision_ids: 1 to 1,000"));
+    }
+    let body = ReviewRequest { action: bulk.action, note: bulk.note };
+    check_review(&body)?;
+    let results: Vec<Json> = bulk
+        .decision_ids
+        .iter()
+        .map(|id| match review_one(db, staff, &body, id, id.as_bytes()) {
+            Ok(done) => json!({ "decision_id": id, "outcome": "done", "review": done["review"] }),
+            Err(p) => json!({ "decision_id": id, "outcome": "refused", "status": p.status, "detail": p.detail, "detail_en": p.detail_en }),
+        })
+        .collect();
+    Ok(json_response(200, &json!({ "results": results })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Assignment {
+    org_id: String,
+}
+
+/// `POST /api/v1/tasks/{id}/assignment`: passes an open task down to an
+/// organisation below (a sub-district, a community) or back up to the one
+/// it came from (R6.1), within the staff member's scope.
+fn assign(db: &Db, staff: &Staff, req: &Request, id: &str) -> Result<Response, Problem> {
+    staff.require(Permission::WorkTasks)?;
+    let body: Assignment = request::json_body(req)?;
+    let tree = auth::org_tree(db)?;
+    let actor = staff.actor();
+    db.transaction(|db| -> Result<(), Problem> {
+        let task = db.one("SELECT org_id, status, passed_from FROM tasks WHERE id = ?", &[text(id)], |r| {
+            (r.text("org_id"), r.text("status"), r.opt_text("passed_from"))
+        })?;
+        let (org, from) = match task {
+            Some((org, status, from)) if tree.is_within(&org, &staff.org_id) && status == "open" => (org, from),
+            Some((org, _, _)) if tree.is_within(&org, &staff.org_id) => {
+                return Err(Problem::new(409, "task_closed", "该任务已办结", "The task is already closed"));
+            }
+            _ => return Err(Problem::not_found("该任务", "task")),
+        };
+        let down = body.org_id != org && tree.is_within(&body.org_id, &org);
+        let back = from.as_deref() == Some(body.org_id.as_str()) && tree.is_within(&org, &body.org_id);
+        if !down && !back {
+            return Err(Problem::invalid(
+                "org_id",
+                "只能下派给下级单位，或退回上级",
+                "org_id: an organisation below, or the one the task came from",
+            ));
+        }
+        let passed_from = if down { Some(org.clone()) } else { None };
+        db.exec(
+            "UPDATE tasks SET org_id = ?, passed_from = ? WHERE id = ?",
+            &[text(body.org_id.as_str()), opt_text(passed_from), text(id)],
+        )?;
+        let payload = format!("{org}->{}", body.org_id);
+        audit::append(
+            db,
+            &Entry { actor: &actor, role: staff.role.code(), action: "task.assign", object: id, payload: payload.as_bytes() },
+        )?;
+        Ok(())
     })?;
-    Ok(json_response(200, &answer))
+    Ok(json_response(200, &json!({ "task_id": id, "org_id": body.org_id })))
+}
+
+/// `POST /api/v1/sign-ins?activity=…&held_on=YYYY-MM-DD`: an activity's
+/// sign-in sheet (CSV with an `id_number` column) certifies every listed
+/// person in scope at once, each with the activity as evidence (R5.5-3,
+/// R6.4); the answer gives each line's outcome.
+fn sign_in(db: &Db, staff: &Staff, req: &Request) -> Result<Response, Problem> {
+    staff.require(Permission::WorkTasks)?;
+    let activity: String = request::query_param(req, "activity").unwrap_or_default().trim().chars().take(100).collect();
+    if activity.is_empty() {
+        return Err(Problem::invalid("activity", "请填写活动名称", "activity: the activity's name is required"));
+    }
+    let today = zige_platform::today();
+    let held_on = request::query_param(req, "held_on")
+        .and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok())
+        .filter(|d| *d <= today)
+        .ok_or_else(|| Problem::invalid("held_on", "活动日期有误", "held_on: a date no later than today"))?;
+    if req.body().len() > 4 << 20 {
+        return Err(Problem::new(413, "body_too_large", "签到表超过4MB", "The sheet is larger than 4 MiB"));
+    }
+    let sheet = request::decode_text(req.body());
+    let mut lines = sheet.lines();
+    let header: Vec<&str> = lines.next().unwrap_or_default().split(',').map(str::trim).collect();
+    let column = header
+        .iter()
+        .position(|h| *h == "id_number" || *h == "公民身份号码")
+        .ok_or_else(|| Problem::invalid("id_number", "签到表须有id_number（公民身份号码）列", "the sheet needs an id_number column"))?;
+    let key = zige_platform::secrets::pii_key()?;
+    let tree = auth::org_tree(db)?;
+    let actor = staff.actor();
+    let digest = zige_platform::secrets::sha256_hex(activity.as_bytes());
+    let mut results = Vec::new();
+    for (n, line) in lines.enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+        let cell = line.split(',').nth(column).unwrap_or_default().trim();
+        let outcome = match zige_domain::IdNumber::parse(cell) {
+            Err(e) => json!({ "line": n + 2, "outcome": "rejected", "reason": e.to_string() }),
+            Ok(id) => {
+                let found = db.one(
+                    "SELECT id, residence, community_id, management, employer_id, insured_district FROM persons WHERE id_index = ?",
+                    &[text(id.blind_index(&key))],
+                    |r| (r.text("id"), records::placement(&r)),
+                )?;
+                match found {
+                    Some((person, placement)) if auth::covers(&tree, staff, &placement) => {
+                        let evidence = format!("activity:{held_on}:{digest}:{person}");
+                        db.transaction(|db| -> anyhow::Result<()> {
+                            let kind = EvidenceKind::ActivityParticipation;
+                            workflow::add_evidence(db, &evidence, &person, &kind, held_on, today, "activity_sign_in")?;
+                            let entry = Entry {
+                                actor: &actor,
+                                role: staff.role.code(),
+                                action: "certification.activity",
+                                object: &evidence,
+                                payload: activity.as_bytes(),
+                            };
+                            audit::append(db, &entry)?;
+                            records::refresh(db, &person, today)
+                        })?;
+                        json!({ "line": n + 2, "outcome": "certified", "id_number_masked": id.masked() })
+                    }
+                    _ => {
+                        json!({ "line": n + 2, "outcome": "unknown", "id_number_masked": id.masked(), "reason": "不在本单位服务范围内或未登记" })
+                    }
+                }
+            }
+        };
+        results.push(outcome);
+    }
+    Ok(json_response(200, &json!({ "activity": activity, "held_on": held_on, "results": results })))
+}
+
+/// `GET /api/v1/home-visits?status=open|scheduled`: home-visit requests in
+/// the queue of the staff member's organisation and those below (R6.3).
+fn home_visits(db: &Db, staff: &Staff, req: &Request) -> Result<Response, Problem> {
+    staff.require(Permission::WorkTasks)?;
+    let page = Page::from_query(req)?;
+    let status = request::query_param(req, "status").unwrap_or_else(|| "open".into());
+    if !matches!(status.as_str(), "open" | "scheduled") {
+        return Err(Problem::new(400, "invalid_query", "status应为open或scheduled", "status: open or scheduled").with_field("status"));
+    }
+    let tree = auth::org_tree(db)?;
+    let mut params = scope_orgs(&tree, staff);
+    let orgs = placeholders(params.len());
+    params.extend([text(status), int(page.per_page), int(page.offset())]);
+    let sql = format!(
+        "SELECT h.id, h.org_id, h.reason, h.address, h.phone, h.preferred_days, h.requested_on, h.deadline, h.status, h.scheduled_for, h.escalated_on,
+                p.id AS person_id, p.name, p.id_masked
+         FROM home_visits h JOIN persons p ON p.id = h.person_id WHERE h.org_id IN ({orgs}) AND h.status = ? ORDER BY h.deadline, h.id LIMIT ? OFFSET ?"
+    );
+    // The community needs the name, address and phone to visit: the role needs them (R6.3).
+    let items = db.all(&sql, &params, |r| {
+        json!({
+            "home_visit_id": r.text("id"), "org_id": r.text("org_id"), "reason": r.text("reason"), "address": r.text("address"), "phone": r.text("phone"),
+            "preferred_days": serde_json::from_str::<Json>(&r.text("preferred_days")).unwrap_or(Json::Null),
+            "requested_on": r.text("requested_on"), "deadline": r.text("deadline"), "status": r.text("status"),
+            "scheduled_for": r.opt_text("scheduled_for"), "escalated_on": r.opt_text("escalated_on"),
+            "person": { "person_id": r.text("person_id"), "name": r.text("name"), "id_number_masked": r.text("id_masked") },
+        })
+    })?;
+    Ok(json_response(200, &json!({ "items": items, "page": page.page, "per_page": page.per_page })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Schedule {
+    visit_on: NaiveDate,
+}
+
+/// `POST /api/v1/home-visits/{id}/schedule`: the community fixes the visit
+/// day, at the latest the request's deadline of 5 working days (R6.3), and
+/// the person is told.
+fn schedule(db: &Db, staff: &Staff, req: &Request, id: &str) -> Result<Response, Problem> {
+    staff.require(Permission::WorkTasks)?;
+    let body: Schedule = request::json_body(req)?;
+    let tree = auth::org_tree(db)?;
+    let today = zige_platform::today();
+    let actor = staff.actor();
+    db.transaction(|db| -> Result<(), Problem> {
+        let visit = db.one("SELECT person_id, org_id, deadline, status FROM home_visits WHERE id = ?", &[text(id)], |r| {
+            (r.text("person_id"), r.text("org_id"), r.text("deadline"), r.text("status"))
+        })?;
+        let (person, deadline) = match visit {
+            Some((person, org, deadline, status)) if tree.is_within(&org, &staff.org_id) && status == "open" => (person, deadline),
+            Some((_, org, _, _)) if tree.is_within(&org, &staff.org_id) => {
+                return Err(Problem::new(409, "already_scheduled", "该申请已安排", "The visit is scheduled already"));
+            }
+            _ => return Err(Problem::not_found("该上门申请", "home visit")),
+        };
+        if body.visit_on < today || body.visit_on.to_string() > deadline {
+            return Err(Problem::invalid(
+                "visit_on",
+                format!("上门日期应在今天到{deadline}之间（5个工作日内）"),
+                format!("visit_on: from today to {deadline}"),
+            ));
+        }
+        db.exec(
+            "UPDATE home_visits SET status = 'scheduled', scheduled_for = ?, scheduled_by = ? WHERE id = ?",
+            &[text(body.visit_on.to_string()), text(actor.as_str()), text(id)],
+        )?;
+        let message = format!("您好：社区工作人员将于{}上门为您办理资格认证，请留意电话。", body.visit_on);
+        workflow::notify(db, &format!("visit:{id}"), &person, "appointment", &message)?;
+        audit::append(
+            db,
+            &Entry { actor: &actor, role: staff.role.code(), action: "home_visit.schedule", object: id, payload: req.body() },
+        )?;
+        Ok(())
+    })?;
+    Ok(json_response(200, &json!({ "home_visit_id": id, "status": "scheduled", "visit_on": body.visit_on })))
 }

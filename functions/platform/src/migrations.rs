@@ -30,6 +30,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 7, name: "casework", sql: include_str!("../migrations/0007_casework.sql") },
     Migration { version: 8, name: "lists", sql: include_str!("../migrations/0008_lists.sql") },
     Migration { version: 9, name: "recovery", sql: include_str!("../migrations/0009_recovery.sql") },
+    Migration { version: 10, name: "field", sql: include_str!("../migrations/0010_field.sql") },
 ];
 
 /// The newest schema version this build knows.
