@@ -116,6 +116,8 @@ pub enum Permission {
     RecoverOverpayments,
     /// Approve instalment plans, decide and lift blacklisting (R7.5, R9.3; the agency).
     DecideRecovery,
+    /// Handle reports of improper receipt and misconduct, reporters included (R9.1).
+    HandleReports,
 }
 
 /// The permission table: the one place that says which role may do what.
@@ -136,6 +138,7 @@ pub fn allows(role: Role, permission: Permission) -> bool {
         ReviewOutcomes => matches!(role, CityAdmin | CitySocialInsurance | CityRetiree),
         RecoverOverpayments => matches!(role, CityAdmin | CitySocialInsurance | CityRetiree | District | Employer),
         DecideRecovery => matches!(role, CityAdmin | CitySocialInsurance),
+        HandleReports => role == CitySocialInsurance,
     }
 }
 

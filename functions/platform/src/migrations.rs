@@ -31,6 +31,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 8, name: "lists", sql: include_str!("../migrations/0008_lists.sql") },
     Migration { version: 9, name: "recovery", sql: include_str!("../migrations/0009_recovery.sql") },
     Migration { version: 10, name: "field", sql: include_str!("../migrations/0010_field.sql") },
+    Migration { version: 11, name: "reports", sql: include_str!("../migrations/0011_reports.sql") },
 ];
 
 /// The newest schema version this build knows.

@@ -1,0 +1,203 @@
+//! Reports (举报) of improper receipt of benefits or of staff misconduct
+//! (R9.1): anyone may report, with the hotline published, anonymously or
+//! not. The reporter's identity is sealed at rest and shown only to the city
+//! role that handles reports — never in lists for others, never to the
+//! district reported on. Handling is tracked to closure and audited; the
+//! reporter follows progress with the reference given.
+
+use serde::Deserialize;
+use serde_json::{Value as Json, json};
+use spin_sdk::http::{Method, Request, Response};
+use spin_sdk::http_component;
+use zige_platform::audit::{self, Entry};
+use zige_platform::auth::{self, Permission};
+use zige_platform::db::{Db, int, opt_text, text};
+use zige_platform::problem::{Problem, json_response};
+use zige_platform::request::{self, Page};
+use zige_platform::secrets::{self, Sealer};
+
+#[http_component]
+fn handle(req: Request) -> Response {
+    route(&req).unwrap_or_else(Problem::into_response)
+}
+
+fn route(req: &Request) -> Result<Response, Problem> {
+    let path = req.path().trim_end_matches('/');
+    let segments: Vec<&str> = path.strip_prefix("/api/v1/reports").unwrap_or("/?").split('/').skip(1).collect();
+    match (req.method(), segments.as_slice()) {
+        (Method::Get, ["hotline"]) => hotline(),
+        (Method::Post, []) => submit(req),
+        (Method::Get, ["by-reference", reference]) => progress(reference),
+        (Method::Get, []) => list(req),
+        (Method::Patch, [id]) => update(req, id),
+        (_, [] | ["hotline"] | ["by-reference", _] | [_]) => Err(Problem::method_not_allowed()),
+        _ => Err(Problem::not_found("该地址", "resource")),
+    }
+}
+
+/// `GET /api/v1/reports/hotline`: where to report by phone.
+fn hotline() -> Result<Response, Problem> {
+    let number = spin_sdk::variables::get("report_hotline").map_err(anyhow::Error::from)?;
+    Ok(json_response(
+        200,
+        &json!({ "hotline": number, "text_zh": format!("举报电话：{number}"), "text_en": format!("Report line: {number}") }),
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Reporter {
+    name: String,
+    phone: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewReport {
+    /// `improper_receipt` or `staff_misconduct`.
+    kind: String,
+    /// Who or what the report is about, in the reporter's words.
+    subject: String,
+    details: String,
+    /// The district concerned, when known.
+    district: Option<String>,
+    /// Left out for an anonymous report.
+    reporter: Option<Reporter>,
+}
+
+fn bounded(field: &'static str, value: &str, max: usize) -> Result<String, Problem> {
+    let value = value.trim();
+    if value.is_empty() || value.chars().count() > max {
+        return Err(Problem::invalid(field, format!("请填写，最多{max}字"), format!("{field}: 1 to {max} characters")));
+    }
+    Ok(value.to_string())
+}
+
+/// `POST /api/v1/reports`: anyone reports; the answer gives a reference to
+/// follow progress with.
+fn submit(req: &Request) -> Result<Response, Problem> {
+    let body: NewReport = request::json_body_limited(req, 64 << 10)?;
+    if !matches!(body.kind.as_str(), "improper_receipt" | "staff_misconduct") {
+        return Err(Problem::invalid("kind", "请选择举报类别", "kind: improper_receipt or staff_misconduct"));
+    }
+    let subject = bounded("subject", &body.subject, 200)?;
+    let details = bounded("details", &body.details, 4000)?;
+    let district = body.district.map(|d| d.trim().to_string()).filter(|d| !d.is_empty());
+    if district.as_deref().is_some_and(|d| d.len() != 6 || !d.chars().all(|c| c.is_ascii_digit())) {
+        return Err(Problem::invalid("district", "区县代码应为6位数字", "district: a 6-digit division code"));
+    }
+    let reporter = match &body.reporter {
+        Some(r) => {
+            let identity = json!({ "name": bounded("reporter.name", &r.name, 50)?, "phone": bounded("reporter.phone", &r.phone, 20)? });
+            Some(Sealer::from_variable()?.seal(identity.to_string().as_bytes())?)
+        }
+        None => None,
+    };
+    let id = secrets::new_id("rep")?;
+    let reference = secrets::random_token()?.chars().filter(char::is_ascii_alphanumeric).take(12).collect::<String>().to_uppercase();
+    let db = Db::open()?;
+    db.transaction(|db| -> anyhow::Result<()> {
+        db.exec(
+            "INSERT INTO reports (id, reference, kind, district, subject, details, reporter_sealed, received_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            &[
+                text(id.as_str()),
+                text(reference.as_str()),
+                text(body.kind.as_str()),
+                opt_text(district),
+                text(subject),
+                text(details),
+                opt_text(reporter),
+                text(zige_platform::today().to_string()),
+            ],
+        )?;
+        // The audit trail records the report, never who made it.
+        audit::append(db, &Entry { actor: "public", role: "public", action: "report.receive", object: &id, payload: body.kind.as_bytes() })?;
+        Ok(())
+    })?;
+    Ok(json_response(201, &json!({ "reference": reference, "status": "received" })))
+}
+
+/// `GET /api/v1/reports/by-reference/{reference}`: the status only.
+fn progress(reference: &str) -> Result<Response, Problem> {
+    let db = Db::open()?;
+    let found = db.one(
+        "SELECT status, received_on, closed_on FROM reports WHERE reference = ?",
+        &[text(reference)],
+        |r| json!({ "status": r.text("status"), "received_on": r.text("received_on"), "closed_on": r.opt_text("closed_on") }),
+    )?;
+    Ok(json_response(200, &found.ok_or_else(|| Problem::not_found("该举报编号", "report reference"))?))
+}
+
+/// `GET /api/v1/reports?status=…`: the handling role's queue, reporters
+/// opened for it alone.
+fn list(req: &Request) -> Result<Response, Problem> {
+    let db = Db::open()?;
+    let staff = auth::staff(req, &db)?;
+    staff.require(Permission::HandleReports)?;
+    let page = Page::from_query(req)?;
+    let status = request::query_param(req, "status").unwrap_or_else(|| "received".into());
+    let sealer = Sealer::from_variable()?;
+    let items = db.all(
+        "SELECT id, reference, kind, district, subject, details, reporter_sealed, status, resolution, received_on, closed_on FROM reports
+         WHERE status = ? ORDER BY received_on, id LIMIT ? OFFSET ?",
+        &[text(status), int(page.per_page), int(page.offset())],
+        |r| {
+            let reporter = r
+                .opt_text("reporter_sealed")
+                .and_then(|s| sealer.open(&s).ok())
+                .and_then(|b| serde_json::from_slice::<Json>(&b).ok());
+            json!({
+                "report_id": r.text("id"), "reference": r.text("reference"), "kind": r.text("kind"), "district": r.opt_text("district"),
+                "subject": r.text("subject"), "details": r.text("details"), "reporter": reporter, "anonymous": reporter.is_none(),
+                "status": r.text("status"), "resolution": r.opt_text("resolution"), "received_on": r.text("received_on"), "closed_on": r.opt_text("closed_on"),
+            })
+        },
+    )?;
+    db.transaction(|db| {
+        audit::append(db, &Entry { actor: &staff.actor(), role: staff.role.code(), action: "report.read", object: "queue", payload: b"" })
+    })?;
+    Ok(json_response(200, &json!({ "items": items, "page": page.page, "per_page": page.per_page })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Handling {
+    /// `investigating` or `closed`.
+    status: String,
+    resolution: Option<String>,
+}
+
+/// `PATCH /api/v1/reports/{id}`: handling moves forward to closure; closing
+/// needs the resolution.
+fn update(req: &Request, id: &str) -> Result<Response, Problem> {
+    let db = Db::open()?;
+    let staff = auth::staff(req, &db)?;
+    staff.require(Permission::HandleReports)?;
+    let body: Handling = request::json_body(req)?;
+    let resolution = body.resolution.as_deref().map(str::trim).filter(|r| !r.is_empty()).map(str::to_string);
+    if !matches!(body.status.as_str(), "investigating" | "closed") {
+        return Err(Problem::invalid("status", "状态应为调查中或已办结", "status: investigating or closed"));
+    }
+    if body.status == "closed" && resolution.is_none() {
+        return Err(Problem::invalid("resolution", "办结须写明处理结果", "resolution: required to close"));
+    }
+    db.transaction(|db| -> Result<(), Problem> {
+        let current = db.one("SELECT status FROM reports WHERE id = ?", &[text(id)], |r| r.text("status"))?;
+        match current.as_deref() {
+            None => return Err(Problem::not_found("该举报", "report")),
+            Some("closed") => return Err(Problem::new(409, "report_closed", "该举报已办结", "The report is closed")),
+            _ => {}
+        }
+        let closed_on = (body.status == "closed").then(|| zige_platform::today().to_string());
+        db.exec(
+            "UPDATE reports SET status = ?, resolution = COALESCE(?, resolution), closed_on = ?, handled_by = ? WHERE id = ?",
+            &[text(body.status.as_str()), opt_text(resolution.clone()), opt_text(closed_on), text(staff.actor()), text(id)],
+        )?;
+        audit::append(
+            db,
+            &Entry { actor: &staff.actor(), role: staff.role.code(), action: "report.handle", object: id, payload: body.status.as_bytes() },
+        )?;
+        Ok(())
+    })?;
+    Ok(json_response(200, &json!({ "report_id": id, "status": body.status })))
+}
