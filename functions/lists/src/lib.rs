@@ -99,6 +99,8 @@ struct Filter {
     list: ListKind,
     condition: String,
     params: Vec<Value>,
+    /// Whether the condition reads `persons`; counting needs the join only then.
+    reads_persons: bool,
 }
 
 impl Filter {
@@ -109,9 +111,11 @@ impl Filter {
             .ok_or_else(|| Problem::not_found("该名单", "list"))?;
         let tree = auth::org_tree(db)?;
         let (scope, mut params) = auth::scope_sql(&tree, staff, "p.")?;
-        // A benefit never assessed yet is to be verified: nobody is missed.
-        let mut condition = format!("(b.list_kind = ? OR (? = 'to_verify' AND b.list_kind IS NULL)) AND {scope}");
-        params.splice(0..0, [text(list.code()), text(list.code())]);
+        // A benefit registered but never assessed is on the to-be-verified
+        // list from the start (records::NOT_ASSESSED): nobody is missed.
+        let mut reads_persons = scope != "1 = 1";
+        let mut condition = format!("b.list_kind = ? AND {scope}");
+        params.insert(0, text(list.code()));
         let filters: [(&str, &str); 7] = [
             ("district", "p.insured_district = ?"),
             ("community", "p.community_id = ?"),
@@ -135,9 +139,10 @@ impl Filter {
                 condition.push_str(" AND ");
                 condition.push_str(sql);
                 params.push(text(value));
+                reads_persons |= sql.starts_with("p.");
             }
         }
-        Ok(Filter { list, condition, params })
+        Ok(Filter { list, condition, params, reads_persons })
     }
 }
 
@@ -160,13 +165,24 @@ fn row_json(r: &zige_platform::db::Row<'_>, list: ListKind) -> Json {
 }
 
 /// `GET /api/v1/lists/{eligible|lost|to_verify}`: one page, with the total.
+/// `after=<benefit_id>` reads the page after that row without counting
+/// through the earlier ones, for consoles that page forward.
 fn list(db: &Db, filter: &Filter, req: &Request) -> Result<Response, Problem> {
     let page = Page::from_query(req)?;
     let from = "FROM benefits b JOIN persons p ON p.id = b.person_id";
-    let total = db.one(&format!("SELECT COUNT(*) AS n {from} WHERE {}", filter.condition), &filter.params, |r| r.int("n"))?.unwrap_or(0);
+    let counted = if filter.reads_persons { from } else { "FROM benefits b" };
+    let total = db.one(&format!("SELECT COUNT(*) AS n {counted} WHERE {}", filter.condition), &filter.params, |r| r.int("n"))?.unwrap_or(0);
     let mut params = filter.params.clone();
-    params.extend([int(page.per_page), int(page.offset())]);
-    let sql = format!("SELECT {ROW_COLUMNS} {from} WHERE {} ORDER BY b.id LIMIT ? OFFSET ?", filter.condition);
+    let sql = match request::query_param(req, "after") {
+        Some(after) => {
+            params.extend([text(after), int(page.per_page)]);
+            format!("SELECT {ROW_COLUMNS} {from} WHERE {} AND b.id > ? ORDER BY b.id LIMIT ?", filter.condition)
+        }
+        None => {
+            params.extend([int(page.per_page), int(page.offset())]);
+            format!("SELECT {ROW_COLUMNS} {from} WHERE {} ORDER BY b.id LIMIT ? OFFSET ?", filter.condition)
+        }
+    };
     let items = db.all(&sql, &params, |r| row_json(&r, filter.list))?;
     Ok(json_response(
         200,
@@ -242,20 +258,30 @@ async fn export(out: ResponseOutparam, filter: &Filter) -> anyhow::Result<()> {
 fn dashboard(db: &Db, staff: &Staff) -> Result<Response, Problem> {
     let tree = auth::org_tree(db)?;
     let (scope, params) = auth::scope_sql(&tree, staff, "p.")?;
-    let grouped = |column: &str| -> Result<Json, Problem> {
-        let sql = format!(
-            "SELECT COALESCE({column}, 'unassessed') AS k, COUNT(*) AS n FROM benefits b JOIN persons p ON p.id = b.person_id WHERE {scope} GROUP BY k"
-        );
-        let pairs = db.all(&sql, &params, |r| (r.text("k"), r.int("n")))?;
-        Ok(Json::Object(pairs.into_iter().map(|(k, n)| (k, json!(n))).collect()))
+    // One scan counts the lists, channels and payment states together; the
+    // join with persons is needed only below the city.
+    let from = if scope == "1 = 1" { "benefits b" } else { "benefits b JOIN persons p ON p.id = b.person_id" };
+    let sql = format!(
+        "SELECT b.list_kind AS l, b.certified_by AS c, b.payment_status AS s, COUNT(*) AS n FROM {from} WHERE {scope}
+         GROUP BY b.list_kind, b.certified_by, b.payment_status"
+    );
+    let groups = db.all(&sql, &params, |r| {
+        (r.opt_text("l").unwrap_or_else(|| "unassessed".into()), r.opt_text("c").unwrap_or_else(|| "none".into()), r.text("s"), r.int("n"))
+    })?;
+    let tally = |pick: fn(&(String, String, String, i64)) -> &String| -> Json {
+        let mut counts = serde_json::Map::new();
+        for group in &groups {
+            let entry = counts.entry(pick(group).clone()).or_insert(json!(0));
+            *entry = json!(entry.as_i64().unwrap_or(0) + group.3);
+        }
+        Json::Object(counts)
     };
-    let lists = grouped("b.list_kind")?;
-    let channels = grouped("b.certified_by")?;
-    let payments = grouped("b.payment_status")?;
-    let total: i64 = payments.as_object().map_or(0, |m| m.values().filter_map(Json::as_i64).sum());
+    let lists = tally(|g| &g.0);
+    let channels = tally(|g| &g.1);
+    let payments = tally(|g| &g.2);
+    let total: i64 = groups.iter().map(|g| g.3).sum();
     let active: i64 = ["self_service_face", "staff_verification"].iter().filter_map(|c| channels[*c].as_i64()).sum();
-    let certified: i64 =
-        channels.as_object().map_or(0, |m| m.iter().filter(|(k, _)| *k != "unassessed").filter_map(|(_, v)| v.as_i64()).sum());
+    let certified: i64 = groups.iter().filter(|g| g.1 != "none").map(|g| g.3).sum();
     let today = zige_platform::today();
     let backlog_sql = format!(
         "SELECT CASE WHEN julianday(?) - julianday(t.opened_on) <= 5 THEN '0-5' WHEN julianday(?) - julianday(t.opened_on) <= 15 THEN '6-15'

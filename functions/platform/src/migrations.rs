@@ -32,6 +32,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 9, name: "recovery", sql: include_str!("../migrations/0009_recovery.sql") },
     Migration { version: 10, name: "field", sql: include_str!("../migrations/0010_field.sql") },
     Migration { version: 11, name: "reports", sql: include_str!("../migrations/0011_reports.sql") },
+    Migration { version: 12, name: "lists_complete", sql: include_str!("../migrations/0012_lists_complete.sql") },
 ];
 
 /// The newest schema version this build knows.

@@ -177,6 +177,13 @@ pub fn load_placement(db: &Db, person_id: &str) -> Result<Option<Placement>> {
     })
 }
 
+/// The list and reasons of a benefit registered but not yet assessed: to be
+/// verified, so that nobody is missed (R5.4).
+pub const NOT_ASSESSED: (&str, &str) = (
+    "to_verify",
+    r#"[{"code":"not_assessed","requirement":"R5.4","evidence":[],"message_zh":"新登记，尚未比对，待核查","message_en":"Newly registered; not yet matched"}]"#,
+);
+
 /// What the lists keep of an assessment: the list, the reasons (as JSON),
 /// and the latest certification with its channel.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -401,8 +401,8 @@ fn apply(db: &Db, row: &RosterRow, key: &[u8], actor: &str, today: NaiveDate) ->
         None => {
             let benefit_id = zige_platform::secrets::new_id("b")?;
             db.exec(
-                "INSERT INTO benefits (id, person_id, benefit_type, monthly_amount_fen, start_date, insured_district, depends_on_index, created_at, updated_at)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO benefits (id, person_id, benefit_type, monthly_amount_fen, start_date, insured_district, depends_on_index, created_at, updated_at, list_kind, list_reasons)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 &[
                     text(benefit_id.as_str()),
                     text(person_id.as_str()),
@@ -413,6 +413,8 @@ fn apply(db: &Db, row: &RosterRow, key: &[u8], actor: &str, today: NaiveDate) ->
                     opt_text(depends_on_index.clone()),
                     text(now.as_str()),
                     text(now.as_str()),
+                    text(zige_platform::records::NOT_ASSESSED.0),
+                    text(zige_platform::records::NOT_ASSESSED.1),
                 ],
             )?;
             crate::persons::record_history(
