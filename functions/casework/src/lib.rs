@@ -70,10 +70,6 @@ fn scope_orgs(tree: &OrgTree, staff: &Staff) -> Vec<Value> {
     tree.subtree(&staff.org_id).map(|o| text(o.id.as_str())).collect()
 }
 
-fn placeholders(n: usize) -> String {
-    vec!["?"; n.max(1)].join(", ")
-}
-
 /// `GET /api/v1/tasks?status=open|closed&kind=…`: the verification tasks of
 /// the staff member's organisation and those below it, oldest first, with
 /// names masked.
@@ -87,7 +83,7 @@ fn tasks(db: &Db, staff: &Staff, req: &Request) -> Result<Response, Problem> {
     };
     let tree = auth::org_tree(db)?;
     let mut params = scope_orgs(&tree, staff);
-    let orgs = placeholders(params.len());
+    let orgs = zige_platform::db::placeholders(params.len());
     let mut filter = String::new();
     if let Some(kind) = request::query_param(req, "kind") {
         filter.push_str(" AND t.kind = ?");
@@ -140,12 +136,9 @@ fn decision_kind(body: &OutcomeRequest, today: NaiveDate) -> Result<DecisionKind
         "not_eligible" => {
             let loss =
                 body.loss.as_ref().ok_or_else(|| Problem::invalid("loss", "不符合条件时须写明原因", "loss: the reason is required"))?;
-            let detail = |name: &str| match loss.details.get(name) {
-                Some(Json::String(s)) => Some(s.clone()),
-                Some(Json::Bool(b)) => Some(b.to_string()),
-                _ => None,
-            };
-            let reason = EvidenceKind::from_event(&loss.kind, &detail).map_err(|e| Problem::invalid("loss", "原因有误", e.to_string()))?;
+            let details = Json::Object(loss.details.clone());
+            let reason = EvidenceKind::from_event(&loss.kind, &zige_platform::datashare::detail_reader(&details))
+                .map_err(|e| Problem::invalid("loss", "原因有误", e.to_string()))?;
             if reason.effect() != Effect::Loss {
                 return Err(Problem::invalid(
                     "loss.type",
@@ -520,7 +513,7 @@ fn sign_in(db: &Db, staff: &Staff, req: &Request) -> Result<Response, Problem> {
                                 payload: activity.as_bytes(),
                             };
                             audit::append(db, &entry)?;
-                            records::refresh(db, &person, today)
+                            records::refresh(db, &person, today).map(drop)
                         })?;
                         json!({ "line": n + 2, "outcome": "certified", "id_number_masked": id.masked() })
                     }
@@ -546,7 +539,7 @@ fn home_visits(db: &Db, staff: &Staff, req: &Request) -> Result<Response, Proble
     }
     let tree = auth::org_tree(db)?;
     let mut params = scope_orgs(&tree, staff);
-    let orgs = placeholders(params.len());
+    let orgs = zige_platform::db::placeholders(params.len());
     params.extend([text(status), int(page.per_page), int(page.offset())]);
     let sql = format!(
         "SELECT h.id, h.org_id, h.reason, h.address, h.phone, h.preferred_days, h.requested_on, h.deadline, h.status, h.scheduled_for, h.escalated_on,

@@ -219,11 +219,10 @@ pub fn scope_sql(tree: &OrgTree, staff: &Staff, prefix: &str) -> Result<(String,
     // The tree is already loaded: no second query for the subtree.
     let ids: Vec<String> = tree.subtree(&org.id).map(|o| o.id.clone()).collect();
     let codes: Vec<String> = tree.subtree(&org.id).filter_map(|o| o.division_code.clone()).collect();
-    let marks = |n: usize| vec!["?"; n.max(1)].join(", ");
     let condition = format!(
         "({prefix}community_id IN ({}) OR ({prefix}residence != 'local' AND {prefix}management = 'socialised' AND {prefix}insured_district IN ({})))",
-        marks(ids.len()),
-        marks(codes.len())
+        crate::db::placeholders(ids.len()),
+        crate::db::placeholders(codes.len())
     );
     let mut params: Vec<Value> = ids.into_iter().map(Value::Text).collect();
     if params.is_empty() {

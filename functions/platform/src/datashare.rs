@@ -260,26 +260,18 @@ fn apply_to_person(
                 workflow::open_task(db, &person_id, "reverify_retraction", "来源单位撤回此前记录，需重新核实（R5.4）", today, None, by)?;
             }
         }
-        Effect::ProofOfLife | Effect::RecordOnly => {
-            // Only a death, a disappearance or a prison record can be
-            // contradicted by a sign of life (R5.4); without one, skip the
-            // full assessment.
-            let contradictable = db.one(
-                "SELECT 1 AS x FROM evidence WHERE person_id = ?1 AND (kind LIKE '%\"type\":\"death\"%' OR kind LIKE '%\"type\":\"missing\"%' OR kind LIKE '%\"type\":\"imprisonment\"%')
-                 UNION ALL SELECT 1 AS x FROM decisions WHERE person_id = ?1 AND outcome LIKE '%not_eligible%' LIMIT 1",
-                &[text(person_id.as_str())],
-                |_| (),
-            )?;
-            let conflicted = contradictable.is_some()
-                && records::assess_person(db, &person_id, today)?
-                    .iter()
-                    .any(|(_, a)| a.list == ListKind::ToVerify && a.reasons.iter().any(|r| r.code == "conflict"));
-            if conflicted {
-                workflow::open_task(db, &person_id, "verify_conflict", "记录相互矛盾，需实地核实（R5.4）", today, None, by)?;
-            }
-        }
+        Effect::ProofOfLife | Effect::RecordOnly => {}
     }
-    records::refresh(db, &person_id, today)
+    // The stored assessment is renewed for the lists; the same assessment
+    // tells whether a sign of life contradicts a death, disappearance or
+    // prison record (R5.4).
+    let assessed = records::refresh(db, &person_id, today)?;
+    let conflicted = matches!(kind.effect(), Effect::ProofOfLife | Effect::RecordOnly)
+        && assessed.iter().any(|(_, a)| a.list == ListKind::ToVerify && a.reasons.iter().any(|r| r.code == "conflict"));
+    if conflicted {
+        workflow::open_task(db, &person_id, "verify_conflict", "记录相互矛盾，需实地核实（R5.4）", today, None, by)?;
+    }
+    Ok(())
 }
 
 /// Re-matches an event that named nobody, once the person is in the
@@ -323,7 +315,7 @@ pub fn rematch(db: &Db, unmatched_id: i64, by: &Actor<'_>, today: NaiveDate) -> 
 
 /// Reads an event's details as text: strings as they are, booleans as
 /// `true`/`false` (CSV files carry them as text).
-fn detail_reader(details: &Json) -> impl Fn(&str) -> Option<String> + '_ {
+pub fn detail_reader(details: &Json) -> impl Fn(&str) -> Option<String> + '_ {
     |name| match details.get(name) {
         Some(Json::String(s)) => Some(s.clone()),
         Some(Json::Bool(b)) => Some(b.to_string()),

@@ -33,6 +33,12 @@ pub fn opt_text(s: Option<impl Into<String>>) -> Value {
     s.map_or(Value::Null, |s| Value::Text(s.into()))
 }
 
+/// `?, ?, …` for an `IN (…)` list of `n` values (at least one, so that an
+/// empty list stays valid SQL).
+pub fn placeholders(n: usize) -> String {
+    vec!["?"; n.max(1)].join(", ")
+}
+
 /// One row of a result, read by column name.
 pub struct Row<'a> {
     columns: &'a [String],

@@ -225,10 +225,12 @@ impl Snapshot {
 }
 
 /// Assesses a person again and stores the snapshot of every benefit; call
-/// in the transaction of any change to their records or decisions.
-pub fn refresh(db: &Db, person_id: &str, today: NaiveDate) -> Result<()> {
-    for (benefit, assessment) in assess_person(db, person_id, today)? {
-        Snapshot::of(&assessment).store(db, &benefit.id)?;
+/// in the transaction of any change to their records or decisions. Returns
+/// the assessments, for callers that act on them.
+pub fn refresh(db: &Db, person_id: &str, today: NaiveDate) -> Result<Vec<(BenefitRow, Assessment)>> {
+    let assessed = assess_person(db, person_id, today)?;
+    for (benefit, assessment) in &assessed {
+        Snapshot::of(assessment).store(db, &benefit.id)?;
     }
-    Ok(())
+    Ok(assessed)
 }
