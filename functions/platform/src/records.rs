@@ -211,8 +211,10 @@ impl Snapshot {
 
     /// Stores the snapshot on its benefit.
     pub fn store(&self, db: &Db, benefit_id: &str) -> Result<()> {
+        // Unchanged rows are not written: most records confirm what is known.
         db.exec(
-            "UPDATE benefits SET list_kind = ?, list_reasons = ?, certified_on = ?, certified_by = ? WHERE id = ?",
+            "UPDATE benefits SET list_kind = ?1, list_reasons = ?2, certified_on = ?3, certified_by = ?4
+             WHERE id = ?5 AND (list_kind IS NOT ?1 OR list_reasons IS NOT ?2 OR certified_on IS NOT ?3 OR certified_by IS NOT ?4)",
             &[
                 text(self.list),
                 text(self.reasons.as_str()),
