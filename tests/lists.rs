@@ -71,6 +71,41 @@ async fn r5_9_a_loss_moves_a_person_to_the_lost_list_at_once() {
 }
 
 #[tokio::test]
+async fn r5_3_silent_certification_shows_on_the_lists_and_the_tick_renews_the_rest() {
+    let app = spawn_app().await;
+    let city = swept(&app).await;
+    let partner = json!({ "partner_id": "bank", "name": "某银行", "kind": "bank", "event_types": ["bank_in_person"] });
+    app.call(&city.admin, "POST", "/api/v1/partners", Some(&partner)).await;
+    let today = zige_domain::china_date(chrono::Utc::now());
+    let import = |n: usize, who: &str| format!("event_id,type,id_number,occurred_on\nb{n},bank_in_person,{},{today}\n", city.ids[who]);
+    // A sign of life queues the person; the list renews queued persons
+    // before it answers, so 李四 is certified on it at once.
+    app.upload(&city.admin, "/api/v1/datashare/imports?partner_id=bank", "text/csv", import(1, "sy_local")).await;
+    let queued: i64 = app.database().query_row("SELECT COUNT(*) FROM reassessments", [], |r| r.get(0)).unwrap();
+    assert_eq!(queued, 1, "the import queued one reassessment");
+    let eligible = list(&app, &city.admin, "/api/v1/lists/eligible").await;
+    assert!(names(&eligible).contains(&"李*".to_string()), "{eligible}");
+    let row = eligible["items"].as_array().unwrap().iter().find(|i| i["person"]["name"] == "李*").unwrap().clone();
+    assert_eq!((row["certified_on"].as_str(), row["certified_by"].as_str()), (Some(today.to_string().as_str()), Some("bank_in_person")));
+    assert_eq!(eligible["reassessment_pending"], 0);
+    assert_eq!(names(&list(&app, &city.admin, "/api/v1/lists/to_verify").await), ["赵*"]);
+
+    // Without a list read, the tick drains the queue.
+    app.upload(&city.admin, "/api/v1/datashare/imports?partner_id=bank", "text/csv", import(2, "acme")).await;
+    let tick = app.tick_until_done(&today.to_string()).await;
+    assert!(tick["processed"]["reassessments"].as_i64().is_some(), "{tick}");
+    let (queued, list_kind): (i64, String) = app
+        .database()
+        .query_row(
+            "SELECT (SELECT COUNT(*) FROM reassessments), list_kind FROM benefits WHERE benefit_type = 'government_pension'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((queued, list_kind.as_str()), (0, "eligible"));
+}
+
+#[tokio::test]
 async fn r8_1_exports_stream_csv_for_excel_and_are_audited() {
     let app = spawn_app().await;
     let city = swept(&app).await;

@@ -3,8 +3,8 @@
 //! each row with the domain's reasons; exports streamed as CSV (UTF-8 with
 //! BOM, so that Excel reads it) and audited (R8.1); and the dashboard of
 //! each role's scope. Everything reads the assessment snapshot that the
-//! sweep and every change keep on each benefit, so nothing is assessed
-//! again here.
+//! sweep and every change keep on each benefit; only persons queued by
+//! partner records since the last tick are assessed again here.
 
 use futures::SinkExt;
 use serde_json::{Value as Json, json};
@@ -17,6 +17,7 @@ use zige_platform::audit::{self, Entry};
 use zige_platform::auth::{self, Permission, Staff};
 use zige_platform::db::{Db, Value, int, text};
 use zige_platform::problem::{Problem, json_response};
+use zige_platform::records;
 use zige_platform::request::{self, Page};
 
 /// Rows read per query while exporting.
@@ -70,9 +71,10 @@ fn route(req: &Request) -> Result<Reply, Problem> {
     let db = Db::open()?;
     let staff = auth::staff(req, &db)?;
     staff.require(Permission::ReadPersons)?;
+    let pending = catch_up(&db)?;
     match segments.as_slice() {
-        ["dashboard"] => Ok(Reply::Whole(dashboard(&db, &staff)?)),
-        ["lists", kind] => Ok(Reply::Whole(list(&db, &Filter::parse(&db, &staff, req, kind)?, req)?)),
+        ["dashboard"] => Ok(Reply::Whole(dashboard(&db, &staff, pending)?)),
+        ["lists", kind] => Ok(Reply::Whole(list(&db, &Filter::parse(&db, &staff, req, kind)?, req, pending)?)),
         [_, kind, _] => {
             let filter = Filter::parse(&db, &staff, req, kind)?;
             let payload = format!("{kind}?{}", req.query());
@@ -92,6 +94,18 @@ fn route(req: &Request) -> Result<Reply, Problem> {
         }
         _ => Err(Problem::not_found("该地址", "resource")),
     }
+}
+
+/// Queue entries renewed before a list answers; the tick renews the rest.
+const CATCH_UP: usize = 1000;
+
+/// Renews the assessments that partner records queued (R5.3), so that the
+/// lists show them; returns how many queue entries still wait, which the
+/// answer reports instead of passing stale rows off as current.
+fn catch_up(db: &Db) -> Result<i64, Problem> {
+    let today = zige_platform::today();
+    db.transaction(|db| records::refresh_queued(db, today, CATCH_UP))?;
+    Ok(records::queued_refreshes(db)?)
 }
 
 /// A list and its filters, as SQL.
@@ -167,7 +181,7 @@ fn row_json(r: &zige_platform::db::Row<'_>, list: ListKind) -> Json {
 /// `GET /api/v1/lists/{eligible|lost|to_verify}`: one page, with the total.
 /// `after=<benefit_id>` reads the page after that row without counting
 /// through the earlier ones, for consoles that page forward.
-fn list(db: &Db, filter: &Filter, req: &Request) -> Result<Response, Problem> {
+fn list(db: &Db, filter: &Filter, req: &Request, pending: i64) -> Result<Response, Problem> {
     let page = Page::from_query(req)?;
     let from = "FROM benefits b JOIN persons p ON p.id = b.person_id";
     let counted = if filter.reads_persons { from } else { "FROM benefits b" };
@@ -186,7 +200,8 @@ fn list(db: &Db, filter: &Filter, req: &Request) -> Result<Response, Problem> {
     let items = db.all(&sql, &params, |r| row_json(&r, filter.list))?;
     Ok(json_response(
         200,
-        &json!({ "list": filter.list.code(), "list_name_zh": filter.list.name_zh(), "total": total, "items": items, "page": page.page, "per_page": page.per_page }),
+        &json!({ "list": filter.list.code(), "list_name_zh": filter.list.name_zh(), "total": total, "items": items, "page": page.page, "per_page": page.per_page,
+                 "reassessment_pending": pending }),
     ))
 }
 
@@ -255,7 +270,7 @@ async fn export(out: ResponseOutparam, filter: &Filter) -> anyhow::Result<()> {
 /// `GET /api/v1/dashboard`: for the caller's scope, the lists, coverage by
 /// channel (silent matching versus active certification), the task backlog
 /// by age, payment states and recovery totals.
-fn dashboard(db: &Db, staff: &Staff) -> Result<Response, Problem> {
+fn dashboard(db: &Db, staff: &Staff, pending: i64) -> Result<Response, Problem> {
     let tree = auth::org_tree(db)?;
     let (scope, params) = auth::scope_sql(&tree, staff, "p.")?;
     // One scan counts the lists, channels and payment states together; the
@@ -307,6 +322,7 @@ fn dashboard(db: &Db, staff: &Staff) -> Result<Response, Problem> {
             "coverage": { "certified": certified, "share": if total > 0 { certified as f64 / total as f64 } else { 0.0 }, "silent": certified - active, "active": active, "by_channel": channels },
             "task_backlog_by_age_days": Json::Object(backlog.into_iter().map(|(k, n)| (k, json!(n))).collect()),
             "recovery": recovery,
+            "reassessment_pending": pending,
         }),
     ))
 }

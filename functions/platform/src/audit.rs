@@ -28,9 +28,12 @@ fn link_hash(prev: &str, seq: i64, at: &str, e: &Entry<'_>, payload_hash: &str) 
 
 /// Appends a record; call inside the transaction of the change it records.
 pub fn append(db: &Db, entry: &Entry<'_>) -> Result<i64> {
-    let (seq, prev) = db
-        .one("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", &[], |r| (r.int("seq") + 1, r.text("hash")))?
-        .unwrap_or((1, String::new()));
+    let (seq, prev) = match db.audit_tail() {
+        Some((last, hash)) => (last + 1, hash),
+        None => db
+            .one("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", &[], |r| (r.int("seq") + 1, r.text("hash")))?
+            .unwrap_or((1, String::new())),
+    };
     let at = crate::now_rfc3339();
     let payload_hash = sha256_hex(entry.payload);
     let hash = link_hash(&prev, seq, &at, entry, &payload_hash);
@@ -45,9 +48,10 @@ pub fn append(db: &Db, entry: &Entry<'_>) -> Result<i64> {
             text(entry.object),
             text(payload_hash),
             text(prev),
-            text(hash),
+            text(hash.as_str()),
         ],
     )?;
+    db.remember_audit_tail(seq, &hash);
     Ok(seq)
 }
 

@@ -262,14 +262,24 @@ fn apply_to_person(
         }
         Effect::ProofOfLife | Effect::RecordOnly => {}
     }
-    // The stored assessment is renewed for the lists; the same assessment
-    // tells whether a sign of life contradicts a death, disappearance or
-    // prison record (R5.4).
-    let assessed = records::refresh(db, &person_id, today)?;
-    let conflicted = matches!(kind.effect(), Effect::ProofOfLife | Effect::RecordOnly)
-        && assessed.iter().any(|(_, a)| a.list == ListKind::ToVerify && a.reasons.iter().any(|r| r.code == "conflict"));
-    if conflicted {
-        workflow::open_task(db, &person_id, "verify_conflict", "记录相互矛盾，需实地核实（R5.4）", today, None, by)?;
+    // A record that may stop a payment renews the stored assessment at once.
+    // So does a sign of life for a person with a loss on record, to see
+    // whether it contradicts a death, disappearance or prison record (R5.4).
+    // Any other sign of life queues the person: those come by the thousand.
+    match kind.effect() {
+        Effect::ProofOfLife | Effect::RecordOnly if !records::may_conflict(db, &person_id)? => {
+            records::queue_refresh(db, &person_id)?;
+        }
+        Effect::ProofOfLife | Effect::RecordOnly => {
+            let assessed = records::refresh(db, &person_id, today)?;
+            let conflicted = assessed.iter().any(|(_, a)| a.list == ListKind::ToVerify && a.reasons.iter().any(|r| r.code == "conflict"));
+            if conflicted {
+                workflow::open_task(db, &person_id, "verify_conflict", "记录相互矛盾，需实地核实（R5.4）", today, None, by)?;
+            }
+        }
+        Effect::Loss | Effect::SuspendThenVerify | Effect::Retraction => {
+            records::refresh(db, &person_id, today)?;
+        }
     }
     Ok(())
 }

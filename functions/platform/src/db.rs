@@ -16,6 +16,11 @@ type Connection = rusqlite::Connection;
 /// An open database at the latest schema.
 pub struct Db {
     conn: Connection,
+    /// The audit chain's last link, remembered only inside a write
+    /// transaction: its lock keeps anyone else from extending the chain, so
+    /// a batch of appends reads the tail once.
+    audit_tail: std::cell::RefCell<Option<(i64, String)>>,
+    in_transaction: std::cell::Cell<bool>,
 }
 
 /// A parameter value.
@@ -100,12 +105,13 @@ impl Db {
     }
 
     fn ready(conn: Connection) -> Result<Self> {
-        let db = Self { conn };
+        let db = Self { conn, audit_tail: Default::default(), in_transaction: Default::default() };
         crate::migrations::migrate(&db)?;
         // In WAL mode, NORMAL syncing keeps the database consistent and loses
         // at most the last commits on power loss, instead of syncing the
         // disk at every commit. The setting is per connection.
         db.exec("PRAGMA synchronous = NORMAL", &[])?;
+        db.exec("PRAGMA cache_size = -65536", &[])?;
         Ok(db)
     }
 
@@ -172,7 +178,11 @@ impl Db {
     /// rolled back otherwise.
     pub fn transaction<T, E: From<anyhow::Error>>(&self, work: impl FnOnce(&Db) -> Result<T, E>) -> Result<T, E> {
         self.exec("BEGIN IMMEDIATE", &[])?;
-        match work(self) {
+        self.in_transaction.set(true);
+        let outcome = work(self);
+        self.in_transaction.set(false);
+        self.audit_tail.replace(None);
+        match outcome {
             Ok(value) => {
                 self.exec("COMMIT", &[])?;
                 Ok(value)
@@ -182,6 +192,20 @@ impl Db {
                 let _ = self.exec("ROLLBACK", &[]);
                 Err(e)
             }
+        }
+    }
+}
+
+impl Db {
+    /// The audit chain's last link (seq, hash), when this transaction knows it.
+    pub(crate) fn audit_tail(&self) -> Option<(i64, String)> {
+        self.audit_tail.borrow().clone()
+    }
+
+    /// Remembers the link just appended, inside a transaction only.
+    pub(crate) fn remember_audit_tail(&self, seq: i64, hash: &str) {
+        if self.in_transaction.get() {
+            self.audit_tail.replace(Some((seq, hash.to_string())));
         }
     }
 }

@@ -236,3 +236,47 @@ pub fn refresh(db: &Db, person_id: &str, today: NaiveDate) -> Result<Vec<(Benefi
     }
     Ok(assessed)
 }
+
+/// Whether a sign of life could contradict what is stored about the person:
+/// only when a stored assessment names a loss or a conflict (R5.4). Losses
+/// and staff decisions renew the assessment in their own transaction, so
+/// the stored one is current in this respect even while the person waits
+/// in the queue of [`queue_refresh`].
+pub fn may_conflict(db: &Db, person_id: &str) -> Result<bool> {
+    let found = db.one(
+        "SELECT 1 AS x FROM benefits WHERE person_id = ? AND list_kind <> 'eligible'
+         AND (list_reasons LIKE '%\"code\":\"loss\"%' OR list_reasons LIKE '%\"code\":\"conflict\"%') LIMIT 1",
+        &[text(person_id)],
+        |_| (),
+    )?;
+    Ok(found.is_some())
+}
+
+/// Queues a person for [`refresh`] later, in the same transaction as the
+/// record that makes their stored assessment stale. For records that only
+/// confirm life: the queue is appended in order, where rewriting the
+/// person's benefits at once would touch a page per person.
+pub fn queue_refresh(db: &Db, person_id: &str) -> Result<()> {
+    db.exec("INSERT INTO reassessments (person_id, queued_at) VALUES (?, ?)", &[text(person_id), text(crate::now_rfc3339())])
+}
+
+/// Refreshes the persons of the oldest `limit` queue entries, each once, and
+/// removes those entries; call inside a transaction. Returns the entries
+/// handled: fewer than `limit` means the queue is empty.
+pub fn refresh_queued(db: &Db, today: NaiveDate, limit: usize) -> Result<usize> {
+    let queued = db.all("SELECT seq, person_id FROM reassessments ORDER BY seq LIMIT ?", &[crate::db::int(limit as i64)], |r| {
+        (r.int("seq"), r.text("person_id"))
+    })?;
+    let Some(last) = queued.last().map(|(seq, _)| *seq) else { return Ok(0) };
+    let persons: std::collections::BTreeSet<&str> = queued.iter().map(|(_, p)| p.as_str()).collect();
+    for person in persons {
+        refresh(db, person, today)?;
+    }
+    db.exec("DELETE FROM reassessments WHERE seq <= ?", &[crate::db::int(last)])?;
+    Ok(queued.len())
+}
+
+/// Queue entries still waiting.
+pub fn queued_refreshes(db: &Db) -> Result<i64> {
+    Ok(db.one("SELECT COUNT(*) AS n FROM reassessments", &[], |r| r.int("n"))?.unwrap_or(0))
+}

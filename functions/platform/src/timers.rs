@@ -119,19 +119,24 @@ pub struct Job {
     pub name: &'static str,
     batch: usize,
     step: fn(&Db, &Settings, &str, usize) -> Result<Step>,
+    /// A continuous job drains a queue on every tick, in transactions of its
+    /// own; the others sweep once a day with a cursor.
+    continuous: bool,
 }
 
 /// Every job, in the order a tick runs them: imports first (their records
-/// certify), then cycles, then the deadlines that follow from them.
-pub const JOBS: [Job; 8] = [
-    Job { name: "imports", batch: 1, step: imports },
-    Job { name: "cycles", batch: 500, step: cycles },
-    Job { name: "verification_deadlines", batch: 500, step: verification_deadlines },
-    Job { name: "city_processing", batch: 200, step: city_processing },
-    Job { name: "terminations", batch: 200, step: terminations },
-    Job { name: "home_visits", batch: 500, step: home_visits },
-    Job { name: "refund_deadlines", batch: 500, step: refund_deadlines },
-    Job { name: "instalments", batch: 500, step: instalments },
+/// certify), then the reassessments they queue, then cycles, then the
+/// deadlines that follow from them.
+pub const JOBS: [Job; 9] = [
+    Job { name: "imports", batch: 1, step: imports, continuous: true },
+    Job { name: "reassessments", batch: 500, step: reassessments, continuous: true },
+    Job { name: "cycles", batch: 500, step: cycles, continuous: false },
+    Job { name: "verification_deadlines", batch: 500, step: verification_deadlines, continuous: false },
+    Job { name: "city_processing", batch: 200, step: city_processing, continuous: false },
+    Job { name: "terminations", batch: 200, step: terminations, continuous: false },
+    Job { name: "home_visits", batch: 500, step: home_visits, continuous: false },
+    Job { name: "refund_deadlines", batch: 500, step: refund_deadlines, continuous: false },
+    Job { name: "instalments", batch: 500, step: instalments, continuous: false },
 ];
 
 /// Runs a job's batches until its sweep for the day is done or the budget
@@ -144,8 +149,7 @@ pub fn run(db: &Db, job: &Job, settings: &Settings, budget: &mut Budget) -> Resu
             return Ok((handled, false));
         }
         let limit = budget.take(job.batch);
-        let step = if job.name == "imports" {
-            // An import chunk is its own transaction with its own cursor.
+        let step = if job.continuous {
             Some((job.step)(db, settings, "", limit)?)
         } else {
             db.transaction(|db| -> Result<Option<Step>> {
@@ -203,6 +207,13 @@ fn imports(db: &Db, settings: &Settings, _cursor: &str, _limit: usize) -> Result
     let Some(id) = running else { return Ok(finished) };
     crate::datashare::import_chunk(db, &id, sealer, key, settings.today)?;
     Ok(Step { cursor: String::new(), rows: crate::datashare::IMPORT_CHUNK as usize, done: false })
+}
+
+/// Persons queued for reassessment by partner records (R5.3): their stored
+/// lists and certifications are renewed, one transaction per batch.
+fn reassessments(db: &Db, settings: &Settings, _cursor: &str, limit: usize) -> Result<Step> {
+    let rows = db.transaction(|db| records::refresh_queued(db, settings.today, limit))?;
+    Ok(Step { cursor: String::new(), rows, done: rows < limit })
 }
 
 /// Groups rows by person id.

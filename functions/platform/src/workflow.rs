@@ -31,12 +31,10 @@ pub fn add_evidence(
     received_on: NaiveDate,
     source: &str,
 ) -> Result<bool> {
-    let before = db.one("SELECT 1 AS x FROM evidence WHERE id = ?", &[text(id)], |_| ())?;
-    if before.is_some() {
-        return Ok(false);
-    }
-    db.exec(
-        "INSERT INTO evidence (id, person_id, kind, occurred_on, received_on, source, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    // A record kept before returns no row and changes nothing.
+    let inserted = db.one(
+        "INSERT INTO evidence (id, person_id, kind, occurred_on, received_on, source, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO NOTHING RETURNING id",
         &[
             text(id),
             text(person_id),
@@ -46,8 +44,9 @@ pub fn add_evidence(
             text(source),
             text(crate::now_rfc3339()),
         ],
+        |_| (),
     )?;
-    Ok(true)
+    Ok(inserted.is_some())
 }
 
 /// Suspends every payable benefit of the person that `scope` concerns (all
