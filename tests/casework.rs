@@ -283,3 +283,45 @@ async fn r6_3_the_community_schedules_a_home_visit_within_5_working_days() {
     assert_eq!(app.call(&community, "POST", &path, Some(&json!({ "visit_on": today() }))).await.status, 409);
     assert_eq!(count(&app, "SELECT COUNT(*) FROM outbox WHERE kind = 'appointment'"), 1, "the person is told");
 }
+
+#[tokio::test]
+async fn r6_1_the_city_dispatches_the_to_be_verified_list_with_a_deadline_routed_per_r2_2() {
+    let app = spawn_app().await;
+    let city = seed_city(&app).await;
+    let deadline = (today() + chrono::Days::new(15)).to_string();
+    let district = app.staff_session(&city.admin, "ts-district", "district", "650102").await;
+    let body = json!({ "deadline": deadline });
+    assert_eq!(app.call(&district, "POST", "/api/v1/tasks/dispatch", Some(&body)).await.status, 403, "the city dispatches");
+    for bad in [json!({ "deadline": today().to_string() }), json!({ "deadline": "soon" })] {
+        let r = app.call(&city.admin, "POST", "/api/v1/tasks/dispatch", Some(&bad)).await;
+        assert_eq!(r.status, 422, "{bad}: {}", r.text());
+    }
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM tasks"), 0, "refusals open nothing");
+
+    // Newly registered, nobody is assessed yet: all four are to be verified.
+    let r = app.call(&city.admin, "POST", "/api/v1/tasks/dispatch", Some(&body)).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let answer = r.json();
+    assert_eq!((answer["dispatched"].as_i64(), answer["already_open"].as_i64()), (Some(4), Some(0)), "{answer}");
+    // Residents go to their community, employer-managed retirees to the
+    // employer, those living elsewhere to the district of insurance (R2.2).
+    let routed: Vec<(String, String)> = app
+        .database()
+        .prepare("SELECT org_id, deadline FROM tasks WHERE kind = 'verify_dispatched' ORDER BY org_id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let orgs: Vec<&str> = routed.iter().map(|(o, _)| o.as_str()).collect();
+    assert_eq!(orgs, ["650102", "acme", "sy-c1", "ts-c1"], "{routed:?}");
+    assert!(routed.iter().all(|(_, d)| *d == deadline));
+    let community = app.staff_session(&city.admin, "ts-worker", "community", "ts-c1").await;
+    let queue = task_of(&app, &community, "verify_dispatched").await;
+    assert_eq!(queue["deadline"], deadline.as_str(), "{queue}");
+
+    // Sent again, it opens nothing twice.
+    let again = app.call(&city.admin, "POST", "/api/v1/tasks/dispatch", Some(&body)).await.json();
+    assert_eq!((again["dispatched"].as_i64(), again["already_open"].as_i64()), (Some(0), Some(4)), "{again}");
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM audit_log WHERE action = 'tasks.dispatch'"), 1);
+}

@@ -10,6 +10,7 @@ use serde::Deserialize;
 use serde_json::{Value as Json, json};
 use spin_sdk::http::{Method, Request, Response};
 use spin_sdk::http_component;
+use std::collections::BTreeMap;
 use zige_domain::evidence::{DecisionKind, Effect, EvidenceKind};
 use zige_domain::masking::mask_name;
 use zige_domain::money::{YearMonth, back_pay};
@@ -37,6 +38,7 @@ fn route(req: &Request) -> Result<Response, Problem> {
     let known = matches!(
         segments.as_slice(),
         ["tasks"]
+            | ["tasks", "dispatch"]
             | ["tasks", _, "outcome" | "assignment"]
             | ["decisions"]
             | ["decisions", "reviews"]
@@ -52,6 +54,7 @@ fn route(req: &Request) -> Result<Response, Problem> {
     let staff = auth::staff(req, &db)?;
     match (req.method(), segments.as_slice()) {
         (Method::Get, ["tasks"]) => tasks(&db, &staff, req),
+        (Method::Post, ["tasks", "dispatch"]) => dispatch(&db, &staff, req),
         (Method::Post, ["tasks", id, "outcome"]) => outcome(&db, &staff, req, id),
         (Method::Get, ["decisions"]) => pending(&db, &staff, req),
         (Method::Post, ["decisions", "reviews"]) => bulk_review(&db, &staff, req),
@@ -62,6 +65,72 @@ fn route(req: &Request) -> Result<Response, Problem> {
         (Method::Post, ["home-visits", id, "schedule"]) => schedule(&db, &staff, req, id),
         _ => Err(Problem::method_not_allowed()),
     }
+}
+
+/// Persons dispatched per transaction: each batch commits its tasks and
+/// their audit records together, and a repeated request skips persons who
+/// have a task already, so an interrupted dispatch is finished by sending it
+/// again.
+const DISPATCH_BATCH: usize = 200;
+
+#[derive(Deserialize)]
+struct Dispatch {
+    deadline: String,
+}
+
+/// `POST /api/v1/tasks/dispatch` `{"deadline"}`: the city sets a deadline
+/// and dispatches the to-be-verified list as verification tasks, each routed
+/// to the organisation responsible for the person by residence or place of
+/// insurance (R2.2, R6.1). A person who has an open task keeps it.
+fn dispatch(db: &Db, staff: &Staff, req: &Request) -> Result<Response, Problem> {
+    staff.require(Permission::DispatchVerification)?;
+    let body: Dispatch = request::json_body(req)?;
+    let today = zige_platform::today();
+    let deadline = NaiveDate::parse_from_str(&body.deadline, "%Y-%m-%d").ok().filter(|d| *d > today).ok_or_else(|| {
+        Problem::invalid("deadline", "期限应为今天以后的日期，如2027-01-15", "deadline: a date after today, such as 2027-01-15")
+    })?;
+    // The list must be current: renew the assessments partner records queued.
+    while db.transaction(|db| records::refresh_queued(db, today, 1000))? == 1000 {}
+    let persons = db.all(
+        "SELECT DISTINCT b.person_id AS p FROM benefits b WHERE b.list_kind = 'to_verify'
+         AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.person_id = b.person_id AND t.status = 'open') ORDER BY b.person_id",
+        &[],
+        |r| r.text("p"),
+    )?;
+    let already_open = db
+        .one(
+            "SELECT COUNT(DISTINCT b.person_id) AS n FROM benefits b JOIN tasks t ON t.person_id = b.person_id AND t.status = 'open'
+             WHERE b.list_kind = 'to_verify'",
+            &[],
+            |r| r.int("n"),
+        )?
+        .unwrap_or(0);
+    let actor = staff.actor();
+    let by = Actor { actor: &actor, role: staff.role.code() };
+    let reason = format!("市级下发待核实名单，请于{deadline}前核实（R6.1）");
+    let mut by_org: BTreeMap<String, i64> = BTreeMap::new();
+    for batch in persons.chunks(DISPATCH_BATCH) {
+        db.transaction(|db| -> Result<(), Problem> {
+            for person in batch {
+                let task = workflow::open_task(db, person, "verify_dispatched", &reason, today, Some(deadline), &by)?;
+                let org = db.one("SELECT org_id FROM tasks WHERE id = ?", &[text(task)], |r| r.text("org_id"))?.unwrap_or_default();
+                *by_org.entry(org).or_default() += 1;
+            }
+            let payload = format!("deadline={deadline} persons={}", batch.len());
+            audit::append(
+                db,
+                &Entry {
+                    actor: &actor,
+                    role: staff.role.code(),
+                    action: "tasks.dispatch",
+                    object: "to_verify",
+                    payload: payload.as_bytes(),
+                },
+            )?;
+            Ok(())
+        })?;
+    }
+    Ok(json_response(200, &json!({ "deadline": deadline, "dispatched": persons.len(), "already_open": already_open, "by_org": by_org })))
 }
 
 /// The organisations in the staff member's scope (their subtree), as SQL

@@ -112,6 +112,8 @@ pub enum Permission {
     WorkTasks,
     /// Review districts' outcomes: suspend, send back, certify, restore (R7.1, R7.2).
     ReviewOutcomes,
+    /// Set a deadline and dispatch the to-be-verified list as tasks (R6.1; city-level staff).
+    DispatchVerification,
     /// Work recovery cases: serve notices, record payments (R7.3; districts and the city).
     RecoverOverpayments,
     /// Approve instalment plans, decide and lift blacklisting (R7.5, R9.3; the agency).
@@ -135,7 +137,7 @@ pub fn allows(role: Role, permission: Permission) -> bool {
         ImportPartnerRecords => matches!(role, CityAdmin | CitySocialInsurance | CityRetiree),
         ReadFeeds => matches!(role, CityAdmin | Integration),
         WorkTasks => !matches!(role, Auditor | Integration),
-        ReviewOutcomes => matches!(role, CityAdmin | CitySocialInsurance | CityRetiree),
+        ReviewOutcomes | DispatchVerification => matches!(role, CityAdmin | CitySocialInsurance | CityRetiree),
         RecoverOverpayments => matches!(role, CityAdmin | CitySocialInsurance | CityRetiree | District | Employer),
         DecideRecovery => matches!(role, CityAdmin | CitySocialInsurance),
         HandleReports => role == CitySocialInsurance,

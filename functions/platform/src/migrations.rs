@@ -114,10 +114,8 @@ fn verify_checksums(db: &Db) -> Result<()> {
     let applied =
         db.all("SELECT version, checksum FROM schema_migrations ORDER BY version", &[], |r| (r.int("version"), r.text("checksum")))?;
     for (version, recorded) in applied {
-        if let Some(m) = MIGRATIONS.iter().find(|m| m.version == version) {
-            if checksum(m.sql) != recorded {
-                bail!("migration {version:04} was edited after it was applied; add a new migration instead");
-            }
+        if MIGRATIONS.iter().find(|m| m.version == version).is_some_and(|m| checksum(m.sql) != recorded) {
+            bail!("migration {version:04} was edited after it was applied; add a new migration instead");
         }
     }
     Ok(())

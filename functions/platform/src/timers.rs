@@ -367,7 +367,7 @@ fn remind(db: &Db, settings: &Settings, person: &Person, benefit: &BenefitRow, d
         ("overdue".to_string(), format!("{name}您好：您的{kind}资格认证已过期限（{due}），请尽快认证，否则将上门核实。"))
     } else {
         let policy = reminder_policy(benefit.benefit_type, &settings.reminder_days)?;
-        let Some(day) = policy.reminder_dates(due).into_iter().filter(|d| *d <= today).next_back() else { return Ok(()) };
+        let Some(day) = policy.reminder_dates(due).into_iter().rfind(|d| *d <= today) else { return Ok(()) };
         (day.to_string(), format!("{name}您好：请在{due}前完成{kind}资格认证。可在手机上刷脸认证，行动不便可申请上门服务。"))
     };
     workflow::notify(db, &format!("remind:{}:{due}:{tag}", benefit.id), &person.id, "reminder", &message)?;

@@ -1,0 +1,49 @@
+//! The pages in a real browser: Debian's headless Chromium driven by
+//! playwright-core (the scenarios in tests/browser/*.mjs) against the app on
+//! the local host, with the dev-only demo mode on. Needs `node`,
+//! `/usr/bin/chromium` and `npm ci` in tests/browser; `.ci/run` installs
+//! them. Screenshots land in target/screenshots/.
+
+use serde_json::json;
+use zige_tests::{ADMIN_PASSWORD, ADMIN_USER, Spawn, TestApp, seed_city, spawn, test_variables, workspace, zige_manifest};
+
+async fn demo_app() -> TestApp {
+    let mut variables = test_variables();
+    variables.push(("demo_mode".into(), "true".into()));
+    spawn(&zige_manifest(), Spawn { variables, ..Default::default() }).await
+}
+
+/// Seeds the city, sweeps it so that the lists are filled, and runs one
+/// scenario with the city as its fixture.
+async fn run(scenario: &str) {
+    let modules = workspace().join("tests/browser/node_modules");
+    assert!(modules.exists(), "run `npm ci` in tests/browser first (see .ci/run)");
+    let app = demo_app().await;
+    let city = seed_city(&app).await;
+    app.database().execute("UPDATE evidence SET received_on = occurred_on WHERE source = 'roster'", []).unwrap();
+    let today = zige_domain::china_date(chrono::Utc::now()).to_string();
+    app.tick_until_done(&today).await;
+    let fixture = json!({ "admin_user": ADMIN_USER, "admin_password": ADMIN_PASSWORD, "ids": city.ids, "today": today });
+    let output = tokio::process::Command::new("node")
+        .arg(format!("tests/browser/{scenario}.mjs"))
+        .current_dir(workspace())
+        .env("BASE_URL", app.url(""))
+        .env("SHOTS_DIR", workspace().join("target/screenshots"))
+        .env("FIXTURE", fixture.to_string())
+        .output()
+        .await
+        .expect("running node");
+    let log = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    println!("{log}");
+    assert!(output.status.success(), "the {scenario} scenario failed:\n{log}");
+}
+
+#[tokio::test]
+async fn recipients_page_in_chromium() {
+    run("recipients").await;
+}
+
+#[tokio::test]
+async fn staff_console_in_chromium() {
+    run("staff").await;
+}
