@@ -325,3 +325,56 @@ async fn r6_1_the_city_dispatches_the_to_be_verified_list_with_a_deadline_routed
     assert_eq!((again["dispatched"].as_i64(), again["already_open"].as_i64()), (Some(0), Some(4)), "{again}");
     assert_eq!(count(&app, "SELECT COUNT(*) FROM audit_log WHERE action = 'tasks.dispatch'"), 1);
 }
+
+#[tokio::test]
+async fn r7_2_the_agency_terminates_after_three_months_and_reinstates_a_wrong_termination_with_back_pay() {
+    use zige_domain::money::YearMonth;
+    let app = spawn_app().await;
+    let city = seed_city(&app).await;
+    death_reported(&app, &city, "ts_local").await;
+    let benefit: String = app.database().query_row("SELECT id FROM benefits WHERE payment_status = 'suspended'", [], |r| r.get(0)).unwrap();
+    let terminate = format!("/api/v1/benefits/{benefit}/termination");
+    let reinstate = format!("/api/v1/benefits/{benefit}/reinstatement");
+    let note = json!({ "note": "停发满三个月，本人及家属未提出异议" });
+
+    // Only the social-insurance agency decides (R7.2).
+    let retiree = app.staff_session(&city.admin, "retiree-office", "city_retiree", "city-retiree").await;
+    assert_eq!(app.call(&retiree, "POST", &terminate, Some(&note)).await.status, 403);
+    let agency = app.staff_session(&city.admin, "si-agency", "city_social_insurance", "city-si").await;
+    assert_eq!(app.call(&agency, "POST", &terminate, Some(&json!({ "note": " " }))).await.status, 422, "a decision says why");
+    let early = app.call(&agency, "POST", &terminate, Some(&note)).await;
+    assert_eq!(early.status, 409, "not before three months: {}", early.text());
+    assert_eq!(app.call(&agency, "POST", "/api/v1/benefits/b-none/termination", Some(&note)).await.status, 404);
+
+    // Four months later (the suspension and its payroll stop moved back).
+    let today = today();
+    let stopped = YearMonth::of(today).plus(-4);
+    let db = app.database();
+    db.execute("UPDATE benefits SET payment_since = date('now', '-4 months') WHERE id = ?1", [&benefit]).unwrap();
+    db.execute("UPDATE payroll_instructions SET effective_month = ?1 WHERE benefit_id = ?2 AND action = 'suspend'", [stopped.to_string(), benefit.clone()])
+        .unwrap();
+    let done = app.call(&agency, "POST", &terminate, Some(&note)).await;
+    assert_eq!(done.status, 200, "{}", done.text());
+    assert_eq!(done.json()["payment_status"], "terminated");
+    assert_eq!(count(&app, &format!("SELECT COUNT(*) FROM payroll_instructions WHERE benefit_id = '{benefit}' AND action = 'terminate'")), 1);
+    assert_eq!(app.call(&agency, "POST", &terminate, Some(&note)).await.status, 409, "terminated once");
+
+    // The death record was wrong: reinstated, with every unpaid month back.
+    let wrong = json!({ "note": "死亡信息系误报，本人到窗口当面核实" });
+    let back = app.call(&agency, "POST", &reinstate, Some(&wrong)).await;
+    assert_eq!(back.status, 200, "{}", back.text());
+    let months = stopped.months_until(YearMonth::of(today).plus(1));
+    assert_eq!(back.json()["back_pay_fen"], 320_050 * months, "{}", back.text());
+    assert_eq!(back.json()["payment_status"], "restored");
+    let resumed: (String, i64) = db
+        .query_row(
+            "SELECT action, amount_fen FROM payroll_instructions WHERE benefit_id = ?1 AND action = 'back_pay'",
+            [&benefit],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(resumed.1, 320_050 * months);
+    assert_eq!(app.call(&agency, "POST", &reinstate, Some(&wrong)).await.status, 409, "only a terminated benefit is reinstated");
+    let audited = count(&app, &format!("SELECT COUNT(*) FROM audit_log WHERE object = '{benefit}' AND action IN ('benefit.terminate', 'benefit.reinstate')"));
+    assert_eq!(audited, 2);
+}

@@ -46,6 +46,7 @@ fn route(req: &Request) -> Result<Response, Problem> {
             | ["sign-ins"]
             | ["home-visits"]
             | ["home-visits", _, "schedule"]
+            | ["benefits", _, "termination" | "reinstatement"]
     );
     if !known {
         return Err(Problem::not_found("该地址", "resource"));
@@ -55,6 +56,8 @@ fn route(req: &Request) -> Result<Response, Problem> {
     match (req.method(), segments.as_slice()) {
         (Method::Get, ["tasks"]) => tasks(&db, &staff, req),
         (Method::Post, ["tasks", "dispatch"]) => dispatch(&db, &staff, req),
+        (Method::Post, ["benefits", id, "termination"]) => terminate_or_reinstate(&db, &staff, req, id, Ending::Terminate),
+        (Method::Post, ["benefits", id, "reinstatement"]) => terminate_or_reinstate(&db, &staff, req, id, Ending::Reinstate),
         (Method::Post, ["tasks", id, "outcome"]) => outcome(&db, &staff, req, id),
         (Method::Get, ["decisions"]) => pending(&db, &staff, req),
         (Method::Post, ["decisions", "reviews"]) => bulk_review(&db, &staff, req),
@@ -65,6 +68,84 @@ fn route(req: &Request) -> Result<Response, Problem> {
         (Method::Post, ["home-visits", id, "schedule"]) => schedule(&db, &staff, req, id),
         _ => Err(Problem::method_not_allowed()),
     }
+}
+
+/// The agency's two decisions on a benefit's end (R7.2).
+#[derive(Clone, Copy, PartialEq)]
+enum Ending {
+    /// Terminates a benefit suspended three months without an objection.
+    Terminate,
+    /// Reinstates a termination proven wrong, with back-pay.
+    Reinstate,
+}
+
+#[derive(Deserialize)]
+struct EndingRequest {
+    note: String,
+}
+
+/// `POST /api/v1/benefits/{id}/termination` and `…/reinstatement`
+/// `{"note"}`: the social-insurance agency terminates a benefit suspended
+/// three months without an objection, or reinstates one terminated wrongly
+/// (a death record retracted, say) with back-pay for every month unpaid
+/// since payment stopped (R7.2). The domain's state machine decides what
+/// may follow what; who decided and why go into the history, the payroll
+/// instruction and the audit record, in one transaction.
+fn terminate_or_reinstate(db: &Db, staff: &Staff, req: &Request, benefit_id: &str, ending: Ending) -> Result<Response, Problem> {
+    staff.require(Permission::TerminateBenefits)?;
+    let body: EndingRequest = request::json_body(req)?;
+    let note = body.note.trim();
+    if note.is_empty() || note.chars().count() > 500 {
+        return Err(Problem::invalid("note", "请写明决定的理由（500字以内）", "note: the reason for the decision, up to 500 characters"));
+    }
+    let today = zige_platform::today();
+    let actor = staff.actor();
+    let by = Actor { actor: &actor, role: staff.role.code() };
+    let answer = db.transaction(|db| -> Result<Json, Problem> {
+        let sql = format!("SELECT {} FROM benefits WHERE id = ?", records::BENEFIT_COLUMNS);
+        let found = db.one(&sql, &[text(benefit_id)], |r| (r.text("person_id"), records::benefit_row(&r)))?;
+        let Some((person, Some(benefit))) = found else { return Err(Problem::not_found("该待遇", "benefit")) };
+        let change = match ending {
+            Ending::Terminate => Transition::Terminate { on: today },
+            Ending::Reinstate => Transition::Reinstate { on: today },
+        };
+        if let Err(e) = benefit.payment.apply(change) {
+            return Err(Problem::new(
+                409,
+                "transition_refused",
+                format!("当前状态不允许此操作：{e}"),
+                format!("Not allowed in the current state: {e}"),
+            ));
+        }
+        let reason = match ending {
+            Ending::Terminate => format!("经办机构终止发放：{note}"),
+            Ending::Reinstate => format!("经办机构纠正错误终止，恢复发放：{note}"),
+        };
+        workflow::transition(db, &person, &benefit, change, &reason, &by)?;
+        let mut owed = 0;
+        if ending == Ending::Reinstate {
+            // Payment stopped with the last suspension's payroll instruction.
+            let stopped = db.one(
+                "SELECT effective_month FROM payroll_instructions WHERE benefit_id = ? AND action = 'suspend' ORDER BY seq DESC LIMIT 1",
+                &[text(benefit_id)],
+                |r| r.text("effective_month"),
+            )?;
+            let next_month = YearMonth::of(today).plus(1);
+            if let Some(from) = stopped.as_deref().and_then(|m| m.parse::<YearMonth>().ok()) {
+                let amount = back_pay(benefit.monthly_amount, from, next_month).map_err(|e| anyhow::anyhow!("{e}"))?;
+                if amount.as_i64() > 0 {
+                    workflow::payroll(db, benefit_id, "back_pay", Some(amount), next_month, "纠正错误终止，补发停发期间待遇（R7.2）")?;
+                    owed = amount.as_i64();
+                }
+            }
+            let message = "您好：经核实，此前终止您社会保险待遇的决定有误，已恢复发放，停发期间的待遇将随下月待遇补发。";
+            workflow::notify(db, &format!("reinstated:{benefit_id}:{today}"), &person, "decision", message)?;
+        }
+        records::refresh(db, &person, today)?;
+        let state = db.one("SELECT payment_status FROM benefits WHERE id = ?", &[text(benefit_id)], |r| r.text("payment_status"))?;
+        Ok(json!({ "benefit_id": benefit_id, "payment_status": state, "decided_on": today, "back_pay_fen": owed }))
+    })?;
+    Ok(json_response(200, &answer))
 }
 
 /// Persons dispatched per transaction: each batch commits its tasks and

@@ -114,6 +114,8 @@ pub enum Permission {
     ReviewOutcomes,
     /// Set a deadline and dispatch the to-be-verified list as tasks (R6.1; city-level staff).
     DispatchVerification,
+    /// Terminate a benefit after suspension and reinstate a wrongly terminated one (R7.2; the agency).
+    TerminateBenefits,
     /// Work recovery cases: serve notices, record payments (R7.3; districts and the city).
     RecoverOverpayments,
     /// Approve instalment plans, decide and lift blacklisting (R7.5, R9.3; the agency).
@@ -139,7 +141,7 @@ pub fn allows(role: Role, permission: Permission) -> bool {
         WorkTasks => !matches!(role, Auditor | Integration),
         ReviewOutcomes | DispatchVerification => matches!(role, CityAdmin | CitySocialInsurance | CityRetiree),
         RecoverOverpayments => matches!(role, CityAdmin | CitySocialInsurance | CityRetiree | District | Employer),
-        DecideRecovery => matches!(role, CityAdmin | CitySocialInsurance),
+        DecideRecovery | TerminateBenefits => matches!(role, CityAdmin | CitySocialInsurance),
         HandleReports => role == CitySocialInsurance,
     }
 }
