@@ -351,12 +351,18 @@ async fn r7_2_the_agency_terminates_after_three_months_and_reinstates_a_wrong_te
     let stopped = YearMonth::of(today).plus(-4);
     let db = app.database();
     db.execute("UPDATE benefits SET payment_since = date('now', '-4 months') WHERE id = ?1", [&benefit]).unwrap();
-    db.execute("UPDATE payroll_instructions SET effective_month = ?1 WHERE benefit_id = ?2 AND action = 'suspend'", [stopped.to_string(), benefit.clone()])
-        .unwrap();
+    db.execute(
+        "UPDATE payroll_instructions SET effective_month = ?1 WHERE benefit_id = ?2 AND action = 'suspend'",
+        [stopped.to_string(), benefit.clone()],
+    )
+    .unwrap();
     let done = app.call(&agency, "POST", &terminate, Some(&note)).await;
     assert_eq!(done.status, 200, "{}", done.text());
     assert_eq!(done.json()["payment_status"], "terminated");
-    assert_eq!(count(&app, &format!("SELECT COUNT(*) FROM payroll_instructions WHERE benefit_id = '{benefit}' AND action = 'terminate'")), 1);
+    assert_eq!(
+        count(&app, &format!("SELECT COUNT(*) FROM payroll_instructions WHERE benefit_id = '{benefit}' AND action = 'terminate'")),
+        1
+    );
     assert_eq!(app.call(&agency, "POST", &terminate, Some(&note)).await.status, 409, "terminated once");
 
     // The death record was wrong: reinstated, with every unpaid month back.
@@ -367,14 +373,67 @@ async fn r7_2_the_agency_terminates_after_three_months_and_reinstates_a_wrong_te
     assert_eq!(back.json()["back_pay_fen"], 320_050 * months, "{}", back.text());
     assert_eq!(back.json()["payment_status"], "restored");
     let resumed: (String, i64) = db
-        .query_row(
-            "SELECT action, amount_fen FROM payroll_instructions WHERE benefit_id = ?1 AND action = 'back_pay'",
-            [&benefit],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
+        .query_row("SELECT action, amount_fen FROM payroll_instructions WHERE benefit_id = ?1 AND action = 'back_pay'", [&benefit], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
         .unwrap();
     assert_eq!(resumed.1, 320_050 * months);
     assert_eq!(app.call(&agency, "POST", &reinstate, Some(&wrong)).await.status, 409, "only a terminated benefit is reinstated");
-    let audited = count(&app, &format!("SELECT COUNT(*) FROM audit_log WHERE object = '{benefit}' AND action IN ('benefit.terminate', 'benefit.reinstate')"));
+    let audited = count(
+        &app,
+        &format!("SELECT COUNT(*) FROM audit_log WHERE object = '{benefit}' AND action IN ('benefit.terminate', 'benefit.reinstate')"),
+    );
     assert_eq!(audited, 2);
+}
+
+#[tokio::test]
+async fn r6_3_r6_4_a_home_visit_outcome_with_photos_fills_the_service_and_verification_ledgers() {
+    use base64::Engine;
+    let app = spawn_app().await;
+    let city = seed_city(&app).await;
+    let token = app.recipient(&city.ids["ts_local"]).await;
+    let request = json!({ "reason": "very_old", "address": "天山区某路1号", "phone": "13800000001", "preferred_days": ["周一上午"] });
+    app.call(&token, "POST", "/api/v1/me/home-visits", Some(&request)).await;
+    let community = app.staff_session(&city.admin, "ts-community", "community", "ts-c1").await;
+    let visit = app.call(&community, "GET", "/api/v1/home-visits", None).await.json()["items"][0]["home_visit_id"].as_str().unwrap().to_string();
+    app.call(&community, "POST", &format!("/api/v1/home-visits/{visit}/schedule"), Some(&json!({ "visit_on": today() }))).await;
+
+    let photo = [0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, b'J', b'F', b'I', b'F'];
+    let encoded = base64::engine::general_purpose::STANDARD.encode(photo);
+    let outcome = |files: Value| json!({ "outcome": "eligible", "channel": "home_visit", "note": "本人在家，精神尚可", "files": files });
+    let path = format!("/api/v1/home-visits/{visit}/outcome");
+    // A file whose bytes are not what it claims is refused, and nothing is kept.
+    let lying = json!([{ "file_name": "合影.jpg", "content_type": "image/jpeg", "data_base64": "JVBERi0xLjc=" }]);
+    let r = app.call(&community, "POST", &path, Some(&outcome(lying))).await;
+    assert_eq!((r.status, r.json()["field"].as_str()), (422, Some("files[0]")), "{}", r.text());
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM decisions") + count(&app, "SELECT COUNT(*) FROM tasks"), 0, "a refusal changes nothing");
+    let other = app.staff_session(&city.admin, "sy-community", "community", "sy-c1").await;
+    let photos = json!([{ "file_name": "上门照片.jpg", "content_type": "image/jpeg", "data_base64": encoded }]);
+    assert_eq!(app.call(&other, "POST", &path, Some(&outcome(photos.clone()))).await.status, 404, "another community's visit");
+
+    let r = app.call(&community, "POST", &path, Some(&outcome(photos.clone()))).await;
+    assert_eq!(r.status, 201, "{}", r.text());
+    assert_eq!(r.json()["files"], 1);
+    let (sha, size): (String, i64) = app.database().query_row("SELECT sha256, size FROM decision_files", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+    assert_eq!((sha.len(), size), (64, photo.len() as i64));
+    assert_eq!(app.call(&community, "POST", &path, Some(&outcome(photos))).await.status, 409, "the visit is done");
+
+    // The service ledger (R6.3) and the verification ledger (R5.4).
+    let service = app.call(&community, "GET", "/api/v1/ledgers/service", None).await;
+    assert_eq!(service.status, 200, "{}", service.text());
+    let row = &service.json()["items"][0];
+    assert_eq!((row["status"].as_str(), row["visited_on"].as_str()), (Some("done"), Some(today().to_string().as_str())), "{row}");
+    assert_eq!(row["outcome"]["outcome"], "eligible");
+    assert!(row["name"].as_str().unwrap().contains('*') && row.get("address").is_none() && row.get("phone").is_none(), "{row}");
+    let verification = app.call(&community, "GET", "/api/v1/ledgers/verification", None).await.json();
+    assert_eq!(verification["items"][0]["channel"], "home_visit", "{verification}");
+    let csv = app.call(&community, "GET", "/api/v1/ledgers/service?format=csv", None).await;
+    assert_eq!(csv.header("content-type"), Some("text/csv; charset=utf-8"));
+    let text = csv.text();
+    assert!(text.starts_with("\u{feff}申请编号,姓名,公民身份号码"), "{text}");
+    assert!(text.contains("已办结") && text.contains("符合领取条件") && !text.contains(&city.ids["ts_local"]), "{text}");
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM audit_log WHERE action = 'ledger.export'"), 1);
+    assert_eq!(app.call(&other, "GET", "/api/v1/ledgers/service", None).await.json()["total"], 0, "scope (R2.3)");
+    assert_eq!(app.call(&community, "GET", "/api/v1/ledgers/unknown", None).await.status, 404);
+    assert_eq!(app.call(&community, "GET", "/api/v1/ledgers/service?from=2026-13-01", None).await.status, 400);
 }

@@ -16,6 +16,7 @@ use zige_domain::masking::mask_name;
 use zige_domain::money::{YearMonth, back_pay};
 use zige_domain::payment::{PaymentState, SuspensionReason, Transition};
 use zige_domain::routing::OrgTree;
+use zige_platform::attachments::{Attachment, Upload};
 use zige_platform::audit::{self, Entry};
 use zige_platform::auth::{self, Permission, Staff};
 use zige_platform::db::{Db, Value, int, opt_text, text};
@@ -45,7 +46,7 @@ fn route(req: &Request) -> Result<Response, Problem> {
             | ["decisions", _, "review"]
             | ["sign-ins"]
             | ["home-visits"]
-            | ["home-visits", _, "schedule"]
+            | ["home-visits", _, "schedule" | "outcome"]
             | ["benefits", _, "termination" | "reinstatement"]
     );
     if !known {
@@ -66,6 +67,7 @@ fn route(req: &Request) -> Result<Response, Problem> {
         (Method::Post, ["sign-ins"]) => sign_in(&db, &staff, req),
         (Method::Get, ["home-visits"]) => home_visits(&db, &staff, req),
         (Method::Post, ["home-visits", id, "schedule"]) => schedule(&db, &staff, req, id),
+        (Method::Post, ["home-visits", id, "outcome"]) => home_visit_outcome(&db, &staff, req, id),
         _ => Err(Problem::method_not_allowed()),
     }
 }
@@ -147,6 +149,36 @@ fn terminate_or_reinstate(db: &Db, staff: &Staff, req: &Request, benefit_id: &st
     })?;
     Ok(json_response(200, &answer))
 }
+
+/// `POST /api/v1/home-visits/{id}/outcome`: the community records what it
+/// found at the visit the person asked for (R6.3), as a field outcome with
+/// the channel `home_visit`; the visit is done and enters the service ledger.
+fn home_visit_outcome(db: &Db, staff: &Staff, req: &Request, visit_id: &str) -> Result<Response, Problem> {
+    staff.require(Permission::WorkTasks)?;
+    let outcome = Outcome::parse(req)?;
+    if outcome.body.channel != "home_visit" {
+        return Err(Problem::invalid("channel", "上门服务的核实渠道应为上门（home_visit）", "channel: home_visit"));
+    }
+    let tree = auth::org_tree(db)?;
+    let visit = db.one("SELECT person_id, org_id, status FROM home_visits WHERE id = ?", &[text(visit_id)], |r| {
+        (r.text("person_id"), r.text("org_id"), r.text("status"))
+    })?;
+    let (person, org) = match visit {
+        Some((person, org, status)) if tree.is_within(&org, &staff.org_id) && status != "done" => (person, org),
+        Some((_, org, _)) if tree.is_within(&org, &staff.org_id) => {
+            return Err(Problem::new(409, "visit_done", "该上门服务已办结", "The home visit is already done"));
+        }
+        _ => return Err(Problem::not_found("该上门申请", "home visit")),
+    };
+    let actor = staff.actor();
+    let by = Actor { actor: &actor, role: staff.role.code() };
+    let today = zige_platform::today();
+    let task = db.transaction(|db| workflow::open_task_at(db, &org, &person, "home_visit", "上门服务核实（R6.3）", today, None, &by))?;
+    record(db, staff, &outcome, &task, req.body())
+}
+
+/// An outcome's body: the outcome and up to five files of 5 MiB in base64.
+const OUTCOME_BODY_LIMIT: usize = 36 << 20;
 
 /// Persons dispatched per transaction: each batch commits its tasks and
 /// their audit records together, and a repeated request skips persons who
@@ -275,6 +307,9 @@ struct OutcomeRequest {
     note: String,
     loss: Option<Loss>,
     loss_date: Option<NaiveDate>,
+    /// Photos, videos, the roster or sign-in sheet (R6.4).
+    #[serde(default)]
+    files: Vec<Upload>,
 }
 
 /// Parses an outcome: "eligible", "unreachable", or "not eligible" with the
@@ -311,15 +346,39 @@ fn decision_kind(body: &OutcomeRequest, today: NaiveDate) -> Result<DecisionKind
 /// "eligible" that restores nothing, which needs no review.
 fn outcome(db: &Db, staff: &Staff, req: &Request, task_id: &str) -> Result<Response, Problem> {
     staff.require(Permission::WorkTasks)?;
-    let body: OutcomeRequest = request::json_body(req)?;
-    if !CHANNELS.contains(&body.channel.as_str()) {
-        return Err(Problem::invalid("channel", "核实渠道有误", format!("channel: one of {}", CHANNELS.join(", "))));
+    let outcome = Outcome::parse(req)?;
+    record(db, staff, &outcome, task_id, req.body())
+}
+
+/// A field outcome, parsed and checked before anything is written.
+struct Outcome {
+    body: OutcomeRequest,
+    files: Vec<Attachment>,
+    kind: DecisionKind,
+}
+
+impl Outcome {
+    fn parse(req: &Request) -> Result<Self, Problem> {
+        let body: OutcomeRequest = request::json_body_limited(req, OUTCOME_BODY_LIMIT)?;
+        let files = Attachment::parse_all(&body.files)
+            .map_err(|(i, refused)| Problem::new(422, "invalid_file", refused.zh, refused.en).with_field(format!("files[{i}]")))?;
+        if !CHANNELS.contains(&body.channel.as_str()) {
+            return Err(Problem::invalid("channel", "核实渠道有误", format!("channel: one of {}", CHANNELS.join(", "))));
+        }
+        if body.note.chars().count() > 500 {
+            return Err(Problem::invalid("note", "说明最长500字", "note: at most 500 characters"));
+        }
+        let kind = decision_kind(&body, zige_platform::today())?;
+        Ok(Self { body, files, kind })
     }
-    if body.note.chars().count() > 500 {
-        return Err(Problem::invalid("note", "说明最长500字", "note: at most 500 characters"));
-    }
+}
+
+/// Records a checked outcome on an open task and closes it; `raw` is the
+/// request body, for the audit record.
+fn record(db: &Db, staff: &Staff, outcome: &Outcome, task_id: &str, raw: &[u8]) -> Result<Response, Problem> {
+    let Outcome { body, files, kind } = outcome;
+    let kind = kind.clone();
     let today = zige_platform::today();
-    let kind = decision_kind(&body, today)?;
     let tree = auth::org_tree(db)?;
     let actor = staff.actor();
     let by = Actor { actor: &actor, role: staff.role.code() };
@@ -361,12 +420,22 @@ fn outcome(db: &Db, staff: &Staff, req: &Request, task_id: &str) -> Result<Respo
             "UPDATE tasks SET status = 'done', closed_on = ?, closed_by = ? WHERE id = ?",
             &[text(today.to_string()), text(actor.as_str()), text(task_id)],
         )?;
-        audit::append(db, &Entry { actor: &actor, role: by.role, action: "decision.record", object: &id, payload: req.body() })?;
+        audit::append(db, &Entry { actor: &actor, role: by.role, action: "decision.record", object: &id, payload: raw })?;
+        for file in files {
+            workflow::store_decision_file(db, &id, &person, file)?;
+        }
+        if body.channel == "home_visit" {
+            // The visit the person asked for is done (R6.3).
+            db.exec(
+                "UPDATE home_visits SET status = 'done', visited_on = ?, decision_id = ? WHERE person_id = ? AND status IN ('open', 'scheduled')",
+                &[text(today.to_string()), text(id.as_str()), text(person.as_str())],
+            )?;
+        }
         if !needs_review {
             take_effect(db, &person, &id, &kind, today, &by)?;
         }
         records::refresh(db, &person, today)?;
-        Ok(json!({ "decision_id": id, "pending_review": needs_review }))
+        Ok(json!({ "decision_id": id, "pending_review": needs_review, "files": files.len() }))
     })?;
     Ok(json_response(201, &answer))
 }

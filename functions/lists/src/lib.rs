@@ -6,6 +6,8 @@
 //! sweep and every change keep on each benefit; only persons queued by
 //! partner records since the last tick are assessed again here.
 
+mod ledgers;
+
 use futures::SinkExt;
 use serde_json::{Value as Json, json};
 use spin_sdk::http::conversions::TryFromIncomingRequest;
@@ -62,7 +64,7 @@ async fn respond(out: ResponseOutparam, response: Response) {
 fn route(req: &Request) -> Result<Reply, Problem> {
     let path = req.path().trim_end_matches('/');
     let segments: Vec<&str> = path.strip_prefix("/api/v1/").unwrap_or("").split('/').collect();
-    if !matches!(segments.as_slice(), ["lists", _] | ["lists", _, "export"] | ["dashboard"]) {
+    if !matches!(segments.as_slice(), ["lists", _] | ["lists", _, "export"] | ["dashboard"] | ["ledgers", _]) {
         return Err(Problem::not_found("该地址", "resource"));
     }
     if *req.method() != Method::Get {
@@ -74,6 +76,7 @@ fn route(req: &Request) -> Result<Reply, Problem> {
     let pending = catch_up(&db)?;
     match segments.as_slice() {
         ["dashboard"] => Ok(Reply::Whole(dashboard(&db, &staff, pending)?)),
+        ["ledgers", kind] => Ok(Reply::Whole(ledgers::ledger(&db, &staff, req, kind)?)),
         ["lists", kind] => Ok(Reply::Whole(list(&db, &Filter::parse(&db, &staff, req, kind)?, req, pending)?)),
         [_, kind, _] => {
             let filter = Filter::parse(&db, &staff, req, kind)?;

@@ -2,6 +2,7 @@
 //! migrations, database and request helpers, staff sessions, authorisation in
 //! one place, and the hash-chained audit trail.
 
+pub mod attachments;
 pub mod audit;
 pub mod auth;
 pub mod calendar;

@@ -244,6 +244,24 @@ pub fn escalate(db: &Db, subject_kind: &str, subject_id: &str, level: &str, org:
     )
 }
 
+/// Keeps a file of a field outcome with its SHA-256 (R6.4).
+pub fn store_decision_file(db: &Db, decision_id: &str, person_id: &str, file: &crate::attachments::Attachment) -> Result<()> {
+    db.exec(
+        "INSERT INTO decision_files (id, decision_id, person_id, file_name, content_type, sha256, size, data, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        &[
+            text(crate::secrets::new_id("f")?),
+            text(decision_id),
+            text(person_id),
+            text(file.file_name.as_str()),
+            text(file.content_type),
+            text(crate::secrets::sha256_hex(&file.data)),
+            crate::db::int(file.data.len() as i64),
+            spin_sdk::sqlite::Value::Blob(file.data.clone()),
+            text(crate::now_rfc3339()),
+        ],
+    )
+}
+
 /// Keeps an evidence file (photo, video, document) with its SHA-256 (R6.2).
 pub fn store_file(db: &Db, evidence_id: &str, person_id: &str, content_type: &str, data: &[u8]) -> Result<()> {
     db.exec(

@@ -1,0 +1,198 @@
+//! The two ledgers of the notice, as views and CSV exports within each
+//! role's scope: the verification ledger (信息核实台账, R5.4): every
+//! verification task of a period with its outcome; and the service ledger
+//! of persons with limited mobility (服务台账, R6.3): every home-visit
+//! request with its scheduling and result. Names and ID numbers are masked;
+//! addresses and phones stay out.
+
+use serde_json::{Value as Json, json};
+use spin_sdk::http::{Request, Response};
+use zige_domain::masking::mask_name;
+use zige_platform::audit::{self, Entry};
+use zige_platform::auth::{self, Staff};
+use zige_platform::db::{Db, Row, Value, int, text};
+use zige_platform::problem::{Problem, json_response};
+use zige_platform::request::{self, Page};
+
+/// One ledger: its SQL, its columns and their Chinese headers.
+struct Ledger {
+    code: &'static str,
+    name_zh: &'static str,
+    /// The period filters this date column.
+    dated_by: &'static str,
+    /// Everything after SELECT's columns: FROM, joins; `{scope}` and
+    /// `{period}` are filled in.
+    from: &'static str,
+    columns: &'static str,
+    order: &'static str,
+    /// (JSON field, Chinese header) in export order.
+    fields: &'static [(&'static str, &'static str)],
+}
+
+const VERIFICATION: Ledger = Ledger {
+    code: "verification",
+    name_zh: "信息核实台账",
+    dated_by: "t.opened_on",
+    from: "FROM tasks t JOIN persons p ON p.id = t.person_id JOIN orgs o ON o.id = t.org_id LEFT JOIN decisions d ON d.task_id = t.id",
+    columns: "t.id AS ref, p.name, p.id_masked, t.reason, o.name AS org_name, t.opened_on AS on_day, t.deadline, t.status, t.closed_on,
+              d.outcome, d.channel, d.decided_on, d.review",
+    order: "t.opened_on, t.id",
+    fields: &[
+        ("ref", "任务编号"),
+        ("name", "姓名"),
+        ("id_number_masked", "公民身份号码"),
+        ("reason", "核实事项"),
+        ("org_name", "承办单位"),
+        ("on_day", "下发日期"),
+        ("deadline", "办结期限"),
+        ("status", "状态"),
+        ("closed_on", "办结日期"),
+        ("outcome", "核实结果"),
+        ("channel", "核实方式"),
+        ("decided_on", "核实日期"),
+        ("review", "市级复核"),
+    ],
+};
+
+const SERVICE: Ledger = Ledger {
+    code: "service",
+    name_zh: "服务台账",
+    dated_by: "h.requested_on",
+    from: "FROM home_visits h JOIN persons p ON p.id = h.person_id JOIN orgs o ON o.id = h.org_id LEFT JOIN decisions d ON d.id = h.decision_id",
+    columns: "h.id AS ref, p.name, p.id_masked, h.reason, o.name AS org_name, h.requested_on AS on_day, h.deadline, h.scheduled_for,
+              h.status, h.escalated_on, h.visited_on, d.outcome",
+    order: "h.requested_on, h.id",
+    fields: &[
+        ("ref", "申请编号"),
+        ("name", "姓名"),
+        ("id_number_masked", "公民身份号码"),
+        ("reason", "申请事由"),
+        ("org_name", "服务单位"),
+        ("on_day", "申请日期"),
+        ("deadline", "上门期限"),
+        ("scheduled_for", "预约上门日期"),
+        ("status", "状态"),
+        ("escalated_on", "逾期督办日期"),
+        ("visited_on", "上门日期"),
+        ("outcome", "核实结果"),
+    ],
+};
+
+/// Plain words for stored codes, as the exports show them.
+fn words(field: &str, value: &str) -> String {
+    let outcome = || serde_json::from_str::<Json>(value).ok().and_then(|o| o["outcome"].as_str().map(str::to_string));
+    match (field, value) {
+        ("status", "open") => "办理中".into(),
+        ("status", "done" | "closed") => "已办结".into(),
+        ("status", "scheduled") => "已预约".into(),
+        ("outcome", _) => match outcome().as_deref() {
+            Some("eligible") => "符合领取条件".into(),
+            Some("not_eligible") => "不符合领取条件".into(),
+            Some("unreachable") => "联系不上".into(),
+            _ => value.into(),
+        },
+        ("review", "confirmed") => "已确认".into(),
+        ("review", "sent_back") => "退回重核".into(),
+        ("review", "overridden") => "市级改判".into(),
+        _ => value.into(),
+    }
+}
+
+fn row_json(r: &Row<'_>, ledger: &Ledger) -> Json {
+    let mut item = serde_json::Map::new();
+    for (field, _) in ledger.fields {
+        let value = match *field {
+            "name" => Json::String(mask_name(&r.text("name"))),
+            "id_number_masked" => Json::String(r.text("id_masked")),
+            "outcome" => r.opt_text("outcome").and_then(|o| serde_json::from_str(&o).ok()).unwrap_or(Json::Null),
+            other => r.opt_text(other).map_or(Json::Null, Json::String),
+        };
+        item.insert((*field).to_string(), value);
+    }
+    Json::Object(item)
+}
+
+/// A day from the query, or the default.
+fn day(req: &Request, name: &str, default: chrono::NaiveDate) -> Result<chrono::NaiveDate, Problem> {
+    match request::query_param(req, name).filter(|v| !v.is_empty()) {
+        None => Ok(default),
+        Some(v) => chrono::NaiveDate::parse_from_str(&v, "%Y-%m-%d").map_err(|_| {
+            Problem::new(400, "invalid_query", format!("{name}应为日期，如2026-01-31"), format!("{name}: a date such as 2026-01-31"))
+                .with_field(name)
+        }),
+    }
+}
+
+/// `GET /api/v1/ledgers/{verification|service}?from&to[&format=csv]`: the
+/// ledger of a period (by default the last year to today), paged as JSON or
+/// whole as CSV (UTF-8 with BOM, Chinese headers, audited, R8.1).
+pub fn ledger(db: &Db, staff: &Staff, req: &Request, kind: &str) -> Result<Response, Problem> {
+    let ledger = [&VERIFICATION, &SERVICE].into_iter().find(|l| l.code == kind).ok_or_else(|| Problem::not_found("该台账", "ledger"))?;
+    let today = zige_platform::today();
+    let to = day(req, "to", today)?;
+    let from = day(req, "from", to - chrono::Days::new(365))?;
+    if from > to {
+        return Err(Problem::new(400, "invalid_query", "起始日期晚于截止日期", "from is after to").with_field("from"));
+    }
+    let tree = auth::org_tree(db)?;
+    let (scope, scope_params) = auth::scope_sql(&tree, staff, "p.")?;
+    let condition = format!("{scope} AND {} BETWEEN ? AND ?", ledger.dated_by);
+    let mut params: Vec<Value> = scope_params;
+    params.extend([text(from.to_string()), text(to.to_string())]);
+    let csv = request::query_param(req, "format").as_deref() == Some("csv");
+    if csv {
+        let rows =
+            db.all(&format!("SELECT {} {} WHERE {condition} ORDER BY {}", ledger.columns, ledger.from, ledger.order), &params, |r| {
+                row_json(&r, ledger)
+            })?;
+        let payload = format!("{kind}?{}", req.query());
+        db.transaction(|db| {
+            audit::append(
+                db,
+                &Entry {
+                    actor: &staff.actor(),
+                    role: staff.role.code(),
+                    action: "ledger.export",
+                    object: kind,
+                    payload: payload.as_bytes(),
+                },
+            )
+        })?;
+        return csv_response(ledger, &rows, from, to);
+    }
+    let page = Page::from_query(req)?;
+    let total = db.one(&format!("SELECT COUNT(*) AS n {} WHERE {condition}", ledger.from), &params, |r| r.int("n"))?.unwrap_or(0);
+    params.extend([int(page.per_page), int(page.offset())]);
+    let items = db.all(
+        &format!("SELECT {} {} WHERE {condition} ORDER BY {} LIMIT ? OFFSET ?", ledger.columns, ledger.from, ledger.order),
+        &params,
+        |r| row_json(&r, ledger),
+    )?;
+    Ok(json_response(
+        200,
+        &json!({ "ledger": kind, "name_zh": ledger.name_zh, "from": from, "to": to, "total": total, "items": items, "page": page.page, "per_page": page.per_page }),
+    ))
+}
+
+fn csv_response(ledger: &Ledger, rows: &[Json], from: chrono::NaiveDate, to: chrono::NaiveDate) -> Result<Response, Problem> {
+    let mut writer = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+    let internal = |e: csv::Error| Problem::from(anyhow::anyhow!("writing the ledger: {e}"));
+    writer.write_record(ledger.fields.iter().map(|(_, header)| *header)).map_err(internal)?;
+    for row in rows {
+        let cells = ledger.fields.iter().map(|(field, _)| match &row[*field] {
+            Json::Null => String::new(),
+            Json::String(s) => words(field, s),
+            other => words(field, &other.to_string()),
+        });
+        writer.write_record(cells).map_err(internal)?;
+    }
+    let body = writer.into_inner().map_err(|e| Problem::from(anyhow::anyhow!("writing the ledger: {e}")))?;
+    let file_name = format!("{}-{from}-{to}.csv", ledger.code);
+    Ok(Response::builder()
+        .status(200)
+        .header("content-type", "text/csv; charset=utf-8")
+        .header("content-disposition", format!("attachment; filename=\"{file_name}\""))
+        .header("cache-control", "no-store")
+        .body(body)
+        .build())
+}
