@@ -136,6 +136,8 @@ async fn the_dashboard_counts_within_each_scope() {
     assert_eq!(lists, 4, "{all}");
     assert_eq!(all["lists"]["to_verify"], 2);
     assert!(all["task_backlog_by_age_days"]["0-5"].as_i64().unwrap() >= 2, "{all}");
+    assert_eq!(all["by_district"]["650103"]["to_verify"], 1, "李四 by district of insurance: {all}");
+    assert!(all["payment_changes_by_month"].is_object(), "{all}");
     let ts = app.staff_session(&city.admin, "ts-community", "community", "ts-c1").await;
     let mine = list(&app, &ts, "/api/v1/dashboard").await;
     assert_eq!(mine["benefits"], 1, "{mine}");

@@ -13,6 +13,7 @@ use serde_json::{Value as Json, json};
 use spin_sdk::http::conversions::TryFromIncomingRequest;
 use spin_sdk::http::{Fields, IncomingRequest, Method, OutgoingResponse, Request, Response, ResponseOutparam};
 use spin_sdk::http_component;
+use std::collections::BTreeMap;
 use zige_domain::masking::mask_name;
 use zige_domain::{BenefitType, ListKind};
 use zige_platform::audit::{self, Entry};
@@ -309,6 +310,29 @@ fn dashboard(db: &Db, staff: &Staff, pending: i64) -> Result<Response, Problem> 
     let mut backlog_params = vec![text(today.to_string()), text(today.to_string()), text(today.to_string())];
     backlog_params.extend(params.iter().cloned());
     let backlog = db.all(&backlog_sql, &backlog_params, |r| (r.text("age"), r.int("n")))?;
+    // Coverage and lists by district of insurance, for the city's map of work.
+    let district_sql = format!(
+        "SELECT p.insured_district AS d, b.list_kind AS l, COUNT(*) AS n FROM benefits b JOIN persons p ON p.id = b.person_id
+         WHERE {scope} GROUP BY p.insured_district, b.list_kind"
+    );
+    let mut by_district = serde_json::Map::new();
+    for (district, list, n) in
+        db.all(&district_sql, &params, |r| (r.text("d"), r.opt_text("l").unwrap_or_else(|| "unassessed".into()), r.int("n")))?
+    {
+        let entry = by_district.entry(district).or_insert_with(|| json!({}));
+        entry[list] = json!(n);
+    }
+    // Suspensions, terminations and restorations by month over the last year.
+    let changes_sql = format!(
+        "SELECT substr(h.at, 1, 7) AS m, h.new_value AS v, COUNT(*) AS n FROM history h JOIN persons p ON p.id = h.person_id
+         WHERE h.entity = 'benefit' AND h.field = 'payment_status' AND h.at >= ? AND {scope} GROUP BY m, v ORDER BY m"
+    );
+    let mut changes_params = vec![text((today - chrono::Days::new(365)).to_string())];
+    changes_params.extend(params.iter().cloned());
+    let mut by_month: BTreeMap<String, Json> = BTreeMap::new();
+    for (month, state, n) in db.all(&changes_sql, &changes_params, |r| (r.text("m"), r.text("v"), r.int("n")))? {
+        by_month.entry(month).or_insert_with(|| json!({}))[state] = json!(n);
+    }
     let recovery_sql = format!(
         "SELECT COUNT(*) AS cases, COALESCE(SUM(o.amount_fen), 0) AS amount, COALESCE(SUM(CASE WHEN o.status = 'open' THEN o.amount_fen ELSE 0 END), 0) AS outstanding
          FROM overpayments o JOIN persons p ON p.id = o.person_id WHERE {scope}"
@@ -325,6 +349,8 @@ fn dashboard(db: &Db, staff: &Staff, pending: i64) -> Result<Response, Problem> 
             "coverage": { "certified": certified, "share": if total > 0 { certified as f64 / total as f64 } else { 0.0 }, "silent": certified - active, "active": active, "by_channel": channels },
             "task_backlog_by_age_days": Json::Object(backlog.into_iter().map(|(k, n)| (k, json!(n))).collect()),
             "recovery": recovery,
+            "by_district": by_district,
+            "payment_changes_by_month": by_month,
             "reassessment_pending": pending,
         }),
     ))

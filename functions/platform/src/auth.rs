@@ -84,7 +84,8 @@ impl Role {
 }
 
 /// What a request wants to do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Permission {
     /// Create organisations.
     ManageOrgs,
@@ -122,6 +123,30 @@ pub enum Permission {
     DecideRecovery,
     /// Handle reports of improper receipt and misconduct, reporters included (R9.1).
     HandleReports,
+}
+
+impl Permission {
+    /// Every permission, for clients that show what a role may do.
+    pub const ALL: [Permission; 18] = [
+        Permission::ManageOrgs,
+        Permission::ManageStaff,
+        Permission::ImportRoster,
+        Permission::ReadPersons,
+        Permission::EditPersons,
+        Permission::EditBenefits,
+        Permission::ReadAudit,
+        Permission::ManagePartners,
+        Permission::ReviewUnmatched,
+        Permission::ImportPartnerRecords,
+        Permission::ReadFeeds,
+        Permission::WorkTasks,
+        Permission::ReviewOutcomes,
+        Permission::DispatchVerification,
+        Permission::TerminateBenefits,
+        Permission::RecoverOverpayments,
+        Permission::DecideRecovery,
+        Permission::HandleReports,
+    ];
 }
 
 /// The permission table: the one place that says which role may do what.

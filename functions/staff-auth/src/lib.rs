@@ -7,7 +7,7 @@ use serde::Deserialize;
 use spin_sdk::http::{Method, Request, Response};
 use spin_sdk::http_component;
 use zige_platform::audit::{self, Entry};
-use zige_platform::auth::{self, Role, Staff};
+use zige_platform::auth::{self, Permission, Role, Staff};
 use zige_platform::db::{Db, int, text};
 use zige_platform::problem::{Problem, json_response};
 use zige_platform::{request, secrets};
@@ -170,7 +170,8 @@ fn me(req: &Request) -> Result<Response, Problem> {
     let staff = auth::staff(req, &db)?;
     Ok(json_response(
         200,
-        &serde_json::json!({ "id": staff.id, "username": staff.username, "role": staff.role.code(), "org": staff.org_id }),
+        &serde_json::json!({ "id": staff.id, "username": staff.username, "role": staff.role.code(), "org": staff.org_id,
+            "permissions": Permission::ALL.iter().filter(|p| auth::allows(staff.role, **p)).collect::<Vec<_>>() }),
     ))
 }
 

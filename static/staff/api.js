@@ -1,0 +1,101 @@
+// The API client: the staff session's bearer token, JSON in and out, and
+// problem+json errors turned into ApiError (Chinese message, English below).
+
+const TOKEN_KEY = 'zige.staff.token';
+
+export function token() {
+  return sessionStorage.getItem(TOKEN_KEY);
+}
+
+export function setToken(value) {
+  if (value) sessionStorage.setItem(TOKEN_KEY, value);
+  else sessionStorage.removeItem(TOKEN_KEY);
+}
+
+/** An API error with the problem's Chinese and English messages. */
+export class ApiError extends Error {
+  constructor(status, problem) {
+    super(problem.detail);
+    this.status = status;
+    this.problem = problem;
+  }
+}
+
+let onUnauthenticated = () => {};
+/** Called when the session is gone (401) so the console can ask to log in again. */
+export function whenUnauthenticated(handler) {
+  onUnauthenticated = handler;
+}
+
+function fallbackProblem(status) {
+  const known = {
+    0: ['无法连接服务器，请检查网络后重试', 'Cannot reach the server; check the network and retry'],
+    404: ['找不到该资源，可能尚未开通', 'Not found; the function may not be available yet'],
+    413: ['提交的内容过大', 'The request is too large'],
+    502: ['服务暂时不可用，请稍后再试', 'The service is unavailable; try again later'],
+    503: ['服务暂时不可用，请稍后再试', 'The service is unavailable; try again later'],
+  };
+  const [zh, en] = known[status] ?? [`请求失败（${status}）`, `Request failed (${status})`];
+  return { status, title: 'error', detail: zh, detail_en: en };
+}
+
+async function send(method, path, body, accept) {
+  const headers = { accept };
+  const bearer = token();
+  if (bearer) headers.authorization = `Bearer ${bearer}`;
+  const init = { method, headers, cache: 'no-store' };
+  if (body !== undefined) {
+    headers['content-type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  let response;
+  try {
+    response = await fetch(path, init);
+  } catch {
+    throw new ApiError(0, fallbackProblem(0));
+  }
+  if (!response.ok) {
+    let problem = null;
+    const type = response.headers.get('content-type') ?? '';
+    if (type.includes('json')) {
+      try {
+        problem = await response.json();
+      } catch {
+        problem = null;
+      }
+    }
+    if (!problem || typeof problem.detail !== 'string') problem = fallbackProblem(response.status);
+    if (response.status === 401 && !path.endsWith('/staff/sessions')) onUnauthenticated(problem);
+    throw new ApiError(response.status, problem);
+  }
+  return response;
+}
+
+/** A JSON request; resolves to the parsed body (null for 204). */
+export async function api(method, path, body) {
+  const response = await send(method, path, body, 'application/json');
+  if (response.status === 204) return null;
+  const text = await response.text();
+  return text ? JSON.parse(text) : null;
+}
+
+export const get = (path) => api('GET', path);
+export const post = (path, body) => api('POST', path, body ?? {});
+export const patch = (path, body) => api('PATCH', path, body);
+export const del = (path) => api('DELETE', path);
+
+/** A file the API answers (CSV, HTML) as a Blob, with the bearer token. */
+export async function fetchBlob(path, accept = '*/*') {
+  const response = await send('GET', path, undefined, accept);
+  return response.blob();
+}
+
+/** Builds a query string from the non-empty values of an object. */
+export function query(params) {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) {
+    if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
+  }
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}

@@ -1,0 +1,111 @@
+// 上门服务 (R6.3): home-visit requests, scheduled within 5 working days; the
+// visit's outcome is recorded on the person's verification task.
+
+import { get, query } from './api.js';
+import { h, clear, table, field, badge, date, problemBox, showError, success, announce, modal, busy, button, todayChina } from './ui.js';
+import { post } from './api.js';
+import { HOME_VISIT_STATUS, SPECIAL_GROUPS, label } from './labels.js';
+import { outcomeDialog } from './tasks.js';
+
+export async function render(main, route, ctx) {
+  const status = route.params.get('status') === 'scheduled' ? 'scheduled' : 'open';
+  await ctx.loadOrgs();
+  main.append(
+    h('div', { class: 'page-head' }, h('h1', {}, '上门服务'), h('p', { class: 'muted' }, '高龄、孤寡、病残等行动不便人员申请上门认证，须在5个工作日内安排（R6.3）。')),
+    h(
+      'nav',
+      { class: 'tabs', 'aria-label': '申请状态' },
+      h('a', { href: '#/home-visits', 'aria-current': status === 'open' ? 'page' : null }, '待安排'),
+      h('a', { href: '#/home-visits?status=scheduled', 'aria-current': status === 'scheduled' ? 'page' : null }, '已安排'),
+    ),
+  );
+  const feedback = h('div', { class: 'confirmation' });
+  const slot = h('div');
+  main.append(feedback, slot);
+  const load = async () => {
+    clear(slot);
+    let result;
+    try {
+      result = await get(`/api/v1/home-visits${query({ status })}`);
+    } catch (error) {
+      slot.append(problemBox(error));
+      return;
+    }
+    const today = todayChina();
+    slot.append(
+      table({
+        caption: `${HOME_VISIT_STATUS[status]}的上门申请`,
+        columns: [
+          { label: '申请人', cell: (v) => h('span', {}, v.person?.name ?? '', h('br'), h('span', { class: 'mono small' }, v.person?.id_number_masked ?? '')), rowHeader: true },
+          { label: '原因', cell: (v) => label(SPECIAL_GROUPS, v.reason) },
+          { label: '地址', cell: (v) => v.address || '—' },
+          { label: '电话', cell: (v) => v.phone || '—' },
+          { label: '方便的日子', cell: (v) => (Array.isArray(v.preferred_days) && v.preferred_days.length ? v.preferred_days.join('、') : '—') },
+          { label: '申请日期', cell: (v) => date(v.requested_on) },
+          { label: '最迟上门', cell: (v) => [date(v.deadline), v.status === 'open' && v.deadline < today ? [' ', badge('已超期', 'bad')] : null] },
+          { label: '承办单位', cell: (v) => ctx.orgName(v.org_id) },
+          { label: '安排', cell: (v) => (v.scheduled_for ? badge(`${v.scheduled_for} 上门`, 'ok') : badge('待安排', 'warn')) },
+          {
+            label: '操作',
+            cell: (v) =>
+              h(
+                'div',
+                { class: 'row-actions' },
+                v.status === 'open' ? button('安排上门', () => scheduleDialog(v, feedback, load), { class: 'small primary', 'aria-label': `为${v.person?.name ?? ''}安排上门` }) : null,
+                button('登记结果', () => recordVisit(v, ctx, feedback, load), { class: 'small secondary', 'aria-label': `登记${v.person?.name ?? ''}的上门认证结果` }),
+              ),
+          },
+        ],
+        rows: result.items ?? [],
+        rowAttrs: () => ({ dataset: { testid: 'home-visit-row' } }),
+        empty: status === 'open' ? '没有待安排的上门申请' : '没有已安排的上门申请',
+      }),
+    );
+  };
+  await load();
+}
+
+function scheduleDialog(visit, feedback, reload) {
+  const { body, close } = modal(`安排上门：${visit.person?.name ?? ''}`);
+  const day = h('input', { type: 'date', name: 'visit_on', required: true, min: todayChina(), max: visit.deadline, value: todayChina() > visit.deadline ? '' : todayChina() });
+  const errors = h('div');
+  const submit = h('button', { type: 'submit', class: 'primary' }, '确定安排');
+  const form = h('form', { class: 'stack' }, field('上门日期', day, `最迟 ${visit.deadline}（5个工作日内）；确定后将短信告知本人。`), errors, h('div', { class: 'dialog-actions' }, button('取消', () => close(), { class: 'ghost' }), submit));
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clear(errors);
+    await busy(submit, async () => {
+      try {
+        const r = await post(`/api/v1/home-visits/${encodeURIComponent(visit.home_visit_id)}/schedule`, { visit_on: day.value });
+        close();
+        const text = `已安排 ${r.visit_on} 上门为 ${visit.person?.name ?? ''} 办理认证。`;
+        clear(feedback).append(success(text));
+        announce(text);
+        await reload();
+      } catch (error) {
+        showError(errors, error, form);
+      }
+    });
+  });
+  body.append(form);
+  day.focus();
+}
+
+/** The visit's outcome goes on the person's open verification task (channel: home visit). */
+async function recordVisit(visit, ctx, feedback, reload) {
+  try {
+    const tasks = await get('/api/v1/tasks?status=open&per_page=200');
+    const task = (tasks.items ?? []).find((t) => t.person?.person_id === visit.person?.person_id);
+    if (!task) {
+      clear(feedback).append(
+        h('div', { class: 'problem', role: 'alert' },
+          h('p', { class: 'problem-zh' }, `${visit.person?.name ?? ''} 目前没有在办的核实任务。上门认证后，可在“核实任务”中登记结果；如需立案，请联系区（县）退管机构。`),
+          h('p', { class: 'problem-en', lang: 'en' }, 'This person has no open verification task to record the visit on.')),
+      );
+      return;
+    }
+    outcomeDialog(task, ctx, feedback, reload, { channel: 'home_visit' });
+  } catch (error) {
+    clear(feedback).append(problemBox(error));
+  }
+}

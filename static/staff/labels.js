@@ -1,0 +1,227 @@
+// Chinese names for the API's codes, in the notice's own words.
+
+export const ROLES = {
+  city_admin: '市人社局系统管理员',
+  city_social_insurance: '市社会保险经办机构',
+  city_retiree: '市退管机构',
+  district: '区（县）退管机构',
+  sub_district: '街道（乡镇）',
+  community: '社区（村）',
+  employer: '参保单位',
+  auditor: '审计',
+  integration: '系统对接',
+};
+
+export const BENEFIT_TYPES = {
+  employee_pension: '城镇职工基本养老保险待遇',
+  government_pension: '机关事业单位养老保险待遇',
+  resident_pension: '城乡居民养老保险待遇',
+  work_injury: '工伤保险长期待遇',
+  work_injury_dependant: '供养亲属抚恤金',
+  unemployment: '失业保险待遇',
+};
+
+export const LISTS = {
+  eligible: '具备领取待遇资格人员名单',
+  lost: '丧失领取待遇资格人员名单',
+  to_verify: '待核实人员名单',
+  unassessed: '尚未评估',
+};
+
+export const LIST_SHORT = { eligible: '具备资格', lost: '丧失资格', to_verify: '待核实', unassessed: '未评估' };
+
+export const PAYMENT = {
+  active: '正常发放',
+  suspended: '待遇暂停',
+  terminated: '待遇停发',
+  restored: '待遇恢复',
+};
+
+export const SUSPENSION_REASONS = {
+  loss_of_eligibility: '丧失资格',
+  monitoring_flag: '联网监测疑点',
+  unreachable: '无法联系到本人',
+  not_eligible: '核实不符合条件',
+  cycle_lapsed: '认证期满未认证',
+};
+
+/** The evidence catalogue (R5.5–R5.8, R6): code → [Chinese name, requirement, effect]. */
+export const EVIDENCE = {
+  window_certification: ['经办机构窗口认证', 'R5.5-1', 'proof_of_life'],
+  self_service_face: ['互联网、手机APP自助认证', 'R5.5-2', 'proof_of_life'],
+  activity_participation: ['参加社会化管理服务活动', 'R5.5-3', 'proof_of_life'],
+  overseas_proof_of_life: ['境外居住人员资格审核表或健在证明', 'R5.5-4', 'proof_of_life'],
+  bank_card_confirmation: ['社保卡合作银行确认', 'R5.5-5', 'proof_of_life'],
+  unit_confirmation: ['管理单位确认', 'R5.5-6', 'proof_of_life'],
+  long_term_care: ['长期护理保险记录', 'R5.5-7', 'proof_of_life'],
+  family_doctor_contract: ['家庭医生签约记录', 'R5.5-7', 'proof_of_life'],
+  hospital_stay: ['非危重住院记录', 'R5.5-8', 'proof_of_life'],
+  hospital_stay_critical: ['危重住院记录（不作认证）', 'R5.5-8', 'record_only'],
+  'travel_record.flight': ['乘坐飞机记录', 'R5.5-9', 'proof_of_life'],
+  'travel_record.rail': ['乘坐火车记录', 'R5.5-9', 'proof_of_life'],
+  bank_in_person: ['本人亲自办理银行业务', 'R5.5-10', 'proof_of_life'],
+  border_crossing: ['出入境记录', 'R5.5-11', 'proof_of_life'],
+  video_face_match: ['公共视频人脸比对', 'R5.5-12', 'proof_of_life'],
+  other_proof_of_life: ['其他可确认资格的渠道', 'R5.5-13', 'proof_of_life'],
+  video_certification: ['视频认证', 'R6.2', 'proof_of_life'],
+  home_visit: ['上门认证', 'R6.3', 'proof_of_life'],
+  visit_or_health_check: ['慰问、体检、义诊登记', 'R6.4', 'proof_of_life'],
+  survey_remark: ['全民参保登记调查备注', 'R6.5', 'proof_of_life'],
+  'death.family_report': ['家属主动申报死亡', 'R5.6', 'loss'],
+  'death.hrss_record': ['人社数据库标注死亡', 'R5.6', 'loss'],
+  'death.population_registry': ['全国人口库死亡信息', 'R5.6', 'loss'],
+  'death.household_cancellation': ['公安户籍死亡注销', 'R5.6', 'loss'],
+  'death.court_declaration': ['法院宣告死亡', 'R5.6', 'loss'],
+  'death.cremation': ['民政火化信息', 'R5.6', 'loss'],
+  'death.medical_certificate': ['医学死亡证明', 'R5.6', 'loss'],
+  'death.unit_or_community': ['单位或社区确认死亡', 'R5.6', 'loss'],
+  'death.other': ['其他渠道死亡信息', 'R5.6', 'loss'],
+  missing: ['失踪', 'R5.6', 'loss'],
+  'imprisonment.in_prison': ['服刑（在押）', 'R5.6', 'loss'],
+  'imprisonment.outside_prison': ['监外执行', 'R5.6', 'loss'],
+  adoption: ['供养亲属被收养', 'R5.7', 'loss'],
+  remarriage: ['供养配偶再婚', 'R5.7', 'loss'],
+  dependant_employment: ['供养亲属就业', 'R5.7', 'loss'],
+  military_service: ['参军、应征服兵役', 'R5.7', 'loss'],
+  reemployment: ['重新就业', 'R5.8', 'loss'],
+  emigration: ['移居境外', 'R5.8', 'loss'],
+  pension_start: ['享受基本养老保险待遇', 'R5.8', 'loss'],
+  refused_job_offer: ['无正当理由拒不接受就业或培训', 'R5.8', 'loss'],
+  other_loss: ['其他丧失领取资格情形', 'R5.6', 'loss'],
+  'monitoring_flag.death_fraud': ['死亡冒领', 'R5.2', 'suspend_then_verify'],
+  'monitoring_flag.duplicate_receipt': ['重复领取', 'R5.2', 'suspend_then_verify'],
+  'monitoring_flag.inmate_receiving': ['在押服刑人员领取养老金', 'R5.2', 'suspend_then_verify'],
+  retraction: ['撤回此前记录', 'R5.4', 'retraction'],
+  staff_verification: ['经办人员实地核实', 'R6.6', 'proof_of_life'],
+};
+
+/** The name of a certification channel or evidence code. */
+export function channelName(code) {
+  if (!code) return '—';
+  if (code === 'none') return '尚未认证';
+  return EVIDENCE[code]?.[0] ?? code;
+}
+
+export const EFFECTS = {
+  proof_of_life: '视同认证合格',
+  loss: '丧失资格',
+  suspend_then_verify: '先停后查',
+  retraction: '撤回',
+  record_only: '仅存档',
+};
+
+/** Loss kinds a field outcome can name: catalogue code → {type, details}. */
+export function lossOf(code) {
+  const [type, variant] = code.split('.');
+  if (type === 'death') return { type, details: { source: variant } };
+  if (type === 'imprisonment') return { type, details: { form: variant } };
+  return { type, details: {} };
+}
+export const LOSS_CODES = Object.keys(EVIDENCE).filter((c) => EVIDENCE[c][2] === 'loss');
+
+export const OUTCOMES = { eligible: '符合条件', not_eligible: '不符合条件', unreachable: '无法联系到本人' };
+
+export const CHANNELS = {
+  window: '窗口认证',
+  video: '视频认证',
+  home_visit: '上门认证',
+  activity: '社会化管理服务活动',
+  visit: '走访慰问',
+  health_check: '体检、义诊',
+  survey: '全民参保登记调查',
+};
+
+export const TASK_KINDS = {
+  verify_cycle_lapsed: '认证期满未认证',
+  verify_dispatched: '市级下发待核实',
+  verify_loss: '丧失资格信息核实',
+  verify_monitoring_flag: '联网监测疑点核实',
+  verify_conflict: '记录矛盾核实',
+  verify_death_report: '家属申报死亡核实',
+  reverify_objection: '异议重新核实',
+  reverify_retraction: '撤回记录重新核实',
+  reverify_sent_back: '市级退回重新核实',
+  file_termination: '停发归档',
+};
+
+export const REVIEWS = { confirm: '确认生效', send_back: '退回重新核实', certify: '改判为符合条件' };
+export const REVIEW_RESULTS = { confirmed: '已确认', sent_back: '已退回', overridden: '已改判' };
+
+export const RECOVERY_STATUS = { open: '追回中', recovered: '已追回' };
+export const PAYMENT_KINDS = { refund: '退款', instalment: '分期还款', deduction: '抵扣', payment: '缴款' };
+
+export const PARTNER_KINDS = {
+  police: '公安',
+  justice: '司法',
+  civil_affairs: '民政',
+  transport: '交通运输',
+  health: '卫生健康',
+  medical_insurance: '医疗保障',
+  court: '法院',
+  bank: '待遇代发银行',
+  national_monitoring: '全国认证系统联网监测',
+  regional_platform: '自治区社会保险管理局',
+};
+
+export const EVENT_TYPES = {
+  activity_participation: '参加社会化管理服务活动',
+  overseas_proof_of_life: '境外健在证明',
+  bank_card_confirmation: '社保卡合作银行确认',
+  unit_confirmation: '管理单位确认',
+  long_term_care: '长期护理保险',
+  family_doctor_contract: '家庭医生签约',
+  hospital_stay: '住院记录',
+  travel_record: '乘机、乘车记录',
+  bank_in_person: '本人办理银行业务',
+  border_crossing: '出入境记录',
+  video_face_match: '公共视频人脸比对',
+  other_proof_of_life: '其他确认资格渠道',
+  death: '死亡',
+  missing: '失踪',
+  imprisonment: '服刑',
+  adoption: '被收养',
+  remarriage: '再婚',
+  dependant_employment: '供养亲属就业',
+  military_service: '参军、服兵役',
+  reemployment: '重新就业',
+  emigration: '移居境外',
+  pension_start: '开始领取养老金',
+  refused_job_offer: '拒不接受就业或培训',
+  other_loss: '其他丧失资格情形',
+  monitoring_flag: '联网监测疑点',
+  retraction: '撤回记录',
+};
+
+export const REPORT_KINDS = { improper_receipt: '违规领取', staff_misconduct: '工作人员违纪' };
+export const REPORT_STATUS = { received: '已受理', investigating: '调查中', closed: '已办结' };
+
+export const RESIDENCE = { local: '本地居住', domestic: '异地居住（国内）', abroad: '境外居住' };
+export const MANAGEMENT = { socialised: '社会化管理', employer: '单位管理' };
+export const SPECIAL_GROUPS = { very_old: '高龄', living_alone: '孤寡', sick_or_disabled: '病残', mental_illness: '精神疾病' };
+export const CYCLE_STATUS = { certified: '本周期已认证', due: '待认证', overdue: '已逾期' };
+export const ACTIONS = {
+  none: '无需处理',
+  suspend_now: '立即暂停（先停）',
+  verify: '实地核实',
+  restore: '恢复发放并补发',
+  reinstate: '恢复待遇',
+  terminate: '停发',
+};
+export const HOME_VISIT_STATUS = { open: '待安排', scheduled: '已安排', done: '已完成' };
+export const HISTORY_FIELDS = {
+  created: '登记',
+  name: '姓名',
+  phone: '手机号',
+  address: '地址',
+  residence: '居住地类型',
+  community_id: '所在社区',
+  special_groups: '特殊群体',
+  payment_status: '待遇状态',
+  monthly_amount_fen: '月待遇',
+};
+
+/** A label from a table, or the code itself when the table lacks it. */
+export function label(table, code) {
+  if (code === null || code === undefined || code === '') return '—';
+  return table[code] ?? code;
+}

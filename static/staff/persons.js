@@ -1,0 +1,280 @@
+// 人员档案: search by ID number, phone or name; the dossier with the
+// evidence timeline — what said what, when, from which source, and which
+// rule (requirement id) decided.
+
+import { get, query } from './api.js';
+import { h, clear, table, field, badge, req, yuan, date, dateTime, problemBox } from './ui.js';
+import {
+  BENEFIT_TYPES, PAYMENT, LISTS, LIST_SHORT, EFFECTS, OUTCOMES, RESIDENCE, MANAGEMENT, SPECIAL_GROUPS, CYCLE_STATUS, ACTIONS,
+  SUSPENSION_REASONS, HISTORY_FIELDS, EVIDENCE, channelName, label,
+} from './labels.js';
+import { reasons } from './lists.js';
+
+export async function render(main, route, ctx) {
+  if (route.parts[0]) return dossier(main, route.parts[0], ctx);
+  return search(main, route, ctx);
+}
+
+async function search(main, route, ctx) {
+  const q = route.params.get('q') ?? '';
+  const page = Math.max(1, Number(route.params.get('page')) || 1);
+  const input = h('input', { type: 'search', name: 'q', value: q, autocomplete: 'off', dataset: { testid: 'person-search' } });
+  const form = h(
+    'form',
+    { class: 'search-form', role: 'search' },
+    field('公民身份号码、手机号或姓名', input, '输入完整的18位身份证号或手机号精确查找；输入姓名按开头匹配。'),
+    h('button', { type: 'submit', class: 'primary', dataset: { testid: 'person-search-submit' } }, '查找'),
+  );
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    ctx.navigate(`#/persons${query({ q: input.value.trim() })}`);
+  });
+  main.append(h('div', { class: 'page-head' }, h('h1', {}, '人员档案'), h('p', { class: 'muted' }, '只显示您管辖范围内的人员；列表中的姓名、证件号和电话均已脱敏。')), form);
+  if (!q) {
+    input.focus();
+    return;
+  }
+  const slot = h('div');
+  main.append(slot);
+  try {
+    const result = await get(`/api/v1/persons${query({ q, page, per_page: 50 })}`);
+    slot.append(
+      h('p', { class: 'count' }, `找到 ${result.total ?? result.items.length} 人`),
+      table({
+        caption: '查找结果',
+        columns: [
+          { label: '姓名', cell: (p) => p.name_masked, rowHeader: true },
+          { label: '公民身份号码', cell: (p) => h('span', { class: 'mono' }, p.id_number_masked) },
+          { label: '手机号', cell: (p) => p.phone_masked ?? '—' },
+          { label: '待遇', cell: (p) => (p.benefit_types ?? []).map((t) => label(BENEFIT_TYPES, t)).join('、') || '—' },
+          { label: '居住', cell: (p) => label(RESIDENCE, p.residence) },
+          { label: '所在社区 / 参保地', cell: (p) => `${ctx.orgName(p.community_id)} / ${ctx.orgName(p.insured_district)}` },
+          { label: '操作', cell: (p) => h('a', { href: `#/persons/${encodeURIComponent(p.person_id)}`, class: 'row-action', dataset: { testid: 'open-dossier' } }, '查看档案', h('span', { class: 'visually-hidden' }, `：${p.name_masked}`)) },
+        ],
+        rows: result.items ?? [],
+        rowAttrs: () => ({ dataset: { testid: 'person-row' } }),
+        empty: '没有找到该人员（或不在您的管辖范围内）',
+      }),
+    );
+  } catch (error) {
+    slot.append(problemBox(error));
+  }
+}
+
+async function dossier(main, id, ctx) {
+  const [d, history] = await Promise.all([
+    get(`/api/v1/persons/${encodeURIComponent(id)}`),
+    get(`/api/v1/persons/${encodeURIComponent(id)}/history?per_page=100`).catch(() => ({ items: [] })),
+  ]);
+  const p = d.person;
+  main.append(
+    h('p', { class: 'crumbs' }, h('a', { href: '#/persons' }, '人员档案'), ' › ', p.name),
+    h('div', { class: 'page-head' }, h('h1', {}, `${p.name} 的档案`), h('p', { class: 'muted' }, `评估日期 ${d.as_of}；档案信息仅供核实使用，请勿外传。`)),
+  );
+
+  const top = h('div', { class: 'dossier-top' });
+  main.append(top);
+  top.append(
+    h(
+      'section',
+      { class: 'card', 'aria-labelledby': 'who' },
+      h('h2', { id: 'who' }, '基本信息'),
+      h(
+        'dl',
+        { class: 'facts' },
+        fact('公民身份号码', h('span', { class: 'mono' }, p.id_number_masked)),
+        fact('出生日期', p.birth_date),
+        fact('手机号', p.phone ?? '—'),
+        fact('地址', p.address ?? '—'),
+        fact('居住地类型', label(RESIDENCE, p.residence)),
+        fact('所在社区', ctx.orgName(p.community_id)),
+        fact('参保地', ctx.orgName(p.insured_district)),
+        fact('管理方式', `${label(MANAGEMENT, p.management)}${p.employer_id ? `（${ctx.orgName(p.employer_id)}）` : ''}`),
+        fact('特殊群体', (p.special_groups ?? []).map((g) => label(SPECIAL_GROUPS, g)).join('、') || '—'),
+        (d.relations ?? []).length ? fact('亲属关系', d.relations.map((r) => `${r.relation} ${r.relative_id_number_masked}`).join('；')) : null,
+      ),
+    ),
+  );
+
+  top.append(
+    h(
+      'section',
+      { class: 'benefits', 'aria-labelledby': 'benefits' },
+      h('h2', { id: 'benefits' }, '待遇与当前判定'),
+      h('div', { class: 'benefit-grid' }, (d.benefits ?? []).map((b) => benefitCard(b))),
+    ),
+  );
+
+  main.append(timelineSection(d, history.items ?? [], ctx));
+}
+
+function fact(term, value) {
+  return [h('dt', {}, term), h('dd', {}, value)];
+}
+
+function paymentText(b) {
+  const state = b.payment?.state ?? b.payment_status;
+  let text = label(PAYMENT, state);
+  if (b.payment?.since) text += `（自${b.payment.since}）`;
+  if (b.payment?.reason) text += `：${label(SUSPENSION_REASONS, b.payment.reason)}`;
+  return text;
+}
+
+function benefitCard(b) {
+  const listKind = b.list;
+  return h(
+    'article',
+    { class: 'card benefit' },
+    h('h3', {}, b.benefit_name_zh ?? label(BENEFIT_TYPES, b.benefit_type)),
+    h('p', {}, badge(LIST_SHORT[listKind] ?? listKind, `list-${listKind}`), ' ', badge(paymentText(b), b.payment_status)),
+    h(
+      'dl',
+      { class: 'facts compact' },
+      fact('月待遇', yuan(b.monthly_amount_fen)),
+      fact('起始日期', date(b.start_date)),
+      fact('本周期', b.cycle?.cycle ? `${b.cycle.cycle.start} 至 ${b.cycle.cycle.end}，应于 ${b.cycle.cycle.due} 前认证` : '—'),
+      fact('认证状态', `${label(CYCLE_STATUS, b.cycle?.status)}${b.cycle?.next_due ? `，下次应认证 ${b.cycle.next_due}` : ''}`),
+      fact('最近认证', b.certified_on ? `${b.certified_on}（${channelName(b.certified_by)}）` : '尚无'),
+      fact('处理建议', label(ACTIONS, b.action)),
+      b.loss_date ? fact('丧失资格日期', b.loss_date) : null,
+    ),
+    h('div', { class: 'why' }, h('h4', {}, `为何列入${LISTS[listKind] ?? listKind}`), reasons(b.reasons)),
+  );
+}
+
+/**
+ * The evidence timeline: evidence records, staff decisions, changes to the
+ * registry and, on top, today's assessment; newest first. Each record shows
+ * the reasons that cite it, so a clerk can explain the decision.
+ */
+function timelineSection(d, history, ctx) {
+  const citedBy = new Map();
+  for (const b of d.benefits ?? []) {
+    for (const r of b.reasons ?? []) {
+      for (const ev of r.evidence ?? []) {
+        if (!citedBy.has(ev)) citedBy.set(ev, []);
+        citedBy.get(ev).push({ benefit: b.benefit_name_zh, reason: r });
+      }
+    }
+  }
+  const entries = [];
+  for (const b of d.benefits ?? []) {
+    entries.push({
+      on: d.as_of,
+      order: 3,
+      kind: 'assessment',
+      title: `当前判定：${b.benefit_name_zh} → ${LISTS[b.list] ?? b.list}`,
+      source: '系统按规则评估',
+      body: reasons(b.reasons),
+      requirement: (b.reasons ?? []).map((r) => r.requirement).filter(Boolean),
+      tag: label(ACTIONS, b.action),
+    });
+  }
+  for (const e of d.evidence ?? []) {
+    const cites = citedBy.get(e.id) ?? [];
+    entries.push({
+      on: e.occurred_on,
+      order: 2,
+      kind: `evidence effect-${e.effect}`,
+      title: e.name_zh ?? EVIDENCE[e.code]?.[0] ?? e.code,
+      source: `来源：${sourceName(e.source)}；${e.occurred_on} 发生，${e.received_on} 收到`,
+      requirement: [e.requirement],
+      tag: label(EFFECTS, e.effect),
+      body: cites.length
+        ? h('ul', { class: 'reason-list' }, cites.map((c) => h('li', {}, '据此判定：', c.benefit, ' — ', req(c.reason.requirement), ' ', c.reason.message_zh)))
+        : null,
+      id: e.id,
+    });
+  }
+  for (const dec of d.decisions ?? []) {
+    const o = dec.outcome ?? {};
+    let text = label(OUTCOMES, o.outcome);
+    if (o.outcome === 'not_eligible') text += `：${EVIDENCE[o.reason?.type]?.[0] ?? lossName(o.reason)}，丧失资格日期 ${o.loss_date ?? '—'}`;
+    entries.push({
+      on: dec.decided_on,
+      order: 1,
+      kind: `decision outcome-${o.outcome}`,
+      title: `核实结果：${text}`,
+      source: `经办人：${actorName(dec.decided_by)}`,
+      requirement: [o.outcome === 'eligible' ? 'R6.6' : 'R7.1'],
+      tag: '经办决定',
+      body: (citedBy.get(dec.id) ?? []).length ? h('p', {}, '被当前判定引用') : null,
+    });
+  }
+  for (const item of history) {
+    entries.push({
+      on: item.at,
+      order: 0,
+      kind: 'history',
+      title: historyTitle(item),
+      source: `${actorName(item.actor)}，${dateTime(item.at)}`,
+      requirement: ['R3.1'],
+      tag: item.entity === 'benefit' ? '待遇变更' : '信息变更',
+    });
+  }
+  entries.sort((a, b) => String(b.on).slice(0, 10).localeCompare(String(a.on).slice(0, 10)) || b.order - a.order);
+
+  const list = h(
+    'ol',
+    { class: 'timeline', dataset: { testid: 'timeline' }, 'aria-label': '证据时间线' },
+    entries.map((e) =>
+      h(
+        'li',
+        { class: ['timeline-item', ...e.kind.split(' ')], dataset: { testid: 'timeline-item' } },
+        h('div', { class: 'tl-date' }, h('time', { datetime: String(e.on).slice(0, 10) }, String(e.on).slice(0, 10))),
+        h(
+          'div',
+          { class: 'tl-body' },
+          h('p', { class: 'tl-title' }, h('strong', {}, e.title), ' ', e.tag ? badge(e.tag, 'soft') : null, ' ', [...new Set(e.requirement ?? [])].map((r) => [req(r), ' '])),
+          h('p', { class: 'tl-source muted' }, e.source),
+          e.body ?? null,
+        ),
+      ),
+    ),
+  );
+  return h(
+    'section',
+    { class: 'card', 'aria-labelledby': 'timeline-title' },
+    h('h2', { id: 'timeline-title' }, '证据时间线'),
+    h('p', { class: 'muted' }, '按时间倒序：哪一来源、何时、说明了什么，以及依据哪条要求（R编号）作出判定。'),
+    entries.length ? list : h('p', {}, '暂无记录'),
+  );
+}
+
+const SOURCES = {
+  roster: '花名册导入',
+  activity_sign_in: '活动签到表',
+  self_service: '本人自助认证',
+  face: '人脸识别认证',
+  staff: '经办人员',
+  death_report: '家属申报',
+};
+function sourceName(source) {
+  if (!source) return '—';
+  if (SOURCES[source]) return SOURCES[source];
+  if (source.startsWith('partner:')) return `数据共享单位 ${source.slice(8)}`;
+  return source;
+}
+
+function actorName(actor) {
+  if (!actor) return '—';
+  if (actor.startsWith('staff:')) return `工作人员（${actor.slice(6)}）`;
+  if (actor.startsWith('system')) return '系统';
+  if (actor.startsWith('partner:')) return `数据共享单位 ${actor.slice(8)}`;
+  return actor;
+}
+
+function lossName(reason) {
+  if (!reason) return '—';
+  const key = reason.source ? `${reason.type}.${reason.source}` : reason.form ? `${reason.type}.${reason.form}` : reason.type;
+  return EVIDENCE[key]?.[0] ?? reason.type;
+}
+
+function historyTitle(item) {
+  const what = label(HISTORY_FIELDS, item.field);
+  if (item.field === 'created') {
+    return item.entity === 'benefit' ? `登记待遇：${label(BENEFIT_TYPES, item.new)}` : `登记人员（${item.new === 'roster' ? '花名册导入' : item.new ?? ''}）`;
+  }
+  if (item.field === 'payment_status') return `待遇状态：${label(PAYMENT, item.old)} → ${label(PAYMENT, item.new)}`;
+  return `${what}：${item.old ?? '（空）'} → ${item.new ?? '（空）'}`;
+}

@@ -1,0 +1,237 @@
+// 核实任务 (R6): dispatching the to-be-verified list (city staff), the queue
+// of the staff member's organisation and below, passing tasks down, and
+// recording a field outcome.
+
+import { get, post, query } from './api.js';
+import { h, clear, table, field, select, badge, date, problemBox, showError, success, announce, modal, busy, button, todayChina, addDays, number } from './ui.js';
+import { TASK_KINDS, OUTCOMES, CHANNELS, LOSS_CODES, EVIDENCE, lossOf, label } from './labels.js';
+
+const PER_PAGE = 50;
+
+export async function render(main, route, ctx) {
+  const status = route.params.get('status') === 'closed' ? 'closed' : 'open';
+  const kind = route.params.get('kind') ?? '';
+  const page = Math.max(1, Number(route.params.get('page')) || 1);
+  await ctx.loadOrgs();
+
+  main.append(h('div', { class: 'page-head' }, h('h1', {}, '核实任务'), h('p', { class: 'muted' }, '本单位及下级单位的核实任务，按立案时间排序；姓名、证件号已脱敏。')));
+  if (ctx.can('dispatch')) main.append(dispatchCard(ctx));
+
+  const confirmation = h('div', { class: 'confirmation', dataset: { testid: 'outcome-result' } });
+  main.append(confirmation);
+
+  const kindSelect = select('kind', Object.entries(TASK_KINDS), { value: kind, empty: '全部类型' });
+  const filter = h(
+    'form',
+    { class: 'filters inline', 'aria-label': '任务筛选' },
+    field('任务类型', kindSelect),
+    h('div', { class: 'filter-actions' }, h('button', { type: 'submit', class: 'secondary' }, '筛选')),
+  );
+  filter.addEventListener('submit', (event) => {
+    event.preventDefault();
+    ctx.navigate(`#/tasks${query({ status, kind: kindSelect.value })}`);
+  });
+  main.append(
+    h(
+      'nav',
+      { class: 'tabs', 'aria-label': '任务状态' },
+      h('a', { href: `#/tasks${query({ kind })}`, 'aria-current': status === 'open' ? 'page' : null }, '在办'),
+      h('a', { href: `#/tasks${query({ status: 'closed', kind })}`, 'aria-current': status === 'closed' ? 'page' : null }, '已办结'),
+    ),
+    filter,
+  );
+
+  const slot = h('div');
+  main.append(slot);
+  const load = async () => {
+    clear(slot);
+    let result;
+    try {
+      result = await get(`/api/v1/tasks${query({ status, kind, page, per_page: PER_PAGE })}`);
+    } catch (error) {
+      slot.append(problemBox(error));
+      return;
+    }
+    const items = result.items ?? [];
+    const today = todayChina();
+    slot.append(
+      table({
+        caption: `${status === 'open' ? '在办' : '已办结'}核实任务（第 ${page} 页，${items.length} 件）`,
+        columns: [
+          { label: '人员', cell: (t) => h('span', {}, t.person?.name ?? '—', h('br'), h('span', { class: 'mono small' }, t.person?.id_number_masked ?? '')), rowHeader: true },
+          { label: '任务类型', cell: (t) => label(TASK_KINDS, t.kind) },
+          { label: '原因', class: 'reasons', cell: (t) => t.reason },
+          { label: '承办单位', cell: (t) => ctx.orgName(t.org_id) },
+          { label: '立案日期', cell: (t) => date(t.opened_on) },
+          {
+            label: '办理期限',
+            cell: (t) => (t.deadline ? [date(t.deadline), t.status === 'open' && t.deadline < today ? [' ', badge('已超期', 'bad')] : null, t.escalated_on ? [' ', badge('已督办', 'warn')] : null] : '—'),
+          },
+          { label: '状态', cell: (t) => (t.status === 'open' ? badge('在办', 'warn') : badge(`已办结 ${date(t.closed_on)}`, 'ok')) },
+          {
+            label: '操作',
+            cell: (t) =>
+              t.status === 'open'
+                ? h(
+                    'div',
+                    { class: 'row-actions' },
+                    button('登记结果', () => outcomeDialog(t, ctx, confirmation, load), { class: 'small primary', dataset: { testid: 'record-outcome' }, 'aria-label': `为${t.person?.name ?? ''}登记核实结果` }),
+                    button('下派', () => assignDialog(t, ctx, confirmation, load), { class: 'small secondary', 'aria-label': `下派${t.person?.name ?? ''}的任务` }),
+                    h('a', { href: `#/persons/${encodeURIComponent(t.person?.person_id ?? '')}`, class: 'row-action' }, '档案', h('span', { class: 'visually-hidden' }, `：${t.person?.name ?? ''}`)),
+                  )
+                : h('a', { href: `#/persons/${encodeURIComponent(t.person?.person_id ?? '')}`, class: 'row-action' }, '档案', h('span', { class: 'visually-hidden' }, `：${t.person?.name ?? ''}`)),
+          },
+        ],
+        rows: items,
+        rowAttrs: (t) => ({ dataset: { testid: 'task-row', taskId: t.task_id } }),
+        empty: status === 'open' ? '没有在办任务' : '没有已办结任务',
+      }),
+    );
+    const nav = h('nav', { class: 'pager', 'aria-label': '翻页' });
+    if (page > 1) nav.append(h('a', { href: `#/tasks${query({ status, kind, page: page - 1 })}`, class: 'button-link' }, '上一页'));
+    if (items.length === PER_PAGE) nav.append(h('a', { href: `#/tasks${query({ status, kind, page: page + 1 })}`, class: 'button-link' }, '下一页'));
+    if (nav.childElementCount) slot.append(nav);
+  };
+  await load();
+}
+
+/** City staff: set a deadline and dispatch the to-be-verified list (R6.1). */
+function dispatchCard(ctx) {
+  const deadline = h('input', { type: 'date', name: 'deadline', required: true, min: addDays(todayChina(), 1), value: addDays(todayChina(), 15), dataset: { testid: 'dispatch-deadline' } });
+  const submit = h('button', { type: 'submit', class: 'primary', dataset: { testid: 'dispatch-submit' } }, '下发待核实名单');
+  const result = h('div', { dataset: { testid: 'dispatch-result' }, 'aria-live': 'polite' });
+  const form = h(
+    'form',
+    { class: 'dispatch-form' },
+    field('核实截止日期', deadline, '按居住地或参保地（R2.2）分派到负责单位；已有在办任务的人员不重复下发。'),
+    h('div', { class: 'filter-actions' }, submit),
+  );
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clear(result);
+    await busy(submit, async () => {
+      try {
+        const r = await post('/api/v1/tasks/dispatch', { deadline: deadline.value });
+        const orgs = Object.entries(r.by_org ?? {});
+        result.append(
+          success(
+            h('span', {}, h('strong', {}, `已下发 ${number(r.dispatched)} 人`), `，另有 ${number(r.already_open)} 人已有在办任务，核实截止日期 ${r.deadline}。`,
+              orgs.length ? ` 分派：${orgs.map(([o, n]) => `${ctx.orgName(o)} ${n} 人`).join('，')}。` : ''),
+          ),
+        );
+        announce(`已下发 ${r.dispatched} 人`);
+      } catch (error) {
+        showError(result, error, form);
+      }
+    });
+  });
+  return h(
+    'section',
+    { class: 'card', 'aria-labelledby': 'dispatch-title' },
+    h('h2', { id: 'dispatch-title' }, '下发待核实名单（R6.1）'),
+    h('p', { class: 'muted' }, '市级经办机构确定核实期限，将待核实人员名单逐人下发给所在社区、参保地区（县）或所在单位。'),
+    form,
+    result,
+  );
+}
+
+/** Records a field outcome (R6.6): eligible, not eligible with reason and loss date, unreachable. */
+export function outcomeDialog(task, ctx, confirmation, reload, { channel = 'window' } = {}) {
+  const { body, close } = modal(`登记核实结果：${task.person?.name ?? ''}`);
+  const errors = h('div');
+  const radios = Object.entries(OUTCOMES).map(([value, text], i) =>
+    h('label', { class: 'choice' }, h('input', { type: 'radio', name: 'outcome', value, checked: i === 0, dataset: { testid: `outcome-${value}` } }), ' ', text),
+  );
+  const lossFields = h(
+    'div',
+    { class: 'loss-fields', hidden: true },
+    field('丧失资格原因', select('loss', LOSS_CODES.map((c) => [c, `${EVIDENCE[c][0]}（${EVIDENCE[c][1]}）`]), { empty: '请选择' })),
+    field('丧失资格日期', h('input', { type: 'date', name: 'loss_date', max: todayChina() })),
+  );
+  const submit = h('button', { type: 'submit', class: 'primary', dataset: { testid: 'outcome-submit' } }, '提交结果');
+  const form = h(
+    'form',
+    { class: 'stack' },
+    h('fieldset', {}, h('legend', {}, '核实结果'), h('div', { class: 'choices' }, radios)),
+    field('核实渠道', select('channel', Object.entries(CHANNELS), { value: channel, attrs: { dataset: { testid: 'outcome-channel' } } })),
+    lossFields,
+    field('说明', h('textarea', { name: 'note', rows: 3, maxlength: 500 }), '最多500字；照片、视频等佐证材料按规定留存（R6.2）。'),
+    errors,
+    h('div', { class: 'dialog-actions' }, button('取消', () => close(), { class: 'ghost' }), submit),
+  );
+  form.addEventListener('change', () => {
+    lossFields.hidden = form.elements.outcome.value !== 'not_eligible';
+  });
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clear(errors);
+    const data = new FormData(form);
+    const outcome = data.get('outcome');
+    const payload = { outcome, channel: data.get('channel') };
+    const note = String(data.get('note') ?? '').trim();
+    if (note) payload.note = note;
+    if (outcome === 'not_eligible') {
+      if (data.get('loss')) payload.loss = lossOf(String(data.get('loss')));
+      if (data.get('loss_date')) payload.loss_date = data.get('loss_date');
+    }
+    await busy(submit, async () => {
+      try {
+        const r = await post(`/api/v1/tasks/${encodeURIComponent(task.task_id)}/outcome`, payload);
+        close();
+        const text = r.pending_review
+          ? `已登记 ${task.person?.name ?? ''} 的核实结果“${OUTCOMES[outcome]}”，待市级复核后生效（R7.1）。`
+          : `已登记 ${task.person?.name ?? ''} 的核实结果“${OUTCOMES[outcome]}”，已生效，任务已办结。`;
+        clear(confirmation).append(success(text));
+        announce(text);
+        confirmation.scrollIntoView({ block: 'nearest' });
+        await reload();
+      } catch (error) {
+        showError(errors, error, form);
+      }
+    });
+  });
+  body.append(
+    h('p', { class: 'muted' }, task.reason ?? ''),
+    form,
+  );
+  form.querySelector('input[name="outcome"]').focus();
+}
+
+/** Passes a task down to an organisation below, or back up (R6.1). */
+function assignDialog(task, ctx, confirmation, reload) {
+  const orgs = ctx.orgs ?? [];
+  const below = [];
+  const walk = (parent, depth) => {
+    for (const o of orgs.filter((x) => x.parent_id === parent)) {
+      below.push([o.id, `${'　'.repeat(depth)}${o.name}`]);
+      walk(o.id, depth + 1);
+    }
+  };
+  walk(task.org_id, 0);
+  const current = orgs.find((o) => o.id === task.org_id);
+  const options = [...below];
+  if (current?.parent_id) options.push([current.parent_id, `退回上级：${ctx.orgName(current.parent_id)}`]);
+  const { body, close } = modal(`下派任务：${task.person?.name ?? ''}`);
+  const errors = h('div');
+  const target = select('org_id', options, { empty: options.length ? '请选择单位' : '没有可下派的下级单位' });
+  const submit = h('button', { type: 'submit', class: 'primary' }, '确定');
+  const form = h('form', { class: 'stack' }, h('p', {}, `当前承办单位：${ctx.orgName(task.org_id)}`), field('下派至', target), errors, h('div', { class: 'dialog-actions' }, button('取消', () => close(), { class: 'ghost' }), submit));
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clear(errors);
+    await busy(submit, async () => {
+      try {
+        await post(`/api/v1/tasks/${encodeURIComponent(task.task_id)}/assignment`, { org_id: target.value });
+        close();
+        const text = `已将 ${task.person?.name ?? ''} 的任务交由 ${ctx.orgName(target.value)} 办理。`;
+        clear(confirmation).append(success(text));
+        announce(text);
+        await reload();
+      } catch (error) {
+        showError(errors, error, form);
+      }
+    });
+  });
+  body.append(form);
+  target.focus();
+}

@@ -1,0 +1,116 @@
+// The staff console end to end on a seeded, swept city: log in as the city
+// administrator; the dashboard's charts; a dossier's evidence timeline;
+// dispatching the to-be-verified list; recording a field outcome; the
+// to-be-verified list and its CSV export; the dashboard on a phone. Every
+// page is checked with axe-core and watched for CSP violations.
+
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { scenario, open, PHONE, DESKTOP, checkA11y, shot, finish, FIXTURE } from './lib.mjs';
+
+const TIMEOUT = 15_000;
+
+async function login(page) {
+  await page.goto('/staff/');
+  await page.getByTestId('login-user').fill(FIXTURE.admin_user);
+  await page.getByTestId('login-password').fill(FIXTURE.admin_password);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('nav-dashboard').waitFor({ timeout: TIMEOUT });
+}
+
+/** Waits until every chart canvas on the page has a Chart.js chart drawn on it. */
+async function chartsDrawn(page, atLeast) {
+  await page.waitForFunction(
+    (n) => {
+      const canvases = [...document.querySelectorAll('[data-testid="dashboard-chart"]')];
+      return canvases.length >= n && canvases.every((c) => window.Chart?.getChart(c) && c.width > 0 && c.height > 0);
+    },
+    atLeast,
+    { timeout: TIMEOUT },
+  );
+}
+
+function addDays(iso, days) {
+  const d = new Date(`${iso}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+await scenario('staff console', async (browser) => {
+  assert.ok(FIXTURE.admin_user && FIXTURE.ids?.sy_local, 'FIXTURE has the admin and the seeded ids');
+  const today = FIXTURE.today ?? new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
+  const page = await open(browser, DESKTOP);
+  page.setDefaultTimeout(TIMEOUT);
+
+  // Log in; the dashboard renders its charts.
+  await login(page);
+  await chartsDrawn(page, 4);
+  const charts = await page.getByTestId('dashboard-chart').count();
+  assert.ok(charts >= 4, `the dashboard draws its charts (${charts})`);
+  await shot(page, 'staff-dashboard-desktop');
+  await checkA11y(page, 'staff dashboard (desktop)');
+
+  // Search 李四 by ID number and open the dossier with its evidence timeline.
+  await page.getByTestId('nav-persons').click();
+  await page.getByTestId('person-search').fill(FIXTURE.ids.sy_local);
+  await page.getByTestId('person-search').press('Enter');
+  await page.getByTestId('person-row').first().waitFor();
+  assert.equal(await page.getByTestId('person-row').count(), 1, 'an ID number finds exactly one person');
+  await page.getByTestId('open-dossier').first().click();
+  await page.getByTestId('timeline').waitFor();
+  await page.getByRole('heading', { level: 1, name: /李四/ }).waitFor();
+  const items = await page.getByTestId('timeline-item').count();
+  assert.ok(items >= 1, `the timeline has entries (${items})`);
+  const timelineText = await page.getByTestId('timeline').innerText();
+  assert.match(timelineText, /R\d/, 'timeline entries name the requirement that decided');
+  await shot(page, 'staff-dossier-desktop');
+  await checkA11y(page, 'staff dossier (desktop)');
+
+  // Dispatch the to-be-verified list with a deadline about 15 days ahead.
+  await page.getByTestId('nav-tasks').click();
+  await page.getByTestId('dispatch-deadline').fill(addDays(today, 15));
+  await page.getByTestId('dispatch-submit').click();
+  const dispatched = page.getByTestId('dispatch-result');
+  await dispatched.getByText(/已下发/).waitFor();
+  assert.match(await dispatched.innerText(), /已下发 \d+ 人.*已有在办任务.*核实截止日期 \d{4}-\d{2}-\d{2}/s);
+
+  // Record an "eligible" outcome (at the window) for 李四's task.
+  const row = page.getByTestId('task-row').filter({ hasText: '李*' }).first();
+  await row.waitFor();
+  const taskId = await row.getAttribute('data-task-id');
+  await row.getByTestId('record-outcome').click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByTestId('outcome-eligible').check();
+  await dialog.getByTestId('outcome-channel').selectOption('window');
+  await dialog.getByTestId('outcome-submit').click();
+  await page.getByTestId('outcome-result').getByText(/已登记.*符合条件/).waitFor();
+  assert.equal(await page.getByRole('dialog').count(), 0, 'the dialog closes');
+  await page.locator(`[data-testid="task-row"][data-task-id="${taskId}"]`).waitFor({ state: 'detached' });
+  await checkA11y(page, 'staff tasks (desktop)');
+
+  // The to-be-verified list and its CSV export (BOM, Chinese headers).
+  await page.getByTestId('nav-lists').click();
+  await page.getByTestId('list-tab-to_verify').click();
+  await page.getByTestId('list-total').getByText('待核实人员名单').waitFor();
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
+  const csv = await readFile(await download.path());
+  assert.deepEqual([...csv.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'the export starts with a UTF-8 BOM');
+  const text = csv.subarray(3).toString('utf8');
+  assert.ok(text.startsWith('名单,姓名,公民身份号码,待遇类别'), `Chinese headers: ${text.slice(0, 60)}`);
+  assert.ok(!text.includes(FIXTURE.ids.acme), 'no full ID numbers in the export');
+  assert.match(download.suggestedFilename(), /\.csv$/);
+  await shot(page, 'staff-lists-desktop');
+  await checkA11y(page, 'staff lists (desktop)');
+  finish(page);
+
+  // The dashboard on a narrow phone.
+  const phone = await open(browser, PHONE);
+  phone.setDefaultTimeout(TIMEOUT);
+  await login(phone);
+  await chartsDrawn(phone, 4);
+  const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 1, `the page does not scroll sideways on a phone (${overflow}px)`);
+  await shot(phone, 'staff-dashboard-phone');
+  await checkA11y(phone, 'staff dashboard (phone)');
+  finish(phone);
+});
