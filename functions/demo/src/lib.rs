@@ -48,7 +48,8 @@ fn secret(name: &str) -> Result<String, Problem> {
 
 fn id_number(text: &str, field: &'static str) -> Result<IdNumber, Problem> {
     IdNumber::parse(text).map_err(|e| {
-        Problem::new(422, "invalid_id_number", format!("身份证号码有误：{e}"), format!("The ID number is not valid: {e}")).with_field(field)
+        Problem::new(422, "invalid_id_number", format!("身份证号码有误：{}", e.message_zh()), format!("The ID number is not valid: {e}"))
+            .with_field(field)
     })
 }
 

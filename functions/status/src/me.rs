@@ -56,6 +56,8 @@ pub fn status(req: &Request) -> Result<Response, Problem> {
                 "channel": a.certified_by,
                 "next_due": a.cycle.next_due,
                 "reasons": reasons,
+                // The same reasons with their codes and English, for pages in other languages.
+                "reason_details": a.reasons.iter().map(|r| json!({ "code": r.code, "requirement": r.requirement, "message_zh": r.message_zh, "message_en": r.message_en })).collect::<Vec<_>>(),
                 "actions": actions(&b.payment, a.cycle.status, a.list, today),
             })
         })
