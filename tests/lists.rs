@@ -127,6 +127,26 @@ async fn r8_1_exports_stream_csv_for_excel_and_are_audited() {
 }
 
 #[tokio::test]
+async fn r5_4_exports_as_an_excel_workbook_with_the_same_headers() {
+    use calamine::Reader;
+    let app = spawn_app().await;
+    let city = swept(&app).await;
+    let r = app.call(&city.admin, "GET", "/api/v1/lists/to_verify/export?format=xlsx", None).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.header("content-type"), Some("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"));
+    let mut workbook = calamine::Xlsx::new(std::io::Cursor::new(r.body.to_vec())).expect("a workbook Excel opens");
+    let sheet = workbook.worksheet_range("待核实人员名单").expect("the list's sheet");
+    let rows: Vec<Vec<String>> = sheet.rows().map(|row| row.iter().map(|c| c.to_string()).collect()).collect();
+    assert_eq!(rows[0][..3], ["名单", "姓名", "公民身份号码"]);
+    assert_eq!(rows.len(), 3, "a header and the two persons to verify: {rows:?}");
+    assert!(rows[1..].iter().all(|row| row[2].contains('*')), "masked ID numbers: {rows:?}");
+    let bad = app.call(&city.admin, "GET", "/api/v1/lists/to_verify/export?format=pdf", None).await;
+    assert_eq!(bad.status, 400);
+    let audited: i64 = app.database().query_row("SELECT COUNT(*) FROM audit_log WHERE action = 'list.export'", [], |r| r.get(0)).unwrap();
+    assert_eq!(audited, 1, "the refused export is not recorded");
+}
+
+#[tokio::test]
 async fn the_dashboard_counts_within_each_scope() {
     let app = spawn_app().await;
     let city = swept(&app).await;

@@ -81,20 +81,19 @@ fn route(req: &Request) -> Result<Reply, Problem> {
         ["lists", kind] => Ok(Reply::Whole(list(&db, &Filter::parse(&db, &staff, req, kind)?, req, pending)?)),
         [_, kind, _] => {
             let filter = Filter::parse(&db, &staff, req, kind)?;
+            // Built before the audit record, so that a refused export records nothing.
+            let reply = match request::query_param(req, "format").as_deref() {
+                None | Some("csv") => Reply::Export(filter),
+                Some("xlsx") => Reply::Whole(export_xlsx(&db, &filter)?),
+                Some(_) => {
+                    return Err(Problem::new(400, "invalid_query", "format应为csv或xlsx", "format: csv or xlsx").with_field("format"));
+                }
+            };
             let payload = format!("{kind}?{}", req.query());
-            db.transaction(|db| {
-                audit::append(
-                    db,
-                    &Entry {
-                        actor: &staff.actor(),
-                        role: staff.role.code(),
-                        action: "list.export",
-                        object: kind,
-                        payload: payload.as_bytes(),
-                    },
-                )
-            })?;
-            Ok(Reply::Export(filter))
+            let entry =
+                Entry { actor: &staff.actor(), role: staff.role.code(), action: "list.export", object: kind, payload: payload.as_bytes() };
+            db.transaction(|db| audit::append(db, &entry))?;
+            Ok(reply)
         }
         _ => Err(Problem::not_found("该地址", "resource")),
     }
@@ -230,45 +229,102 @@ async fn export(out: ResponseOutparam, filter: &Filter) -> anyhow::Result<()> {
     head.write_record(HEADERS)?;
     body.send(head.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?).await?;
     let db = Db::open()?;
+    let mut after = Some(String::new());
+    while let Some(rows) = next_batch(&db, filter, &mut after)? {
+        let mut writer = csv::Writer::from_writer(Vec::new());
+        for row in &rows {
+            writer.write_record(export_cells(filter.list, row))?;
+        }
+        body.send(writer.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?).await?;
+    }
+    body.close().await?;
+    Ok(())
+}
+
+/// The next batch of an export after the benefit id `after` (empty at the
+/// start), which it moves on, to `None` after the last batch.
+fn next_batch(db: &Db, filter: &Filter, after: &mut Option<String>) -> anyhow::Result<Option<Vec<Json>>> {
+    let Some(from) = after.as_deref() else { return Ok(None) };
     let sql = format!(
         "SELECT {ROW_COLUMNS} FROM benefits b JOIN persons p ON p.id = b.person_id WHERE {} AND b.id > ? ORDER BY b.id LIMIT ?",
         filter.condition
     );
-    let mut after = String::new();
-    loop {
-        let mut params = filter.params.clone();
-        params.extend([text(after.as_str()), int(EXPORT_BATCH)]);
-        let rows = db.all(&sql, &params, |r| (r.text("id"), row_json(&r, filter.list)))?;
-        let mut writer = csv::Writer::from_writer(Vec::new());
-        for (_, row) in &rows {
-            let reasons =
-                row["reasons"].as_array().map(|rs| rs.iter().filter_map(|r| r["message_zh"].as_str()).collect::<Vec<_>>().join("；"));
-            let cell = |v: &Json| v.as_str().unwrap_or_default().to_string();
-            writer.write_record([
-                filter.list.name_zh().to_string(),
-                cell(&row["person"]["name"]),
-                cell(&row["person"]["id_number_masked"]),
-                cell(&row["benefit_name_zh"]),
-                cell(&row["person"]["insured_district"]),
-                cell(&row["person"]["community_id"]),
-                cell(&row["certified_on"]),
-                cell(&row["certified_by"]),
-                cell(&row["cycle_due"]),
-                cell(&row["payment_status"]),
-                reasons.unwrap_or_default(),
-            ])?;
-        }
-        let chunk = writer.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
-        if !chunk.is_empty() {
-            body.send(chunk).await?;
-        }
-        match rows.last() {
-            Some((id, _)) if rows.len() as i64 == EXPORT_BATCH => after = id.clone(),
-            _ => break,
+    let mut params = filter.params.clone();
+    params.extend([text(from), int(EXPORT_BATCH)]);
+    let rows = db.all(&sql, &params, |r| (r.text("id"), row_json(&r, filter.list)))?;
+    *after = rows.last().filter(|_| rows.len() as i64 == EXPORT_BATCH).map(|(id, _)| id.clone());
+    Ok((!rows.is_empty()).then(|| rows.into_iter().map(|(_, row)| row).collect()))
+}
+
+/// One exported row, in the order of [`HEADERS`].
+fn export_cells(list: ListKind, row: &Json) -> [String; 11] {
+    let reasons = row["reasons"].as_array().map(|rs| rs.iter().filter_map(|r| r["message_zh"].as_str()).collect::<Vec<_>>().join("；"));
+    let cell = |v: &Json| v.as_str().unwrap_or_default().to_string();
+    [
+        list.name_zh().to_string(),
+        cell(&row["person"]["name"]),
+        cell(&row["person"]["id_number_masked"]),
+        cell(&row["benefit_name_zh"]),
+        cell(&row["person"]["insured_district"]),
+        cell(&row["person"]["community_id"]),
+        cell(&row["certified_on"]),
+        cell(&row["certified_by"]),
+        cell(&row["cycle_due"]),
+        cell(&row["payment_status"]),
+        reasons.unwrap_or_default(),
+    ]
+}
+
+/// The most rows an XLSX export holds: the workbook is built in memory,
+/// so longer lists are exported as CSV, which streams.
+const XLSX_MAX_ROWS: i64 = 50_000;
+
+/// `GET /api/v1/lists/{kind}/export?format=xlsx`: the list as an Excel
+/// workbook with the same Chinese headers, frozen and filterable.
+fn export_xlsx(db: &Db, filter: &Filter) -> Result<Response, Problem> {
+    let total = db
+        .one(
+            &format!("SELECT COUNT(*) AS n FROM benefits b JOIN persons p ON p.id = b.person_id WHERE {}", filter.condition),
+            &filter.params,
+            |r| r.int("n"),
+        )?
+        .unwrap_or(0);
+    if total > XLSX_MAX_ROWS {
+        return Err(Problem::new(
+            422,
+            "too_many_rows",
+            format!("名单有{total}行，超过Excel导出上限{XLSX_MAX_ROWS}行，请缩小筛选范围或导出CSV"),
+            format!("The list has {total} rows, more than the {XLSX_MAX_ROWS} an XLSX export holds; filter it or export CSV"),
+        ));
+    }
+    let xlsx = |e: rust_xlsxwriter::XlsxError| Problem::from(anyhow::anyhow!("building the workbook: {e}"));
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.set_name(filter.list.name_zh()).map_err(xlsx)?;
+    let bold = rust_xlsxwriter::Format::new().set_bold();
+    for (col, header) in HEADERS.iter().enumerate() {
+        sheet.write_string_with_format(0, col as u16, *header, &bold).map_err(xlsx)?;
+    }
+    let mut line = 0u32;
+    let mut after = Some(String::new());
+    while let Some(rows) = next_batch(db, filter, &mut after)? {
+        for row in &rows {
+            line += 1;
+            for (col, value) in export_cells(filter.list, row).iter().enumerate() {
+                sheet.write_string(line, col as u16, value).map_err(xlsx)?;
+            }
         }
     }
-    body.close().await?;
-    Ok(())
+    sheet.set_freeze_panes(1, 0).map_err(xlsx)?;
+    sheet.autofilter(0, 0, line, (HEADERS.len() - 1) as u16).map_err(xlsx)?;
+    let bytes = workbook.save_to_buffer().map_err(xlsx)?;
+    Ok(Response::builder()
+        .status(200)
+        .header("content-type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        .header("content-disposition", format!("attachment; filename=\"{}.xlsx\"", filter.list.code()))
+        .header("cache-control", "no-store")
+        .body(bytes)
+        .build())
 }
 
 /// `GET /api/v1/dashboard`: for the caller's scope, the lists, coverage by
