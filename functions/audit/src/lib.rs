@@ -10,15 +10,39 @@ use zige_platform::db::{Db, int};
 use zige_platform::problem::{Problem, json_response};
 use zige_platform::request;
 
+mod archives;
+
 #[http_component]
 fn handle(req: Request) -> Response {
-    let result = match (req.method(), req.path().trim_end_matches('/')) {
+    let path = req.path().trim_end_matches('/');
+    let result = match (req.method(), path) {
         (Method::Get, "/api/v1/audit") => list(&req),
         (Method::Get, "/api/v1/audit/verify") => verify(&req),
         (_, "/api/v1/audit" | "/api/v1/audit/verify") => Err(Problem::method_not_allowed()),
+        (_, p) if p == "/api/v1/archives" || p.starts_with("/api/v1/archives/") => archive_route(&req, p),
         _ => Err(Problem::not_found("该地址", "resource")),
     };
     result.unwrap_or_else(Problem::into_response)
+}
+
+/// The monthly archives (R8.2).
+fn archive_route(req: &Request, path: &str) -> Result<Response, Problem> {
+    let segments: Vec<&str> = path.trim_start_matches("/api/v1/archives").split('/').filter(|s| !s.is_empty()).collect();
+    let known = matches!(segments.as_slice(), [] | ["completeness"] | [_, "download" | "verify"]);
+    if !known {
+        return Err(Problem::not_found("该地址", "resource"));
+    }
+    let db = Db::open()?;
+    let staff = auth::staff(req, &db)?;
+    match (req.method(), segments.as_slice()) {
+        (Method::Post, []) => archives::create(&db, &staff, req),
+        (Method::Get, []) => archives::list(&db, &staff, req),
+        (Method::Get, ["completeness"]) => archives::completeness(&db, &staff, req),
+        (Method::Get, [id, "download"]) => archives::download(&db, &staff, id),
+        (Method::Get, [id, "verify"]) => archives::verify(&db, &staff, id, None),
+        (Method::Post, [id, "verify"]) => archives::verify(&db, &staff, id, Some(req.body())),
+        _ => Err(Problem::method_not_allowed()),
+    }
 }
 
 fn auditor(req: &Request) -> Result<Db, Problem> {

@@ -117,6 +117,8 @@ pub enum Permission {
     DispatchVerification,
     /// Terminate a benefit after suspension and reinstate a wrongly terminated one (R7.2; the agency).
     TerminateBenefits,
+    /// Bind, download and verify the monthly archives of one's districts (R8.2).
+    FileArchives,
     /// Work recovery cases: serve notices, record payments (R7.3; districts and the city).
     RecoverOverpayments,
     /// Approve instalment plans, decide and lift blacklisting (R7.5, R9.3; the agency).
@@ -127,7 +129,7 @@ pub enum Permission {
 
 impl Permission {
     /// Every permission, for clients that show what a role may do.
-    pub const ALL: [Permission; 18] = [
+    pub const ALL: [Permission; 19] = [
         Permission::ManageOrgs,
         Permission::ManageStaff,
         Permission::ImportRoster,
@@ -143,6 +145,7 @@ impl Permission {
         Permission::ReviewOutcomes,
         Permission::DispatchVerification,
         Permission::TerminateBenefits,
+        Permission::FileArchives,
         Permission::RecoverOverpayments,
         Permission::DecideRecovery,
         Permission::HandleReports,
@@ -167,6 +170,7 @@ pub fn allows(role: Role, permission: Permission) -> bool {
         ReviewOutcomes | DispatchVerification => matches!(role, CityAdmin | CitySocialInsurance | CityRetiree),
         RecoverOverpayments => matches!(role, CityAdmin | CitySocialInsurance | CityRetiree | District | Employer),
         DecideRecovery | TerminateBenefits => matches!(role, CityAdmin | CitySocialInsurance),
+        FileArchives => matches!(role, CityAdmin | CitySocialInsurance | CityRetiree | District),
         HandleReports => role == CitySocialInsurance,
     }
 }

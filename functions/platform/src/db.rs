@@ -69,6 +69,14 @@ impl<'a> Row<'a> {
         }
     }
 
+    /// A blob column; empty when NULL or missing.
+    pub fn blob(&self, column: &str) -> Vec<u8> {
+        match self.value(column) {
+            Some(Value::Blob(b)) => b.clone(),
+            _ => Vec::new(),
+        }
+    }
+
     /// An integer column; zero when NULL or missing.
     pub fn int(&self, column: &str) -> i64 {
         self.opt_int(column).unwrap_or_default()

@@ -1,0 +1,440 @@
+//! Monthly archives per district (R8.2, 按月装订): the records received
+//! about the district's recipients in the month, the results (decisions,
+//! payment changes, verification tasks) and the evidence files, bound as
+//! one ZIP file with `manifest.json` listing every file and its SHA-256 —
+//! the electronic counterpart of the notice's discs. Binding, downloading
+//! and verifying are audited; an archive can be verified as stored or as a
+//! copy sent back (a disc read years later). The completeness view tells
+//! the city which district-months are filed, missing or outdated by records
+//! that arrived after binding.
+
+use serde_json::{Value as Json, json};
+use spin_sdk::http::{Request, Response};
+use std::io::{Cursor, Read, Write};
+use zige_domain::masking::mask_name;
+use zige_domain::money::YearMonth;
+use zige_platform::audit::{self, Entry};
+use zige_platform::auth::{self, Permission, Staff};
+use zige_platform::db::{Db, Value, int, text};
+use zige_platform::problem::{Problem, json_response};
+use zige_platform::request;
+use zige_platform::secrets::{new_id, sha256_hex};
+
+/// The most bytes one archive may bind: it is built in the component's memory.
+const MAX_ARCHIVE_BYTES: usize = 128 << 20;
+
+/// The persons of a district: insured there (R8.2 binds by district).
+const IN_DISTRICT: &str = "p.insured_district = ?";
+
+/// May read, download and verify archives: those who bind them, and auditors.
+fn may_read(staff: &Staff) -> Result<(), Problem> {
+    if auth::allows(staff.role, Permission::FileArchives) || auth::allows(staff.role, Permission::ReadAudit) {
+        Ok(())
+    } else {
+        Err(Problem::forbidden())
+    }
+}
+
+/// The district a request names, refused unless it is a district within the
+/// staff member's scope (auditors and the city see every district).
+fn district_in_scope(db: &Db, staff: &Staff, district: &str) -> Result<String, Problem> {
+    let tree = auth::org_tree(db)?;
+    let known = tree.get(district).ok().filter(|o| o.kind == zige_domain::routing::OrgKind::District);
+    let Some(org) = known else { return Err(Problem::not_found("该区（县）", "district")) };
+    let city = tree.get(&staff.org_id).is_ok_and(|o| o.kind.is_city_level());
+    if city || tree.is_within(&org.id, &staff.org_id) { Ok(org.id.clone()) } else { Err(Problem::not_found("该区（县）", "district")) }
+}
+
+fn month_of(text: &str) -> Result<YearMonth, Problem> {
+    text.parse::<YearMonth>().map_err(|_| Problem::invalid("month", "月份应如2026-11", "month: a month such as 2026-11"))
+}
+
+/// The first and last day of a month, as text for SQL.
+fn bounds(month: YearMonth) -> (String, String) {
+    (month.first_day().to_string(), month.last_day().to_string())
+}
+
+/// One file of an archive.
+struct Part {
+    path: String,
+    data: Vec<u8>,
+}
+
+/// A CSV file with a BOM (Excel reads it) from a header and rows.
+fn csv_part(path: &str, header: &[&str], rows: Vec<Vec<String>>) -> Result<Part, Problem> {
+    let internal = |e: csv::Error| Problem::from(anyhow::anyhow!("writing {path}: {e}"));
+    let mut writer = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+    writer.write_record(header).map_err(internal)?;
+    for row in rows {
+        writer.write_record(row).map_err(internal)?;
+    }
+    let data = writer.into_inner().map_err(|e| Problem::from(anyhow::anyhow!("writing {path}: {e}")))?;
+    Ok(Part { path: path.to_string(), data })
+}
+
+/// Everything the month holds for the district, as files.
+fn gather(db: &Db, district: &str, month: YearMonth) -> Result<(Vec<Part>, i64), Problem> {
+    let (first, last) = bounds(month);
+    let params = [text(district), text(first.as_str()), text(last.as_str())];
+    let person = |r: &zige_platform::db::Row<'_>| [r.text("person_id"), mask_name(&r.text("name")), r.text("id_masked")];
+    let records = db.all(
+        &format!(
+            "SELECT e.id, e.person_id, p.name, p.id_masked, e.kind, e.occurred_on, e.received_on, e.source FROM evidence e
+             JOIN persons p ON p.id = e.person_id WHERE {IN_DISTRICT} AND e.received_on BETWEEN ? AND ? ORDER BY e.received_on, e.id"
+        ),
+        &params,
+        |r| {
+            let mut row = vec![r.text("id")];
+            row.extend(person(&r));
+            row.extend([r.text("kind"), r.text("occurred_on"), r.text("received_on"), r.text("source")]);
+            row
+        },
+    )?;
+    let decisions = db.all(
+        &format!(
+            "SELECT d.id, d.person_id, p.name, p.id_masked, d.outcome, d.decided_on, d.decided_by, d.org_id, d.channel, d.note, d.review
+             FROM decisions d JOIN persons p ON p.id = d.person_id WHERE {IN_DISTRICT} AND d.decided_on BETWEEN ? AND ? ORDER BY d.decided_on, d.id"
+        ),
+        &params,
+        |r| {
+            let mut row = vec![r.text("id")];
+            row.extend(person(&r));
+            row.extend(["outcome", "decided_on", "decided_by", "org_id", "channel", "note", "review"].map(|c| r.text(c)));
+            row
+        },
+    )?;
+    let changes = db.all(
+        &format!(
+            "SELECT h.id, h.person_id, p.name, p.id_masked, h.entity_id, h.old_value, h.new_value, h.actor, h.at FROM history h
+             JOIN persons p ON p.id = h.person_id WHERE {IN_DISTRICT} AND h.field = 'payment_status' AND substr(h.at, 1, 10) BETWEEN ? AND ?
+             ORDER BY h.id"
+        ),
+        &params,
+        |r| {
+            let mut row = vec![r.text("id")];
+            row.extend(person(&r));
+            row.extend(["entity_id", "old_value", "new_value", "actor", "at"].map(|c| r.text(c)));
+            row
+        },
+    )?;
+    let tasks = db.all(
+        &format!(
+            "SELECT t.id, t.person_id, p.name, p.id_masked, t.kind, t.reason, t.org_id, t.opened_on, t.deadline, t.status, t.closed_on
+             FROM tasks t JOIN persons p ON p.id = t.person_id WHERE {IN_DISTRICT} AND t.opened_on BETWEEN ? AND ? ORDER BY t.opened_on, t.id"
+        ),
+        &params,
+        |r| {
+            let mut row = vec![r.text("id")];
+            row.extend(person(&r));
+            row.extend(["kind", "reason", "org_id", "opened_on", "deadline", "status", "closed_on"].map(|c| r.text(c)));
+            row
+        },
+    )?;
+    let files = db.all(
+        &format!(
+            "SELECT f.id, f.content_type, f.data, 'evidence' AS source FROM evidence_files f JOIN persons p ON p.id = f.person_id
+             WHERE {IN_DISTRICT} AND substr(f.created_at, 1, 10) BETWEEN ? AND ?
+             UNION ALL
+             SELECT f.id || '-' || f.file_name, f.content_type, f.data, 'outcome' FROM decision_files f JOIN persons p ON p.id = f.person_id
+             WHERE {IN_DISTRICT} AND substr(f.created_at, 1, 10) BETWEEN ? AND ? ORDER BY 1"
+        ),
+        &[params[0].clone(), params[1].clone(), params[2].clone(), params[0].clone(), params[1].clone(), params[2].clone()],
+        |r| Part { path: format!("evidence/{}/{}", r.text("source"), r.text("id")), data: r.blob("data") },
+    )?;
+    let who = ["person_id", "姓名", "公民身份号码"];
+    let count = (records.len() + decisions.len() + changes.len() + tasks.len() + files.len()) as i64;
+    let mut parts = vec![
+        csv_part("data/records.csv", &[&["记录编号"][..], &who, &["记录内容", "发生日期", "接收日期", "来源"]].concat(), records)?,
+        csv_part(
+            "results/decisions.csv",
+            &[&["决定编号"][..], &who, &["核实结果", "决定日期", "决定人", "单位", "核实方式", "说明", "复核"]].concat(),
+            decisions,
+        )?,
+        csv_part(
+            "results/payment-changes.csv",
+            &[&["变更编号"][..], &who, &["待遇编号", "原状态", "新状态", "操作人", "时间"]].concat(),
+            changes,
+        )?,
+        csv_part(
+            "results/tasks.csv",
+            &[&["任务编号"][..], &who, &["类别", "事由", "承办单位", "下发日期", "期限", "状态", "办结日期"]].concat(),
+            tasks,
+        )?,
+    ];
+    parts.extend(files);
+    Ok((parts, count))
+}
+
+/// Writes the parts and their manifest as a ZIP file (stored: photos and
+/// videos are compressed already).
+fn bind(parts: &[Part], header: &Json) -> Result<(Vec<u8>, Json), Problem> {
+    let listed: Vec<Json> = parts.iter().map(|p| json!({ "path": p.path, "sha256": sha256_hex(&p.data), "size": p.data.len() })).collect();
+    let mut manifest = header.clone();
+    manifest["files"] = Json::Array(listed);
+    let zip_error = |e: zip::result::ZipError| Problem::from(anyhow::anyhow!("binding the archive: {e}"));
+    let io_error = |e: std::io::Error| Problem::from(anyhow::anyhow!("binding the archive: {e}"));
+    let mut writer = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    writer.start_file("manifest.json", options).map_err(zip_error)?;
+    writer.write_all(serde_json::to_string_pretty(&manifest).unwrap_or_default().as_bytes()).map_err(io_error)?;
+    for part in parts {
+        writer.start_file(part.path.as_str(), options).map_err(zip_error)?;
+        writer.write_all(&part.data).map_err(io_error)?;
+    }
+    let bytes = writer.finish().map_err(zip_error)?.into_inner();
+    Ok((bytes, manifest))
+}
+
+/// `POST /api/v1/archives` `{"district","month"}`: binds a past or current
+/// month of a district; binding it again makes the next version.
+pub fn create(db: &Db, staff: &Staff, req: &Request) -> Result<Response, Problem> {
+    staff.require(Permission::FileArchives)?;
+    #[derive(serde::Deserialize)]
+    struct Body {
+        district: String,
+        month: String,
+    }
+    let body: Body = request::json_body(req)?;
+    let month = month_of(&body.month)?;
+    let today = zige_platform::today();
+    if month > YearMonth::of(today) {
+        return Err(Problem::invalid("month", "不能装订尚未到来的月份", "month: not a month still to come"));
+    }
+    let district = district_in_scope(db, staff, &body.district)?;
+    let (parts, records) = gather(db, &district, month)?;
+    if parts.iter().map(|p| p.data.len()).sum::<usize>() > MAX_ARCHIVE_BYTES {
+        return Err(Problem::new(
+            422,
+            "archive_too_large",
+            "本月证据文件过多，超过单卷128MB上限",
+            "The month's files exceed the 128 MiB of one archive",
+        ));
+    }
+    let actor = staff.actor();
+    let answer = db.transaction(|db| -> Result<Json, Problem> {
+        let version = db
+            .one("SELECT COALESCE(MAX(version), 0) + 1 AS v FROM archives WHERE district = ? AND month = ?", &[text(district.as_str()), text(month.to_string())], |r| {
+                r.int("v")
+            })?
+            .unwrap_or(1);
+        let id = new_id("arc")?;
+        let created_at = zige_platform::now_rfc3339();
+        let header = json!({ "archive_id": id, "district": district, "month": month.to_string(), "version": version, "created_at": created_at, "created_by": actor, "records": records, "requirement": "R8.2" });
+        let (bytes, manifest) = bind(&parts, &header)?;
+        let sha = sha256_hex(&bytes);
+        db.exec(
+            "INSERT INTO archives (id, district, month, version, created_at, created_by, records, files, sha256, size, manifest, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            &[
+                text(id.as_str()),
+                text(district.as_str()),
+                text(month.to_string()),
+                int(version),
+                text(created_at.as_str()),
+                text(actor.as_str()),
+                int(records),
+                int(parts.len() as i64 + 1),
+                text(sha.as_str()),
+                int(bytes.len() as i64),
+                text(manifest.to_string()),
+                Value::Blob(bytes),
+            ],
+        )?;
+        audit::append(db, &Entry { actor: &actor, role: staff.role.code(), action: "archive.bind", object: &id, payload: sha.as_bytes() })?;
+        Ok(json!({ "archive_id": id, "district": district, "month": month.to_string(), "version": version, "records": records, "files": parts.len() + 1, "sha256": sha }))
+    })?;
+    Ok(json_response(201, &answer))
+}
+
+/// The columns of an archive's description.
+const SUMMARY: &str = "id, district, month, version, created_at, created_by, records, files, sha256, size";
+
+fn summary(r: &zige_platform::db::Row<'_>) -> Json {
+    json!({
+        "archive_id": r.text("id"), "district": r.text("district"), "month": r.text("month"), "version": r.int("version"),
+        "created_at": r.text("created_at"), "created_by": r.text("created_by"), "records": r.int("records"), "files": r.int("files"),
+        "sha256": r.text("sha256"), "size": r.int("size"),
+    })
+}
+
+/// `GET /api/v1/archives?district=&month=`: the archives in scope, newest first.
+pub fn list(db: &Db, staff: &Staff, req: &Request) -> Result<Response, Problem> {
+    may_read(staff)?;
+    let mut condition = String::from("1 = 1");
+    let mut params = Vec::new();
+    if let Some(district) = request::query_param(req, "district").filter(|d| !d.is_empty()) {
+        condition.push_str(" AND district = ?");
+        params.push(text(district_in_scope(db, staff, &district)?));
+    } else if !tree_is_city(db, staff)? {
+        let tree = auth::org_tree(db)?;
+        let own: Vec<Value> = tree.subtree(&staff.org_id).map(|o| text(o.id.as_str())).collect();
+        condition.push_str(&format!(" AND district IN ({})", zige_platform::db::placeholders(own.len())));
+        params.extend(own);
+    }
+    if let Some(month) = request::query_param(req, "month").filter(|m| !m.is_empty()) {
+        condition.push_str(" AND month = ?");
+        params.push(text(month_of(&month)?.to_string()));
+    }
+    let items = db.all(
+        &format!("SELECT {SUMMARY} FROM archives WHERE {condition} ORDER BY month DESC, district, version DESC LIMIT 500"),
+        &params,
+        |r| summary(&r),
+    )?;
+    Ok(json_response(200, &json!({ "items": items })))
+}
+
+fn tree_is_city(db: &Db, staff: &Staff) -> Result<bool, Problem> {
+    Ok(auth::org_tree(db)?.get(&staff.org_id).is_ok_and(|o| o.kind.is_city_level()))
+}
+
+/// An archive in scope, with its bytes.
+fn load(db: &Db, staff: &Staff, id: &str) -> Result<(Json, Vec<u8>), Problem> {
+    may_read(staff)?;
+    let found = db.one(&format!("SELECT {SUMMARY}, data FROM archives WHERE id = ?"), &[text(id)], |r| (summary(&r), r.blob("data")))?;
+    let Some((summary, data)) = found else { return Err(Problem::not_found("该档案", "archive")) };
+    district_in_scope(db, staff, summary["district"].as_str().unwrap_or_default()).map_err(|_| Problem::not_found("该档案", "archive"))?;
+    Ok((summary, data))
+}
+
+/// `GET /api/v1/archives/{id}/download`: the ZIP file, audited.
+pub fn download(db: &Db, staff: &Staff, id: &str) -> Result<Response, Problem> {
+    let (summary, data) = load(db, staff, id)?;
+    let actor = staff.actor();
+    db.transaction(|db| {
+        audit::append(db, &Entry { actor: &actor, role: staff.role.code(), action: "archive.download", object: id, payload: b"" })
+    })?;
+    let name = format!(
+        "zige-{}-{}-v{}.zip",
+        summary["district"].as_str().unwrap_or_default(),
+        summary["month"].as_str().unwrap_or_default(),
+        summary["version"]
+    );
+    Ok(Response::builder()
+        .status(200)
+        .header("content-type", "application/zip")
+        .header("content-disposition", format!("attachment; filename=\"{name}\""))
+        .header("cache-control", "no-store")
+        .body(data)
+        .build())
+}
+
+/// What checking an archive found.
+fn check(bytes: &[u8]) -> Json {
+    let mut problems = Vec::new();
+    let mut checked = 0;
+    let mut archive_id = Json::Null;
+    match zip::ZipArchive::new(Cursor::new(bytes)) {
+        Err(e) => problems.push(format!("not a readable ZIP file: {e}")),
+        Ok(mut zip) => {
+            let mut read = |name: &str| -> Option<Vec<u8>> {
+                let mut entry = zip.by_name(name).ok()?;
+                let mut data = Vec::new();
+                entry.read_to_end(&mut data).ok()?;
+                Some(data)
+            };
+            match read("manifest.json").and_then(|m| serde_json::from_slice::<Json>(&m).ok()) {
+                None => problems.push("manifest.json is missing or unreadable".to_string()),
+                Some(manifest) => {
+                    archive_id = manifest["archive_id"].clone();
+                    for file in manifest["files"].as_array().into_iter().flatten() {
+                        let path = file["path"].as_str().unwrap_or_default();
+                        match read(path) {
+                            None => problems.push(format!("{path}: missing")),
+                            Some(data) if Some(sha256_hex(&data).as_str()) != file["sha256"].as_str() => {
+                                problems.push(format!("{path}: SHA-256 differs from the manifest"))
+                            }
+                            Some(_) => checked += 1,
+                        }
+                    }
+                    let listed = manifest["files"].as_array().map_or(0, Vec::len) + 1;
+                    if zip.len() != listed {
+                        problems.push(format!("{} files in the archive, {listed} in the manifest", zip.len()));
+                    }
+                }
+            }
+        }
+    }
+    json!({ "archive_id": archive_id, "intact": problems.is_empty(), "files_checked": checked, "problems": problems, "sha256": sha256_hex(bytes) })
+}
+
+/// `GET /api/v1/archives/{id}/verify`: the stored archive against its
+/// manifest and its recorded SHA-256; `POST …/verify` with a copy (the
+/// ZIP file as the body) checks the copy against the manifest and the
+/// stored record.
+pub fn verify(db: &Db, staff: &Staff, id: &str, copy: Option<&[u8]>) -> Result<Response, Problem> {
+    let (summary, stored) = load(db, staff, id)?;
+    let bytes = copy.unwrap_or(&stored);
+    let mut report = check(bytes);
+    if report["sha256"] != summary["sha256"] {
+        report["intact"] = json!(false);
+        report["problems"].as_array_mut().map(|p| p.push(json!("the file's SHA-256 differs from the one recorded when it was bound")));
+    }
+    if copy.is_some() && report["archive_id"] != summary["archive_id"] {
+        report["intact"] = json!(false);
+        report["problems"].as_array_mut().map(|p| p.push(json!("the copy's manifest names another archive")));
+    }
+    let actor = staff.actor();
+    let outcome = if report["intact"] == true { "intact" } else { "broken" };
+    db.transaction(|db| {
+        audit::append(
+            db,
+            &Entry { actor: &actor, role: staff.role.code(), action: "archive.verify", object: id, payload: outcome.as_bytes() },
+        )
+    })?;
+    Ok(json_response(200, &report))
+}
+
+/// `GET /api/v1/archives/completeness?year=`: for each district in scope
+/// and each month of the year up to now, whether it is filed, missing
+/// (records but no archive), outdated (records arrived after binding) or
+/// has nothing to file — the city's inspection view of R8.2.
+pub fn completeness(db: &Db, staff: &Staff, req: &Request) -> Result<Response, Problem> {
+    may_read(staff)?;
+    let today = zige_platform::today();
+    let year = match request::query_param(req, "year") {
+        None => chrono::Datelike::year(&today),
+        Some(y) => y.parse::<i32>().ok().filter(|y| (2000..=chrono::Datelike::year(&today)).contains(y)).ok_or_else(|| {
+            Problem::new(400, "invalid_query", "year应为2000年至今的年份", "year: a year from 2000 to now").with_field("year")
+        })?,
+    };
+    let tree = auth::org_tree(db)?;
+    let city = tree.get(&staff.org_id).is_ok_and(|o| o.kind.is_city_level());
+    let districts: Vec<String> = db
+        .all("SELECT id FROM orgs WHERE kind = 'district' ORDER BY id", &[], |r| r.text("id"))?
+        .into_iter()
+        .filter(|d| city || tree.is_within(d, &staff.org_id))
+        .collect();
+    let last_month = if year == chrono::Datelike::year(&today) { chrono::Datelike::month(&today) } else { 12 };
+    let mut rows = Vec::new();
+    for district in &districts {
+        for m in 1..=last_month {
+            let month = YearMonth::new(year, m).expect("1 to 12");
+            let (first, last) = bounds(month);
+            let latest = db.one(
+                "SELECT version, created_at FROM archives WHERE district = ? AND month = ? ORDER BY version DESC LIMIT 1",
+                &[text(district.as_str()), text(month.to_string())],
+                |r| (r.int("version"), r.text("created_at")),
+            )?;
+            let since = latest.as_ref().map_or(String::new(), |(_, at)| at.clone());
+            let counts = db
+                .one(
+                    "SELECT (SELECT COUNT(*) FROM evidence e JOIN persons p ON p.id = e.person_id WHERE p.insured_district = ?1 AND e.received_on BETWEEN ?2 AND ?3) +
+                            (SELECT COUNT(*) FROM decisions d JOIN persons p ON p.id = d.person_id WHERE p.insured_district = ?1 AND d.decided_on BETWEEN ?2 AND ?3) AS total,
+                            (SELECT COUNT(*) FROM evidence e JOIN persons p ON p.id = e.person_id WHERE p.insured_district = ?1 AND e.received_on BETWEEN ?2 AND ?3 AND e.created_at > ?4) +
+                            (SELECT COUNT(*) FROM decisions d JOIN persons p ON p.id = d.person_id WHERE p.insured_district = ?1 AND d.decided_on BETWEEN ?2 AND ?3 AND d.created_at > ?4) AS late",
+                    &[text(district.as_str()), text(first.as_str()), text(last.as_str()), text(since.as_str())],
+                    |r| (r.int("total"), r.int("late")),
+                )?
+                .unwrap_or((0, 0));
+            let status = match (&latest, counts) {
+                (None, (0, _)) => "nothing_to_file",
+                (None, _) => "missing",
+                (Some(_), (_, late)) if late > 0 => "outdated",
+                (Some(_), _) => "filed",
+            };
+            rows.push(json!({ "district": district, "month": month.to_string(), "status": status, "records": counts.0,
+                "records_after_binding": if latest.is_some() { counts.1 } else { 0 }, "latest_version": latest.map(|(v, _)| v) }));
+        }
+    }
+    let missing = rows.iter().filter(|r| r["status"] == "missing" || r["status"] == "outdated").count();
+    Ok(json_response(200, &json!({ "year": year, "districts": districts, "months": rows, "to_file": missing })))
+}

@@ -1,0 +1,137 @@
+//! Monthly archives per district (R8.2): bound with a manifest of SHA-256
+//! sums, downloaded, verified as stored and as a copy, kept to each
+//! district's scope, and the city's view of filing completeness.
+
+use serde_json::{Value, json};
+use std::io::Read;
+use zige_tests::{City, TestApp, seed_city, spawn_app};
+
+fn month() -> String {
+    zige_domain::china_date(chrono::Utc::now()).format("%Y-%m").to_string()
+}
+
+/// A death in 天山区 (650102) this month: a record, a suspension, a task.
+async fn a_month_of_work(app: &TestApp, city: &City) {
+    let partner = json!({ "partner_id": "civil", "name": "民政局", "kind": "civil_affairs", "event_types": ["death"] });
+    app.call(&city.admin, "POST", "/api/v1/partners", Some(&partner)).await;
+    let today = zige_domain::china_date(chrono::Utc::now());
+    let file = format!("event_id,type,id_number,occurred_on,source\nd1,death,{},{today},population_registry\n", city.ids["ts_local"]);
+    let r = app.upload(&city.admin, "/api/v1/datashare/imports?partner_id=civil", "text/csv", file).await;
+    assert_eq!(r.json()["counts"]["applied"], 1, "{}", r.text());
+}
+
+fn entries(zip_bytes: &[u8]) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(zip_bytes)).expect("a ZIP file");
+    (0..zip.len())
+        .map(|i| {
+            let mut entry = zip.by_index(i).unwrap();
+            let mut data = Vec::new();
+            entry.read_to_end(&mut data).unwrap();
+            (entry.name().to_string(), data)
+        })
+        .collect()
+}
+
+fn sha256(data: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(data).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[tokio::test]
+async fn r8_2_a_district_binds_its_month_with_a_manifest_that_verifies() {
+    let app = spawn_app().await;
+    let city = seed_city(&app).await;
+    a_month_of_work(&app, &city).await;
+    let district = app.staff_session(&city.admin, "ts-district", "district", "650102").await;
+    let body = json!({ "district": "650102", "month": month() });
+
+    // Refusals bind nothing.
+    let community = app.staff_session(&city.admin, "ts-community", "community", "ts-c1").await;
+    assert_eq!(app.call(&community, "POST", "/api/v1/archives", Some(&body)).await.status, 403);
+    let other = app.staff_session(&city.admin, "sy-district", "district", "650103").await;
+    assert_eq!(app.call(&other, "POST", "/api/v1/archives", Some(&body)).await.status, 404, "another district's month");
+    for bad in [json!({ "district": "650102", "month": "2026-13" }), json!({ "district": "650102", "month": "2999-01" })] {
+        assert_eq!(app.call(&district, "POST", "/api/v1/archives", Some(&bad)).await.status, 422, "{bad}");
+    }
+
+    let bound = app.call(&district, "POST", "/api/v1/archives", Some(&body)).await;
+    assert_eq!(bound.status, 201, "{}", bound.text());
+    let bound = bound.json();
+    let id = bound["archive_id"].as_str().unwrap().to_string();
+    assert_eq!(bound["version"], 1);
+    assert!(bound["records"].as_i64().unwrap() >= 2, "the death record, the suspension, the task: {bound}");
+
+    let download = app.call(&district, "GET", &format!("/api/v1/archives/{id}/download"), None).await;
+    assert_eq!((download.status, download.header("content-type")), (200, Some("application/zip")));
+    assert_eq!(sha256(&download.body), bound["sha256"].as_str().unwrap());
+    let files = entries(&download.body);
+    let manifest: Value = serde_json::from_slice(&files["manifest.json"]).unwrap();
+    assert_eq!(manifest["district"], "650102");
+    for file in manifest["files"].as_array().unwrap() {
+        let path = file["path"].as_str().unwrap();
+        assert_eq!(sha256(&files[path]), file["sha256"].as_str().unwrap(), "{path}");
+    }
+    assert_eq!(files.len(), manifest["files"].as_array().unwrap().len() + 1);
+    let records = String::from_utf8(files["data/records.csv"].clone()).unwrap();
+    assert!(records.starts_with('\u{feff}') && records.contains("death") && records.contains("population_registry"), "{records}");
+    assert!(String::from_utf8(files["results/payment-changes.csv"].clone()).unwrap().contains("suspended"));
+    for id_number in city.ids.values() {
+        assert!(!files.values().any(|f| f.windows(18).any(|w| w == id_number.as_bytes())), "no full ID numbers in archives");
+    }
+    assert_eq!(app.call(&other, "GET", &format!("/api/v1/archives/{id}/download"), None).await.status, 404, "scope (R2.3)");
+
+    // Verified as stored, and as a copy: a changed byte is found.
+    let auditor = app.staff_session(&city.admin, "auditor", "auditor", "city-hrss").await;
+    let report = app.call(&auditor, "GET", &format!("/api/v1/archives/{id}/verify"), None).await.json();
+    assert_eq!((report["intact"].as_bool(), report["files_checked"].as_u64()), (Some(true), Some(files.len() as u64 - 1)), "{report}");
+    assert_eq!(app.call(&auditor, "POST", "/api/v1/archives", Some(&body)).await.status, 403, "auditors verify, they do not bind");
+    let mut copy = download.body.to_vec();
+    let at = copy.windows(19).position(|w| w == b"population_registry").expect("stored uncompressed");
+    copy[at] = b'P';
+    let r = app.request("POST", &format!("/api/v1/archives/{id}/verify"), &[("authorization", &format!("Bearer {auditor}"))], copy).await;
+    let report = r.json();
+    assert_eq!(report["intact"], false, "{report}");
+    assert!(report["problems"].as_array().unwrap().iter().any(|p| p.as_str().unwrap().contains("records.csv")), "{report}");
+    let audited: i64 = app
+        .database()
+        .query_row("SELECT COUNT(*) FROM audit_log WHERE action IN ('archive.bind', 'archive.download', 'archive.verify')", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(audited, 4);
+}
+
+#[tokio::test]
+async fn r8_2_the_city_sees_which_months_are_filed_missing_or_outdated() {
+    let app = spawn_app().await;
+    let city = seed_city(&app).await;
+    a_month_of_work(&app, &city).await;
+    let year = &month()[..4];
+    let status = |view: &Value, district: &str| -> String {
+        view["months"].as_array().unwrap().iter().find(|m| m["district"] == district && m["month"] == month().as_str()).unwrap()["status"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let view = app.call(&city.admin, "GET", &format!("/api/v1/archives/completeness?year={year}"), None).await.json();
+    assert_eq!(status(&view, "650102"), "missing", "{view}");
+    assert!(view["to_file"].as_i64().unwrap() >= 1);
+    let body = json!({ "district": "650102", "month": month() });
+    app.call(&city.admin, "POST", "/api/v1/archives", Some(&body)).await;
+    let view = app.call(&city.admin, "GET", &format!("/api/v1/archives/completeness?year={year}"), None).await.json();
+    assert_eq!(status(&view, "650102"), "filed");
+
+    // A record arriving after binding makes the month outdated until it is
+    // bound again as version 2.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let today = zige_domain::china_date(chrono::Utc::now());
+    let file = format!("event_id,type,id_number,occurred_on,source\nd2,death,{},{today},cremation\n", city.ids["abroad"]);
+    app.upload(&city.admin, "/api/v1/datashare/imports?partner_id=civil", "text/csv", file).await;
+    let view = app.call(&city.admin, "GET", &format!("/api/v1/archives/completeness?year={year}"), None).await.json();
+    assert_eq!(status(&view, "650102"), "outdated", "{view}");
+    let again = app.call(&city.admin, "POST", "/api/v1/archives", Some(&body)).await.json();
+    assert_eq!(again["version"], 2);
+    let view = app.call(&city.admin, "GET", &format!("/api/v1/archives/completeness?year={year}"), None).await.json();
+    assert_eq!(status(&view, "650102"), "filed");
+    let listed = app.call(&city.admin, "GET", "/api/v1/archives?district=650102", None).await.json();
+    assert_eq!(listed["items"].as_array().unwrap().len(), 2);
+    assert_eq!(app.call(&city.admin, "GET", "/api/v1/archives/completeness?year=1999", None).await.status, 400);
+}
