@@ -75,3 +75,56 @@ async fn r2_3_role_by_endpoint_by_scope() {
         assert_eq!(r["total"], visible, "{role} sees {visible}: {r}");
     }
 }
+
+/// The case-work, list, recovery, report and archive endpoints (R2.3): what
+/// each role may do. Requests that a role may make carry input that is
+/// refused (422) or names nothing (404), so the matrix changes no state.
+#[tokio::test]
+async fn r2_3_case_work_endpoints_by_role() {
+    let app = spawn_app().await;
+    let city = seed_city(&app).await;
+    let orgs = [
+        ("city_social_insurance", "city-si"),
+        ("city_retiree", "city-retiree"),
+        ("district", "650102"),
+        ("sub_district", "ts-s1"),
+        ("community", "ts-c1"),
+        ("employer", "acme"),
+        ("auditor", "city-hrss"),
+    ];
+    let mut tokens = BTreeMap::from([("city_admin", city.admin.clone())]);
+    for (role, org) in orgs {
+        tokens.insert(role, app.staff_session(&city.admin, &format!("u_{role}"), role, org).await);
+    }
+    let bad_month = json!({ "district": "650102", "month": "someday" });
+    let matrix: Vec<(&str, &str, Option<serde_json::Value>, [u16; 8])> = vec![
+        ("/api/v1/lists/to_verify", "GET", None, [200; 8]),
+        ("/api/v1/dashboard", "GET", None, [200; 8]),
+        ("/api/v1/ledgers/verification", "GET", None, [200; 8]),
+        ("/api/v1/ledgers/service", "GET", None, [200; 8]),
+        ("/api/v1/tasks", "GET", None, [200, 200, 200, 200, 200, 200, 200, 403]),
+        ("/api/v1/home-visits", "GET", None, [200, 200, 200, 200, 200, 200, 200, 403]),
+        ("/api/v1/decisions", "GET", None, [200, 200, 200, 403, 403, 403, 403, 403]),
+        ("/api/v1/tasks/dispatch", "POST", Some(json!({ "deadline": "x" })), [422, 422, 422, 403, 403, 403, 403, 403]),
+        ("/api/v1/benefits/b-none/termination", "POST", Some(json!({ "note": "x" })), [404, 404, 403, 403, 403, 403, 403, 403]),
+        ("/api/v1/benefits/b-none/reinstatement", "POST", Some(json!({ "note": "x" })), [404, 404, 403, 403, 403, 403, 403, 403]),
+        ("/api/v1/recoveries", "GET", None, [200, 200, 200, 200, 403, 403, 200, 403]),
+        ("/api/v1/reports", "GET", None, [403, 200, 403, 403, 403, 403, 403, 403]),
+        ("/api/v1/archives", "GET", None, [200, 200, 200, 200, 403, 403, 403, 200]),
+        ("/api/v1/archives/completeness", "GET", None, [200, 200, 200, 200, 403, 403, 403, 200]),
+        ("/api/v1/archives", "POST", Some(bad_month), [422, 422, 422, 422, 403, 403, 403, 403]),
+        ("/api/v1/payroll/instructions?after=0", "GET", None, [200, 403, 403, 403, 403, 403, 403, 403]),
+    ];
+    for (path, method, body, expected) in &matrix {
+        for (role, want) in ROLES.iter().zip(expected) {
+            let r = app.call(&tokens[role], method, path, body.as_ref()).await;
+            assert_eq!(r.status, *want, "{role} {method} {path}: {}", r.text());
+        }
+    }
+    // Each scope sees only its own: the district sees 天山区's two, the
+    // community its one resident, the employer its one retiree.
+    for (role, visible) in ROLES.iter().zip([4, 4, 4, 2, 1, 1, 1, 4]) {
+        let r = app.call(&tokens[role], "GET", "/api/v1/dashboard", None).await.json();
+        assert_eq!(r["benefits"], visible, "{role}: {r}");
+    }
+}
