@@ -39,12 +39,15 @@ function fallbackProblem(status) {
   return { status, title: 'error', detail: zh, detail_en: en };
 }
 
-async function send(method, path, body, accept) {
+async function send(method, path, body, accept, contentType = null) {
   const headers = { accept };
   const bearer = token();
   if (bearer) headers.authorization = `Bearer ${bearer}`;
   const init = { method, headers, cache: 'no-store' };
-  if (body !== undefined) {
+  if (body !== undefined && contentType) {
+    headers['content-type'] = contentType;
+    init.body = body;
+  } else if (body !== undefined) {
     headers['content-type'] = 'application/json';
     init.body = JSON.stringify(body);
   }
@@ -83,6 +86,13 @@ export const get = (path) => api('GET', path);
 export const post = (path, body) => api('POST', path, body ?? {});
 export const patch = (path, body) => api('PATCH', path, body);
 export const del = (path) => api('DELETE', path);
+
+/** Posts a text body (a CSV sheet) as it is; resolves to the parsed JSON answer. */
+export async function postText(path, text, contentType = 'text/csv; charset=utf-8') {
+  const response = await send('POST', path, text, 'application/json', contentType);
+  const body = await response.text();
+  return body ? JSON.parse(body) : null;
+}
 
 /** A file the API answers (CSV, HTML) as a Blob, with the bearer token. */
 export async function fetchBlob(path, accept = '*/*') {

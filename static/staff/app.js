@@ -5,31 +5,25 @@ import { ApiError, get, post, del, setToken, token, whenUnauthenticated } from '
 import { h, clear, field, problemBox, announce, busy } from './ui.js';
 import { ROLES } from './labels.js';
 
-/** Which role may do what: mirrors the server's permission table (platform::auth). */
-const PERMISSIONS = {
-  readPersons: (r) => r !== 'integration',
-  workTasks: (r) => !['auditor', 'integration'].includes(r),
-  reviewOutcomes: (r) => ['city_admin', 'city_social_insurance', 'city_retiree'].includes(r),
-  dispatch: (r) => ['city_admin', 'city_social_insurance', 'city_retiree'].includes(r),
-  recover: (r) => ['city_admin', 'city_social_insurance', 'city_retiree', 'district', 'employer'].includes(r),
-  decideRecovery: (r) => ['city_admin', 'city_social_insurance'].includes(r),
-  managePartners: (r) => r === 'city_admin',
-  handleReports: (r) => r === 'city_social_insurance',
-};
-
+/**
+ * The screens and the permission each needs: the codes `GET /staff/me`
+ * lists for the role (the server's permission table, platform::auth).
+ */
 const SCREENS = [
-  { id: 'dashboard', label: '工作概览', may: 'readPersons', load: () => import('./dashboard.js') },
-  { id: 'lists', label: '三类名单', may: 'readPersons', load: () => import('./lists.js') },
-  { id: 'persons', label: '人员档案', may: 'readPersons', load: () => import('./persons.js') },
-  { id: 'tasks', label: '核实任务', may: 'workTasks', load: () => import('./tasks.js') },
-  { id: 'decisions', label: '结果复核', may: 'reviewOutcomes', load: () => import('./decisions.js') },
-  { id: 'home-visits', label: '上门服务', may: 'workTasks', load: () => import('./homevisits.js') },
-  { id: 'recoveries', label: '待遇追回', may: 'recover', load: () => import('./recoveries.js') },
-  { id: 'partners', label: '数据共享单位', may: 'managePartners', load: () => import('./partners.js') },
-  { id: 'reports', label: '举报投诉', may: 'handleReports', load: () => import('./reports.js') },
+  { id: 'dashboard', label: '工作概览', may: 'read_persons', load: () => import('./dashboard.js') },
+  { id: 'lists', label: '三类名单', may: 'read_persons', load: () => import('./lists.js') },
+  { id: 'ledgers', label: '台账', may: 'read_persons', load: () => import('./ledgers.js') },
+  { id: 'persons', label: '人员档案', may: 'read_persons', load: () => import('./persons.js') },
+  { id: 'tasks', label: '核实任务', may: 'work_tasks', load: () => import('./tasks.js') },
+  { id: 'decisions', label: '结果复核', may: 'review_outcomes', load: () => import('./decisions.js') },
+  { id: 'home-visits', label: '上门服务', may: 'work_tasks', load: () => import('./homevisits.js') },
+  { id: 'recoveries', label: '待遇追回', may: 'recover_overpayments', load: () => import('./recoveries.js') },
+  { id: 'partners', label: '数据共享单位', may: 'manage_partners', load: () => import('./partners.js') },
+  { id: 'reports', label: '举报投诉', may: 'handle_reports', load: () => import('./reports.js') },
 ];
 
-const ctx = { me: null, orgs: null, can: (what) => Boolean(ctx.me && PERMISSIONS[what]?.(ctx.me.role)) };
+/** Whether the staff member's role has a permission (a snake_case code from `GET /staff/me`). */
+const ctx = { me: null, orgs: null, can: (what) => Boolean(ctx.me && Array.isArray(ctx.me.permissions) && ctx.me.permissions.includes(what)) };
 
 /** The organisations in scope, loaded once per session (names for ids). */
 ctx.loadOrgs = async () => {

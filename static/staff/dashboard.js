@@ -1,7 +1,7 @@
 // 工作概览: the dashboard of the caller's scope, with Chart.js charts.
 
-import { get, query } from './api.js';
-import { h, clear, yuan, number, percent, problemBox, button, busy, table } from './ui.js';
+import { get } from './api.js';
+import { h, yuan, number, percent, table } from './ui.js';
 import { LIST_SHORT, PAYMENT, channelName } from './labels.js';
 
 const COLORS = {
@@ -144,7 +144,7 @@ export async function render(main, _route, ctx) {
       '核实任务积压（按立案天数）',
       ages.map((a) => `${a}天 ${backlog[a] ?? 0} 件`).join('，'),
       bar(ages.map((a) => `${a} 天`), ages.map((a) => backlog[a] ?? 0), [COLORS.sky, COLORS.blue, COLORS.amber, COLORS.red], { label: '任务数' }),
-      ctx.can('workTasks') ? h('p', { class: 'card-links' }, h('a', { href: '#/tasks' }, '打开任务队列')) : null,
+      ctx.can('work_tasks') ? h('p', { class: 'card-links' }, h('a', { href: '#/tasks' }, '打开任务队列')) : null,
     ),
   );
 
@@ -165,80 +165,123 @@ export async function render(main, _route, ctx) {
       {
         ...bar(['已追回', '尚欠'], [recovered / 100, (recovery.outstanding_fen ?? 0) / 100], [COLORS.green, COLORS.red], { horizontal: true, label: '金额（元）' }),
       },
-      ctx.can('recover') ? h('p', { class: 'card-links' }, h('a', { href: '#/recoveries' }, '查看追回案件')) : null,
+      ctx.can('recover_overpayments') ? h('p', { class: 'card-links' }, h('a', { href: '#/recoveries' }, '查看追回案件')) : null,
     ),
   );
 
-  main.append(districtSection(ctx));
+  grid.append(paymentChangesCard(d));
+  main.append(districtSection(d, ctx));
 }
 
-/**
- * Coverage by district: the dashboard does not break it down, so it is
- * counted from the lists' totals per place of insurance, on request.
- */
-function districtSection(ctx) {
-  const districts = (ctx.orgs ?? []).filter((o) => o.kind === 'district');
-  const slot = h('div');
+/** The months of the last year up to the statistics date, with any the API returned. */
+function lastMonths(asOf, data) {
+  const months = new Set(Object.keys(data));
+  const end = /^\d{4}-\d{2}/.test(asOf ?? '') ? asOf.slice(0, 7) : new Date().toISOString().slice(0, 7);
+  let [y, m] = end.split('-').map(Number);
+  for (let i = 0; i < 12; i++) {
+    months.add(`${y}-${String(m).padStart(2, '0')}`);
+    m -= 1;
+    if (m === 0) {
+      m = 12;
+      y -= 1;
+    }
+  }
+  return [...months].sort();
+}
+
+const CHANGE_KINDS = [
+  ['suspended', PAYMENT.suspended, COLORS.amber],
+  ['terminated', PAYMENT.terminated, COLORS.red],
+  ['restored', PAYMENT.restored, COLORS.teal],
+];
+
+/** "2026-01" → "2026年1月" for the first month and each January, else "2月". */
+function monthLabel(m, i) {
+  const month = Number(m.slice(5, 7));
+  return i === 0 || month === 1 ? `${m.slice(0, 4)}年${month}月` : `${month}月`;
+}
+
+/** Suspensions, terminations and restorations per month over the last year. */
+function paymentChangesCard(d) {
+  const data = d.payment_changes_by_month ?? {};
+  const months = lastMonths(d.as_of, data);
+  const totals = CHANGE_KINDS.map(([k, name]) => [name, months.reduce((sum, m) => sum + (data[m]?.[k] ?? 0), 0)]);
+  const summary = `近一年按月统计：${totals.map(([name, n]) => `${name} ${n} 笔`).join('，')}`;
+  return chartCard(
+    '待遇暂停、停发、恢复（按月）',
+    summary,
+    {
+      type: 'line',
+      data: {
+        labels: months.map(monthLabel),
+        datasets: CHANGE_KINDS.map(([k, name, color]) => ({
+          label: name,
+          data: months.map((m) => data[m]?.[k] ?? 0),
+          borderColor: color,
+          backgroundColor: color,
+          tension: 0.2,
+          pointRadius: 3,
+        })),
+      },
+      options: {
+        plugins: { legend: { position: 'bottom', labels: { boxWidth: 14, padding: 12 } } },
+        scales: { y: { beginAtZero: true, ticks: { precision: 0 } }, x: { grid: { display: false }, ticks: { maxRotation: 0, autoSkip: true } } },
+      },
+    },
+  );
+}
+
+/** The three lists per district of insurance (the dashboard's `by_district`), as a stacked bar and a table. */
+function districtSection(d, ctx) {
+  const byDistrict = d.by_district ?? {};
+  const rows = Object.entries(byDistrict)
+    .map(([code, counts]) => {
+      const eligible = counts.eligible ?? 0;
+      const toVerify = counts.to_verify ?? 0;
+      const lost = counts.lost ?? 0;
+      const name = code ? ctx.orgName(code) : '未登记参保地';
+      return { code, name, eligible, to_verify: toVerify, lost, total: eligible + toVerify + lost };
+    })
+    .sort((a, b) => b.total - a.total || a.name.localeCompare(b.name, 'zh-CN'));
+  const canvas = h('canvas', { role: 'img', 'aria-label': '各区（县）三类名单笔数（堆叠柱状图），数字见下表', dataset: { testid: 'dashboard-chart' } }, '各区（县）三类名单笔数，数字见下表');
   const section = h(
     'section',
     { class: 'card', 'aria-labelledby': 'by-district' },
     h('h2', { id: 'by-district' }, '各区（县）认证情况'),
-    h('p', { class: 'muted' }, '按参保地统计三类名单的笔数（逐区查询名单，需要几秒钟）。'),
-    slot,
+    h('p', { class: 'muted' }, '按参保地统计三类名单的笔数。'),
+    h('div', { class: 'chart-box tall' }, canvas),
+    table({
+      caption: '各区（县）三类名单笔数',
+      columns: [
+        { label: '区（县）', cell: (r) => (r.name === r.code ? h('span', { class: 'mono' }, r.code) : r.name), rowHeader: true },
+        { label: LIST_SHORT.eligible, cell: (r) => number(r.eligible), class: 'num' },
+        { label: LIST_SHORT.to_verify, cell: (r) => number(r.to_verify), class: 'num' },
+        { label: LIST_SHORT.lost, cell: (r) => number(r.lost), class: 'num' },
+        { label: '认证覆盖率', cell: (r) => (r.total ? percent(r.eligible / r.total) : '—'), class: 'num' },
+      ],
+      rows,
+      empty: '您的管辖范围内暂无待遇记录',
+    }),
   );
-  if (districts.length === 0) {
-    slot.append(h('p', {}, '您的管辖范围内没有下级区（县）。'));
-    return section;
-  }
-  const load = button('统计各区情况', async () => {
-    await busy(load, async () => {
-      clear(slot).append(h('p', { class: 'loading' }, '正在统计…'));
-      try {
-        const rows = [];
-        for (const district of districts) {
-          const code = district.division_code ?? district.id;
-          const counts = {};
-          for (const kind of ['eligible', 'to_verify', 'lost']) {
-            counts[kind] = (await get(`/api/v1/lists/${kind}${query({ district: code, per_page: 1 })}`)).total ?? 0;
-          }
-          rows.push({ name: district.name, ...counts, total: counts.eligible + counts.to_verify + counts.lost });
-        }
-        clear(slot);
-        const withData = rows.filter((r) => r.total > 0);
-        const canvas = h('canvas', { role: 'img', 'aria-label': '各区三类名单笔数（堆叠柱状图），数字见下表', dataset: { testid: 'dashboard-chart' } });
-        slot.append(h('div', { class: 'chart-box tall' }, canvas));
-        charts.push(
-          new window.Chart(canvas, {
-            type: 'bar',
-            data: {
-              labels: withData.map((r) => r.name),
-              datasets: [
-                { label: LIST_SHORT.eligible, data: withData.map((r) => r.eligible), backgroundColor: COLORS.green },
-                { label: LIST_SHORT.to_verify, data: withData.map((r) => r.to_verify), backgroundColor: COLORS.amber },
-                { label: LIST_SHORT.lost, data: withData.map((r) => r.lost), backgroundColor: COLORS.red },
-              ],
-            },
-            options: { scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } }, plugins: { legend: { position: 'bottom' } } },
-          }),
-        );
-        slot.append(
-          table({
-            caption: '各区三类名单笔数',
-            columns: [
-              { label: '区（县）', cell: (r) => r.name, rowHeader: true },
-              { label: '具备资格', cell: (r) => number(r.eligible), class: 'num' },
-              { label: '待核实', cell: (r) => number(r.to_verify), class: 'num' },
-              { label: '丧失资格', cell: (r) => number(r.lost), class: 'num' },
-              { label: '认证覆盖率', cell: (r) => (r.total ? percent(r.eligible / r.total) : '—'), class: 'num' },
-            ],
-            rows,
-          }),
-        );
-      } catch (error) {
-        clear(slot).append(problemBox(error));
-      }
-    });
+  queueMicrotask(() => {
+    if (!canvas.isConnected || !window.Chart) return;
+    charts.push(
+      new window.Chart(canvas, {
+        type: 'bar',
+        data: {
+          labels: rows.map((r) => r.name),
+          datasets: [
+            { label: LIST_SHORT.eligible, data: rows.map((r) => r.eligible), backgroundColor: COLORS.green, maxBarThickness: 56 },
+            { label: LIST_SHORT.to_verify, data: rows.map((r) => r.to_verify), backgroundColor: COLORS.amber, maxBarThickness: 56 },
+            { label: LIST_SHORT.lost, data: rows.map((r) => r.lost), backgroundColor: COLORS.red, maxBarThickness: 56 },
+          ],
+        },
+        options: {
+          scales: { x: { stacked: true, grid: { display: false } }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } },
+          plugins: { legend: { position: 'bottom', labels: { boxWidth: 14, padding: 12 } } },
+        },
+      }),
+    );
   });
-  slot.append(load);
   return section;
 }

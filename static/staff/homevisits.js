@@ -1,9 +1,8 @@
 // 上门服务 (R6.3): home-visit requests, scheduled within 5 working days; the
-// visit's outcome is recorded on the person's verification task.
+// visit's outcome (with photos) is recorded on the visit itself.
 
-import { get, query } from './api.js';
+import { get, post, query } from './api.js';
 import { h, clear, table, field, badge, date, problemBox, showError, success, announce, modal, busy, button, todayChina } from './ui.js';
-import { post } from './api.js';
 import { HOME_VISIT_STATUS, SPECIAL_GROUPS, label } from './labels.js';
 import { outcomeDialog } from './tasks.js';
 
@@ -91,21 +90,12 @@ function scheduleDialog(visit, feedback, reload) {
   day.focus();
 }
 
-/** The visit's outcome goes on the person's open verification task (channel: home visit). */
-async function recordVisit(visit, ctx, feedback, reload) {
-  try {
-    const tasks = await get('/api/v1/tasks?status=open&per_page=200');
-    const task = (tasks.items ?? []).find((t) => t.person?.person_id === visit.person?.person_id);
-    if (!task) {
-      clear(feedback).append(
-        h('div', { class: 'problem', role: 'alert' },
-          h('p', { class: 'problem-zh' }, `${visit.person?.name ?? ''} 目前没有在办的核实任务。上门认证后，可在“核实任务”中登记结果；如需立案，请联系区（县）退管机构。`),
-          h('p', { class: 'problem-en', lang: 'en' }, 'This person has no open verification task to record the visit on.')),
-      );
-      return;
-    }
-    outcomeDialog(task, ctx, feedback, reload, { channel: 'home_visit' });
-  } catch (error) {
-    clear(feedback).append(problemBox(error));
-  }
+/** The visit's outcome is recorded on the visit itself (channel: home visit, R6.3). */
+function recordVisit(visit, ctx, feedback, reload) {
+  const subject = { person: visit.person, reason: `上门服务：${label(SPECIAL_GROUPS, visit.reason)}${visit.scheduled_for ? `，预约 ${visit.scheduled_for} 上门` : ''}` };
+  outcomeDialog(subject, ctx, feedback, reload, {
+    channel: 'home_visit',
+    fixedChannel: true,
+    path: `/api/v1/home-visits/${encodeURIComponent(visit.home_visit_id)}/outcome`,
+  });
 }

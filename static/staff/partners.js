@@ -52,7 +52,7 @@ export async function render(main, _route, ctx) {
         empty: '尚未登记数据共享单位',
       }),
     );
-    if (ctx.can('managePartners')) slot.append(await unmatched());
+    if (ctx.can('review_unmatched')) slot.append(await unmatched());
   };
   await load();
 }

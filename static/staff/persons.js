@@ -2,8 +2,8 @@
 // evidence timeline — what said what, when, from which source, and which
 // rule (requirement id) decided.
 
-import { get, query } from './api.js';
-import { h, clear, table, field, badge, req, yuan, date, dateTime, problemBox } from './ui.js';
+import { ApiError, get, post, query } from './api.js';
+import { h, clear, table, field, badge, req, yuan, date, dateTime, problemBox, showError, success, announce, modal, busy, button } from './ui.js';
 import {
   BENEFIT_TYPES, PAYMENT, LISTS, LIST_SHORT, EFFECTS, OUTCOMES, RESIDENCE, MANAGEMENT, SPECIAL_GROUPS, CYCLE_STATUS, ACTIONS,
   SUSPENSION_REASONS, HISTORY_FIELDS, EVIDENCE, channelName, label,
@@ -62,6 +62,23 @@ async function search(main, route, ctx) {
 }
 
 async function dossier(main, id, ctx) {
+  /** Draws the dossier again after a decision, with its confirmation on top. */
+  const refresh = async (message) => {
+    clear(main);
+    try {
+      await dossier(main, id, ctx);
+    } catch (error) {
+      clear(main).append(problemBox(error));
+    }
+    const notice = success(message);
+    notice.dataset.testid = 'benefit-decision-result';
+    notice.setAttribute('tabindex', '-1');
+    const head = main.querySelector('.page-head');
+    if (head) head.after(notice);
+    else main.prepend(notice);
+    notice.focus();
+    announce(message);
+  };
   const [d, history] = await Promise.all([
     get(`/api/v1/persons/${encodeURIComponent(id)}`),
     get(`/api/v1/persons/${encodeURIComponent(id)}/history?per_page=100`).catch(() => ({ items: [] })),
@@ -101,7 +118,7 @@ async function dossier(main, id, ctx) {
       'section',
       { class: 'benefits', 'aria-labelledby': 'benefits' },
       h('h2', { id: 'benefits' }, '待遇与当前判定'),
-      h('div', { class: 'benefit-grid' }, (d.benefits ?? []).map((b) => benefitCard(b))),
+      h('div', { class: 'benefit-grid' }, (d.benefits ?? []).map((b) => benefitCard(b, ctx, refresh))),
     ),
   );
 
@@ -120,8 +137,15 @@ function paymentText(b) {
   return text;
 }
 
-function benefitCard(b) {
+function benefitCard(b, ctx, refresh) {
   const listKind = b.list;
+  const name = b.benefit_name_zh ?? label(BENEFIT_TYPES, b.benefit_type);
+  let decision = null;
+  if (ctx.can('terminate_benefits') && b.payment_status === 'suspended') {
+    decision = button('终止发放', () => endingDialog(b, name, 'termination', refresh), { class: 'small danger', dataset: { testid: 'terminate-benefit' }, 'aria-label': `终止发放${name}` });
+  } else if (ctx.can('terminate_benefits') && b.payment_status === 'terminated') {
+    decision = button('纠正错误终止并恢复发放', () => endingDialog(b, name, 'reinstatement', refresh), { class: 'small secondary', dataset: { testid: 'reinstate-benefit' }, 'aria-label': `纠正错误终止并恢复发放${name}` });
+  }
   return h(
     'article',
     { class: 'card benefit' },
@@ -139,7 +163,63 @@ function benefitCard(b) {
       b.loss_date ? fact('丧失资格日期', b.loss_date) : null,
     ),
     h('div', { class: 'why' }, h('h4', {}, `为何列入${LISTS[listKind] ?? listKind}`), reasons(b.reasons)),
+    decision ? h('div', { class: 'action-bar benefit-actions' }, decision) : null,
   );
+}
+
+const ENDINGS = {
+  termination: {
+    title: '终止发放',
+    about: '待遇暂停满三个月且本人未提出异议的，由社会保险经办机构作出终止发放决定（R7.2）。',
+    hint: '写明依据，如“暂停满三个月，本人及家属未提出异议”；最多500字。',
+    submit: '确定终止发放',
+  },
+  reinstatement: {
+    title: '纠正错误终止并恢复发放',
+    about: '经核实终止发放有误的，恢复发放，并补发停发以来未发的各月待遇（R7.2）。',
+    hint: '写明纠正理由，如“死亡信息系误报，本人到窗口当面核实”；最多500字。',
+    submit: '确定恢复发放',
+  },
+};
+
+/** The agency's decision on a benefit's end (R7.2): asks why, then refreshes the dossier. */
+function endingDialog(b, name, kind, refresh) {
+  const words = ENDINGS[kind];
+  const { body, close } = modal(`${words.title}：${name}`);
+  const note = h('textarea', { name: 'note', rows: 3, maxlength: 500, required: true, dataset: { testid: 'benefit-decision-note' } });
+  const errors = h('div');
+  const submit = h('button', { type: 'submit', class: kind === 'termination' ? 'danger' : 'primary', dataset: { testid: 'benefit-decision-submit' } }, words.submit);
+  const form = h(
+    'form',
+    { class: 'stack', novalidate: true },
+    h('p', {}, words.about),
+    h('p', { class: 'muted' }, `当前状态：${paymentText(b)}；月待遇 ${yuan(b.monthly_amount_fen)}。`),
+    field('理由', note, words.hint),
+    errors,
+    h('div', { class: 'dialog-actions' }, button('取消', () => close(), { class: 'ghost' }), submit),
+  );
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clear(errors);
+    if (!note.value.trim()) {
+      showError(errors, new ApiError(422, { detail: '请填写理由', detail_en: 'Give the reason for the decision', field: 'note' }), form);
+      return;
+    }
+    await busy(submit, async () => {
+      try {
+        const r = await post(`/api/v1/benefits/${encodeURIComponent(b.benefit_id)}/${kind}`, { note: note.value.trim() });
+        close();
+        const text = kind === 'termination'
+          ? `已终止发放${name}（决定日期 ${r.decided_on}）。`
+          : `已恢复发放${name}（决定日期 ${r.decided_on}）${r.back_pay_fen ? `，补发 ${yuan(r.back_pay_fen)}` : ''}。`;
+        await refresh(text);
+      } catch (error) {
+        showError(errors, error, form);
+      }
+    });
+  });
+  body.append(form);
+  note.focus();
 }
 
 /**

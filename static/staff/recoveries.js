@@ -97,7 +97,7 @@ async function detail(main, id, ctx) {
         reload();
       }), { class: 'primary', dataset: { testid: 'payment-open' } }),
     );
-    if (ctx.can('decideRecovery') && (c.instalments ?? []).length === 0) {
+    if (ctx.can('decide_recovery') && (c.instalments ?? []).length === 0) {
       actions.append(button('批准分期还款', () => formDialog('批准分期还款协议（R7.5）', [
         ['count', '期数', h('input', { type: 'number', name: 'count', min: 2, max: 60, value: 6, required: true })],
         ['first_due', '首期还款日', h('input', { type: 'date', name: 'first_due', min: todayChina(), required: true })],
@@ -129,7 +129,7 @@ async function detail(main, id, ctx) {
       reload();
     }), { class: 'secondary' }));
   }
-  if (ctx.can('decideRecovery')) {
+  if (ctx.can('decide_recovery')) {
     const listed = c.blacklisted_on && !c.blacklist_lifted_on;
     actions.append(button(listed ? '移出失信名单' : '列入失信名单', () => formDialog(listed ? '移出社保失信黑名单' : '列入社保失信黑名单（R9.3）', [
       ['decision', '决定文号及理由', h('input', { name: 'decision', required: true })],

@@ -2,20 +2,32 @@
 // of the staff member's organisation and below, passing tasks down, and
 // recording a field outcome.
 
-import { get, post, query } from './api.js';
+import { ApiError, get, post, query } from './api.js';
 import { h, clear, table, field, select, badge, date, problemBox, showError, success, announce, modal, busy, button, todayChina, addDays, number } from './ui.js';
 import { TASK_KINDS, OUTCOMES, CHANNELS, LOSS_CODES, EVIDENCE, lossOf, label } from './labels.js';
 
 const PER_PAGE = 50;
 
+/** The tabs of the task screens: the queue (open, closed) and the activity sign-in. */
+export function taskTabs(current, kind = '') {
+  return h(
+    'nav',
+    { class: 'tabs', 'aria-label': '任务状态' },
+    h('a', { href: `#/tasks${query({ kind })}`, 'aria-current': current === 'open' ? 'page' : null }, '在办'),
+    h('a', { href: `#/tasks${query({ status: 'closed', kind })}`, 'aria-current': current === 'closed' ? 'page' : null }, '已办结'),
+    h('a', { href: '#/tasks/sign-in', 'aria-current': current === 'sign-in' ? 'page' : null, dataset: { testid: 'tab-sign-in' } }, '活动签到'),
+  );
+}
+
 export async function render(main, route, ctx) {
+  if (route.parts[0] === 'sign-in') return (await import('./signins.js')).render(main, route, ctx);
   const status = route.params.get('status') === 'closed' ? 'closed' : 'open';
   const kind = route.params.get('kind') ?? '';
   const page = Math.max(1, Number(route.params.get('page')) || 1);
   await ctx.loadOrgs();
 
   main.append(h('div', { class: 'page-head' }, h('h1', {}, '核实任务'), h('p', { class: 'muted' }, '本单位及下级单位的核实任务，按立案时间排序；姓名、证件号已脱敏。')));
-  if (ctx.can('dispatch')) main.append(dispatchCard(ctx));
+  if (ctx.can('dispatch_verification')) main.append(dispatchCard(ctx));
 
   const confirmation = h('div', { class: 'confirmation', dataset: { testid: 'outcome-result' } });
   main.append(confirmation);
@@ -32,12 +44,7 @@ export async function render(main, route, ctx) {
     ctx.navigate(`#/tasks${query({ status, kind: kindSelect.value })}`);
   });
   main.append(
-    h(
-      'nav',
-      { class: 'tabs', 'aria-label': '任务状态' },
-      h('a', { href: `#/tasks${query({ kind })}`, 'aria-current': status === 'open' ? 'page' : null }, '在办'),
-      h('a', { href: `#/tasks${query({ status: 'closed', kind })}`, 'aria-current': status === 'closed' ? 'page' : null }, '已办结'),
-    ),
+    taskTabs(status, kind),
     filter,
   );
 
@@ -135,8 +142,64 @@ function dispatchCard(ctx) {
   );
 }
 
-/** Records a field outcome (R6.6): eligible, not eligible with reason and loss date, unreachable. */
-export function outcomeDialog(task, ctx, confirmation, reload, { channel = 'window' } = {}) {
+/** The files an outcome may carry (R6.2, R6.4): type → name, at most five of 5 MiB each. */
+const FILE_TYPES = {
+  'image/jpeg': ['.jpg', '.jpeg'],
+  'image/png': ['.png'],
+  'image/webp': ['.webp'],
+  'video/mp4': ['.mp4'],
+  'application/pdf': ['.pdf'],
+  'text/csv': ['.csv'],
+};
+const MAX_FILES = 5;
+const MAX_FILE_BYTES = 5 * 1024 * 1024;
+
+/** A file's content type: the browser's, or from its extension (CSV often has none). */
+function fileType(file) {
+  if (FILE_TYPES[file.type]) return file.type;
+  const name = file.name.toLowerCase();
+  if (file.type === 'application/vnd.ms-excel' && name.endsWith('.csv')) return 'text/csv';
+  if (file.type) return file.type;
+  return Object.keys(FILE_TYPES).find((t) => FILE_TYPES[t].some((ext) => name.endsWith(ext))) ?? '';
+}
+
+function sizeText(bytes) {
+  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`;
+}
+
+/** What is wrong with the chosen files, as a problem (Chinese, English), or null. */
+export function filesProblem(files) {
+  if (files.length > MAX_FILES) {
+    return { detail: `最多上传${MAX_FILES}个文件，您选择了${files.length}个`, detail_en: `At most ${MAX_FILES} files; ${files.length} chosen`, field: 'files' };
+  }
+  for (const file of files) {
+    if (!FILE_TYPES[fileType(file)]) {
+      return { detail: `“${file.name}”的格式不支持，请上传JPG、PNG、WebP照片，MP4视频，PDF或CSV文件`, detail_en: `${file.name}: use JPEG, PNG, WebP, MP4, PDF or CSV`, field: 'files' };
+    }
+    if (file.size > MAX_FILE_BYTES) {
+      return { detail: `“${file.name}”为${sizeText(file.size)}，超过5 MB，请压缩后再上传`, detail_en: `${file.name} is larger than 5 MiB`, field: 'files' };
+    }
+    if (file.size === 0) {
+      return { detail: `“${file.name}”是空文件`, detail_en: `${file.name} is empty`, field: 'files' };
+    }
+  }
+  return null;
+}
+
+/** A file's bytes in base64, read in chunks (btoa takes a binary string). */
+async function base64(file) {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
+
+/**
+ * Records a field outcome (R6.6): eligible, not eligible with reason and
+ * loss date, unreachable; with photos, videos or sheets as files (R6.2,
+ * R6.4). A home visit's outcome goes to the visit itself (channel fixed).
+ */
+export function outcomeDialog(task, ctx, confirmation, reload, { channel = 'window', path = null, fixedChannel = false } = {}) {
   const { body, close } = modal(`登记核实结果：${task.person?.name ?? ''}`);
   const errors = h('div');
   const radios = Object.entries(OUTCOMES).map(([value, text], i) =>
@@ -148,14 +211,32 @@ export function outcomeDialog(task, ctx, confirmation, reload, { channel = 'wind
     field('丧失资格原因', select('loss', LOSS_CODES.map((c) => [c, `${EVIDENCE[c][0]}（${EVIDENCE[c][1]}）`]), { empty: '请选择' })),
     field('丧失资格日期', h('input', { type: 'date', name: 'loss_date', max: todayChina() })),
   );
+  const fileInput = h('input', { type: 'file', name: 'files', multiple: true, accept: Object.entries(FILE_TYPES).flat(2).join(','), dataset: { testid: 'outcome-files' } });
+  const fileStatus = h('div', { class: 'file-status', 'aria-live': 'polite' });
+  fileInput.addEventListener('change', () => {
+    clear(fileStatus);
+    fileInput.removeAttribute('aria-invalid');
+    const files = [...fileInput.files];
+    const problem = filesProblem(files);
+    if (problem) {
+      fileInput.setAttribute('aria-invalid', 'true');
+      fileStatus.append(problemBox(new ApiError(422, problem)));
+    } else if (files.length) {
+      fileStatus.append(h('ul', { class: 'file-list' }, files.map((f) => h('li', {}, `${f.name}（${sizeText(f.size)}）`))));
+    }
+  });
   const submit = h('button', { type: 'submit', class: 'primary', dataset: { testid: 'outcome-submit' } }, '提交结果');
   const form = h(
     'form',
     { class: 'stack' },
     h('fieldset', {}, h('legend', {}, '核实结果'), h('div', { class: 'choices' }, radios)),
-    field('核实渠道', select('channel', Object.entries(CHANNELS), { value: channel, attrs: { dataset: { testid: 'outcome-channel' } } })),
+    fixedChannel
+      ? h('p', {}, h('strong', {}, '核实渠道：'), label(CHANNELS, channel))
+      : field('核实渠道', select('channel', Object.entries(CHANNELS), { value: channel, attrs: { dataset: { testid: 'outcome-channel' } } })),
     lossFields,
-    field('说明', h('textarea', { name: 'note', rows: 3, maxlength: 500 }), '最多500字；照片、视频等佐证材料按规定留存（R6.2）。'),
+    field('说明', h('textarea', { name: 'note', rows: 3, maxlength: 500 }), '最多500字。'),
+    field('佐证材料（可选）', fileInput, '照片、视频、签到表等：JPG、PNG、WebP、MP4、PDF或CSV，最多5个，每个不超过5 MB（R6.2、R6.4）。'),
+    fileStatus,
     errors,
     h('div', { class: 'dialog-actions' }, button('取消', () => close(), { class: 'ghost' }), submit),
   );
@@ -167,20 +248,32 @@ export function outcomeDialog(task, ctx, confirmation, reload, { channel = 'wind
     clear(errors);
     const data = new FormData(form);
     const outcome = data.get('outcome');
-    const payload = { outcome, channel: data.get('channel') };
+    const payload = { outcome, channel: fixedChannel ? channel : data.get('channel') };
     const note = String(data.get('note') ?? '').trim();
     if (note) payload.note = note;
     if (outcome === 'not_eligible') {
       if (data.get('loss')) payload.loss = lossOf(String(data.get('loss')));
       if (data.get('loss_date')) payload.loss_date = data.get('loss_date');
     }
+    const files = [...fileInput.files];
+    const problem = filesProblem(files);
+    if (problem) {
+      showError(errors, new ApiError(422, problem), form);
+      return;
+    }
     await busy(submit, async () => {
       try {
-        const r = await post(`/api/v1/tasks/${encodeURIComponent(task.task_id)}/outcome`, payload);
+        if (files.length) {
+          announce('正在读取文件…');
+          payload.files = await Promise.all(files.map(async (f) => ({ file_name: f.name, content_type: fileType(f), data_base64: await base64(f) })));
+        }
+        const target = path ?? `/api/v1/tasks/${encodeURIComponent(task.task_id)}/outcome`;
+        const r = await post(target, payload);
         close();
+        const attached = r.files ? `，附佐证材料 ${r.files} 个` : '';
         const text = r.pending_review
-          ? `已登记 ${task.person?.name ?? ''} 的核实结果“${OUTCOMES[outcome]}”，待市级复核后生效（R7.1）。`
-          : `已登记 ${task.person?.name ?? ''} 的核实结果“${OUTCOMES[outcome]}”，已生效，任务已办结。`;
+          ? `已登记 ${task.person?.name ?? ''} 的核实结果“${OUTCOMES[outcome]}”${attached}，待市级复核后生效（R7.1）。`
+          : `已登记 ${task.person?.name ?? ''} 的核实结果“${OUTCOMES[outcome]}”${attached}，已生效，${path ? '上门服务已办结' : '任务已办结'}。`;
         clear(confirmation).append(success(text));
         announce(text);
         confirmation.scrollIntoView({ block: 'nearest' });
@@ -190,10 +283,8 @@ export function outcomeDialog(task, ctx, confirmation, reload, { channel = 'wind
       }
     });
   });
-  body.append(
-    h('p', { class: 'muted' }, task.reason ?? ''),
-    form,
-  );
+  if (task.reason) body.append(h('p', { class: 'muted' }, task.reason));
+  body.append(form);
   form.querySelector('input[name="outcome"]').focus();
 }
 

@@ -1,8 +1,11 @@
 // The staff console end to end on a seeded, swept city: log in as the city
-// administrator; the dashboard's charts; a dossier's evidence timeline;
-// dispatching the to-be-verified list; recording a field outcome; the
-// to-be-verified list and its CSV export; the dashboard on a phone. Every
-// page is checked with axe-core and watched for CSP violations.
+// administrator; the dashboard's charts (by district and payment changes by
+// month among them); a dossier's evidence timeline; dispatching the
+// to-be-verified list; recording a field outcome; the to-be-verified list
+// and its CSV export; the two ledgers and the verification ledger's CSV
+// export; an outcome's oversized file; an activity sign-in list; the
+// dashboard on a phone. Every page is checked with axe-core and
+// watched for CSP violations.
 
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -44,9 +47,9 @@ await scenario('staff console', async (browser) => {
 
   // Log in; the dashboard renders its charts.
   await login(page);
-  await chartsDrawn(page, 4);
+  await chartsDrawn(page, 6);
   const charts = await page.getByTestId('dashboard-chart').count();
-  assert.ok(charts >= 4, `the dashboard draws its charts (${charts})`);
+  assert.ok(charts >= 6, `the dashboard draws its charts (${charts})`);
   await shot(page, 'staff-dashboard-desktop');
   await checkA11y(page, 'staff dashboard (desktop)');
 
@@ -101,13 +104,55 @@ await scenario('staff console', async (browser) => {
   assert.match(download.suggestedFilename(), /\.csv$/);
   await shot(page, 'staff-lists-desktop');
   await checkA11y(page, 'staff lists (desktop)');
+
+  // The ledgers: both render for the last year; the verification ledger's CSV
+  // (BOM, Chinese headers) is fetched with the token and saved.
+  await page.getByTestId('nav-ledgers').click();
+  await page.getByTestId('ledger-verification-total').getByText('信息核实台账').waitFor();
+  await page.getByTestId('ledger-service-total').getByText('服务台账').waitFor();
+  const ledgerText = await page.getByTestId('ledger-verification').innerText();
+  assert.match(ledgerText, /共 [1-9][\d,]* 条/, `the verification ledger lists the dispatched tasks: ${ledgerText.slice(0, 120)}`);
+  assert.ok((await page.getByTestId('ledger-verification').getByTestId('ledger-row').count()) >= 1, 'verification ledger rows');
+  const [ledgerDownload] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-ledger-verification').click()]);
+  const ledgerCsv = await readFile(await ledgerDownload.path());
+  assert.deepEqual([...ledgerCsv.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'the ledger export starts with a UTF-8 BOM');
+  const ledgerCsvText = ledgerCsv.subarray(3).toString('utf8');
+  assert.ok(ledgerCsvText.startsWith('任务编号,姓名,公民身份号码'), `Chinese ledger headers: ${ledgerCsvText.slice(0, 60)}`);
+  assert.ok(!ledgerCsvText.includes(FIXTURE.ids.sy_local), 'no full ID numbers in the ledger');
+  assert.match(ledgerDownload.suggestedFilename(), /\.csv$/);
+  await page.getByText(/已导出“信息核实台账/).waitFor();
+  await checkA11y(page, 'staff ledgers (desktop)');
+  await shot(page, 'staff-ledgers-desktop');
+
+  // An outcome's files are checked before sending: a 6 MB photo is refused.
+  await page.getByTestId('nav-tasks').click();
+  await page.getByTestId('record-outcome').first().click();
+  const outcomeDialog = page.getByRole('dialog');
+  await outcomeDialog.getByTestId('outcome-files').setInputFiles({ name: '上门照片.jpg', mimeType: 'image/jpeg', buffer: Buffer.alloc(6 * 1024 * 1024, 0xff) });
+  await outcomeDialog.getByRole('alert').getByText(/6\.0 MB，超过5 MB/).waitFor();
+  await checkA11y(page, 'staff outcome dialog with a file (desktop)');
+  await outcomeDialog.getByRole('button', { name: '取消' }).click();
+  assert.equal(await page.getByRole('dialog').count(), 0, 'the outcome dialog closes');
+
+  // An activity's sign-in list, pasted: each line's result.
+  await page.getByTestId('tab-sign-in').click();
+  await page.getByTestId('sign-in-activity').fill('重阳节座谈会');
+  await page.getByTestId('sign-in-paste').fill(`${FIXTURE.ids.sy_local}\n12345\n`);
+  await page.getByTestId('sign-in-submit').click();
+  await page.getByTestId('sign-in-row').first().waitFor();
+  assert.deepEqual(
+    await page.getByTestId('sign-in-row').evaluateAll((rows) => rows.map((r) => r.dataset.outcome)),
+    ['certified', 'rejected'],
+    'the city administrator certifies a resident; a malformed number is refused',
+  );
+  await checkA11y(page, 'staff activity sign-in (desktop)');
   finish(page);
 
   // The dashboard on a narrow phone.
   const phone = await open(browser, PHONE);
   phone.setDefaultTimeout(TIMEOUT);
   await login(phone);
-  await chartsDrawn(phone, 4);
+  await chartsDrawn(phone, 6);
   const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   assert.ok(overflow <= 1, `the page does not scroll sideways on a phone (${overflow}px)`);
   await shot(phone, 'staff-dashboard-phone');

@@ -1,0 +1,175 @@
+// 台账: the verification ledger (信息核实台账, R5.4) and the service ledger of
+// persons with limited mobility (服务台账, R6.3) of a period, paged, each
+// exportable as CSV (fetched with the token; the export is audited, R8.1).
+
+import { get, fetchBlob, query } from './api.js';
+import { h, clear, table, field, badge, number, date, problemBox, announce, saveBlob, busy, button, todayChina, addDays } from './ui.js';
+import { OUTCOMES, CHANNELS, REVIEW_RESULTS, SPECIAL_GROUPS, label } from './labels.js';
+
+const PER_PAGE = 20;
+
+const STATUS = { open: ['办理中', 'warn'], scheduled: ['已预约', 'warn'], done: ['已办结', 'ok'], closed: ['已办结', 'ok'] };
+
+function status(code) {
+  if (!code) return '—';
+  const [text, kind] = STATUS[code] ?? [code, ''];
+  return badge(text, kind);
+}
+
+function outcome(o) {
+  if (!o) return '—';
+  return label(OUTCOMES, typeof o === 'string' ? o : o.outcome);
+}
+
+const person = (r) => h('span', {}, r.name ?? '—', h('br'), h('span', { class: 'mono small' }, r.id_number_masked ?? ''));
+
+const LEDGERS = [
+  {
+    kind: 'verification',
+    name: '信息核实台账',
+    page: 'vp',
+    requirement: 'R5.4',
+    about: '期间内下发的每件核实任务及其核实结果（按下发日期统计）。',
+    columns: [
+      { label: '任务编号', cell: (r) => h('span', { class: 'mono small' }, r.ref ?? '—'), rowHeader: true },
+      { label: '姓名 / 公民身份号码', cell: person },
+      { label: '核实事项', class: 'reasons', cell: (r) => r.reason || '—' },
+      { label: '承办单位', cell: (r) => r.org_name || '—' },
+      { label: '下发日期', class: 'date', cell: (r) => date(r.on_day) },
+      { label: '办结期限', class: 'date', cell: (r) => date(r.deadline) },
+      { label: '状态', cell: (r) => status(r.status) },
+      { label: '办结日期', class: 'date', cell: (r) => date(r.closed_on) },
+      { label: '核实结果', cell: (r) => outcome(r.outcome) },
+      { label: '核实方式', cell: (r) => label(CHANNELS, r.channel) },
+      { label: '核实日期', class: 'date', cell: (r) => date(r.decided_on) },
+      { label: '市级复核', cell: (r) => label(REVIEW_RESULTS, r.review) },
+    ],
+  },
+  {
+    kind: 'service',
+    name: '服务台账',
+    page: 'sp',
+    requirement: 'R6.3',
+    about: '高龄、孤寡、病残等行动不便人员的上门服务申请、预约和上门结果（按申请日期统计）。',
+    columns: [
+      { label: '申请编号', cell: (r) => h('span', { class: 'mono small' }, r.ref ?? '—'), rowHeader: true },
+      { label: '姓名 / 公民身份号码', cell: person },
+      { label: '申请事由', cell: (r) => label(SPECIAL_GROUPS, r.reason) },
+      { label: '服务单位', cell: (r) => r.org_name || '—' },
+      { label: '申请日期', class: 'date', cell: (r) => date(r.on_day) },
+      { label: '上门期限', class: 'date', cell: (r) => date(r.deadline) },
+      { label: '预约上门日期', class: 'date', cell: (r) => date(r.scheduled_for) },
+      { label: '状态', cell: (r) => status(r.status) },
+      { label: '逾期督办日期', class: 'date', cell: (r) => date(r.escalated_on) },
+      { label: '上门日期', class: 'date', cell: (r) => date(r.visited_on) },
+      { label: '核实结果', cell: (r) => outcome(r.outcome) },
+    ],
+  },
+];
+
+export async function render(main, route, ctx) {
+  const params = route.params;
+  const today = todayChina();
+  const to = params.get('to') || today;
+  const from = params.get('from') || addDays(to, -365);
+  const pages = Object.fromEntries(LEDGERS.map((l) => [l.page, Math.max(1, Number(params.get(l.page)) || 1)]));
+
+  const fromInput = h('input', { type: 'date', name: 'from', value: from, max: today, required: true, dataset: { testid: 'ledger-from' } });
+  const toInput = h('input', { type: 'date', name: 'to', value: to, max: today, required: true, dataset: { testid: 'ledger-to' } });
+  const errors = h('div');
+  const form = h(
+    'form',
+    { class: 'filters inline', 'aria-label': '统计期间' },
+    field('起始日期', fromInput),
+    field('截止日期', toInput),
+    h('div', { class: 'filter-actions' }, h('button', { type: 'submit', class: 'primary', dataset: { testid: 'ledger-submit' } }, '查询')),
+  );
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    clear(errors);
+    if (fromInput.value && toInput.value && fromInput.value > toInput.value) {
+      errors.append(h('div', { class: 'problem', role: 'alert' }, h('p', { class: 'problem-zh' }, '起始日期晚于截止日期'), h('p', { class: 'problem-en', lang: 'en' }, 'The start date is after the end date')));
+      fromInput.setAttribute('aria-invalid', 'true');
+      fromInput.focus();
+      return;
+    }
+    ctx.navigate(`#/ledgers${query({ from: fromInput.value, to: toInput.value })}`);
+  });
+
+  main.append(
+    h('div', { class: 'page-head' }, h('h1', {}, '台账'), h('p', { class: 'muted' }, '本单位管辖范围内的信息核实台账（R5.4）和服务台账（R6.3）；姓名、证件号已脱敏，不含地址和电话。')),
+    form,
+    errors,
+  );
+
+  const sections = LEDGERS.map((ledger) => {
+    const slot = h('div');
+    const section = h(
+      'section',
+      { class: 'card', 'aria-labelledby': `ledger-${ledger.kind}-title`, dataset: { testid: `ledger-${ledger.kind}` } },
+      h('h2', { id: `ledger-${ledger.kind}-title` }, `${ledger.name}（${ledger.requirement}）`),
+      h('p', { class: 'muted' }, ledger.about),
+      slot,
+    );
+    main.append(section);
+    return [ledger, slot];
+  });
+  await Promise.all(sections.map(([ledger, slot]) => loadLedger(ledger, slot, { from, to, pages })));
+}
+
+async function loadLedger(ledger, slot, { from, to, pages }) {
+  const page = pages[ledger.page];
+  let result;
+  try {
+    result = await get(`/api/v1/ledgers/${ledger.kind}${query({ from, to, page, per_page: PER_PAGE })}`);
+  } catch (error) {
+    slot.append(problemBox(error));
+    return;
+  }
+  const total = result.total ?? 0;
+  const pageCount = Math.max(1, Math.ceil(total / PER_PAGE));
+  const period = `${result.from ?? from} 至 ${result.to ?? to}`;
+
+  const exportSlot = h('div', { class: 'export-status', 'aria-live': 'polite' });
+  const exportButton = button(`导出${ledger.name}CSV`, async () => {
+    await busy(exportButton, async () => {
+      clear(exportSlot);
+      try {
+        const blob = await fetchBlob(`/api/v1/ledgers/${ledger.kind}${query({ from: result.from ?? from, to: result.to ?? to, format: 'csv' })}`, 'text/csv');
+        const fileName = `${ledger.name}-${result.from ?? from}至${result.to ?? to}.csv`;
+        saveBlob(blob, fileName);
+        exportSlot.append(h('span', { class: 'muted' }, `已导出“${fileName}”（整个期间，UTF-8，可用Excel打开；导出已记录审计日志）`));
+        announce(`${ledger.name}已导出`);
+      } catch (error) {
+        exportSlot.append(problemBox(error));
+      }
+    });
+  }, { class: 'secondary', dataset: { testid: `export-ledger-${ledger.kind}` } });
+
+  slot.append(
+    h(
+      'div',
+      { class: 'toolbar' },
+      h('p', { class: 'count', dataset: { testid: `ledger-${ledger.kind}-total` } }, h('strong', {}, result.name_zh ?? ledger.name), `：${period}，共 ${number(total)} 条`, pageCount > 1 ? `，第 ${page}/${pageCount} 页` : ''),
+      h('div', { class: 'toolbar-actions' }, exportButton),
+    ),
+    exportSlot,
+    table({
+      caption: `${ledger.name}（${period}，第 ${page} 页）`,
+      columns: ledger.columns,
+      rows: result.items ?? [],
+      rowAttrs: () => ({ dataset: { testid: 'ledger-row' } }),
+      empty: '本期间没有记录',
+    }),
+  );
+  if (pageCount > 1) {
+    const here = new URLSearchParams(location.hash.split('?')[1] ?? '');
+    const link = (p, text) => {
+      here.set(ledger.page, String(p));
+      return h('a', { href: `#/ledgers?${here.toString()}`, class: 'button-link', 'aria-label': `${ledger.name}${text}` }, text);
+    };
+    slot.append(
+      h('nav', { class: 'pager', 'aria-label': `${ledger.name}翻页` }, page > 1 ? link(page - 1, '上一页') : null, h('span', {}, `第 ${page} / ${pageCount} 页`), page < pageCount ? link(page + 1, '下一页') : null),
+    );
+  }
+}

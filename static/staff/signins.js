@@ -1,0 +1,102 @@
+// 活动签到 (R5.5-3, R6.4): a social-management activity's sign-in sheet
+// certifies every listed person in scope at once; each line's result is
+// shown. The sheet is a CSV with a 公民身份号码 (id_number) column, uploaded
+// or pasted (a bare list of ID numbers, one a line, is accepted too).
+
+import { ApiError, postText, query } from './api.js';
+import { h, clear, table, field, badge, number, showError, success, announce, busy, todayChina } from './ui.js';
+import { taskTabs } from './tasks.js';
+
+const MAX_SHEET_BYTES = 4 * 1024 * 1024;
+const RESULTS = {
+  certified: ['已认证', 'ok'],
+  unknown: ['未找到或不在本单位服务范围', 'warn'],
+  rejected: ['证件号码有误', 'bad'],
+};
+
+/** Whether the first line names the ID-number column. */
+function hasHeader(text) {
+  const first = (text.split(/\r?\n/, 1)[0] ?? '').split(',').map((c) => c.trim());
+  return first.includes('id_number') || first.includes('公民身份号码');
+}
+
+export async function render(main) {
+  main.append(
+    h('div', { class: 'page-head' }, h('h1', {}, '核实任务 · 活动签到'), h('p', { class: 'muted' }, '组织参加社会化管理服务活动的人员，凭签到表视同完成本周期认证（R5.5-3、R6.4）；只认证本单位服务范围内的人员。')),
+    taskTabs('sign-in'),
+  );
+
+  const activity = h('input', { name: 'activity', required: true, maxlength: 100, autocomplete: 'off', dataset: { testid: 'sign-in-activity' } });
+  const heldOn = h('input', { type: 'date', name: 'held_on', required: true, max: todayChina(), value: todayChina(), dataset: { testid: 'sign-in-date' } });
+  const file = h('input', { type: 'file', name: 'sheet', accept: '.csv,text/csv', dataset: { testid: 'sign-in-file' } });
+  const paste = h('textarea', { name: 'paste', rows: 8, spellcheck: 'false', class: 'mono', dataset: { testid: 'sign-in-paste' } });
+  const errors = h('div');
+  const submit = h('button', { type: 'submit', class: 'primary', dataset: { testid: 'sign-in-submit' } }, '提交签到表');
+  const form = h(
+    'form',
+    { class: 'stack', novalidate: true },
+    h('div', { class: 'filters inline' }, field('活动名称', activity, '如“重阳节座谈会”，最多100字'), field('活动日期', heldOn, '不晚于今天')),
+    field('上传签到表（CSV）', file, '须有“公民身份号码”或 id_number 列，UTF-8 编码，不超过4 MB。'),
+    field('或粘贴签到名单', paste, '可直接粘贴CSV，或每行一个18位公民身份号码；选择了文件时以文件为准。'),
+    errors,
+    h('div', { class: 'filter-actions' }, submit),
+  );
+  const result = h('div', { dataset: { testid: 'sign-in-result' }, 'aria-live': 'polite' });
+
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clear(errors);
+    clear(result);
+    const fail = (detail, detail_en, name) => showError(errors, new ApiError(422, { detail, detail_en, field: name }), form);
+    if (!activity.value.trim()) return fail('请填写活动名称', 'Enter the activity name', 'activity');
+    if (!heldOn.value || heldOn.value > todayChina()) return fail('请填写活动日期（不晚于今天）', 'Enter the date of the activity, no later than today', 'held_on');
+    const chosen = file.files[0];
+    if (chosen && chosen.size > MAX_SHEET_BYTES) return fail('签到表超过4 MB，请分批提交', 'The sheet is larger than 4 MiB; send it in parts', 'sheet');
+    await busy(submit, async () => {
+      let text = chosen ? await chosen.text() : paste.value;
+      text = text.replace(/^\uFEFF/, '').trim();
+      if (!text) {
+        fail('请上传签到表或粘贴签到名单', 'Upload the sheet or paste the list', chosen ? 'sheet' : 'paste');
+        return;
+      }
+      const headed = hasHeader(text);
+      if (!headed) text = `公民身份号码\n${text}`;
+      if (new Blob([text]).size > MAX_SHEET_BYTES) {
+        fail('签到名单超过4 MB，请分批提交', 'The list is larger than 4 MiB; send it in parts', chosen ? 'sheet' : 'paste');
+        return;
+      }
+      try {
+        const r = await postText(`/api/v1/sign-ins${query({ activity: activity.value.trim(), held_on: heldOn.value })}`, `${text}\n`);
+        showResults(result, r, headed ? 0 : 1);
+      } catch (error) {
+        showError(errors, error, form);
+      }
+    });
+  });
+
+  main.append(h('section', { class: 'card', 'aria-labelledby': 'sign-in-title' }, h('h2', { id: 'sign-in-title' }, '登记活动签到'), form), result);
+  activity.focus();
+}
+
+/** Each line's result; `shift` maps the sheet's lines back to the pasted ones. */
+function showResults(slot, r, shift) {
+  const rows = r.results ?? [];
+  const count = (o) => rows.filter((x) => x.outcome === o).length;
+  const text = `“${r.activity}”（${r.held_on}）：共 ${number(rows.length)} 行，已认证 ${number(count('certified'))} 人，未找到或不在服务范围 ${number(count('unknown'))} 行，号码有误 ${number(count('rejected'))} 行。`;
+  slot.append(
+    success(text),
+    table({
+      caption: '签到表逐行结果',
+      columns: [
+        { label: '行号', cell: (x) => String(x.line - shift), class: 'num', rowHeader: true },
+        { label: '公民身份号码', cell: (x) => h('span', { class: 'mono' }, x.id_number_masked ?? '—') },
+        { label: '结果', cell: (x) => badge(...(RESULTS[x.outcome] ?? [x.outcome, ''])) },
+        { label: '说明', cell: (x) => x.reason || (x.outcome === 'certified' ? '视同本周期认证合格（R5.5-3）' : '—') },
+      ],
+      rows,
+      rowAttrs: (x) => ({ dataset: { testid: 'sign-in-row', outcome: x.outcome } }),
+      empty: '签到表中没有名单行',
+    }),
+  );
+  announce(text);
+}
