@@ -395,7 +395,8 @@ async fn r6_3_r6_4_a_home_visit_outcome_with_photos_fills_the_service_and_verifi
     let request = json!({ "reason": "very_old", "address": "天山区某路1号", "phone": "13800000001", "preferred_days": ["周一上午"] });
     app.call(&token, "POST", "/api/v1/me/home-visits", Some(&request)).await;
     let community = app.staff_session(&city.admin, "ts-community", "community", "ts-c1").await;
-    let visit = app.call(&community, "GET", "/api/v1/home-visits", None).await.json()["items"][0]["home_visit_id"].as_str().unwrap().to_string();
+    let visit =
+        app.call(&community, "GET", "/api/v1/home-visits", None).await.json()["items"][0]["home_visit_id"].as_str().unwrap().to_string();
     app.call(&community, "POST", &format!("/api/v1/home-visits/{visit}/schedule"), Some(&json!({ "visit_on": today() }))).await;
 
     let photo = [0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, b'J', b'F', b'I', b'F'];
@@ -414,7 +415,8 @@ async fn r6_3_r6_4_a_home_visit_outcome_with_photos_fills_the_service_and_verifi
     let r = app.call(&community, "POST", &path, Some(&outcome(photos.clone()))).await;
     assert_eq!(r.status, 201, "{}", r.text());
     assert_eq!(r.json()["files"], 1);
-    let (sha, size): (String, i64) = app.database().query_row("SELECT sha256, size FROM decision_files", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+    let (sha, size): (String, i64) =
+        app.database().query_row("SELECT sha256, size FROM decision_files", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
     assert_eq!((sha.len(), size), (64, photo.len() as i64));
     assert_eq!(app.call(&community, "POST", &path, Some(&outcome(photos))).await.status, 409, "the visit is done");
 

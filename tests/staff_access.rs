@@ -17,7 +17,10 @@ async fn bootstrap_variables_create_the_first_administrator() {
     let me = app.call(body["token"].as_str().unwrap(), "GET", "/api/v1/staff/me", None).await;
     assert_eq!(me.json()["username"], ADMIN_USER);
     let permissions = me.json()["permissions"].clone();
-    assert!(permissions.as_array().is_some_and(|p| p.contains(&json!("manage_staff")) && !p.contains(&json!("handle_reports"))), "{permissions}");
+    assert!(
+        permissions.as_array().is_some_and(|p| p.contains(&json!("manage_staff")) && !p.contains(&json!("handle_reports"))),
+        "{permissions}"
+    );
     let stored: String = app.database().query_row("SELECT password_hash FROM staff", [], |r| r.get(0)).unwrap();
     assert!(stored.starts_with("$argon2id$"), "passwords are hashed with argon2id");
 }

@@ -196,8 +196,14 @@ fn list(db: &Db, filter: &Filter, req: &Request, pending: i64) -> Result<Respons
             format!("SELECT {ROW_COLUMNS} {from} WHERE {} AND b.id > ? ORDER BY b.id LIMIT ?", filter.condition)
         }
         None => {
+            // The page's ids are found first, without reading persons unless
+            // a filter needs them: skipping to a deep page then walks only
+            // the list's index, and persons are read for one page of rows.
             params.extend([int(page.per_page), int(page.offset())]);
-            format!("SELECT {ROW_COLUMNS} {from} WHERE {} ORDER BY b.id LIMIT ? OFFSET ?", filter.condition)
+            format!(
+                "SELECT {ROW_COLUMNS} {from} WHERE b.id IN (SELECT b.id {counted} WHERE {} ORDER BY b.id LIMIT ? OFFSET ?) ORDER BY b.id",
+                filter.condition
+            )
         }
     };
     let items = db.all(&sql, &params, |r| row_json(&r, filter.list))?;
