@@ -374,8 +374,7 @@ fn dashboard(db: &Db, staff: &Staff, pending: i64) -> Result<Response, Problem> 
     let backlog = db.all(&backlog_sql, &backlog_params, |r| (r.text("age"), r.int("n")))?;
     // Coverage and lists by district of insurance, for the city's map of work.
     let district_sql = format!(
-        "SELECT p.insured_district AS d, b.list_kind AS l, COUNT(*) AS n FROM benefits b JOIN persons p ON p.id = b.person_id
-         WHERE {scope} GROUP BY p.insured_district, b.list_kind"
+        "SELECT b.insured_district AS d, b.list_kind AS l, COUNT(*) AS n FROM {from} WHERE {scope} GROUP BY b.insured_district, b.list_kind"
     );
     let mut by_district = serde_json::Map::new();
     for (district, list, n) in

@@ -36,6 +36,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 13, name: "reassessments", sql: include_str!("../migrations/0013_reassessments.sql") },
     Migration { version: 14, name: "outcome_files", sql: include_str!("../migrations/0014_outcome_files.sql") },
     Migration { version: 15, name: "archives", sql: include_str!("../migrations/0015_archives.sql") },
+    Migration { version: 16, name: "dashboard_indexes", sql: include_str!("../migrations/0016_dashboard_indexes.sql") },
 ];
 
 /// The newest schema version this build knows.
