@@ -94,7 +94,9 @@ async fn r8_2_a_district_binds_its_month_with_a_manifest_that_verifies() {
     assert!(report["problems"].as_array().unwrap().iter().any(|p| p.as_str().unwrap().contains("records.csv")), "{report}");
     let audited: i64 = app
         .database()
-        .query_row("SELECT COUNT(*) FROM audit_log WHERE action IN ('archive.bind', 'archive.download', 'archive.verify')", [], |r| r.get(0))
+        .query_row("SELECT COUNT(*) FROM audit_log WHERE action IN ('archive.bind', 'archive.download', 'archive.verify')", [], |r| {
+            r.get(0)
+        })
         .unwrap();
     assert_eq!(audited, 4);
 }
