@@ -85,7 +85,17 @@ async fn client_sent_spin_headers_do_not_replace_the_hosts() {
 
 #[tokio::test]
 async fn well_known_health_and_unrouted_paths() {
-    let app = spawn(&zige_tests::zige_manifest(), Spawn::default()).await;
+    // An app with one route: zige's and the probe app's catch-all routes
+    // would take every path.
+    zige_host::app::build(&zige_tests::probe_manifest()).expect("building the probe");
+    let dir = tempfile::tempdir().unwrap();
+    let wasm = zige_tests::workspace().join("target/wasm32-wasip2/release/zige_probe.wasm");
+    let manifest = format!(
+        "spin_manifest_version = 2\n[application]\nname = \"one-route\"\n[[trigger.http]]\nroute = \"/echo/...\"\ncomponent = \"probe\"\n[component.probe]\nsource = \"{}\"\n",
+        wasm.display()
+    );
+    std::fs::write(dir.path().join("spin.toml"), manifest).unwrap();
+    let app = spawn(&dir.path().join("spin.toml"), Spawn::default()).await;
     let health = app.get("/.well-known/spin/health").await;
     assert_eq!((health.status, health.text().as_str()), (200, "OK"));
     let missing = app.get("/no/such/route").await;

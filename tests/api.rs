@@ -1,0 +1,24 @@
+//! The cross-component tests: one module per feature, each in its own file
+//! beside this one, compiled into one test binary so that it is built,
+//! linked and started once. Each test spawns its own app with fresh state.
+
+mod archives;
+mod audit;
+mod authorization;
+mod casework;
+mod certification;
+mod datashare_imports;
+mod demo;
+mod health;
+mod host_config;
+mod host_routing;
+mod host_state;
+mod lists;
+mod partners;
+mod recipients;
+mod recovery;
+mod registry;
+mod reports;
+mod staff_access;
+mod static_files;
+mod timers;
