@@ -114,6 +114,9 @@ async fn r7_3_r7_6_a_late_death_report_ends_in_termination_and_a_recovery_paid_b
     assert_eq!(app.call(&agency, "POST", &format!("/api/v1/recoveries/{id}/blacklist"), Some(&lift)).await.status, 200);
     let audited: i64 = app.database().query_row("SELECT COUNT(*) FROM audit_log WHERE action LIKE 'recovery.%'", [], |r| r.get(0)).unwrap();
     assert_eq!(audited, 7, "notice, plan, two payments, escalation, listing, lifting");
+    let dashboard = app.call(&city.admin, "GET", "/api/v1/dashboard", None).await.json();
+    assert_eq!(dashboard["recovery"]["recovered_fen"], owed, "{dashboard}");
+    assert_eq!(dashboard["recovery"]["recovery_rate"], 1.0, "{dashboard}");
 }
 
 #[tokio::test]

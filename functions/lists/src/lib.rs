@@ -395,14 +395,15 @@ fn dashboard(db: &Db, staff: &Staff, pending: i64) -> Result<Response, Problem> 
         by_month.entry(month).or_insert_with(|| json!({}))[state] = json!(n);
     }
     let recovery_sql = format!(
-        "SELECT COUNT(*) AS cases, COALESCE(SUM(o.amount_fen), 0) AS amount, COALESCE(SUM(CASE WHEN o.status = 'open' THEN o.amount_fen ELSE 0 END), 0) AS outstanding
+        "SELECT COUNT(*) AS cases, COALESCE(SUM(o.amount_fen), 0) AS amount, COALESCE(SUM(CASE WHEN o.status = 'open' THEN o.amount_fen ELSE 0 END), 0) AS outstanding,
+                COALESCE(SUM(o.paid_fen), 0) AS recovered
          FROM overpayments o JOIN persons p ON p.id = o.person_id WHERE {scope}"
     );
-    let recovery = db.one(
-        &recovery_sql,
-        &params,
-        |r| json!({ "cases": r.int("cases"), "amount_fen": r.int("amount"), "outstanding_fen": r.int("outstanding") }),
-    )?;
+    let recovery = db.one(&recovery_sql, &params, |r| {
+        let (amount, recovered) = (r.int("amount"), r.int("recovered"));
+        json!({ "cases": r.int("cases"), "amount_fen": amount, "outstanding_fen": r.int("outstanding"), "recovered_fen": recovered,
+                "recovery_rate": if amount > 0 { recovered as f64 / amount as f64 } else { 0.0 } })
+    })?;
     Ok(json_response(
         200,
         &json!({
