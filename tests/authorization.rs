@@ -4,16 +4,14 @@
 
 use serde_json::json;
 use std::collections::BTreeMap;
-use zige_tests::{ROSTER_HEADER, seed_city, spawn_app};
+use zige_tests::{City, ROSTER_HEADER, TestApp, seed_city, spawn_app};
 
 const ROLES: [&str; 8] =
     ["city_admin", "city_social_insurance", "city_retiree", "district", "sub_district", "community", "employer", "auditor"];
 
-#[tokio::test]
-async fn r2_3_role_by_endpoint_by_scope() {
-    let app = spawn_app().await;
-    let city = seed_city(&app).await;
-    let orgs = BTreeMap::from([
+/// A session for each role, at an organisation of the seeded city.
+async fn sessions(app: &TestApp, city: &City) -> BTreeMap<&'static str, String> {
+    let orgs = [
         ("city_social_insurance", "city-si"),
         ("city_retiree", "city-retiree"),
         ("district", "650102"),
@@ -21,11 +19,19 @@ async fn r2_3_role_by_endpoint_by_scope() {
         ("community", "ts-c1"),
         ("employer", "acme"),
         ("auditor", "city-hrss"),
-    ]);
+    ];
     let mut tokens = BTreeMap::from([("city_admin", city.admin.clone())]);
-    for (role, org) in &orgs {
+    for (role, org) in orgs {
         tokens.insert(role, app.staff_session(&city.admin, &format!("u_{role}"), role, org).await);
     }
+    tokens
+}
+
+#[tokio::test]
+async fn r2_3_role_by_endpoint_by_scope() {
+    let app = spawn_app().await;
+    let city = seed_city(&app).await;
+    let tokens = sessions(&app, &city).await;
     let mut persons = BTreeMap::new();
     for nickname in ["ts_local", "sy_local", "abroad", "acme"] {
         persons.insert(nickname, city.person_id(&app, nickname).await);
@@ -83,19 +89,7 @@ async fn r2_3_role_by_endpoint_by_scope() {
 async fn r2_3_case_work_endpoints_by_role() {
     let app = spawn_app().await;
     let city = seed_city(&app).await;
-    let orgs = [
-        ("city_social_insurance", "city-si"),
-        ("city_retiree", "city-retiree"),
-        ("district", "650102"),
-        ("sub_district", "ts-s1"),
-        ("community", "ts-c1"),
-        ("employer", "acme"),
-        ("auditor", "city-hrss"),
-    ];
-    let mut tokens = BTreeMap::from([("city_admin", city.admin.clone())]);
-    for (role, org) in orgs {
-        tokens.insert(role, app.staff_session(&city.admin, &format!("u_{role}"), role, org).await);
-    }
+    let tokens = sessions(&app, &city).await;
     let bad_month = json!({ "district": "650102", "month": "someday" });
     let matrix: Vec<(&str, &str, Option<serde_json::Value>, [u16; 8])> = vec![
         ("/api/v1/lists/to_verify", "GET", None, [200; 8]),

@@ -72,64 +72,102 @@ fn csv_part(path: &str, header: &[&str], rows: Vec<Vec<String>>) -> Result<Part,
     Ok(Part { path: path.to_string(), data })
 }
 
-/// Everything the month holds for the district, as files.
+/// One CSV file of an archive: the table it reads, the condition on the
+/// month (two parameters: first and last day), and its columns with their
+/// Chinese headers. Every row starts with the record's id and the person.
+struct Sheet {
+    path: &'static str,
+    id_header: &'static str,
+    table: &'static str,
+    alias: &'static str,
+    in_month: &'static str,
+    order: &'static str,
+    columns: &'static [(&'static str, &'static str)],
+}
+
+const SHEETS: [Sheet; 4] = [
+    Sheet {
+        path: "data/records.csv",
+        id_header: "记录编号",
+        table: "evidence",
+        alias: "e",
+        in_month: "e.received_on BETWEEN ? AND ?",
+        order: "e.received_on, e.id",
+        columns: &[("kind", "记录内容"), ("occurred_on", "发生日期"), ("received_on", "接收日期"), ("source", "来源")],
+    },
+    Sheet {
+        path: "results/decisions.csv",
+        id_header: "决定编号",
+        table: "decisions",
+        alias: "d",
+        in_month: "d.decided_on BETWEEN ? AND ?",
+        order: "d.decided_on, d.id",
+        columns: &[
+            ("outcome", "核实结果"),
+            ("decided_on", "决定日期"),
+            ("decided_by", "决定人"),
+            ("org_id", "单位"),
+            ("channel", "核实方式"),
+            ("note", "说明"),
+            ("review", "复核"),
+        ],
+    },
+    Sheet {
+        path: "results/payment-changes.csv",
+        id_header: "变更编号",
+        table: "history",
+        alias: "h",
+        in_month: "h.field = 'payment_status' AND substr(h.at, 1, 10) BETWEEN ? AND ?",
+        order: "h.id",
+        columns: &[("entity_id", "待遇编号"), ("old_value", "原状态"), ("new_value", "新状态"), ("actor", "操作人"), ("at", "时间")],
+    },
+    Sheet {
+        path: "results/tasks.csv",
+        id_header: "任务编号",
+        table: "tasks",
+        alias: "t",
+        in_month: "t.opened_on BETWEEN ? AND ?",
+        order: "t.opened_on, t.id",
+        columns: &[
+            ("kind", "类别"),
+            ("reason", "事由"),
+            ("org_id", "承办单位"),
+            ("opened_on", "下发日期"),
+            ("deadline", "期限"),
+            ("status", "状态"),
+            ("closed_on", "办结日期"),
+        ],
+    },
+];
+
+/// Everything the month holds for the district, as files, and the number of
+/// records and files.
 fn gather(db: &Db, district: &str, month: YearMonth) -> Result<(Vec<Part>, i64), Problem> {
     let (first, last) = bounds(month);
     let params = [text(district), text(first.as_str()), text(last.as_str())];
-    let person = |r: &zige_platform::db::Row<'_>| [r.text("person_id"), mask_name(&r.text("name")), r.text("id_masked")];
-    let records = db.all(
-        &format!(
-            "SELECT e.id, e.person_id, p.name, p.id_masked, e.kind, e.occurred_on, e.received_on, e.source FROM evidence e
-             JOIN persons p ON p.id = e.person_id WHERE {IN_DISTRICT} AND e.received_on BETWEEN ? AND ? ORDER BY e.received_on, e.id"
-        ),
-        &params,
-        |r| {
-            let mut row = vec![r.text("id")];
-            row.extend(person(&r));
-            row.extend([r.text("kind"), r.text("occurred_on"), r.text("received_on"), r.text("source")]);
+    let mut parts = Vec::new();
+    let mut count = 0;
+    for sheet in &SHEETS {
+        let Sheet { alias: a, .. } = sheet;
+        let columns: Vec<String> = sheet.columns.iter().map(|(c, _)| format!("{a}.{c}")).collect();
+        let sql = format!(
+            "SELECT {a}.id, {a}.person_id, p.name, p.id_masked, {} FROM {} {a} JOIN persons p ON p.id = {a}.person_id
+             WHERE {IN_DISTRICT} AND {} ORDER BY {}",
+            columns.join(", "),
+            sheet.table,
+            sheet.in_month,
+            sheet.order
+        );
+        let rows = db.all(&sql, &params, |r| {
+            let mut row = vec![r.text("id"), r.text("person_id"), mask_name(&r.text("name")), r.text("id_masked")];
+            row.extend(sheet.columns.iter().map(|(c, _)| r.text(c)));
             row
-        },
-    )?;
-    let decisions = db.all(
-        &format!(
-            "SELECT d.id, d.person_id, p.name, p.id_masked, d.outcome, d.decided_on, d.decided_by, d.org_id, d.channel, d.note, d.review
-             FROM decisions d JOIN persons p ON p.id = d.person_id WHERE {IN_DISTRICT} AND d.decided_on BETWEEN ? AND ? ORDER BY d.decided_on, d.id"
-        ),
-        &params,
-        |r| {
-            let mut row = vec![r.text("id")];
-            row.extend(person(&r));
-            row.extend(["outcome", "decided_on", "decided_by", "org_id", "channel", "note", "review"].map(|c| r.text(c)));
-            row
-        },
-    )?;
-    let changes = db.all(
-        &format!(
-            "SELECT h.id, h.person_id, p.name, p.id_masked, h.entity_id, h.old_value, h.new_value, h.actor, h.at FROM history h
-             JOIN persons p ON p.id = h.person_id WHERE {IN_DISTRICT} AND h.field = 'payment_status' AND substr(h.at, 1, 10) BETWEEN ? AND ?
-             ORDER BY h.id"
-        ),
-        &params,
-        |r| {
-            let mut row = vec![r.text("id")];
-            row.extend(person(&r));
-            row.extend(["entity_id", "old_value", "new_value", "actor", "at"].map(|c| r.text(c)));
-            row
-        },
-    )?;
-    let tasks = db.all(
-        &format!(
-            "SELECT t.id, t.person_id, p.name, p.id_masked, t.kind, t.reason, t.org_id, t.opened_on, t.deadline, t.status, t.closed_on
-             FROM tasks t JOIN persons p ON p.id = t.person_id WHERE {IN_DISTRICT} AND t.opened_on BETWEEN ? AND ? ORDER BY t.opened_on, t.id"
-        ),
-        &params,
-        |r| {
-            let mut row = vec![r.text("id")];
-            row.extend(person(&r));
-            row.extend(["kind", "reason", "org_id", "opened_on", "deadline", "status", "closed_on"].map(|c| r.text(c)));
-            row
-        },
-    )?;
+        })?;
+        count += rows.len() as i64;
+        let header: Vec<&str> =
+            [sheet.id_header, "person_id", "姓名", "公民身份号码"].into_iter().chain(sheet.columns.iter().map(|(_, h)| *h)).collect();
+        parts.push(csv_part(sheet.path, &header, rows)?);
+    }
     let files = db.all(
         &format!(
             "SELECT f.id, f.content_type, f.data, 'evidence' AS source FROM evidence_files f JOIN persons p ON p.id = f.person_id
@@ -141,26 +179,7 @@ fn gather(db: &Db, district: &str, month: YearMonth) -> Result<(Vec<Part>, i64),
         &[params[0].clone(), params[1].clone(), params[2].clone(), params[0].clone(), params[1].clone(), params[2].clone()],
         |r| Part { path: format!("evidence/{}/{}", r.text("source"), r.text("id")), data: r.blob("data") },
     )?;
-    let who = ["person_id", "姓名", "公民身份号码"];
-    let count = (records.len() + decisions.len() + changes.len() + tasks.len() + files.len()) as i64;
-    let mut parts = vec![
-        csv_part("data/records.csv", &[&["记录编号"][..], &who, &["记录内容", "发生日期", "接收日期", "来源"]].concat(), records)?,
-        csv_part(
-            "results/decisions.csv",
-            &[&["决定编号"][..], &who, &["核实结果", "决定日期", "决定人", "单位", "核实方式", "说明", "复核"]].concat(),
-            decisions,
-        )?,
-        csv_part(
-            "results/payment-changes.csv",
-            &[&["变更编号"][..], &who, &["待遇编号", "原状态", "新状态", "操作人", "时间"]].concat(),
-            changes,
-        )?,
-        csv_part(
-            "results/tasks.csv",
-            &[&["任务编号"][..], &who, &["类别", "事由", "承办单位", "下发日期", "期限", "状态", "办结日期"]].concat(),
-            tasks,
-        )?,
-    ];
+    count += files.len() as i64;
     parts.extend(files);
     Ok((parts, count))
 }
