@@ -54,11 +54,12 @@ export class ApiError extends Error {
 
 /**
  * Calls the API. Resolves to `{ status, data }` on 2xx; rejects with an
- * ApiError otherwise.
+ * ApiError otherwise. `anonymous`: the session is not sent (a report stays
+ * anonymous even when the person happens to be logged in).
  */
-export async function api(method, path, body) {
+export async function api(method, path, body, { anonymous = false } = {}) {
   const headers = { Accept: 'application/json, application/problem+json' };
-  const token = getToken();
+  const token = anonymous ? null : getToken();
   if (token) headers.Authorization = `Bearer ${token}`;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   let response;

@@ -1,10 +1,12 @@
 // The recipients' page of zige: log in (from the mini-program's assertion,
 // or the clearly marked demo login), see where each benefit stands, certify
 // with a face check, ask for a home visit, object to a suspension, report a
-// relative's death, see the history, log out. One task per screen.
+// relative's death, see the history, log out. One task per screen. Anyone,
+// logged in or not, may also report improper receipt of benefits or staff
+// misconduct and follow it with the reference given (#report, #report-track).
 
 import { h, clear, uid } from './dom.js';
-import { t, lang, setLang, applyLang, formatDate, ORDER } from './i18n.js';
+import { t, has, lang, setLang, applyLang, formatDate, ORDER } from './i18n.js';
 import { api, ApiError, errorMessage, getToken, setToken, clearSession } from './api.js';
 
 const DEMO_ID_KEY = 'zige.demo_id';
@@ -14,6 +16,8 @@ const RELATIONS = ['spouse', 'child', 'parent', 'sibling', 'grandchild', 'other'
 // Preferred days are stored as the Chinese words staff read; the label is translated.
 const DAYS = [['mon', '周一'], ['tue', '周二'], ['wed', '周三'], ['thu', '周四'], ['fri', '周五'], ['sat', '周六'], ['sun', '周日']];
 const CHANNELS = ['self_service_face', 'window_certification', 'home_visit', 'video_certification'];
+const REPORT_KINDS = ['improper_receipt', 'staff_misconduct'];
+const REPORT_STATUSES = ['received', 'investigating', 'closed'];
 
 const state = {
   screen: 'login',
@@ -27,6 +31,8 @@ const state = {
   message: null, // { kind: 'error' | 'info' | 'success', text: () => string, field }
   drafts: {},
   busy: false,
+  hotline: null, // the GET /api/v1/reports/hotline body, once loaded
+  hotlineError: null,
 };
 
 // ---------------------------------------------------------------- storage
@@ -51,6 +57,19 @@ function rememberDemoId(id) {
 
 const NEEDS_LOGIN = new Set(['home', 'certify', 'certify-done', 'visit', 'visit-done', 'object', 'object-done', 'death', 'death-done', 'history']);
 
+// The public screens have an address of their own, so that a poster's QR code
+// can open them directly; every other screen lives at the bare address.
+const HASHES = { report: '#report', 'report-done': '#report', 'report-track': '#report-track' };
+
+/** The screen an address's fragment names, if any. */
+function hashScreen() {
+  return Object.keys(HASHES).find((screen) => HASHES[screen] === location.hash && !screen.endsWith('-done')) || null;
+}
+
+function urlFor(screen) {
+  return location.pathname + location.search + (HASHES[screen] || '');
+}
+
 function go(screen, params = {}, { replace = false, message = null } = {}) {
   state.screen = screen;
   state.params = params;
@@ -58,8 +77,8 @@ function go(screen, params = {}, { replace = false, message = null } = {}) {
   state.busy = false;
   const entry = { screen, params };
   try {
-    if (replace) history.replaceState(entry, '');
-    else history.pushState(entry, '');
+    if (replace) history.replaceState(entry, '', urlFor(screen));
+    else history.pushState(entry, '', urlFor(screen));
   } catch {
     // history can be unavailable in some web views; navigation still works
   }
@@ -87,6 +106,12 @@ window.addEventListener('popstate', (event) => {
   render();
 });
 
+// The address typed or a link followed while the page is open (#report).
+window.addEventListener('hashchange', () => {
+  const screen = hashScreen();
+  if (screen && HASHES[state.screen] !== location.hash) go(screen, {}, { replace: true });
+});
+
 // ------------------------------------------------------------- rendering
 
 const SCREENS = {
@@ -101,6 +126,9 @@ const SCREENS = {
   death: deathScreen,
   'death-done': doneScreen('death'),
   history: historyScreen,
+  report: reportScreen,
+  'report-done': reportDoneScreen,
+  'report-track': reportTrackScreen,
 };
 
 /**
@@ -372,7 +400,16 @@ function loginScreen(params) {
     messageSlot(),
     params.pending ? null : h('div', { class: 'panel panel-info' }, h('p', {}, t('login.open_from_app'))),
     demoBox,
+    params.pending ? null : reportEntry(),
   ];
+}
+
+/** The way to the public reporting screen, open to anyone (login screen). */
+function reportEntry() {
+  return h('section', { class: 'more', 'aria-labelledby': 'report-entry-title' },
+    h('h2', { id: 'report-entry-title' }, t('report.entry_title')),
+    h('p', {}, t('report.entry_text')),
+    button(t('report.open'), () => go('report'), { testid: 'report-open' }));
 }
 
 function demoLoginBox() {
@@ -471,6 +508,7 @@ function homeScreen() {
       error.network || (error.status >= 500) ? button(t('home.refresh'), () => goHome({ replace: true }), { kind: 'primary' }) : null,
       h('div', { class: 'actions' },
         button(t('action.death_report'), () => go('death'), { testid: 'go-death' }),
+        button(t('report.open'), () => go('report'), { testid: 'report-open' }),
         button(t('common.logout'), logout, { testid: 'logout' })),
     ];
   }
@@ -495,6 +533,7 @@ function homeScreen() {
         button(t('action.home_visit'), () => go('visit'), { testid: 'go-visit' }),
         button(t('action.death_report'), () => go('death'), { testid: 'go-death' }),
         button(t('action.history'), () => go('history'), { testid: 'go-history' }),
+        button(t('report.open'), () => go('report'), { testid: 'report-open' }),
         button(t('common.logout'), logout, { testid: 'logout' }))),
   ];
 }
@@ -925,6 +964,259 @@ function historyScreen(params) {
   return parts;
 }
 
+// --------------------------------------------------------------- reports
+
+// Anyone, logged in or not, may report improper receipt of benefits or staff
+// misconduct (R9.1): the hotline is shown, reports may be anonymous, and the
+// reference given follows the report's progress. The session is never sent
+// along, so a report is anonymous unless the person leaves their contact.
+
+/** Back to the start: home when logged in, else the login screen. */
+function backStart() {
+  return h('p', { class: 'back' }, button(t('common.home'), () => (getToken() ? goHome() : go('login')), { kind: 'back', testid: 'home' }));
+}
+
+let hotlineLoading = null;
+
+/** Loads GET /api/v1/reports/hotline once; the box is then updated in place. */
+function loadHotline() {
+  if (state.hotline || hotlineLoading) return;
+  state.hotlineError = null; // asked again each time the screen is drawn, until it is known
+  hotlineLoading = api('GET', '/api/v1/reports/hotline', undefined, { anonymous: true })
+    .then(({ data }) => {
+      if (data && typeof data.hotline === 'string' && data.hotline.trim()) state.hotline = data;
+      else state.hotlineError = new ApiError({ status: 500 });
+    })
+    .catch((error) => {
+      state.hotlineError = error;
+    })
+    .finally(() => {
+      hotlineLoading = null;
+      const box = document.getElementById('hotline-box');
+      if (box) box.replaceWith(hotlineBox());
+    });
+}
+
+function hotlineBox() {
+  const box = h('section', { id: 'hotline-box', class: 'hotline', 'aria-labelledby': 'hotline-title' },
+    h('h2', { id: 'hotline-title' }, t('report.hotline_title')));
+  if (state.hotline) {
+    const number = state.hotline.hotline.trim();
+    box.append(
+      h('p', {}, t('report.hotline_text')),
+      h('a', { class: 'hotline-link', href: `tel:${number.replace(/[^0-9+]/g, '')}`, 'data-testid': 'report-hotline' },
+        h('span', { class: 'hotline-icon', 'aria-hidden': 'true' }, '☎'),
+        h('span', { class: 'hotline-number', dir: 'ltr' }, number),
+        h('span', { class: 'hotline-call' }, t('report.hotline_call'))),
+    );
+  } else if (state.hotlineError) {
+    box.append(h('p', {}, t('report.hotline_unknown')));
+  } else {
+    box.append(h('p', { class: 'loading' }, t('common.loading')));
+  }
+  return box;
+}
+
+/** A reference the way people copy it: in groups of four. */
+function groupReference(reference) {
+  return (String(reference).match(/.{1,4}/g) || []).join(' ');
+}
+
+/** What was typed as a reference: letters and digits only, in capitals. */
+function normalReference(text) {
+  return String(text || '').replace(/[^0-9A-Za-z]/g, '').toUpperCase();
+}
+
+function reportScreen() {
+  loadHotline();
+  const noteId = uid('contact-note');
+  const form = h(
+    'form',
+    { class: 'form', novalidate: true, onSubmit: (event) => submitReport(event, form) },
+    choiceGroup({ name: 'kind', legend: t('report.kind_legend'), options: REPORT_KINDS.map((k) => [k, t(`report.kind.${k}`)]) }),
+    textField({ name: 'subject', label: t('report.subject'), hint: t('report.subject_hint'), attrs: { maxlength: '200', autocomplete: 'off' } }),
+    textField({ name: 'details', label: t('report.details'), hint: t('report.details_hint'), multiline: true, attrs: { maxlength: '4000' } }),
+    h('fieldset', { class: 'contact', 'aria-describedby': noteId },
+      h('legend', { class: 'label' }, t('report.contact_legend')),
+      h('p', { id: noteId, class: 'panel panel-info' }, t('report.contact_note')),
+      textField({ name: 'reporter.name', label: t('report.name'), required: false, attrs: { autocomplete: 'name', maxlength: '50' } }),
+      textField({
+        name: 'reporter.phone',
+        label: t('report.phone'),
+        type: 'tel',
+        required: false,
+        attrs: { autocomplete: 'tel', inputmode: 'tel', maxlength: '20', dir: 'ltr' },
+      })),
+    messageSlot(),
+    button(t('report.submit'), null, { kind: 'primary', type: 'submit', testid: 'report-submit' }),
+  );
+  return [
+    backStart(),
+    title(t('report.title')),
+    h('p', { class: 'lead' }, t('report.explain')),
+    hotlineBox(),
+    h('section', { class: 'report-online', 'aria-labelledby': 'report-form-title' },
+      h('h2', { id: 'report-form-title' }, t('report.form_title')),
+      form),
+    h('section', { class: 'more', 'aria-labelledby': 'report-track-title' },
+      h('h2', { id: 'report-track-title' }, t('report.track_entry')),
+      button(t('report.track_open'), () => go('report-track'), { testid: 'report-track-open' })),
+  ];
+}
+
+async function submitReport(event, form) {
+  event.preventDefault();
+  if (state.busy) return;
+  const kind = form.querySelector('[name="kind"]:checked')?.value;
+  const subject = form.elements.subject.value.trim();
+  const details = form.elements.details.value.trim();
+  const name = form.elements['reporter.name'].value.trim();
+  const phone = form.elements['reporter.phone'].value.trim();
+  if (!kind) return invalid('report.pick_kind', 'kind');
+  if (!subject) return invalid('report.need_subject', 'subject');
+  if (!details) return invalid('report.need_details', 'details');
+  // The API takes the reporter's name and phone together, or neither.
+  if (phone && !name) return invalid('report.need_name', 'reporter.name');
+  if (name && !phone) return invalid('report.need_phone', 'reporter.phone');
+  if (phone && !/^[0-9+\-\s()]{5,20}$/.test(phone)) return invalid('report.bad_phone', 'reporter.phone');
+  const body = { kind, subject, details };
+  if (name) body.reporter = { name, phone };
+  busy(form, true);
+  showMessage('info', () => t('common.sending'));
+  try {
+    const { data } = await api('POST', '/api/v1/reports', body, { anonymous: true });
+    if (!data || typeof data.reference !== 'string' || !data.reference) throw new ApiError({ status: 500 });
+    forgetDrafts('report');
+    go('report-done', { reference: data.reference, anonymous: !body.reporter }, { replace: true });
+  } catch (error) {
+    busy(form, false);
+    const key = error instanceof ApiError && error.code === 'invalid_field' && error.field ? `report.field.${error.field}` : null;
+    if (key && has(key)) invalid(key, error.field);
+    else showError(error);
+  }
+}
+
+function reportDoneScreen(params) {
+  const reference = typeof params.reference === 'string' ? params.reference : '';
+  if (!reference) {
+    state.screen = 'report';
+    return reportScreen();
+  }
+  return [
+    backStart(),
+    h('div', { class: 'result result-success' },
+      h('p', { class: 'result-icon', 'aria-hidden': 'true' }, '✓'),
+      title(t('report.done_title'), { 'data-testid': 'report-result' }),
+      h('p', { class: 'lead' }, t(params.anonymous ? 'report.done_anonymous' : 'report.done_named'))),
+    h('section', { class: 'reference-box', 'aria-labelledby': 'reference-title' },
+      h('h2', { id: 'reference-title' }, t('report.your_reference')),
+      h('p', { class: 'reference', dir: 'ltr', 'data-testid': 'report-reference', 'data-reference': reference }, groupReference(reference)),
+      h('p', { class: 'reference-advice' }, t('report.write_down'))),
+    h('div', { class: 'main-action' },
+      button(t('report.track_open'), () => {
+        forgetDrafts('report-track');
+        go('report-track', { reference });
+      }, { kind: 'primary', testid: 'report-track-open' })),
+  ];
+}
+
+function reportTrackScreen(params) {
+  const form = h(
+    'form',
+    { class: 'form', novalidate: true, onSubmit: (event) => submitTrack(event, form) },
+    textField({
+      name: 'reference',
+      label: t('report.reference'),
+      hint: t('report.reference_hint'),
+      attrs: {
+        class: 'input input-reference',
+        autocomplete: 'off',
+        spellcheck: 'false',
+        autocapitalize: 'characters',
+        maxlength: '30',
+        dir: 'ltr',
+        value: params.reference ? groupReference(params.reference) : null,
+        'data-testid': 'report-track-input',
+      },
+    }),
+    messageSlot(),
+    button(t('report.track_submit'), null, { kind: 'primary', type: 'submit', testid: 'report-track-submit' }),
+  );
+  return [
+    backStart(),
+    title(t('report.track_title')),
+    h('p', { class: 'lead' }, t('report.track_explain')),
+    form,
+    h('div', { id: 'report-result', class: 'report-result', 'aria-live': 'polite' }, params.result ? reportStatusBlock(params.result) : null),
+  ];
+}
+
+async function submitTrack(event, form) {
+  event.preventDefault();
+  if (state.busy) return;
+  const reference = normalReference(form.elements.reference.value);
+  const slot = document.getElementById('report-result');
+  if (slot) clear(slot);
+  state.params = { reference };
+  if (!reference) return invalid('report.need_reference', 'reference');
+  busy(form, true);
+  showMessage('info', () => t('common.loading'));
+  try {
+    const found = await lookUpReference(reference);
+    const data = found.data;
+    busy(form, false);
+    clearMessage();
+    const result = { reference: found.reference, status: data && data.status, received_on: data && data.received_on, closed_on: data && data.closed_on };
+    state.params = { reference: found.reference, result };
+    try {
+      history.replaceState({ screen: 'report-track', params: state.params }, '', urlFor('report-track'));
+    } catch {
+      // fine without: the result stays on the screen
+    }
+    if (slot) {
+      slot.append(reportStatusBlock(result));
+      slot.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+    }
+  } catch (error) {
+    busy(form, false);
+    if (error instanceof ApiError && error.status === 404) invalid('report.not_found', 'reference');
+    else showError(error);
+  }
+}
+
+/**
+ * GET /api/v1/reports/by-reference/{reference}. A reference copied by hand
+ * often has the letter O for the digit 0, or I or L for 1: when the reference
+ * as typed is not found, it is tried once more with those read as digits.
+ */
+async function lookUpReference(reference) {
+  const get = (ref) => api('GET', `/api/v1/reports/by-reference/${encodeURIComponent(ref)}`, undefined, { anonymous: true });
+  try {
+    return { reference, data: (await get(reference)).data };
+  } catch (error) {
+    const digits = reference.replace(/O/g, '0').replace(/[IL]/g, '1');
+    if (!(error instanceof ApiError) || error.status !== 404 || digits === reference) throw error;
+    return { reference: digits, data: (await get(digits)).data };
+  }
+}
+
+/** Where a report stands, in plain words. */
+function reportStatusBlock(result) {
+  const key = REPORT_STATUSES.includes(result.status) ? result.status : 'other';
+  const look = { received: ['to_verify', 'i'], investigating: ['due', '…'], closed: ['certified', '✓'], other: ['to_verify', 'i'] }[key];
+  const facts = [t('report.reference_line', { reference: groupReference(result.reference) })];
+  if (result.received_on) facts.push(t('report.received_on', { date: formatDate(result.received_on) }));
+  if (result.closed_on) facts.push(t('report.closed_on', { date: formatDate(result.closed_on) }));
+  return h(
+    'section',
+    { class: 'report-status', 'aria-labelledby': 'report-status-title', 'data-testid': 'report-status', 'data-status': result.status || '' },
+    h('h2', { id: 'report-status-title' }, t('report.status_title')),
+    h('p', { class: ['badge', `badge-${look[0]}`] }, h('span', { class: 'badge-icon', 'aria-hidden': 'true' }, look[1]), h('span', {}, t(`report.status.${key}`))),
+    h('p', {}, t(`report.status_help.${key}`)),
+    h('ul', { class: 'facts' }, facts.map((fact) => h('li', {}, fact))),
+  );
+}
+
 // ------------------------------------------------------------------ boot
 
 async function boot() {
@@ -946,6 +1238,15 @@ async function boot() {
     } catch (error) {
       go('login', {}, { replace: true, message: { kind: 'error', text: () => `${t('login.failed')} ${errorMessage(error)}` } });
     }
+    return;
+  }
+  const routed = hashScreen();
+  if (routed) {
+    // Opened at #report (a poster's QR code), or reloaded on a report screen:
+    // a reload keeps the reference just given.
+    const entry = history.state;
+    if (entry && entry.screen && HASHES[entry.screen] === location.hash) go(entry.screen, entry.params || {}, { replace: true });
+    else go(routed, {}, { replace: true });
     return;
   }
   if (getToken()) goHome({ replace: true });

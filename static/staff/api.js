@@ -94,6 +94,17 @@ export async function postText(path, text, contentType = 'text/csv; charset=utf-
   return body ? JSON.parse(body) : null;
 }
 
+/**
+ * Sends a body as it is (a File, a Blob or text: a CSV sheet, a ZIP copy, a
+ * calendar) with its content type; resolves to the parsed JSON answer.
+ */
+export async function upload(method, path, body, contentType) {
+  const response = await send(method, path, body, 'application/json', contentType);
+  if (response.status === 204) return null;
+  const text = await response.text();
+  return text ? JSON.parse(text) : null;
+}
+
 /** A file the API answers (CSV, HTML) as a Blob, with the bearer token. */
 export async function fetchBlob(path, accept = '*/*') {
   const response = await send('GET', path, undefined, accept);

@@ -20,10 +20,17 @@ const SCREENS = [
   { id: 'recoveries', label: '待遇追回', may: 'recover_overpayments', load: () => import('./recoveries.js') },
   { id: 'partners', label: '数据共享单位', may: 'manage_partners', load: () => import('./partners.js') },
   { id: 'reports', label: '举报投诉', may: 'handle_reports', load: () => import('./reports.js') },
+  { id: 'imports', label: '数据导入', may: ['import_roster', 'import_partner_records'], load: () => import('./imports.js') },
+  { id: 'archives', label: '按月归档', may: ['file_archives', 'read_audit'], load: () => import('./archives.js') },
+  { id: 'audit', label: '审计日志', may: 'read_audit', load: () => import('./audit.js') },
+  { id: 'admin', label: '机构与账号', may: ['manage_orgs', 'manage_staff'], load: () => import('./admin.js') },
 ];
 
 /** Whether the staff member's role has a permission (a snake_case code from `GET /staff/me`). */
 const ctx = { me: null, orgs: null, can: (what) => Boolean(ctx.me && Array.isArray(ctx.me.permissions) && ctx.me.permissions.includes(what)) };
+
+/** Whether a screen is open to the role: its permission, or any of a list. */
+const mayOpen = (screen) => [].concat(screen.may).some((what) => ctx.can(what));
 
 /** The organisations in scope, loaded once per session (names for ids). */
 ctx.loadOrgs = async () => {
@@ -35,6 +42,11 @@ ctx.loadOrgs = async () => {
     }
   }
   return ctx.orgs;
+};
+/** Loads the organisations again (after one was created). */
+ctx.reloadOrgs = async () => {
+  ctx.orgs = null;
+  return ctx.loadOrgs();
 };
 ctx.orgName = (id) => {
   if (!id) return '—';
@@ -110,7 +122,7 @@ function renderShell() {
   const nav = document.getElementById('nav');
   clear(nav);
   const list = h('ul');
-  for (const screen of SCREENS.filter((s) => ctx.can(s.may))) {
+  for (const screen of SCREENS.filter(mayOpen)) {
     list.append(h('li', {}, h('a', { href: `#/${screen.id}`, dataset: { testid: `nav-${screen.id}`, screen: screen.id } }, screen.label)));
   }
   nav.append(list);
@@ -141,7 +153,7 @@ let routing = 0;
 async function route() {
   if (!ctx.me) return;
   const current = parseRoute();
-  const allowed = SCREENS.filter((s) => ctx.can(s.may));
+  const allowed = SCREENS.filter(mayOpen);
   let screen = allowed.find((s) => s.id === current.screen);
   if (!screen) {
     if (allowed.length === 0) {

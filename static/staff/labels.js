@@ -220,6 +220,92 @@ export const HISTORY_FIELDS = {
   monthly_amount_fen: '月待遇',
 };
 
+export const ORG_KINDS = {
+  hrss_bureau: '市人社局',
+  social_insurance_agency: '市社会保险经办机构',
+  retiree_agency: '市退管机构',
+  district: '区（县）退管机构',
+  sub_district: '片区管委会、街道（乡镇）',
+  community: '社区（村）',
+  employer: '参保单位',
+};
+
+/** Which organisation kinds each role belongs to (platform::auth Role::fits). */
+export const ROLE_ORG_KIND = {
+  city_admin: 'hrss_bureau',
+  auditor: 'hrss_bureau',
+  city_social_insurance: 'social_insurance_agency',
+  integration: 'social_insurance_agency',
+  city_retiree: 'retiree_agency',
+  district: 'district',
+  sub_district: 'sub_district',
+  community: 'community',
+  employer: 'employer',
+};
+
+/** Which parents a new organisation of a kind may sit under (R2.1). */
+export const ORG_PARENT_KINDS = {
+  district: ['retiree_agency'],
+  sub_district: ['district'],
+  community: ['sub_district', 'district'],
+  employer: ['social_insurance_agency', 'hrss_bureau'],
+};
+
+/** Filing status of a district's month (R8.2): [text, badge kind, explanation]. */
+export const ARCHIVE_STATUS = {
+  filed: ['已归档', 'ok', '已装订，之后没有新记录'],
+  missing: ['未归档', 'bad', '有记录，尚未装订'],
+  outdated: ['需重订', 'warn', '装订后又收到记录，应重新装订'],
+  nothing_to_file: ['无记录', 'soft', '本月没有需要归档的记录'],
+};
+
+export const IMPORT_OUTCOMES = { applied: '已入库', duplicate: '重复', unmatched: '未匹配到人员', rejected: '拒收' };
+export const IMPORT_STATUS = { running: '处理中', done: '已完成' };
+
+export const AUDIT_ACTIONS = {
+  'archive.bind': '装订月度档案',
+  'archive.download': '下载档案',
+  'archive.verify': '校验档案',
+  'benefit.object': '提出异议',
+  'calendar.load': '载入工作日历',
+  'certification.activity': '活动签到认证',
+  'certification.refused': '认证被拒',
+  'certification.self_service': '自助认证',
+  'datashare.import.create': '上传共享数据文件',
+  'datashare.import.done': '共享数据导入完成',
+  'datashare.import.results': '下载导入结果',
+  'datashare.rematch': '重新匹配推送',
+  'death.report': '家属申报死亡',
+  'decision.record': '登记核实结果',
+  'decision.review': '市级复核',
+  'feed.acknowledge': '确认接收指令',
+  'home_visit.schedule': '预约上门',
+  'import.event.rejected': '导入记录拒收',
+  'ledger.export': '导出台账',
+  'list.export': '导出名单',
+  'org.create': '新建机构',
+  'partner.create': '登记数据共享单位',
+  'partner.secret_add': '新增密钥',
+  'partner.secret_revoke': '吊销密钥',
+  'person.update': '修改人员信息',
+  'recipient.login': '领取人登录',
+  'report.handle': '办理举报',
+  'report.read': '查阅举报',
+  'report.receive': '受理举报',
+  'roster.import': '导入花名册',
+  'roster.import_chunk': '花名册分批写入',
+  'staff.bootstrap_admin': '创建初始管理员',
+  'staff.create': '新建工作人员账号',
+  'staff.login': '工作人员登录',
+  'staff.logout': '工作人员退出',
+  'staff.update': '修改工作人员账号',
+  'task.assign': '任务转办',
+  'task.open': '立案核实任务',
+  'tasks.dispatch': '下发待核实名单',
+  'webhook.delivery': '接收数据推送',
+  'webhook.refused': '拒收数据推送',
+};
+
 /** A label from a table, or the code itself when the table lacks it. */
 export function label(table, code) {
   if (code === null || code === undefined || code === '') return '—';

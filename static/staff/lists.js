@@ -1,5 +1,5 @@
 // 三类名单 (R5.4): eligible, lost, to_verify, with filters, paging, the
-// domain's reasons per row and a CSV export (fetched with the token).
+// domain's reasons per row and a CSV or Excel export (fetched with the token).
 
 import { get, fetchBlob, query } from './api.js';
 import { h, clear, table, field, select, badge, req, number, date, problemBox, announce, saveBlob, busy, button } from './ui.js';
@@ -58,7 +58,7 @@ export async function render(main, route, ctx) {
     return;
   }
 
-  const exportSlot = h('div', { class: 'export-status' });
+  const exportSlot = h('div', { class: 'export-status', 'aria-live': 'polite' });
   const exportButton = button('导出CSV', async () => {
     await busy(exportButton, async () => {
       clear(exportSlot);
@@ -73,6 +73,20 @@ export async function render(main, route, ctx) {
       }
     });
   }, { class: 'secondary', dataset: { testid: 'export-csv' } });
+  const xlsxButton = button('导出Excel', async () => {
+    await busy(xlsxButton, async () => {
+      clear(exportSlot);
+      try {
+        const blob = await fetchBlob(`/api/v1/lists/${kind}/export${query({ ...filters, format: 'xlsx' })}`, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+        const fileName = `${LISTS[kind]}-${new Date().toISOString().slice(0, 10)}.xlsx`;
+        saveBlob(blob, fileName);
+        exportSlot.append(h('span', { class: 'muted' }, `已导出“${fileName}”（Excel工作簿，最多5万行；导出已记录审计日志）`));
+        announce('名单已导出为Excel');
+      } catch (error) {
+        exportSlot.append(problemBox(error));
+      }
+    });
+  }, { class: 'secondary', dataset: { testid: 'export-xlsx' } });
 
   const total = result.total ?? 0;
   const pages = Math.max(1, Math.ceil(total / PER_PAGE));
@@ -81,7 +95,7 @@ export async function render(main, route, ctx) {
       'div',
       { class: 'toolbar' },
       h('p', { class: 'count', dataset: { testid: 'list-total' } }, h('strong', {}, result.list_name_zh ?? LISTS[kind]), `：共 ${number(total)} 笔`, pages > 1 ? `，第 ${page}/${pages} 页` : ''),
-      h('div', { class: 'toolbar-actions' }, exportButton),
+      h('div', { class: 'toolbar-actions' }, exportButton, xlsxButton),
     ),
     exportSlot,
   );

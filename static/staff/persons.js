@@ -2,8 +2,8 @@
 // evidence timeline — what said what, when, from which source, and which
 // rule (requirement id) decided.
 
-import { ApiError, get, post, query } from './api.js';
-import { h, clear, table, field, badge, req, yuan, date, dateTime, problemBox, showError, success, announce, modal, busy, button } from './ui.js';
+import { ApiError, get, post, patch, query } from './api.js';
+import { h, clear, table, field, select, badge, req, yuan, date, dateTime, problemBox, showError, success, announce, modal, busy, button } from './ui.js';
 import {
   BENEFIT_TYPES, PAYMENT, LISTS, LIST_SHORT, EFFECTS, OUTCOMES, RESIDENCE, MANAGEMENT, SPECIAL_GROUPS, CYCLE_STATUS, ACTIONS,
   SUSPENSION_REASONS, HISTORY_FIELDS, EVIDENCE, channelName, label,
@@ -110,6 +110,9 @@ async function dossier(main, id, ctx) {
         fact('特殊群体', (p.special_groups ?? []).map((g) => label(SPECIAL_GROUPS, g)).join('、') || '—'),
         (d.relations ?? []).length ? fact('亲属关系', d.relations.map((r) => `${r.relation} ${r.relative_id_number_masked}`).join('；')) : null,
       ),
+      ctx.can('edit_persons')
+        ? h('div', { class: 'action-bar benefit-actions' }, button('修改信息', () => editDialog(id, p, ctx, refresh), { class: 'small secondary', dataset: { testid: 'edit-person' }, 'aria-label': `修改${p.name}的信息` }))
+        : null,
     ),
   );
 
@@ -165,6 +168,70 @@ function benefitCard(b, ctx, refresh) {
     h('div', { class: 'why' }, h('h4', {}, `为何列入${LISTS[listKind] ?? listKind}`), reasons(b.reasons)),
     decision ? h('div', { class: 'action-bar benefit-actions' }, decision) : null,
   );
+}
+
+/**
+ * Changes personal data (R3.1): only the fields changed are sent; the old
+ * and new values are kept in the history.
+ */
+function editDialog(id, p, ctx, refresh) {
+  const { body, close } = modal(`修改信息：${p.name}`);
+  const communities = (ctx.orgs ?? []).filter((o) => o.kind === 'community').map((o) => [o.id, o.name]);
+  const name = h('input', { name: 'name', value: p.name ?? '', maxlength: 50, autocomplete: 'off', dataset: { testid: 'edit-name' } });
+  const phone = h('input', { name: 'phone', type: 'tel', value: p.phone ?? '', maxlength: 20, autocomplete: 'off', dataset: { testid: 'edit-phone' } });
+  const address = h('input', { name: 'address', value: p.address ?? '', maxlength: 200, autocomplete: 'off', dataset: { testid: 'edit-address' } });
+  const residence = select('residence', Object.entries(RESIDENCE), { value: p.residence ?? '' });
+  const community = select('community_id', communities, { value: p.community_id ?? '', empty: '无' });
+  const groups = h('fieldset', { class: 'choices' }, h('legend', {}, '特殊群体'), Object.entries(SPECIAL_GROUPS).map(([v, l]) =>
+    h('label', { class: 'choice' }, h('input', { type: 'checkbox', name: 'special_groups', value: v, checked: (p.special_groups ?? []).includes(v) }), ' ', l),
+  ));
+  const errors = h('div');
+  const submit = h('button', { type: 'submit', class: 'primary', dataset: { testid: 'edit-submit' } }, '保存');
+  const form = h(
+    'form',
+    { class: 'stack', novalidate: true },
+    field('姓名', name),
+    field('手机号', phone, '11位手机号或带区号的固定电话；留空为删除'),
+    field('地址', address, '最长200字'),
+    field('居住地类型', residence),
+    field('所在社区（村）', community, '本地居住须选择所在社区（村）'),
+    groups,
+    errors,
+    h('div', { class: 'dialog-actions' }, button('取消', () => close(), { class: 'ghost' }), submit),
+  );
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clear(errors);
+    const change = {};
+    if (name.value.trim() !== (p.name ?? '')) change.name = name.value.trim();
+    if (phone.value.trim() !== (p.phone ?? '')) change.phone = phone.value.trim();
+    if (address.value.trim() !== (p.address ?? '')) change.address = address.value.trim();
+    if (residence.value !== (p.residence ?? '')) change.residence = residence.value;
+    if (community.value !== (p.community_id ?? '')) change.community_id = community.value;
+    const chosen = [...form.querySelectorAll('input[name="special_groups"]:checked')].map((c) => c.value);
+    const before = [...(p.special_groups ?? [])].sort().join(',');
+    if ([...chosen].sort().join(',') !== before) change.special_groups = chosen;
+    if (!change.name && 'name' in change) {
+      showError(errors, new ApiError(422, { detail: '姓名不能为空', detail_en: 'The name cannot be empty', field: 'name' }), form);
+      return;
+    }
+    if (Object.keys(change).length === 0) {
+      showError(errors, new ApiError(422, { detail: '没有修改任何信息', detail_en: 'Nothing was changed' }), form);
+      return;
+    }
+    await busy(submit, async () => {
+      try {
+        await patch(`/api/v1/persons/${encodeURIComponent(id)}`, change);
+        close();
+        const what = Object.keys(change).map((k) => label(HISTORY_FIELDS, k)).join('、');
+        await refresh(`已修改${p.name}的${what}；原值已记入变更记录（R3.1）。`);
+      } catch (error) {
+        showError(errors, error, form);
+      }
+    });
+  });
+  body.append(form);
+  phone.focus();
 }
 
 const ENDINGS = {

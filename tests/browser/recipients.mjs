@@ -3,8 +3,10 @@
 // demo login; see where the benefit stands; certify with the demo face check
 // and see it certified; switch to Uyghur (right to left); open the home-visit
 // and death-report screens; the status on a desktop; an API error shown as a
-// sentence. Every screen is checked with axe-core, watched for page errors
-// and CSP violations, and photographed.
+// sentence; without logging in, a public report (R9.1) opened at /#report, sent
+// anonymously and followed with its reference, in Chinese and in Uyghur.
+// Every screen is checked with axe-core, watched for page errors and CSP
+// violations, and photographed.
 
 import assert from 'node:assert/strict';
 import { scenario, open, PHONE, DESKTOP, checkA11y, shot, finish, FIXTURE } from './lib.mjs';
@@ -16,9 +18,12 @@ async function statuses(page) {
   return page.getByTestId('benefit').evaluateAll((cards) => cards.map((c) => c.dataset.status));
 }
 
-/** The text a person sees in the message area: a sentence, never JSON. */
+/**
+ * The text a person sees in the message area: a sentence, never JSON. Waits
+ * for the outcome (an error or a success), not the "sending…" note before it.
+ */
 async function sentence(page) {
-  const message = page.getByTestId('message').locator('.message-text');
+  const message = page.getByTestId('message').locator('.message:not(.message-info) .message-text');
   await message.first().waitFor();
   const text = (await message.first().innerText()).trim();
   assert.ok(text.length > 4, `a sentence is shown: "${text}"`);
@@ -40,6 +45,7 @@ await scenario('recipients page', async (browser) => {
   assert.match(await page.locator('.demo-tag').first().innerText(), /演示.*Demo/);
   await shot(page, 'recipients-login-phone');
   await checkA11y(page, 'login (phone)');
+  assert.match(await page.getByTestId('report-open').innerText(), /举报违规领取/, 'the way to report is on the login screen');
 
   // A wrong ID number at the demo login is explained in a sentence.
   await page.getByTestId('demo-id').fill('123');
@@ -61,6 +67,14 @@ await scenario('recipients page', async (browser) => {
   assert.ok(await page.evaluate(() => Boolean(sessionStorage.getItem('zige.token'))), 'the session token is kept in sessionStorage');
   await shot(page, 'recipients-status-phone');
   await checkA11y(page, 'status (phone)');
+
+  // The way to report is on the home screen too, and has its own address.
+  await page.getByTestId('report-open').click();
+  await page.getByTestId('report-submit').waitFor();
+  assert.equal(await page.evaluate(() => location.hash), '#report');
+  await page.getByTestId('home').first().click();
+  await page.getByTestId('benefit').first().waitFor();
+  assert.equal(await page.evaluate(() => location.hash), '', 'back home at the bare address');
 
   // Certify with the demo face check, then back home: certified.
   await page.getByTestId('go-certify').click();
@@ -190,4 +204,88 @@ await scenario('recipients page', async (browser) => {
   await sentence(desktop);
   await checkA11y(desktop, 'logged out (desktop)');
   finish(desktop);
+
+  // Reporting improper receipt (R9.1), without logging in, straight from a
+  // poster's QR code: the hotline, an anonymous report, its reference, its
+  // progress.
+  const visitor = await open(browser, PHONE);
+  visitor.setDefaultTimeout(TIMEOUT);
+  await visitor.goto('/#report');
+  await visitor.getByTestId('report-submit').waitFor();
+  assert.equal(await visitor.evaluate(() => sessionStorage.getItem('zige.token')), null, 'not logged in');
+  const hotline = visitor.getByTestId('report-hotline');
+  await hotline.waitFor();
+  const number = (await hotline.locator('.hotline-number').innerText()).trim();
+  assert.match(number, /^\+?[\d -]{3,}$/, `the hotline is shown: ${number}`);
+  assert.equal(await hotline.getAttribute('href'), `tel:${number.replace(/[^\d+]/g, '')}`, 'the hotline can be called with a tap');
+  await shot(visitor, 'recipients-report-phone');
+  await checkA11y(visitor, 'report form (phone)');
+
+  // Nothing filled in: told what to do, in a sentence.
+  await visitor.getByTestId('report-submit').click();
+  assert.match(await sentence(visitor), /选择/);
+  await visitor.locator('input[name="kind"][value="improper_receipt"]').check();
+  await visitor.locator('input[name="subject"]').fill('某小区 3 号楼的王某');
+  await visitor.locator('textarea[name="details"]').fill('他父亲前年已经去世，他还在领父亲的养老金。');
+  // A phone without a name is explained before anything is sent.
+  await visitor.locator('input[name="reporter.phone"]').fill('13900000000');
+  await visitor.getByTestId('report-submit').click();
+  assert.match(await sentence(visitor), /姓名/);
+  assert.equal(await visitor.locator('input[name="reporter.name"]').getAttribute('aria-invalid'), 'true');
+  await visitor.locator('input[name="reporter.phone"]').fill('');
+  const sent = visitor.waitForRequest((r) => r.url().endsWith('/api/v1/reports') && r.method() === 'POST');
+  await visitor.getByTestId('report-submit').click();
+  const request = await sent;
+  const body = request.postDataJSON();
+  assert.equal(body.kind, 'improper_receipt');
+  assert.equal(body.reporter, undefined, 'anonymous: no reporter sent');
+  assert.equal(request.headers().authorization, undefined, 'no session sent with a report');
+  await visitor.getByTestId('report-reference').waitFor();
+  const reference = (await visitor.getByTestId('report-reference').innerText()).replace(/\s/g, '');
+  assert.match(reference, /^[A-Z0-9]{12}$/, `the reference is shown in big letters: ${reference}`);
+  assert.match(await visitor.locator('.reference-advice').innerText(), /抄下来/);
+  await shot(visitor, 'recipients-report-done-phone');
+  await checkA11y(visitor, 'report sent (phone)');
+
+  // Following the report: typed the way people copy it (lower case, dashes).
+  await visitor.getByTestId('report-track-open').click();
+  await visitor.getByTestId('report-track-input').waitFor();
+  assert.equal(await visitor.evaluate(() => location.hash), '#report-track');
+  const typed = reference.toLowerCase().match(/.{1,4}/g).join('-');
+  await visitor.getByTestId('report-track-input').fill(typed);
+  await visitor.getByTestId('report-track-submit').click();
+  const progress = visitor.getByTestId('report-status');
+  await progress.waitFor();
+  assert.equal(await progress.getAttribute('data-status'), 'received');
+  assert.match(await progress.innerText(), /已收到/);
+  await shot(visitor, 'recipients-report-track-phone');
+  await checkA11y(visitor, 'report progress (phone)');
+
+  // A reference that does not exist is explained, the field marked.
+  await visitor.getByTestId('report-track-input').fill('ZZZZ ZZZZ ZZZZ');
+  await visitor.getByTestId('report-track-submit').click();
+  assert.match(await sentence(visitor), /没有找到/);
+  assert.equal(await visitor.getByTestId('report-track-input').getAttribute('aria-invalid'), 'true');
+  assert.equal(await visitor.getByTestId('report-status').count(), 0, 'no stale progress left on screen');
+  // Copied by hand with the letter O for the digit 0 (or I for 1): still found.
+  const misread = reference.replace(/0/g, 'O').replace(/1/g, 'I');
+  await visitor.getByTestId('report-track-input').fill(misread);
+  await visitor.getByTestId('report-track-submit').click();
+  await visitor.getByTestId('report-status').waitFor();
+  assert.equal(await visitor.getByTestId('report-status').getAttribute('data-status'), 'received');
+
+  // In Uyghur, right to left: the progress, then the form reached from the login screen.
+  await visitor.getByTestId('lang-ug').click();
+  assert.deepEqual(await visitor.evaluate(() => [document.documentElement.dir, document.documentElement.lang]), ['rtl', 'ug']);
+  assert.match(await visitor.locator('h1').innerText(), ARABIC);
+  assert.match(await visitor.getByTestId('report-status').innerText(), ARABIC);
+  await checkA11y(visitor, 'report progress (Uyghur, phone)');
+  await visitor.getByTestId('home').first().click();
+  await visitor.getByTestId('report-open').click();
+  await visitor.getByTestId('report-hotline').waitFor();
+  assert.match(await visitor.locator('h1').innerText(), ARABIC);
+  assert.match(await visitor.locator('legend').first().innerText(), ARABIC);
+  await shot(visitor, 'recipients-report-ug-phone');
+  await checkA11y(visitor, 'report form (Uyghur, phone)');
+  finish(visitor);
 });

@@ -1,11 +1,13 @@
 // The staff console end to end on a seeded, swept city: log in as the city
 // administrator; the dashboard's charts (by district and payment changes by
-// month among them); a dossier's evidence timeline; dispatching the
-// to-be-verified list; recording a field outcome; the to-be-verified list
-// and its CSV export; the two ledgers and the verification ledger's CSV
-// export; an outcome's oversized file; an activity sign-in list; the
-// dashboard on a phone. Every page is checked with axe-core and
-// watched for CSP violations.
+// month among them); a dossier's evidence timeline and a change of address;
+// dispatching the to-be-verified list; recording a field outcome; the
+// to-be-verified list and its CSV and Excel exports; the two ledgers and the
+// verification ledger's CSV export; an outcome's oversized file; an activity
+// sign-in list; a roster import with a bad line; binding, verifying and the
+// completeness grid of the monthly archives; the audit trail and its chain;
+// organisations, staff accounts and the calendar; the dashboard on a phone.
+// Every page is checked with axe-core and watched for CSP violations.
 
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -69,6 +71,16 @@ await scenario('staff console', async (browser) => {
   await shot(page, 'staff-dossier-desktop');
   await checkA11y(page, 'staff dossier (desktop)');
 
+  // Change 李四's address (R3.1): the dossier shows the new one.
+  await page.getByTestId('edit-person').click();
+  const editDialog = page.getByRole('dialog');
+  await editDialog.getByTestId('edit-address').fill('友好北路1号');
+  await checkA11y(page, 'staff person edit dialog (desktop)');
+  await editDialog.getByTestId('edit-submit').click();
+  await page.getByTestId('benefit-decision-result').getByText(/已修改.*地址/).waitFor();
+  await page.getByText('友好北路1号').first().waitFor();
+  await shot(page, 'staff-dossier-edited-desktop');
+
   // Dispatch the to-be-verified list with a deadline about 15 days ahead.
   await page.getByTestId('nav-tasks').click();
   await page.getByTestId('dispatch-deadline').fill(addDays(today, 15));
@@ -102,6 +114,11 @@ await scenario('staff console', async (browser) => {
   assert.ok(text.startsWith('名单,姓名,公民身份号码,待遇类别'), `Chinese headers: ${text.slice(0, 60)}`);
   assert.ok(!text.includes(FIXTURE.ids.acme), 'no full ID numbers in the export');
   assert.match(download.suggestedFilename(), /\.csv$/);
+  // The same list as an Excel workbook (a ZIP file: "PK").
+  const [xlsx] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-xlsx').click()]);
+  const workbook = await readFile(await xlsx.path());
+  assert.equal(workbook.subarray(0, 2).toString('latin1'), 'PK', 'the Excel export is an xlsx (ZIP) file');
+  assert.match(xlsx.suggestedFilename(), /\.xlsx$/);
   await shot(page, 'staff-lists-desktop');
   await checkA11y(page, 'staff lists (desktop)');
 
@@ -146,6 +163,104 @@ await scenario('staff console', async (browser) => {
     'the city administrator certifies a resident; a malformed number is refused',
   );
   await checkA11y(page, 'staff activity sign-in (desktop)');
+
+  // A roster file with a malformed ID number: the line is rejected with its reason.
+  await page.getByTestId('nav-imports').click();
+  await page.getByTestId('roster-file').setInputFiles({
+    name: '花名册.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from('id_number,name,benefit_type,monthly_amount,benefit_start,insured_district,residence,community,management,employer,phone,last_certified_on,special_group,depends_on\n12345,某人,employee_pension,100,2020-01-01,650102,domestic,,socialised,,,,,\n'),
+  });
+  await page.getByTestId('roster-submit').click();
+  await page.getByTestId('roster-result').getByText(/导入完成.*拒收 1 行/).waitFor();
+  assert.match(await page.getByTestId('roster-rejected-row').innerText(), /^2\s.*id_number/s, 'the rejected line names the column');
+  await checkA11y(page, 'staff roster import (desktop)');
+  await shot(page, 'staff-imports-desktop');
+
+  // A bank's file of records: registered as a partner, uploaded, followed to
+  // the end, and its result file (UTF-8 with BOM) downloaded.
+  await page.getByTestId('nav-partners').click();
+  await page.getByText('登记新的数据共享单位').click();
+  await page.getByLabel('单位编号（英文）').fill('bank-icbc');
+  await page.getByLabel('单位名称').fill('工商银行');
+  await page.getByLabel('类别').selectOption('bank');
+  await page.getByLabel('本人办理银行业务').check();
+  await page.getByRole('button', { name: '登记', exact: true }).click();
+  await page.getByTestId('partner-secret').waitFor();
+  await page.getByTestId('nav-imports').click();
+  await page.getByTestId('imports-tab-partners').click();
+  await page.getByTestId('import-partner').selectOption('bank-icbc');
+  await page.getByTestId('import-file').setInputFiles({
+    name: '银行柜面记录.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from(`event_id,type,id_number,occurred_on\nb1,bank_in_person,${FIXTURE.ids.sy_local},${today}\nb2,bank_in_person,12345,${today}\n`),
+  });
+  await page.getByTestId('import-submit').click();
+  await page.locator('[data-testid="import-card"][data-status="done"]').waitFor();
+  assert.match(await page.getByTestId('import-counts').innerText(), /已入库 1.*拒收 1/, 'each row has its outcome');
+  const [results] = await Promise.all([page.waitForEvent('download'), page.getByTestId('import-progress').getByTestId('import-results').click()]);
+  const resultCsv = await readFile(await results.path());
+  assert.deepEqual([...resultCsv.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'the result file starts with a UTF-8 BOM');
+  assert.match(resultCsv.subarray(3).toString('utf8'), /^line,event_id,outcome,reason/);
+  await page.getByTestId('import-row').first().waitFor();
+  await checkA11y(page, 'staff partner file import (desktop)');
+  await shot(page, 'staff-partner-import-desktop');
+
+  // The monthly archive (R8.2): bind this month of 天山区, see it listed,
+  // verify it as stored, and find it filed in the completeness grid.
+  const month = today.slice(0, 7);
+  await page.getByTestId('nav-archives').click();
+  await page.getByTestId('archive-district').selectOption('650102');
+  await page.getByTestId('archive-month').fill(month);
+  await page.getByTestId('archive-bind').click();
+  await page.getByTestId('archive-verify-result').getByText(/已装订.*第 \d+ 版/).waitFor();
+  const archiveRow = page.locator(`[data-testid="archive-row"][data-district="650102"][data-month="${month}"]`).first();
+  await archiveRow.waitFor();
+  await archiveRow.getByTestId('archive-verify').click();
+  await page.getByTestId('archive-verify-result').getByText(/完好/).waitFor();
+  const filedCell = page.locator(`[data-testid="completeness-cell"][data-district="650102"][data-month="${month}"]`);
+  await filedCell.waitFor();
+  assert.equal(await filedCell.getAttribute('data-status'), 'filed', 'the bound month is filed');
+  assert.match(await filedCell.innerText(), /已归档/, 'the status is written, not only coloured');
+  await checkA11y(page, 'staff archives (desktop)');
+  await shot(page, 'staff-archives-desktop');
+
+  // The audit trail: records, and the hash chain verified intact.
+  await page.getByTestId('nav-audit').click();
+  await page.getByTestId('audit-row').first().waitFor();
+  await page.getByTestId('audit-verify').click();
+  await page.getByTestId('audit-verify-result').getByText(/审计日志完好：共 [\d,]+ 条记录/).waitFor();
+  await checkA11y(page, 'staff audit (desktop)');
+  await shot(page, 'staff-audit-desktop');
+
+  // Organisations, a new staff account with a generated password, the calendar.
+  await page.getByTestId('nav-admin').click();
+  await page.getByTestId('org-row').first().waitFor();
+  await checkA11y(page, 'staff organisations (desktop)');
+  await shot(page, 'staff-orgs-desktop');
+  await page.getByTestId('admin-tab-staff').click();
+  await page.getByTestId('staff-row').first().waitFor();
+  await page.getByTestId('staff-create').click();
+  await page.getByTestId('staff-username').fill('ts-clerk');
+  await page.getByTestId('staff-display-name').fill('天山区经办员');
+  await page.getByTestId('staff-role').selectOption('district');
+  await page.getByTestId('staff-org').selectOption('650102');
+  await page.getByRole('button', { name: '生成随机密码' }).click();
+  await page.getByTestId('staff-submit').click();
+  await page.getByTestId('staff-password').getByText(/已新建账号 ts-clerk/).waitFor();
+  await page.locator('[data-testid="staff-row"][data-username="ts-clerk"]').waitFor();
+  await checkA11y(page, 'staff accounts (desktop)');
+  await shot(page, 'staff-accounts-desktop');
+  await page.getByTestId('admin-tab-calendar').click();
+  await page.getByTestId('calendar-next-year').waitFor();
+  const nextYear = Number(today.slice(0, 4)) + 1;
+  await page.getByTestId('calendar-year').selectOption(String(nextYear));
+  await page.getByTestId('calendar-text').fill(`${nextYear}-01-01 holiday 元旦\n${nextYear}-02-06 holiday 春节\n`);
+  await page.getByTestId('calendar-submit').click();
+  await page.getByTestId('calendar-result').getByText(`已载入${nextYear}年工作日历`).waitFor();
+  await page.getByTestId('calendar-next-year').getByText(/已载入/).waitFor();
+  await checkA11y(page, 'staff calendar (desktop)');
+  await shot(page, 'staff-calendar-desktop');
   finish(page);
 
   // The dashboard on a narrow phone.
