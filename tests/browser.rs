@@ -5,7 +5,7 @@
 //! them. Screenshots land in target/screenshots/.
 
 use serde_json::json;
-use zige_tests::{ADMIN_PASSWORD, ADMIN_USER, Spawn, TestApp, seed_city, spawn, test_variables, workspace, zige_manifest};
+use zige_tests::{ADMIN_PASSWORD, ADMIN_USER, STAFF_PASSWORD, Spawn, TestApp, seed_city, spawn, test_variables, workspace, zige_manifest};
 
 async fn demo_app() -> TestApp {
     let mut variables = test_variables();
@@ -23,7 +23,10 @@ async fn run(scenario: &str) {
     app.database().execute("UPDATE evidence SET received_on = occurred_on WHERE source = 'roster'", []).unwrap();
     let today = zige_domain::china_date(chrono::Utc::now()).to_string();
     app.tick_until_done(&today).await;
-    let fixture = json!({ "admin_user": ADMIN_USER, "admin_password": ADMIN_PASSWORD, "ids": city.ids, "today": today });
+    // The city agency's report handler: the one role that sees reports (R9.1).
+    app.staff_session(&city.admin, "si-reports", "city_social_insurance", "city-si").await;
+    let fixture = json!({ "admin_user": ADMIN_USER, "admin_password": ADMIN_PASSWORD, "ids": city.ids, "today": today,
+        "reports_user": "si-reports", "reports_password": STAFF_PASSWORD });
     let output = tokio::process::Command::new("node")
         .arg(format!("tests/browser/{scenario}.mjs"))
         .current_dir(workspace())
@@ -46,4 +49,9 @@ async fn recipients_page_in_chromium() {
 #[tokio::test]
 async fn staff_console_in_chromium() {
     run("staff").await;
+}
+
+#[tokio::test]
+async fn every_page_at_phone_and_desktop_sizes() {
+    run("tour").await;
 }

@@ -71,6 +71,9 @@ impl Drop for Server {
 
 /// The bootstrap administrator's credentials in tests.
 pub const ADMIN_USER: &str = "admin";
+/// The password of the staff accounts that tests create.
+pub const STAFF_PASSWORD: &str = "a long enough password";
+
 /// The bootstrap administrator's password in tests.
 pub const ADMIN_PASSWORD: &str = "correct horse battery staple";
 
@@ -338,7 +341,7 @@ impl TestApp {
 
     /// Creates a staff account and logs it in, returning its token.
     pub async fn staff_session(&self, admin: &str, username: &str, role: &str, org: &str) -> String {
-        let password = "a long enough password";
+        let password = STAFF_PASSWORD;
         let body =
             serde_json::json!({ "username": username, "password": password, "role": role, "org_id": org, "display_name": "测试人员" });
         let response = self.call(admin, "POST", "/api/v1/staff", Some(&body)).await;
