@@ -97,7 +97,10 @@ async fn the_openapi_document_describes_every_route() {
         for (_, operation) in item.as_object().unwrap() {
             assert!(operation["summary"].is_string() && operation["responses"].is_object(), "{path}");
             for (code, response) in operation["responses"].as_object().unwrap() {
-                assert!(response["description"].is_string() || response["$ref"].is_string(), "{path} {code}: a response needs a description");
+                assert!(
+                    response["description"].is_string() || response["$ref"].is_string(),
+                    "{path} {code}: a response needs a description"
+                );
             }
         }
     }

@@ -173,22 +173,15 @@ pub async fn try_spawn(manifest: &Path, spawn: Spawn) -> Result<TestApp> {
     Ok(TestApp { addr: running.addr, state_dir, server: Server::InProcess(running) })
 }
 
-/// The `zige-host` binary, built once per test run with the test's profile.
+/// The local host as a process: `test-host`, the `zige-host` command line
+/// built with this package.
 pub fn host_binary() -> PathBuf {
-    static BUILT: OnceLock<PathBuf> = OnceLock::new();
-    BUILT
-        .get_or_init(|| {
-            let release = !cfg!(debug_assertions);
-            let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-            let mut command = std::process::Command::new(cargo);
-            command.current_dir(workspace()).args(["build", "-p", "zige-host", "--bin", "zige-host"]);
-            if release {
-                command.arg("--release");
-            }
-            assert!(command.status().expect("cargo runs").success(), "building zige-host");
-            workspace().join("target").join(if release { "release" } else { "debug" }).join("zige-host")
-        })
-        .clone()
+    // Tests and benchmarks run from target/<profile>/deps; cargo builds the
+    // package's binaries beside that folder before it runs them.
+    let exe = std::env::current_exe().expect("the test's own path");
+    let host = exe.parent().and_then(|deps| deps.parent()).expect("target/<profile>/deps").join("test-host");
+    assert!(host.exists(), "{} is built by `cargo test` and `cargo bench` with this package", host.display());
+    host
 }
 
 /// Starts zige in a `zige-host` process of its own on the given state, so

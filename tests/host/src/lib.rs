@@ -4,6 +4,7 @@
 //! app can be developed and tested where the `spin` CLI cannot be installed.
 
 pub mod app;
+pub mod cli;
 pub mod manifest;
 pub mod outbound;
 pub mod routes;
