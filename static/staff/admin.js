@@ -4,7 +4,7 @@
 // (`manage_orgs`).
 
 import { ApiError, get, post, patch, upload, query } from './api.js';
-import { h, clear, table, field, select, badge, dateTime, problemBox, showError, success, announce, modal, busy, button, todayChina } from './ui.js';
+import { h, clear, table, field, select, badge, dateTime, problemBox, showError, success, announce, modal, busy, button, todayChina, fetchInto } from './ui.js';
 import { ROLES, ORG_KINDS, ROLE_ORG_KIND, ORG_PARENT_KINDS, label } from './labels.js';
 
 const ORG_ID = /^[A-Za-z0-9_-]{1,40}$/;
@@ -175,14 +175,8 @@ async function staffAccounts(main, ctx) {
   const feedback = h('div', { 'aria-live': 'polite', dataset: { testid: 'staff-feedback' } });
   const slot = h('div');
   const load = async () => {
-    clear(slot);
-    let r;
-    try {
-      r = await get('/api/v1/staff');
-    } catch (error) {
-      slot.append(problemBox(error));
-      return;
-    }
+    const r = await fetchInto(slot, '/api/v1/staff');
+    if (!r) return;
     slot.append(
       table({
         caption: `工作人员账号（共 ${(r.items ?? []).length} 个）`,
@@ -307,14 +301,8 @@ async function calendar(main) {
   const feedback = h('div', { 'aria-live': 'polite', dataset: { testid: 'calendar-result' } });
   const slot = h('div');
   const load = async () => {
-    clear(slot);
-    let r;
-    try {
-      r = await get('/api/v1/calendar');
-    } catch (error) {
-      slot.append(problemBox(error));
-      return;
-    }
+    const r = await fetchInto(slot, '/api/v1/calendar');
+    if (!r) return;
     const years = r.years ?? [];
     const covered = (y) => years.some((x) => x.year === y);
     const next = thisYear + 1;

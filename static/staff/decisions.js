@@ -2,7 +2,7 @@
 // one by one or in bulk: confirm, send back, or certify instead.
 
 import { get, post, query } from './api.js';
-import { h, clear, table, field, badge, date, problemBox, showError, success, announce, busy, todayChina } from './ui.js';
+import { h, clear, table, field, badge, date, showError, success, announce, busy, todayChina, fetchInto } from './ui.js';
 import { OUTCOMES, CHANNELS, REVIEWS, REVIEW_RESULTS, EVIDENCE, label } from './labels.js';
 
 export async function render(main, route, ctx) {
@@ -13,14 +13,8 @@ export async function render(main, route, ctx) {
   const slot = h('div');
   main.append(feedback, slot);
   const load = async () => {
-    clear(slot);
-    let result;
-    try {
-      result = await get(`/api/v1/decisions${query({ page, per_page: 100 })}`);
-    } catch (error) {
-      slot.append(problemBox(error));
-      return;
-    }
+    const result = await fetchInto(slot, `/api/v1/decisions${query({ page, per_page: 100 })}`);
+    if (!result) return;
     const items = result.items ?? [];
     const today = todayChina();
     const boxes = new Map();

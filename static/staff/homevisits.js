@@ -2,7 +2,7 @@
 // visit's outcome (with photos) is recorded on the visit itself.
 
 import { get, post, query } from './api.js';
-import { h, clear, table, field, badge, date, problemBox, showError, success, announce, modal, busy, button, todayChina } from './ui.js';
+import { h, clear, table, field, badge, date, showError, success, announce, modal, busy, button, todayChina, fetchInto } from './ui.js';
 import { HOME_VISIT_STATUS, SPECIAL_GROUPS, label } from './labels.js';
 import { outcomeDialog } from './tasks.js';
 
@@ -22,14 +22,8 @@ export async function render(main, route, ctx) {
   const slot = h('div');
   main.append(feedback, slot);
   const load = async () => {
-    clear(slot);
-    let result;
-    try {
-      result = await get(`/api/v1/home-visits${query({ status })}`);
-    } catch (error) {
-      slot.append(problemBox(error));
-      return;
-    }
+    const result = await fetchInto(slot, `/api/v1/home-visits${query({ status })}`);
+    if (!result) return;
     const today = todayChina();
     slot.append(
       table({

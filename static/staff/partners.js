@@ -2,7 +2,7 @@
 // and revocation, disabling; and the events that named nobody.
 
 import { get, post, patch, del } from './api.js';
-import { h, clear, table, field, select, badge, dateTime, problemBox, showError, success, announce, busy, button } from './ui.js';
+import { h, clear, table, field, select, badge, dateTime, problemBox, showError, success, announce, busy, button, fetchInto } from './ui.js';
 import { PARTNER_KINDS, EVENT_TYPES, label } from './labels.js';
 
 export async function render(main, _route, ctx) {
@@ -12,14 +12,8 @@ export async function render(main, _route, ctx) {
   main.append(feedback, createForm(feedback, () => load()), slot);
 
   const load = async () => {
-    clear(slot);
-    let result;
-    try {
-      result = await get('/api/v1/partners');
-    } catch (error) {
-      slot.append(problemBox(error));
-      return;
-    }
+    const result = await fetchInto(slot, '/api/v1/partners');
+    if (!result) return;
     slot.append(
       table({
         caption: '已登记的数据共享单位',

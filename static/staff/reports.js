@@ -2,7 +2,7 @@
 // handling moves forward to investigating, then closed with a resolution.
 
 import { get, patch, query } from './api.js';
-import { h, clear, table, field, badge, date, problemBox, showError, success, announce, modal, busy, button } from './ui.js';
+import { h, clear, table, field, badge, date, problemBox, showError, success, announce, modal, busy, button, fetchInto } from './ui.js';
 import { REPORT_KINDS, REPORT_STATUS, label } from './labels.js';
 
 export async function render(main, route, ctx) {
@@ -16,14 +16,8 @@ export async function render(main, route, ctx) {
   const slot = h('div');
   main.append(feedback, slot);
   const load = async () => {
-    clear(slot);
-    let r;
-    try {
-      r = await get(`/api/v1/reports${query({ status })}`);
-    } catch (error) {
-      slot.append(problemBox(error));
-      return;
-    }
+    const r = await fetchInto(slot, `/api/v1/reports${query({ status })}`);
+    if (!r) return;
     slot.append(
       table({
         caption: `${REPORT_STATUS[status]}的举报`,

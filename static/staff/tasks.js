@@ -3,7 +3,7 @@
 // recording a field outcome.
 
 import { ApiError, get, post, query } from './api.js';
-import { h, clear, table, field, select, badge, date, problemBox, showError, success, announce, modal, busy, button, todayChina, addDays, number } from './ui.js';
+import { h, clear, table, field, select, badge, date, problemBox, showError, success, announce, modal, busy, button, todayChina, addDays, number, fetchInto } from './ui.js';
 import { TASK_KINDS, OUTCOMES, CHANNELS, LOSS_CODES, EVIDENCE, lossOf, label } from './labels.js';
 
 const PER_PAGE = 50;
@@ -51,14 +51,8 @@ export async function render(main, route, ctx) {
   const slot = h('div');
   main.append(slot);
   const load = async () => {
-    clear(slot);
-    let result;
-    try {
-      result = await get(`/api/v1/tasks${query({ status, kind, page, per_page: PER_PAGE })}`);
-    } catch (error) {
-      slot.append(problemBox(error));
-      return;
-    }
+    const result = await fetchInto(slot, `/api/v1/tasks${query({ status, kind, page, per_page: PER_PAGE })}`);
+    if (!result) return;
     const items = result.items ?? [];
     const today = todayChina();
     slot.append(

@@ -1,7 +1,7 @@
 // Small DOM helpers: elements without innerHTML, tables with real headers,
 // problem boxes, the live status region, dialogs and formatting.
 
-import { ApiError } from './api.js';
+import { ApiError, get } from './api.js';
 
 /**
  * Creates an element. `attrs`: `class`, `text`, `dataset`, `on` (event →
@@ -47,6 +47,20 @@ export function announce(message) {
   setTimeout(() => {
     region.textContent = message;
   }, 30);
+}
+
+/**
+ * Empties `slot` and fetches `url`; on failure shows the problem in the slot
+ * and returns null, so a screen's loader needs no try/catch of its own.
+ */
+export async function fetchInto(slot, url) {
+  clear(slot);
+  try {
+    return await get(url);
+  } catch (error) {
+    slot.append(problemBox(error));
+    return null;
+  }
 }
 
 /** A problem as a box: the Chinese message, the English one below it. */

@@ -143,8 +143,8 @@ fn terminate_or_reinstate(db: &Db, staff: &Staff, req: &Request, benefit_id: &st
             let message = "您好：经核实，此前终止您社会保险待遇的决定有误，已恢复发放，停发期间的待遇将随下月待遇补发。";
             workflow::notify(db, &format!("reinstated:{benefit_id}:{today}"), &person, "decision", message)?;
         }
-        records::refresh(db, &person, today)?;
-        let state = db.one("SELECT payment_status FROM benefits WHERE id = ?", &[text(benefit_id)], |r| r.text("payment_status"))?;
+        // The renewed assessment carries the benefit's new payment state.
+        let state = records::refresh(db, &person, today)?.into_iter().find(|(b, _)| b.id == benefit_id).map(|(b, _)| b.payment.name());
         Ok(json!({ "benefit_id": benefit_id, "payment_status": state, "decided_on": today, "back_pay_fen": owed }))
     })?;
     Ok(json_response(200, &answer))
