@@ -15,6 +15,7 @@ mod host_routing;
 mod host_state;
 mod lists;
 mod partners;
+mod policies;
 mod recipients;
 mod recovery;
 mod registry;

@@ -5,7 +5,9 @@
 //! them. Screenshots land in target/screenshots/.
 
 use serde_json::json;
-use zige_tests::{ADMIN_PASSWORD, ADMIN_USER, STAFF_PASSWORD, Spawn, TestApp, seed_city, spawn, test_variables, workspace, zige_manifest};
+use zige_tests::{
+    ADMIN_PASSWORD, ADMIN_USER, STAFF_PASSWORD, Spawn, TestApp, seed_city, spawn, statutory_year, test_variables, workspace, zige_manifest,
+};
 
 async fn demo_app() -> TestApp {
     let mut variables = test_variables();
@@ -25,8 +27,9 @@ async fn run(scenario: &str) {
     app.tick_until_done(&today).await;
     // The city agency's report handler: the one role that sees reports (R9.1).
     app.staff_session(&city.admin, "si-reports", "city_social_insurance", "city-si").await;
+    let next_year = chrono::Datelike::year(&zige_domain::china_date(chrono::Utc::now())) + 1;
     let fixture = json!({ "admin_user": ADMIN_USER, "admin_password": ADMIN_PASSWORD, "ids": city.ids, "today": today,
-        "reports_user": "si-reports", "reports_password": STAFF_PASSWORD });
+        "reports_user": "si-reports", "reports_password": STAFF_PASSWORD, "next_year_statutory": statutory_year(next_year) });
     let output = tokio::process::Command::new("node")
         .arg(format!("tests/browser/{scenario}.mjs"))
         .current_dir(workspace())

@@ -121,7 +121,7 @@ async fn r7_1_an_unreachable_outcome_the_city_leaves_is_suspended_after_3_workin
     assert_eq!(r.json()["pending_review"], true);
 
     let calendar = zige_domain::WorkingCalendar::embedded();
-    let deadline = zige_domain::deadlines::city_suspension_deadline(&calendar, today()).unwrap();
+    let deadline = zige_domain::deadlines::city_suspension_deadline(&calendar, today()).unwrap().on;
     let city_clerk = app.staff_session(&city.admin, "city-clerk", "city_retiree", "city-retiree").await;
     let queue = app.call(&city_clerk, "GET", "/api/v1/decisions", None).await.json();
     assert_eq!(queue["items"][0]["suspends_automatically_after"], deadline.to_string());

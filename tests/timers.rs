@@ -6,8 +6,8 @@
 
 use serde_json::{Value, json};
 use zige_tests::{
-    City, ROSTER_HEADER, SCHEDULER_TOKEN, Spawn, TestApp, id_number, seed_city, spawn, spawn_app, spawn_process, test_variables,
-    zige_manifest,
+    City, ROSTER_HEADER, SCHEDULER_TOKEN, Spawn, TestApp, id_number, seed_city, spawn, spawn_app, spawn_process, statutory_year,
+    test_variables, zige_manifest,
 };
 
 fn count(app: &TestApp, sql: &str) -> i64 {
@@ -71,12 +71,7 @@ async fn r4_r6_1_r6_7_cycles_remind_once_open_tasks_after_grace_and_escalate_lat
     let jobless = id_number("65010219800101777");
     enrol(&app, &city.admin, &[(jobless.clone(), "unemployment", "2026-10-10")]).await;
     let person = person_of(&app, &city.admin, &jobless).await;
-    // Deadlines reach into 2027: the State Council's notice for it is loaded as staff would.
-    let year = "2027-01-01 holiday 元旦\n";
-    assert_eq!(
-        app.request("PUT", "/api/v1/calendar/2027", &[("authorization", &format!("Bearer {}", city.admin))], year).await.status,
-        200
-    );
+    // Deadlines reach into 2027, which no notice covers yet: derived, provisional.
     let outbox = |app: &TestApp| count(app, &format!("SELECT COUNT(*) FROM outbox WHERE person_id = '{person}'"));
 
     let first = app.tick_until_done("2026-11-23").await;
@@ -122,17 +117,60 @@ async fn r4_r6_1_r6_7_cycles_remind_once_open_tasks_after_grace_and_escalate_lat
     assert!(count(&app, "SELECT COUNT(*) FROM audit_log WHERE action = 'timers.cycles'") >= 1, "cycle changes are audited");
 }
 
+/// Days from `from` to `to`, inclusive, as tick dates.
+fn days(from: &str, to: &str) -> Vec<String> {
+    let (from, to): (chrono::NaiveDate, chrono::NaiveDate) = (from.parse().unwrap(), to.parse().unwrap());
+    from.iter_days().take_while(|d| *d <= to).map(|d| d.to_string()).collect()
+}
+
 #[tokio::test]
-async fn a_deadline_in_a_year_without_a_calendar_is_a_503_not_a_guess() {
+async fn dates_calendar_the_tick_never_stops_for_an_unannounced_year_and_the_notice_wins_once_loaded() {
     let app = spawn_app().await;
     let city = seed_city(&app).await;
-    let r = app.tick("2027-03-01").await;
-    assert_eq!(r.status, 503, "overdue recipients need a 2027 deadline: {}", r.text());
-    assert_eq!(r.json()["type"], "https://zige.example/problems/calendar_missing");
-    let year = "2027-01-01 holiday 元旦\n2027-02-06 holiday 春节\n";
-    let loaded = app.request("PUT", "/api/v1/calendar/2027", &[("authorization", &format!("Bearer {}", city.admin))], year).await;
+    // One resident pensioner certified in the third quarter: overdue in 2027,
+    // when the verification task's deadline needs 2027's working days.
+    let resident = id_number("65010219500101333");
+    let csv = format!("{ROSTER_HEADER}\n{resident},玉素甫,resident_pension,300,2020-01-01,650102,domestic,,socialised,,,2026-08-01,,\n");
+    assert_eq!(app.upload(&city.admin, "/api/v1/roster/imports", "text/csv", csv).await.json()["created"], 1);
+    let person = person_of(&app, &city.admin, &resident).await;
+    // Across the year end and the Spring Festival of 2027, every tick answers.
+    for day in days("2026-12-20", "2027-01-20").into_iter().chain(days("2027-02-01", "2027-02-12")) {
+        let r = app.tick(&day).await;
+        assert_eq!(r.status, 200, "{day}: {}", r.text());
+    }
+    let task = |app: &TestApp| {
+        text(
+            app,
+            &format!(
+                "SELECT opened_on || ' ' || deadline || ' ' || deadline_provisional FROM tasks WHERE person_id = '{person}' AND kind = 'verify_cycle_lapsed'"
+            ),
+        )
+    };
+    // Q4 2026 was due 2026-12-31 and its 15 days of grace ended 2027-01-15
+    // (R4.1): the task opened on the next day, 15 working days to go (R6.1).
+    let opened = task(&app);
+    let opened_on = chrono::NaiveDate::from_ymd_opt(2027, 1, 16).unwrap();
+    let derived = zige_domain::WorkingCalendar::embedded().deadline(opened_on, 15).unwrap();
+    assert!(derived.provisional);
+    assert_eq!(opened, format!("{opened_on} {} 1", derived.on), "a provisional deadline on the derived 2027");
+    let queue = app.call(&city.admin, "GET", "/api/v1/tasks?kind=verify_cycle_lapsed", None).await.json();
+    assert_eq!(queue["items"][0]["deadline_provisional"], true, "staff see that it is provisional: {queue}");
+
+    // The notice for 2027 is loaded with a bridging week after the Spring
+    // Festival: the open deadline moves, and is final.
+    let mut notice = statutory_year(2027);
+    for day in days("2027-02-09", "2027-02-12") {
+        notice.push_str(&format!("{day} holiday 春节\n"));
+    }
+    let loaded = app.request("PUT", "/api/v1/calendar/2027", &[("authorization", &format!("Bearer {}", city.admin))], notice.clone()).await;
     assert_eq!(loaded.status, 200, "{}", loaded.text());
-    app.tick_until_done("2027-03-01").await;
+    assert!(loaded.json()["deadlines_recomputed"].as_i64().unwrap() >= 1, "{}", loaded.text());
+    let announced = zige_domain::WorkingCalendar::parse(&notice).unwrap();
+    let mut calendar = zige_domain::WorkingCalendar::embedded();
+    calendar.merge(&announced);
+    let moved = calendar.deadline(opened_on, 15).unwrap();
+    assert!(!moved.provisional && moved.on > derived.on, "{moved:?} after {derived:?}");
+    assert_eq!(task(&app), format!("{opened_on} {} 0", moved.on));
 }
 
 /// A roster CSV of one unemployment recipient, and a partner file with their death.
@@ -158,8 +196,6 @@ async fn r7_2_three_months_suspended_without_objection_terminates_once_with_payr
     let now = zige_domain::china_date(chrono::Utc::now());
     let months = i64::from(chrono::Datelike::year(&now) * 12 + chrono::Datelike::month(&now) as i32 - (2026 * 12 + 8));
     assert_eq!(count(&app, &format!("SELECT amount_fen FROM overpayments WHERE benefit_id = '{benefit}'")), months * 200_000);
-    let calendar = "2027-01-01 holiday 元旦\n2027-02-06 holiday 春节\n";
-    app.request("PUT", "/api/v1/calendar/2027", &[("authorization", &format!("Bearer {}", city.admin))], calendar).await;
 
     let due = chrono::NaiveDate::parse_from_str(&since, "%Y-%m-%d").unwrap().checked_add_months(chrono::Months::new(3)).unwrap();
     let day_before = due.pred_opt().unwrap().to_string();
@@ -255,7 +291,6 @@ async fn r7_3_r7_6_a_passed_refund_deadline_and_a_missed_instalment_are_escalate
     let db = app.database();
     db.execute("UPDATE overpayments SET refund_deadline = '2026-12-15' WHERE id = ?1", [&overpayment]).unwrap();
     db.execute("INSERT INTO instalments (overpayment_id, number, due_on, amount_fen, paid_fen) VALUES (?1, 1, '2026-12-20', 300000, 300000), (?1, 2, '2027-01-20', 300000, 100000)", [&overpayment]).unwrap();
-    app.request("PUT", "/api/v1/calendar/2027", &[("authorization", &format!("Bearer {}", city.admin))], "2027-01-01 holiday 元旦\n").await;
     app.tick_until_done("2026-12-15").await;
     assert_eq!(count(&app, "SELECT COUNT(*) FROM escalations WHERE subject_kind = 'overpayment'"), 0);
     app.tick_until_done("2026-12-16").await;

@@ -547,10 +547,11 @@ function benefitCard(benefit) {
   if (cycle.status === 'certified') {
     if (benefit.certified_on) lines.push(t('benefit.certified_on', { date: formatDate(benefit.certified_on) }));
     if (benefit.next_due) lines.push(t('benefit.next_time', { date: formatDate(benefit.next_due) }));
-  } else if (cycle.status === 'overdue' && benefit.next_due) {
-    lines.push(t('benefit.was_due', { date: formatDate(benefit.next_due) }));
-  } else if (benefit.next_due) {
-    lines.push(t('benefit.next_due', { date: formatDate(benefit.next_due) }));
+  } else {
+    // Behind: since when, the last certification (or none), then the cycle that contains today.
+    if (benefit.overdue_since) lines.push(t('benefit.overdue_since', { date: formatDate(benefit.overdue_since) }));
+    lines.push(benefit.last_certified_on ? t('benefit.certified_on', { date: formatDate(benefit.last_certified_on) }) : t('benefit.never_certified'));
+    if (benefit.next_due && benefit.next_due !== benefit.overdue_since) lines.push(t('benefit.next_due', { date: formatDate(benefit.next_due) }));
   }
   const payment = ['active', 'suspended', 'terminated', 'restored'].includes(benefit.payment_status) ? benefit.payment_status : 'unknown';
   lines.push(t('benefit.payment', { status: t(`payment.${payment}`) }));

@@ -1,7 +1,7 @@
 // 机构与账号: the organisation tree (R2.1; `manage_orgs`), staff accounts
 // whose role fits their organisation (R2.3; `manage_staff`) and the
 // working-day calendar loaded each year from the State Council's notice
-// (`manage_orgs`).
+// and the cycle policies (`manage_orgs`).
 
 import { ApiError, get, post, patch, upload, query } from './api.js';
 import { h, clear, table, field, select, badge, dateTime, problemBox, showError, success, announce, modal, busy, button, todayChina, fetchInto } from './ui.js';
@@ -16,6 +16,7 @@ export async function render(main, route, ctx) {
     ['orgs', '机构', ctx.can('manage_orgs')],
     ['staff', '工作人员账号', ctx.can('manage_staff')],
     ['calendar', '工作日历', ctx.can('manage_orgs')],
+    ['policies', '认证周期', ctx.can('manage_orgs')],
   ].filter((t) => t[2]);
   const current = tabs.find((t) => t[0] === route.parts[0]) ?? tabs[0];
   main.append(
@@ -28,6 +29,7 @@ export async function render(main, route, ctx) {
   );
   if (current[0] === 'staff') return staffAccounts(main, ctx);
   if (current[0] === 'calendar') return calendar(main);
+  if (current[0] === 'policies') return (await import('./policies.js')).render(main);
   return organisations(main, route, ctx);
 }
 
@@ -304,21 +306,22 @@ async function calendar(main) {
     const r = await fetchInto(slot, '/api/v1/calendar');
     if (!r) return;
     const years = r.years ?? [];
-    const covered = (y) => years.some((x) => x.year === y);
+    const announced = (y) => years.some((x) => x.year === y && x.source !== 'provisional');
     const next = thisYear + 1;
+    const sources = { loaded: badge('运行时载入', 'ok'), embedded: badge('系统内置', 'soft'), provisional: badge('暂按法定节假日推算', 'warn') };
     slot.append(
       h(
         'p',
-        { class: covered(next) ? 'notice success' : 'notice warn', dataset: { testid: 'calendar-next-year' } },
-        covered(next)
+        { class: announced(next) ? 'notice success' : 'notice warn', dataset: { testid: 'calendar-next-year' } },
+        announced(next)
           ? `明年（${next}年）的工作日历已载入。`
-          : `明年（${next}年）的工作日历尚未载入：未载入前，跨入${next}年的工作日期限（如5个工作日内上门）无法计算。请在国务院办公厅发布节假日安排后载入。`,
+          : `明年（${next}年）的节假日安排尚未载入：跨入${next}年的工作日期限暂按法定节假日推算（不含调休），标为“暂定”；国务院办公厅发布安排后请载入，在办期限将自动重算。`,
       ),
       table({
-        caption: '已覆盖的年份',
+        caption: '各年份工作日历',
         columns: [
           { label: '年份', cell: (y) => `${y.year}年`, rowHeader: true },
-          { label: '来源', cell: (y) => (y.source === 'loaded' ? badge('运行时载入', 'ok') : badge('系统内置', 'soft')) },
+          { label: '来源', cell: (y) => sources[y.source] ?? y.source },
           { label: '载入人', cell: (y) => y.loaded_by ?? '—' },
           { label: '载入时间', class: 'date', cell: (y) => dateTime(y.loaded_at) },
         ],
@@ -354,7 +357,7 @@ async function calendar(main) {
     await busy(submit, async () => {
       try {
         const r = await upload('PUT', `/api/v1/calendar/${encodeURIComponent(year.value)}`, `${body}\n`, 'text/plain; charset=utf-8');
-        const message = `已载入${r.year}年工作日历：${r.days} 个节假日和调休日。`;
+        const message = `已载入${r.year}年工作日历：${r.days} 个节假日和调休日${r.deadlines_recomputed ? `，${r.deadlines_recomputed} 个暂定期限已按新日历重算` : ''}。`;
         clear(feedback).append(success(message));
         announce(message);
         form.reset();

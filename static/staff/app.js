@@ -3,7 +3,7 @@
 
 import { ApiError, get, post, del, setToken, token, whenUnauthenticated } from './api.js';
 import { h, clear, field, problemBox, announce, busy } from './ui.js';
-import { ROLES } from './labels.js';
+import { ROLES, loadCodes } from './labels.js';
 
 /**
  * The screens and the permission each needs: the codes `GET /staff/me`
@@ -190,7 +190,7 @@ async function start() {
     renderLogin(error instanceof ApiError && error.status !== 401 ? error.problem : null);
     return;
   }
-  await ctx.loadOrgs();
+  await Promise.all([ctx.loadOrgs(), loadCodes()]);
   renderShell();
   await route();
   announce(`已登录：${ctx.me.username}`);

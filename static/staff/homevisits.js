@@ -35,7 +35,14 @@ export async function render(main, route, ctx) {
           { label: '电话', cell: (v) => v.phone || '—' },
           { label: '方便的日子', cell: (v) => (Array.isArray(v.preferred_days) && v.preferred_days.length ? v.preferred_days.join('、') : '—') },
           { label: '申请日期', cell: (v) => date(v.requested_on) },
-          { label: '最迟上门', cell: (v) => [date(v.deadline), v.status === 'open' && v.deadline < today ? [' ', badge('已超期', 'bad')] : null] },
+          {
+            label: '最迟上门',
+            cell: (v) => [
+              date(v.deadline),
+              v.deadline_provisional ? [' ', badge('暂定', 'soft', '按法定节假日推算，待当年节假日安排载入后重算')] : null,
+              v.status === 'open' && v.deadline < today ? [' ', badge('已超期', 'bad')] : null,
+            ],
+          },
           { label: '承办单位', cell: (v) => ctx.orgName(v.org_id) },
           { label: '安排', cell: (v) => (v.scheduled_for ? badge(`${v.scheduled_for} 上门`, 'ok') : badge('待安排', 'warn')) },
           {

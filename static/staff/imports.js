@@ -5,27 +5,10 @@
 
 import { ApiError, get, post, upload, fetchBlob, query } from './api.js';
 import { h, clear, table, field, select, badge, number, dateTime, problemBox, showError, success, announce, busy, button, saveBlob } from './ui.js';
-import { IMPORT_OUTCOMES, IMPORT_STATUS, label } from './labels.js';
+import { IMPORT_OUTCOMES, IMPORT_STATUS, BENEFIT_DESIGNATIONS, label } from './labels.js';
 
 const ROSTER_MAX = 48 * 1024 * 1024;
 const PARTNER_MAX = 32 * 1024 * 1024;
-/** The roster's columns: Chinese name, English key, required. */
-const ROSTER_COLUMNS = [
-  ['公民身份号码', 'id_number', true],
-  ['姓名', 'name', true],
-  ['待遇类型', 'benefit_type', true],
-  ['月待遇金额', 'monthly_amount', true],
-  ['待遇开始日期', 'benefit_start', true],
-  ['参保地', 'insured_district', true],
-  ['居住地类型', 'residence', true],
-  ['居住社区', 'community', false],
-  ['管理方式', 'management', true],
-  ['参保单位', 'employer', false],
-  ['联系电话', 'phone', false],
-  ['上次认证日期', 'last_certified_on', false],
-  ['特殊群体', 'special_group', false],
-  ['供养关系人身份号码', 'depends_on', false],
-];
 
 export async function render(main, route, ctx) {
   const tabs = [
@@ -42,17 +25,26 @@ export async function render(main, route, ctx) {
     ),
   );
   if (current[0] === 'partners') return partnerImports(main, route, ctx);
-  return rosterImport(main);
+  return rosterImport(main, await get('/api/v1/roster/columns'));
 }
 
 // ----- the roster -----
 
-function rosterImport(main) {
+/** The accepted names of each benefit type, as the domain lists them. */
+function benefitNames() {
+  return h(
+    'ul',
+    { class: 'columns-list' },
+    BENEFIT_DESIGNATIONS.map((b) => h('li', {}, h('strong', {}, b.name_zh), `（险种代码 ${b.national_code}）：`, b.designations.map((d) => d.text).join('、'))),
+  );
+}
+
+function rosterImport(main, { columns }) {
   const file = h('input', { type: 'file', name: 'roster', accept: '.csv,text/csv', required: true, dataset: { testid: 'roster-file' } });
   const errors = h('div');
   const submit = h('button', { type: 'submit', class: 'primary', dataset: { testid: 'roster-submit' } }, '导入花名册');
   const template = button('下载模板（CSV）', () => {
-    const header = ROSTER_COLUMNS.map((c) => c[0]).join(',');
+    const header = columns.map((c) => c.names_zh[0]).join(',');
     saveBlob(new Blob([`\uFEFF${header}\r\n`], { type: 'text/csv;charset=utf-8' }), '花名册模板.csv');
     announce('已下载花名册模板');
   }, { class: 'ghost' });
@@ -64,8 +56,14 @@ function rosterImport(main) {
       'details',
       {},
       h('summary', {}, '列说明'),
-      h('ul', { class: 'columns-list' }, ROSTER_COLUMNS.map(([zh, en, required]) => h('li', {}, h('strong', {}, zh), ' ', h('span', { class: 'mono small' }, en), required ? ' （必填）' : ' （选填）'))),
+      h(
+        'ul',
+        { class: 'columns-list' },
+        columns.map((c) => h('li', {}, h('strong', {}, c.names_zh.join(' / ')), ' ', h('span', { class: 'mono small' }, c.key), c.required ? ' （必填）' : ' （选填）')),
+      ),
+      h('p', { class: 'small muted' }, '其他列（如序号、性别、出生日期）不读取，导入结果中列出。'),
     ),
+    h('details', {}, h('summary', {}, '待遇类型的写法'), benefitNames()),
     errors,
     h('div', { class: 'filter-actions' }, submit, template),
   );
@@ -120,7 +118,8 @@ function rosterResult(slot, r, fileName) {
   const text = `${fileName}导入完成：新增 ${number(r.created)} 人，更新 ${number(r.updated)} 人，未变 ${number(r.unchanged)} 人，拒收 ${number(rejected.length)} 行。`;
   slot.append(
     success(text),
-    h('p', { class: 'small muted' }, `导入批次 ${r.import_id ?? '—'}；拒收的行未写入，请改正后重新导入（已导入的行再次导入不会重复）。`),
+    h('p', { class: 'small muted' }, `导入批次 ${r.import_id ?? '—'}；拒收的行未写入，请改正后重新导入（已导入的行再次导入不会重复）。行号即表格中的行号（表头为第1行）。`),
+    r.ignored_columns?.length ? h('p', { class: 'notice', dataset: { testid: 'roster-ignored' } }, `未读取的列：${r.ignored_columns.join('、')}`) : null,
     table({
       caption: '拒收的行',
       columns: [

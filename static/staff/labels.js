@@ -1,5 +1,7 @@
 // Chinese names for the API's codes, in the notice's own words.
 
+import { get } from './api.js';
+
 export const ROLES = {
   city_admin: '市人社局系统管理员',
   city_social_insurance: '市社会保险经办机构',
@@ -12,14 +14,22 @@ export const ROLES = {
   integration: '系统对接',
 };
 
-export const BENEFIT_TYPES = {
-  employee_pension: '城镇职工基本养老保险待遇',
-  government_pension: '机关事业单位养老保险待遇',
-  resident_pension: '城乡居民养老保险待遇',
-  work_injury: '工伤保险长期待遇',
-  work_injury_dependant: '供养亲属抚恤金',
-  unemployment: '失业保险待遇',
-};
+/** Benefit type code → Chinese name, from the domain's table (`GET /api/v1/codes`), filled by {@link loadCodes}. */
+export const BENEFIT_TYPES = {};
+
+/** The domain's benefit types with their national codes and every name files may use for them. */
+export const BENEFIT_DESIGNATIONS = [];
+
+/** The rest of the domain's code tables (`GET /api/v1/codes`): cycle periods and modes. */
+export const CODES = { cycle_periods: [], cycle_modes: [] };
+
+/** Loads the domain's code tables once, before any screen renders. */
+export async function loadCodes() {
+  const codes = await get('/api/v1/codes');
+  Object.assign(CODES, codes);
+  for (const b of codes.benefit_types) BENEFIT_TYPES[b.code] = b.name_zh;
+  BENEFIT_DESIGNATIONS.splice(0, BENEFIT_DESIGNATIONS.length, ...codes.benefit_types);
+}
 
 export const LISTS = {
   eligible: '具备领取待遇资格人员名单',

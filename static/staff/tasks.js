@@ -66,7 +66,15 @@ export async function render(main, route, ctx) {
           { label: '立案日期', cell: (t) => date(t.opened_on) },
           {
             label: '办理期限',
-            cell: (t) => (t.deadline ? [date(t.deadline), t.status === 'open' && t.deadline < today ? [' ', badge('已超期', 'bad')] : null, t.escalated_on ? [' ', badge('已督办', 'warn')] : null] : '—'),
+            cell: (t) =>
+              t.deadline
+                ? [
+                    date(t.deadline),
+                    t.deadline_provisional ? [' ', badge('暂定', 'soft', '按法定节假日推算，待当年节假日安排载入后重算')] : null,
+                    t.status === 'open' && t.deadline < today ? [' ', badge('已超期', 'bad')] : null,
+                    t.escalated_on ? [' ', badge('已督办', 'warn')] : null,
+                  ]
+                : '—',
           },
           { label: '状态', cell: (t) => (t.status === 'open' ? badge('在办', 'warn') : badge(`已办结 ${date(t.closed_on)}`, 'ok')) },
           {

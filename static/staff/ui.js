@@ -139,8 +139,8 @@ export function select(name, options, { value = '', empty = null, attrs = {} } =
   return el;
 }
 
-export function badge(text, kind = '') {
-  return h('span', { class: ['badge', kind && `badge-${kind}`] }, text);
+export function badge(text, kind = '', title = undefined) {
+  return h('span', { class: ['badge', kind && `badge-${kind}`], title }, text);
 }
 
 /** A requirement id as a small tag (the rule behind a reason). */

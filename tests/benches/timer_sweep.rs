@@ -64,7 +64,7 @@ async fn main() {
 
     let db = Db::open_file(&native_file).expect("opening the copy");
     let started = Instant::now();
-    let settings = Settings::load(&db, as_of, vec![30, 7, 0], 15, None).expect("settings");
+    let settings = Settings::load(&db, as_of, 15, None).expect("settings");
     let mut budget = Budget::new(Duration::from_secs(3600), usize::MAX);
     for job in &timers::JOBS {
         let (_, done) = timers::run(&db, job, &settings, &mut budget).expect("the job");

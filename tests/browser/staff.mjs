@@ -169,11 +169,12 @@ await scenario('staff console', async (browser) => {
   await page.getByTestId('roster-file').setInputFiles({
     name: '花名册.csv',
     mimeType: 'text/csv',
-    buffer: Buffer.from('id_number,name,benefit_type,monthly_amount,benefit_start,insured_district,residence,community,management,employer,phone,last_certified_on,special_group,depends_on\n12345,某人,employee_pension,100,2020-01-01,650102,domestic,,socialised,,,,,\n'),
+    buffer: Buffer.from('序号,id_number,name,benefit_type,monthly_amount,benefit_start,insured_district,residence,community,management,employer,phone,last_certified_on,special_group,depends_on\n1,12345,某人,110,100,2020-01-01,650102,domestic,,socialised,,,,,\n'),
   });
   await page.getByTestId('roster-submit').click();
   await page.getByTestId('roster-result').getByText(/导入完成.*拒收 1 行/).waitFor();
   assert.match(await page.getByTestId('roster-rejected-row').innerText(), /^2\s.*id_number/s, 'the rejected line names the column');
+  assert.match(await page.getByTestId('roster-ignored').innerText(), /序号/, 'an unused column is ignored and named');
   await checkA11y(page, 'staff roster import (desktop)');
   await shot(page, 'staff-imports-desktop');
 
@@ -255,7 +256,13 @@ await scenario('staff console', async (browser) => {
   await page.getByTestId('calendar-next-year').waitFor();
   const nextYear = Number(today.slice(0, 4)) + 1;
   await page.getByTestId('calendar-year').selectOption(String(nextYear));
-  await page.getByTestId('calendar-text').fill(`${nextYear}-01-01 holiday 元旦\n${nextYear}-02-06 holiday 春节\n`);
+  // Next year is provisional until its notice is loaded; a notice with a
+  // statutory day missing is refused with the days it lacks.
+  await page.getByTestId('calendar-next-year').getByText(/暂按法定节假日推算/).waitFor();
+  await page.getByTestId('calendar-text').fill(`${nextYear}-01-01 holiday 元旦\n`);
+  await page.getByTestId('calendar-submit').click();
+  await page.getByText(/缺少法定节假日/).waitFor();
+  await page.getByTestId('calendar-text').fill(`${FIXTURE.next_year_statutory}${nextYear}-10-04 holiday 国庆节\n`);
   await page.getByTestId('calendar-submit').click();
   await page.getByTestId('calendar-result').getByText(`已载入${nextYear}年工作日历`).waitFor();
   await page.getByTestId('calendar-next-year').getByText(/已载入/).waitFor();

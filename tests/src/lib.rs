@@ -13,6 +13,16 @@ use zige_host::{App, Options, Running};
 
 pub mod synthetic;
 
+/// A year's calendar text with exactly its statutory days off, as a
+/// State Council notice lists them at the least.
+pub fn statutory_year(year: i32) -> String {
+    zige_domain::holidays::statutory_days(year)
+        .expect("a year in the derivable range")
+        .iter()
+        .map(|(day, holiday)| format!("{day} holiday {}\n", holiday.name_zh))
+        .collect()
+}
+
 /// The workspace root.
 pub fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ lies inside the workspace").to_path_buf()

@@ -74,11 +74,6 @@ pub fn generate(path: &Path, spec: &CitySpec) -> Result<()> {
             [id.as_str(), district, now],
         )?;
     }
-    // Deadlines of the sweep reach into the next year.
-    tx.execute(
-        "INSERT INTO calendar_years (year, data, loaded_by, loaded_at) VALUES (2027, '2027-01-01 holiday 元旦', 'synthetic', ?1)",
-        [now],
-    )?;
     let mut rng = Rng(spec.seed);
     let start = NaiveDate::from_ymd_opt(2015, 1, 1).expect("a date");
     let certified_kind = serde_json::to_string(&EvidenceKind::OtherProofOfLife)?;
@@ -140,7 +135,10 @@ pub fn generate(path: &Path, spec: &CitySpec) -> Result<()> {
             let seen = if lapsed { spec.as_of - chrono::Duration::days(11) } else { certified };
             let evidence =
                 [Evidence { id: format!("e{i:07}"), kind: EvidenceKind::OtherProofOfLife, occurred_on: seen, received_on: seen }];
-            for (row, assessment) in records::assess_loaded(rows, &evidence, &[], spec.as_of) {
+            let policies = zige_domain::cycle::PolicySet::default();
+            for (row, assessment) in
+                records::assess_loaded(rows, &evidence, &[], &policies, Some(chrono::Datelike::month(&birth)), spec.as_of)
+            {
                 let status = match assessment.cycle.status {
                     CycleStatus::Certified => "certified",
                     CycleStatus::Due => "due",

@@ -11,6 +11,7 @@ use serde_json::{Value as Json, json};
 use spin_sdk::http::{Method, Request, Response};
 use spin_sdk::http_component;
 use std::collections::BTreeMap;
+use zige_domain::deadlines::TaskDeadline;
 use zige_domain::evidence::{DecisionKind, Effect, EvidenceKind};
 use zige_domain::masking::mask_name;
 use zige_domain::money::{YearMonth, back_pay};
@@ -225,7 +226,7 @@ fn dispatch(db: &Db, staff: &Staff, req: &Request) -> Result<Response, Problem> 
     for batch in persons.chunks(DISPATCH_BATCH) {
         db.transaction(|db| -> Result<(), Problem> {
             for person in batch {
-                let task = workflow::open_task(db, person, "verify_dispatched", &reason, today, Some(deadline), &by)?;
+                let task = workflow::open_task(db, person, "verify_dispatched", &reason, today, Some(TaskDeadline::Set(deadline)), &by)?;
                 let org = db.one("SELECT org_id FROM tasks WHERE id = ?", &[text(task)], |r| r.text("org_id"))?.unwrap_or_default();
                 *by_org.entry(org).or_default() += 1;
             }
@@ -273,14 +274,16 @@ fn tasks(db: &Db, staff: &Staff, req: &Request) -> Result<Response, Problem> {
     }
     params.extend([text(status), int(page.per_page), int(page.offset())]);
     let sql = format!(
-        "SELECT t.id, t.kind, t.reason, t.org_id, t.opened_on, t.deadline, t.escalated_on, t.status, t.closed_on, p.id AS person_id, p.name, p.id_masked
+        "SELECT t.id, t.kind, t.reason, t.org_id, t.opened_on, t.deadline, t.deadline_provisional, t.escalated_on, t.status, t.closed_on,
+                p.id AS person_id, p.name, p.id_masked
          FROM tasks t JOIN persons p ON p.id = t.person_id
          WHERE t.org_id IN ({orgs}){filter} AND t.status = ? ORDER BY t.opened_on, t.id LIMIT ? OFFSET ?"
     );
     let items = db.all(&sql, &params, |r| {
         json!({
             "task_id": r.text("id"), "kind": r.text("kind"), "reason": r.text("reason"), "org_id": r.text("org_id"),
-            "opened_on": r.text("opened_on"), "deadline": r.opt_text("deadline"), "escalated_on": r.opt_text("escalated_on"),
+            "opened_on": r.text("opened_on"), "deadline": r.opt_text("deadline"), "deadline_provisional": r.int("deadline_provisional") != 0,
+            "escalated_on": r.opt_text("escalated_on"),
             "status": if r.text("status") == "open" { "open" } else { "closed" }, "closed_on": r.opt_text("closed_on"),
             "person": { "person_id": r.text("person_id"), "name": mask_name(&r.text("name")), "id_number_masked": r.text("id_masked") },
         })
@@ -509,7 +512,8 @@ fn pending(db: &Db, staff: &Staff, req: &Request) -> Result<Response, Problem> {
                 .and_then(|d| zige_domain::deadlines::city_suspension_deadline(&calendar, d).ok());
             json!({
                 "decision_id": r.text("id"), "outcome": outcome, "decided_on": r.text("decided_on"), "org_id": r.text("org_id"),
-                "channel": r.opt_text("channel"), "note": r.opt_text("note"), "task_id": r.opt_text("task_id"), "suspends_automatically_after": deadline,
+                "channel": r.opt_text("channel"), "note": r.opt_text("note"), "task_id": r.opt_text("task_id"),
+                "suspends_automatically_after": deadline.map(|d| d.on), "deadline_provisional": deadline.is_some_and(|d| d.provisional),
                 "person": { "person_id": r.text("person_id"), "name": mask_name(&r.text("name")), "id_number_masked": r.text("id_masked") },
             })
         },
@@ -761,7 +765,8 @@ fn home_visits(db: &Db, staff: &Staff, req: &Request) -> Result<Response, Proble
     let orgs = zige_platform::db::placeholders(params.len());
     params.extend([text(status), int(page.per_page), int(page.offset())]);
     let sql = format!(
-        "SELECT h.id, h.org_id, h.reason, h.address, h.phone, h.preferred_days, h.requested_on, h.deadline, h.status, h.scheduled_for, h.escalated_on,
+        "SELECT h.id, h.org_id, h.reason, h.address, h.phone, h.preferred_days, h.requested_on, h.deadline, h.deadline_provisional, h.status,
+                h.scheduled_for, h.escalated_on,
                 p.id AS person_id, p.name, p.id_masked
          FROM home_visits h JOIN persons p ON p.id = h.person_id WHERE h.org_id IN ({orgs}) AND h.status = ? ORDER BY h.deadline, h.id LIMIT ? OFFSET ?"
     );
@@ -770,7 +775,8 @@ fn home_visits(db: &Db, staff: &Staff, req: &Request) -> Result<Response, Proble
         json!({
             "home_visit_id": r.text("id"), "org_id": r.text("org_id"), "reason": r.text("reason"), "address": r.text("address"), "phone": r.text("phone"),
             "preferred_days": serde_json::from_str::<Json>(&r.text("preferred_days")).unwrap_or(Json::Null),
-            "requested_on": r.text("requested_on"), "deadline": r.text("deadline"), "status": r.text("status"),
+            "requested_on": r.text("requested_on"), "deadline": r.text("deadline"), "deadline_provisional": r.int("deadline_provisional") != 0,
+            "status": r.text("status"),
             "scheduled_for": r.opt_text("scheduled_for"), "escalated_on": r.opt_text("escalated_on"),
             "person": { "person_id": r.text("person_id"), "name": r.text("name"), "id_number_masked": r.text("id_masked") },
         })

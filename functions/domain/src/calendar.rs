@@ -4,10 +4,14 @@
 //!
 //! The calendar is data. An embedded copy covers the years published when
 //! this was built; staff load a new year at run time, in the same text format,
-//! without a redeploy. A date in a year the calendar does not cover is an
-//! error rather than a guess, so a deadline is never silently wrong.
+//! without a redeploy. A year not yet announced is derived from the statutory
+//! holidays ([`crate::holidays`]) and marked provisional, so no deadline ever
+//! waits for a notice; a deadline that crosses such a year says so, and the
+//! loaded notice replaces the derived year.
 
+use crate::holidays;
 use chrono::{Datelike, NaiveDate, Weekday};
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
@@ -24,11 +28,47 @@ pub enum DayKind {
     MakeUpWorkday,
 }
 
-/// A set of years with their holidays and make-up working days.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// A set of announced years with their holidays and make-up working days;
+/// every other year in [`holidays::FIRST_YEAR`]..=[`holidays::LAST_YEAR`] is
+/// derived on first use.
+#[derive(Debug, Clone, Default)]
 pub struct WorkingCalendar {
     days: BTreeMap<NaiveDate, DayKind>,
     years: BTreeSet<i32>,
+    /// Derived years' statutory days, computed once per year and kept: a
+    /// sweep asks about the same few years thousands of times.
+    derived: RefCell<BTreeMap<i32, BTreeSet<NaiveDate>>>,
+}
+
+/// Two calendars are equal when they announce the same days; what has been
+/// derived so far is a cache.
+impl PartialEq for WorkingCalendar {
+    fn eq(&self, other: &Self) -> bool {
+        self.days == other.days && self.years == other.years
+    }
+}
+
+impl Eq for WorkingCalendar {}
+
+/// A deadline on the working-day calendar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct WorkingDeadline {
+    /// The last day.
+    pub on: NaiveDate,
+    /// Whether a year between the start and the deadline is derived rather
+    /// than announced: the notice, once loaded, may move it.
+    pub provisional: bool,
+}
+
+/// Where a year's working days come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum YearSource {
+    /// From the State Council's notice (shipped or loaded).
+    Announced,
+    /// Derived from the statutory holidays: no bridging days, no make-up
+    /// working days.
+    Provisional,
 }
 
 /// Why a calendar could not be read or a date could not be placed.
@@ -49,8 +89,15 @@ pub enum CalendarError {
         /// The date in question.
         date: NaiveDate,
     },
-    /// The calendar has no data for this year.
+    /// The year is outside the range zige can derive and was not announced.
     YearNotCovered(i32),
+    /// A year's notice without some of its statutory days off.
+    Incomplete {
+        /// The year loaded.
+        year: i32,
+        /// The statutory days it does not list as holidays, with their names.
+        missing: Vec<(NaiveDate, &'static str)>,
+    },
 }
 
 impl fmt::Display for CalendarError {
@@ -64,6 +111,10 @@ impl fmt::Display for CalendarError {
             }
             Self::YearNotCovered(y) => {
                 write!(f, "the working-day calendar has no data for {y}; load the State Council's notice for {y}")
+            }
+            Self::Incomplete { year, missing } => {
+                let days: Vec<String> = missing.iter().map(|(d, name)| format!("{d} {name}")).collect();
+                write!(f, "the calendar of {year} lacks statutory days off: {}", days.join(", "))
             }
         }
     }
@@ -116,13 +167,51 @@ impl WorkingCalendar {
         for year in &newer.years {
             self.days.retain(|d, _| d.year() != *year);
             self.years.insert(*year);
+            self.derived.get_mut().remove(year);
         }
         self.days.extend(newer.days.iter().map(|(d, k)| (*d, *k)));
     }
 
-    /// The years this calendar covers.
+    /// The years announced (shipped or loaded).
     pub fn years(&self) -> impl Iterator<Item = i32> + '_ {
         self.years.iter().copied()
+    }
+
+    /// Where `year`'s working days come from, or `None` outside the range.
+    pub fn source(&self, year: i32) -> Option<YearSource> {
+        if self.years.contains(&year) {
+            Some(YearSource::Announced)
+        } else {
+            holidays::statutory_days(year).map(|_| YearSource::Provisional)
+        }
+    }
+
+    /// Checks that `year` lists every statutory day off as a holiday: a notice
+    /// typed in with a day missing is refused rather than loaded.
+    pub fn check_complete(&self, year: i32) -> Result<(), CalendarError> {
+        let statutory = holidays::statutory_days(year).ok_or(CalendarError::YearNotCovered(year))?;
+        let missing: Vec<(NaiveDate, &'static str)> =
+            statutory.into_iter().filter(|(d, _)| self.days.get(d) != Some(&DayKind::Holiday)).map(|(d, h)| (d, h.name_zh)).collect();
+        if missing.is_empty() { Ok(()) } else { Err(CalendarError::Incomplete { year, missing }) }
+    }
+
+    /// Whether any year of `(from, to]` is provisional.
+    fn provisional_between(&self, from: NaiveDate, to: NaiveDate) -> bool {
+        let first = from.succ_opt().map_or(from.year(), |d| d.year());
+        (first..=to.year()).any(|y| !self.years.contains(&y))
+    }
+
+    /// Whether `date` is a statutory day off of a derived year.
+    fn derived_holiday(&self, date: NaiveDate) -> Result<bool, CalendarError> {
+        let year = date.year();
+        if let Some(days) = self.derived.borrow().get(&year) {
+            return Ok(days.contains(&date));
+        }
+        let days: BTreeSet<NaiveDate> =
+            holidays::statutory_days(year).ok_or(CalendarError::YearNotCovered(year))?.into_iter().map(|(d, _)| d).collect();
+        let holiday = days.contains(&date);
+        self.derived.borrow_mut().insert(year, days);
+        Ok(holiday)
     }
 
     /// The calendar in its text format, for storing and exporting.
@@ -142,7 +231,7 @@ impl WorkingCalendar {
     /// Whether `date` is a working day.
     pub fn is_working_day(&self, date: NaiveDate) -> Result<bool, CalendarError> {
         if !self.years.contains(&date.year()) {
-            return Err(CalendarError::YearNotCovered(date.year()));
+            return Ok(!is_weekend(date) && !self.derived_holiday(date)?);
         }
         Ok(match self.days.get(&date) {
             Some(DayKind::Holiday) => false,
@@ -163,6 +252,13 @@ impl WorkingCalendar {
             }
         }
         Ok(current)
+    }
+
+    /// [`Self::add_working_days`], saying whether the result rests on a
+    /// provisional year.
+    pub fn deadline(&self, date: NaiveDate, n: u32) -> Result<WorkingDeadline, CalendarError> {
+        let on = self.add_working_days(date, n)?;
+        Ok(WorkingDeadline { on, provisional: self.provisional_between(date, on) })
     }
 
     /// Working days in `(from, to]`: how many working days have passed since
@@ -241,10 +337,68 @@ mod tests {
     }
 
     #[test]
-    fn uncovered_years_are_errors_not_guesses() {
-        let cal = WorkingCalendar::parse("2026-01-01 holiday 元旦\n").unwrap();
-        assert_eq!(cal.is_working_day(d(2030, 5, 5)), Err(CalendarError::YearNotCovered(2030)));
-        assert_eq!(cal.add_working_days(d(2026, 12, 30), 3), Err(CalendarError::YearNotCovered(2027)));
+    fn unannounced_years_are_derived_and_marked_provisional() {
+        let cal = WorkingCalendar::embedded();
+        let cases = [
+            (d(2027, 1, 1), false, "New Year's Day"),
+            (d(2027, 2, 5), false, "Spring Festival eve"),
+            (d(2027, 2, 8), false, "the third day of the Spring Festival"),
+            (d(2027, 2, 9), true, "the first day back"),
+            (d(2027, 4, 5), false, "Qingming"),
+            (d(2027, 5, 2), false, "Labour Day, second day"),
+            (d(2027, 6, 9), false, "Dragon Boat"),
+            (d(2027, 9, 15), false, "Mid-Autumn"),
+            (d(2027, 10, 3), false, "National Day, third day"),
+            (d(2027, 10, 4), true, "no bridging days off in a derived year"),
+            (d(2027, 1, 2), false, "a Saturday: no make-up working days either"),
+        ];
+        for (date, working, why) in cases {
+            assert_eq!(cal.is_working_day(date).unwrap(), working, "{date}: {why}");
+        }
+        assert_eq!(cal.source(2026), Some(YearSource::Announced));
+        assert_eq!(cal.source(2027), Some(YearSource::Provisional));
+        assert_eq!(cal.source(2101), None);
+        assert_eq!(cal.is_working_day(d(2130, 5, 5)), Err(CalendarError::YearNotCovered(2130)));
+    }
+
+    #[test]
+    fn r7_1_deadlines_across_the_year_end_are_provisional() {
+        let cal = WorkingCalendar::embedded();
+        // Wed 30 Dec 2026: Thu 31, (Fri 1 Jan holiday), Mon 4, Tue 5 Jan 2027.
+        assert_eq!(cal.deadline(d(2026, 12, 30), 3).unwrap(), WorkingDeadline { on: d(2027, 1, 5), provisional: true });
+        assert_eq!(cal.deadline(d(2026, 12, 1), 3).unwrap(), WorkingDeadline { on: d(2026, 12, 4), provisional: false });
+        // Spring Festival 2027 (eve Fri 5 Feb to Mon 8 Feb): from Thu 4 Feb,
+        // three working days are Tue 9, Wed 10, Thu 11.
+        assert_eq!(cal.add_working_days(d(2027, 2, 4), 3).unwrap(), d(2027, 2, 11));
+    }
+
+    #[test]
+    fn the_shipped_years_are_complete_and_a_partial_year_is_refused() {
+        let cal = WorkingCalendar::embedded();
+        for year in cal.years().collect::<Vec<_>>() {
+            cal.check_complete(year).unwrap();
+        }
+        let partial = WorkingCalendar::parse("2027-01-01 holiday 元旦\n").unwrap();
+        match partial.check_complete(2027) {
+            Err(CalendarError::Incomplete { year: 2027, missing }) => {
+                assert_eq!(missing.len(), 12);
+                assert_eq!(missing[0], (d(2027, 2, 5), "春节"));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_loaded_year_replaces_the_derived_one() {
+        let mut cal = WorkingCalendar::embedded();
+        assert!(cal.is_working_day(d(2027, 10, 4)).unwrap(), "derived: no bridging day");
+        let mut text: String =
+            crate::holidays::statutory_days(2027).unwrap().iter().map(|(d, h)| format!("{d} holiday {}\n", h.name_zh)).collect();
+        text.push_str("2027-10-04 holiday 国庆节\n2027-09-26 workday 调休上班\n");
+        cal.merge(&WorkingCalendar::parse(&text).unwrap());
+        assert!(!cal.is_working_day(d(2027, 10, 4)).unwrap());
+        assert!(cal.is_working_day(d(2027, 9, 26)).unwrap(), "a Sunday make-up working day");
+        assert_eq!(cal.source(2027), Some(YearSource::Announced));
     }
 
     #[test]
@@ -271,11 +425,11 @@ mod tests {
         #[test]
         fn adding_then_counting_agrees(offset in 0i64..700, n in 0u32..40) {
             let cal = WorkingCalendar::embedded();
-            let start = d(2024, 1, 1) + chrono::Duration::days(offset);
-            if let Ok(end) = cal.add_working_days(start, n) {
-                prop_assert_eq!(cal.working_days_between(start, end).unwrap(), n);
-                prop_assert!(n == 0 || cal.is_working_day(end).unwrap());
-            }
+            let start = d(2024, 1, 1) + chrono::Duration::days(offset * 3);
+            // Announced and derived years alike (the range reaches into 2029).
+            let end = cal.add_working_days(start, n).unwrap();
+            prop_assert_eq!(cal.working_days_between(start, end).unwrap(), n);
+            prop_assert!(n == 0 || cal.is_working_day(end).unwrap());
         }
     }
 }

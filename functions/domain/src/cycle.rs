@@ -1,6 +1,8 @@
 //! Certification cycles (R4). A cycle policy is data per benefit type (R4.2):
-//! its period, whether cycles are fixed calendar windows or roll from the
-//! latest certification, a grace period and reminder offsets.
+//! its period, whether cycles are fixed calendar windows, windows around the
+//! person's birthday month, or roll from the latest certification, a grace
+//! period and reminder offsets. [`PolicySet`] keeps every version with the
+//! date it took effect, so what applied on a past date stays answerable.
 
 use crate::benefit::BenefitType;
 use chrono::{Datelike, Duration, Months, NaiveDate};
@@ -43,6 +45,11 @@ pub enum CycleMode {
     /// The next cycle starts at the latest certification; a new recipient's
     /// first cycle starts with the benefit.
     Rolling,
+    /// Yearly windows from the first day of the person's birthday month:
+    /// certification is due by the end of that month, as several provinces
+    /// require. The birth month comes from the person (see
+    /// [`CyclePolicy::for_birth_month`]); without it the window is January.
+    BirthdayMonth,
 }
 
 /// The cycle rules of one benefit type (R4.1, R4.2).
@@ -53,6 +60,9 @@ pub struct CyclePolicy {
     mode: CycleMode,
     grace_days: u16,
     reminder_days_before_due: Vec<i32>,
+    /// The person's birth month, for [`CycleMode::BirthdayMonth`].
+    #[serde(skip)]
+    birth_month: Option<u32>,
 }
 
 #[derive(serde::Deserialize)]
@@ -80,6 +90,11 @@ pub enum PolicyError {
     /// A collection window is only meaningful for yearly calendar cycles and
     /// must be a real date.
     BadCollectionWindow,
+    /// Birthday-month windows are yearly.
+    BirthdayNeedsYear,
+    /// Grace, period or a reminder offset beyond what makes sense (a year of
+    /// grace, ten years of period, a reminder more than a year away).
+    OutOfRange,
 }
 
 impl fmt::Display for PolicyError {
@@ -88,6 +103,21 @@ impl fmt::Display for PolicyError {
             Self::DaysNeedRollingMode => write!(f, "a period in days needs the rolling mode"),
             Self::EmptyPeriod => write!(f, "a period must be at least one day"),
             Self::BadCollectionWindow => write!(f, "a collection window needs a yearly calendar cycle and a real end date"),
+            Self::BirthdayNeedsYear => write!(f, "birthday-month cycles are yearly"),
+            Self::OutOfRange => write!(f, "grace at most 366 days, a period at most 3660 days, reminders within a year of the due date"),
+        }
+    }
+}
+
+impl PolicyError {
+    /// The reason in Chinese.
+    pub fn message_zh(&self) -> &'static str {
+        match self {
+            Self::DaysNeedRollingMode => "按天计的周期只能滚动计算",
+            Self::EmptyPeriod => "周期至少一天",
+            Self::BadCollectionWindow => "集中认证期只适用于按年的自然周期，且须为真实日期",
+            Self::BirthdayNeedsYear => "生日月认证须按年",
+            Self::OutOfRange => "宽限期不超过366天，周期不超过3660天，提醒在期限前后一年内",
         }
     }
 }
@@ -139,6 +169,23 @@ pub struct CyclePosition {
     pub days_to_due: i64,
     /// The last day of grace after `cycle.due`.
     pub grace_ends: NaiveDate,
+    /// The cycle that contains today, as the person is told about it: the
+    /// same as `cycle` unless certification fell behind.
+    pub current: Cycle,
+    /// When certification fell behind: the due date of the earliest cycle
+    /// still waiting, once it has passed.
+    pub overdue_since: Option<NaiveDate>,
+    /// The latest certification counted for this benefit, if any.
+    pub last_certified: Option<NaiveDate>,
+}
+
+impl CyclePosition {
+    /// The date to tell the person they must certify by: the next cycle's
+    /// due date when certified, else the due date of the cycle containing
+    /// today (which may have passed under rolling cycles).
+    pub fn due_to_tell(&self) -> NaiveDate {
+        if self.status == CycleStatus::Certified { self.next_due } else { self.current.due }
+    }
 }
 
 fn add_period(date: NaiveDate, period: Period) -> NaiveDate {
@@ -166,6 +213,12 @@ impl CyclePolicy {
         if period == Period::Days(0) {
             return Err(PolicyError::EmptyPeriod);
         }
+        if grace_days > 366 || matches!(period, Period::Days(n) if n > 3660) || reminder_days_before_due.iter().any(|d| d.abs() > 366) {
+            return Err(PolicyError::OutOfRange);
+        }
+        if mode == CycleMode::BirthdayMonth && period != Period::Year {
+            return Err(PolicyError::BirthdayNeedsYear);
+        }
         if let CycleMode::Calendar { collection_window } = mode {
             if matches!(period, Period::Days(_)) {
                 return Err(PolicyError::DaysNeedRollingMode);
@@ -177,7 +230,19 @@ impl CyclePolicy {
                 }
             }
         }
-        Ok(Self { period, mode, grace_days, reminder_days_before_due })
+        Ok(Self { period, mode, grace_days, reminder_days_before_due, birth_month: None })
+    }
+
+    /// The policy as it applies to a person born in `month` (1–12): only
+    /// birthday-month cycles depend on it.
+    pub fn for_birth_month(mut self, month: Option<u32>) -> Self {
+        self.birth_month = month.filter(|m| (1..=12).contains(m));
+        self
+    }
+
+    /// The reminder offsets, days before the due date.
+    pub fn reminder_days_before_due(&self) -> &[i32] {
+        &self.reminder_days_before_due
     }
 
     /// The notice's defaults (R4.1): yearly calendar cycles for employee and
@@ -188,12 +253,26 @@ impl CyclePolicy {
     /// sign-in. Grace: 30 days for yearly, 15 for quarterly, 7 for monthly
     /// cycles. Reminders 30 and 7 days before the due date and on it.
     pub fn default_for(benefit: BenefitType) -> Self {
-        let (period, grace) = match benefit {
-            BenefitType::ResidentPension => (Period::Quarter, 15),
-            BenefitType::Unemployment => (Period::Month, 7),
-            _ => (Period::Year, 30),
+        Self::default_with(benefit, Period::Month, vec![30, 7, 0])
+    }
+
+    /// [`Self::default_for`] with the deployment's choices where the notice
+    /// leaves one open: the unemployment period (a month, a quarter or a
+    /// year; grace 7, 15 or 30 days to match) and the reminder offsets.
+    pub fn default_with(benefit: BenefitType, unemployment: Period, reminder_days_before_due: Vec<i32>) -> Self {
+        let period = match benefit {
+            BenefitType::ResidentPension => Period::Quarter,
+            BenefitType::Unemployment => unemployment,
+            _ => Period::Year,
         };
-        Self::new(period, CycleMode::Calendar { collection_window: None }, grace, vec![30, 7, 0]).expect("the defaults are valid")
+        let grace = match period {
+            Period::Quarter => 15,
+            Period::Month => 7,
+            _ => 30,
+        };
+        Self::new(period, CycleMode::Calendar { collection_window: None }, grace, reminder_days_before_due)
+            .or_else(|_| Self::new(period, CycleMode::Calendar { collection_window: None }, grace, vec![30, 7, 0]))
+            .expect("the defaults are valid")
     }
 
     /// The cycle's length.
@@ -220,10 +299,14 @@ impl CyclePolicy {
         dates
     }
 
-    /// The calendar window containing `date` (calendar mode).
+    /// The calendar window containing `date` (calendar and birthday modes).
     fn window_containing(&self, date: NaiveDate) -> (NaiveDate, NaiveDate) {
         let (y, m) = (date.year(), date.month());
         let start = match self.period {
+            Period::Year if self.mode == CycleMode::BirthdayMonth => {
+                let birth = self.birth_month.unwrap_or(1);
+                NaiveDate::from_ymd_opt(if m >= birth { y } else { y - 1 }, birth, 1)
+            }
             Period::Year => NaiveDate::from_ymd_opt(y, 1, 1),
             Period::Quarter => NaiveDate::from_ymd_opt(y, (m - 1) / 3 * 3 + 1, 1),
             Period::Month | Period::Days(_) => NaiveDate::from_ymd_opt(y, m, 1),
@@ -249,6 +332,10 @@ impl CyclePolicy {
     pub fn cycle_at(&self, date: NaiveDate) -> Cycle {
         match self.mode {
             CycleMode::Calendar { collection_window } => self.calendar_cycle(date, collection_window),
+            CycleMode::BirthdayMonth => {
+                let (start, end) = self.window_containing(date);
+                Cycle { start, end, due: end_of_month(start) }
+            }
             CycleMode::Rolling => {
                 let end = day_before(add_period(date, self.period));
                 Cycle { start: date, end, due: end }
@@ -263,7 +350,7 @@ impl CyclePolicy {
         // A certification from before the benefit began says nothing about it.
         let last_certified = last_certified.filter(|c| *c >= benefit_start);
         let (cycle, certified) = match self.mode {
-            CycleMode::Calendar { .. } => {
+            CycleMode::Calendar { .. } | CycleMode::BirthdayMonth => {
                 let current = self.cycle_at(today);
                 match last_certified {
                     Some(c) if c >= current.start => (current, true),
@@ -284,7 +371,7 @@ impl CyclePolicy {
         let grace_ends = cycle.due + grace;
         let (status, next_due) = if certified {
             let next_due = match self.mode {
-                CycleMode::Calendar { .. } => self.cycle_at(cycle.end + Duration::days(1)).due,
+                CycleMode::Calendar { .. } | CycleMode::BirthdayMonth => self.cycle_at(cycle.end + Duration::days(1)).due,
                 CycleMode::Rolling => cycle.due,
             };
             (CycleStatus::Certified, next_due)
@@ -293,7 +380,99 @@ impl CyclePolicy {
         } else {
             (CycleStatus::Due, cycle.due)
         };
-        CyclePosition { cycle, status, next_due, days_to_due: (next_due - today).num_days(), grace_ends }
+        let current = match self.mode {
+            CycleMode::Rolling => cycle,
+            _ if cycle.satisfied_by(today) => cycle,
+            _ => self.cycle_at(today),
+        };
+        let overdue_since = Some(cycle.due).filter(|due| status != CycleStatus::Certified && *due < today);
+        CyclePosition {
+            cycle,
+            status,
+            next_due,
+            days_to_due: (next_due - today).num_days(),
+            grace_ends,
+            current,
+            overdue_since,
+            last_certified,
+        }
+    }
+}
+
+/// The period units of [`Period`] as the API writes them, with their names
+/// for forms.
+pub const PERIOD_UNITS: [(&str, &str, &str); 4] =
+    [("year", "每年", "Yearly"), ("quarter", "每季度", "Quarterly"), ("month", "每月", "Monthly"), ("days", "按天数", "Every N days")];
+
+/// The modes of [`CycleMode`] as the API writes them, with their names.
+pub const MODES: [(&str, &str, &str); 3] = [
+    ("calendar", "自然周期（年、季、月）", "Calendar windows"),
+    ("rolling", "自上次认证起滚动计算", "Rolling from the last certification"),
+    ("birthday_month", "生日当月认证（每年）", "In the birthday month, yearly"),
+];
+
+/// One version of a benefit type's cycle policy, in force from its date.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct PolicyVersion {
+    /// The benefit type it governs.
+    pub benefit: BenefitType,
+    /// The first day it applies.
+    pub effective_from: NaiveDate,
+    /// The rules.
+    pub policy: CyclePolicy,
+}
+
+/// Every version of every benefit type's policy (R4.2), over the built-in
+/// defaults that apply before the first version. Versions are never
+/// overwritten: a later version for the same day supersedes an earlier one,
+/// and both stay on record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicySet {
+    defaults: Vec<(BenefitType, CyclePolicy)>,
+    versions: Vec<PolicyVersion>,
+}
+
+impl Default for PolicySet {
+    fn default() -> Self {
+        Self::new(Period::Month, vec![30, 7, 0], Vec::new())
+    }
+}
+
+impl PolicySet {
+    /// The defaults of [`CyclePolicy::default_with`] and the versions in the
+    /// order they were set.
+    pub fn new(unemployment: Period, reminder_days_before_due: Vec<i32>, mut versions: Vec<PolicyVersion>) -> Self {
+        let defaults =
+            BenefitType::ALL.iter().map(|b| (*b, CyclePolicy::default_with(*b, unemployment, reminder_days_before_due.clone()))).collect();
+        // Stable: versions of the same day keep the order they were set in.
+        versions.sort_by_key(|v| v.effective_from);
+        Self { defaults, versions }
+    }
+
+    /// The version in force for `benefit` on `on`, or `None` for the default.
+    pub fn version_on(&self, benefit: BenefitType, on: NaiveDate) -> Option<&PolicyVersion> {
+        self.versions.iter().rev().find(|v| v.benefit == benefit && v.effective_from <= on)
+    }
+
+    /// The policy in force for `benefit` on `on`.
+    pub fn in_force(&self, benefit: BenefitType, on: NaiveDate) -> &CyclePolicy {
+        match self.version_on(benefit, on) {
+            Some(v) => &v.policy,
+            None => &self.defaults.iter().find(|(b, _)| *b == benefit).expect("every benefit type has a default").1,
+        }
+    }
+
+    /// Every version, in order of taking effect.
+    pub fn versions(&self) -> &[PolicyVersion] {
+        &self.versions
+    }
+
+    /// The set with one more version, for previewing it before it is stored.
+    pub fn with(&self, version: PolicyVersion) -> Self {
+        let mut next = self.clone();
+        next.versions.push(version);
+        next.versions.sort_by_key(|v| v.effective_from);
+        next
     }
 }
 
@@ -432,6 +611,83 @@ mod tests {
         }
         let days = CyclePolicy::new(Period::Days(90), CycleMode::Rolling, 0, vec![]).unwrap();
         assert_eq!(days.cycle_at(d(2026, 1, 1)).due, d(2026, 3, 31));
+    }
+
+    #[test]
+    fn r4_2_birthday_month_windows() {
+        let p = CyclePolicy::new(Period::Year, CycleMode::BirthdayMonth, 0, vec![]).unwrap().for_birth_month(Some(5));
+        // Each row: benefit start, last certification, today, then status, the cycle containing today and its due date.
+        let cases = [
+            (d(2010, 1, 1), Some(d(2026, 5, 10)), d(2026, 11, 1), CycleStatus::Certified, d(2026, 5, 1), d(2026, 5, 31)),
+            (d(2010, 1, 1), Some(d(2025, 5, 10)), d(2026, 5, 20), CycleStatus::Due, d(2026, 5, 1), d(2026, 5, 31)),
+            (d(2010, 1, 1), Some(d(2025, 5, 10)), d(2026, 6, 1), CycleStatus::Overdue, d(2026, 5, 1), d(2026, 5, 31)),
+            (d(2010, 1, 1), Some(d(2026, 2, 10)), d(2026, 3, 1), CycleStatus::Certified, d(2025, 5, 1), d(2025, 5, 31)),
+        ];
+        for (start, last, today, status, current_start, due) in cases {
+            let pos = p.position(start, last, today);
+            assert_eq!((pos.status, pos.current.start, pos.current.due), (status, current_start, due), "{last:?} {today}");
+        }
+        let certified = p.position(d(2010, 1, 1), Some(d(2026, 5, 10)), d(2026, 11, 1));
+        assert_eq!(certified.next_due, d(2027, 5, 31));
+        assert_eq!(CyclePolicy::new(Period::Quarter, CycleMode::BirthdayMonth, 0, vec![]), Err(PolicyError::BirthdayNeedsYear));
+        let json = r#"{"period":{"unit":"year"},"mode":{"mode":"birthday_month"},"grace_days":30,"reminder_days_before_due":[15]}"#;
+        assert_eq!(serde_json::from_str::<CyclePolicy>(json).unwrap().mode(), CycleMode::BirthdayMonth);
+    }
+
+    #[test]
+    fn r4_a_person_far_behind_is_told_the_current_cycle_and_since_when() {
+        let p = CyclePolicy::default_for(BenefitType::ResidentPension);
+        // Never certified since the benefit began in 2015.
+        let never = p.position(d(2015, 2, 1), None, d(2026, 12, 1));
+        assert_eq!(never.status, CycleStatus::Overdue);
+        assert_eq!(never.cycle.due, d(2015, 2, 28), "the cycle still waiting is the first one");
+        assert_eq!((never.current.start, never.current.due), (d(2026, 10, 1), d(2026, 12, 31)), "the cycle containing today");
+        assert_eq!((never.overdue_since, never.last_certified), (Some(d(2015, 2, 28)), None));
+        assert_eq!(never.due_to_tell(), d(2026, 12, 31));
+        let on_time = p.position(d(2015, 2, 1), Some(d(2026, 10, 5)), d(2026, 12, 1));
+        assert_eq!((on_time.overdue_since, on_time.last_certified), (None, Some(d(2026, 10, 5))));
+        assert_eq!(on_time.due_to_tell(), d(2027, 3, 31));
+        assert_eq!(CyclePolicy::new(Period::Year, CycleMode::Rolling, 400, vec![]), Err(PolicyError::OutOfRange));
+    }
+
+    #[test]
+    fn r4_2_policy_versions_keep_what_applied_on_past_dates() {
+        let quarterly = CyclePolicy::new(Period::Quarter, CycleMode::Calendar { collection_window: None }, 15, vec![7]).unwrap();
+        let rolling = CyclePolicy::new(Period::Year, CycleMode::Rolling, 30, vec![30]).unwrap();
+        let version = |from: NaiveDate, policy: &CyclePolicy| PolicyVersion {
+            benefit: BenefitType::Unemployment,
+            effective_from: from,
+            policy: policy.clone(),
+        };
+        let set = PolicySet::new(Period::Month, vec![30, 7, 0], vec![version(d(2027, 1, 1), &quarterly), version(d(2026, 7, 1), &rolling)]);
+        let cases = [
+            (d(2026, 6, 30), Period::Month, "the default before any version"),
+            (d(2026, 7, 1), Period::Year, "rolling from July"),
+            (d(2026, 12, 31), Period::Year, "still rolling"),
+            (d(2027, 1, 1), Period::Quarter, "quarterly from January"),
+        ];
+        for (on, period, why) in cases {
+            assert_eq!(set.in_force(BenefitType::Unemployment, on).period(), period, "{why}");
+        }
+        assert_eq!(set.in_force(BenefitType::EmployeePension, d(2027, 6, 1)).period(), Period::Year, "other benefits keep theirs");
+        let superseded = set.with(version(d(2027, 1, 1), &rolling));
+        assert_eq!(superseded.in_force(BenefitType::Unemployment, d(2027, 2, 1)).period(), Period::Year, "the later version of a day wins");
+        assert_eq!(superseded.versions().len(), 3, "and the earlier stays on record");
+        let quarterly_default = PolicySet::new(Period::Quarter, vec![10], vec![]);
+        assert_eq!(quarterly_default.in_force(BenefitType::Unemployment, d(2026, 1, 1)).grace_days(), 15);
+        assert_eq!(quarterly_default.in_force(BenefitType::Unemployment, d(2026, 1, 1)).reminder_days_before_due(), [10]);
+    }
+
+    #[test]
+    fn the_named_units_and_modes_are_the_serialised_ones() {
+        let periods = [Period::Year, Period::Quarter, Period::Month, Period::Days(30)];
+        for (period, (unit, _, _)) in periods.iter().zip(PERIOD_UNITS) {
+            assert_eq!(serde_json::to_value(period).unwrap()["unit"], unit);
+        }
+        let modes = [CycleMode::Calendar { collection_window: None }, CycleMode::Rolling, CycleMode::BirthdayMonth];
+        for (mode, (code, _, _)) in modes.iter().zip(MODES) {
+            assert_eq!(serde_json::to_value(mode).unwrap()["mode"], code);
+        }
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! The deadlines of the notice, computed on the working-day calendar.
 
-use crate::calendar::{CalendarError, WorkingCalendar};
+use crate::calendar::{CalendarError, WorkingCalendar, WorkingDeadline};
 use chrono::NaiveDate;
 use std::fmt;
 
@@ -12,14 +12,63 @@ pub const CITY_SUSPENSION_WORKING_DAYS: u32 = 3;
 
 /// The last day to schedule a home visit requested on `requested_on` (R6.3:
 /// 5个工作日内安排上门认证服务).
-pub fn home_visit_deadline(calendar: &WorkingCalendar, requested_on: NaiveDate) -> Result<NaiveDate, CalendarError> {
-    calendar.add_working_days(requested_on, HOME_VISIT_WORKING_DAYS)
+pub fn home_visit_deadline(calendar: &WorkingCalendar, requested_on: NaiveDate) -> Result<WorkingDeadline, CalendarError> {
+    calendar.deadline(requested_on, HOME_VISIT_WORKING_DAYS)
+}
+
+/// The last day of a verification task opened on `opened_on` when a cycle
+/// lapsed, `working_days` later (R6.1, R6.7).
+pub fn verification_task_deadline(
+    calendar: &WorkingCalendar,
+    opened_on: NaiveDate,
+    working_days: u32,
+) -> Result<TaskDeadline, CalendarError> {
+    Ok(TaskDeadline::WorkingDays { working_days, due: calendar.deadline(opened_on, working_days)? })
+}
+
+/// A task's deadline as it is kept: a date set by the city (R6.1), or a
+/// number of working days from the task's opening, which is recomputed
+/// when a provisional year's notice is loaded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TaskDeadline {
+    /// A date chosen by staff.
+    Set(NaiveDate),
+    /// `working_days` after the opening, as computed.
+    WorkingDays {
+        /// How many working days.
+        working_days: u32,
+        /// The computed last day.
+        due: WorkingDeadline,
+    },
+}
+
+impl TaskDeadline {
+    /// The last day.
+    pub fn on(self) -> NaiveDate {
+        match self {
+            Self::Set(on) => on,
+            Self::WorkingDays { due, .. } => due.on,
+        }
+    }
+
+    /// Whether the last day rests on a provisional year.
+    pub fn provisional(self) -> bool {
+        matches!(self, Self::WorkingDays { due, .. } if due.provisional)
+    }
+
+    /// The working days it counts, if it counts any.
+    pub fn working_days(self) -> Option<u32> {
+        match self {
+            Self::Set(_) => None,
+            Self::WorkingDays { working_days, .. } => Some(working_days),
+        }
+    }
 }
 
 /// The last day for the city to suspend after a district reported a person
 /// not eligible or unreachable on `reported_on` (R7.1).
-pub fn city_suspension_deadline(calendar: &WorkingCalendar, reported_on: NaiveDate) -> Result<NaiveDate, CalendarError> {
-    calendar.add_working_days(reported_on, CITY_SUSPENSION_WORKING_DAYS)
+pub fn city_suspension_deadline(calendar: &WorkingCalendar, reported_on: NaiveDate) -> Result<WorkingDeadline, CalendarError> {
+    calendar.deadline(reported_on, CITY_SUSPENSION_WORKING_DAYS)
 }
 
 /// The day termination becomes due and the objection window closes: three
@@ -71,16 +120,21 @@ mod tests {
             (d(2026, 9, 30), d(2026, 10, 13), "National Day 2026 with make-up Saturday 10 Oct"),
         ];
         for (requested, deadline, why) in cases {
-            assert_eq!(home_visit_deadline(&cal, requested).unwrap(), deadline, "{why}");
+            assert_eq!(home_visit_deadline(&cal, requested).unwrap().on, deadline, "{why}");
         }
     }
 
     #[test]
     fn r7_1_city_suspension_deadlines() {
         let cal = WorkingCalendar::embedded();
-        assert_eq!(city_suspension_deadline(&cal, d(2026, 4, 30)).unwrap(), d(2026, 5, 8), "Labour Day 2026");
-        assert_eq!(city_suspension_deadline(&cal, d(2026, 11, 26)).unwrap(), d(2026, 12, 1));
-        assert!(city_suspension_deadline(&cal, d(2026, 12, 30)).is_err(), "2027 is not in the calendar yet");
+        let cases = [
+            (d(2026, 4, 30), d(2026, 5, 8), false, "Labour Day 2026"),
+            (d(2026, 11, 26), d(2026, 12, 1), false, "over a weekend"),
+            (d(2026, 12, 30), d(2027, 1, 5), true, "2027 derived from the statutory holidays"),
+        ];
+        for (reported, on, provisional, why) in cases {
+            assert_eq!(city_suspension_deadline(&cal, reported).unwrap(), WorkingDeadline { on, provisional }, "{why}");
+        }
     }
 
     #[test]

@@ -21,6 +21,9 @@ pub struct Db {
     /// a batch of appends reads the tail once.
     audit_tail: std::cell::RefCell<Option<(i64, String)>>,
     in_transaction: std::cell::Cell<bool>,
+    /// The cycle policies, read once per connection (a component's
+    /// connection lives for one request): every assessment needs them.
+    pub(crate) policies: std::cell::RefCell<Option<zige_domain::cycle::PolicySet>>,
 }
 
 /// A parameter value.
@@ -113,7 +116,7 @@ impl Db {
     }
 
     fn ready(conn: Connection) -> Result<Self> {
-        let db = Self { conn, audit_tail: Default::default(), in_transaction: Default::default() };
+        let db = Self { conn, audit_tail: Default::default(), in_transaction: Default::default(), policies: Default::default() };
         crate::migrations::migrate(&db)?;
         // In WAL mode, NORMAL syncing keeps the database consistent and loses
         // at most the last commits on power loss, instead of syncing the

@@ -10,6 +10,7 @@ pub mod datashare;
 pub mod db;
 pub mod jws;
 pub mod migrations;
+pub mod policies;
 pub mod problem;
 pub mod recipient;
 pub mod records;

@@ -37,6 +37,8 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 14, name: "outcome_files", sql: include_str!("../migrations/0014_outcome_files.sql") },
     Migration { version: 15, name: "archives", sql: include_str!("../migrations/0015_archives.sql") },
     Migration { version: 16, name: "dashboard_indexes", sql: include_str!("../migrations/0016_dashboard_indexes.sql") },
+    Migration { version: 17, name: "provisional_deadlines", sql: include_str!("../migrations/0017_provisional_deadlines.sql") },
+    Migration { version: 18, name: "cycle_policies", sql: include_str!("../migrations/0018_cycle_policies.sql") },
 ];
 
 /// The newest schema version this build knows.

@@ -5,12 +5,14 @@
 use crate::db::{Db, Row, text};
 use anyhow::Result;
 use chrono::NaiveDate;
+use std::collections::BTreeMap;
 use zige_domain::assessment::{Assessment, BenefitFacts, assess};
 use zige_domain::benefit::{ManagementMode, Residence, ResidenceKind};
+use zige_domain::cycle::PolicySet;
 use zige_domain::evidence::{DecisionKind, Evidence, EvidenceKind, StaffDecision};
 use zige_domain::payment::{PaymentState, SuspensionReason};
 use zige_domain::routing::Placement;
-use zige_domain::{BenefitType, CyclePolicy, Fen};
+use zige_domain::{BenefitType, Fen};
 
 /// A stored benefit.
 #[derive(Debug, Clone)]
@@ -125,20 +127,30 @@ pub fn decisions(db: &Db, person_id: &str) -> Result<Vec<(StaffDecision, String)
     Ok(db.all(&sql, &[text(person_id)], |r| decision_row(&r))?.into_iter().flatten().collect())
 }
 
-/// Assesses every benefit of a person on `today` with the default cycle
-/// policies of the notice.
+/// Assesses every benefit of a person on `today` with the cycle policies in
+/// force on that day.
 pub fn assess_person(db: &Db, person_id: &str, today: NaiveDate) -> Result<Vec<(BenefitRow, Assessment)>> {
     let benefits = benefits(db, person_id)?;
     let evidence: Vec<Evidence> = evidence(db, person_id)?.into_iter().map(|(e, _)| e).collect();
     let decisions: Vec<StaffDecision> = decisions(db, person_id)?.into_iter().map(|(d, _)| d).collect();
-    Ok(assess_loaded(benefits, &evidence, &decisions, today))
+    let birth = db.one("SELECT birth_date FROM persons WHERE id = ?", &[text(person_id)], |r| r.text("birth_date"))?;
+    let policies = crate::policies::load(db)?;
+    Ok(assess_loaded(benefits, &evidence, &decisions, &policies, birth_month(birth.as_deref()), today))
 }
 
-/// Assesses benefits already loaded, with the default cycle policies.
+/// The month of a stored birth date, for birthday-month cycles.
+pub fn birth_month(birth_date: Option<&str>) -> Option<u32> {
+    birth_date.and_then(date).map(|d| chrono::Datelike::month(&d))
+}
+
+/// Assesses benefits already loaded, with the cycle policies in force on
+/// `today` as they apply to a person born in `birth_month`.
 pub fn assess_loaded(
     benefits: Vec<BenefitRow>,
     evidence: &[Evidence],
     decisions: &[StaffDecision],
+    policies: &PolicySet,
+    birth_month: Option<u32>,
     today: NaiveDate,
 ) -> Vec<(BenefitRow, Assessment)> {
     let facts: Vec<BenefitFacts> = benefits
@@ -148,11 +160,107 @@ pub fn assess_loaded(
             benefit_type: b.benefit_type,
             start: b.start,
             payment: b.payment,
-            policy: CyclePolicy::default_for(b.benefit_type),
+            policy: policies.in_force(b.benefit_type, today).clone().for_birth_month(birth_month),
         })
         .collect();
     let assessments = assess(&facts, evidence, decisions, today);
     benefits.into_iter().zip(assessments).collect()
+}
+
+/// What the lists keep of a benefit's last assessment, as stored: cycle
+/// status and due date, list, reasons, certification date and channel.
+pub type StoredSnapshot = [Option<String>; 6];
+
+/// A person with everything the domain assesses them on, as a batch job
+/// reads them.
+pub struct PersonRecords {
+    /// The person's id.
+    pub id: String,
+    /// The name (for masked messages).
+    pub name: String,
+    /// The birth month, for birthday-month cycles.
+    pub birth_month: Option<u32>,
+    /// Routing facts (R2.2).
+    pub placement: Placement,
+    /// Benefits (`None` where a stored row no longer reads) with their stored snapshot.
+    pub benefits: Vec<(Option<BenefitRow>, StoredSnapshot)>,
+    /// Records on file.
+    pub evidence: Vec<Evidence>,
+    /// Standing staff decisions.
+    pub decisions: Vec<StaffDecision>,
+}
+
+/// Groups rows by person id.
+fn by_person<T>(rows: Vec<(String, T)>) -> BTreeMap<String, Vec<T>> {
+    let mut grouped: BTreeMap<String, Vec<T>> = BTreeMap::new();
+    for (person, row) in rows {
+        grouped.entry(person).or_default().push(row);
+    }
+    grouped
+}
+
+/// The next `limit` persons after `cursor` (by id) with their benefits,
+/// records and decisions, in four set-based reads.
+pub fn load_persons(db: &Db, cursor: &str, limit: usize) -> Result<Vec<PersonRecords>> {
+    let persons = db.all(
+        "SELECT id, name, birth_date, residence, community_id, management, employer_id, insured_district FROM persons WHERE id > ? ORDER BY id LIMIT ?",
+        &[text(cursor), crate::db::int(limit as i64)],
+        |r| (r.text("id"), r.text("name"), birth_month(Some(&r.text("birth_date"))), placement(&r)),
+    )?;
+    let Some(last) = persons.last().map(|p| p.0.clone()) else { return Ok(Vec::new()) };
+    let range = [text(cursor), text(last.as_str())];
+    let mut benefits = by_person(db.all(
+        &format!(
+            "SELECT {BENEFIT_COLUMNS}, cycle_status, cycle_due, list_kind, list_reasons, certified_on, certified_by FROM benefits
+             WHERE person_id > ? AND person_id <= ? ORDER BY person_id, start_date, id"
+        ),
+        &range,
+        |r| {
+            let stored = [
+                r.opt_text("cycle_status"),
+                r.opt_text("cycle_due"),
+                r.opt_text("list_kind"),
+                r.opt_text("list_reasons"),
+                r.opt_text("certified_on"),
+                r.opt_text("certified_by"),
+            ];
+            (r.text("person_id"), (benefit_row(&r), stored))
+        },
+    )?);
+    let mut evidence = by_person(
+        db.all(
+            &format!("SELECT {EVIDENCE_COLUMNS} FROM evidence WHERE person_id > ? AND person_id <= ? ORDER BY person_id, occurred_on, id"),
+            &range,
+            |r| (r.text("person_id"), evidence_row(&r).map(|(e, _)| e)),
+        )?
+        .into_iter()
+        .filter_map(|(p, e)| Some((p, e?)))
+        .collect(),
+    );
+    let mut decisions = by_person(
+        db.all(
+            &format!(
+                "SELECT {DECISION_COLUMNS} FROM decisions WHERE person_id > ? AND person_id <= ? AND {DECISIONS_STANDING} ORDER BY person_id, decided_on, id"
+            ),
+            &range,
+            |r| (r.text("person_id"), decision_row(&r).map(|(d, _)| d)),
+        )?
+        .into_iter()
+        .filter_map(|(p, d)| Some((p, d?)))
+        .collect(),
+    );
+    Ok(persons
+        .into_iter()
+        .map(|(id, name, birth_month, placement)| PersonRecords {
+            benefits: benefits.remove(&id).unwrap_or_default(),
+            evidence: evidence.remove(&id).unwrap_or_default(),
+            decisions: decisions.remove(&id).unwrap_or_default(),
+            id,
+            name,
+            birth_month,
+            placement,
+        })
+        .collect())
 }
 
 /// A person's routing facts from a `persons` row (R2.2, R3.3).

@@ -15,12 +15,12 @@ use chrono::NaiveDate;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 use zige_domain::assessment::ListKind;
-use zige_domain::cycle::{CyclePolicy, CycleStatus};
-use zige_domain::evidence::{DecisionKind, Evidence, StaffDecision};
+use zige_domain::cycle::{CycleStatus, PolicySet};
+use zige_domain::evidence::DecisionKind;
 use zige_domain::masking::mask_name;
 use zige_domain::payment::{SuspensionReason, Transition};
 use zige_domain::routing::{OrgKind, OrgTree};
-use zige_domain::{BenefitType, WorkingCalendar, deadlines};
+use zige_domain::{WorkingCalendar, deadlines};
 
 /// The actor of every change a timer makes.
 const ACTOR: Actor<'static> = Actor { actor: "system:timers", role: "system" };
@@ -64,28 +64,22 @@ pub struct Settings {
     today: NaiveDate,
     calendar: WorkingCalendar,
     tree: OrgTree,
-    reminder_days: Vec<i32>,
+    policies: PolicySet,
     verification_working_days: u32,
     imports: Option<(Sealer, Vec<u8>)>,
 }
 
 impl Settings {
-    /// Loads the calendar and the organisation tree; `reminder_days` are the
-    /// reminder offsets before a due date (R4), `verification_working_days`
-    /// the deadline of a verification task (R6.1). `imports` carries the
-    /// sealer and the key for finishing bulk imports, when this run should.
-    pub fn load(
-        db: &Db,
-        today: NaiveDate,
-        reminder_days: Vec<i32>,
-        verification_working_days: u32,
-        imports: Option<(Sealer, Vec<u8>)>,
-    ) -> Result<Self> {
+    /// Loads the calendar, the organisation tree and the cycle policies (R4,
+    /// with their reminder offsets); `verification_working_days` is the
+    /// deadline of a verification task (R6.1). `imports` carries the sealer
+    /// and the key for finishing bulk imports, when this run should.
+    pub fn load(db: &Db, today: NaiveDate, verification_working_days: u32, imports: Option<(Sealer, Vec<u8>)>) -> Result<Self> {
         Ok(Self {
             today,
             calendar: crate::calendar::load(db)?,
             tree: crate::auth::org_tree(db)?,
-            reminder_days,
+            policies: crate::policies::load(db)?,
             verification_working_days,
             imports,
         })
@@ -216,99 +210,25 @@ fn reassessments(db: &Db, settings: &Settings, _cursor: &str, limit: usize) -> R
     Ok(Step { cursor: String::new(), rows, done: rows < limit })
 }
 
-/// Groups rows by person id.
-fn by_person<T>(rows: Vec<(String, T)>) -> BTreeMap<String, Vec<T>> {
-    let mut grouped: BTreeMap<String, Vec<T>> = BTreeMap::new();
-    for (person, row) in rows {
-        grouped.entry(person).or_default().push(row);
-    }
-    grouped
-}
-
-/// A person as the cycle sweep reads them.
-struct Person {
-    id: String,
-    name: String,
-    placement: zige_domain::routing::Placement,
-}
-
 /// Cycles (R4, R5.4, R6.1): marks each benefit certified, due or overdue;
 /// queues the reminder whose day has come (R4: by default 30 and 7 days
 /// before the due date, on it, and once overdue); when the grace period has
 /// ended without a certification, opens a verification task routed per
 /// R2.2 with the configured deadline.
 fn cycles(db: &Db, settings: &Settings, cursor: &str, limit: usize) -> Result<Step> {
-    let persons = db.all(
-        "SELECT id, name, residence, community_id, management, employer_id, insured_district FROM persons WHERE id > ? ORDER BY id LIMIT ?",
-        &[text(cursor), int(limit as i64)],
-        |r| Person { id: r.text("id"), name: r.text("name"), placement: records::placement(&r) },
-    )?;
+    let persons = records::load_persons(db, cursor, limit)?;
     let Some(last) = persons.last().map(|p| p.id.clone()) else {
         return Ok(Step { cursor: cursor.to_string(), rows: 0, done: true });
     };
-    let range = [text(cursor), text(last.as_str())];
-    let benefits = by_person(db.all(
-        &format!(
-            "SELECT {}, cycle_status, cycle_due, list_kind, list_reasons, certified_on, certified_by FROM benefits
-             WHERE person_id > ? AND person_id <= ? ORDER BY person_id, start_date, id",
-            records::BENEFIT_COLUMNS
-        ),
-        &range,
-        |r| {
-            let stored = [
-                r.opt_text("cycle_status"),
-                r.opt_text("cycle_due"),
-                r.opt_text("list_kind"),
-                r.opt_text("list_reasons"),
-                r.opt_text("certified_on"),
-                r.opt_text("certified_by"),
-            ];
-            (r.text("person_id"), (records::benefit_row(&r), stored))
-        },
-    )?);
-    let evidence: BTreeMap<String, Vec<Evidence>> = by_person(
-        db.all(
-            &format!(
-                "SELECT {} FROM evidence WHERE person_id > ? AND person_id <= ? ORDER BY person_id, occurred_on, id",
-                records::EVIDENCE_COLUMNS
-            ),
-            &range,
-            |r| (r.text("person_id"), records::evidence_row(&r).map(|(e, _)| e)),
-        )?
-        .into_iter()
-        .filter_map(|(p, e)| Some((p, e?)))
-        .collect(),
-    );
-    let decisions: BTreeMap<String, Vec<StaffDecision>> = by_person(
-        db.all(
-            &format!(
-                "SELECT {} FROM decisions WHERE person_id > ? AND person_id <= ? AND {} ORDER BY person_id, decided_on, id",
-                records::DECISION_COLUMNS,
-                records::DECISIONS_STANDING
-            ),
-            &range,
-            |r| (r.text("person_id"), records::decision_row(&r).map(|(d, _)| d)),
-        )?
-        .into_iter()
-        .filter_map(|(p, d)| Some((p, d?)))
-        .collect(),
-    );
     let today = settings.today;
     // Computed only when a task opens: a sweep with nothing overdue needs no calendar.
-    let deadline = || settings.calendar.add_working_days(today, settings.verification_working_days);
+    let deadline = || deadlines::verification_task_deadline(&settings.calendar, today, settings.verification_working_days);
     let mut changed = Vec::new();
     for person in &persons {
-        let Some(rows) = benefits.get(&person.id) else { continue };
-        let stored: BTreeMap<String, &[Option<String>; 6]> = rows.iter().filter_map(|(b, s)| Some((b.as_ref()?.id.clone(), s))).collect();
-        let loaded: Vec<BenefitRow> = rows.iter().filter_map(|(b, _)| b.clone()).collect();
-        let no_evidence = Vec::new();
-        let no_decisions = Vec::new();
-        let assessed = records::assess_loaded(
-            loaded,
-            evidence.get(&person.id).unwrap_or(&no_evidence),
-            decisions.get(&person.id).unwrap_or(&no_decisions),
-            today,
-        );
+        let stored: BTreeMap<&str, &records::StoredSnapshot> =
+            person.benefits.iter().filter_map(|(b, s)| Some((b.as_ref()?.id.as_str(), s))).collect();
+        let loaded: Vec<BenefitRow> = person.benefits.iter().filter_map(|(b, _)| b.clone()).collect();
+        let assessed = records::assess_loaded(loaded, &person.evidence, &person.decisions, &settings.policies, person.birth_month, today);
         for (benefit, assessment) in assessed {
             let position = assessment.cycle;
             let status = match position.status {
@@ -326,7 +246,7 @@ fn cycles(db: &Db, settings: &Settings, cursor: &str, limit: usize) -> Result<St
                 snapshot.certified_on.clone(),
                 snapshot.certified_by.map(str::to_string),
             ];
-            if stored.get(&benefit.id).copied() != Some(&now) {
+            if stored.get(benefit.id.as_str()).copied() != Some(&now) {
                 db.exec(
                     "UPDATE benefits SET cycle_status = ?, cycle_due = ? WHERE id = ?",
                     &[text(status), text(due.as_str()), text(benefit.id.as_str())],
@@ -359,25 +279,19 @@ fn cycles(db: &Db, settings: &Settings, cursor: &str, limit: usize) -> Result<St
 
 /// Queues the reminder whose day has come: the latest configured offset on
 /// or before today, or the overdue notice once the due date has passed.
-fn remind(db: &Db, settings: &Settings, person: &Person, benefit: &BenefitRow, due: NaiveDate) -> Result<()> {
+fn remind(db: &Db, settings: &Settings, person: &records::PersonRecords, benefit: &BenefitRow, due: NaiveDate) -> Result<()> {
     let today = settings.today;
     let name = mask_name(&person.name);
     let kind = benefit.benefit_type.name_zh();
     let (tag, message) = if today > due {
         ("overdue".to_string(), format!("{name}您好：您的{kind}资格认证已过期限（{due}），请尽快认证，否则将上门核实。"))
     } else {
-        let policy = reminder_policy(benefit.benefit_type, &settings.reminder_days)?;
+        let policy = settings.policies.in_force(benefit.benefit_type, today);
         let Some(day) = policy.reminder_dates(due).into_iter().rfind(|d| *d <= today) else { return Ok(()) };
         (day.to_string(), format!("{name}您好：请在{due}前完成{kind}资格认证。可在手机上刷脸认证，行动不便可申请上门服务。"))
     };
     workflow::notify(db, &format!("remind:{}:{due}:{tag}", benefit.id), &person.id, "reminder", &message)?;
     Ok(())
-}
-
-/// The notice's default policy for the benefit with the configured offsets.
-fn reminder_policy(benefit: BenefitType, days: &[i32]) -> Result<CyclePolicy> {
-    let default = CyclePolicy::default_for(benefit);
-    CyclePolicy::new(default.period(), default.mode(), default.grace_days(), days.to_vec()).map_err(|e| anyhow::anyhow!("{e}"))
 }
 
 /// Verification deadlines (R6.7): a task past its deadline is escalated to
@@ -425,7 +339,7 @@ fn city_processing(db: &Db, settings: &Settings, cursor: &str, limit: usize) -> 
             DecisionKind::Eligible => continue,
         };
         let decided_on: NaiveDate = decided_on.parse()?;
-        let deadline = deadlines::city_suspension_deadline(&settings.calendar, decided_on)?;
+        let deadline = deadlines::city_suspension_deadline(&settings.calendar, decided_on)?.on;
         if settings.today <= deadline {
             continue;
         }
@@ -481,7 +395,7 @@ fn home_visits(db: &Db, settings: &Settings, cursor: &str, limit: usize) -> Resu
     )?;
     let mut changed = Vec::new();
     for (id, org, requested_on) in &open {
-        let deadline = deadlines::home_visit_deadline(&settings.calendar, requested_on.parse()?)?;
+        let deadline = deadlines::home_visit_deadline(&settings.calendar, requested_on.parse()?)?.on;
         if settings.today <= deadline {
             continue;
         }

@@ -4,10 +4,11 @@
 //! routed per R2.2.
 
 use crate::audit::{self, Entry};
-use crate::db::{Db, opt_text, text};
+use crate::db::{Db, Value, int, opt_text, text};
 use crate::records;
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
+use zige_domain::deadlines::TaskDeadline;
 use zige_domain::evidence::EvidenceKind;
 use zige_domain::money::{Fen, YearMonth};
 use zige_domain::payment::{SuspensionReason, Transition};
@@ -178,7 +179,7 @@ pub fn open_task(
     kind: &str,
     reason: &str,
     opened_on: NaiveDate,
-    deadline: Option<NaiveDate>,
+    deadline: Option<TaskDeadline>,
     by: &Actor<'_>,
 ) -> Result<String> {
     let placement = records::load_placement(db, person_id)?.context("no such person")?;
@@ -197,7 +198,7 @@ pub fn open_task_at(
     kind: &str,
     reason: &str,
     opened_on: NaiveDate,
-    deadline: Option<NaiveDate>,
+    deadline: Option<TaskDeadline>,
     by: &Actor<'_>,
 ) -> Result<String> {
     let existing =
@@ -209,7 +210,8 @@ pub fn open_task_at(
     }
     let id = crate::secrets::new_id("t")?;
     db.exec(
-        "INSERT INTO tasks (id, person_id, kind, org_id, reason, opened_on, deadline, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO tasks (id, person_id, kind, org_id, reason, opened_on, deadline, deadline_working_days, deadline_provisional, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         &[
             text(id.as_str()),
             text(person_id),
@@ -217,7 +219,9 @@ pub fn open_task_at(
             text(org),
             text(reason),
             text(opened_on.to_string()),
-            opt_text(deadline.map(|d| d.to_string())),
+            opt_text(deadline.map(|d| d.on().to_string())),
+            deadline.and_then(TaskDeadline::working_days).map_or(Value::Null, |n| int(i64::from(n))),
+            int(i64::from(deadline.is_some_and(TaskDeadline::provisional))),
             text(crate::now_rfc3339()),
         ],
     )?;

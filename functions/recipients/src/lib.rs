@@ -107,11 +107,11 @@ fn home_visit(req: &Request) -> Result<Response, Problem> {
     let placement = records::load_placement(&db, &person_id)?.ok_or_else(|| Problem::not_found("您的记录", "person"))?;
     let org = zige_platform::auth::org_tree(&db)?.responsible_org(&placement).map_err(|e| anyhow::anyhow!("routing: {e}"))?.id.clone();
     let actor = who.actor();
-    let (id, deadline, merged) = db.transaction(|db| -> Result<(String, String, bool), Problem> {
+    let (id, (deadline, provisional), merged) = db.transaction(|db| -> Result<(String, (String, bool), bool), Problem> {
         let open = db.one(
-            "SELECT id, deadline FROM home_visits WHERE person_id = ? AND status = 'open'",
+            "SELECT id, deadline, deadline_provisional FROM home_visits WHERE person_id = ? AND status = 'open'",
             &[text(person_id.as_str())],
-            |r| (r.text("id"), r.text("deadline")),
+            |r| (r.text("id"), (r.text("deadline"), r.int("deadline_provisional") != 0)),
         )?;
         let days = serde_json::to_string(&body.preferred_days).map_err(anyhow::Error::from)?;
         let (id, deadline, merged) = match open {
@@ -125,7 +125,8 @@ fn home_visit(req: &Request) -> Result<Response, Problem> {
             None => {
                 let id = secrets::new_id("hv")?;
                 db.exec(
-                    "INSERT INTO home_visits (id, person_id, org_id, reason, address, phone, preferred_days, requested_on, deadline, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO home_visits (id, person_id, org_id, reason, address, phone, preferred_days, requested_on, deadline, deadline_provisional, created_at)
+                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     &[
                         text(id.as_str()),
                         text(person_id.as_str()),
@@ -135,11 +136,12 @@ fn home_visit(req: &Request) -> Result<Response, Problem> {
                         text(body.phone.trim()),
                         text(days),
                         text(today.to_string()),
-                        text(deadline.to_string()),
+                        text(deadline.on.to_string()),
+                        zige_platform::db::int(i64::from(deadline.provisional)),
                         text(zige_platform::now_rfc3339()),
                     ],
                 )?;
-                (id, deadline.to_string(), false)
+                (id, (deadline.on.to_string(), deadline.provisional), false)
             }
         };
         let action = if merged { "home_visit.merge" } else { "home_visit.request" };
@@ -148,7 +150,7 @@ fn home_visit(req: &Request) -> Result<Response, Problem> {
     })?;
     Ok(json_response(
         if merged { 200 } else { 201 },
-        &json!({ "home_visit_id": id, "org_id": org, "deadline": deadline, "status": "open", "merged": merged }),
+        &json!({ "home_visit_id": id, "org_id": org, "deadline": deadline, "deadline_provisional": provisional, "status": "open", "merged": merged }),
     ))
 }
 

@@ -1,10 +1,12 @@
 //! The working-day calendar at run time: city administrators load a year
 //! from the State Council's notice without a redeploy ("Dates" in
-//! requirements.md); everyone can see which years are covered.
+//! requirements.md); everyone can see which years are announced and which
+//! are provisional (derived from the statutory holidays).
 
 use crate::Ctx;
 use spin_sdk::http::{Request, Response};
 use zige_domain::WorkingCalendar;
+use zige_domain::calendar::{CalendarError, YearSource};
 use zige_platform::audit::{self, Entry};
 use zige_platform::auth::Permission;
 use zige_platform::db::{int, text};
@@ -17,11 +19,17 @@ pub fn list(ctx: &Ctx) -> Result<Response, Problem> {
         (r.int("year"), r.text("loaded_by"), r.text("loaded_at"))
     })?;
     let calendar = zige_platform::calendar::load(&ctx.db)?;
-    let years: Vec<_> = calendar
-        .years()
-        .map(|y| match loaded.iter().find(|(year, _, _)| *year == i64::from(y)) {
-            Some((_, by, at)) => serde_json::json!({ "year": y, "source": "loaded", "loaded_by": by, "loaded_at": at }),
-            None => serde_json::json!({ "year": y, "source": "embedded" }),
+    // The announced years, then every year up to next year that is not.
+    let this_year = chrono::Datelike::year(&zige_platform::today());
+    let first = calendar.years().next().unwrap_or(this_year).min(this_year);
+    let years: Vec<_> = (first..=this_year + 1)
+        .filter_map(|y| Some((y, calendar.source(y)?)))
+        .map(|(y, source)| match (source, loaded.iter().find(|(year, _, _)| *year == i64::from(y))) {
+            (YearSource::Provisional, _) => serde_json::json!({ "year": y, "source": "provisional" }),
+            (YearSource::Announced, Some((_, by, at))) => {
+                serde_json::json!({ "year": y, "source": "loaded", "loaded_by": by, "loaded_at": at })
+            }
+            (YearSource::Announced, None) => serde_json::json!({ "year": y, "source": "embedded" }),
         })
         .collect();
     Ok(json_response(200, &serde_json::json!({ "years": years })))
@@ -43,14 +51,24 @@ pub fn put_year(ctx: &Ctx, req: &Request, year: &str) -> Result<Response, Proble
             format!("every date must be in {year}, with at least one holiday"),
         ));
     }
+    parsed.check_complete(year).map_err(|e| match &e {
+        CalendarError::Incomplete { missing, .. } => {
+            let days: Vec<String> = missing.iter().map(|(d, name)| format!("{d}（{name}）")).collect();
+            Problem::invalid("body", format!("{year}年日历缺少法定节假日：{}", days.join("、")), e.to_string())
+        }
+        _ => Problem::invalid("body", format!("{year}年不在可用范围内"), e.to_string()),
+    })?;
     let stored = parsed.to_text();
-    ctx.db.transaction(|db| -> Result<(), Problem> {
+    let recomputed = ctx.db.transaction(|db| -> Result<usize, Problem> {
         db.exec(
             "INSERT INTO calendar_years (year, data, loaded_by, loaded_at) VALUES (?, ?, ?, ?) ON CONFLICT (year) DO UPDATE SET data = excluded.data, loaded_by = excluded.loaded_by, loaded_at = excluded.loaded_at",
             &[int(i64::from(year)), text(stored.as_str()), text(ctx.staff.actor()), text(zige_platform::now_rfc3339())],
         )?;
         audit::append(db, &Entry { actor: &ctx.staff.actor(), role: ctx.staff.role.code(), action: "calendar.load", object: &year.to_string(), payload: stored.as_bytes() })?;
-        Ok(())
+        // The notice wins over the derived year: open deadlines that rested
+        // on it are recomputed in the same transaction.
+        let calendar = zige_platform::calendar::load(db)?;
+        Ok(zige_platform::calendar::recompute_provisional_deadlines(db, &calendar)?)
     })?;
-    Ok(json_response(200, &serde_json::json!({ "year": year, "days": stored.lines().count() })))
+    Ok(json_response(200, &serde_json::json!({ "year": year, "days": stored.lines().count(), "deadlines_recomputed": recomputed })))
 }

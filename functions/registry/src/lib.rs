@@ -1,12 +1,13 @@
 //! The registry (R2.1, R3.1): organisations, staff accounts, recipients and
 //! their benefits, the roster import, search and the dossier, and the
-//! working-day calendar. Every route needs a staff session; what each role
+//! working-day calendar and the cycle policies. Every route needs a staff session; what each role
 //! may do is decided by `zige_platform::auth` alone.
 
 mod accounts;
 mod calendar;
 mod orgs;
 mod persons;
+mod policies;
 mod roster;
 
 use spin_sdk::http::{Method, Request, Response};
@@ -38,10 +39,13 @@ fn route(req: &Request) -> Result<Response, Problem> {
             | ["persons"]
             | ["persons", _]
             | ["persons", _, "history"]
+            | ["roster", "columns"]
             | ["roster", "imports"]
             | ["roster", "imports", _]
             | ["calendar"]
             | ["calendar", _]
+            | ["policies"]
+            | ["policies", "preview"]
     );
     if !known {
         return Err(Problem::not_found("该地址", "resource"));
@@ -59,10 +63,14 @@ fn route(req: &Request) -> Result<Response, Problem> {
         (Method::Get, ["persons", id]) => persons::dossier(&ctx, id),
         (Method::Patch, ["persons", id]) => persons::update(&ctx, req, id),
         (Method::Get, ["persons", id, "history"]) => persons::history(&ctx, req, id),
+        (Method::Get, ["roster", "columns"]) => roster::columns(&ctx),
         (Method::Post, ["roster", "imports"]) => roster::import(&ctx, req),
         (Method::Get, ["roster", "imports", id]) => roster::get(&ctx, id),
         (Method::Get, ["calendar"]) => calendar::list(&ctx),
         (Method::Put, ["calendar", year]) => calendar::put_year(&ctx, req, year),
+        (Method::Get, ["policies"]) => policies::list(&ctx, req),
+        (Method::Post, ["policies"]) => policies::create(&ctx, req),
+        (Method::Post, ["policies", "preview"]) => policies::preview(&ctx, req),
         _ => Err(Problem::method_not_allowed()),
     }
 }

@@ -1,6 +1,8 @@
 //! The roster import: how recipients get in. A CSV file as clerks save it
 //! from Excel (UTF-8 with or without BOM, or GB18030/GBK), with English keys
-//! or the Chinese column names. Each bad row is rejected with its line and
+//! or the Chinese column names agency exports use. Columns the roster does
+//! not use (序号, 性别, …) are ignored and listed as such. Each bad row is
+//! rejected with its spreadsheet row number (the header is row 1) and
 //! reason; good rows go in; importing the same file twice changes nothing.
 //! Rows are applied in chunks, each chunk one transaction with its audit
 //! record, so a failure loses no chunk already written and a retry of the
@@ -26,22 +28,24 @@ const CHUNK: usize = 500;
 /// The largest roster file accepted in one request (about 150,000 rows).
 const MAX_BODY: usize = 48 << 20;
 
-/// The columns, by canonical key, with the Chinese names clerks use.
-const COLUMNS: &[(&str, &str, bool)] = &[
-    ("id_number", "公民身份号码", true),
-    ("name", "姓名", true),
-    ("benefit_type", "待遇类型", true),
-    ("monthly_amount", "月待遇金额", true),
-    ("benefit_start", "待遇开始日期", true),
-    ("insured_district", "参保地", true),
-    ("residence", "居住地类型", true),
-    ("community", "居住社区", false),
-    ("management", "管理方式", true),
-    ("employer", "参保单位", false),
-    ("phone", "联系电话", false),
-    ("last_certified_on", "上次认证日期", false),
-    ("special_group", "特殊群体", false),
-    ("depends_on", "供养关系人身份号码", false),
+/// The columns, by canonical key, with the Chinese names found in agency
+/// exports, and whether the column is required.
+const COLUMNS: &[(&str, &[&str], bool)] = &[
+    ("id_number", &["公民身份号码", "身份证号码", "身份证号", "证件号码"], true),
+    ("name", &["姓名"], true),
+    ("benefit_type", &["待遇类型", "险种类型", "险种"], true),
+    ("benefit_item", &["待遇项目"], false),
+    ("monthly_amount", &["月待遇金额", "月发放金额"], true),
+    ("benefit_start", &["待遇开始日期", "开始领取日期"], true),
+    ("insured_district", &["参保地", "参保地行政区划代码"], true),
+    ("residence", &["居住地类型"], true),
+    ("community", &["居住社区"], false),
+    ("management", &["管理方式"], true),
+    ("employer", &["参保单位"], false),
+    ("phone", &["联系电话", "手机号码"], false),
+    ("last_certified_on", &["上次认证日期"], false),
+    ("special_group", &["特殊群体"], false),
+    ("depends_on", &["供养关系人身份号码"], false),
 ];
 
 /// Special groups of the service ledger (R6.3).
@@ -113,7 +117,8 @@ struct RosterRow {
 fn parse_row(line: u64, get: &dyn Fn(&str) -> String, tree: &OrgTree, today: NaiveDate) -> Result<RosterRow, String> {
     let id = IdNumber::parse(&get("id_number")).map_err(|e| format!("公民身份号码：{} / id_number: {e}", e.message_zh()))?;
     let name = check_name(&get("name"))?;
-    let benefit_type = BenefitType::parse(&get("benefit_type")).map_err(|e| format!("待遇类型无法识别 / benefit_type: {e}"))?;
+    let benefit_type = BenefitType::parse_with_item(&get("benefit_type"), &get("benefit_item"))
+        .map_err(|e| format!("{} / benefit_type: {e}", e.message_zh()))?;
     let monthly = Fen::parse_yuan(&get("monthly_amount")).map_err(|e| format!("月待遇金额有误 / monthly_amount: {e}"))?;
     if monthly.as_i64() < 0 {
         return Err("月待遇金额不能为负 / monthly_amount must not be negative".into());
@@ -186,6 +191,15 @@ struct Counts {
     unchanged: i64,
 }
 
+/// The roster's columns, for the console's column guide and template: the
+/// key, the Chinese names accepted, and whether the column is required.
+pub fn columns(ctx: &Ctx) -> Result<Response, Problem> {
+    ctx.staff.require(Permission::ImportRoster)?;
+    let columns: Vec<_> =
+        COLUMNS.iter().map(|(key, names, required)| json!({ "key": key, "names_zh": names, "required": required })).collect();
+    Ok(json_response(200, &json!({ "columns": columns })))
+}
+
 /// Imports a roster file (city-level staff).
 pub fn import(ctx: &Ctx, req: &Request) -> Result<Response, Problem> {
     ctx.staff.require(Permission::ImportRoster)?;
@@ -197,34 +211,41 @@ pub fn import(ctx: &Ctx, req: &Request) -> Result<Response, Problem> {
     let mut reader = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(text_body.as_bytes());
     let headers = reader.headers().map_err(|_| Problem::invalid("header", "无法读取表头", "the header row cannot be read"))?.clone();
     let mut positions: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut ignored_columns = Vec::new();
     for (i, header) in headers.iter().enumerate() {
         let header = header.trim();
-        match COLUMNS.iter().find(|(key, zh, _)| *key == header || *zh == header) {
+        match COLUMNS.iter().find(|(key, names, _)| *key == header || names.contains(&header)) {
+            Some((key, _, _)) if positions.contains_key(key) => {
+                return Err(Problem::invalid(
+                    key,
+                    format!("“{header}”与前面的列重复（同为{key}）"),
+                    format!("the column \"{header}\" repeats an earlier one ({key})"),
+                ));
+            }
             Some((key, _, _)) => {
                 positions.insert(key, i);
             }
-            None => {
-                return Err(Problem::invalid(header, format!("未知的列“{header}”"), format!("unknown column \"{header}\"")));
-            }
+            None => ignored_columns.push(header.to_string()),
         }
     }
-    if let Some((key, zh, _)) = COLUMNS.iter().find(|(key, _, required)| *required && !positions.contains_key(key)) {
-        return Err(Problem::invalid(key, format!("缺少必填列“{zh}”"), format!("the required column \"{key}\" is missing")));
+    if let Some((key, names, _)) = COLUMNS.iter().find(|(key, _, required)| *required && !positions.contains_key(key)) {
+        return Err(Problem::invalid(key, format!("缺少必填列“{}”", names[0]), format!("the required column \"{key}\" is missing")));
     }
     let tree = auth::org_tree(&ctx.db)?;
     let today = zige_platform::today();
     let mut rejected = Vec::new();
     let mut good = Vec::new();
-    for record in reader.records() {
+    // The row number a spreadsheet shows: the header is row 1, and a cell
+    // with a line break inside it is still one row.
+    for (row_number, record) in (2u64..).zip(reader.records()) {
+        let line = row_number;
         let record = match record {
             Ok(r) => r,
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
+            Err(_) => {
                 rejected.push(json!({ "line": line, "reason": "该行无法解析 / the row cannot be read" }));
                 continue;
             }
         };
-        let line = record.position().map_or(0, |p| p.line());
         let get = |key: &str| positions.get(key).and_then(|i| record.get(*i)).unwrap_or("").to_string();
         match parse_row(line, &get, &tree, today) {
             Ok(row) => good.push(row),
@@ -278,7 +299,10 @@ pub fn import(ctx: &Ctx, req: &Request) -> Result<Response, Problem> {
     })?;
     Ok(json_response(
         200,
-        &json!({ "import_id": import_id, "created": counts.created, "updated": counts.updated, "unchanged": counts.unchanged, "rejected": rejected }),
+        &json!({
+            "import_id": import_id, "created": counts.created, "updated": counts.updated, "unchanged": counts.unchanged, "rejected": rejected,
+            "ignored_columns": ignored_columns,
+        }),
     ))
 }
 

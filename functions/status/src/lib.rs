@@ -1,5 +1,5 @@
-//! The status component: `GET /api/health`, the OpenAPI document, and
-//! recipients' own status and history.
+//! The status component: `GET /api/health`, the OpenAPI document, the code
+//! tables the front-ends label with, and recipients' own status and history.
 
 mod me;
 
@@ -14,10 +14,11 @@ fn handle(req: Request) -> anyhow::Result<impl IntoResponse> {
     Ok(match (req.method(), req.path()) {
         (Method::Get, "/api/health") => health(),
         (Method::Get, "/api/v1/openapi.json") => openapi(),
+        (Method::Get, "/api/v1/codes") => codes(),
         (Method::Get, "/api/v1/me/status") => me::status(&req).unwrap_or_else(Problem::into_response),
         (Method::Get, "/api/v1/me/history") => me::history(&req).unwrap_or_else(Problem::into_response),
         (_, "/api/v1/me/status" | "/api/v1/me/history") => Problem::method_not_allowed().into_response(),
-        (_, "/api/health" | "/api/v1/openapi.json") => Problem::method_not_allowed().into_response(),
+        (_, "/api/health" | "/api/v1/openapi.json" | "/api/v1/codes") => Problem::method_not_allowed().into_response(),
         _ => Problem::new(404, "not_found", "找不到该地址", "No such resource").into_response(),
     })
 }
@@ -29,6 +30,38 @@ fn openapi() -> spin_sdk::http::Response {
         .header("content-type", "application/json; charset=utf-8")
         .header("cache-control", "no-cache")
         .body(include_str!("../openapi.json"))
+        .build()
+}
+
+/// The domain's code tables, so that no front-end types a second copy: the
+/// benefit types with their national codes and every name accepted for
+/// them in files, the insurance types the notice does not cover, and the
+/// cycle periods and modes of a policy.
+fn codes() -> spin_sdk::http::Response {
+    use zige_domain::benefit::{BenefitType, DESIGNATIONS, OUT_OF_SCOPE_CODES};
+    let benefit_types: Vec<serde_json::Value> = BenefitType::ALL
+        .iter()
+        .map(|b| {
+            let designations: Vec<_> = DESIGNATIONS.iter().filter(|d| d.benefit == *b).map(|d| serde_json::json!({ "text": d.text, "kind": d.kind })).collect();
+            serde_json::json!({
+                "code": b.code(), "name_zh": b.name_zh(), "name_en": b.name_en(), "national_code": b.national_code(), "designations": designations,
+            })
+        })
+        .collect();
+    let out_of_scope: Vec<_> =
+        OUT_OF_SCOPE_CODES.iter().map(|(code, name)| serde_json::json!({ "national_code": code, "name_zh": name })).collect();
+    let named = |list: &[(&str, &str, &str)]| -> Vec<serde_json::Value> {
+        list.iter().map(|(code, zh, en)| serde_json::json!({ "code": code, "name_zh": zh, "name_en": en })).collect()
+    };
+    let body = serde_json::json!({
+        "benefit_types": benefit_types, "out_of_scope_insurance_types": out_of_scope,
+        "cycle_periods": named(&zige_domain::cycle::PERIOD_UNITS), "cycle_modes": named(&zige_domain::cycle::MODES),
+    });
+    spin_sdk::http::Response::builder()
+        .status(200)
+        .header("content-type", "application/json; charset=utf-8")
+        .header("cache-control", "public, max-age=300")
+        .body(serde_json::to_vec(&body).unwrap_or_default())
         .build()
 }
 

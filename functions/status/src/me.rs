@@ -51,10 +51,13 @@ pub fn status(req: &Request) -> Result<Response, Problem> {
                 "benefit_name_zh": b.benefit_type.name_zh(),
                 "payment_status": match b.payment { PaymentState::Restored { .. } => "active", ref p => p.name() },
                 "list": a.list,
-                "cycle": { "start": a.cycle.cycle.start, "end": a.cycle.cycle.end, "status": a.cycle.status },
+                // The cycle that contains today, and since when certification is behind (R4).
+                "cycle": { "start": a.cycle.current.start, "end": a.cycle.current.end, "due": a.cycle.current.due, "status": a.cycle.status },
                 "certified_on": a.certified_on,
                 "channel": a.certified_by,
-                "next_due": a.cycle.next_due,
+                "next_due": a.cycle.due_to_tell(),
+                "overdue_since": a.cycle.overdue_since,
+                "last_certified_on": a.cycle.last_certified,
                 "reasons": reasons,
                 // The same reasons with their codes and English, for pages in other languages.
                 "reason_details": a.reasons.iter().map(|r| json!({ "code": r.code, "requirement": r.requirement, "message_zh": r.message_zh, "message_en": r.message_en })).collect::<Vec<_>>(),

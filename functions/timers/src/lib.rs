@@ -86,21 +86,17 @@ async fn tick(req: &Request) -> Result<Response, Problem> {
 /// The timers' settings from the Spin variables.
 fn settings(db: &Db, today: NaiveDate) -> anyhow::Result<timers::Settings> {
     use anyhow::Context;
-    let reminder_days = spin_sdk::variables::get("reminder_days_before_due")?
-        .split(',')
-        .map(|d| d.trim().parse::<i32>())
-        .collect::<Result<Vec<_>, _>>()
-        .context("reminder_days_before_due: comma-separated whole days, e.g. 30,7,0")?;
     let verification_working_days = spin_sdk::variables::get("verification_deadline_working_days")?
         .trim()
         .parse()
         .context("verification_deadline_working_days: a whole number of working days")?;
     let imports = (Sealer::from_variable()?, secrets::pii_key()?);
-    timers::Settings::load(db, today, reminder_days, verification_working_days, Some(imports))
+    timers::Settings::load(db, today, verification_working_days, Some(imports))
 }
 
-/// A deadline in a year whose working-day calendar is not loaded stops the
-/// tick with a 503 that says so: a deadline is never guessed.
+/// A deadline in a year outside the calendar's range (announced, or derived
+/// for 2008–2100) stops the tick with a 503 that says so: such a date can only
+/// come from broken data, and a deadline is never guessed.
 fn calendar_problem(e: anyhow::Error) -> Problem {
     match e.downcast_ref::<zige_domain::calendar::CalendarError>() {
         Some(missing) => {

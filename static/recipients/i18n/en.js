@@ -53,6 +53,8 @@ export default {
   'benefit.next_due': 'Please confirm by {date}',
   'benefit.next_time': 'Next time, please confirm by {date}',
   'benefit.was_due': 'The date to confirm was {date}; it has passed',
+  'benefit.overdue_since': 'Overdue since {date}',
+  'benefit.never_certified': 'Not confirmed yet',
   'benefit.valid_until': 'This confirmation is valid until {date}',
   'benefit.certified_on': 'Last confirmed: {date}',
   'benefit.payment': 'Payment: {status}',

@@ -53,6 +53,8 @@ export default {
   'benefit.next_due': 'جەزملەشنىڭ ئاخىرقى مۆھلىتى: {date}',
   'benefit.next_time': 'كېيىنكى قېتىم جەزملەشنىڭ ئاخىرقى مۆھلىتى: {date}',
   'benefit.was_due': 'جەزملەش مۆھلىتى {date} ئىدى، ئۆتۈپ كەتتى',
+  'benefit.overdue_since': '{date} دىن بۇيان مۆھلىتى ئۆتۈپ كەتتى',
+  'benefit.never_certified': 'تېخى جەزملەنمىگەن',
   'benefit.valid_until': 'بۇ قېتىمقى جەزملەشنىڭ ئىناۋەتلىك ۋاقتى: {date} گىچە',
   'benefit.certified_on': 'ئالدىنقى قېتىم جەزملىگەن ۋاقىت: {date}',
   'benefit.payment': 'تارقىتىلىش ئەھۋالى: {status}',

@@ -53,6 +53,8 @@ export default {
   'benefit.next_due': '请在 {date} 前完成确认',
   'benefit.next_time': '下次请在 {date} 前确认',
   'benefit.was_due': '确认期限是 {date}，已经过了',
+  'benefit.overdue_since': '已逾期：本应在 {date} 前确认',
+  'benefit.never_certified': '还没有确认过',
   'benefit.valid_until': '这次确认有效到 {date}',
   'benefit.certified_on': '上次确认：{date}',
   'benefit.payment': '发放情况：{status}',

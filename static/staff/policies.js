@@ -1,0 +1,135 @@
+// 认证周期规则 (R4.2; `manage_orgs`): the cycle rules in force for each
+// benefit type, every version on record, and a new version with its
+// effective date, previewed per district before it is saved.
+
+import { get, post } from './api.js';
+import { h, clear, table, field, select, badge, number, dateTime, showError, success, announce, busy, button, todayChina, fetchInto } from './ui.js';
+import { BENEFIT_TYPES, CODES, label } from './labels.js';
+
+/** A policy in a sentence. */
+function describe(policy) {
+  if (!policy) return '—';
+  const unit = policy.period?.unit;
+  const period = unit === 'days' ? `每 ${policy.period.n} 天` : CODES.cycle_periods.find((p) => p.code === unit)?.name_zh ?? unit;
+  const mode = CODES.cycle_modes.find((m) => m.code === policy.mode?.mode)?.name_zh ?? policy.mode?.mode;
+  const window = policy.mode?.collection_window ? `，集中认证期至 ${policy.mode.collection_window.end_month} 月 ${policy.mode.collection_window.end_day} 日` : '';
+  const reminders = (policy.reminder_days_before_due ?? []).map((d) => (d === 0 ? '当天' : d > 0 ? `前${d}天` : `后${-d}天`)).join('、') || '不提醒';
+  return `${period}，${mode}${window}；宽限 ${policy.grace_days} 天；提醒：${reminders}`;
+}
+
+export async function render(main) {
+  const slot = h('div');
+  const load = async () => {
+    clear(slot);
+    const r = await fetchInto(slot, '/api/v1/policies');
+    if (!r) return;
+    slot.append(
+      table({
+        caption: `今天（${r.on}）适用的认证周期`,
+        columns: [
+          { label: '待遇类型', cell: (p) => p.benefit_name_zh, rowHeader: true },
+          { label: '规则', cell: (p) => describe(p.policy) },
+          { label: '来源', cell: (p) => (p.source.kind === 'default' ? badge('通知默认', 'soft') : badge(`自 ${p.source.effective_from} 起`, 'ok')) },
+        ],
+        rows: r.in_force,
+        rowAttrs: (p) => ({ dataset: { testid: 'policy-row', benefit: p.benefit_type } }),
+      }),
+      table({
+        caption: '历次设置（不覆盖，按生效日期适用）',
+        columns: [
+          { label: '待遇类型', cell: (v) => label(BENEFIT_TYPES, v.benefit_type), rowHeader: true },
+          { label: '生效日期', class: 'date', cell: (v) => v.effective_from },
+          { label: '规则', cell: (v) => describe(v.policy) },
+          { label: '说明', cell: (v) => v.note || '—' },
+          { label: '设置人', cell: (v) => v.set_by },
+          { label: '设置时间', class: 'date', cell: (v) => dateTime(v.set_at) },
+        ],
+        rows: r.versions,
+        empty: '尚未设置，均按通知默认规则',
+      }),
+    );
+  };
+
+  const benefit = select('benefit_type', Object.entries(BENEFIT_TYPES), { attrs: { dataset: { testid: 'policy-benefit' } } });
+  const from = h('input', { type: 'date', name: 'effective_from', required: true, min: todayChina(), value: todayChina(), dataset: { testid: 'policy-from' } });
+  const unit = select('unit', CODES.cycle_periods.map((p) => [p.code, p.name_zh]), { value: 'year', attrs: { dataset: { testid: 'policy-unit' } } });
+  const days = h('input', { type: 'number', name: 'days', min: 1, max: 3660, value: 90, inputmode: 'numeric' });
+  const mode = select('mode', CODES.cycle_modes.map((m) => [m.code, m.name_zh]), { value: 'calendar', attrs: { dataset: { testid: 'policy-mode' } } });
+  const grace = h('input', { type: 'number', name: 'grace_days', min: 0, max: 366, value: 30, inputmode: 'numeric', dataset: { testid: 'policy-grace' } });
+  const reminders = h('input', { type: 'text', name: 'reminders', value: '30,7,0', inputmode: 'numeric' });
+  const note = h('input', { type: 'text', name: 'note', maxlength: 500, placeholder: '依据的文件或原因' });
+  const errors = h('div');
+  const result = h('div', { 'aria-live': 'polite', dataset: { testid: 'policy-result' } });
+  const proposal = () => ({
+    benefit_type: benefit.value,
+    effective_from: from.value,
+    period: unit.value === 'days' ? { unit: 'days', n: Number(days.value) } : { unit: unit.value },
+    mode: mode.value === 'calendar' ? { mode: 'calendar', collection_window: null } : { mode: mode.value },
+    grace_days: Number(grace.value),
+    reminder_days_before_due: reminders.value.split(/[,，、\s]+/).filter(Boolean).map(Number),
+    note: note.value,
+  });
+  const previewButton = button('预览影响', async () => {
+    clear(errors);
+    await busy(previewButton, async () => {
+      try {
+        const r = await post('/api/v1/policies/preview', proposal());
+        const counts = (c) => `待认证 ${number(c.due)}，逾期 ${number(c.overdue)}，待核实 ${number(c.lapsed)}`;
+        clear(result).append(
+          table({
+            caption: `${r.effective_from} 起按新规则，各区（县）领取${label(BENEFIT_TYPES, r.benefit_type)}的人员`,
+            columns: [
+              { label: '参保地', cell: (d) => d.insured_district, rowHeader: true },
+              { label: '现行规则', cell: (d) => counts(d.current) },
+              { label: '新规则', cell: (d) => counts(d.proposed) },
+            ],
+            rows: r.districts,
+            rowAttrs: () => ({ dataset: { testid: 'policy-preview-row' } }),
+            empty: '没有领取该待遇的人员',
+          }),
+        );
+        announce('已预览新规则的影响');
+      } catch (error) {
+        showError(errors, error, form);
+      }
+    });
+  }, { class: 'ghost', dataset: { testid: 'policy-preview' } });
+  const submit = h('button', { type: 'submit', class: 'primary', dataset: { testid: 'policy-submit' } }, '保存新规则');
+  const form = h(
+    'form',
+    { class: 'stack', novalidate: true },
+    h('div', { class: 'filters inline' }, field('待遇类型', benefit), field('生效日期', from, '不早于今天；此前的日期仍按原规则。')),
+    h('div', { class: 'filters inline' }, field('周期', unit), field('天数（按天数时）', days), field('方式', mode)),
+    h('div', { class: 'filters inline' }, field('宽限天数', grace, '到期后多少天内未认证仍不列入待核实。'), field('提醒（到期前天数）', reminders, '用逗号分隔，0 为到期当天。')),
+    field('说明', note),
+    errors,
+    h('div', { class: 'filter-actions' }, previewButton, submit),
+  );
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clear(errors);
+    await busy(submit, async () => {
+      try {
+        const r = await post('/api/v1/policies', proposal());
+        const message = `已保存：${label(BENEFIT_TYPES, r.benefit_type)}自 ${r.effective_from} 起${describe(r.policy)}。`;
+        clear(result).append(success(message));
+        announce(message);
+        await load();
+      } catch (error) {
+        showError(errors, error, form);
+      }
+    });
+  });
+  main.append(
+    slot,
+    h(
+      'section',
+      { class: 'card', 'aria-labelledby': 'policy-title' },
+      h('h2', { id: 'policy-title' }, '设置认证周期'),
+      h('p', { class: 'muted' }, '按待遇类型设置认证周期（R4.2），保存前可预览生效当天各区（县）待认证、逾期和待核实的人数。'),
+      form,
+      result,
+    ),
+  );
+  await load();
+}
