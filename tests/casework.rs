@@ -218,7 +218,8 @@ async fn r6_4_an_activity_sign_in_sheet_certifies_everyone_listed_in_scope() {
     let city = seed_city(&app).await;
     let community = app.staff_session(&city.admin, "ts-community", "community", "ts-c1").await;
     let sheet = format!("序号,公民身份号码\n1,{}\n2,{}\n3,12345\n", city.ids["ts_local"], city.ids["sy_local"]);
-    let path = format!("/api/v1/sign-ins?activity=重阳节座谈会&held_on={}", today());
+    // Percent-encoded, as browsers send it (both runtimes refuse raw UTF-8 in a request target).
+    let path = format!("/api/v1/sign-ins?activity=%E9%87%8D%E9%98%B3%E8%8A%82%E5%BA%A7%E8%B0%88%E4%BC%9A&held_on={}", today());
     let r = app.upload(&community, &path, "text/csv", sheet).await;
     assert_eq!(r.status, 200, "{}", r.text());
     let outcomes: Vec<String> =

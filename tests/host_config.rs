@@ -34,7 +34,8 @@ async fn variable_errors_match_spin() {
     let invalid = op(&app, "/echo?op=var&name=Bad-Name").await;
     assert!(invalid["error"].as_str().unwrap().contains("InvalidName("), "{invalid}");
     let bare = op(&app, "/bare?op=var&name=greeting").await;
-    assert!(bare["error"].as_str().unwrap().contains("no variable for component"), "{bare}");
+    // Spin's own words for a component that declares no variables.
+    assert!(bare["error"].as_str().unwrap().contains(r#"no variable for \"bare\".\"greeting\""#), "{bare}");
 }
 
 #[tokio::test]
@@ -99,8 +100,11 @@ async fn runtime_config_moves_the_key_value_file() {
     let app = spawn(&probe_manifest(), options).await;
     app.request("POST", "/echo?op=kv&action=set&key=k", &[], "v").await;
     assert!(app.state_dir.path().join("kv/elsewhere.db").exists(), "relative to the runtime-config file, as Spin");
-    let bad = Spawn { runtime_config: Some("[key_value_store.default]\ntype = \"redis\"\nurl = \"redis://x\"\n".into()), ..with_secret() };
-    assert!(try_spawn(&probe_manifest(), bad).await.is_err(), "only local stores run here");
+    // zige-host's own limit: real Spin connects to Redis when it is first used.
+    if zige_tests::real_spin().is_none() {
+        let bad = Spawn { runtime_config: Some("[key_value_store.default]\ntype = \"redis\"\nurl = \"redis://x\"\n".into()), ..with_secret() };
+        assert!(try_spawn(&probe_manifest(), bad).await.is_err(), "only local stores run here");
+    }
 }
 
 #[tokio::test]

@@ -55,6 +55,8 @@ export async function render(main) {
   const unit = select('unit', CODES.cycle_periods.map((p) => [p.code, p.name_zh]), { value: 'year', attrs: { dataset: { testid: 'policy-unit' } } });
   const days = h('input', { type: 'number', name: 'days', min: 1, max: 3660, value: 90, inputmode: 'numeric' });
   const mode = select('mode', CODES.cycle_modes.map((m) => [m.code, m.name_zh]), { value: 'calendar', attrs: { dataset: { testid: 'policy-mode' } } });
+  const windowMonth = h('input', { type: 'number', name: 'window_month', min: 1, max: 12, inputmode: 'numeric', placeholder: '月' });
+  const windowDay = h('input', { type: 'number', name: 'window_day', min: 1, max: 31, inputmode: 'numeric', placeholder: '日' });
   const grace = h('input', { type: 'number', name: 'grace_days', min: 0, max: 366, value: 30, inputmode: 'numeric', dataset: { testid: 'policy-grace' } });
   const reminders = h('input', { type: 'text', name: 'reminders', value: '30,7,0', inputmode: 'numeric' });
   const note = h('input', { type: 'text', name: 'note', maxlength: 500, placeholder: '依据的文件或原因' });
@@ -64,7 +66,10 @@ export async function render(main) {
     benefit_type: benefit.value,
     effective_from: from.value,
     period: unit.value === 'days' ? { unit: 'days', n: Number(days.value) } : { unit: unit.value },
-    mode: mode.value === 'calendar' ? { mode: 'calendar', collection_window: null } : { mode: mode.value },
+    mode:
+      mode.value === 'calendar'
+        ? { mode: 'calendar', collection_window: windowMonth.value ? { end_month: Number(windowMonth.value), end_day: Number(windowDay.value || 1) } : null }
+        : { mode: mode.value },
     grace_days: Number(grace.value),
     reminder_days_before_due: reminders.value.split(/[,，、\s]+/).filter(Boolean).map(Number),
     note: note.value,
@@ -100,6 +105,12 @@ export async function render(main) {
     { class: 'stack', novalidate: true },
     h('div', { class: 'filters inline' }, field('待遇类型', benefit), field('生效日期', from, '不早于今天；此前的日期仍按原规则。')),
     h('div', { class: 'filters inline' }, field('周期', unit), field('天数（按天数时）', days), field('方式', mode)),
+    h(
+      'div',
+      { class: 'filters inline' },
+      field('集中认证期截止月', windowMonth, '仅按年的自然周期可设，如每年7月31日前认证；不填则年底前认证。'),
+      field('截止日', windowDay),
+    ),
     h('div', { class: 'filters inline' }, field('宽限天数', grace, '到期后多少天内未认证仍不列入待核实。'), field('提醒（到期前天数）', reminders, '用逗号分隔，0 为到期当天。')),
     field('说明', note),
     errors,

@@ -268,6 +268,21 @@ await scenario('staff console', async (browser) => {
   await page.getByTestId('calendar-next-year').getByText(/已载入/).waitFor();
   await checkA11y(page, 'staff calendar (desktop)');
   await shot(page, 'staff-calendar-desktop');
+
+  // A cycle policy: quarterly unemployment benefit from next year, previewed per district, then saved.
+  await page.getByTestId('admin-tab-policies').click();
+  await page.locator('[data-testid="policy-row"][data-benefit="unemployment"]').getByText('通知默认').waitFor();
+  await page.getByTestId('policy-benefit').selectOption('unemployment');
+  await page.getByTestId('policy-from').fill(`${nextYear}-01-01`);
+  await page.getByTestId('policy-unit').selectOption('quarter');
+  await page.getByTestId('policy-grace').fill('15');
+  await page.getByTestId('policy-preview').click();
+  await page.getByTestId('policy-result').getByText(/按新规则/).waitFor();
+  await page.getByTestId('policy-submit').click();
+  await page.getByTestId('policy-result').getByText(/已保存/).waitFor();
+  await page.getByText(`${nextYear}-01-01`).first().waitFor();
+  await checkA11y(page, 'staff cycle policies (desktop)');
+  await shot(page, 'staff-policies-desktop');
   finish(page);
 
   // The dashboard on a narrow phone.

@@ -67,16 +67,27 @@ pub struct TestApp {
 /// process of its own that a test can kill.
 enum Server {
     InProcess(Running),
-    Process(std::process::Child),
+    /// The runtime's process, and the backends started for it alone.
+    Process(std::process::Child, Vec<std::process::Child>),
 }
 
 impl Drop for Server {
     fn drop(&mut self) {
-        if let Server::Process(child) = self {
-            let _ = child.kill();
-            let _ = child.wait();
+        if let Server::Process(child, backends) = self {
+            for process in std::iter::once(child).chain(backends.iter_mut()) {
+                kill_group(process);
+            }
         }
     }
+}
+
+/// Kills a process started in a group of its own, with everything it
+/// started (SIGKILL, as a crash would): `spin up` serves from a child
+/// process of its own.
+fn kill_group(process: &mut std::process::Child) {
+    let _ = std::process::Command::new("kill").args(["-KILL", "--", &format!("-{}", process.id())]).status();
+    let _ = process.kill();
+    let _ = process.wait();
 }
 
 /// The bootstrap administrator's credentials in tests.
@@ -154,6 +165,143 @@ pub fn unix_now() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock").as_secs() as i64
 }
 
+/// Real Spin, when the tests run on it: `ZIGE_RUNTIME=spin` selects it, with
+/// the `spin` found on `PATH` or else the one beside the repo
+/// (`../shared/bin/spin`). Unset, the tests run on zige-host in this process.
+pub fn real_spin() -> Option<PathBuf> {
+    match std::env::var("ZIGE_RUNTIME").ok().as_deref() {
+        None | Some("" | "zige-host") => None,
+        Some("spin") => {
+            Some(program("spin").expect("ZIGE_RUNTIME=spin needs `spin` on PATH or ../shared/bin/spin"))
+        }
+        Some(other) => panic!("ZIGE_RUNTIME={other}: use `spin` or leave it unset for zige-host"),
+    }
+}
+
+/// The scale-out backends real Spin is tested on, chosen by
+/// `ZIGE_KEY_VALUE=redis` (Debian's `redis-server`) and `ZIGE_SQLITE=libsql`
+/// (`sqld` on `PATH` or beside the repo): each test app gets servers of its
+/// own, so every test still starts from fresh state.
+#[derive(Default)]
+struct Backends {
+    config: String,
+    processes: Vec<std::process::Child>,
+}
+
+/// A program on `PATH`, or else beside the repo in `../shared/bin`.
+fn program(name: &str) -> Option<PathBuf> {
+    let on_path = std::env::var_os("PATH").and_then(|paths| std::env::split_paths(&paths).map(|dir| dir.join(name)).find(|p| p.is_file()));
+    let beside = workspace().join("../shared/bin").join(name);
+    on_path.or_else(|| beside.is_file().then_some(beside))
+}
+
+/// Waits until a server accepts connections on `port`.
+fn wait_for_port(port: u16, what: &str) -> Result<()> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        anyhow::ensure!(std::time::Instant::now() < deadline, "{what} did not listen on {port}");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    Ok(())
+}
+
+impl Backends {
+    fn start(state: &Path) -> Result<Self> {
+        let mut backends = Backends::default();
+        if std::env::var("ZIGE_KEY_VALUE").as_deref() == Ok("redis") {
+            let port = free_port()?;
+            let redis = program("redis-server").context("ZIGE_KEY_VALUE=redis needs redis-server")?;
+            let mut command = std::process::Command::new(redis);
+            command.args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]).stdout(std::process::Stdio::null());
+            std::os::unix::process::CommandExt::process_group(&mut command, 0);
+            let child = command.spawn()?;
+            backends.processes.push(child);
+            wait_for_port(port, "redis-server")?;
+            backends.config.push_str(&format!("[key_value_store.default]\ntype = \"redis\"\nurl = \"redis://127.0.0.1:{port}\"\n\n"));
+        }
+        if std::env::var("ZIGE_SQLITE").as_deref() == Ok("libsql") {
+            let port = free_port()?;
+            let sqld = program("sqld").context("ZIGE_SQLITE=libsql needs sqld")?;
+            let dir = state.join("libsql");
+            let mut command = std::process::Command::new(sqld);
+            command
+                .arg("--db-path")
+                .arg(&dir)
+                .args(["--http-listen-addr", &format!("127.0.0.1:{port}"), "--no-welcome"])
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null());
+            std::os::unix::process::CommandExt::process_group(&mut command, 0);
+            let child = command.spawn()?;
+            backends.processes.push(child);
+            wait_for_port(port, "sqld")?;
+            backends.config.push_str(&format!("[sqlite_database.default]\ntype = \"libsql\"\nurl = \"http://127.0.0.1:{port}\"\ntoken = \"tests\"\n"));
+        }
+        Ok(backends)
+    }
+}
+
+/// A free port on loopback, for a runtime that cannot be told port 0.
+fn free_port() -> Result<u16> {
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+/// Starts `spin up` on `manifest` with its state in `state_dir/.spin`, and
+/// waits until it answers. Its output goes to `state_dir/spin.log`.
+fn spawn_spin(
+    spin: &Path,
+    manifest: &Path,
+    state_dir: tempfile::TempDir,
+    variables: &[(String, String)],
+    runtime_config: Option<&Path>,
+) -> Result<TestApp> {
+    let port = free_port()?;
+    let log = std::fs::File::create(state_dir.path().join("spin.log"))?;
+    // A test's own runtime config wins over the backends chosen for the run.
+    let backends = if runtime_config.is_none() { Backends::start(state_dir.path())? } else { Backends::default() };
+    let backend_config = state_dir.path().join("backends.toml");
+    let runtime_config = match runtime_config {
+        Some(file) => Some(file.to_path_buf()),
+        None if !backends.config.is_empty() => {
+            std::fs::write(&backend_config, &backends.config)?;
+            Some(backend_config)
+        }
+        None => None,
+    };
+    let mut command = std::process::Command::new(spin);
+    command
+        .args(["up", "-f"])
+        .arg(manifest)
+        .args(["--listen", &format!("127.0.0.1:{port}"), "--state-dir"])
+        .arg(state_dir.path().join(".spin"))
+        .stdout(log.try_clone()?)
+        .stderr(log);
+    if let Some(file) = &runtime_config {
+        command.arg("--runtime-config-file").arg(file);
+    }
+    for (name, value) in variables {
+        command.arg("--variable").arg(format!("{name}={value}"));
+    }
+    std::os::unix::process::CommandExt::process_group(&mut command, 0);
+    let mut child = command.spawn().context("starting spin")?;
+    let addr: SocketAddr = ([127, 0, 0, 1], port).into();
+    // The first start compiles every component (its cache makes later ones quick).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(300);
+    loop {
+        if let Some(status) = child.try_wait()? {
+            let output = std::fs::read_to_string(state_dir.path().join("spin.log")).unwrap_or_default();
+            anyhow::bail!("spin exited ({status}) before serving: {output}");
+        }
+        if std::net::TcpStream::connect(addr).is_ok() {
+            return Ok(TestApp { addr, state_dir, server: Server::Process(child, backends.processes) });
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            anyhow::bail!("spin did not serve within 300 s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
 /// Starts the app of `manifest` with fresh state and the given options.
 pub async fn spawn(manifest: &Path, spawn: Spawn) -> TestApp {
     try_spawn(manifest, spawn).await.expect("starting the app")
@@ -171,6 +319,11 @@ pub async fn try_spawn(manifest: &Path, spawn: Spawn) -> Result<TestApp> {
         }
         None => None,
     };
+    if let Some(spin) = real_spin() {
+        let manifest = manifest.to_path_buf();
+        return tokio::task::spawn_blocking(move || spawn_spin(&spin, &manifest, state_dir, &spawn.variables, runtime_config.as_deref()))
+            .await?;
+    }
     let options = Options {
         manifest: manifest.to_path_buf(),
         state_dir: Some(state_dir.path().join(".spin")),
@@ -199,6 +352,9 @@ pub fn host_binary() -> PathBuf {
 pub fn spawn_process(state_dir: tempfile::TempDir) -> TestApp {
     use std::io::BufRead;
     ensure_built(&zige_manifest());
+    if let Some(spin) = real_spin() {
+        return spawn_spin(&spin, &zige_manifest(), state_dir, &test_variables(), None).expect("spin starts");
+    }
     let mut command = std::process::Command::new(host_binary());
     command
         .args(["up", "-f"])
@@ -220,7 +376,7 @@ pub fn spawn_process(state_dir: tempfile::TempDir) -> TestApp {
         .expect("zige-host names the address it serves");
     // The host logs a line per request; keep reading so that it never blocks on a full pipe.
     std::thread::spawn(move || lines.map_while(Result::ok).for_each(drop));
-    TestApp { addr, state_dir, server: Server::Process(child) }
+    TestApp { addr, state_dir, server: Server::Process(child, Vec::new()) }
 }
 
 /// A response, fully read.
@@ -254,14 +410,14 @@ impl TestApp {
     pub fn app(&self) -> &App {
         match &self.server {
             Server::InProcess(running) => &running.app,
-            Server::Process(_) => panic!("the app runs in another process"),
+            Server::Process(..) => panic!("the app runs in another process"),
         }
     }
 
     /// The process id of an app in a process of its own.
     pub fn pid(&self) -> Option<u32> {
         match &self.server {
-            Server::Process(child) => Some(child.id()),
+            Server::Process(child, _) => Some(child.id()),
             Server::InProcess(_) => None,
         }
     }
@@ -269,9 +425,8 @@ impl TestApp {
     /// Kills the app's process at once (SIGKILL, as a crash would) and
     /// gives back its state for [`spawn_process`] to start again on.
     pub fn kill(mut self) -> tempfile::TempDir {
-        if let Server::Process(child) = &mut self.server {
-            child.kill().expect("killing zige-host");
-            child.wait().expect("zige-host ends");
+        if let Server::Process(child, _) = &mut self.server {
+            kill_group(child);
         }
         let TestApp { state_dir, server, .. } = self;
         drop(server);
@@ -373,7 +528,12 @@ impl TestApp {
 
     /// Opens the app's database file directly, for checks a client cannot make.
     pub fn database(&self) -> rusqlite::Connection {
-        rusqlite::Connection::open(self.state_dir.path().join(".spin/sqlite_db.db")).expect("opening the database file")
+        // On libSQL the database is sqld's file of the default namespace.
+        let libsql = self.state_dir.path().join("libsql/dbs/default/data");
+        let path = if libsql.exists() { libsql } else { self.state_dir.path().join(".spin/sqlite_db.db") };
+        let conn = rusqlite::Connection::open(path).expect("opening the database file");
+        conn.busy_timeout(std::time::Duration::from_secs(10)).expect("a busy timeout");
+        conn
     }
 }
 

@@ -121,9 +121,18 @@ impl Db {
         // In WAL mode, NORMAL syncing keeps the database consistent and loses
         // at most the last commits on power loss, instead of syncing the
         // disk at every commit. The setting is per connection.
-        db.exec("PRAGMA synchronous = NORMAL", &[])?;
-        db.exec("PRAGMA cache_size = -65536", &[])?;
+        db.tune("PRAGMA synchronous = NORMAL");
+        db.tune("PRAGMA cache_size = -65536");
         Ok(db)
+    }
+
+    /// Runs a statement that only tunes performance. A remote backend
+    /// (libSQL, whose client refuses such pragmas before sending them) manages
+    /// these itself, so a refusal is logged and the work goes on.
+    pub fn tune(&self, pragma: &str) {
+        if let Err(e) = self.exec(pragma, &[]) {
+            eprintln!("db: skipped `{pragma}`: {e:#}");
+        }
     }
 
     /// Runs one statement and returns its rows.

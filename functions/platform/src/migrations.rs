@@ -92,7 +92,7 @@ pub fn migrate(db: &Db) -> Result<i64> {
     }
     // Write-ahead logging lets readers work while a writer commits; the
     // setting is kept in the database file, so it is made once.
-    db.exec("PRAGMA journal_mode = WAL", &[]).context("enabling WAL")?;
+    db.tune("PRAGMA journal_mode = WAL");
     for migration in MIGRATIONS.iter().filter(|m| m.version > version) {
         apply(db, migration).with_context(|| format!("migration {:04} {}", migration.version, migration.name))?;
     }

@@ -200,5 +200,8 @@ impl Manifest {
 /// The directory holding the manifest: every relative path in it is relative
 /// to this.
 pub fn app_root(manifest_path: &Path) -> PathBuf {
-    manifest_path.parent().map(Path::to_path_buf).filter(|p| !p.as_os_str().is_empty()).unwrap_or_else(|| PathBuf::from("."))
+    let root = manifest_path.parent().map(Path::to_path_buf).filter(|p| !p.as_os_str().is_empty()).unwrap_or_else(|| PathBuf::from("."));
+    // Absolute, as Spin makes it: file mounts and globs then name the same
+    // paths whether the manifest was given as `spin.toml` or in full.
+    std::path::absolute(&root).unwrap_or(root)
 }

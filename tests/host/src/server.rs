@@ -82,6 +82,11 @@ async fn dispatch(app: &App, mut req: Request<Incoming>, client: SocketAddr) -> 
 
     let host = req.headers().get(hyper::header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost").to_string();
     let path_and_query = req.uri().path_and_query().map_or("/", |p| p.as_str()).to_string();
+    // Spin answers a request target with raw non-ASCII bytes (not
+    // percent-encoded) with an empty 400.
+    if !path_and_query.is_ascii() {
+        return (Some(component_id), plain(StatusCode::BAD_REQUEST, ""));
+    }
     let full_url = format!("http://{host}{path_and_query}");
     let mut spin_headers = vec![
         ("spin-full-url".to_string(), full_url.clone()),

@@ -92,9 +92,6 @@ impl Resolver {
         name: &str,
     ) -> std::result::Result<String, VariableError> {
         crate::manifest::check_variable_name(name).map_err(VariableError::InvalidName)?;
-        if component_vars.is_empty() {
-            return Err(VariableError::Undefined(format!("no variable for component {component_id:?}")));
-        }
         let template =
             component_vars.get(name).ok_or_else(|| VariableError::Undefined(format!("no variable for {component_id:?}.{name:?}")))?;
         self.expand(template)
