@@ -207,8 +207,9 @@ async fn search_finds_by_id_number_phone_and_name_with_masked_lists() {
 async fn identity_numbers_are_never_stored_in_clear() {
     let app = spawn_app().await;
     let city = seed_city(&app).await;
-    let bytes = std::fs::read(app.state_dir.path().join(".spin/sqlite_db.db")).unwrap();
-    let wal = std::fs::read(app.state_dir.path().join(".spin/sqlite_db.db-wal")).unwrap_or_default();
+    let path = app.database_path();
+    let bytes = std::fs::read(&path).unwrap();
+    let wal = std::fs::read(format!("{}-wal", path.display())).unwrap_or_default();
     for id in city.ids.values() {
         let needle = id.as_bytes();
         assert!(!bytes.windows(needle.len()).any(|w| w == needle), "ID number in the database file");

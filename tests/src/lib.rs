@@ -240,6 +240,12 @@ impl Backends {
     }
 }
 
+/// Whether the stores are Spin's local files (not Redis or libSQL), for
+/// tests that look at those files.
+pub fn local_stores() -> bool {
+    std::env::var_os("ZIGE_KEY_VALUE").is_none() && std::env::var_os("ZIGE_SQLITE").is_none()
+}
+
 /// A free port on loopback, for a runtime that cannot be told port 0.
 fn free_port() -> Result<u16> {
     Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
@@ -527,11 +533,18 @@ impl TestApp {
     }
 
     /// Opens the app's database file directly, for checks a client cannot make.
+    /// The database file: Spin's local one, or on libSQL sqld's file of
+    /// the default namespace.
+    pub fn database_path(&self) -> PathBuf {
+        if self.state_dir.path().join("libsql").exists() {
+            self.state_dir.path().join("libsql/dbs/default/data")
+        } else {
+            self.state_dir.path().join(".spin/sqlite_db.db")
+        }
+    }
+
     pub fn database(&self) -> rusqlite::Connection {
-        // On libSQL the database is sqld's file of the default namespace.
-        let libsql = self.state_dir.path().join("libsql/dbs/default/data");
-        let path = if libsql.exists() { libsql } else { self.state_dir.path().join(".spin/sqlite_db.db") };
-        let conn = rusqlite::Connection::open(path).expect("opening the database file");
+        let conn = rusqlite::Connection::open(self.database_path()).expect("opening the database file");
         conn.busy_timeout(std::time::Duration::from_secs(10)).expect("a busy timeout");
         conn
     }

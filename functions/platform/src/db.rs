@@ -197,7 +197,7 @@ impl Db {
     /// writers wait instead of failing): committed when it returns `Ok`,
     /// rolled back otherwise.
     pub fn transaction<T, E: From<anyhow::Error>>(&self, work: impl FnOnce(&Db) -> Result<T, E>) -> Result<T, E> {
-        self.exec("BEGIN IMMEDIATE", &[])?;
+        self.begin()?;
         self.in_transaction.set(true);
         let outcome = work(self);
         self.in_transaction.set(false);
@@ -217,6 +217,25 @@ impl Db {
 }
 
 impl Db {
+    /// `BEGIN IMMEDIATE`, waiting for another writer. Local SQLite waits by
+    /// its busy timeout; a remote backend (libSQL over HTTP) answers "locked"
+    /// at once, so the start is retried with a growing pause for up to 10 s.
+    /// Nothing has happened before the transaction starts, so a retry is safe.
+    fn begin(&self) -> Result<()> {
+        let started = std::time::Instant::now();
+        let mut pause = std::time::Duration::from_millis(5);
+        loop {
+            match self.exec("BEGIN IMMEDIATE", &[]) {
+                Ok(()) => return Ok(()),
+                Err(e) if started.elapsed() < std::time::Duration::from_secs(10) && is_busy(&e) => {
+                    std::thread::sleep(pause);
+                    pause = (pause * 2).min(std::time::Duration::from_millis(200));
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
     /// The audit chain's last link (seq, hash), when this transaction knows it.
     pub(crate) fn audit_tail(&self) -> Option<(i64, String)> {
         self.audit_tail.borrow().clone()
@@ -231,6 +250,12 @@ impl Db {
 }
 
 /// The first words of a statement, for error context without parameters.
+/// Whether an error says another writer holds the database.
+fn is_busy(e: &anyhow::Error) -> bool {
+    let text = format!("{e:#}").to_lowercase();
+    text.contains("locked") || text.contains("busy")
+}
+
 fn first_words(sql: &str) -> String {
     sql.split_whitespace().take(4).collect::<Vec<_>>().join(" ")
 }
