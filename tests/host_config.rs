@@ -102,7 +102,8 @@ async fn runtime_config_moves_the_key_value_file() {
     assert!(app.state_dir.path().join("kv/elsewhere.db").exists(), "relative to the runtime-config file, as Spin");
     // zige-host's own limit: real Spin connects to Redis when it is first used.
     if zige_tests::real_spin().is_none() {
-        let bad = Spawn { runtime_config: Some("[key_value_store.default]\ntype = \"redis\"\nurl = \"redis://x\"\n".into()), ..with_secret() };
+        let bad =
+            Spawn { runtime_config: Some("[key_value_store.default]\ntype = \"redis\"\nurl = \"redis://x\"\n".into()), ..with_secret() };
         assert!(try_spawn(&probe_manifest(), bad).await.is_err(), "only local stores run here");
     }
 }

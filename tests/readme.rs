@@ -49,6 +49,23 @@ fn readme_command_two_is_the_script_ci_runs() {
     let readme = std::fs::read_to_string(workspace().join("README.md")).unwrap();
     assert!(readme.contains("\nscripts/test\n"), "README's second command");
     let ci = std::fs::read_to_string(workspace().join(".ci/run")).unwrap();
-    let commands: Vec<&str> = ci.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#') && !l.starts_with("set ") && !l.starts_with("cd ")).collect();
+    let commands: Vec<&str> = ci
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#') && !l.starts_with("set ") && !l.starts_with("cd "))
+        .collect();
     assert_eq!(commands, ["scripts/test"], ".ci/run calls README's command and nothing else");
+}
+
+#[test]
+fn the_kubernetes_runtime_config_is_the_tested_one() {
+    let file = std::fs::read_to_string(workspace().join("deploy/runtime-config/redis-libsql.toml")).unwrap();
+    let config: Vec<&str> = file.lines().filter(|l| !l.starts_with('#')).map(str::trim).filter(|l| !l.is_empty()).collect();
+    let spinapp = std::fs::read_to_string(workspace().join("deploy/kubernetes/spinapp.yaml")).unwrap();
+    let secret = spinapp.split("runtime-config.toml: |").nth(1).expect("the runtime-config Secret").split("\n---").next().unwrap();
+    let in_secret: Vec<&str> = secret.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    assert_eq!(in_secret, config, "the Secret carries deploy/runtime-config/redis-libsql.toml");
+    // The store types scripts/test runs the suite on.
+    assert!(config.contains(&"type = \"redis\"") && config.contains(&"type = \"libsql\""));
+    assert!(spinapp.contains("loadFromSecret: zige-runtime-config"));
 }

@@ -2,7 +2,7 @@
 // one by one or in bulk: confirm, send back, or certify instead.
 
 import { get, post, query } from './api.js';
-import { h, clear, table, field, badge, date, showError, success, announce, busy, todayChina, fetchInto } from './ui.js';
+import { h, clear, table, field, badge, date, showError, success, announce, busy, todayChina, fetchInto, provisional } from './ui.js';
 import { OUTCOMES, CHANNELS, REVIEWS, REVIEW_RESULTS, EVIDENCE, label } from './labels.js';
 
 export async function render(main, route, ctx) {
@@ -71,7 +71,17 @@ export async function render(main, route, ctx) {
           { label: '核实渠道', cell: (d) => label(CHANNELS, d.channel) },
           { label: '上报单位', cell: (d) => ctx.orgName(d.org_id) },
           { label: '上报日期', cell: (d) => date(d.decided_on) },
-          { label: '自动暂停日', cell: (d) => (d.suspends_automatically_after ? [date(d.suspends_automatically_after), d.suspends_automatically_after <= today ? [' ', badge('今日到期', 'bad')] : null] : '—') },
+          {
+            label: '自动暂停日',
+            cell: (d) =>
+              d.suspends_automatically_after
+                ? [
+                    date(d.suspends_automatically_after),
+                    provisional(d.deadline_provisional),
+                    d.suspends_automatically_after <= today ? [' ', badge('今日到期', 'bad')] : null,
+                  ]
+                : '—',
+          },
           { label: '说明', cell: (d) => d.note || '—' },
           { label: '档案', cell: (d) => h('a', { href: `#/persons/${encodeURIComponent(d.person?.person_id ?? '')}`, class: 'row-action' }, '查看', h('span', { class: 'visually-hidden' }, `${d.person?.name ?? ''}的档案`)) },
         ],

@@ -2,7 +2,7 @@
 // visit's outcome (with photos) is recorded on the visit itself.
 
 import { get, post, query } from './api.js';
-import { h, clear, table, field, badge, date, showError, success, announce, modal, busy, button, todayChina, fetchInto } from './ui.js';
+import { h, clear, table, field, badge, date, showError, success, announce, modal, busy, button, todayChina, fetchInto, provisional } from './ui.js';
 import { HOME_VISIT_STATUS, SPECIAL_GROUPS, label } from './labels.js';
 import { outcomeDialog } from './tasks.js';
 
@@ -39,7 +39,7 @@ export async function render(main, route, ctx) {
             label: '最迟上门',
             cell: (v) => [
               date(v.deadline),
-              v.deadline_provisional ? [' ', badge('暂定', 'soft', '按法定节假日推算，待当年节假日安排载入后重算')] : null,
+              provisional(v.deadline_provisional),
               v.status === 'open' && v.deadline < today ? [' ', badge('已超期', 'bad')] : null,
             ],
           },

@@ -3,7 +3,7 @@
 // recording a field outcome.
 
 import { ApiError, get, post, query } from './api.js';
-import { h, clear, table, field, select, badge, date, problemBox, showError, success, announce, modal, busy, button, todayChina, addDays, number, fetchInto } from './ui.js';
+import { h, clear, table, field, select, badge, date, problemBox, showError, success, announce, modal, busy, button, todayChina, addDays, number, fetchInto, provisional } from './ui.js';
 import { TASK_KINDS, OUTCOMES, CHANNELS, LOSS_CODES, EVIDENCE, lossOf, label } from './labels.js';
 
 const PER_PAGE = 50;
@@ -70,7 +70,7 @@ export async function render(main, route, ctx) {
               t.deadline
                 ? [
                     date(t.deadline),
-                    t.deadline_provisional ? [' ', badge('暂定', 'soft', '按法定节假日推算，待当年节假日安排载入后重算')] : null,
+                    provisional(t.deadline_provisional),
                     t.status === 'open' && t.deadline < today ? [' ', badge('已超期', 'bad')] : null,
                     t.escalated_on ? [' ', badge('已督办', 'warn')] : null,
                   ]

@@ -143,6 +143,11 @@ export function badge(text, kind = '', title = undefined) {
   return h('span', { class: ['badge', kind && `badge-${kind}`], title }, text);
 }
 
+/** "暂定" beside a deadline that rests on a year derived from the statutory holidays, or nothing. */
+export function provisional(flag) {
+  return flag ? [' ', badge('暂定', 'soft', '按法定节假日推算，待当年节假日安排载入后重算')] : null;
+}
+
 /** A requirement id as a small tag (the rule behind a reason). */
 export function req(id) {
   return id ? h('span', { class: 'req', title: `依据要求 ${id}` }, id) : null;

@@ -171,9 +171,7 @@ pub fn unix_now() -> i64 {
 pub fn real_spin() -> Option<PathBuf> {
     match std::env::var("ZIGE_RUNTIME").ok().as_deref() {
         None | Some("" | "zige-host") => None,
-        Some("spin") => {
-            Some(program("spin").expect("ZIGE_RUNTIME=spin needs `spin` on PATH or ../shared/bin/spin"))
-        }
+        Some("spin") => Some(program("spin").expect("ZIGE_RUNTIME=spin needs `spin` on PATH or ../shared/bin/spin")),
         Some(other) => panic!("ZIGE_RUNTIME={other}: use `spin` or leave it unset for zige-host"),
     }
 }
@@ -212,7 +210,9 @@ impl Backends {
             let port = free_port()?;
             let redis = program("redis-server").context("ZIGE_KEY_VALUE=redis needs redis-server")?;
             let mut command = std::process::Command::new(redis);
-            command.args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]).stdout(std::process::Stdio::null());
+            command
+                .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+                .stdout(std::process::Stdio::null());
             std::os::unix::process::CommandExt::process_group(&mut command, 0);
             let child = command.spawn()?;
             backends.processes.push(child);
@@ -234,7 +234,9 @@ impl Backends {
             let child = command.spawn()?;
             backends.processes.push(child);
             wait_for_port(port, "sqld")?;
-            backends.config.push_str(&format!("[sqlite_database.default]\ntype = \"libsql\"\nurl = \"http://127.0.0.1:{port}\"\ntoken = \"tests\"\n"));
+            backends
+                .config
+                .push_str(&format!("[sqlite_database.default]\ntype = \"libsql\"\nurl = \"http://127.0.0.1:{port}\"\ntoken = \"tests\"\n"));
         }
         Ok(backends)
     }
