@@ -2,6 +2,7 @@
 //! previewed per district, kept as history; birthday-month cycles; and what
 //! a person far behind is told about their cycle (R4).
 
+use chrono::Datelike;
 use serde_json::{Value, json};
 use zige_tests::{ROSTER_HEADER, TestApp, id_number, seed_city, spawn_app};
 
@@ -20,57 +21,73 @@ async fn in_force(app: &TestApp, token: &str, benefit: &str, on: &str) -> Value 
     all["in_force"].as_array().unwrap().iter().find(|p| p["benefit_type"] == benefit).unwrap().clone()
 }
 
+/// The first day of the quarter after the one containing `day`.
+fn next_quarter(day: chrono::NaiveDate) -> chrono::NaiveDate {
+    let start = chrono::NaiveDate::from_ymd_opt(day.year(), (day.month() - 1) / 3 * 3 + 1, 1).unwrap();
+    start + chrono::Months::new(3)
+}
+
+/// The last day of the month `months` after the month of `day`.
+fn month_end_after(day: chrono::NaiveDate, months: u32) -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(day.year(), day.month(), 1).unwrap() + chrono::Months::new(months + 1) - chrono::Duration::days(1)
+}
+
 #[tokio::test]
 async fn r4_2_the_city_sets_a_cycle_from_a_date_after_a_preview_and_what_applied_before_stays() {
     let app = spawn_app().await;
     let city = seed_city(&app).await;
-    // An unemployment recipient (monthly by default) certified in November.
+    // An unemployment recipient (monthly by default) certified today; the
+    // city moves unemployment benefit to quarterly from the next quarter.
+    let (certified, from) = (today(), next_quarter(today()));
     let jobless = id_number("65010219800101555");
-    let csv = format!("{ROSTER_HEADER}\n{jobless},古丽,unemployment,1800,2026-10-10,650102,domestic,,socialised,,,2026-11-05,,\n");
+    let csv = format!("{ROSTER_HEADER}\n{jobless},古丽,unemployment,1800,2020-10-10,650102,domestic,,socialised,,,{certified},,\n");
     assert_eq!(app.upload(&city.admin, "/api/v1/roster/imports", "text/csv", csv).await.json()["created"], 1);
     let monthly = in_force(&app, &city.admin, "unemployment", &today().to_string()).await;
     assert_eq!((monthly["policy"]["period"]["unit"].as_str(), monthly["source"]["kind"].as_str()), (Some("month"), Some("default")));
 
     // Bad proposals change nothing: a past date, a birthday cycle that is not
     // yearly, an unknown benefit, and a clerk without the permission.
-    let quarterly =
-        proposal("unemployment", "2027-01-01", json!({ "unit": "quarter" }), json!({ "mode": "calendar", "collection_window": null }), 15);
-    let yesterday = today().pred_opt().unwrap().to_string();
+    let calendar_mode = json!({ "mode": "calendar", "collection_window": null });
+    let quarterly = proposal("unemployment", &from.to_string(), json!({ "unit": "quarter" }), calendar_mode, 15);
     let mut past = quarterly.clone();
-    past["effective_from"] = json!(yesterday);
+    past["effective_from"] = json!(today().pred_opt().unwrap().to_string());
     let refusals = [
-        (past, 422, "effective_from"),
-        (proposal("unemployment", "2027-01-01", json!({ "unit": "quarter" }), json!({ "mode": "birthday_month" }), 15), 422, "policy"),
-        (proposal("养老", "2027-01-01", json!({ "unit": "year" }), json!({ "mode": "rolling" }), 15), 422, "benefit_type"),
+        (past, "effective_from"),
+        (proposal("unemployment", &from.to_string(), json!({ "unit": "quarter" }), json!({ "mode": "birthday_month" }), 15), "policy"),
+        (proposal("养老", &from.to_string(), json!({ "unit": "year" }), json!({ "mode": "rolling" }), 15), "benefit_type"),
     ];
-    for (body, status, field) in refusals {
+    for (body, field) in refusals {
         let r = app.call(&city.admin, "POST", "/api/v1/policies", Some(&body)).await;
-        assert_eq!((r.status, r.json()["field"].as_str()), (status, Some(field)), "{}", r.text());
+        assert_eq!((r.status, r.json()["field"].as_str()), (422, Some(field)), "{}", r.text());
     }
     let clerk = app.staff_session(&city.admin, "policy-clerk", "district", "650102").await;
     assert_eq!(app.call(&clerk, "POST", "/api/v1/policies", Some(&quarterly)).await.status, 403);
-    assert_eq!(app.database().query_row("SELECT COUNT(*) FROM cycle_policies", [], |r| r.get::<_, i64>(0)).unwrap(), 0);
+    let stored = |app: &TestApp| app.database().query_row("SELECT COUNT(*) FROM cycle_policies", [], |r| r.get::<_, i64>(0)).unwrap();
+    assert_eq!(stored(&app), 0);
 
-    // The preview on 2027-01-01: monthly, December has passed unconfirmed
-    // (overdue, in grace); quarterly, the first quarter is simply due.
+    // The preview on the effective date. Monthly, the month after today's
+    // is due on it, or has passed (in grace, or lapsed) when today is earlier
+    // in its quarter; quarterly, the new quarter is simply due.
     let preview = app.call(&city.admin, "POST", "/api/v1/policies/preview", Some(&quarterly)).await;
     assert_eq!(preview.status, 200, "{}", preview.text());
     let district = preview.json()["districts"].as_array().unwrap().iter().find(|d| d["insured_district"] == "650102").unwrap().clone();
-    assert_eq!(district["current"], json!({ "due": 0, "overdue": 1, "lapsed": 0 }), "{district}");
+    let monthly_then = match (certified.month() - 1) % 3 {
+        2 => json!({ "due": 1, "overdue": 0, "lapsed": 0 }),
+        1 => json!({ "due": 0, "overdue": 1, "lapsed": 0 }),
+        _ => json!({ "due": 0, "overdue": 0, "lapsed": 1 }),
+    };
+    assert_eq!(district["current"], monthly_then, "{district}");
     assert_eq!(district["proposed"], json!({ "due": 1, "overdue": 0, "lapsed": 0 }), "{district}");
-    assert_eq!(
-        app.database().query_row("SELECT COUNT(*) FROM cycle_policies", [], |r| r.get::<_, i64>(0)).unwrap(),
-        0,
-        "a preview stores nothing"
-    );
+    assert_eq!(stored(&app), 0, "a preview stores nothing");
 
     let set = app.call(&city.admin, "POST", "/api/v1/policies", Some(&quarterly)).await;
     assert_eq!(set.status, 201, "{}", set.text());
     // What applied before the effective date is still answerable.
-    assert_eq!(in_force(&app, &city.admin, "unemployment", "2026-12-31").await["policy"]["period"]["unit"], "month");
-    let from_january = in_force(&app, &city.admin, "unemployment", "2027-01-02").await;
-    assert_eq!(from_january["policy"]["period"]["unit"], "quarter");
-    assert_eq!(from_january["source"], json!({ "kind": "version", "effective_from": "2027-01-01" }));
+    let day_before = from.pred_opt().unwrap();
+    assert_eq!(in_force(&app, &city.admin, "unemployment", &day_before.to_string()).await["policy"]["period"]["unit"], "month");
+    let after = in_force(&app, &city.admin, "unemployment", &from.to_string()).await;
+    assert_eq!(after["policy"]["period"]["unit"], "quarter");
+    assert_eq!(after["source"], json!({ "kind": "version", "effective_from": from }));
     let history = app.call(&clerk, "GET", "/api/v1/policies", None).await.json();
     assert_eq!(history["versions"][0]["set_by"], set.json()["set_by"], "every version is kept with who set it: {history}");
     assert_eq!(
@@ -79,36 +96,35 @@ async fn r4_2_the_city_sets_a_cycle_from_a_date_after_a_preview_and_what_applied
     );
 
     // The sweep uses the rule in force on its day.
-    let person = app
-        .database()
-        .query_row("SELECT person_id FROM benefits WHERE benefit_type = 'unemployment'", [], |r| r.get::<_, String>(0))
-        .unwrap();
     let due = |app: &TestApp| {
         app.database()
-            .query_row(&format!("SELECT cycle_due FROM benefits WHERE person_id = '{person}'"), [], |r| r.get::<_, String>(0))
+            .query_row("SELECT cycle_due FROM benefits WHERE benefit_type = 'unemployment'", [], |r| r.get::<_, String>(0))
             .unwrap()
     };
-    app.tick_until_done("2026-12-20").await;
-    assert_eq!(due(&app), "2026-12-31", "monthly in December");
-    app.tick_until_done("2027-01-05").await;
-    assert_eq!(due(&app), "2027-03-31", "quarterly from January");
+    app.tick_until_done(&day_before.to_string()).await;
+    assert_eq!(due(&app), month_end_after(certified, 1).to_string(), "monthly before the change");
+    app.tick_until_done(&(from + chrono::Duration::days(4)).to_string()).await;
+    assert_eq!(due(&app), month_end_after(from, 2).to_string(), "quarterly from the effective date");
 }
 
 #[tokio::test]
 async fn r4_2_birthday_month_cycles_follow_each_persons_birthday() {
     let app = spawn_app().await;
     let city = seed_city(&app).await;
-    let may = id_number("65010219500515777");
-    let csv = format!("{ROSTER_HEADER}\n{may},买买提,employee_pension,3000,2010-01-01,650102,domestic,,socialised,,,2026-05-10,,\n");
+    // Born in this month, certified today.
+    let born = id_number(&format!("6501021950{:02}15777", today().month()));
+    let csv = format!("{ROSTER_HEADER}\n{born},买买提,employee_pension,3000,2010-01-01,650102,domestic,,socialised,,,{},,\n", today());
     assert_eq!(app.upload(&city.admin, "/api/v1/roster/imports", "text/csv", csv).await.json()["created"], 1);
     let birthday = proposal("employee_pension", &today().to_string(), json!({ "unit": "year" }), json!({ "mode": "birthday_month" }), 30);
     assert_eq!(app.call(&city.admin, "POST", "/api/v1/policies", Some(&birthday)).await.status, 201);
-    let token = app.recipient(&may).await;
+    let token = app.recipient(&born).await;
     let status = app.call(&token, "GET", "/api/v1/me/status", None).await.json();
     let benefit = &status["benefits"][0];
+    let month_start = chrono::NaiveDate::from_ymd_opt(today().year(), today().month(), 1).unwrap();
     assert_eq!(benefit["cycle"]["status"], "certified", "{benefit}");
-    assert_eq!((benefit["cycle"]["start"].as_str(), benefit["cycle"]["due"].as_str()), (Some("2026-05-01"), Some("2026-05-31")));
-    assert_eq!(benefit["next_due"], "2027-05-31", "next in the birthday month: {benefit}");
+    assert_eq!(benefit["cycle"]["start"], month_start.to_string(), "the window opens in the birthday month: {benefit}");
+    assert_eq!(benefit["cycle"]["due"], month_end_after(month_start, 0).to_string());
+    assert_eq!(benefit["next_due"], month_end_after(month_start, 12).to_string(), "next in the birthday month a year on: {benefit}");
 }
 
 #[tokio::test]
@@ -135,4 +151,22 @@ async fn r4_a_person_who_never_certified_is_told_the_current_cycle_and_since_whe
         (Some(quarter_start.to_string().as_str()), Some("2015-07-31"))
     );
     assert_eq!(cycle["last_certified"], Value::Null);
+}
+
+#[tokio::test]
+async fn r4_2_the_unemployment_assumption_is_a_variable() {
+    let mut variables = zige_tests::test_variables();
+    variables.push(("unemployment_cycle".into(), "quarter".into()));
+    let app = zige_tests::spawn(&zige_tests::zige_manifest(), zige_tests::Spawn { variables, ..Default::default() }).await;
+    let city = seed_city(&app).await;
+    let jobless = id_number("65010219800101556");
+    let csv = format!("{ROSTER_HEADER}\n{jobless},古丽,unemployment,1800,2020-10-10,650102,domestic,,socialised,,,{},,\n", today());
+    assert_eq!(app.upload(&city.admin, "/api/v1/roster/imports", "text/csv", csv).await.json()["created"], 1);
+    let policy = in_force(&app, &city.admin, "unemployment", &today().to_string()).await;
+    assert_eq!((policy["policy"]["period"]["unit"].as_str(), policy["policy"]["grace_days"].as_i64()), (Some("quarter"), Some(15)));
+    // Certified today: this quarter is covered, the next is due at its end.
+    let token = app.recipient(&jobless).await;
+    let status = app.call(&token, "GET", "/api/v1/me/status", None).await.json();
+    assert_eq!(status["benefits"][0]["cycle"]["status"], "certified", "{status}");
+    assert_eq!(status["benefits"][0]["next_due"], month_end_after(next_quarter(today()), 2).to_string(), "{status}");
 }

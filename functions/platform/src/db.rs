@@ -21,9 +21,9 @@ pub struct Db {
     /// a batch of appends reads the tail once.
     audit_tail: std::cell::RefCell<Option<(i64, String)>>,
     in_transaction: std::cell::Cell<bool>,
-    /// The cycle policies, read once per connection (a component's
-    /// connection lives for one request): every assessment needs them.
-    pub(crate) policies: std::cell::RefCell<Option<zige_domain::cycle::PolicySet>>,
+    /// The cycle policies' parts, each read once per connection (a
+    /// component's connection lives for one request).
+    pub(crate) policies: std::cell::RefCell<crate::policies::Cache>,
 }
 
 /// A parameter value.

@@ -44,8 +44,18 @@ pub fn reminder_days(text: Option<&str>) -> Result<Vec<i32>> {
         .context("reminder_days_before_due: comma-separated whole days, e.g. 30,7,0")
 }
 
+/// What [`load`] and [`for_assessment`] have read on a connection: Spin
+/// variables are slow to read on real Spin, so each is read at most once,
+/// and only when needed.
+#[derive(Default)]
+pub(crate) struct Cache {
+    versions: Option<Vec<PolicyVersion>>,
+    unemployment: Option<Period>,
+    reminders: Option<Vec<i32>>,
+}
+
 /// Every stored version, in the order set.
-fn versions(db: &Db) -> Result<Vec<PolicyVersion>> {
+fn read_versions(db: &Db) -> Result<Vec<PolicyVersion>> {
     let rows = db.all("SELECT benefit_type, effective_from, policy FROM cycle_policies ORDER BY id", &[], |r| {
         (r.text("benefit_type"), r.text("effective_from"), r.text("policy"))
     })?;
@@ -61,25 +71,55 @@ fn versions(db: &Db) -> Result<Vec<PolicyVersion>> {
         .collect()
 }
 
-/// The policies in force, read once per connection.
-pub fn load(db: &Db) -> Result<PolicySet> {
-    if let Some(set) = db.policies.borrow().as_ref() {
-        return Ok(set.clone());
+fn versions(db: &Db) -> Result<Vec<PolicyVersion>> {
+    if let Some(v) = &db.policies.borrow().versions {
+        return Ok(v.clone());
     }
-    let set = PolicySet::new(
-        unemployment_period(variable("unemployment_cycle")?.as_deref())?,
-        reminder_days(variable("reminder_days_before_due")?.as_deref())?,
-        versions(db)?,
-    );
-    db.policies.replace(Some(set.clone()));
-    Ok(set)
+    let read = read_versions(db)?;
+    db.policies.borrow_mut().versions = Some(read.clone());
+    Ok(read)
 }
 
-/// Forgets what [`load`] read: call after storing a new version.
+fn unemployment(db: &Db) -> Result<Period> {
+    if let Some(p) = db.policies.borrow().unemployment {
+        return Ok(p);
+    }
+    let period = unemployment_period(variable("unemployment_cycle")?.as_deref())?;
+    db.policies.borrow_mut().unemployment = Some(period);
+    Ok(period)
+}
+
+fn reminders(db: &Db) -> Result<Vec<i32>> {
+    if let Some(r) = &db.policies.borrow().reminders {
+        return Ok(r.clone());
+    }
+    let days = reminder_days(variable("reminder_days_before_due")?.as_deref())?;
+    db.policies.borrow_mut().reminders = Some(days.clone());
+    Ok(days)
+}
+
+/// The policies in force, with every default as configured: for the timers
+/// (reminders) and for showing the policies.
+pub fn load(db: &Db) -> Result<PolicySet> {
+    Ok(PolicySet::new(unemployment(db)?, reminders(db)?, versions(db)?))
+}
+
+/// The policies for assessing `benefits` on `on`: the same cycles as
+/// [`load`], but the variables are read only when a default is needed for
+/// one of them (the unemployment cycle, when no version covers it), and the
+/// reminder offsets, which no assessment uses, are the built-in ones.
+pub fn for_assessment(db: &Db, benefits: &[BenefitType], on: NaiveDate) -> Result<PolicySet> {
+    let stored = versions(db)?;
+    let needs_default = benefits.contains(&BenefitType::Unemployment)
+        && !stored.iter().any(|v| v.benefit == BenefitType::Unemployment && v.effective_from <= on);
+    let unemployment = if needs_default { unemployment(db)? } else { Period::Month };
+    Ok(PolicySet::new(unemployment, vec![30, 7, 0], stored))
+}
+
+/// Forgets what was read: call after storing a new version.
 pub fn forget(db: &Db) {
-    db.policies.replace(None);
+    db.policies.replace(Cache::default());
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;

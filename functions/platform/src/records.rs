@@ -134,7 +134,8 @@ pub fn assess_person(db: &Db, person_id: &str, today: NaiveDate) -> Result<Vec<(
     let evidence: Vec<Evidence> = evidence(db, person_id)?.into_iter().map(|(e, _)| e).collect();
     let decisions: Vec<StaffDecision> = decisions(db, person_id)?.into_iter().map(|(d, _)| d).collect();
     let birth = db.one("SELECT birth_date FROM persons WHERE id = ?", &[text(person_id)], |r| r.text("birth_date"))?;
-    let policies = crate::policies::load(db)?;
+    let types: Vec<BenefitType> = benefits.iter().map(|b| b.benefit_type).collect();
+    let policies = crate::policies::for_assessment(db, &types, today)?;
     Ok(assess_loaded(benefits, &evidence, &decisions, &policies, birth_month(birth.as_deref()), today))
 }
 
