@@ -173,6 +173,37 @@ async fn challenges_are_rate_limited_per_person() {
     assert_eq!(statuses.last(), Some(&429));
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn parallel_challenges_cannot_slip_past_the_limit() {
+    let app = spawn_app().await;
+    let city = seed_city(&app).await;
+    let token = app.recipient(&city.ids["ts_local"]).await;
+    // 40 at once against a limit of 20: the count is the store's atomic
+    // increment, so exactly 20 get through, however they interleave.
+    let auth = format!("Bearer {token}");
+    let calls = (0..40).map(|_| {
+        let (addr, auth) = (app.addr, auth.clone());
+        tokio::spawn(async move {
+            zige_tests::send(addr, "POST", "/api/v1/me/certifications/challenges", &[("authorization", auth.as_str())], Default::default())
+                .await
+                .unwrap()
+                .status
+        })
+    });
+    let mut statuses = Vec::new();
+    for call in calls.collect::<Vec<_>>() {
+        statuses.push(call.await.unwrap());
+    }
+    assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 20, "{statuses:?}");
+    assert_eq!(statuses.iter().filter(|s| **s == 429).count(), 20, "{statuses:?}");
+    if zige_tests::local_stores() {
+        // Spin's local store keeps a counter as an 8-byte little-endian integer.
+        let kv = rusqlite::Connection::open(app.state_dir.path().join(".spin/sqlite_key_value.db")).unwrap();
+        let value: Vec<u8> = kv.query_row("SELECT value FROM spin_key_value WHERE key LIKE 'rate:person:%'", [], |r| r.get(0)).unwrap();
+        assert_eq!(i64::from_le_bytes(value.try_into().unwrap()), 40, "every attempt counted");
+    }
+}
+
 #[tokio::test]
 async fn r6_2_evidence_photos_are_kept_with_their_hash_and_size_limited() {
     use base64::Engine;

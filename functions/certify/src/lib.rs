@@ -11,6 +11,8 @@ use serde_json::json;
 use spin_sdk::http::{Method, Request, Response};
 use spin_sdk::http_component;
 use spin_sdk::key_value::Store;
+use spin_sdk::wit::wasi::keyvalue::atomics;
+use spin_sdk::wit::wasi::keyvalue::store::{self, Bucket};
 use zige_domain::evidence::EvidenceKind;
 use zige_platform::audit::{self, Entry};
 use zige_platform::db::{Db, text};
@@ -59,32 +61,27 @@ fn challenge_key(id: &str) -> String {
     format!("face-challenge:{id}")
 }
 
-/// Counts an event in a fixed one-hour window in the key-value store and
-/// refuses once the limit is passed. Approximate under concurrency (the
-/// store has no atomic increment), which is acceptable for throttling.
-fn throttle(store: &Store, scope: &str, limit: i64) -> Result<(), Problem> {
+/// Counts an event in a fixed one-hour window and refuses once the limit
+/// is passed. The count is the store's atomic increment (wasi:keyvalue,
+/// Redis `INCRBY` on Redis), so parallel attempts cannot slip past it.
+fn throttle(counters: &Bucket, scope: &str, limit: i64) -> Result<(), Problem> {
     let window = zige_platform::unix_now() / 3600;
     let key = format!("rate:{scope}:{window}");
-    let count = store
-        .get(&key)
-        .map_err(anyhow::Error::from)?
-        .and_then(|v| String::from_utf8(v).ok())
-        .and_then(|v| v.parse::<i64>().ok())
-        .unwrap_or(0);
-    if count >= limit {
+    let count = atomics::increment(counters, &key, 1).map_err(|e| anyhow::anyhow!("counting an attempt: {e:?}"))?;
+    if count > limit {
         return Err(
             Problem::new(429, "rate_limited", "操作过于频繁，请稍后再试", "Too many attempts; try again later").with_reason("rate_limited")
         );
     }
-    store.set(&key, (count + 1).to_string().as_bytes()).map_err(anyhow::Error::from)?;
     Ok(())
 }
 
-fn throttle_both(req: &Request, store: &Store, person_id: &str) -> Result<(), Problem> {
-    throttle(store, &format!("person:{person_id}"), limit("hourly_limit_per_person", PER_PERSON_HOURLY))?;
+fn throttle_both(req: &Request, person_id: &str) -> Result<(), Problem> {
+    let counters = store::open("default").map_err(|e| anyhow::anyhow!("opening the counters: {e:?}"))?;
+    throttle(&counters, &format!("person:{person_id}"), limit("hourly_limit_per_person", PER_PERSON_HOURLY))?;
     let address = req.header("spin-client-addr").and_then(|h| h.as_str()).unwrap_or("unknown");
     let ip = address.rsplit_once(':').map_or(address, |(ip, _)| ip);
-    throttle(store, &format!("addr:{ip}"), limit("hourly_limit_per_address", PER_ADDRESS_HOURLY))
+    throttle(&counters, &format!("addr:{ip}"), limit("hourly_limit_per_address", PER_ADDRESS_HOURLY))
 }
 
 fn failures_today(db: &Db, person_id: &str) -> anyhow::Result<i64> {
@@ -113,7 +110,7 @@ fn challenge(req: &Request) -> Result<Response, Problem> {
         return Err(exhausted());
     }
     let store = Store::open_default().map_err(anyhow::Error::from)?;
-    throttle_both(req, &store, &person_id)?;
+    throttle_both(req, &person_id)?;
     let id = secrets::random_token()?[..32].to_string();
     let now = zige_platform::unix_now();
     let challenge = Challenge { nonce: secrets::random_token()?, person_id, created_at: now, expires_at: now + CHALLENGE_SECONDS };
@@ -286,7 +283,7 @@ fn submit(req: &Request) -> Result<Response, Problem> {
         return Err(exhausted());
     }
     let store = Store::open_default().map_err(anyhow::Error::from)?;
-    throttle_both(req, &store, &person_id)?;
+    throttle_both(req, &person_id)?;
     let key = challenge_key(&body.challenge_id);
     let challenge: Option<Challenge> = store.get(&key).map_err(anyhow::Error::from)?.and_then(|b| serde_json::from_slice(&b).ok());
     let now = zige_platform::unix_now();

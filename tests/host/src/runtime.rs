@@ -23,10 +23,20 @@ wasmtime::component::bindgen!({
     with: {
         "fermyon:spin/key-value.store": KvHandle,
         "fermyon:spin/sqlite.connection": SqlHandle,
+        "wasi:keyvalue/store.bucket": KvHandle,
+        "wasi:keyvalue/atomics.cas": CasHandle,
     },
 });
 
 use fermyon::spin::{key_value, sqlite, variables};
+use wasi::keyvalue::{atomics, store as wasi_kv};
+
+/// A guest's compare-and-swap on one key: the value it saw.
+pub struct CasHandle {
+    label: String,
+    key: String,
+    seen: Option<Vec<u8>>,
+}
 
 /// A guest's open key-value store.
 pub struct KvHandle {
@@ -123,6 +133,8 @@ impl Runtime {
         wasmtime_wasi::p2::add_to_linker_async(&mut linker).map_err(anyhow::Error::from)?;
         wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker).map_err(anyhow::Error::from)?;
         key_value::add_to_linker::<Instance, HasSelf<Instance>>(&mut linker, |s| s).map_err(anyhow::Error::from)?;
+        wasi_kv::add_to_linker::<Instance, HasSelf<Instance>>(&mut linker, |s| s).map_err(anyhow::Error::from)?;
+        atomics::add_to_linker::<Instance, HasSelf<Instance>>(&mut linker, |s| s).map_err(anyhow::Error::from)?;
         sqlite::add_to_linker::<Instance, HasSelf<Instance>>(&mut linker, |s| s).map_err(anyhow::Error::from)?;
         variables::add_to_linker::<Instance, HasSelf<Instance>>(&mut linker, |s| s).map_err(anyhow::Error::from)?;
         Ok(Self { engine, linker })
@@ -236,6 +248,100 @@ impl key_value::HostStore for Instance {
     fn drop(&mut self, store: Resource<KvHandle>) -> wasmtime::Result<()> {
         self.table.delete(store)?;
         self.open_handles = self.open_handles.saturating_sub(1);
+        Ok(())
+    }
+}
+
+// wasi:keyvalue, as Spin serves it over the same stores: a bucket is a
+// store label; counters are 8-byte little-endian integers.
+impl wasi_kv::Host for Instance {
+    fn open(&mut self, label: String) -> wasmtime::Result<Result<Resource<KvHandle>, wasi_kv::Error>> {
+        if !self.config.key_value_stores.contains(&label) {
+            return Ok(Err(wasi_kv::Error::AccessDenied));
+        }
+        if !self.shared.kv.has(&label) {
+            return Ok(Err(wasi_kv::Error::NoSuchStore));
+        }
+        if self.open_handles >= MAX_HANDLES {
+            return Ok(Err(wasi_kv::Error::Other("too many open stores".into())));
+        }
+        self.open_handles += 1;
+        Ok(Ok(self.table.push(KvHandle { label })?))
+    }
+}
+
+impl wasi_kv::HostBucket for Instance {
+    fn get(&mut self, bucket: Resource<KvHandle>, key: String) -> wasmtime::Result<Result<Option<Vec<u8>>, wasi_kv::Error>> {
+        let label = &self.table.get(&bucket)?.label;
+        Ok(self.shared.kv.get(label, &key).map_err(wasi_kv::Error::Other))
+    }
+
+    fn set(&mut self, bucket: Resource<KvHandle>, key: String, value: Vec<u8>) -> wasmtime::Result<Result<(), wasi_kv::Error>> {
+        let label = &self.table.get(&bucket)?.label;
+        Ok(self.shared.kv.set(label, &key, &value).map_err(wasi_kv::Error::Other))
+    }
+
+    fn delete(&mut self, bucket: Resource<KvHandle>, key: String) -> wasmtime::Result<Result<(), wasi_kv::Error>> {
+        let label = &self.table.get(&bucket)?.label;
+        Ok(self.shared.kv.delete(label, &key).map_err(wasi_kv::Error::Other))
+    }
+
+    fn exists(&mut self, bucket: Resource<KvHandle>, key: String) -> wasmtime::Result<Result<bool, wasi_kv::Error>> {
+        let label = &self.table.get(&bucket)?.label;
+        Ok(self.shared.kv.get(label, &key).map(|v| v.is_some()).map_err(wasi_kv::Error::Other))
+    }
+
+    fn list_keys(
+        &mut self,
+        bucket: Resource<KvHandle>,
+        _cursor: Option<String>,
+    ) -> wasmtime::Result<Result<wasi_kv::KeyResponse, wasi_kv::Error>> {
+        // Spin answers with every key at once and no cursor.
+        let label = &self.table.get(&bucket)?.label;
+        Ok(self.shared.kv.keys(label).map(|keys| wasi_kv::KeyResponse { keys, cursor: None }).map_err(wasi_kv::Error::Other))
+    }
+
+    fn drop(&mut self, bucket: Resource<KvHandle>) -> wasmtime::Result<()> {
+        self.table.delete(bucket)?;
+        self.open_handles = self.open_handles.saturating_sub(1);
+        Ok(())
+    }
+}
+
+impl atomics::Host for Instance {
+    fn increment(&mut self, bucket: Resource<KvHandle>, key: String, delta: i64) -> wasmtime::Result<Result<i64, wasi_kv::Error>> {
+        let label = &self.table.get(&bucket)?.label;
+        Ok(self.shared.kv.increment(label, &key, delta).map_err(wasi_kv::Error::Other))
+    }
+
+    fn swap(&mut self, cas: Resource<CasHandle>, value: Vec<u8>) -> wasmtime::Result<Result<(), atomics::CasError>> {
+        let CasHandle { label, key, seen } = self.table.delete(cas)?;
+        match self.shared.kv.swap(&label, &key, seen.as_deref(), &value) {
+            Ok(true) => Ok(Ok(())),
+            Ok(false) => {
+                let now = self.shared.kv.get(&label, &key).ok().flatten();
+                Ok(Err(atomics::CasError::CasFailed(self.table.push(CasHandle { label, key, seen: now })?)))
+            }
+            Err(e) => Ok(Err(atomics::CasError::StoreError(wasi_kv::Error::Other(e)))),
+        }
+    }
+}
+
+impl atomics::HostCas for Instance {
+    fn new(&mut self, bucket: Resource<KvHandle>, key: String) -> wasmtime::Result<Result<Resource<CasHandle>, wasi_kv::Error>> {
+        let label = self.table.get(&bucket)?.label.clone();
+        match self.shared.kv.get(&label, &key) {
+            Ok(seen) => Ok(Ok(self.table.push(CasHandle { label, key, seen })?)),
+            Err(e) => Ok(Err(wasi_kv::Error::Other(e))),
+        }
+    }
+
+    fn current(&mut self, cas: Resource<CasHandle>) -> wasmtime::Result<Result<Option<Vec<u8>>, wasi_kv::Error>> {
+        Ok(Ok(self.table.get(&cas)?.seen.clone()))
+    }
+
+    fn drop(&mut self, cas: Resource<CasHandle>) -> wasmtime::Result<()> {
+        self.table.delete(cas)?;
         Ok(())
     }
 }

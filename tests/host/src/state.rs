@@ -3,7 +3,7 @@
 //! `sqlite_key_value.db`, the default database in `sqlite_db.db`.
 
 use anyhow::{Context, Result};
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -111,6 +111,51 @@ impl KeyValue {
     pub fn delete(&self, label: &str, key: &str) -> Result<(), String> {
         self.with(label, |c| {
             c.prepare_cached("DELETE FROM spin_key_value WHERE store = ?1 AND key = ?2")?.execute((label, key)).map(|_| ())
+        })
+    }
+
+    /// Adds `delta` to the counter at `key` in one transaction and returns
+    /// the new value. As in Spin's local store, a counter is kept as an
+    /// 8-byte little-endian integer; a missing key counts from zero.
+    pub fn increment(&self, label: &str, key: &str, delta: i64) -> Result<i64, String> {
+        self.with(label, |c| {
+            let tx = c.unchecked_transaction()?;
+            let current: Option<Vec<u8>> = tx
+                .prepare_cached("SELECT value FROM spin_key_value WHERE store = ?1 AND key = ?2")?
+                .query_row((label, key), |r| r.get(0))
+                .optional()?;
+            let old = match current {
+                None => 0,
+                Some(bytes) => i64::from_le_bytes(bytes.as_slice().try_into().map_err(|_| rusqlite::Error::InvalidQuery)?),
+            };
+            let new = old.wrapping_add(delta);
+            tx.prepare_cached(
+                "INSERT INTO spin_key_value (store, key, value) VALUES (?1, ?2, ?3) ON CONFLICT(store, key) DO UPDATE SET value = ?3",
+            )?
+            .execute((label, key, new.to_le_bytes().as_slice()))?;
+            tx.commit()?;
+            Ok(new)
+        })
+    }
+
+    /// Sets `key` to `value` only if it still holds `seen` (`None`: absent);
+    /// returns whether it did.
+    pub fn swap(&self, label: &str, key: &str, seen: Option<&[u8]>, value: &[u8]) -> Result<bool, String> {
+        self.with(label, |c| {
+            let tx = c.unchecked_transaction()?;
+            let now: Option<Vec<u8>> = tx
+                .prepare_cached("SELECT value FROM spin_key_value WHERE store = ?1 AND key = ?2")?
+                .query_row((label, key), |r| r.get(0))
+                .optional()?;
+            if now.as_deref() != seen {
+                return Ok(false);
+            }
+            tx.prepare_cached(
+                "INSERT INTO spin_key_value (store, key, value) VALUES (?1, ?2, ?3) ON CONFLICT(store, key) DO UPDATE SET value = ?3",
+            )?
+            .execute((label, key, value))?;
+            tx.commit()?;
+            Ok(true)
         })
     }
 
