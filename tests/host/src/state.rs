@@ -91,21 +91,11 @@ impl KeyValue {
     }
 
     pub fn get(&self, label: &str, key: &str) -> Result<Option<Vec<u8>>, String> {
-        self.with(label, |c| {
-            let mut stmt = c.prepare_cached("SELECT value FROM spin_key_value WHERE store = ?1 AND key = ?2")?;
-            let mut rows = stmt.query((label, key))?;
-            rows.next()?.map(|r| r.get(0)).transpose()
-        })
+        self.with(label, |c| read(c, label, key))
     }
 
     pub fn set(&self, label: &str, key: &str, value: &[u8]) -> Result<(), String> {
-        self.with(label, |c| {
-            c.prepare_cached(
-                "INSERT INTO spin_key_value (store, key, value) VALUES (?1, ?2, ?3) ON CONFLICT(store, key) DO UPDATE SET value = ?3",
-            )?
-            .execute((label, key, value))
-            .map(|_| ())
-        })
+        self.with(label, |c| write(c, label, key, value))
     }
 
     pub fn delete(&self, label: &str, key: &str) -> Result<(), String> {
@@ -120,19 +110,12 @@ impl KeyValue {
     pub fn increment(&self, label: &str, key: &str, delta: i64) -> Result<i64, String> {
         self.with(label, |c| {
             let tx = c.unchecked_transaction()?;
-            let current: Option<Vec<u8>> = tx
-                .prepare_cached("SELECT value FROM spin_key_value WHERE store = ?1 AND key = ?2")?
-                .query_row((label, key), |r| r.get(0))
-                .optional()?;
-            let old = match current {
+            let old = match read(&tx, label, key)? {
                 None => 0,
                 Some(bytes) => i64::from_le_bytes(bytes.as_slice().try_into().map_err(|_| rusqlite::Error::InvalidQuery)?),
             };
             let new = old.wrapping_add(delta);
-            tx.prepare_cached(
-                "INSERT INTO spin_key_value (store, key, value) VALUES (?1, ?2, ?3) ON CONFLICT(store, key) DO UPDATE SET value = ?3",
-            )?
-            .execute((label, key, new.to_le_bytes().as_slice()))?;
+            write(&tx, label, key, &new.to_le_bytes())?;
             tx.commit()?;
             Ok(new)
         })
@@ -143,17 +126,10 @@ impl KeyValue {
     pub fn swap(&self, label: &str, key: &str, seen: Option<&[u8]>, value: &[u8]) -> Result<bool, String> {
         self.with(label, |c| {
             let tx = c.unchecked_transaction()?;
-            let now: Option<Vec<u8>> = tx
-                .prepare_cached("SELECT value FROM spin_key_value WHERE store = ?1 AND key = ?2")?
-                .query_row((label, key), |r| r.get(0))
-                .optional()?;
-            if now.as_deref() != seen {
+            if read(&tx, label, key)?.as_deref() != seen {
                 return Ok(false);
             }
-            tx.prepare_cached(
-                "INSERT INTO spin_key_value (store, key, value) VALUES (?1, ?2, ?3) ON CONFLICT(store, key) DO UPDATE SET value = ?3",
-            )?
-            .execute((label, key, value))?;
+            write(&tx, label, key, value)?;
             tx.commit()?;
             Ok(true)
         })
@@ -165,6 +141,18 @@ impl KeyValue {
             stmt.query_map([label], |r| r.get(0))?.collect()
         })
     }
+}
+
+/// A value of Spin's key-value table.
+fn read(c: &Connection, label: &str, key: &str) -> rusqlite::Result<Option<Vec<u8>>> {
+    c.prepare_cached("SELECT value FROM spin_key_value WHERE store = ?1 AND key = ?2")?.query_row((label, key), |r| r.get(0)).optional()
+}
+
+/// Sets a value of Spin's key-value table.
+fn write(c: &Connection, label: &str, key: &str, value: &[u8]) -> rusqlite::Result<()> {
+    c.prepare_cached("INSERT INTO spin_key_value (store, key, value) VALUES (?1, ?2, ?3) ON CONFLICT(store, key) DO UPDATE SET value = ?3")?
+        .execute((label, key, value))
+        .map(|_| ())
 }
 
 /// The SQLite databases of an app. Every `open` from a guest gets a
