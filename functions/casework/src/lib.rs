@@ -186,6 +186,8 @@ const OUTCOME_BODY_LIMIT: usize = 36 << 20;
 /// have a task already, so an interrupted dispatch is finished by sending it
 /// again.
 const DISPATCH_BATCH: usize = 200;
+/// Statements one dispatched person costs (placement, routing, task, audit).
+const STATEMENTS_PER_DISPATCH: usize = 6;
 
 #[derive(Deserialize)]
 struct Dispatch {
@@ -223,7 +225,7 @@ fn dispatch(db: &Db, staff: &Staff, req: &Request) -> Result<Response, Problem> 
     let by = Actor { actor: &actor, role: staff.role.code() };
     let reason = format!("市级下发待核实名单，请于{deadline}前核实（R6.1）");
     let mut by_org: BTreeMap<String, i64> = BTreeMap::new();
-    for batch in persons.chunks(DISPATCH_BATCH) {
+    for batch in persons.chunks(db.rows_per_transaction(DISPATCH_BATCH, STATEMENTS_PER_DISPATCH)) {
         db.transaction(|db| -> Result<(), Problem> {
             for person in batch {
                 let task = workflow::open_task(db, person, "verify_dispatched", &reason, today, Some(TaskDeadline::Set(deadline)), &by)?;

@@ -338,9 +338,15 @@ fn evidence_id(partner_id: &str, event_id: &str) -> String {
     format!("partner:{partner_id}:{event_id}")
 }
 
-/// Rows applied per transaction in a bulk import: small enough that a chunk
-/// commits in well under a second, large enough to amortise the commit.
+/// Rows applied per transaction in a bulk import on local SQLite: small
+/// enough that a chunk commits in well under a second, large enough to
+/// amortise the commit. A remote backend takes fewer
+/// ([`Db::rows_per_transaction`]).
 pub const IMPORT_CHUNK: i64 = 500;
+
+/// Statements one imported row costs at most: duplicate check, person
+/// lookup, evidence, queue or snapshot, outcome, audit.
+const STATEMENTS_PER_IMPORT_ROW: usize = 12;
 
 /// One row of an imported file, as stored (sealed) until it is processed.
 #[derive(serde::Serialize, serde::Deserialize)]
@@ -374,9 +380,10 @@ pub fn import_chunk(db: &Db, import_id: &str, sealer: &crate::secrets::Sealer, k
             return Ok(true);
         }
         let partner = Partner::load(db, &partner_id)?.ok_or_else(|| anyhow::anyhow!("the import's partner is gone"))?;
+        let chunk = db.rows_per_transaction(IMPORT_CHUNK as usize, STATEMENTS_PER_IMPORT_ROW) as i64;
         let rows = db.all(
             "SELECT line, sealed_event FROM datashare_import_rows WHERE import_id = ? AND line >= ? ORDER BY line LIMIT ?",
-            &[text(import_id), crate::db::int(next_line), crate::db::int(IMPORT_CHUNK)],
+            &[text(import_id), crate::db::int(next_line), crate::db::int(chunk)],
             |r| (r.int("line"), r.text("sealed_event")),
         )?;
         let mut counts = [0i64; 4];
@@ -405,7 +412,7 @@ pub fn import_chunk(db: &Db, import_id: &str, sealer: &crate::secrets::Sealer, k
             )?;
             last_line = *line;
         }
-        let done = (rows.len() as i64) < IMPORT_CHUNK;
+        let done = (rows.len() as i64) < chunk;
         db.exec(
             "UPDATE datashare_imports SET next_line = ?, applied = applied + ?, duplicate = duplicate + ?, unmatched = unmatched + ?, rejected = rejected + ?,
              status = ?, finished_at = ? WHERE id = ?",

@@ -24,7 +24,14 @@ pub struct Db {
     /// The cycle policies' parts, each read once per connection (a
     /// component's connection lives for one request).
     pub(crate) policies: std::cell::RefCell<crate::policies::Cache>,
+    /// One statement's round trip, measured once when first needed.
+    round_trip: std::cell::Cell<Option<std::time::Duration>>,
 }
+
+/// How long a batch's write transaction should take at most: well under
+/// the 5 s after which libSQL's server rolls back a transaction that another
+/// writer waits for.
+const TRANSACTION_TARGET: std::time::Duration = std::time::Duration::from_millis(1000);
 
 /// A parameter value.
 pub fn text(s: impl Into<String>) -> Value {
@@ -116,7 +123,13 @@ impl Db {
     }
 
     fn ready(conn: Connection) -> Result<Self> {
-        let db = Self { conn, audit_tail: Default::default(), in_transaction: Default::default(), policies: Default::default() };
+        let db = Self {
+            conn,
+            audit_tail: Default::default(),
+            in_transaction: Default::default(),
+            policies: Default::default(),
+            round_trip: Default::default(),
+        };
         crate::migrations::migrate(&db)?;
         // In WAL mode, NORMAL syncing keeps the database consistent and loses
         // at most the last commits on power loss, instead of syncing the
@@ -217,6 +230,27 @@ impl Db {
 }
 
 impl Db {
+    /// Rows a batch should put in one write transaction: `max` on local
+    /// SQLite, fewer on a remote backend where every statement is a network
+    /// round trip, so that about `statements_per_row` statements a row keep
+    /// the transaction near [`TRANSACTION_TARGET`]. At least one row.
+    pub fn rows_per_transaction(&self, max: usize, statements_per_row: usize) -> usize {
+        let round_trip = self.round_trip.get().unwrap_or_else(|| {
+            // The fastest of three trivial statements: one round trip.
+            let measured = (0..3)
+                .map(|_| {
+                    let started = std::time::Instant::now();
+                    let _ = self.exec("SELECT 1", &[]);
+                    started.elapsed()
+                })
+                .min()
+                .unwrap_or_default();
+            self.round_trip.set(Some(measured));
+            measured
+        });
+        rows_fitting(round_trip, statements_per_row, max)
+    }
+
     /// `BEGIN IMMEDIATE`, waiting for another writer. Local SQLite waits by
     /// its busy timeout; a remote backend (libSQL over HTTP) answers "locked"
     /// at once, so the start is retried with a growing pause for up to 10 s.
@@ -250,6 +284,13 @@ impl Db {
 }
 
 /// The first words of a statement, for error context without parameters.
+/// Rows of `statements_per_row` statements that fit in
+/// [`TRANSACTION_TARGET`] at `round_trip` each, between 1 and `max`.
+fn rows_fitting(round_trip: std::time::Duration, statements_per_row: usize, max: usize) -> usize {
+    let per_row = round_trip.as_nanos().saturating_mul(statements_per_row.max(1) as u128).max(1);
+    usize::try_from(TRANSACTION_TARGET.as_nanos() / per_row).unwrap_or(usize::MAX).clamp(1, max.max(1))
+}
+
 /// Whether an error says another writer holds the database.
 fn is_busy(e: &anyhow::Error) -> bool {
     let text = format!("{e:#}").to_lowercase();
@@ -258,4 +299,34 @@ fn is_busy(e: &anyhow::Error) -> bool {
 
 fn first_words(sql: &str) -> String {
     sql.split_whitespace().take(4).collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn transactions_are_sized_from_the_round_trip() {
+        // Each row: round trip, statements a row, the local maximum, rows per transaction.
+        let cases = [
+            (Duration::from_micros(10), 12, 500, 500, "local SQLite: the maximum"),
+            (Duration::from_millis(1), 12, 500, 83, "libSQL on the same machine"),
+            (Duration::from_millis(20), 12, 500, 4, "libSQL across a region"),
+            (Duration::from_secs(2), 12, 500, 1, "never fewer than one row"),
+            (Duration::ZERO, 0, 0, 1, "degenerate input"),
+        ];
+        for (round_trip, statements, max, rows, why) in cases {
+            assert_eq!(rows_fitting(round_trip, statements, max), rows, "{why}");
+        }
+    }
+
+    #[test]
+    fn a_local_database_takes_the_whole_batch() {
+        let dir = std::env::temp_dir().join(format!("zige-db-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let db = Db::open_file(&dir.join("t.db")).unwrap();
+        assert_eq!(db.rows_per_transaction(500, 12), 500);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

@@ -111,7 +111,11 @@ struct Step {
 pub struct Job {
     /// Its name in the tick's answer and in `timer_jobs`.
     pub name: &'static str,
+    /// Rows per batch on local SQLite.
     batch: usize,
+    /// Statements a row costs at most, for sizing batches on a remote
+    /// backend ([`Db::rows_per_transaction`]).
+    statements_per_row: usize,
     step: fn(&Db, &Settings, &str, usize) -> Result<Step>,
     /// A continuous job drains a queue on every tick, in transactions of its
     /// own; the others sweep once a day with a cursor.
@@ -122,15 +126,15 @@ pub struct Job {
 /// certify), then the reassessments they queue, then cycles, then the
 /// deadlines that follow from them.
 pub const JOBS: [Job; 9] = [
-    Job { name: "imports", batch: 1, step: imports, continuous: true },
-    Job { name: "reassessments", batch: 500, step: reassessments, continuous: true },
-    Job { name: "cycles", batch: 500, step: cycles, continuous: false },
-    Job { name: "verification_deadlines", batch: 500, step: verification_deadlines, continuous: false },
-    Job { name: "city_processing", batch: 200, step: city_processing, continuous: false },
-    Job { name: "terminations", batch: 200, step: terminations, continuous: false },
-    Job { name: "home_visits", batch: 500, step: home_visits, continuous: false },
-    Job { name: "refund_deadlines", batch: 500, step: refund_deadlines, continuous: false },
-    Job { name: "instalments", batch: 500, step: instalments, continuous: false },
+    Job { name: "imports", batch: 1, statements_per_row: 1, step: imports, continuous: true },
+    Job { name: "reassessments", batch: 500, statements_per_row: 8, step: reassessments, continuous: true },
+    Job { name: "cycles", batch: 500, statements_per_row: 12, step: cycles, continuous: false },
+    Job { name: "verification_deadlines", batch: 500, statements_per_row: 6, step: verification_deadlines, continuous: false },
+    Job { name: "city_processing", batch: 200, statements_per_row: 12, step: city_processing, continuous: false },
+    Job { name: "terminations", batch: 200, statements_per_row: 12, step: terminations, continuous: false },
+    Job { name: "home_visits", batch: 500, statements_per_row: 4, step: home_visits, continuous: false },
+    Job { name: "refund_deadlines", batch: 500, statements_per_row: 6, step: refund_deadlines, continuous: false },
+    Job { name: "instalments", batch: 500, statements_per_row: 4, step: instalments, continuous: false },
 ];
 
 /// Runs a job's batches until its sweep for the day is done or the budget
@@ -142,7 +146,7 @@ pub fn run(db: &Db, job: &Job, settings: &Settings, budget: &mut Budget) -> Resu
         if !budget.left() {
             return Ok((handled, false));
         }
-        let limit = budget.take(job.batch);
+        let limit = budget.take(db.rows_per_transaction(job.batch, job.statements_per_row));
         let step = if job.continuous {
             Some((job.step)(db, settings, "", limit)?)
         } else {

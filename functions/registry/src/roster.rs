@@ -23,8 +23,10 @@ use zige_platform::db::{Db, int, opt_text, text};
 use zige_platform::problem::{Problem, json_response};
 use zige_platform::secrets;
 
-/// Rows per transaction.
+/// Rows per transaction on local SQLite; fewer on a remote backend.
 const CHUNK: usize = 500;
+/// Statements a new row costs at most (person, benefit, history, evidence, snapshot).
+const STATEMENTS_PER_ROW: usize = 16;
 /// The largest roster file accepted in one request (about 150,000 rows).
 const MAX_BODY: usize = 48 << 20;
 
@@ -256,7 +258,7 @@ pub fn import(ctx: &Ctx, req: &Request) -> Result<Response, Problem> {
     let import_id = zige_platform::secrets::new_id("imp")?;
     let actor = ctx.staff.actor();
     let mut counts = Counts::default();
-    for chunk in good.chunks(CHUNK) {
+    for chunk in good.chunks(ctx.db.rows_per_transaction(CHUNK, STATEMENTS_PER_ROW)) {
         ctx.db.transaction(|db| -> Result<(), Problem> {
             for row in chunk {
                 match apply(db, row, &key, &actor, today)? {
