@@ -150,7 +150,12 @@ impl Db {
 
     /// Runs one statement and returns its rows.
     pub fn query(&self, sql: &str, params: &[Value]) -> Result<QueryResult> {
-        self.execute(sql, params).with_context(|| format!("running SQL: {}", first_words(sql)))
+        // Outside a transaction a statement is its own transaction: one that
+        // found the database locked did nothing and is tried again, as local
+        // SQLite's busy timeout would wait (a remote backend answers at once).
+        // Inside a transaction the whole transaction decides.
+        let outside = !self.in_transaction.get();
+        with_busy_retry(|| self.execute(sql, params), outside).with_context(|| format!("running SQL: {}", first_words(sql)))
     }
 
     #[cfg(target_arch = "wasm32")]
@@ -256,18 +261,8 @@ impl Db {
     /// at once, so the start is retried with a growing pause for up to 10 s.
     /// Nothing has happened before the transaction starts, so a retry is safe.
     fn begin(&self) -> Result<()> {
-        let started = std::time::Instant::now();
-        let mut pause = std::time::Duration::from_millis(5);
-        loop {
-            match self.exec("BEGIN IMMEDIATE", &[]) {
-                Ok(()) => return Ok(()),
-                Err(e) if started.elapsed() < std::time::Duration::from_secs(10) && is_busy(&e) => {
-                    std::thread::sleep(pause);
-                    pause = (pause * 2).min(std::time::Duration::from_millis(200));
-                }
-                Err(e) => return Err(e),
-            }
-        }
+        // `query` retries it: no transaction is open yet.
+        self.exec("BEGIN IMMEDIATE", &[])
     }
 
     /// The audit chain's last link (seq, hash), when this transaction knows it.
@@ -284,6 +279,22 @@ impl Db {
 }
 
 /// The first words of a statement, for error context without parameters.
+/// Runs `attempt`, and while `retry` and the database is locked, again
+/// with a growing pause, for up to 10 s.
+fn with_busy_retry<T>(mut attempt: impl FnMut() -> Result<T>, retry: bool) -> Result<T> {
+    let started = std::time::Instant::now();
+    let mut pause = std::time::Duration::from_millis(5);
+    loop {
+        match attempt() {
+            Err(e) if retry && started.elapsed() < std::time::Duration::from_secs(10) && is_busy(&e) => {
+                std::thread::sleep(pause);
+                pause = (pause * 2).min(std::time::Duration::from_millis(200));
+            }
+            outcome => return outcome,
+        }
+    }
+}
+
 /// Rows of `statements_per_row` statements that fit in
 /// [`TRANSACTION_TARGET`] at `round_trip` each, between 1 and `max`.
 fn rows_fitting(round_trip: std::time::Duration, statements_per_row: usize, max: usize) -> usize {
