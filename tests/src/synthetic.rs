@@ -75,6 +75,8 @@ pub fn generate(path: &Path, spec: &CitySpec) -> Result<()> {
         )?;
     }
     let mut rng = Rng(spec.seed);
+    // The notice's defaults, as a fresh deployment has them.
+    let policies = zige_domain::cycle::PolicySet::default();
     let start = NaiveDate::from_ymd_opt(2015, 1, 1).expect("a date");
     let certified_kind = serde_json::to_string(&EvidenceKind::OtherProofOfLife)?;
     let four = spec.benefits - 3 * spec.persons;
@@ -135,7 +137,6 @@ pub fn generate(path: &Path, spec: &CitySpec) -> Result<()> {
             let seen = if lapsed { spec.as_of - chrono::Duration::days(11) } else { certified };
             let evidence =
                 [Evidence { id: format!("e{i:07}"), kind: EvidenceKind::OtherProofOfLife, occurred_on: seen, received_on: seen }];
-            let policies = zige_domain::cycle::PolicySet::default();
             for (row, assessment) in
                 records::assess_loaded(rows, &evidence, &[], &policies, Some(chrono::Datelike::month(&birth)), spec.as_of)
             {
