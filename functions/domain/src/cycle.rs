@@ -253,13 +253,13 @@ impl CyclePolicy {
     /// sign-in. Grace: 30 days for yearly, 15 for quarterly, 7 for monthly
     /// cycles. Reminders 30 and 7 days before the due date and on it.
     pub fn default_for(benefit: BenefitType) -> Self {
-        Self::default_with(benefit, Period::Month, vec![30, 7, 0])
+        Self::default_with(benefit, Period::Month, vec![30, 7, 0]).expect("the defaults are valid")
     }
 
     /// [`Self::default_for`] with the deployment's choices where the notice
     /// leaves one open: the unemployment period (a month, a quarter or a
     /// year; grace 7, 15 or 30 days to match) and the reminder offsets.
-    pub fn default_with(benefit: BenefitType, unemployment: Period, reminder_days_before_due: Vec<i32>) -> Self {
+    pub fn default_with(benefit: BenefitType, unemployment: Period, reminder_days_before_due: Vec<i32>) -> Result<Self, PolicyError> {
         let period = match benefit {
             BenefitType::ResidentPension => Period::Quarter,
             BenefitType::Unemployment => unemployment,
@@ -271,8 +271,6 @@ impl CyclePolicy {
             _ => 30,
         };
         Self::new(period, CycleMode::Calendar { collection_window: None }, grace, reminder_days_before_due)
-            .or_else(|_| Self::new(period, CycleMode::Calendar { collection_window: None }, grace, vec![30, 7, 0]))
-            .expect("the defaults are valid")
     }
 
     /// The cycle's length.
@@ -434,19 +432,28 @@ pub struct PolicySet {
 
 impl Default for PolicySet {
     fn default() -> Self {
-        Self::new(Period::Month, vec![30, 7, 0], Vec::new())
+        Self::new(Period::Month, vec![30, 7, 0], Vec::new()).expect("the defaults are valid")
     }
 }
 
 impl PolicySet {
     /// The defaults of [`CyclePolicy::default_with`] and the versions in the
-    /// order they were set.
-    pub fn new(unemployment: Period, reminder_days_before_due: Vec<i32>, mut versions: Vec<PolicyVersion>) -> Self {
-        let defaults =
-            BenefitType::ALL.iter().map(|b| (*b, CyclePolicy::default_with(*b, unemployment, reminder_days_before_due.clone()))).collect();
+    /// order they were set; refused when the configured defaults are not a
+    /// valid policy (reminder offsets out of range, say).
+    pub fn new(unemployment: Period, reminder_days_before_due: Vec<i32>, mut versions: Vec<PolicyVersion>) -> Result<Self, PolicyError> {
+        let defaults = BenefitType::ALL
+            .iter()
+            .map(|b| Ok((*b, CyclePolicy::default_with(*b, unemployment, reminder_days_before_due.clone())?)))
+            .collect::<Result<_, PolicyError>>()?;
         // Stable: versions of the same day keep the order they were set in.
         versions.sort_by_key(|v| v.effective_from);
-        Self { defaults, versions }
+        Ok(Self { defaults, versions })
+    }
+
+    /// Whether the policy of `benefit` on `on` is one of the notice's
+    /// defaults rather than a version the city set.
+    pub fn is_default(&self, benefit: BenefitType, on: NaiveDate) -> bool {
+        self.version_on(benefit, on).is_none()
     }
 
     /// The version in force for `benefit` on `on`, or `None` for the default.
@@ -659,7 +666,8 @@ mod tests {
             effective_from: from,
             policy: policy.clone(),
         };
-        let set = PolicySet::new(Period::Month, vec![30, 7, 0], vec![version(d(2027, 1, 1), &quarterly), version(d(2026, 7, 1), &rolling)]);
+        let set = PolicySet::new(Period::Month, vec![30, 7, 0], vec![version(d(2027, 1, 1), &quarterly), version(d(2026, 7, 1), &rolling)])
+            .unwrap();
         let cases = [
             (d(2026, 6, 30), Period::Month, "the default before any version"),
             (d(2026, 7, 1), Period::Year, "rolling from July"),
@@ -673,7 +681,8 @@ mod tests {
         let superseded = set.with(version(d(2027, 1, 1), &rolling));
         assert_eq!(superseded.in_force(BenefitType::Unemployment, d(2027, 2, 1)).period(), Period::Year, "the later version of a day wins");
         assert_eq!(superseded.versions().len(), 3, "and the earlier stays on record");
-        let quarterly_default = PolicySet::new(Period::Quarter, vec![10], vec![]);
+        let quarterly_default = PolicySet::new(Period::Quarter, vec![10], vec![]).unwrap();
+        assert_eq!(PolicySet::new(Period::Month, vec![400], vec![]), Err(PolicyError::OutOfRange), "a bad reminder variable is an error");
         assert_eq!(quarterly_default.in_force(BenefitType::Unemployment, d(2026, 1, 1)).grace_days(), 15);
         assert_eq!(quarterly_default.in_force(BenefitType::Unemployment, d(2026, 1, 1)).reminder_days_before_due(), [10]);
     }

@@ -215,7 +215,8 @@ impl Db {
     /// writers wait instead of failing): committed when it returns `Ok`,
     /// rolled back otherwise.
     pub fn transaction<T, E: From<anyhow::Error>>(&self, work: impl FnOnce(&Db) -> Result<T, E>) -> Result<T, E> {
-        self.begin()?;
+        // Not yet in a transaction, so `query` waits out another writer.
+        self.exec("BEGIN IMMEDIATE", &[])?;
         self.in_transaction.set(true);
         let outcome = work(self);
         self.in_transaction.set(false);
@@ -254,15 +255,6 @@ impl Db {
             measured
         });
         rows_fitting(round_trip, statements_per_row, max)
-    }
-
-    /// `BEGIN IMMEDIATE`, waiting for another writer. Local SQLite waits by
-    /// its busy timeout; a remote backend (libSQL over HTTP) answers "locked"
-    /// at once, so the start is retried with a growing pause for up to 10 s.
-    /// Nothing has happened before the transaction starts, so a retry is safe.
-    fn begin(&self) -> Result<()> {
-        // `query` retries it: no transaction is open yet.
-        self.exec("BEGIN IMMEDIATE", &[])
     }
 
     /// The audit chain's last link (seq, hash), when this transaction knows it.

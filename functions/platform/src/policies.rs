@@ -71,37 +71,38 @@ fn read_versions(db: &Db) -> Result<Vec<PolicyVersion>> {
         .collect()
 }
 
-fn versions(db: &Db) -> Result<Vec<PolicyVersion>> {
-    if let Some(v) = &db.policies.borrow().versions {
-        return Ok(v.clone());
+/// A part of the policies, read at most once per connection.
+fn cached<T: Clone>(db: &Db, slot: fn(&mut Cache) -> &mut Option<T>, read: impl FnOnce() -> Result<T>) -> Result<T> {
+    if let Some(value) = slot(&mut db.policies.borrow_mut()) {
+        return Ok(value.clone());
     }
-    let read = read_versions(db)?;
-    db.policies.borrow_mut().versions = Some(read.clone());
-    Ok(read)
+    let value = read()?;
+    *slot(&mut db.policies.borrow_mut()) = Some(value.clone());
+    Ok(value)
+}
+
+fn versions(db: &Db) -> Result<Vec<PolicyVersion>> {
+    cached(db, |c| &mut c.versions, || read_versions(db))
 }
 
 fn unemployment(db: &Db) -> Result<Period> {
-    if let Some(p) = db.policies.borrow().unemployment {
-        return Ok(p);
-    }
-    let period = unemployment_period(variable("unemployment_cycle")?.as_deref())?;
-    db.policies.borrow_mut().unemployment = Some(period);
-    Ok(period)
+    cached(db, |c| &mut c.unemployment, || unemployment_period(variable("unemployment_cycle")?.as_deref()))
 }
 
 fn reminders(db: &Db) -> Result<Vec<i32>> {
-    if let Some(r) = &db.policies.borrow().reminders {
-        return Ok(r.clone());
-    }
-    let days = reminder_days(variable("reminder_days_before_due")?.as_deref())?;
-    db.policies.borrow_mut().reminders = Some(days.clone());
-    Ok(days)
+    cached(db, |c| &mut c.reminders, || reminder_days(variable("reminder_days_before_due")?.as_deref()))
+}
+
+/// The policies with the configured defaults.
+fn set(unemployment: Period, reminders: Vec<i32>, versions: Vec<PolicyVersion>) -> Result<PolicySet> {
+    PolicySet::new(unemployment, reminders, versions)
+        .map_err(|e| anyhow::anyhow!("unemployment_cycle or reminder_days_before_due make no valid default policy: {e}"))
 }
 
 /// The policies in force, with every default as configured: for the timers
 /// (reminders) and for showing the policies.
 pub fn load(db: &Db) -> Result<PolicySet> {
-    Ok(PolicySet::new(unemployment(db)?, reminders(db)?, versions(db)?))
+    set(unemployment(db)?, reminders(db)?, versions(db)?)
 }
 
 /// The policies for assessing `benefits` on `on`: the same cycles as
@@ -109,11 +110,12 @@ pub fn load(db: &Db) -> Result<PolicySet> {
 /// one of them (the unemployment cycle, when no version covers it), and the
 /// reminder offsets, which no assessment uses, are the built-in ones.
 pub fn for_assessment(db: &Db, benefits: &[BenefitType], on: NaiveDate) -> Result<PolicySet> {
-    let stored = versions(db)?;
-    let needs_default = benefits.contains(&BenefitType::Unemployment)
-        && !stored.iter().any(|v| v.benefit == BenefitType::Unemployment && v.effective_from <= on);
-    let unemployment = if needs_default { unemployment(db)? } else { Period::Month };
-    Ok(PolicySet::new(unemployment, vec![30, 7, 0], stored))
+    const BUILT_IN_REMINDERS: [i32; 3] = [30, 7, 0];
+    let without_variables = set(Period::Month, BUILT_IN_REMINDERS.to_vec(), versions(db)?)?;
+    if benefits.contains(&BenefitType::Unemployment) && without_variables.is_default(BenefitType::Unemployment, on) {
+        return set(unemployment(db)?, BUILT_IN_REMINDERS.to_vec(), without_variables.versions().to_vec());
+    }
+    Ok(without_variables)
 }
 
 /// Forgets what was read: call after storing a new version.

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use std::collections::BTreeMap;
 use zige_domain::assessment::{Assessment, BenefitFacts, assess};
 use zige_domain::benefit::{ManagementMode, Residence, ResidenceKind};
-use zige_domain::cycle::PolicySet;
+use zige_domain::cycle::{CycleMode, PolicySet};
 use zige_domain::evidence::{DecisionKind, Evidence, EvidenceKind, StaffDecision};
 use zige_domain::payment::{PaymentState, SuspensionReason};
 use zige_domain::routing::Placement;
@@ -133,9 +133,14 @@ pub fn assess_person(db: &Db, person_id: &str, today: NaiveDate) -> Result<Vec<(
     let benefits = benefits(db, person_id)?;
     let evidence: Vec<Evidence> = evidence(db, person_id)?.into_iter().map(|(e, _)| e).collect();
     let decisions: Vec<StaffDecision> = decisions(db, person_id)?.into_iter().map(|(d, _)| d).collect();
-    let birth = db.one("SELECT birth_date FROM persons WHERE id = ?", &[text(person_id)], |r| r.text("birth_date"))?;
     let types: Vec<BenefitType> = benefits.iter().map(|b| b.benefit_type).collect();
     let policies = crate::policies::for_assessment(db, &types, today)?;
+    // Only birthday-month cycles depend on the person's birth date.
+    let birthday_cycles = types.iter().any(|b| policies.in_force(*b, today).mode() == CycleMode::BirthdayMonth);
+    let birth = match birthday_cycles {
+        true => db.one("SELECT birth_date FROM persons WHERE id = ?", &[text(person_id)], |r| r.text("birth_date"))?,
+        false => None,
+    };
     Ok(assess_loaded(benefits, &evidence, &decisions, &policies, birth_month(birth.as_deref()), today))
 }
 

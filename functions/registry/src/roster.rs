@@ -239,8 +239,7 @@ pub fn import(ctx: &Ctx, req: &Request) -> Result<Response, Problem> {
     let mut good = Vec::new();
     // The row number a spreadsheet shows: the header is row 1, and a cell
     // with a line break inside it is still one row.
-    for (row_number, record) in (2u64..).zip(reader.records()) {
-        let line = row_number;
+    for (line, record) in (2u64..).zip(reader.records()) {
         let record = match record {
             Ok(r) => r,
             Err(_) => {
