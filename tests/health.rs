@@ -18,6 +18,20 @@ async fn health_is_ok_with_version_and_schema() {
     }
 }
 
+/// libSQL's server drops a stream left idle for 10 s. zige keeps none open
+/// between requests (each opens its own connection), so a quiet spell longer
+/// than that changes nothing; on local SQLite the same wait is harmless.
+#[tokio::test]
+async fn a_quiet_spell_longer_than_a_libsql_stream_lives_changes_nothing() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    assert_eq!(app.call(&admin, "GET", "/api/v1/orgs", None).await.status, 200);
+    tokio::time::sleep(std::time::Duration::from_secs(11)).await;
+    let after = app.call(&admin, "GET", "/api/v1/orgs", None).await;
+    assert_eq!(after.status, 200, "{}", after.text());
+    assert_eq!(app.get("/api/health").await.status, 200);
+}
+
 #[tokio::test]
 async fn health_rejects_other_methods_with_problem_json() {
     let app = spawn_app().await;

@@ -97,6 +97,26 @@ async fn r5_1_each_event_outcome_and_one_bad_event_does_not_sink_the_batch() {
     assert_eq!(again.json()["results"][0]["outcome"], "duplicate");
 }
 
+/// A rejected event does not use up its id: the partner's corrected resend
+/// is applied, and only then is the id seen.
+#[tokio::test]
+async fn r5_1_a_rejected_event_can_be_sent_again_corrected() {
+    let app = spawn_app().await;
+    let city = seed_city(&app).await;
+    let secret = register(&app, &city, "civil").await;
+    let sy = city.ids["sy_local"].clone();
+    let bad = deliver(&app, "civil", &secret, "msg-1", json!([event("e6", "bank_in_person", &sy, "2026-13-01", json!({}))])).await;
+    assert_eq!(bad.json()["results"][0]["outcome"], "rejected", "{}", bad.text());
+    let again = deliver(&app, "civil", &secret, "msg-2", json!([event("e6", "bank_in_person", &sy, "2026-13-01", json!({}))])).await;
+    assert_eq!(again.json()["results"][0]["outcome"], "rejected", "still wrong, still rejected: {}", again.text());
+    let fixed = deliver(&app, "civil", &secret, "msg-3", json!([event("e6", "bank_in_person", &sy, "2026-11-20", json!({}))])).await;
+    assert_eq!(fixed.json()["results"][0]["outcome"], "applied", "{}", fixed.text());
+    let person = dossier(&app, &city, "sy_local").await;
+    assert_eq!(person["benefits"][0]["certified_by"], "bank_in_person", "{person}");
+    let resent = deliver(&app, "civil", &secret, "msg-4", json!([event("e6", "bank_in_person", &sy, "2026-11-20", json!({}))])).await;
+    assert_eq!(resent.json()["results"][0]["outcome"], "duplicate");
+}
+
 #[tokio::test]
 async fn r8_1_every_cause_of_refusal_is_401_applies_nothing_and_is_audited() {
     let app = spawn_app().await;

@@ -5,46 +5,9 @@
 //!
 //! Run: `cargo bench -p zige-tests --bench recipient_load [-- RECIPIENTS CONNECTIONS SECONDS]`
 
-use bytes::Bytes;
-use http_body_util::{BodyExt, Full};
 use std::time::{Duration, Instant};
+use zige_tests::load::{Call, Figure, connect, runtime_floor, send};
 use zige_tests::{FACE_SECRET, ROSTER_HEADER, face_result, id_number, unix_now};
-
-type Sender = hyper::client::conn::http1::SendRequest<Full<Bytes>>;
-
-async fn connect(addr: std::net::SocketAddr) -> Sender {
-    let stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
-    stream.set_nodelay(true).expect("nodelay");
-    let (sender, connection) = hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream)).await.expect("handshake");
-    tokio::spawn(connection);
-    sender
-}
-
-async fn send(sender: &mut Sender, addr: std::net::SocketAddr, method: &str, path: &str, token: &str, body: String) -> (u16, Bytes) {
-    let request = hyper::Request::builder()
-        .method(method)
-        .uri(path)
-        .header("host", addr.to_string())
-        .header("authorization", format!("Bearer {token}"))
-        .body(Full::new(Bytes::from(body)))
-        .expect("request");
-    let response = sender.send_request(request).await.expect("response");
-    let status = response.status().as_u16();
-    (status, response.into_body().collect().await.expect("body").to_bytes())
-}
-
-fn report(label: &str, latencies: &mut [Duration], elapsed: Duration) {
-    latencies.sort();
-    let pick = |q: f64| latencies.get(((latencies.len() as f64 - 1.0) * q) as usize).copied().unwrap_or_default();
-    println!(
-        "recipient_load {label}: {} in {:.1}s = {:.0}/s, p50 {:.2} ms, p99 {:.2} ms",
-        latencies.len(),
-        elapsed.as_secs_f64(),
-        latencies.len() as f64 / elapsed.as_secs_f64(),
-        pick(0.5).as_secs_f64() * 1000.0,
-        pick(0.99).as_secs_f64() * 1000.0
-    );
-}
 
 #[tokio::main(flavor = "multi_thread")]
 async fn main() {
@@ -69,58 +32,69 @@ async fn main() {
         tokens.push((id.clone(), app.recipient(id).await));
     }
     let addr = app.addr;
+    let tokens = std::sync::Arc::new(tokens);
 
-    for (label, certify) in [("GET /api/v1/me/status", false), ("challenge + certification pair", true)] {
-        let deadline = Instant::now() + Duration::from_secs(seconds);
-        let started = Instant::now();
-        let mut workers = tokio::task::JoinSet::new();
-        for worker in 0..connections {
-            let mine: Vec<(String, String)> = tokens.iter().skip(worker).step_by(connections).cloned().collect();
-            workers.spawn(async move {
-                let mut sender = connect(addr).await;
-                let mut latencies = Vec::new();
-                let mut submits = Vec::new();
-                let mut n = 0;
-                while Instant::now() < deadline {
-                    let (id, token) = &mine[n % mine.len()];
-                    n += 1;
-                    let sent = Instant::now();
-                    if certify {
-                        let (status, body) = send(&mut sender, addr, "POST", "/api/v1/me/certifications/challenges", token, String::new()).await;
-                        if status == 429 {
-                            continue;
-                        }
-                        let challenge: serde_json::Value = serde_json::from_slice(&body).expect("json");
-                        let result = serde_json::json!({ "nonce": challenge["nonce"], "subject": id, "liveness": true, "score": 0.9, "verified_at": unix_now() });
-                        let (result, signature) = face_result(&result, FACE_SECRET);
-                        let submit = serde_json::json!({ "challenge_id": challenge["challenge_id"], "provider": "demo-face", "result": result, "signature": signature });
-                        let submitted = Instant::now();
-                        let (status, _) = send(&mut sender, addr, "POST", "/api/v1/me/certifications", token, submit.to_string()).await;
-                        submits.push(submitted.elapsed());
-                        if status == 429 {
-                            // This person's hourly limit: counted as throttled, not timed.
-                            continue;
-                        }
-                        assert_eq!(status, 201);
-                    } else {
-                        let (status, _) = send(&mut sender, addr, "GET", "/api/v1/me/status", token, String::new()).await;
-                        assert_eq!(status, 200);
-                    }
-                    latencies.push(sent.elapsed());
+    // zige's status lookup, beside the runtime's floor measured in the same run.
+    let floor = runtime_floor(connections, Duration::from_secs(seconds)).await;
+    floor.print(None);
+    let status_tokens = tokens.clone();
+    let status = zige_tests::load::drive(
+        addr,
+        format!("recipient_load GET /api/v1/me/status, {connections} connections"),
+        connections,
+        Duration::from_secs(seconds),
+        200,
+        move |worker, n| {
+            let (_, token) = &status_tokens[(worker + n * connections) % status_tokens.len()];
+            Call::get("/api/v1/me/status", Some(token))
+        },
+    )
+    .await;
+    status.print(Some(&floor));
+
+    // The challenge + submit pair of a face certification.
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let started = Instant::now();
+    let mut workers = tokio::task::JoinSet::new();
+    for worker in 0..connections {
+        let mine: Vec<(String, String)> = tokens.iter().skip(worker).step_by(connections).cloned().collect();
+        workers.spawn(async move {
+            let mut sender = connect(addr).await;
+            let (mut pairs, mut submits) = (Vec::new(), Vec::new());
+            let mut n = 0;
+            while Instant::now() < deadline {
+                let (id, token) = &mine[n % mine.len()];
+                n += 1;
+                let sent = Instant::now();
+                let challenge = Call::post("/api/v1/me/certifications/challenges", token, String::new());
+                let (status, body) = send(&mut sender, addr, challenge).await;
+                if status == 429 {
+                    continue;
                 }
-                (latencies, submits)
-            });
-        }
-        let (mut all, mut submits) = (Vec::new(), Vec::new());
-        while let Some(done) = workers.join_next().await {
-            let (latencies, submitted) = done.expect("worker");
-            all.extend(latencies);
-            submits.extend(submitted);
-        }
-        let elapsed = started.elapsed();
-        report(&format!("{label}, {connections} connections"), &mut all, elapsed);
-        if certify {
-            report(&format!("certification submit alone, {connections} connections"), &mut submits, elapsed);
-        }
+                let challenge: serde_json::Value = serde_json::from_slice(&body).expect("json");
+                let result = serde_json::json!({ "nonce": challenge["nonce"], "subject": id, "liveness": true, "score": 0.9, "verified_at": unix_now() });
+                let (result, signature) = face_result(&result, FACE_SECRET);
+                let body = serde_json::json!({ "challenge_id": challenge["challenge_id"], "provider": "demo-face", "result": result, "signature": signature }).to_string();
+                let submitted = Instant::now();
+                let (status, _) = send(&mut sender, addr, Call::post("/api/v1/me/certifications", token, body)).await;
+                submits.push(submitted.elapsed());
+                if status == 429 {
+                    // This person's hourly limit: counted as throttled, not timed.
+                    continue;
+                }
+                assert_eq!(status, 201);
+                pairs.push(sent.elapsed());
+            }
+            (pairs, submits)
+        });
     }
+    let (mut pairs, mut submits) = (Vec::new(), Vec::new());
+    while let Some(done) = workers.join_next().await {
+        let (pair, submitted) = done.expect("worker");
+        pairs.extend(pair);
+        submits.extend(submitted);
+    }
+    let elapsed = started.elapsed();
+    Figure::new(format!("recipient_load challenge + certification pair, {connections} connections"), pairs, elapsed).print(None);
+    Figure::new(format!("recipient_load certification submit alone, {connections} connections"), submits, elapsed).print(None);
 }

@@ -97,8 +97,12 @@ pub fn receive(db: &Db, partner: &Partner, event: &Json, via: Via<'_>, key: &[u8
         Err(reason) => ("rejected", Some(reason)),
     };
     if !event_id.is_empty() && outcome != "duplicate" {
+        // A rejected event's id is kept with its reason but not used up: the
+        // partner's corrected resend takes the row over (R5.1).
         db.exec(
-            "INSERT INTO partner_events (partner_id, event_id, outcome, reason, webhook_id, received_at) VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO partner_events (partner_id, event_id, outcome, reason, webhook_id, received_at) VALUES (?, ?, ?, ?, ?, ?)
+             ON CONFLICT (partner_id, event_id) DO UPDATE SET outcome = excluded.outcome, reason = excluded.reason,
+                webhook_id = excluded.webhook_id, received_at = excluded.received_at WHERE partner_events.outcome = 'rejected'",
             &[
                 text(partner.id.as_str()),
                 text(event_id.as_str()),
@@ -167,8 +171,12 @@ fn apply(db: &Db, partner: &Partner, event: &Json, event_id: &str, key: &[u8], t
         return Ok(Err("event_id: 1 to 100 characters required".into()));
     }
     let partner_id = partner.id.as_str();
-    let seen =
-        db.one("SELECT 1 AS x FROM partner_events WHERE partner_id = ? AND event_id = ?", &[text(partner_id), text(event_id)], |_| ())?;
+    // Only an applied or unmatched event is seen; a rejected one may come again.
+    let seen = db.one(
+        "SELECT 1 AS x FROM partner_events WHERE partner_id = ? AND event_id = ? AND outcome != 'rejected'",
+        &[text(partner_id), text(event_id)],
+        |_| (),
+    )?;
     if seen.is_some() {
         return Ok(Ok("duplicate"));
     }

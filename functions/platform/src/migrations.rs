@@ -81,12 +81,18 @@ fn current_version(db: &Db) -> Result<i64> {
 
 /// Brings the database to the latest schema and returns its version.
 pub fn migrate(db: &Db) -> Result<i64> {
-    db.exec(
-        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at TEXT NOT NULL)",
-        &[],
-    )
-    .context("creating schema_migrations")?;
-    let version = current_version(db)?;
+    // Every request comes here: on a migrated database one statement answers.
+    let version = match current_version(db) {
+        Ok(version) => version,
+        Err(_) => {
+            db.exec(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at TEXT NOT NULL)",
+                &[],
+            )
+            .context("creating schema_migrations")?;
+            current_version(db)?
+        }
+    };
     if version >= latest_version() {
         return Ok(version);
     }
