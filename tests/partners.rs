@@ -117,6 +117,33 @@ async fn r5_1_a_rejected_event_can_be_sent_again_corrected() {
     assert_eq!(resent.json()["results"][0]["outcome"], "duplicate");
 }
 
+/// On a remote backend a delivery goes in several transactions. When a
+/// crash cuts one short after its first transactions, the partner's retry
+/// (same webhook-id) reports the events already applied as applied, not as
+/// duplicates, and applies nothing twice.
+#[tokio::test]
+async fn r5_1_a_delivery_cut_short_by_a_crash_is_finished_by_its_retry() {
+    let app = spawn_app().await;
+    let city = seed_city(&app).await;
+    let secret = register(&app, &city, "civil").await;
+    let (sy, ts) = (city.ids["sy_local"].clone(), city.ids["ts_local"].clone());
+    let first = deliver(&app, "civil", &secret, "msg-1", json!([event("e1", "bank_in_person", &sy, "2026-11-20", json!({}))])).await;
+    assert_eq!(first.json()["results"][0]["outcome"], "applied");
+    // What a crash before the delivery's last transaction leaves: its first
+    // events applied, no stored answer.
+    app.database().execute("DELETE FROM webhook_deliveries WHERE webhook_id = 'msg-1'", []).unwrap();
+    let events =
+        json!([event("e1", "bank_in_person", &sy, "2026-11-20", json!({})), event("e2", "bank_in_person", &ts, "2026-11-20", json!({}))]);
+    let retry = deliver(&app, "civil", &secret, "msg-1", events).await;
+    let outcomes: Vec<Value> = retry.json()["results"].as_array().unwrap().iter().map(|r| r["outcome"].clone()).collect();
+    assert_eq!(outcomes, [json!("applied"), json!("applied")], "{}", retry.text());
+    let db = app.database();
+    let kept: i64 = db.query_row("SELECT COUNT(*) FROM evidence WHERE id LIKE 'partner:civil:%'", [], |r| r.get(0)).unwrap();
+    assert_eq!(kept, 2, "each event's evidence once");
+    let other = deliver(&app, "civil", &secret, "msg-2", json!([event("e1", "bank_in_person", &sy, "2026-11-20", json!({}))])).await;
+    assert_eq!(other.json()["results"][0]["outcome"], "duplicate", "another delivery still sees a duplicate");
+}
+
 #[tokio::test]
 async fn r8_1_every_cause_of_refusal_is_401_applies_nothing_and_is_audited() {
     let app = spawn_app().await;

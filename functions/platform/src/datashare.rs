@@ -92,9 +92,18 @@ impl Outcome {
 /// caller's transaction; a bad event is an `Ok` rejected outcome.
 pub fn receive(db: &Db, partner: &Partner, event: &Json, via: Via<'_>, key: &[u8], today: NaiveDate) -> Result<Outcome> {
     let event_id = event.get("event_id").and_then(Json::as_str).unwrap_or_default().to_string();
-    let (outcome, reason) = match apply(db, partner, event, &event_id, key, today)? {
-        Ok(outcome) => (outcome, None),
-        Err(reason) => ("rejected", Some(reason)),
+    // Only an applied or unmatched event is seen; a rejected one may come again.
+    let seen = db.one(
+        "SELECT 1 AS x FROM partner_events WHERE partner_id = ? AND event_id = ? AND outcome != 'rejected'",
+        &[text(partner.id.as_str()), text(event_id.as_str())],
+        |_| (),
+    )?;
+    let (outcome, reason) = match seen {
+        Some(()) => ("duplicate", None),
+        None => match apply(db, partner, event, &event_id, key, today)? {
+            Ok(outcome) => (outcome, None),
+            Err(reason) => ("rejected", Some(reason)),
+        },
     };
     if !event_id.is_empty() && outcome != "duplicate" {
         // A rejected event's id is kept with its reason but not used up: the
@@ -127,9 +136,13 @@ pub fn receive(db: &Db, partner: &Partner, event: &Json, via: Via<'_>, key: &[u8
     Ok(Outcome { event_id, outcome, reason })
 }
 
-/// Applies a verified webhook delivery in one transaction: every event, the
-/// raw body kept sealed, and the answer stored so that a redelivery gets it
-/// again. Returns the answer.
+/// Applies a verified webhook delivery: every event, the raw body kept
+/// sealed, and the answer stored so that a redelivery gets it again.
+/// Returns the answer. The events go in transactions sized from the
+/// backend's round trip (on libSQL a delivery of 1,000 takes seconds, and a
+/// long transaction is rolled back); the last also stores the answer. A
+/// crash between them leaves the delivery unanswered, and the partner's
+/// retry with the same webhook-id answers for what it applied.
 pub fn accept_delivery(
     db: &Db,
     partner: &Partner,
@@ -140,46 +153,66 @@ pub fn accept_delivery(
     key: &[u8],
     today: NaiveDate,
 ) -> Result<Json> {
-    db.transaction(|db| {
-        let mut results = Vec::with_capacity(events.len());
-        for event in events {
-            results.push(receive(db, partner, event, Via::Webhook(webhook_id), key, today)?.to_json());
-        }
-        let answer = json!({ "results": results });
-        db.exec(
-            "INSERT INTO webhook_deliveries (partner_id, webhook_id, received_at, body, response) VALUES (?, ?, ?, ?, ?)",
-            &[
-                text(partner.id.as_str()),
-                text(webhook_id),
-                text(crate::now_rfc3339()),
-                crate::db::Value::Blob(sealed_body.as_bytes().to_vec()),
-                text(answer.to_string()),
-            ],
-        )?;
-        audit::append(
-            db,
-            &Entry { actor: &partner.actor(), role: "partner", action: "webhook.delivery", object: webhook_id, payload: body },
-        )?;
-        Ok(answer)
-    })
+    let per_transaction = db.rows_per_transaction(events.len().max(1), STATEMENTS_PER_EVENT);
+    // An empty delivery is still answered and stored: one empty chunk.
+    let chunks: Vec<&[Json]> = if events.is_empty() { vec![events] } else { events.chunks(per_transaction).collect() };
+    // Events an earlier try of this delivery applied before a crash cut it
+    // short: the retry answers for them as that try would have.
+    let mut earlier_try: std::collections::HashMap<String, String> = db
+        .all(
+            "SELECT event_id, outcome FROM partner_events WHERE partner_id = ? AND webhook_id = ? AND outcome != 'rejected'",
+            &[text(partner.id.as_str()), text(webhook_id)],
+            |r| (r.text("event_id"), r.text("outcome")),
+        )?
+        .into_iter()
+        .collect();
+    let mut results = Vec::with_capacity(events.len());
+    let mut answer = Json::Null;
+    for (n, chunk) in chunks.iter().enumerate() {
+        db.transaction(|db| -> Result<()> {
+            for event in *chunk {
+                let event_id = event.get("event_id").and_then(Json::as_str).unwrap_or_default();
+                let outcome = match earlier_try.remove(event_id) {
+                    Some(earlier) => Outcome {
+                        event_id: event_id.to_string(),
+                        outcome: if earlier == "unmatched" { "unmatched" } else { "applied" },
+                        reason: None,
+                    },
+                    None => receive(db, partner, event, Via::Webhook(webhook_id), key, today)?,
+                };
+                results.push(outcome.to_json());
+            }
+            if n + 1 < chunks.len() {
+                return Ok(());
+            }
+            answer = json!({ "results": std::mem::take(&mut results) });
+            db.exec(
+                "INSERT INTO webhook_deliveries (partner_id, webhook_id, received_at, body, response) VALUES (?, ?, ?, ?, ?)",
+                &[
+                    text(partner.id.as_str()),
+                    text(webhook_id),
+                    text(crate::now_rfc3339()),
+                    crate::db::Value::Blob(sealed_body.as_bytes().to_vec()),
+                    text(answer.to_string()),
+                ],
+            )?;
+            audit::append(
+                db,
+                &Entry { actor: &partner.actor(), role: "partner", action: "webhook.delivery", object: webhook_id, payload: body },
+            )?;
+            Ok(())
+        })?;
+    }
+    Ok(answer)
 }
 
-/// `Ok(outcome)` for applied, duplicate or unmatched; `Err(reason)` for a
-/// rejected event.
+/// Applies an event not seen before: `Ok(outcome)` for applied or
+/// unmatched; `Err(reason)` for a rejected event.
 fn apply(db: &Db, partner: &Partner, event: &Json, event_id: &str, key: &[u8], today: NaiveDate) -> Result<Result<&'static str, String>> {
     if event_id.is_empty() || event_id.len() > 100 {
         return Ok(Err("event_id: 1 to 100 characters required".into()));
     }
     let partner_id = partner.id.as_str();
-    // Only an applied or unmatched event is seen; a rejected one may come again.
-    let seen = db.one(
-        "SELECT 1 AS x FROM partner_events WHERE partner_id = ? AND event_id = ? AND outcome != 'rejected'",
-        &[text(partner_id), text(event_id)],
-        |_| (),
-    )?;
-    if seen.is_some() {
-        return Ok(Ok("duplicate"));
-    }
     let event_type = event.get("type").and_then(Json::as_str).unwrap_or_default();
     if !EVENT_TYPES.contains(&event_type) {
         return Ok(Err(format!("type: unknown event type \"{event_type}\"")));
@@ -352,9 +385,13 @@ fn evidence_id(partner_id: &str, event_id: &str) -> String {
 /// ([`Db::rows_per_transaction`]).
 pub const IMPORT_CHUNK: i64 = 500;
 
-/// Statements one imported row costs at most: duplicate check, person
-/// lookup, evidence, queue or snapshot, outcome, audit.
-const STATEMENTS_PER_IMPORT_ROW: usize = 12;
+/// Statements one event costs at most: duplicate check, person lookup,
+/// evidence, queue or snapshot, outcome, audit.
+const STATEMENTS_PER_EVENT: usize = 10;
+
+/// The same for a row of an imported file, which also moves its row's
+/// outcome and the import's cursor.
+const STATEMENTS_PER_IMPORT_ROW: usize = STATEMENTS_PER_EVENT + 2;
 
 /// One row of an imported file, as stored (sealed) until it is processed.
 #[derive(serde::Serialize, serde::Deserialize)]
