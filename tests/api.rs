@@ -16,6 +16,7 @@ mod host_state;
 mod lists;
 mod partners;
 mod policies;
+mod privacy;
 mod readme;
 mod recipients;
 mod recovery;

@@ -14,6 +14,20 @@ async fn report_death(app: &TestApp, city: &City, who: &str) -> serde_json::Valu
     r.json()
 }
 
+/// A recipient can log out, and the session ends on the server at once: a
+/// borrowed phone does not stay signed in as the person.
+#[tokio::test]
+async fn a_recipient_logs_out_and_the_session_ends() {
+    let app = spawn_app().await;
+    let city = seed_city(&app).await;
+    let token = app.recipient(&city.ids["ts_local"]).await;
+    assert_eq!(app.call(&token, "GET", "/api/v1/me/status", None).await.status, 200);
+    assert_eq!(app.call(&token, "DELETE", "/api/v1/sessions/current", None).await.status, 204);
+    assert_eq!(app.call(&token, "GET", "/api/v1/me/status", None).await.status, 401);
+    assert_eq!(app.call(&token, "DELETE", "/api/v1/sessions/current", None).await.status, 401);
+    assert_eq!(app.request("GET", "/api/v1/sessions/current", &[], "").await.status, 405);
+}
+
 #[tokio::test]
 async fn r5_4_status_explains_in_plain_words_with_requirement_ids() {
     let app = spawn_app().await;

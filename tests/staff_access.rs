@@ -2,7 +2,15 @@
 //! after repeated failures, logout, expiry and disabled accounts.
 
 use serde_json::json;
-use zige_tests::{ADMIN_PASSWORD, ADMIN_USER, spawn_app};
+use zige_tests::{ADMIN_PASSWORD, ADMIN_USER, STAFF_PASSWORD, TestApp, TestResponse, send_from, spawn_app};
+
+/// A login attempt from another loopback address.
+async fn login_from(app: &TestApp, from: [u8; 4], username: &str, password: &str) -> TestResponse {
+    let body = json!({ "username": username, "password": password }).to_string();
+    send_from(Some(from.into()), app.addr, "POST", "/api/v1/staff/sessions", &[("content-type", "application/json")], body.into())
+        .await
+        .expect("a login attempt")
+}
 
 #[tokio::test]
 async fn bootstrap_variables_create_the_first_administrator() {
@@ -56,6 +64,98 @@ async fn five_failures_lock_the_account() {
     let unlock = app.call(&admin, "PATCH", &format!("/api/v1/staff/{id}"), Some(&json!({ "unlock": true }))).await;
     assert_eq!(unlock.status, 200);
     app.login("clerk", "a long enough password").await;
+}
+
+/// The lock is per login name and client address: a guesser elsewhere locks
+/// only their own address out, never the real user.
+#[tokio::test]
+async fn a_guesser_elsewhere_does_not_lock_the_user_out() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    app.staff_session(&admin, "clerk", "city_retiree", "city-retiree").await;
+    let mut statuses = Vec::new();
+    for _ in 0..6 {
+        statuses.push(login_from(&app, [127, 0, 0, 2], "clerk", "wrong password!").await.status);
+    }
+    assert_eq!(statuses, [401, 401, 401, 401, 401, 423]);
+    let refused = login_from(&app, [127, 0, 0, 2], "clerk", STAFF_PASSWORD).await;
+    assert_eq!(refused.status, 423, "the guesser's address stays locked even with the right password");
+    app.login("clerk", STAFF_PASSWORD).await;
+}
+
+/// Unknown login names are counted and locked like known ones, so the
+/// answers never tell which names exist.
+#[tokio::test]
+async fn unknown_names_lock_like_known_ones() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    app.staff_session(&admin, "clerk", "city_retiree", "city-retiree").await;
+    let mut last = Vec::new();
+    for name in ["clerk", "ghost"] {
+        let mut answers = Vec::new();
+        for _ in 0..6 {
+            answers.push(login_from(&app, [127, 0, 0, 3], name, "wrong password!").await);
+        }
+        let statuses: Vec<u16> = answers.iter().map(|r| r.status).collect();
+        assert_eq!(statuses, [401, 401, 401, 401, 401, 423], "{name}");
+        last.push(answers.pop().unwrap().json());
+    }
+    assert_eq!(last[0], last[1], "the same answer for a known and an unknown name");
+}
+
+/// Attempts are counted before the password is checked, inside a write
+/// transaction: guesses sent all at once cannot slip past the count.
+#[tokio::test]
+async fn parallel_guesses_do_not_slip_past_the_count() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    app.staff_session(&admin, "clerk", "city_retiree", "city-retiree").await;
+    let mut guesses = tokio::task::JoinSet::new();
+    let body = json!({ "username": "clerk", "password": "wrong password!" }).to_string();
+    for _ in 0..20 {
+        let body = body.clone();
+        let addr = app.addr;
+        guesses.spawn(async move {
+            zige_tests::send(addr, "POST", "/api/v1/staff/sessions", &[("content-type", "application/json")], body.into())
+                .await
+                .unwrap()
+                .status
+        });
+    }
+    let statuses = guesses.join_all().await;
+    let checked = statuses.iter().filter(|s| **s == 401).count();
+    assert!(checked <= 5, "{checked} guesses were checked: {statuses:?}");
+    assert_eq!(statuses.iter().filter(|s| **s == 423).count(), 20 - checked, "{statuses:?}");
+}
+
+/// A password change, a disabling or an unlock ends the account's sessions.
+#[tokio::test]
+async fn a_password_change_ends_the_accounts_sessions() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let clerk = app.staff_session(&admin, "clerk", "city_retiree", "city-retiree").await;
+    assert_eq!(app.call(&clerk, "GET", "/api/v1/staff/me", None).await.status, 200);
+    let list = app.call(&admin, "GET", "/api/v1/staff", None).await.json();
+    let id = list["items"].as_array().unwrap().iter().find(|s| s["username"] == "clerk").unwrap()["id"].as_str().unwrap().to_string();
+    let changed = app.call(&admin, "PATCH", &format!("/api/v1/staff/{id}"), Some(&json!({ "password": "another long password" }))).await;
+    assert_eq!(changed.status, 200, "{}", changed.text());
+    assert_eq!(app.call(&clerk, "GET", "/api/v1/staff/me", None).await.status, 401, "the old session ended");
+    let fresh = app.login("clerk", "another long password").await;
+    assert_eq!(app.call(&fresh, "GET", "/api/v1/staff/me", None).await.status, 200);
+    assert_eq!(app.call(&admin, "GET", "/api/v1/staff/me", None).await.status, 200, "other accounts keep theirs");
+}
+
+/// An account whose stored role this build does not know cannot log in
+/// (it used to log in as an auditor).
+#[tokio::test]
+async fn an_unknown_role_cannot_log_in() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    app.staff_session(&admin, "clerk", "city_retiree", "city-retiree").await;
+    app.database().execute("UPDATE staff SET role = 'wizard' WHERE username = 'clerk'", []).unwrap();
+    let refused = app.post_json("/api/v1/staff/sessions", &json!({ "username": "clerk", "password": STAFF_PASSWORD })).await;
+    assert_eq!(refused.status, 403, "{}", refused.text());
+    assert!(refused.json()["type"].as_str().unwrap().ends_with("/unknown_role"), "{}", refused.text());
 }
 
 #[tokio::test]

@@ -610,7 +610,10 @@ function reasonsBlock(benefit, key) {
   );
 }
 
-function logout() {
+async function logout() {
+  // The server ends the session too; a failure (already expired, offline)
+  // still signs the phone out.
+  if (getToken()) await api('DELETE', '/api/v1/sessions/current').catch(() => {});
   clearSession();
   state.status = null;
   state.statusError = null;

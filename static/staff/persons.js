@@ -100,7 +100,7 @@ async function dossier(main, id, ctx) {
         'dl',
         { class: 'facts' },
         fact('公民身份号码', h('span', { class: 'mono' }, p.id_number_masked)),
-        fact('出生日期', p.birth_date),
+        fact('年龄', p.age == null ? '—' : `${p.age}岁`),
         fact('手机号', p.phone ?? '—'),
         fact('地址', p.address ?? '—'),
         fact('居住地类型', label(RESIDENCE, p.residence)),

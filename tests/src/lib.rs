@@ -555,7 +555,27 @@ impl TestApp {
 
 /// One HTTP/1.1 request on a fresh connection.
 pub async fn send(addr: SocketAddr, method: &str, path: &str, headers: &[(&str, &str)], body: Bytes) -> Result<TestResponse> {
-    let stream = tokio::net::TcpStream::connect(addr).await?;
+    send_from(None, addr, method, path, headers, body).await
+}
+
+/// Like [`send`], from another loopback address if given (any of
+/// 127.0.0.0/8), for tests that need a second client.
+pub async fn send_from(
+    from: Option<std::net::Ipv4Addr>,
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Bytes,
+) -> Result<TestResponse> {
+    let stream = match from {
+        None => tokio::net::TcpStream::connect(addr).await?,
+        Some(ip) => {
+            let socket = tokio::net::TcpSocket::new_v4()?;
+            socket.bind((ip, 0).into())?;
+            socket.connect(addr).await?
+        }
+    };
     let (mut sender, connection) = hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream)).await?;
     tokio::spawn(connection);
     let mut request = hyper::Request::builder().method(method).uri(path).header("host", addr.to_string());

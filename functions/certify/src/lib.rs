@@ -79,8 +79,7 @@ fn throttle(counters: &Bucket, scope: &str, limit: i64) -> Result<(), Problem> {
 fn throttle_both(req: &Request, person_id: &str) -> Result<(), Problem> {
     let counters = store::open("default").map_err(|e| anyhow::anyhow!("opening the counters: {e:?}"))?;
     throttle(&counters, &format!("person:{person_id}"), limit("hourly_limit_per_person", PER_PERSON_HOURLY))?;
-    let address = req.header("spin-client-addr").and_then(|h| h.as_str()).unwrap_or("unknown");
-    let ip = address.rsplit_once(':').map_or(address, |(ip, _)| ip);
+    let ip = zige_platform::request::client_address(req);
     throttle(&counters, &format!("addr:{ip}"), limit("hourly_limit_per_address", PER_ADDRESS_HOURLY))
 }
 

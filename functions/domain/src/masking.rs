@@ -27,9 +27,51 @@ pub fn mask_phone(phone: &str) -> String {
     }
 }
 
+/// A person's age in whole years on `today`: what staff see instead of the
+/// birth date. A masked ID number hides exactly its eight birth-date digits
+/// (first six and last four kept), so the birth date, or its year, beside it
+/// would give the whole number back (R8.1).
+pub fn age_on(birth: chrono::NaiveDate, today: chrono::NaiveDate) -> u32 {
+    today.years_since(birth).unwrap_or(0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::NaiveDate;
+    use proptest::prelude::*;
+
+    fn day(text: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn r8_1_staff_see_an_age_in_whole_years() {
+        let cases = [
+            ("1950-12-01", "2026-12-01", 76),
+            ("1950-12-02", "2026-12-01", 75),
+            ("1952-02-29", "2026-02-28", 73),
+            ("1952-02-29", "2026-03-01", 74),
+            ("2026-12-01", "2026-12-01", 0),
+            ("2027-01-01", "2026-12-01", 0),
+        ];
+        for (birth, today, age) in cases {
+            assert_eq!(age_on(day(birth), day(today)), age, "{birth} on {today}");
+        }
+    }
+
+    proptest! {
+        /// An age never changes by more than one within a year of days, and
+        /// grows by exactly one a year later.
+        #[test]
+        fn r8_1_an_age_grows_one_year_at_a_time(days in 0i64..40_000, offset in 0i64..365) {
+            let birth = day("1920-01-01") + chrono::Duration::days(days);
+            let today = birth + chrono::Duration::days(offset);
+            prop_assert_eq!(age_on(birth, today), 0);
+            let later = today + chrono::Duration::days(365 * 50 + 13);
+            prop_assert!((49..=50).contains(&age_on(birth, later)));
+        }
+    }
 
     #[test]
     fn r8_1_names_and_phones_are_masked_in_lists() {

@@ -186,6 +186,11 @@ pub struct Staff {
     pub role: Role,
     /// The organisation whose subtree is the scope.
     pub org_id: String,
+    /// The account's session generation when the session was opened: a
+    /// later password change, disabling or unlock ends the session.
+    /// Sessions opened before generations existed read as generation 0.
+    #[serde(default)]
+    pub session_generation: i64,
 }
 
 impl Staff {
@@ -211,12 +216,15 @@ pub fn end_session(token: &str) -> Result<()> {
 }
 
 /// The staff member behind the request's bearer token: 401 without a valid,
-/// unexpired session of an enabled account.
+/// unexpired session of an enabled account, opened since the account's
+/// password or status last changed.
 pub fn staff(req: &Request, db: &Db) -> Result<Staff, Problem> {
     let token = crate::request::bearer(req).ok_or_else(Problem::unauthenticated)?;
     let staff: Staff = crate::session::find("staff", &token)?.ok_or_else(Problem::unauthenticated)?;
-    let enabled = db.one("SELECT disabled FROM staff WHERE id = ?", &[text(staff.id.as_str())], |r| r.int("disabled") == 0)?;
-    if enabled != Some(true) {
+    let current = db.one("SELECT disabled, session_generation FROM staff WHERE id = ?", &[text(staff.id.as_str())], |r| {
+        r.int("disabled") == 0 && r.int("session_generation") == staff.session_generation
+    })?;
+    if current != Some(true) {
         return Err(Problem::unauthenticated());
     }
     Ok(staff)

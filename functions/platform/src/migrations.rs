@@ -39,6 +39,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 16, name: "dashboard_indexes", sql: include_str!("../migrations/0016_dashboard_indexes.sql") },
     Migration { version: 17, name: "provisional_deadlines", sql: include_str!("../migrations/0017_provisional_deadlines.sql") },
     Migration { version: 18, name: "cycle_policies", sql: include_str!("../migrations/0018_cycle_policies.sql") },
+    Migration { version: 19, name: "login_guard", sql: include_str!("../migrations/0019_login_guard.sql") },
 ];
 
 /// The newest schema version this build knows.

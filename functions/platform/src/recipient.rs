@@ -45,6 +45,11 @@ pub fn create_session(recipient: &Recipient) -> Result<(String, i64)> {
     crate::session::create("recipient", recipient, SESSION_SECONDS)
 }
 
+/// Ends the session of this token.
+pub fn end_session(token: &str) -> Result<()> {
+    crate::session::end("recipient", token)
+}
+
 /// The person behind the request's bearer token; 401 otherwise. The person
 /// id is looked up again so that a roster change takes effect at once.
 pub fn recipient(req: &Request, db: &Db) -> Result<Recipient, Problem> {

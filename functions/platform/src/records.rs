@@ -31,7 +31,8 @@ pub struct BenefitRow {
     pub payment: PaymentState,
 }
 
-fn date(text: &str) -> Option<NaiveDate> {
+/// A stored date (`YYYY-MM-DD`), if it reads as one.
+pub fn date(text: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
 }
 

@@ -57,6 +57,13 @@ pub fn query_param(req: &Request, name: &str) -> Option<String> {
     form_urlencoded::parse(req.query().as_bytes()).find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
 }
 
+/// The client's address without its port, as Spin's `spin-client-addr`
+/// header gives it; `unknown` without one.
+pub fn client_address(req: &Request) -> String {
+    let address = req.header("spin-client-addr").and_then(|h| h.as_str()).unwrap_or("unknown");
+    address.rsplit_once(':').map_or(address, |(ip, _)| ip).to_string()
+}
+
 /// The bearer token of the `Authorization` header.
 pub fn bearer(req: &Request) -> Option<String> {
     let value = req.header("authorization")?.as_str()?;

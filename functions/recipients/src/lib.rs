@@ -22,12 +22,14 @@ use zige_platform::{jws, records, request, secrets};
 fn handle(req: Request) -> Response {
     let result = match (req.method(), req.path().trim_end_matches('/')) {
         (Method::Post, "/api/v1/sessions") => login(&req),
+        (Method::Delete, "/api/v1/sessions/current") => logout(&req),
         (Method::Post, "/api/v1/me/home-visits") => home_visit(&req),
         (Method::Post, "/api/v1/me/objections") => objection(&req),
         (Method::Post, "/api/v1/death-reports") => death_report(&req),
-        (_, "/api/v1/sessions" | "/api/v1/me/home-visits" | "/api/v1/me/objections" | "/api/v1/death-reports") => {
-            Err(Problem::method_not_allowed())
-        }
+        (
+            _,
+            "/api/v1/sessions" | "/api/v1/sessions/current" | "/api/v1/me/home-visits" | "/api/v1/me/objections" | "/api/v1/death-reports",
+        ) => Err(Problem::method_not_allowed()),
         _ => Err(Problem::not_found("该地址", "resource")),
     };
     result.unwrap_or_else(Problem::into_response)
@@ -65,6 +67,20 @@ fn login(req: &Request) -> Result<Response, Problem> {
         201,
         &json!({ "token": token, "expires_at": zige_platform::rfc3339_from_unix(expires_at), "is_recipient": who.person_id.is_some() }),
     ))
+}
+
+/// Logs out: the session ends at once, so a shared or borrowed phone
+/// (often a relative's) does not stay signed in as the person.
+fn logout(req: &Request) -> Result<Response, Problem> {
+    let db = Db::open()?;
+    let who = recipient::recipient(req, &db)?;
+    let token = request::bearer(req).ok_or_else(Problem::unauthenticated)?;
+    db.transaction(|db| -> anyhow::Result<()> {
+        let actor = who.actor();
+        audit::append(db, &Entry { actor: &actor, role: "recipient", action: "recipient.logout", object: &actor, payload: b"" })?;
+        recipient::end_session(&token)
+    })?;
+    Ok(Response::builder().status(204).build())
 }
 
 #[derive(Deserialize)]

@@ -16,14 +16,22 @@ const MIN_PASSWORD: usize = 10;
 /// Lists every staff account.
 pub fn list(ctx: &Ctx) -> Result<Response, Problem> {
     ctx.staff.require(Permission::ManageStaff)?;
-    let now = zige_platform::unix_now();
-    let items =
-        ctx.db.all("SELECT id, username, role, org_id, display_name, disabled, locked_until FROM staff ORDER BY username", &[], |r| {
-            serde_json::json!({
-                "id": r.text("id"), "username": r.text("username"), "role": r.text("role"), "org": r.text("org_id"),
-                "display_name": r.text("display_name"), "disabled": r.int("disabled") != 0, "locked": r.int("locked_until") > now,
-            })
-        })?;
+    let rows = ctx.db.all("SELECT id, username, role, org_id, display_name, disabled FROM staff ORDER BY username", &[], |r| {
+        serde_json::json!({
+            "id": r.text("id"), "username": r.text("username"), "role": r.text("role"), "org": r.text("org_id"),
+            "display_name": r.text("display_name"), "disabled": r.int("disabled") != 0,
+        })
+    })?;
+    // Locked from some address: failures are counted per login name and address.
+    let names: Vec<String> = rows.iter().filter_map(|r| r["username"].as_str().map(String::from)).collect();
+    let locked = zige_platform::login_guard::locked(&ctx.db, &names, zige_platform::unix_now())?;
+    let items: Vec<serde_json::Value> = rows
+        .into_iter()
+        .map(|mut r| {
+            r["locked"] = serde_json::json!(r["username"].as_str().is_some_and(|n| locked.contains(n)));
+            r
+        })
+        .collect();
     Ok(json_response(200, &serde_json::json!({ "items": items })))
 }
 
@@ -124,10 +132,14 @@ pub fn update(ctx: &Ctx, req: &Request, id: &str) -> Result<Response, Problem> {
             db.exec("UPDATE staff SET disabled = ? WHERE id = ?", &[int(i64::from(disabled)), text(id)])?;
         }
         if change.unlock {
-            db.exec("UPDATE staff SET failed_attempts = 0, locked_until = 0 WHERE id = ?", &[text(id)])?;
+            zige_platform::login_guard::unlock(db, id)?;
         }
         if let Some(hash) = &hash {
             db.exec("UPDATE staff SET password_hash = ? WHERE id = ?", &[text(hash.as_str()), text(id)])?;
+        }
+        // Any of these changes ends the account's open sessions.
+        if change.disabled.is_some() || change.unlock || hash.is_some() {
+            db.exec("UPDATE staff SET session_generation = session_generation + 1 WHERE id = ?", &[text(id)])?;
         }
         // What changed, never the password itself.
         let changed = format!("disabled={:?} unlock={} password_changed={}", change.disabled, change.unlock, hash.is_some());

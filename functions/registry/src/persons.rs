@@ -35,7 +35,8 @@ fn person_json(r: &Row<'_>) -> Json {
     json!({
         "person_id": r.text("id"),
         "id_number_masked": r.text("id_masked"),
-        "birth_date": r.text("birth_date"),
+        // The age, not the birth date: the masked ID number hides exactly that (R8.1).
+        "age": records::date(&r.text("birth_date")).map(|birth| zige_domain::masking::age_on(birth, zige_platform::today())),
         "name": r.text("name"),
         "phone": r.opt_text("phone"),
         "address": r.opt_text("address"),

@@ -76,6 +76,8 @@ async fn tick(req: &Request) -> Result<Response, Problem> {
         processed.insert(job.name.to_string(), json!(count));
         done &= finished;
     }
+    // Login failures whose lock ended a day ago are no longer needed.
+    zige_platform::login_guard::prune(&db, zige_platform::unix_now())?;
     let (sent, outbox_done) = outbox::push(&db, &mut budget).await?;
     processed.insert("outbox".into(), json!(sent));
     done &= outbox_done;
