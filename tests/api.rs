@@ -13,6 +13,7 @@ mod health;
 mod host_config;
 mod host_routing;
 mod host_state;
+mod keys;
 mod lists;
 mod partners;
 mod policies;

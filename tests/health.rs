@@ -60,7 +60,7 @@ async fn health_is_503_when_the_database_is_unavailable() {
     let db_dir = dir.path().join("db");
     std::fs::create_dir(&db_dir).unwrap();
     let config = format!("[sqlite_database.default]\ntype = \"spin\"\npath = \"{}\"\n", db_dir.join("zige.db").display());
-    let app = spawn(&zige_manifest(), Spawn { runtime_config: Some(config), ..Default::default() }).await;
+    let app = spawn(&zige_manifest(), Spawn { runtime_config: Some(config), variables: zige_tests::test_variables() }).await;
     // Put a plain file where the database's folder was: nothing can open it.
     std::fs::remove_dir_all(&db_dir).unwrap();
     std::fs::write(&db_dir, b"not a folder").unwrap();

@@ -15,7 +15,7 @@ fn readme_serve_arguments() -> Vec<String> {
 #[tokio::test]
 async fn readme_command_one_serves_the_app_from_the_repo_root() {
     let args = readme_serve_arguments();
-    assert_eq!(args, ["up", "--build"], "the test below runs what README says");
+    assert_eq!(args, ["up", "--build", "--variable", "demo_mode=true"], "the test below runs what README says");
     let state = tempfile::tempdir().unwrap();
     // The same command line, run where README runs it: the repo root, the
     // manifest by its default relative name.

@@ -55,8 +55,7 @@ async fn the_tick_needs_the_scheduler_token_and_refuses_as_of_unless_enabled() {
     let bad = app.request("POST", "/internal/tick", &[("authorization", auth.as_str())], r#"{"as_of":"2026-02-30"}"#).await;
     assert_eq!(bad.status, 400);
 
-    let production: Vec<(String, String)> = test_variables().into_iter().filter(|(k, _)| k != "tick_as_of_enabled").collect();
-    let app = spawn(&zige_manifest(), Spawn { variables: production, ..Default::default() }).await;
+    let app = spawn(&zige_manifest(), Spawn { variables: zige_tests::production_variables(), ..Default::default() }).await;
     let r = app.tick("2026-12-01").await;
     assert_eq!(r.status, 422, "{}", r.text());
     assert_eq!(r.json()["field"], "as_of");

@@ -97,7 +97,7 @@ pub const ADMIN_USER: &str = "admin";
 pub const STAFF_PASSWORD: &str = "a long enough password";
 
 /// The bootstrap administrator's password in tests.
-pub const ADMIN_PASSWORD: &str = "correct horse battery staple";
+pub const ADMIN_PASSWORD: &str = "correct horse battery staple, long enough";
 
 /// Starts zige itself with fresh state and the bootstrap administrator's
 /// password set.
@@ -106,12 +106,12 @@ pub async fn spawn_app() -> TestApp {
 }
 
 /// The identity provider's secret in tests.
-pub const IDP_SECRET: &str = "test-idp-secret-0123456789";
+pub const IDP_SECRET: &str = "test-idp-secret-0123456789-abcdefgh";
 /// The face-verification provider's secret in tests.
-pub const FACE_SECRET: &str = "test-face-secret-0123456789";
+pub const FACE_SECRET: &str = "test-face-secret-0123456789-abcdefgh";
 
 /// The scheduler's token in tests.
-pub const SCHEDULER_TOKEN: &str = "test-scheduler-token-0123456789";
+pub const SCHEDULER_TOKEN: &str = "test-scheduler-token-0123456789-abcdefgh";
 
 /// The variables every zige test app starts with: secrets, and ticks that
 /// accept an `as_of` date so tests can move across deadlines.
@@ -126,6 +126,20 @@ pub fn test_variables() -> Vec<(String, String)> {
     .into_iter()
     .map(|(k, v)| (k.to_string(), v.to_string()))
     .collect()
+}
+
+/// Keys strong enough for production, for tests that run without the
+/// development switches.
+pub const PRODUCTION_PII_KEY: &str = "test-production-pii-key-Xq7Rv2Lm9Tz4";
+pub const PRODUCTION_SECRETS_KEY: &str = "test-production-sealing-key-Hb3Nw8Kd6Py1";
+
+/// The variables of a production deployment: [`test_variables`] without the
+/// test clock, with strong keys instead of the development ones.
+pub fn production_variables() -> Vec<(String, String)> {
+    let mut variables: Vec<(String, String)> = test_variables().into_iter().filter(|(k, _)| k != "tick_as_of_enabled").collect();
+    variables.push(("pii_key".into(), PRODUCTION_PII_KEY.into()));
+    variables.push(("secrets_key".into(), PRODUCTION_SECRETS_KEY.into()));
+    variables
 }
 
 fn b64url(bytes: &[u8]) -> String {

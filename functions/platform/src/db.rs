@@ -109,9 +109,12 @@ pub fn rows(result: &QueryResult) -> impl Iterator<Item = Row<'_>> {
 }
 
 impl Db {
-    /// Opens the default database and applies pending migrations.
+    /// Opens the default database and applies pending migrations, once the
+    /// keys are safe for personal data (`keys`): every request that reads
+    /// or writes records comes through here.
     #[cfg(target_arch = "wasm32")]
     pub fn open() -> Result<Self> {
+        crate::keys::check()?;
         Self::ready(Connection::open_default().context("opening the database")?)
     }
 

@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod datashare;
 pub mod db;
 pub mod jws;
+pub mod keys;
 pub mod login_guard;
 pub mod migrations;
 pub mod policies;

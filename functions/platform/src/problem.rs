@@ -89,8 +89,20 @@ impl From<anyhow::Error> for Problem {
     /// data: parameters are not part of the context) and the client gets a
     /// plain 500.
     fn from(error: anyhow::Error) -> Self {
+        if let Some(keys) = error.downcast_ref::<crate::keys::UnsafeKeys>() {
+            return keys.clone().into();
+        }
         eprintln!("internal error: {error:#}");
         Problem::new(500, "internal_error", "系统内部错误，请稍后再试", "Internal error; please try again later")
+    }
+}
+
+impl From<crate::keys::UnsafeKeys> for Problem {
+    /// 503: zige will not touch personal data until the operator sets the
+    /// named variable (the answer names only the variable, never a value).
+    fn from(keys: crate::keys::UnsafeKeys) -> Self {
+        eprintln!("keys: {keys}");
+        Problem::new(503, "unsafe_keys", keys.detail_zh, keys.detail_en).with_field(keys.variable)
     }
 }
 

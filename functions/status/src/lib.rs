@@ -65,11 +65,16 @@ fn codes() -> spin_sdk::http::Response {
         .build()
 }
 
-/// Healthy when the key-value store gives back its probe, and the database
+/// Healthy when the keys are safe for personal data, the key-value store
+/// gives back its probe, and the database
 /// answers with its schema version. The probe is written only when it is
 /// missing (the first check, or a store that lost its data), so that the
 /// check a load balancer repeats every few seconds writes nothing.
 fn health() -> spin_sdk::http::Response {
+    // Which variable to set, before anything else.
+    if let Err(keys) = zige_platform::keys::check() {
+        return Problem::from(keys).into_response();
+    }
     let kv = Store::open_default().and_then(|store| match store.get("health:probe")? {
         Some(value) => Ok(Some(value)),
         None => {
