@@ -37,6 +37,41 @@ fn sha256(data: &[u8]) -> String {
     sha2::Sha256::digest(data).iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// A district binds the persons it is responsible for (R2.3): 赵六 is
+/// insured in 水磨沟区 (650104) but lives in a community of 沙依巴克区
+/// (650103), so his records go to 650103's archive and never to 650104's.
+#[tokio::test]
+async fn r8_2_r2_3_a_district_binds_the_persons_it_is_responsible_for() {
+    let app = spawn_app().await;
+    let city = seed_city(&app).await;
+    let partner = json!({ "partner_id": "bank", "name": "某银行", "kind": "bank", "event_types": ["bank_in_person"] });
+    app.call(&city.admin, "POST", "/api/v1/partners", Some(&partner)).await;
+    let today = zige_domain::china_date(chrono::Utc::now());
+    let file = format!("event_id,type,id_number,occurred_on\nb1,bank_in_person,{},{today}\n", city.ids["acme"]);
+    let r = app.upload(&city.admin, "/api/v1/datashare/imports?partner_id=bank", "text/csv", file).await;
+    assert_eq!(r.json()["counts"]["applied"], 1, "{}", r.text());
+    let person = city.person_id(&app, "acme").await;
+    let records_of = |district: &'static str| {
+        let app = &app;
+        let admin = city.admin.clone();
+        async move {
+            let bound = app.call(&admin, "POST", "/api/v1/archives", Some(&json!({ "district": district, "month": month() }))).await;
+            assert_eq!(bound.status, 201, "{}", bound.text());
+            let id = bound.json()["archive_id"].as_str().unwrap().to_string();
+            let download = app.call(&admin, "GET", &format!("/api/v1/archives/{id}/download"), None).await;
+            String::from_utf8(entries(&download.body)["data/records.csv"].clone()).unwrap()
+        }
+    };
+    assert!(records_of("650103").await.contains(&person), "where he lives");
+    assert!(!records_of("650104").await.contains(&person), "where he is only insured");
+    let completeness = app.call(&city.admin, "GET", "/api/v1/archives/completeness", None).await.json();
+    let row = |district: &str| {
+        completeness["months"].as_array().unwrap().iter().find(|r| r["district"] == district && r["month"] == month()).cloned().unwrap()
+    };
+    assert_eq!(row("650104")["records"], 0, "{completeness}");
+    assert!(row("650103")["records"].as_i64().unwrap() >= 1, "{completeness}");
+}
+
 #[tokio::test]
 async fn r8_2_a_district_binds_its_month_with_a_manifest_that_verifies() {
     let app = spawn_app().await;

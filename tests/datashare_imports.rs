@@ -36,6 +36,35 @@ fn results_by_event(csv: &str) -> Vec<(String, String, String)> {
         .collect()
 }
 
+/// A partner's text reaches the result file staff open in Excel: a cell
+/// that Excel would run as a formula is written as plain text (R8.1).
+#[tokio::test]
+async fn r8_1_a_formula_in_a_partner_record_is_plain_text_in_the_result_file() {
+    let app = spawn_app().await;
+    let city = seed_city(&app).await;
+    register(&app, &city, "national").await;
+    let sy = &city.ids["sy_local"];
+    let file = format!(
+        "event_id,type,id_number,name,occurred_on,reference,source,mode\n\
+         \"=HYPERLINK(\"\"http://x.invalid\"\",\"\"点此\"\")\",bank_in_person,{sy},李四,2026-11-20,R1,,\n\
+         -1+1,bank_in_person,{sy},李四,2026-11-21,R2,,\n"
+    );
+    let r = import(&app, &city.admin, "national", "text/csv", &file).await;
+    assert_eq!(r.status, 201, "{}", r.text());
+    let id = r.json()["id"].as_str().unwrap().to_string();
+    let results = app.call(&city.admin, "GET", &format!("/api/v1/datashare/imports/{id}/results"), None).await;
+    let text = results.text();
+    let cells: Vec<Vec<String>> = text
+        .trim_start_matches('\u{feff}')
+        .lines()
+        .skip(1)
+        .map(|line| line.split(',').map(|c| c.trim_matches('"').to_string()).collect())
+        .collect();
+    assert!(cells[0][1].starts_with("'=HYPERLINK"), "{text}");
+    assert_eq!(cells[1][1], "'-1+1", "{text}");
+    assert!(cells.iter().all(|row| !row[1].starts_with('=') && !row[1].starts_with('-')), "{text}");
+}
+
 #[tokio::test]
 async fn r5_1_a_csv_import_gives_each_row_the_webhook_outcome_and_a_result_file() {
     let app = spawn_app().await;

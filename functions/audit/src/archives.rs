@@ -23,8 +23,13 @@ use zige_platform::secrets::{new_id, sha256_hex};
 /// The most bytes one archive may bind: it is built in the component's memory.
 const MAX_ARCHIVE_BYTES: usize = 128 << 20;
 
-/// The persons of a district: insured there (R8.2 binds by district).
-const IN_DISTRICT: &str = "p.insured_district = ?";
+/// The persons a district binds (R8.2): those it is responsible for under
+/// R2.3, living in its communities or, living elsewhere, insured there. Not
+/// everyone insured there: a district never receives the files of people
+/// who live in another.
+fn in_district(db: &Db, district: &str) -> Result<(String, Vec<Value>), Problem> {
+    Ok(auth::org_scope_sql(&auth::org_tree(db)?, district, "p.")?)
+}
 
 /// May read, download and verify archives: those who bind them, and auditors.
 fn may_read(staff: &Staff) -> Result<(), Problem> {
@@ -62,13 +67,12 @@ struct Part {
 
 /// A CSV file with a BOM (Excel reads it) from a header and rows.
 fn csv_part(path: &str, header: &[&str], rows: Vec<Vec<String>>) -> Result<Part, Problem> {
-    let internal = |e: csv::Error| Problem::from(anyhow::anyhow!("writing {path}: {e}"));
-    let mut writer = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
-    writer.write_record(header).map_err(internal)?;
+    let mut file = zige_platform::spreadsheet::CsvFile::new();
+    file.row(header)?;
     for row in rows {
-        writer.write_record(row).map_err(internal)?;
+        file.row(row)?;
     }
-    let data = writer.into_inner().map_err(|e| Problem::from(anyhow::anyhow!("writing {path}: {e}")))?;
+    let data = file.finish()?;
     Ok(Part { path: path.to_string(), data })
 }
 
@@ -144,7 +148,8 @@ const SHEETS: [Sheet; 4] = [
 /// records and files.
 fn gather(db: &Db, district: &str, month: YearMonth) -> Result<(Vec<Part>, i64), Problem> {
     let (first, last) = bounds(month);
-    let params = [text(district), text(first.as_str()), text(last.as_str())];
+    let (scope, scope_params) = in_district(db, district)?;
+    let params: Vec<Value> = [scope_params, vec![text(first.as_str()), text(last.as_str())]].concat();
     let mut parts = Vec::new();
     let mut count = 0;
     for sheet in &SHEETS {
@@ -152,7 +157,7 @@ fn gather(db: &Db, district: &str, month: YearMonth) -> Result<(Vec<Part>, i64),
         let columns: Vec<String> = sheet.columns.iter().map(|(c, _)| format!("{a}.{c}")).collect();
         let sql = format!(
             "SELECT {a}.id, {a}.person_id, p.name, p.id_masked, {} FROM {} {a} JOIN persons p ON p.id = {a}.person_id
-             WHERE {IN_DISTRICT} AND {} ORDER BY {}",
+             WHERE {scope} AND {} ORDER BY {}",
             columns.join(", "),
             sheet.table,
             sheet.in_month,
@@ -171,12 +176,12 @@ fn gather(db: &Db, district: &str, month: YearMonth) -> Result<(Vec<Part>, i64),
     let files = db.all(
         &format!(
             "SELECT f.id, f.content_type, f.data, 'evidence' AS source FROM evidence_files f JOIN persons p ON p.id = f.person_id
-             WHERE {IN_DISTRICT} AND substr(f.created_at, 1, 10) BETWEEN ? AND ?
+             WHERE {scope} AND substr(f.created_at, 1, 10) BETWEEN ? AND ?
              UNION ALL
              SELECT f.id || '-' || f.file_name, f.content_type, f.data, 'outcome' FROM decision_files f JOIN persons p ON p.id = f.person_id
-             WHERE {IN_DISTRICT} AND substr(f.created_at, 1, 10) BETWEEN ? AND ? ORDER BY 1"
+             WHERE {scope} AND substr(f.created_at, 1, 10) BETWEEN ? AND ? ORDER BY 1"
         ),
-        &[params[0].clone(), params[1].clone(), params[2].clone(), params[0].clone(), params[1].clone(), params[2].clone()],
+        &[params.clone(), params.clone()].concat(),
         |r| Part { path: format!("evidence/{}/{}", r.text("source"), r.text("id")), data: r.blob("data") },
     )?;
     count += files.len() as i64;
@@ -425,6 +430,7 @@ pub fn completeness(db: &Db, staff: &Staff, req: &Request) -> Result<Response, P
     let last_month = if year == chrono::Datelike::year(&today) { chrono::Datelike::month(&today) } else { 12 };
     let mut rows = Vec::new();
     for district in &districts {
+        let (scope, scope_params) = auth::org_scope_sql(&tree, district, "p.")?;
         for m in 1..=last_month {
             let month = YearMonth::new(year, m).expect("1 to 12");
             let (first, last) = bounds(month);
@@ -434,16 +440,21 @@ pub fn completeness(db: &Db, staff: &Staff, req: &Request) -> Result<Response, P
                 |r| (r.int("version"), r.text("created_at")),
             )?;
             let since = latest.as_ref().map_or(String::new(), |(_, at)| at.clone());
-            let counts = db
-                .one(
-                    "SELECT (SELECT COUNT(*) FROM evidence e JOIN persons p ON p.id = e.person_id WHERE p.insured_district = ?1 AND e.received_on BETWEEN ?2 AND ?3) +
-                            (SELECT COUNT(*) FROM decisions d JOIN persons p ON p.id = d.person_id WHERE p.insured_district = ?1 AND d.decided_on BETWEEN ?2 AND ?3) AS total,
-                            (SELECT COUNT(*) FROM evidence e JOIN persons p ON p.id = e.person_id WHERE p.insured_district = ?1 AND e.received_on BETWEEN ?2 AND ?3 AND e.created_at > ?4) +
-                            (SELECT COUNT(*) FROM decisions d JOIN persons p ON p.id = d.person_id WHERE p.insured_district = ?1 AND d.decided_on BETWEEN ?2 AND ?3 AND d.created_at > ?4) AS late",
-                    &[text(district.as_str()), text(first.as_str()), text(last.as_str()), text(since.as_str())],
-                    |r| (r.int("total"), r.int("late")),
-                )?
-                .unwrap_or((0, 0));
+            // Records and results about the district's persons in the month;
+            // those created after the latest binding make it outdated.
+            let evidence = format!(
+                "SELECT COUNT(*) FROM evidence e JOIN persons p ON p.id = e.person_id WHERE {scope} AND e.received_on BETWEEN ? AND ?"
+            );
+            let decisions = format!(
+                "SELECT COUNT(*) FROM decisions d JOIN persons p ON p.id = d.person_id WHERE {scope} AND d.decided_on BETWEEN ? AND ?"
+            );
+            let sql = format!(
+                "SELECT ({evidence}) + ({decisions}) AS total, ({evidence} AND e.created_at > ?) + ({decisions} AND d.created_at > ?) AS late"
+            );
+            let in_month: Vec<Value> = [scope_params.clone(), vec![text(first.as_str()), text(last.as_str())]].concat();
+            let late: Vec<Value> = [in_month.clone(), vec![text(since.as_str())]].concat();
+            let params = [in_month.clone(), in_month, late.clone(), late].concat();
+            let counts = db.one(&sql, &params, |r| (r.int("total"), r.int("late")))?.unwrap_or((0, 0));
             let status = match (&latest, counts) {
                 (None, (0, _)) => "nothing_to_file",
                 (None, _) => "missing",

@@ -175,18 +175,16 @@ pub fn ledger(db: &Db, staff: &Staff, req: &Request, kind: &str) -> Result<Respo
 }
 
 fn csv_response(ledger: &Ledger, rows: &[Json], from: chrono::NaiveDate, to: chrono::NaiveDate) -> Result<Response, Problem> {
-    let mut writer = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
-    let internal = |e: csv::Error| Problem::from(anyhow::anyhow!("writing the ledger: {e}"));
-    writer.write_record(ledger.fields.iter().map(|(_, header)| *header)).map_err(internal)?;
+    let mut file = zige_platform::spreadsheet::CsvFile::new();
+    file.row(ledger.fields.iter().map(|(_, header)| *header))?;
     for row in rows {
-        let cells = ledger.fields.iter().map(|(field, _)| match &row[*field] {
+        file.row(ledger.fields.iter().map(|(field, _)| match &row[*field] {
             Json::Null => String::new(),
             Json::String(s) => words(field, s),
             other => words(field, &other.to_string()),
-        });
-        writer.write_record(cells).map_err(internal)?;
+        }))?;
     }
-    let body = writer.into_inner().map_err(|e| Problem::from(anyhow::anyhow!("writing the ledger: {e}")))?;
+    let body = file.finish()?;
     let file_name = format!("{}-{from}-{to}.csv", ledger.code);
     Ok(Response::builder()
         .status(200)

@@ -22,6 +22,7 @@ use zige_platform::db::{Db, Value, int, text};
 use zige_platform::problem::{Problem, json_response};
 use zige_platform::records;
 use zige_platform::request::{self, Page};
+use zige_platform::spreadsheet::CsvFile;
 
 /// Rows read per query while exporting.
 const EXPORT_BATCH: i64 = 2000;
@@ -231,17 +232,17 @@ async fn export(out: ResponseOutparam, filter: &Filter) -> anyhow::Result<()> {
     outgoing.set_status_code(200).map_err(|()| anyhow::anyhow!("status"))?;
     let mut body = outgoing.take_body();
     out.set(outgoing);
-    let mut head = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
-    head.write_record(HEADERS)?;
-    body.send(head.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?).await?;
+    let mut head = CsvFile::new();
+    head.row(HEADERS)?;
+    body.send(head.finish()?).await?;
     let db = Db::open()?;
     let mut after = Some(String::new());
     while let Some(rows) = next_batch(&db, filter, &mut after)? {
-        let mut writer = csv::Writer::from_writer(Vec::new());
+        let mut file = CsvFile::continued();
         for row in &rows {
-            writer.write_record(export_cells(filter.list, row))?;
+            file.row(export_cells(filter.list, row))?;
         }
-        body.send(writer.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?).await?;
+        body.send(file.finish()?).await?;
     }
     body.close().await?;
     Ok(())

@@ -249,16 +249,16 @@ pub fn results(db: &Db, staff: &Staff, id: &str) -> Result<Response, Problem> {
     if status != "done" {
         return Err(Problem::new(409, "import_running", "导入尚未完成，请先继续处理", "The import is still running; resume it first"));
     }
-    let mut writer = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
-    writer.write_record(["line", "event_id", "outcome", "reason"]).map_err(anyhow::Error::from)?;
+    let mut file = zige_platform::spreadsheet::CsvFile::new();
+    file.row(["line", "event_id", "outcome", "reason"])?;
     let rows =
         db.all("SELECT line, event_id, outcome, reason FROM datashare_import_rows WHERE import_id = ? ORDER BY line", &[text(id)], |r| {
             [r.int("line").to_string(), r.text("event_id"), r.text("outcome"), r.text("reason")]
         })?;
     for row in rows {
-        writer.write_record(&row).map_err(anyhow::Error::from)?;
+        file.row(row)?;
     }
-    let body = writer.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
+    let body = file.finish()?;
     db.transaction(|db| {
         audit::append(
             db,

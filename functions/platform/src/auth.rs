@@ -250,7 +250,13 @@ pub fn covers(tree: &OrgTree, staff: &Staff, who: &Placement) -> bool {
 /// their subtree, and those living elsewhere insured in their districts.
 /// Callers apply [`covers`] to rows as well where they can.
 pub fn scope_sql(tree: &OrgTree, staff: &Staff, prefix: &str) -> Result<(String, Vec<Value>), Problem> {
-    let org = tree.get(&staff.org_id).map_err(|_| Problem::forbidden())?;
+    org_scope_sql(tree, &staff.org_id, prefix).map_err(|_| Problem::forbidden())
+}
+
+/// The same condition for an organisation: whom it is responsible for under
+/// R2.3 (a district's monthly archive binds exactly these persons).
+pub fn org_scope_sql(tree: &OrgTree, org_id: &str, prefix: &str) -> Result<(String, Vec<Value>)> {
+    let org = tree.get(org_id).map_err(|e| anyhow::anyhow!("no organisation {org_id}: {e}"))?;
     if org.kind.is_city_level() {
         return Ok(("1 = 1".into(), vec![]));
     }

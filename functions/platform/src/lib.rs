@@ -19,6 +19,7 @@ pub mod records;
 pub mod request;
 pub mod secrets;
 pub mod session;
+pub mod spreadsheet;
 pub mod timers;
 pub mod workflow;
 
