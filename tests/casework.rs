@@ -46,6 +46,12 @@ async fn r7_2_a_false_death_report_objected_to_is_reverified_and_restored_with_b
     let person = city.person_id(&app, "sy_local").await;
     // The suspension began in September, as if the report had come then.
     app.database().execute("UPDATE benefits SET payment_since = '2026-09-15' WHERE person_id = ?1", [&person]).unwrap();
+    app.database()
+        .execute(
+            "UPDATE payroll_instructions SET effective_month = '2026-10' WHERE benefit_id IN (SELECT id FROM benefits WHERE person_id = ?1)",
+            [&person],
+        )
+        .unwrap();
 
     let recipient = app.recipient(&city.ids["sy_local"]).await;
     let status = app.call(&recipient, "GET", "/api/v1/me/status", None).await.json();

@@ -290,6 +290,13 @@ async fn r7_3_r7_6_a_passed_refund_deadline_and_a_missed_instalment_are_escalate
     let db = app.database();
     db.execute("UPDATE overpayments SET refund_deadline = '2026-12-15' WHERE id = ?1", [&overpayment]).unwrap();
     db.execute("INSERT INTO instalments (overpayment_id, number, due_on, amount_fen, paid_fen) VALUES (?1, 1, '2026-12-20', 300000, 300000), (?1, 2, '2027-01-20', 300000, 100000)", [&overpayment]).unwrap();
+    // R7.5 one rule: what counts is what was paid by each due date.
+    db.execute(
+        "INSERT INTO recovery_payments (id, overpayment_id, kind, amount_fen, paid_on, recorded_by, created_at)
+         VALUES ('rp1', ?1, 'refund', 300000, '2026-12-10', 'staff:test', '2026-12-10'), ('rp2', ?1, 'refund', 100000, '2027-01-10', 'staff:test', '2027-01-10')",
+        [&overpayment],
+    )
+    .unwrap();
     app.tick_until_done("2026-12-15").await;
     assert_eq!(count(&app, "SELECT COUNT(*) FROM escalations WHERE subject_kind = 'overpayment'"), 0);
     app.tick_until_done("2026-12-16").await;

@@ -12,10 +12,8 @@ use spin_sdk::http::{Method, Request, Response};
 use spin_sdk::http_component;
 use std::collections::BTreeMap;
 use zige_domain::deadlines::TaskDeadline;
-use zige_domain::evidence::{DecisionKind, Effect, EvidenceKind};
+use zige_domain::evidence::{DecisionKind, EvidenceKind, StaffDecision};
 use zige_domain::masking::mask_name;
-use zige_domain::money::{YearMonth, back_pay};
-use zige_domain::payment::{PaymentState, SuspensionReason, Transition};
 use zige_domain::routing::OrgTree;
 use zige_platform::attachments::{Attachment, Upload};
 use zige_platform::audit::{self, Entry};
@@ -24,7 +22,7 @@ use zige_platform::db::{Db, Value, int, opt_text, text};
 use zige_platform::problem::{Problem, json_response};
 use zige_platform::records;
 use zige_platform::request::{self, Page};
-use zige_platform::workflow::{self, Actor};
+use zige_platform::workflow::{self, Actor, AtHand};
 
 /// The channels of field verification (R5.5-1, R6.4, R6.5).
 const CHANNELS: [&str; 7] = ["window", "video", "home_visit", "activity", "visit", "health_check", "survey"];
@@ -105,48 +103,23 @@ fn terminate_or_reinstate(db: &Db, staff: &Staff, req: &Request, benefit_id: &st
     let actor = staff.actor();
     let by = Actor { actor: &actor, role: staff.role.code() };
     let answer = db.transaction(|db| -> Result<Json, Problem> {
-        let sql = format!("SELECT {} FROM benefits WHERE id = ?", records::BENEFIT_COLUMNS);
-        let found = db.one(&sql, &[text(benefit_id)], |r| (r.text("person_id"), records::benefit_row(&r)))?;
-        let Some((person, Some(benefit))) = found else { return Err(Problem::not_found("该待遇", "benefit")) };
-        let change = match ending {
-            Ending::Terminate => Transition::Terminate { on: today },
-            Ending::Reinstate => Transition::Reinstate { on: today },
+        let person = db.one("SELECT person_id FROM benefits WHERE id = ?", &[text(benefit_id)], |r| r.text("person_id"))?;
+        let Some(person) = person else { return Err(Problem::not_found("该待遇", "benefit")) };
+        let at_hand = match ending {
+            Ending::Terminate => AtHand::Termination(benefit_id),
+            Ending::Reinstate => AtHand::Reinstatement(benefit_id),
         };
-        if let Err(e) = benefit.payment.apply(change) {
-            return Err(Problem::new(
-                409,
-                "transition_refused",
-                format!("当前状态不允许此操作：{e}"),
-                format!("Not allowed in the current state: {e}"),
-            ));
-        }
-        let reason = match ending {
-            Ending::Terminate => format!("经办机构终止发放：{note}"),
-            Ending::Reinstate => format!("经办机构纠正错误终止，恢复发放：{note}"),
+        let done = workflow::decide(db, &person, at_hand, today, &by)?.map_err(|e| {
+            Problem::new(409, "transition_refused", format!("当前状态不允许此操作：{e}"), format!("Not allowed in the current state: {e}"))
+        })?;
+        let action = match ending {
+            Ending::Terminate => "benefit.termination",
+            Ending::Reinstate => "benefit.reinstatement",
         };
-        workflow::transition(db, &person, &benefit, change, &reason, &by)?;
-        let mut owed = 0;
-        if ending == Ending::Reinstate {
-            // Payment stopped with the last suspension's payroll instruction.
-            let stopped = db.one(
-                "SELECT effective_month FROM payroll_instructions WHERE benefit_id = ? AND action = 'suspend' ORDER BY seq DESC LIMIT 1",
-                &[text(benefit_id)],
-                |r| r.text("effective_month"),
-            )?;
-            let next_month = YearMonth::of(today).plus(1);
-            if let Some(from) = stopped.as_deref().and_then(|m| m.parse::<YearMonth>().ok()) {
-                let amount = back_pay(benefit.monthly_amount, from, next_month).map_err(|e| anyhow::anyhow!("{e}"))?;
-                if amount.as_i64() > 0 {
-                    workflow::payroll(db, benefit_id, "back_pay", Some(amount), next_month, "纠正错误终止，补发停发期间待遇（R7.2）")?;
-                    owed = amount.as_i64();
-                }
-            }
-            let message = "您好：经核实，此前终止您社会保险待遇的决定有误，已恢复发放，停发期间的待遇将随下月待遇补发。";
-            workflow::notify(db, &format!("reinstated:{benefit_id}:{today}"), &person, "decision", message)?;
-        }
+        audit::append(db, &Entry { actor: &actor, role: by.role, action, object: benefit_id, payload: note.as_bytes() })?;
         // The renewed assessment carries the benefit's new payment state.
         let state = records::refresh(db, &person, today)?.into_iter().find(|(b, _)| b.id == benefit_id).map(|(b, _)| b.payment.name());
-        Ok(json!({ "benefit_id": benefit_id, "payment_status": state, "decided_on": today, "back_pay_fen": owed }))
+        Ok(json!({ "benefit_id": benefit_id, "payment_status": state, "decided_on": today, "back_pay_fen": done.back_pay(benefit_id).as_i64() }))
     })?;
     Ok(json_response(200, &answer))
 }
@@ -312,6 +285,9 @@ struct OutcomeRequest {
     note: String,
     loss: Option<Loss>,
     loss_date: Option<NaiveDate>,
+    /// For "eligible": the one benefit verified (a dependant who has not
+    /// remarried), when the outcome is about it alone (R1.3, R5.7, R5.8).
+    benefit_id: Option<String>,
     /// Photos, videos, the roster or sign-in sheet (R6.4).
     #[serde(default)]
     files: Vec<Upload>,
@@ -321,25 +297,15 @@ struct OutcomeRequest {
 /// reason and the date of loss (R6.6).
 fn decision_kind(body: &OutcomeRequest, today: NaiveDate) -> Result<DecisionKind, Problem> {
     match body.outcome.as_str() {
-        "eligible" => Ok(DecisionKind::Eligible),
+        "eligible" => Ok(match &body.benefit_id {
+            Some(benefit_id) => DecisionKind::Entitled { benefit_id: benefit_id.clone() },
+            None => DecisionKind::Eligible,
+        }),
         "unreachable" => Ok(DecisionKind::Unreachable),
         "not_eligible" => {
             let loss =
                 body.loss.as_ref().ok_or_else(|| Problem::invalid("loss", "不符合条件时须写明原因", "loss: the reason is required"))?;
-            let details = Json::Object(loss.details.clone());
-            let reason = EvidenceKind::from_event(&loss.kind, &zige_platform::datashare::detail_reader(&details))
-                .map_err(|e| Problem::invalid("loss", "原因有误", e.to_string()))?;
-            if reason.effect() != Effect::Loss {
-                return Err(Problem::invalid(
-                    "loss.type",
-                    "原因须为丧失资格的情形",
-                    "loss.type: a loss of eligibility (death, imprisonment, …)",
-                ));
-            }
-            let loss_date = body.loss_date.filter(|d| *d <= today).ok_or_else(|| {
-                Problem::invalid("loss_date", "须写明丧失资格的日期，且不晚于今天", "loss_date: a date no later than today")
-            })?;
-            Ok(DecisionKind::NotEligible { reason, loss_date })
+            workflow::loss_finding(&loss.kind, &Json::Object(loss.details.clone()), body.loss_date, today)
         }
         _ => Err(Problem::invalid("outcome", "结果应为符合、不符合或联系不上", "outcome: eligible, not_eligible or unreachable")),
     }
@@ -400,9 +366,14 @@ fn record(db: &Db, staff: &Staff, outcome: &Outcome, task_id: &str, raw: &[u8]) 
             Some((person, _, _)) => person,
             None => return Err(Problem::not_found("该任务", "task")),
         };
-        let restores = matches!(kind, DecisionKind::Eligible) && records::benefits(db, &person)?.iter().any(|b| !b.payment.is_payable());
-        let needs_review = !city && (restores || !matches!(kind, DecisionKind::Eligible));
+        if let DecisionKind::Entitled { benefit_id } = &kind {
+            if !records::benefits(db, &person)?.iter().any(|b| &b.id == benefit_id) {
+                return Err(Problem::invalid("benefit_id", "该待遇不属于此人", "benefit_id: a benefit of this person"));
+            }
+        }
         let id = zige_platform::secrets::new_id("dec")?;
+        let decision = StaffDecision { id: id.clone(), outcome: kind.clone(), decided_on: today };
+        let needs_review = workflow::OnFile::load(db, &person, today)?.needs_city_review(&decision, city, today);
         db.exec(
             "INSERT INTO decisions (id, person_id, outcome, decided_on, decided_by, created_at, org_id, reviewed_on, channel, note, task_id, review)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -437,60 +408,12 @@ fn record(db: &Db, staff: &Staff, outcome: &Outcome, task_id: &str, raw: &[u8]) 
             )?;
         }
         if !needs_review {
-            take_effect(db, &person, &id, &kind, today, &by)?;
+            workflow::decide(db, &person, AtHand::Decision(&id), today, &by)?.map_err(anyhow::Error::from)?;
         }
         records::refresh(db, &person, today)?;
         Ok(json!({ "decision_id": id, "pending_review": needs_review, "files": files.len() }))
     })?;
     Ok(json_response(201, &answer))
-}
-
-/// What a decision does once it stands: an eligible person's suspended
-/// benefits are restored with back-pay (R7.2); a person not eligible or
-/// unreachable is suspended (R7.1), with the overpayment from the date of
-/// loss recorded (R7.3).
-fn take_effect(db: &Db, person: &str, decision_id: &str, kind: &DecisionKind, today: NaiveDate, by: &Actor<'_>) -> anyhow::Result<()> {
-    match kind {
-        DecisionKind::Eligible => restore(db, person, today, by),
-        DecisionKind::Unreachable => {
-            workflow::suspend(db, person, None, SuspensionReason::Unreachable, today, by)?;
-            workflow::notify(db, &format!("suspended:{decision_id}"), person, "decision", SUSPENDED)?;
-            Ok(())
-        }
-        DecisionKind::NotEligible { reason, loss_date } => {
-            let evidence = format!("decision:{decision_id}");
-            for benefit in records::benefits(db, person)?.iter().filter(|b| b.payment.is_payable() && reason.applies_to(b.benefit_type)) {
-                workflow::record_overpayment(db, person, benefit, &evidence, *loss_date, today)?;
-            }
-            workflow::suspend(db, person, Some(reason), SuspensionReason::NotEligible, today, by)?;
-            workflow::notify(db, &format!("suspended:{decision_id}"), person, "decision", SUSPENDED)?;
-            Ok(())
-        }
-    }
-}
-
-const SUSPENDED: &str = "您好：经核实，您的社会保险待遇自下月起暂停发放。如有异议，请在三个月内向社区或区退管机构提出。";
-
-/// Restores every suspended benefit of the person, with back-pay for the
-/// months withheld: from the month after the suspension through this month,
-/// paid with next month's payment (R7.2).
-fn restore(db: &Db, person: &str, today: NaiveDate, by: &Actor<'_>) -> anyhow::Result<()> {
-    let mut restored = false;
-    for benefit in records::benefits(db, person)? {
-        let PaymentState::Suspended { since, .. } = benefit.payment else { continue };
-        workflow::transition(db, person, &benefit, Transition::Restore { on: today }, "re_verified_eligible", by)?;
-        let next_month = YearMonth::of(today).plus(1);
-        let owed = back_pay(benefit.monthly_amount, YearMonth::of(since).plus(1), next_month).map_err(|e| anyhow::anyhow!("{e}"))?;
-        if owed.as_i64() > 0 {
-            workflow::payroll(db, &benefit.id, "back_pay", Some(owed), next_month, "恢复发放，补发暂停期间待遇（R7.2）")?;
-        }
-        restored = true;
-    }
-    if restored {
-        let message = "您好：经核实，您的社会保险待遇已恢复发放，暂停期间的待遇将随下月待遇补发。";
-        workflow::notify(db, &format!("restored:{person}:{today}"), person, "decision", message)?;
-    }
-    Ok(())
 }
 
 /// `GET /api/v1/decisions`: districts' outcomes waiting for the city, with
@@ -565,15 +488,21 @@ fn review_one(db: &Db, staff: &Staff, body: &ReviewRequest, id: &str, payload: &
         if done.is_some() {
             return Err(Problem::new(409, "already_reviewed", "该结果已处理", "The outcome has been acted on already"));
         }
-        let kind: DecisionKind = serde_json::from_str(&outcome).map_err(anyhow::Error::from)?;
-        let review = match body.action.as_str() {
+        // The outcome must still read as a decision.
+        serde_json::from_str::<DecisionKind>(&outcome).map_err(anyhow::Error::from)?;
+        let review = |review: &str| {
+            db.exec("UPDATE decisions SET reviewed_on = ?, review = ? WHERE id = ?", &[text(today.to_string()), text(review), text(id)])
+        };
+        let done = match body.action.as_str() {
             "confirm" => {
-                take_effect(db, &person, id, &kind, today, &by)?;
+                review("confirmed")?;
+                workflow::decide(db, &person, AtHand::Decision(id), today, &by)?.map_err(anyhow::Error::from)?;
                 "confirmed"
             }
             "send_back" => {
                 let reason = format!("市级退回重新核实：{}", body.note.trim());
                 workflow::open_task_at(db, &org, &person, "reverify_sent_back", &reason, today, None, &by)?;
+                review("sent_back")?;
                 "sent_back"
             }
             _ => {
@@ -593,14 +522,14 @@ fn review_one(db: &Db, staff: &Staff, body: &ReviewRequest, id: &str, payload: &
                         text(body.note.trim()),
                     ],
                 )?;
-                restore(db, &person, today, &by)?;
+                review("overridden")?;
+                workflow::decide(db, &person, AtHand::Decision(&certified), today, &by)?.map_err(anyhow::Error::from)?;
                 "overridden"
             }
         };
-        db.exec("UPDATE decisions SET reviewed_on = ?, review = ? WHERE id = ?", &[text(today.to_string()), text(review), text(id)])?;
         records::refresh(db, &person, today)?;
         audit::append(db, &Entry { actor: &actor, role: by.role, action: "decision.review", object: id, payload })?;
-        Ok(json!({ "decision_id": id, "review": review }))
+        Ok(json!({ "decision_id": id, "review": done }))
     })
 }
 
@@ -729,7 +658,8 @@ fn sign_in(db: &Db, staff: &Staff, req: &Request) -> Result<Response, Problem> {
                         let evidence = format!("activity:{held_on}:{digest}:{person}");
                         db.transaction(|db| -> anyhow::Result<()> {
                             let kind = EvidenceKind::ActivityParticipation;
-                            workflow::add_evidence(db, &evidence, &person, &kind, held_on, today, "activity_sign_in")?;
+                            let by = Actor { actor: &actor, role: staff.role.code() };
+                            workflow::file_record(db, &evidence, &person, &kind, held_on, today, "activity_sign_in", &by)?;
                             let entry = Entry {
                                 actor: &actor,
                                 role: staff.role.code(),
@@ -738,6 +668,7 @@ fn sign_in(db: &Db, staff: &Staff, req: &Request) -> Result<Response, Problem> {
                                 payload: activity.as_bytes(),
                             };
                             audit::append(db, &entry)?;
+                            // The clerk sees the sheet on the lists at once.
                             records::refresh(db, &person, today).map(drop)
                         })?;
                         json!({ "line": n + 2, "outcome": "certified", "id_number_masked": id.masked() })

@@ -318,23 +318,10 @@ fn submit(req: &Request) -> Result<Response, Problem> {
             return record_failure(db, &person_id, &actor, Err(refusal));
         }
         let evidence_id = format!("face:{}", body.challenge_id);
-        workflow::add_evidence(db, &evidence_id, &person_id, &EvidenceKind::SelfServiceFace, today, today, "self_service_face")?;
+        let kind = EvidenceKind::SelfServiceFace;
+        workflow::file_record(db, &evidence_id, &person_id, &kind, today, today, "self_service_face", &by)?;
         if let Some((content_type, data)) = &file {
             workflow::store_file(db, &evidence_id, &person_id, content_type, data)?;
-        }
-        // A suspended benefit is not restored by a certification: it opens
-        // re-verification (R7.2).
-        let suspended = records::benefits(db, &person_id)?.iter().any(|b| matches!(b.payment, zige_domain::PaymentState::Suspended { .. }));
-        if suspended {
-            workflow::open_task(
-                db,
-                &person_id,
-                "reverify_after_certification",
-                "暂停期间本人完成认证，待核实后恢复（R7.2）",
-                today,
-                None,
-                &by,
-            )?;
         }
         audit::append(
             db,

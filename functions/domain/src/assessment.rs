@@ -7,7 +7,7 @@
 
 use crate::benefit::BenefitType;
 use crate::cycle::{CyclePolicy, CyclePosition, CycleStatus};
-use crate::evidence::{DecisionKind, Effect, Evidence, EvidenceKind, StaffDecision};
+use crate::evidence::{DecisionKind, Effect, Evidence, EvidenceKind, Scope, StaffDecision};
 use crate::payment::PaymentState;
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, BTreeSet};
@@ -111,6 +111,9 @@ pub struct Assessment {
     pub action: Action,
     /// The date eligibility was lost, when a loss stands (R6.6).
     pub loss_date: Option<NaiveDate>,
+    /// The id of the record or decision of that earliest loss: the basis
+    /// of any recovery of what was paid after it (R7.3).
+    pub loss_basis: Option<String>,
     /// Why: the rules and records behind the result.
     pub reasons: Vec<Reason>,
 }
@@ -154,15 +157,25 @@ impl<'a> Facts<'a> {
         Facts { evidence, decisions: decisions.into_iter().collect(), retracted }
     }
 
-    /// Staff "eligible" decisions, latest first.
-    fn eligible_decisions(&self) -> impl Iterator<Item = &'a StaffDecision> + '_ {
-        self.decisions.iter().rev().copied().filter(|d| d.outcome == DecisionKind::Eligible)
+    /// Staff decisions that the person is entitled to `benefit_id`, person
+    /// wide or about the benefit, latest first.
+    fn eligible_decisions<'b>(&'b self, benefit_id: &'b str) -> impl Iterator<Item = &'a StaffDecision> + 'b {
+        self.decisions.iter().rev().copied().filter(move |d| d.outcome.confirms(benefit_id, true))
     }
 
-    /// Whether staff verified the person as eligible on or after `day`.
-    fn confirmed_since(&self, day: NaiveDate) -> Option<&'a StaffDecision> {
-        self.eligible_decisions().find(|d| d.decided_on >= day)
+    /// The latest staff decision on or after `day` that overrides what was
+    /// known about `benefit_id` then: any decision that the person is
+    /// eligible for a person-wide matter (`person_wide`), only one about
+    /// the benefit for a loss that concerns it alone (R1.3, R5.7, R5.8).
+    fn confirmed_since(&self, day: NaiveDate, benefit_id: &str, person_wide: bool) -> Option<&'a StaffDecision> {
+        self.decisions.iter().rev().copied().find(|d| d.decided_on >= day && d.outcome.confirms(benefit_id, person_wide))
     }
+}
+
+/// Whether a loss concerns the person as a whole (death, prison) rather
+/// than one benefit (a dependant's remarriage, re-employment).
+fn person_wide(kind: &EvidenceKind) -> bool {
+    kind.entry().scope == Scope::All
 }
 
 fn reason(code: &'static str, requirement: &'static str, evidence: Vec<String>, message_zh: String, message_en: String) -> Reason {
@@ -183,7 +196,7 @@ fn assess_one(benefit: &BenefitFacts, facts: &Facts<'_>, today: NaiveDate) -> As
         .iter()
         .filter(|e| e.kind.effect() == Effect::ProofOfLife)
         .map(|e| Certification { on: e.occurred_on, channel: e.kind.code(), id: &e.id })
-        .chain(facts.eligible_decisions().map(|d| Certification { on: d.decided_on, channel: "staff_verification", id: &d.id }))
+        .chain(facts.eligible_decisions(&benefit.id).map(|d| Certification { on: d.decided_on, channel: "staff_verification", id: &d.id }))
         .collect();
     certifications.sort_by(|a, b| (a.on, a.channel, a.id).cmp(&(b.on, b.channel, b.id)));
     let latest = certifications.last();
@@ -192,21 +205,26 @@ fn assess_one(benefit: &BenefitFacts, facts: &Facts<'_>, today: NaiveDate) -> As
     // Losses not overridden by a later staff verification (R5.6–R5.9, R6.6).
     let losses: Vec<LossFact<'_>> = in_scope
         .iter()
-        .filter(|e| e.kind.effect() == Effect::Loss && facts.confirmed_since(e.received_on).is_none())
+        .filter(|e| e.kind.effect() == Effect::Loss && facts.confirmed_since(e.received_on, &benefit.id, person_wide(&e.kind)).is_none())
         .map(|e| LossFact { on: e.occurred_on, kind: &e.kind, id: &e.id })
-        .chain(facts.decisions.iter().filter_map(|d| match &d.outcome {
-            DecisionKind::NotEligible { reason, loss_date }
-                if reason.applies_to(benefit.benefit_type) && facts.eligible_decisions().all(|later| later.decided_on <= d.decided_on) =>
-            {
-                Some(LossFact { on: *loss_date, kind: reason, id: &d.id })
+        .chain(facts.decisions.iter().filter_map(|d| {
+            match &d.outcome {
+                DecisionKind::NotEligible { reason, loss_date }
+                    if reason.applies_to(benefit.benefit_type)
+                        && facts
+                            .confirmed_since(d.decided_on.succ_opt().unwrap_or(d.decided_on), &benefit.id, person_wide(reason))
+                            .is_none() =>
+                {
+                    Some(LossFact { on: *loss_date, kind: reason, id: &d.id })
+                }
+                _ => None,
             }
-            _ => None,
         }))
         .collect();
     let flags: Vec<&Evidence> = in_scope
         .iter()
         .copied()
-        .filter(|e| e.kind.effect() == Effect::SuspendThenVerify && facts.confirmed_since(e.received_on).is_none())
+        .filter(|e| e.kind.effect() == Effect::SuspendThenVerify && facts.confirmed_since(e.received_on, &benefit.id, true).is_none())
         .collect();
     let unreachable = facts
         .decisions
@@ -220,7 +238,7 @@ fn assess_one(benefit: &BenefitFacts, facts: &Facts<'_>, today: NaiveDate) -> As
     // A withdrawn record reopens verification of a benefit that is no longer
     // paid; it never restores by itself (R5.4).
     for (retracted_id, retraction) in &facts.retracted {
-        if !payable && facts.confirmed_since(retraction.received_on).is_none() {
+        if !payable && facts.confirmed_since(retraction.received_on, &benefit.id, true).is_none() {
             reasons.push(reason(
                 "retraction",
                 "R5.4",
@@ -234,11 +252,12 @@ fn assess_one(benefit: &BenefitFacts, facts: &Facts<'_>, today: NaiveDate) -> As
     let suspend_or = |otherwise: Action| {
         if payable { Action::SuspendNow } else { otherwise }
     };
-    let (list, action, loss_date);
+    let (list, action, loss_date, loss_basis);
 
     if !losses.is_empty() {
         let first = losses.iter().min_by_key(|l| (l.on, l.id)).expect("checked non-empty");
         loss_date = Some(first.on);
+        loss_basis = Some(first.id.to_string());
         for l in &losses {
             let e = l.kind.entry();
             reasons.push(reason(
@@ -279,6 +298,7 @@ fn assess_one(benefit: &BenefitFacts, facts: &Facts<'_>, today: NaiveDate) -> As
         }
     } else if !flags.is_empty() {
         loss_date = None;
+        loss_basis = None;
         list = ListKind::ToVerify;
         action = suspend_or(Action::Verify);
         for f in flags {
@@ -292,6 +312,7 @@ fn assess_one(benefit: &BenefitFacts, facts: &Facts<'_>, today: NaiveDate) -> As
         }
     } else if let Some(d) = unreachable {
         loss_date = None;
+        loss_basis = None;
         list = ListKind::ToVerify;
         action = suspend_or(Action::Verify);
         reasons.push(reason(
@@ -303,6 +324,7 @@ fn assess_one(benefit: &BenefitFacts, facts: &Facts<'_>, today: NaiveDate) -> As
         ));
     } else {
         loss_date = None;
+        loss_basis = None;
         (list, action) = settle_without_loss(benefit, facts, &cycle, latest, today, reopened, &mut reasons);
     }
 
@@ -314,6 +336,7 @@ fn assess_one(benefit: &BenefitFacts, facts: &Facts<'_>, today: NaiveDate) -> As
         certified_by: latest.map(|c| c.channel),
         action,
         loss_date,
+        loss_basis,
         reasons,
     }
 }
@@ -330,7 +353,7 @@ fn settle_without_loss(
 ) -> (ListKind, Action) {
     match benefit.payment {
         PaymentState::Suspended { since, objection_on, .. } => {
-            if let Some(d) = facts.confirmed_since(since) {
+            if let Some(d) = facts.confirmed_since(since, &benefit.id, true) {
                 reasons.push(reason(
                     "reverified",
                     "R7.2",
@@ -367,7 +390,7 @@ fn settle_without_loss(
             reasons.push(reason("suspended", "R7.2", ids, zh, en));
             (ListKind::ToVerify, Action::Verify)
         }
-        PaymentState::Terminated { since } => match facts.confirmed_since(since) {
+        PaymentState::Terminated { since } => match facts.confirmed_since(since, &benefit.id, true) {
             Some(d) => {
                 reasons.push(reason(
                     "termination_disproved",

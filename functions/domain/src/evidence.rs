@@ -395,9 +395,18 @@ pub struct Evidence {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum DecisionKind {
-    /// Verified as eligible: certifies every benefit (R6.2) and overrides the
-    /// loss records and flags received up to that day.
+    /// Verified alive and eligible: certifies every benefit (R6.2) and
+    /// overrides the flags and the person-wide losses (death, prison,
+    /// disappearance) received up to that day. A loss that concerns one
+    /// benefit (remarriage, re-employment, adoption) stands (R1.3).
     Eligible,
+    /// Verified still entitled to one benefit: certifies it and overrides
+    /// every loss of it received up to that day, whatever its cause (R1.3,
+    /// R5.7, R5.8).
+    Entitled {
+        /// The benefit verified.
+        benefit_id: String,
+    },
     /// Not eligible, with the reason (a loss kind, which sets the scope) and
     /// the date eligibility was lost (R6.6).
     NotEligible {
@@ -408,6 +417,20 @@ pub enum DecisionKind {
     },
     /// Could not be reached (R7.1).
     Unreachable,
+}
+
+impl DecisionKind {
+    /// Whether this decision says the person is entitled to the benefit
+    /// `benefit_id`, and so overrides a loss of it received before: a
+    /// person-wide "eligible" overrides only person-wide losses
+    /// (`person_wide`), a decision about the benefit overrides any.
+    pub fn confirms(&self, benefit_id: &str, person_wide: bool) -> bool {
+        match self {
+            Self::Eligible => person_wide,
+            Self::Entitled { benefit_id: b } => b == benefit_id,
+            Self::NotEligible { .. } | Self::Unreachable => false,
+        }
+    }
 }
 
 /// A recorded staff decision.

@@ -13,6 +13,7 @@ pub mod benefit;
 pub mod calendar;
 pub mod cycle;
 pub mod deadlines;
+pub mod effects;
 pub mod evidence;
 pub mod holidays;
 pub mod id_number;

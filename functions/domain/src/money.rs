@@ -198,17 +198,21 @@ pub fn back_pay(monthly: Fen, first_unpaid: YearMonth, first_paid_again: YearMon
 }
 
 /// Overpayment after a loss of eligibility (R7.3, R7.4): the payments made
-/// for months after the person stopped being entitled. By default a person
-/// is entitled through the month in which eligibility was lost; with
+/// for months after the person stopped being entitled, and never for a
+/// month before the benefit started (a mistyped old loss date must not
+/// make a case larger than what was ever paid). By default a person is
+/// entitled through the month in which eligibility was lost; with
 /// `entitled_through_loss_month` false the loss month itself is overpaid.
 pub fn overpayment(
     monthly: Fen,
+    benefit_start: NaiveDate,
     loss_date: NaiveDate,
     paid_through: YearMonth,
     entitled_through_loss_month: bool,
 ) -> Result<Fen, MoneyError> {
     let loss_month = YearMonth::of(loss_date);
-    let first_overpaid = if entitled_through_loss_month { loss_month.plus(1) } else { loss_month };
+    let after_loss = if entitled_through_loss_month { loss_month.plus(1) } else { loss_month };
+    let first_overpaid = after_loss.max(YearMonth::of(benefit_start));
     let months = (first_overpaid.months_until(paid_through) + 1).max(0);
     monthly.checked_mul(months)
 }
@@ -358,12 +362,15 @@ mod tests {
     fn r3_6_r7_3_r7_4_overpayment_counts_months_after_the_loss() {
         let monthly = Fen(250000);
         // Died 15 March, paid through June: April, May, June overpaid.
-        assert_eq!(overpayment(monthly, d(2026, 3, 15), ym(2026, 6), true).unwrap(), Fen(750000));
+        assert_eq!(overpayment(monthly, d(2020, 1, 1), d(2026, 3, 15), ym(2026, 6), true).unwrap(), Fen(750000));
         // Not entitled through the loss month: March too.
-        assert_eq!(overpayment(monthly, d(2026, 3, 15), ym(2026, 6), false).unwrap(), Fen(1000000));
+        assert_eq!(overpayment(monthly, d(2020, 1, 1), d(2026, 3, 15), ym(2026, 6), false).unwrap(), Fen(1000000));
         // Stopped in time: nothing overpaid.
-        assert_eq!(overpayment(monthly, d(2026, 3, 15), ym(2026, 3), true).unwrap(), Fen::ZERO);
-        assert_eq!(overpayment(monthly, d(2026, 3, 15), ym(2026, 1), true).unwrap(), Fen::ZERO);
+        assert_eq!(overpayment(monthly, d(2020, 1, 1), d(2026, 3, 15), ym(2026, 3), true).unwrap(), Fen::ZERO);
+        assert_eq!(overpayment(monthly, d(2020, 1, 1), d(2026, 3, 15), ym(2026, 1), true).unwrap(), Fen::ZERO);
+        // A loss dated years before the benefit began (a mistyped year):
+        // only the months actually paid, from the start, are overpaid.
+        assert_eq!(overpayment(monthly, d(2026, 5, 1), d(2016, 3, 15), ym(2026, 6), true).unwrap(), Fen(500000));
     }
 
     #[test]

@@ -7,15 +7,12 @@
 
 use crate::audit::{self, Entry};
 use crate::db::{Db, opt_text, text};
-use crate::records;
 use crate::workflow::{self, Actor};
 use anyhow::Result;
 use chrono::NaiveDate;
 use serde_json::{Value as Json, json};
 use zige_domain::IdNumber;
-use zige_domain::assessment::ListKind;
-use zige_domain::evidence::{EVENT_TYPES, Effect, EvidenceKind};
-use zige_domain::payment::SuspensionReason;
+use zige_domain::evidence::{EVENT_TYPES, EvidenceKind};
 
 /// A registered partner agency.
 pub struct Partner {
@@ -260,7 +257,8 @@ fn apply(db: &Db, partner: &Partner, event: &Json, event_id: &str, key: &[u8], t
     Ok(Ok("applied"))
 }
 
-/// Records an event as evidence of the person and takes its effect.
+/// Records an event as evidence of the person, which takes the effect the
+/// domain decides.
 #[allow(clippy::too_many_arguments)]
 fn apply_to_person(
     db: &Db,
@@ -272,56 +270,7 @@ fn apply_to_person(
     today: NaiveDate,
     by: &Actor<'_>,
 ) -> Result<()> {
-    let person_id = person_id.to_string();
-    workflow::add_evidence(db, &evidence_id(&partner.id, event_id), &person_id, kind, occurred_on, today, &partner.kind)?;
-    match kind.effect() {
-        Effect::Loss => {
-            // A loss outside every benefit's scope (remarriage for a pensioner) is
-            // recorded and filed, and changes nothing (R5.7, R5.8).
-            let concerned = records::benefits(db, &person_id)?.iter().any(|b| kind.applies_to(b.benefit_type));
-            if concerned {
-                let evidence = evidence_id(&partner.id, event_id);
-                for benefit in
-                    records::benefits(db, &person_id)?.iter().filter(|b| b.payment.is_payable() && kind.applies_to(b.benefit_type))
-                {
-                    workflow::record_overpayment(db, &person_id, benefit, &evidence, occurred_on, today)?;
-                }
-                workflow::suspend(db, &person_id, Some(kind), SuspensionReason::LossOfEligibility, today, by)?;
-                let reason = format!("{}（{}）", kind.entry().name_zh, kind.entry().requirement);
-                workflow::open_task(db, &person_id, "verify_loss", &reason, today, None, by)?;
-            }
-        }
-        Effect::SuspendThenVerify => {
-            workflow::suspend(db, &person_id, None, SuspensionReason::MonitoringFlag, today, by)?;
-            workflow::open_task(db, &person_id, "verify_monitoring_flag", &format!("{}（R5.2）", kind.entry().name_zh), today, None, by)?;
-        }
-        Effect::Retraction => {
-            let unpaid = records::benefits(db, &person_id)?.iter().any(|b| !b.payment.is_payable());
-            if unpaid {
-                workflow::open_task(db, &person_id, "reverify_retraction", "来源单位撤回此前记录，需重新核实（R5.4）", today, None, by)?;
-            }
-        }
-        Effect::ProofOfLife | Effect::RecordOnly => {}
-    }
-    // A record that may stop a payment renews the stored assessment at once.
-    // So does a sign of life for a person with a loss on record, to see
-    // whether it contradicts a death, disappearance or prison record (R5.4).
-    // Any other sign of life queues the person: those come by the thousand.
-    match kind.effect() {
-        Effect::ProofOfLife | Effect::RecordOnly if !records::may_conflict(db, &person_id)? => {
-            records::queue_refresh(db, &person_id)?;
-        }
-        Effect::ProofOfLife | Effect::RecordOnly => {
-            let assessed = records::refresh(db, &person_id, today)?;
-            let conflicted = assessed.iter().any(|(_, a)| a.list == ListKind::ToVerify && a.reasons.iter().any(|r| r.code == "conflict"));
-            if conflicted {
-                workflow::open_task(db, &person_id, "verify_conflict", "记录相互矛盾，需实地核实（R5.4）", today, None, by)?;
-            }
-        }
-        Effect::Loss | Effect::SuspendThenVerify | Effect::Retraction => {
-            records::refresh(db, &person_id, today)?;
-        }
-    }
+    workflow::file_record(db, &evidence_id(&partner.id, event_id), person_id, kind, occurred_on, today, &partner.kind, by)?;
     Ok(())
 }
 

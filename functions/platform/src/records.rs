@@ -113,6 +113,11 @@ pub fn evidence(db: &Db, person_id: &str) -> Result<Vec<(Evidence, String)>> {
 /// replaced by the city's own (R7.1).
 pub const DECISIONS_STANDING: &str = "(review IS NULL OR review NOT IN ('sent_back', 'overridden'))";
 
+/// Decisions in force (R7.1): recorded by the city (reviewed at once),
+/// confirmed by it, or past its three working days. A district's outcome
+/// waiting for review is shown on the lists but changes nothing yet.
+pub const DECISIONS_IN_FORCE: &str = "(reviewed_on IS NOT NULL OR auto_suspended_on IS NOT NULL)";
+
 /// The columns [`decision_row`] reads.
 pub const DECISION_COLUMNS: &str = "id, person_id, outcome, decided_on, decided_by";
 
@@ -352,15 +357,16 @@ pub fn refresh(db: &Db, person_id: &str, today: NaiveDate) -> Result<Vec<(Benefi
     Ok(assessed)
 }
 
-/// Whether a sign of life could contradict what is stored about the person:
-/// only when a stored assessment names a loss or a conflict (R5.4). Losses
+/// Whether a sign of life could change anything for the person: only when
+/// a stored assessment names a loss or a conflict (R5.4), or a benefit is
+/// suspended (a certification then opens re-verification, R7.2). Losses
 /// and staff decisions renew the assessment in their own transaction, so
 /// the stored one is current in this respect even while the person waits
 /// in the queue of [`queue_refresh`].
-pub fn may_conflict(db: &Db, person_id: &str) -> Result<bool> {
+pub fn sign_of_life_matters(db: &Db, person_id: &str) -> Result<bool> {
     let found = db.one(
-        "SELECT 1 AS x FROM benefits WHERE person_id = ? AND list_kind <> 'eligible'
-         AND (list_reasons LIKE '%\"code\":\"loss\"%' OR list_reasons LIKE '%\"code\":\"conflict\"%') LIMIT 1",
+        "SELECT 1 AS x FROM benefits WHERE person_id = ? AND (payment_status = 'suspended' OR (list_kind <> 'eligible'
+         AND (list_reasons LIKE '%\"code\":\"loss\"%' OR list_reasons LIKE '%\"code\":\"conflict\"%'))) LIMIT 1",
         &[text(person_id)],
         |_| (),
     )?;

@@ -9,16 +9,17 @@ use crate::audit::{self, Entry};
 use crate::db::{Db, int, text};
 use crate::records::{self, BenefitRow};
 use crate::secrets::Sealer;
-use crate::workflow::{self, Actor};
+use crate::workflow::{self, AGENCY_ORG, Actor, AtHand};
 use anyhow::Result;
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 use zige_domain::assessment::ListKind;
 use zige_domain::cycle::{CycleStatus, PolicySet};
+use zige_domain::effects;
 use zige_domain::evidence::DecisionKind;
 use zige_domain::masking::mask_name;
-use zige_domain::payment::{SuspensionReason, Transition};
+use zige_domain::money::{Fen, Instalment, missed_instalments};
 use zige_domain::routing::{OrgKind, OrgTree};
 use zige_domain::{WorkingCalendar, deadlines};
 
@@ -26,9 +27,6 @@ use zige_domain::{WorkingCalendar, deadlines};
 const ACTOR: Actor<'static> = Actor { actor: "system:timers", role: "system" };
 /// The city organisation that receives escalations (市退管机构).
 const CITY_ORG: &str = "city-retiree";
-/// The social-insurance agency: terminations and recovery escalate to it
-/// (R7.2, R7.6).
-const AGENCY_ORG: &str = "city-si";
 
 /// What a tick may still spend: a time budget and a row budget.
 pub struct Budget {
@@ -325,8 +323,9 @@ fn step_after<'a>(cursor: &str, ids: impl Iterator<Item = &'a String>, limit: us
 }
 
 /// City processing (R7.1): a district's "not eligible" or "unreachable"
-/// outcome that the city has not acted on within 3 working days is
-/// suspended by the rule, marked as such on the decision.
+/// outcome that the city has not acted on within 3 working days comes
+/// into force by the rule, marked as such on the decision, and takes the
+/// effect the domain decides.
 fn city_processing(db: &Db, settings: &Settings, cursor: &str, limit: usize) -> Result<Step> {
     let pending = db.all(
         "SELECT id, person_id, outcome, decided_on FROM decisions
@@ -337,53 +336,39 @@ fn city_processing(db: &Db, settings: &Settings, cursor: &str, limit: usize) -> 
     let mut changed = Vec::new();
     for (id, person, outcome, decided_on) in &pending {
         let Ok(outcome) = serde_json::from_str::<DecisionKind>(outcome) else { continue };
-        let (scope, reason) = match &outcome {
-            DecisionKind::Unreachable => (None, SuspensionReason::Unreachable),
-            DecisionKind::NotEligible { reason, .. } => (Some(reason), SuspensionReason::NotEligible),
-            DecisionKind::Eligible => continue,
-        };
-        let decided_on: NaiveDate = decided_on.parse()?;
-        let deadline = deadlines::city_suspension_deadline(&settings.calendar, decided_on)?.on;
-        if settings.today <= deadline {
+        if !effects::in_force_after_city_deadline(&outcome, decided_on.parse()?, &settings.calendar, settings.today)? {
             continue;
         }
-        let suspended = workflow::suspend(db, person, scope, reason, settings.today, &ACTOR)?;
         db.exec("UPDATE decisions SET auto_suspended_on = ? WHERE id = ?", &[text(settings.today.to_string()), text(id.as_str())])?;
-        if !suspended.is_empty() {
-            let message = "您好：经核实，您的社会保险待遇自下月起暂停发放。如有异议，请在三个月内向社区或区退管机构提出。";
-            workflow::notify(db, &format!("suspended:{id}"), person, "decision", message)?;
-        }
+        workflow::decide(db, person, AtHand::Decision(id), settings.today, &ACTOR)?.map_err(|r| anyhow::anyhow!("{r}"))?;
+        records::refresh(db, person, settings.today)?;
         changed.push(id.clone());
     }
     audit_batch(db, "timers.auto_suspend", &changed)?;
     Ok(step_after(cursor, pending.iter().map(|(id, ..)| id), limit))
 }
 
-/// Termination (R7.2): a benefit suspended for 3 months without an
-/// objection is terminated by the rule and queued for the social-insurance
-/// agency to file.
+/// Termination (R7.2): the daily sweep of each person with a benefit
+/// suspended without an objection; the domain terminates what has waited
+/// three months and queues it for the social-insurance agency to file.
 fn terminations(db: &Db, settings: &Settings, cursor: &str, limit: usize) -> Result<Step> {
     let suspended = db.all(
-        &format!(
-            "SELECT {} FROM benefits WHERE payment_status = 'suspended' AND objection_on IS NULL AND id > ? ORDER BY id LIMIT ?",
-            records::BENEFIT_COLUMNS
-        ),
+        "SELECT id, person_id, payment_since FROM benefits WHERE payment_status = 'suspended' AND objection_on IS NULL AND id > ? ORDER BY id LIMIT ?",
         &[text(cursor), int(limit as i64)],
-        |r| (r.text("id"), r.text("person_id"), records::benefit_row(&r)),
+        |r| (r.text("id"), r.text("person_id"), r.opt_text("payment_since").as_deref().and_then(records::date)),
     )?;
     let mut changed = Vec::new();
-    for (id, person, benefit) in &suspended {
-        let Some(benefit) = benefit else { continue };
-        if benefit.payment.termination_due_on().is_none_or(|due| due > settings.today) {
+    let mut swept = std::collections::BTreeSet::new();
+    for (id, person, since) in &suspended {
+        let due = since.map(zige_domain::payment::three_months_after);
+        if due.is_none_or(|due| due > settings.today) || !swept.insert(person.as_str()) {
             continue;
         }
-        let reason = "three_months_without_objection";
-        workflow::transition(db, person, benefit, Transition::Terminate { on: settings.today }, reason, &ACTOR)?;
-        let note = format!("{}暂停满三个月未提出异议，已依规终止，请归档（R7.2）", benefit.benefit_type.name_zh());
-        workflow::open_task_at(db, AGENCY_ORG, person, "file_termination", &note, settings.today, None, &ACTOR)?;
-        let message = "您好：您的社会保险待遇暂停已满三个月且未提出异议，已终止发放。如有疑问请联系区退管机构。";
-        workflow::notify(db, &format!("terminated:{id}"), person, "decision", message)?;
-        changed.push(id.clone());
+        let done = workflow::decide(db, person, AtHand::Sweep, settings.today, &ACTOR)?.map_err(|r| anyhow::anyhow!("{r}"))?;
+        if !done.effects.is_empty() {
+            records::refresh(db, person, settings.today)?;
+            changed.push(id.clone());
+        }
     }
     audit_batch(db, "timers.terminate", &changed)?;
     Ok(step_after(cursor, suspended.iter().map(|(id, ..)| id), limit))
@@ -435,25 +420,48 @@ fn refund_deadlines(db: &Db, settings: &Settings, cursor: &str, limit: usize) ->
     Ok(step_after(cursor, overdue.iter().map(|(id, ..)| id), limit))
 }
 
-/// Instalments (R7.5, R7.6): an instalment not paid in full by its due date
-/// is recorded as missed and escalated to the social-insurance agency, once.
+/// Instalments (R7.5, R7.6): an instalment the domain finds missed (not
+/// covered, by its due date, by the payments made in order) is recorded as
+/// missed and escalated to the social-insurance agency, once.
 fn instalments(db: &Db, settings: &Settings, cursor: &str, limit: usize) -> Result<Step> {
-    let missed = db.all(
-        "SELECT overpayment_id || '#' || number AS key, overpayment_id, number, due_on FROM instalments
-         WHERE missed_on IS NULL AND due_on < ? AND paid_fen < amount_fen AND overpayment_id || '#' || number > ? ORDER BY key LIMIT ?",
-        &[text(settings.today.to_string()), text(cursor), int(limit as i64)],
-        |r| (r.text("key"), r.text("overpayment_id"), r.int("number"), r.text("due_on")),
+    let today = settings.today;
+    let cases = db.all(
+        "SELECT DISTINCT i.overpayment_id AS id FROM instalments i JOIN overpayments o ON o.id = i.overpayment_id
+         WHERE o.status = 'open' AND i.missed_on IS NULL AND i.due_on < ? AND i.overpayment_id > ? ORDER BY i.overpayment_id LIMIT ?",
+        &[text(today.to_string()), text(cursor), int(limit as i64)],
+        |r| r.text("id"),
     )?;
     let mut changed = Vec::new();
-    for (key, overpayment, number, due_on) in &missed {
-        db.exec(
-            "UPDATE instalments SET missed_on = ? WHERE overpayment_id = ? AND number = ?",
-            &[text(settings.today.to_string()), text(overpayment.as_str()), int(*number)],
+    for case in &cases {
+        let plan = db.all(
+            "SELECT number, due_on, amount_fen, missed_on FROM instalments WHERE overpayment_id = ? ORDER BY number",
+            &[text(case.as_str())],
+            |r| (r.int("number"), r.text("due_on"), r.int("amount_fen"), r.opt_text("missed_on").is_some()),
         )?;
-        let reason = format!("第{number}期分期还款（应于{due_on}前）未按期足额缴纳（R7.5、R7.6）");
-        workflow::escalate(db, "instalment", key, "missed", AGENCY_ORG, &reason, settings.today)?;
-        changed.push(key.clone());
+        let marked: std::collections::BTreeSet<i64> = plan.iter().filter(|p| p.3).map(|p| p.0).collect();
+        let plan: Vec<Instalment> = plan
+            .into_iter()
+            .filter_map(|(number, due_on, amount, _)| {
+                Some(Instalment { number: u32::try_from(number).ok()?, due_on: records::date(&due_on)?, amount: Fen::new(amount) })
+            })
+            .collect();
+        let payments =
+            db.all("SELECT paid_on, amount_fen FROM recovery_payments WHERE overpayment_id = ?", &[text(case.as_str())], |r| {
+                (records::date(&r.text("paid_on")), Fen::new(r.int("amount_fen")))
+            })?;
+        let payments: Vec<(NaiveDate, Fen)> = payments.into_iter().filter_map(|(on, amount)| Some((on?, amount))).collect();
+        for number in missed_instalments(&plan, &payments, today).into_iter().map(i64::from).filter(|n| !marked.contains(n)) {
+            db.exec(
+                "UPDATE instalments SET missed_on = ? WHERE overpayment_id = ? AND number = ?",
+                &[text(today.to_string()), text(case.as_str()), int(number)],
+            )?;
+            let due_on = plan.iter().find(|p| i64::from(p.number) == number).map(|p| p.due_on.to_string()).unwrap_or_default();
+            let reason = format!("第{number}期分期还款（应于{due_on}前）未按期足额缴纳（R7.5、R7.6）");
+            let key = format!("{case}#{number}");
+            workflow::escalate(db, "instalment", &key, "missed", AGENCY_ORG, &reason, today)?;
+            changed.push(key);
+        }
     }
     audit_batch(db, "timers.instalment_missed", &changed)?;
-    Ok(step_after(cursor, missed.iter().map(|(key, ..)| key), limit))
+    Ok(step_after(cursor, cases.iter(), limit))
 }

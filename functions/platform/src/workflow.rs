@@ -1,17 +1,22 @@
-//! State changes shared by several components, each done through the domain
-//! crate and recorded with history and audit in the caller's transaction:
-//! recording evidence, suspending payment (先停), opening verification tasks
-//! routed per R2.2.
+//! The one executor of the domain's decisions: [`decide`] reads what is on
+//! file about a person, asks the domain what the record, decision,
+//! objection or deadline at hand must do, and carries the effects out with
+//! history and audit in the caller's transaction. Also the state changes
+//! the effects are made of: evidence, payment states, payroll
+//! instructions, tasks routed per R2.2, messages, escalations, files.
 
 use crate::audit::{self, Entry};
 use crate::db::{Db, Value, int, opt_text, text};
+use crate::problem::Problem;
 use crate::records;
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
+use std::collections::BTreeMap;
 use zige_domain::deadlines::TaskDeadline;
-use zige_domain::evidence::EvidenceKind;
+use zige_domain::effects::{self, BenefitOnFile, CaseOnFile, Change, Effect, PayrollAction, Person, Queue, Refusal, Trigger};
+use zige_domain::evidence::{DecisionKind, Evidence, EvidenceKind, StaffDecision};
 use zige_domain::money::{Fen, YearMonth};
-use zige_domain::payment::{SuspensionReason, Transition};
+use zige_domain::payment::Transition;
 
 /// Who is acting, for history and audit.
 pub struct Actor<'a> {
@@ -50,56 +55,6 @@ pub fn add_evidence(
     Ok(inserted.is_some())
 }
 
-/// Suspends every payable benefit of the person that `scope` concerns (all
-/// of them when `None`), through the domain's state machine. Returns the ids
-/// of the benefits suspended.
-pub fn suspend(
-    db: &Db,
-    person_id: &str,
-    scope: Option<&EvidenceKind>,
-    reason: SuspensionReason,
-    on: NaiveDate,
-    by: &Actor<'_>,
-) -> Result<Vec<String>> {
-    let mut suspended = Vec::new();
-    for benefit in records::benefits(db, person_id)? {
-        if !benefit.payment.is_payable() || scope.is_some_and(|k| !k.applies_to(benefit.benefit_type)) {
-            continue;
-        }
-        transition(db, person_id, &benefit, Transition::Suspend { reason, on }, reason.code(), by)?;
-        suspended.push(benefit.id);
-    }
-    Ok(suspended)
-}
-
-/// Moves one benefit's payment through the domain's state machine, with its
-/// history line, its payroll instruction and its audit record.
-pub fn transition(db: &Db, person_id: &str, benefit: &records::BenefitRow, change: Transition, reason: &str, by: &Actor<'_>) -> Result<()> {
-    let next = benefit.payment.apply(change).map_err(|e| anyhow::anyhow!("{e}"))?;
-    set_payment(db, person_id, &benefit.id, benefit.payment.name(), &next, by)?;
-    let on = match change {
-        Transition::Suspend { on, .. }
-        | Transition::Object { on }
-        | Transition::Terminate { on }
-        | Transition::Restore { on }
-        | Transition::Reinstate { on } => on,
-    };
-    let action = match change {
-        Transition::Suspend { .. } => Some("suspend"),
-        Transition::Terminate { .. } => Some("terminate"),
-        Transition::Restore { .. } | Transition::Reinstate { .. } => Some("resume"),
-        // An objection stops the clock; payment stays stopped.
-        Transition::Object { .. } => None,
-    };
-    if let Some(action) = action {
-        payroll(db, &benefit.id, action, None, YearMonth::of(on).plus(1), &format!("{reason}（{}）", change.requirement()))?;
-    }
-    let payload = format!("{}:{reason}:{on}", benefit.id);
-    let audit_action = format!("benefit.{}", change.name());
-    audit::append(db, &Entry { actor: by.actor, role: by.role, action: &audit_action, object: &benefit.id, payload: payload.as_bytes() })?;
-    Ok(())
-}
-
 /// Queues an instruction for the benefits-payment system. The payroll run of
 /// `effective_month` is the first to apply it: a change made during a month
 /// takes effect from the next month's payment.
@@ -121,39 +76,290 @@ pub fn payroll(db: &Db, benefit_id: &str, action: &str, amount: Option<Fen>, eff
     Ok(n + 1)
 }
 
-/// Records the overpayment that follows a loss (R7.3, R7.4): the payments
-/// made for months after the loss month, through the month of `today`,
-/// which has been paid. Nothing is recorded when nothing was overpaid.
-pub fn record_overpayment(
+/// Files a record about a person and carries out what it must do (R5): the
+/// one path of every record, from a partner, a relative, a sign-in sheet or
+/// a face check. Returns `None` when the record was on file already (a
+/// retry or replay changes nothing).
+#[allow(clippy::too_many_arguments)]
+pub fn file_record(
     db: &Db,
-    person_id: &str,
-    benefit: &records::BenefitRow,
     evidence_id: &str,
-    loss_date: NaiveDate,
+    person_id: &str,
+    kind: &EvidenceKind,
+    occurred_on: NaiveDate,
     today: NaiveDate,
-) -> Result<Option<Fen>> {
-    let paid_through = YearMonth::of(today);
-    let amount =
-        zige_domain::money::overpayment(benefit.monthly_amount, loss_date, paid_through, true).map_err(|e| anyhow::anyhow!("{e}"))?;
-    if amount.as_i64() <= 0 {
+    source: &str,
+    by: &Actor<'_>,
+) -> Result<Option<Done>> {
+    if !add_evidence(db, evidence_id, person_id, kind, occurred_on, today, source)? {
         return Ok(None);
     }
-    db.exec(
-        "INSERT OR IGNORE INTO overpayments (id, person_id, benefit_id, evidence_id, loss_date, paid_through, monthly_fen, amount_fen, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        &[
-            text(crate::secrets::new_id("op")?),
-            text(person_id),
-            text(benefit.id.as_str()),
-            text(evidence_id),
-            text(loss_date.to_string()),
-            text(paid_through.to_string()),
-            crate::db::int(benefit.monthly_amount.as_i64()),
-            crate::db::int(amount.as_i64()),
-            text(crate::now_rfc3339()),
-        ],
-    )?;
-    Ok(Some(amount))
+    // Signs of life come by the thousand. One can change something only for
+    // a person with a loss or conflict on file or a suspended benefit; for
+    // anyone else it renews the stored assessment later, in the queue.
+    let sign_of_life = matches!(kind.effect(), zige_domain::Effect::ProofOfLife | zige_domain::Effect::RecordOnly);
+    if sign_of_life && !records::sign_of_life_matters(db, person_id)? {
+        records::queue_refresh(db, person_id)?;
+        return Ok(Some(Done { effects: Vec::new(), tasks: Vec::new(), cases: Vec::new() }));
+    }
+    let done = decide(db, person_id, AtHand::Record(evidence_id), today, by)?.map_err(|r| anyhow::anyhow!("{r}"))?;
+    records::refresh(db, person_id, today)?;
+    Ok(Some(done))
 }
+
+/// A loss found by staff (R6.6): a loss kind of the catalogue with its
+/// details, and the day it happened, no later than today.
+pub fn loss_finding(
+    loss_type: &str,
+    details: &serde_json::Value,
+    loss_date: Option<NaiveDate>,
+    today: NaiveDate,
+) -> Result<DecisionKind, Problem> {
+    let reason = EvidenceKind::from_event(loss_type, &crate::datashare::detail_reader(details))
+        .map_err(|e| Problem::invalid("loss", "原因有误", e.to_string()))?;
+    if reason.effect() != zige_domain::Effect::Loss {
+        return Err(Problem::invalid("loss.type", "原因须为丧失资格的情形", "loss.type: a loss of eligibility (death, imprisonment, …)"));
+    }
+    let loss_date = loss_date
+        .filter(|d| *d <= today)
+        .ok_or_else(|| Problem::invalid("loss_date", "须写明丧失资格的日期，且不晚于今天", "loss_date: a date no later than today"))?;
+    Ok(DecisionKind::NotEligible { reason, loss_date })
+}
+
+/// What [`carry_out`] did beyond the effects themselves: the tasks it
+/// opened or found open, in the order of the effects.
+pub struct Done {
+    /// The effects carried out.
+    pub effects: Vec<Effect>,
+    /// The id of each task effect's task.
+    pub tasks: Vec<String>,
+    /// The ids of the recovery cases opened.
+    pub cases: Vec<String>,
+}
+
+impl Done {
+    /// The benefits whose payment was suspended.
+    pub fn suspended(&self) -> Vec<String> {
+        self.effects
+            .iter()
+            .filter_map(|e| match &e.change {
+                Change::Payment { benefit_id, transition: Transition::Suspend { .. } } => Some(benefit_id.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The back-pay queued for one benefit.
+    pub fn back_pay(&self, benefit: &str) -> Fen {
+        self.effects
+            .iter()
+            .filter_map(|e| match &e.change {
+                Change::Payroll { benefit_id, action: PayrollAction::BackPay, amount: Some(a), .. } if benefit_id == benefit => Some(*a),
+                _ => None,
+            })
+            .fold(Fen::ZERO, |sum, a| Fen::new(sum.as_i64() + a.as_i64()))
+    }
+}
+
+/// What is at hand, by id, for [`decide`].
+#[derive(Debug, Clone, Copy)]
+pub enum AtHand<'a> {
+    /// A record just filed, by evidence id.
+    Record(&'a str),
+    /// A decision just in force, by decision id.
+    Decision(&'a str),
+    /// An objection to a benefit's suspension.
+    Objection(&'a str),
+    /// The agency ends a benefit.
+    Termination(&'a str),
+    /// The agency reinstates a benefit.
+    Reinstatement(&'a str),
+    /// The daily sweep of deadlines.
+    Sweep,
+}
+
+/// Everything on file about a person, as the domain's decisions need it;
+/// read inside the caller's transaction.
+pub struct OnFile {
+    benefits: Vec<BenefitOnFile>,
+    evidence: Vec<Evidence>,
+    decisions: Vec<StaffDecision>,
+    cases: Vec<CaseOnFile>,
+}
+
+impl OnFile {
+    /// Reads the person's benefits with the month each stopped being paid,
+    /// their records, the decisions in force and the recovery cases.
+    pub fn load(db: &Db, person_id: &str, today: NaiveDate) -> Result<Self> {
+        let rows = records::benefits(db, person_id)?;
+        let types: Vec<_> = rows.iter().map(|b| b.benefit_type).collect();
+        let policies = crate::policies::for_assessment(db, &types, today)?;
+        let stopped: BTreeMap<String, YearMonth> = db
+            .all(
+                "SELECT p.benefit_id, p.effective_month FROM payroll_instructions p JOIN benefits b ON b.id = p.benefit_id
+                 WHERE b.person_id = ? AND p.action = 'suspend' ORDER BY p.seq",
+                &[text(person_id)],
+                |r| (r.text("benefit_id"), r.text("effective_month").parse::<YearMonth>()),
+            )?
+            .into_iter()
+            .filter_map(|(b, m)| Some((b, m.ok()?)))
+            .collect();
+        let birth_month = match types.iter().any(|t| policies.in_force(*t, today).mode() == zige_domain::cycle::CycleMode::BirthdayMonth) {
+            true => records::birth_month(
+                db.one("SELECT birth_date FROM persons WHERE id = ?", &[text(person_id)], |r| r.text("birth_date"))?.as_deref(),
+            ),
+            false => None,
+        };
+        let benefits = rows
+            .into_iter()
+            .map(|b| BenefitOnFile {
+                stopped_from: stopped.get(&b.id).copied(),
+                monthly: b.monthly_amount,
+                facts: zige_domain::BenefitFacts {
+                    policy: policies.in_force(b.benefit_type, today).clone().for_birth_month(birth_month),
+                    id: b.id,
+                    benefit_type: b.benefit_type,
+                    start: b.start,
+                    payment: b.payment,
+                },
+            })
+            .collect();
+        let evidence = records::evidence(db, person_id)?.into_iter().map(|(e, _)| e).collect();
+        let sql = format!(
+            "SELECT {} FROM decisions WHERE person_id = ? AND {} AND {} ORDER BY decided_on, id",
+            records::DECISION_COLUMNS,
+            records::DECISIONS_STANDING,
+            records::DECISIONS_IN_FORCE
+        );
+        let decisions = db.all(&sql, &[text(person_id)], |r| records::decision_row(&r))?.into_iter().flatten().map(|(d, _)| d).collect();
+        let cases = db.all(
+            "SELECT id, benefit_id, evidence_id, paid_fen, status FROM overpayments WHERE person_id = ? ORDER BY created_at, id",
+            &[text(person_id)],
+            |r| CaseOnFile {
+                id: r.text("id"),
+                benefit_id: r.text("benefit_id"),
+                basis: r.text("evidence_id"),
+                recovered: Fen::new(r.int("paid_fen")),
+                withdrawn: r.text("status") == "withdrawn",
+            },
+        )?;
+        Ok(Self { benefits, evidence, decisions, cases })
+    }
+
+    /// The facts as the domain takes them.
+    pub fn person(&self) -> Person<'_> {
+        Person { benefits: &self.benefits, evidence: &self.evidence, decisions: &self.decisions, cases: &self.cases }
+    }
+
+    /// Whether a decision waiting for the city would have to wait for it
+    /// (R7.1), with the decision taken as if in force.
+    pub fn needs_city_review(&self, decision: &StaffDecision, recorded_by_city: bool, today: NaiveDate) -> bool {
+        effects::needs_city_review(&self.person(), decision, recorded_by_city, today)
+    }
+}
+
+/// Asks the domain what the thing at hand must do to the person, and
+/// carries it out in the caller's transaction: the one path from a record,
+/// a decision, an objection or a deadline to its effects. `Ok(Err(_))` is
+/// the domain refusing (an objection too late, say); nothing was changed.
+pub fn decide(db: &Db, person_id: &str, at_hand: AtHand<'_>, today: NaiveDate, by: &Actor<'_>) -> Result<Result<Done, Refusal>> {
+    let on_file = OnFile::load(db, person_id, today)?;
+    let person = on_file.person();
+    let missing = || anyhow::anyhow!("the record or decision at hand is not on file");
+    let trigger = match at_hand {
+        AtHand::Record(id) => Trigger::Record(on_file.evidence.iter().find(|e| e.id == id).ok_or_else(missing)?),
+        AtHand::Decision(id) => Trigger::Decision(on_file.decisions.iter().find(|d| d.id == id).ok_or_else(missing)?),
+        AtHand::Objection(benefit_id) => Trigger::Objection { benefit_id },
+        AtHand::Termination(benefit_id) => Trigger::Termination { benefit_id },
+        AtHand::Reinstatement(benefit_id) => Trigger::Reinstatement { benefit_id },
+        AtHand::Sweep => Trigger::Sweep,
+    };
+    let effects = match effects::decide(&person, &trigger, today) {
+        Ok(effects) => effects,
+        Err(refusal) => return Ok(Err(refusal)),
+    };
+    carry_out(db, person_id, &on_file, effects, today, by).map(Ok)
+}
+
+/// Carries out the domain's effects, each with its history line and audit
+/// record. Each effect was computed from the state read in this
+/// transaction, so carrying them out again after a retry finds nothing
+/// left to do.
+fn carry_out(db: &Db, person_id: &str, on_file: &OnFile, effects: Vec<Effect>, today: NaiveDate, by: &Actor<'_>) -> Result<Done> {
+    let mut states: BTreeMap<&str, zige_domain::PaymentState> =
+        on_file.benefits.iter().map(|b| (b.facts.id.as_str(), b.facts.payment)).collect();
+    let mut tasks = Vec::new();
+    let mut cases = Vec::new();
+    for e in &effects {
+        match &e.change {
+            Change::Payment { benefit_id, transition } => {
+                let current = states.get(benefit_id.as_str()).copied().context("the benefit is not the person's")?;
+                let next = current.apply(*transition).map_err(|err| anyhow::anyhow!("{err}"))?;
+                set_payment(db, person_id, benefit_id, current.name(), &next, by)?;
+                states.insert(benefit_id.as_str(), next);
+                let payload = format!("{benefit_id}:{}:{today}", e.reason);
+                let action = format!("benefit.{}", transition.name());
+                audit::append(
+                    db,
+                    &Entry { actor: by.actor, role: by.role, action: &action, object: benefit_id, payload: payload.as_bytes() },
+                )?;
+            }
+            Change::Payroll { benefit_id, action, amount, effective_month } => {
+                payroll(db, benefit_id, action.code(), *amount, *effective_month, &e.reason)?;
+            }
+            Change::RecordOverpayment { benefit_id, basis, loss_date, paid_through, monthly, amount } => {
+                let id = crate::secrets::new_id("op")?;
+                db.exec(
+                    "INSERT INTO overpayments (id, person_id, benefit_id, evidence_id, loss_date, paid_through, monthly_fen, amount_fen, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    &[
+                        text(id.as_str()),
+                        text(person_id),
+                        text(benefit_id.as_str()),
+                        text(basis.as_str()),
+                        text(loss_date.to_string()),
+                        text(paid_through.to_string()),
+                        int(monthly.as_i64()),
+                        int(amount.as_i64()),
+                        text(crate::now_rfc3339()),
+                    ],
+                )?;
+                let payload = format!("{benefit_id}:{basis}:{}", amount.as_i64());
+                audit::append(
+                    db,
+                    &Entry { actor: by.actor, role: by.role, action: "overpayment.record", object: &id, payload: payload.as_bytes() },
+                )?;
+                cases.push(id);
+            }
+            Change::WithdrawOverpayment { case_id, refund, .. } => {
+                db.exec(
+                    "UPDATE overpayments SET status = 'withdrawn', withdrawn_on = ?1, withdrawn_reason = ?2,
+                     blacklist_lifted_on = CASE WHEN blacklisted_on IS NOT NULL AND blacklist_lifted_on IS NULL THEN ?1 ELSE blacklist_lifted_on END
+                     WHERE id = ?3 AND status <> 'withdrawn'",
+                    &[text(today.to_string()), text(e.reason.as_str()), text(case_id.as_str())],
+                )?;
+                let payload = format!("{case_id}:{}", refund.as_i64());
+                audit::append(
+                    db,
+                    &Entry { actor: by.actor, role: by.role, action: "overpayment.withdraw", object: case_id, payload: payload.as_bytes() },
+                )?;
+            }
+            Change::OpenTask { kind, queue } => {
+                let task = match queue {
+                    Queue::Responsible => open_task(db, person_id, kind, &e.reason, today, None, by)?,
+                    Queue::Agency => open_task_at(db, AGENCY_ORG, person_id, kind, &e.reason, today, None, by)?,
+                };
+                tasks.push(task);
+            }
+            Change::Notify { key, kind, message } => {
+                notify(db, key, person_id, kind, message)?;
+            }
+        }
+    }
+    Ok(Done { effects, tasks, cases })
+}
+
+/// The social-insurance agency (R7.2: it files terminations).
+pub const AGENCY_ORG: &str = "city-si";
 
 /// Writes a new payment state and its history line.
 pub fn set_payment(db: &Db, person_id: &str, benefit_id: &str, old: &str, next: &zige_domain::PaymentState, by: &Actor<'_>) -> Result<()> {

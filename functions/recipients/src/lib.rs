@@ -3,6 +3,7 @@
 //! requests (R6.3), objections to a suspension (R7.2) and deaths reported by
 //! relatives (R5.6, 先停 R5.2/R5.9).
 
+use anyhow::Context;
 use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::json;
@@ -10,12 +11,11 @@ use spin_sdk::http::{Method, Request, Response};
 use spin_sdk::http_component;
 use zige_domain::IdNumber;
 use zige_domain::evidence::{DeathSource, EvidenceKind};
-use zige_domain::payment::{SuspensionReason, Transition};
 use zige_platform::audit::{self, Entry};
 use zige_platform::db::{Db, text};
 use zige_platform::problem::{Problem, json_response};
 use zige_platform::recipient::{self, Recipient};
-use zige_platform::workflow::{self, Actor};
+use zige_platform::workflow::{self, Actor, AtHand};
 use zige_platform::{jws, records, request, secrets};
 
 #[http_component]
@@ -198,32 +198,31 @@ fn objection(req: &Request) -> Result<Response, Problem> {
         return Err(Problem::invalid("text", "请写明异议理由（2000字以内）", "text: 1 to 2000 characters"));
     }
     let files = decode_attachments(&body.attachments)?;
-    let benefit = records::benefits(&db, &person_id)?
-        .into_iter()
-        .find(|b| b.id == body.benefit_id)
-        .ok_or_else(|| Problem::not_found("该待遇", "benefit").with_field("benefit_id"))?;
     let today = zige_platform::today();
-    let next = benefit.payment.apply(Transition::Object { on: today }).map_err(|e| {
-        use zige_domain::payment::TransitionError as E;
-        let (reason, zh) = match &e {
-            E::ObjectionWindowClosed { closed_on } => ("objection_window_closed", format!("异议期已于{closed_on}结束")),
-            E::AlreadyObjected => ("already_objected", "您已提出过异议，正在核实中".to_string()),
-            _ => ("not_suspended", "该待遇未被暂停，无需提出异议".to_string()),
-        };
-        Problem::new(422, "objection_refused", zh, e.to_string()).with_field("benefit_id").with_reason(reason)
-    })?;
     let actor = who.actor();
     let by = Actor { actor: &actor, role: "recipient" };
     let id = secrets::new_id("obj")?;
+    // The state is read and changed in one transaction: an objection and
+    // the termination sweep cannot overwrite each other.
     let task_id = db.transaction(|db| -> Result<String, Problem> {
-        workflow::set_payment(db, &person_id, &benefit.id, benefit.payment.name(), &next, &by)?;
-        let task_id = workflow::open_task(db, &person_id, "reverify_objection", "本人对暂停提出异议（R7.2）", today, None, &by)?;
+        let done = workflow::decide(db, &person_id, AtHand::Objection(&body.benefit_id), today, &by)?.map_err(|refusal| {
+            use zige_domain::effects::Refusal as R;
+            use zige_domain::payment::TransitionError as E;
+            let (reason, zh) = match &refusal {
+                R::UnknownBenefit => return Problem::not_found("该待遇", "benefit").with_field("benefit_id"),
+                R::Transition(E::ObjectionWindowClosed { closed_on }) => ("objection_window_closed", format!("异议期已于{closed_on}结束")),
+                R::Transition(E::AlreadyObjected) => ("already_objected", "您已提出过异议，正在核实中".to_string()),
+                _ => ("not_suspended", "该待遇未被暂停，无需提出异议".to_string()),
+            };
+            Problem::new(422, "objection_refused", zh, refusal.to_string()).with_field("benefit_id").with_reason(reason)
+        })?;
+        let task_id = done.tasks.first().cloned().context("an objection opens re-verification")?;
         db.exec(
             "INSERT INTO objections (id, person_id, benefit_id, text, lodged_on, task_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
             &[
                 text(id.as_str()),
                 text(person_id.as_str()),
-                text(benefit.id.as_str()),
+                text(body.benefit_id.as_str()),
                 text(text_body),
                 text(today.to_string()),
                 text(task_id.as_str()),
@@ -234,10 +233,14 @@ fn objection(req: &Request) -> Result<Response, Problem> {
         for (content_type, data) in &files {
             workflow::store_file(db, &evidence_id, &person_id, content_type, data)?;
         }
-        audit::append(db, &Entry { actor: &actor, role: "recipient", action: "benefit.object", object: &benefit.id, payload: req.body() })?;
+        audit::append(
+            db,
+            &Entry { actor: &actor, role: "recipient", action: "objection.lodge", object: &body.benefit_id, payload: req.body() },
+        )?;
+        records::refresh(db, &person_id, today)?;
         Ok(task_id)
     })?;
-    Ok(json_response(201, &json!({ "objection_id": id, "benefit_id": benefit.id, "objection_on": today, "task_id": task_id })))
+    Ok(json_response(201, &json!({ "objection_id": id, "benefit_id": body.benefit_id, "objection_on": today, "task_id": task_id })))
 }
 
 /// The largest attachment, decoded.
@@ -314,16 +317,15 @@ fn death_report(req: &Request) -> Result<Response, Problem> {
     let kind = EvidenceKind::Death { source: DeathSource::FamilyReport };
     let actor = reporter.actor();
     let by = Actor { actor: &actor, role: "relative" };
-    let (suspended, task_id) = db.transaction(|db| -> Result<(Vec<String>, String), Problem> {
-        workflow::add_evidence(db, &evidence_id, &person_id, &kind, died, today, "family_report")?;
+    let (suspended, task_id) = db.transaction(|db| -> Result<(Vec<String>, Option<String>), Problem> {
         db.exec(
             "INSERT INTO death_reports (id, person_id, reporter_index, relation, date_of_death, evidence_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
             &[text(report_id.as_str()), text(person_id.as_str()), text(reporter.id_index.as_str()), text(body.relation.as_str()), text(died.to_string()), text(evidence_id.as_str()), text(zige_platform::now_rfc3339())],
         )?;
         audit::append(db, &Entry { actor: &actor, role: "relative", action: "death.report", object: &person_id, payload: req.body() })?;
-        let suspended = workflow::suspend(db, &person_id, Some(&kind), SuspensionReason::LossOfEligibility, today, &by)?;
-        let task_id = workflow::open_task(db, &person_id, "verify_death_report", "家属申报死亡，待核实（R5.6）", today, None, &by)?;
-        Ok((suspended, task_id))
+        let done = workflow::file_record(db, &evidence_id, &person_id, &kind, died, today, "family_report", &by)?
+            .context("a new report is a new record")?;
+        Ok((done.suspended(), done.tasks.first().cloned()))
     })?;
     Ok(json_response(201, &json!({ "report_id": report_id, "suspended": suspended, "task_id": task_id })))
 }

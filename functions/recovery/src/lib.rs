@@ -21,6 +21,7 @@ use zige_platform::auth::{self, Permission, Staff};
 use zige_platform::db::{Db, int, text};
 use zige_platform::problem::{Problem, json_response};
 use zige_platform::request::{self, Page};
+use zige_platform::workflow::{Actor, AtHand};
 use zige_platform::{records, secrets, workflow};
 
 #[http_component]
@@ -42,10 +43,15 @@ fn route(req: &Request) -> Result<Response, Problem> {
     let tree = auth::org_tree(&db)?;
     if let [id, ..] = segments.as_slice() {
         visible(&db, &tree, &staff, id)?;
+        let withdrawn = db.one("SELECT 1 AS x FROM overpayments WHERE id = ? AND status = 'withdrawn'", &[text(*id)], |_| ())?.is_some();
+        if withdrawn && *req.method() != Method::Get {
+            return Err(Problem::new(409, "case_withdrawn", "该追回案件已撤销，不能再办理", "The recovery case was withdrawn"));
+        }
     }
     let ctx = Ctx { db: &db, staff: &staff, today: zige_platform::today() };
     match (req.method(), segments.as_slice()) {
         (Method::Get, []) => list(&ctx, &tree, req),
+        (Method::Post, []) => open(&ctx, &tree, req),
         (Method::Get, [id]) => Ok(json_response(200, &case(&ctx, id)?)),
         (Method::Get, [id, "notice"]) => notice(&ctx, id),
         (Method::Post, [id, "notice"]) => serve(&ctx, req, id),
@@ -86,20 +92,96 @@ fn list(ctx: &Ctx<'_>, tree: &OrgTree, req: &Request) -> Result<Response, Proble
     let page = Page::from_query(req)?;
     let (scope, mut params) = auth::scope_sql(tree, ctx.staff, "p.")?;
     let status = request::query_param(req, "status").unwrap_or_else(|| "open".into());
-    if !matches!(status.as_str(), "open" | "recovered") {
-        return Err(Problem::new(400, "invalid_query", "status应为open或recovered", "status: open or recovered").with_field("status"));
+    if !matches!(status.as_str(), "open" | "recovered" | "withdrawn") {
+        return Err(Problem::new(400, "invalid_query", "status应为open、recovered或withdrawn", "status: open, recovered or withdrawn")
+            .with_field("status"));
     }
     params.extend([text(status), int(page.per_page), int(page.offset())]);
     let sql = format!(
-        "SELECT o.id, o.amount_fen, o.paid_fen, o.loss_date, o.refund_deadline, o.status, p.name, p.id_masked
+        "SELECT o.id, o.amount_fen, o.paid_fen, o.loss_date, o.refund_deadline, o.status, o.withdrawn_on, o.withdrawn_reason, p.name, p.id_masked
          FROM overpayments o JOIN persons p ON p.id = o.person_id WHERE {scope} AND o.status = ? ORDER BY o.created_at, o.id LIMIT ? OFFSET ?"
     );
     let items = ctx.db.all(&sql, &params, |r| {
         json!({ "recovery_id": r.text("id"), "amount_fen": r.int("amount_fen"), "paid_fen": r.int("paid_fen"), "loss_date": r.text("loss_date"),
                 "refund_deadline": r.opt_text("refund_deadline"), "status": r.text("status"),
+                "withdrawn_on": r.opt_text("withdrawn_on"), "withdrawn_reason": r.opt_text("withdrawn_reason"),
                 "person": { "name": zige_domain::masking::mask_name(&r.text("name")), "id_number_masked": r.text("id_masked") } })
     })?;
     Ok(json_response(200, &json!({ "items": items, "page": page.page, "per_page": page.per_page })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Opening {
+    benefit_id: String,
+    loss: Loss,
+    loss_date: Option<NaiveDate>,
+    note: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Loss {
+    #[serde(rename = "type")]
+    kind: String,
+    #[serde(default)]
+    details: serde_json::Map<String, Json>,
+}
+
+/// `POST /api/v1/recoveries` `{"benefit_id", "loss": {"type", "details"},
+/// "loss_date", "note"}`: the agency records a loss it found itself (a
+/// death known from a letter, say) as its decision, in force at once. The
+/// domain decides the rest as for any loss: payment stops and every
+/// benefit the loss concerns gets its recovery case (R7.3).
+fn open(ctx: &Ctx<'_>, tree: &OrgTree, req: &Request) -> Result<Response, Problem> {
+    ctx.staff.require(Permission::DecideRecovery)?;
+    let body: Opening = request::json_body(req)?;
+    let note = body.note.trim();
+    if note.is_empty() || note.chars().count() > 500 {
+        return Err(Problem::invalid("note", "请写明依据（500字以内）", "note: the basis of the decision, up to 500 characters"));
+    }
+    let kind = workflow::loss_finding(&body.loss.kind, &Json::Object(body.loss.details.clone()), body.loss_date, ctx.today)?;
+    let sql = format!("SELECT b.person_id, {PLACEMENT} FROM benefits b JOIN persons p ON p.id = b.person_id WHERE b.id = ?");
+    let found = ctx.db.one(&sql, &[text(body.benefit_id.as_str())], |r| (r.text("person_id"), records::placement(&r)))?;
+    let person = match found {
+        Some((person, placement)) if auth::covers(tree, ctx.staff, &placement) => person,
+        _ => return Err(Problem::not_found("该待遇", "benefit").with_field("benefit_id")),
+    };
+    let actor = ctx.staff.actor();
+    let by = Actor { actor: &actor, role: ctx.staff.role.code() };
+    let today = ctx.today;
+    let answer = ctx.db.transaction(|db| -> Result<Json, Problem> {
+        let id = secrets::new_id("dec")?;
+        db.exec(
+            "INSERT INTO decisions (id, person_id, outcome, decided_on, decided_by, created_at, org_id, reviewed_on, channel, note, review)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'agency', ?, 'decided')",
+            &[
+                text(id.as_str()),
+                text(person.as_str()),
+                text(serde_json::to_string(&kind).map_err(anyhow::Error::from)?),
+                text(today.to_string()),
+                text(actor.as_str()),
+                text(zige_platform::now_rfc3339()),
+                text(ctx.staff.org_id.as_str()),
+                text(today.to_string()),
+                text(note),
+            ],
+        )?;
+        ctx.audit(db, "recovery.open", &id, req.body())?;
+        let done = workflow::decide(db, &person, AtHand::Decision(&id), today, &by)?.map_err(anyhow::Error::from)?;
+        if done.cases.is_empty() {
+            return Err(Problem::new(
+                422,
+                "nothing_overpaid",
+                "按此丧失资格日期，没有多领的待遇，或该待遇已有追回案件",
+                "Nothing was paid after this date, or the benefit has a recovery case already",
+            )
+            .with_field("loss_date"));
+        }
+        records::refresh(db, &person, today)?;
+        Ok(json!({ "decision_id": id, "recovery_ids": done.cases, "suspended": done.suspended() }))
+    })?;
+    Ok(json_response(201, &answer))
 }
 
 /// A case with its facts, instalments, payments and escalations.
@@ -119,6 +201,7 @@ fn case(ctx: &Ctx<'_>, id: &str) -> Result<Json, Problem> {
                     "served_on": r.opt_text("served_on"), "refund_deadline": r.opt_text("refund_deadline"), "status": r.text("status"),
                     "employer_remainder_fen": r.opt_int("employer_remainder_fen"), "refusals": r.int("refusals"),
                     "blacklisted_on": r.opt_text("blacklisted_on"), "blacklist_lifted_on": r.opt_text("blacklist_lifted_on"),
+                    "withdrawn_on": r.opt_text("withdrawn_on"), "withdrawn_reason": r.opt_text("withdrawn_reason"),
                     "management": r.text("management"), "employer_id": r.opt_text("employer_id"), "insured_district": r.text("insured_district"),
                     "person": { "name": r.text("name"), "id_number_masked": r.text("id_masked") },
                 })

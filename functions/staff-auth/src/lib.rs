@@ -9,7 +9,7 @@ use spin_sdk::http::{Method, Request, Response};
 use spin_sdk::http_component;
 use zige_platform::audit::{self, Entry};
 use zige_platform::auth::{self, Permission, Role, Staff};
-use zige_platform::db::{Db, int, text};
+use zige_platform::db::{Db, text};
 use zige_platform::problem::{Problem, json_response};
 use zige_platform::{login_guard, request, secrets};
 

@@ -1,0 +1,549 @@
+//! Decide once (R3–R7, R9.3): what a record, a staff decision, an objection
+//! or a deadline must do to a person's benefits, money, tasks and messages.
+//!
+//! [`decide`] is given everything on file about the person and the thing at
+//! hand, and returns the effects, each with its requirement and its reason.
+//! The shell carries them out in one transaction and decides nothing
+//! itself. Effects are computed from the state on file, so deciding again
+//! after they were carried out returns none of them twice: a retried
+//! request or a repeated sweep changes nothing.
+//!
+//! Money follows the records, whatever the payment state when they arrive
+//! (先停、再查、后追): every benefit on the lost list has one recovery case
+//! for what was paid after its loss, and a case whose loss no longer stands
+//! (retracted, or disproved by a staff decision) is withdrawn.
+
+use crate::assessment::{Action, Assessment, BenefitFacts, ListKind, assess};
+use crate::calendar::{CalendarError, WorkingCalendar};
+use crate::deadlines::city_suspension_deadline;
+use crate::evidence::{DeathSource, DecisionKind, Effect as RecordEffect, Evidence, EvidenceKind, StaffDecision};
+use crate::money::{Fen, MoneyError, YearMonth, back_pay, overpayment};
+use crate::payment::{PaymentState, SuspensionReason, Transition, TransitionError};
+use chrono::NaiveDate;
+use std::fmt;
+
+/// A benefit as the decisions need it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BenefitOnFile {
+    /// What the assessment needs (type, start, payment state, cycle).
+    pub facts: BenefitFacts,
+    /// The monthly amount.
+    pub monthly: Fen,
+    /// The first month the payroll stopped paying, from the last payroll
+    /// instruction that stopped it; `None` while it was never stopped.
+    pub stopped_from: Option<YearMonth>,
+}
+
+impl BenefitOnFile {
+    /// The last month paid (R7.3): this month while the benefit is paid
+    /// (payments are made at the start of the month), otherwise the month
+    /// before payment stopped. A change made during a month takes effect
+    /// from the next month's payment, so a benefit suspended in March was
+    /// paid for March.
+    pub fn paid_through(&self, today: NaiveDate) -> YearMonth {
+        match self.facts.payment {
+            PaymentState::Active | PaymentState::Restored { .. } => YearMonth::of(today),
+            PaymentState::Suspended { since, .. } | PaymentState::Terminated { since } => {
+                self.stopped_from.map_or_else(|| YearMonth::of(since), |m| m.plus(-1))
+            }
+        }
+    }
+}
+
+/// A recovery case on file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseOnFile {
+    /// The case's id.
+    pub id: String,
+    /// The benefit overpaid.
+    pub benefit_id: String,
+    /// The record or decision of the loss it recovers for.
+    pub basis: String,
+    /// What has been recovered so far.
+    pub recovered: Fen,
+    /// Whether the case was withdrawn already.
+    pub withdrawn: bool,
+}
+
+/// Everything on file about one person.
+#[derive(Debug, Clone, Copy)]
+pub struct Person<'a> {
+    /// The person's benefits.
+    pub benefits: &'a [BenefitOnFile],
+    /// Every record received about them.
+    pub evidence: &'a [Evidence],
+    /// The staff decisions in force: recorded by the city, confirmed by it,
+    /// or past the city's three working days (R7.1). A district's outcome
+    /// waiting for review is not among them.
+    pub decisions: &'a [StaffDecision],
+    /// The recovery cases.
+    pub cases: &'a [CaseOnFile],
+}
+
+/// What is at hand.
+#[derive(Debug, Clone, Copy)]
+pub enum Trigger<'a> {
+    /// A record just filed (partner, import, relative, staff); it is among
+    /// the person's evidence.
+    Record(&'a Evidence),
+    /// A staff decision that just came into force; it is among the
+    /// person's decisions.
+    Decision(&'a StaffDecision),
+    /// The person objects to a benefit's suspension (R7.2).
+    Objection {
+        /// The benefit.
+        benefit_id: &'a str,
+    },
+    /// The agency terminates a benefit by hand (R7.2).
+    Termination {
+        /// The benefit.
+        benefit_id: &'a str,
+    },
+    /// The agency reinstates a termination proven wrong (R3.5, R7.2).
+    Reinstatement {
+        /// The benefit.
+        benefit_id: &'a str,
+    },
+    /// The daily sweep of deadlines (R7.2: three months suspended).
+    Sweep,
+}
+
+/// Whose queue a task goes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Queue {
+    /// The organisation responsible for the person (R2.2).
+    Responsible,
+    /// The social-insurance agency (R7.2: filing a termination).
+    Agency,
+}
+
+/// An instruction for the benefits-payment system.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PayrollAction {
+    /// Stop paying.
+    Suspend,
+    /// Stop for good.
+    Terminate,
+    /// Pay again.
+    Resume,
+    /// Pay the months withheld.
+    BackPay,
+    /// A recovery case is withdrawn; pay back what was recovered.
+    RecoveryWithdrawn,
+}
+
+impl PayrollAction {
+    /// The action's stable code in the payroll feed.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Suspend => "suspend",
+            Self::Terminate => "terminate",
+            Self::Resume => "resume",
+            Self::BackPay => "back_pay",
+            Self::RecoveryWithdrawn => "recovery_withdrawn",
+        }
+    }
+}
+
+/// One thing that must happen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// Move a benefit's payment through the state machine.
+    Payment {
+        /// The benefit.
+        benefit_id: String,
+        /// The transition, dated today.
+        transition: Transition,
+    },
+    /// Queue a payroll instruction.
+    Payroll {
+        /// The benefit.
+        benefit_id: String,
+        /// What to do.
+        action: PayrollAction,
+        /// The amount, for back-pay and withdrawn recoveries.
+        amount: Option<Fen>,
+        /// The first payroll run that applies it.
+        effective_month: YearMonth,
+    },
+    /// Open a recovery case (R7.3).
+    RecordOverpayment {
+        /// The benefit overpaid.
+        benefit_id: String,
+        /// The record or decision of the loss.
+        basis: String,
+        /// The day eligibility was lost.
+        loss_date: NaiveDate,
+        /// The last month paid.
+        paid_through: YearMonth,
+        /// The monthly amount.
+        monthly: Fen,
+        /// What was overpaid.
+        amount: Fen,
+    },
+    /// Withdraw a recovery case whose loss no longer stands.
+    WithdrawOverpayment {
+        /// The case.
+        case_id: String,
+        /// The benefit.
+        benefit_id: String,
+        /// What was recovered already, to pay back.
+        refund: Fen,
+    },
+    /// Open a task (unless one of the kind is open for the person).
+    OpenTask {
+        /// The task's kind.
+        kind: &'static str,
+        /// Whose queue.
+        queue: Queue,
+    },
+    /// Send the person a message, once per key.
+    Notify {
+        /// The message's key: the same key is never sent twice.
+        key: String,
+        /// The message's kind.
+        kind: &'static str,
+        /// The text.
+        message: &'static str,
+    },
+}
+
+/// An effect: the change, the requirement it comes from and why, in words
+/// for the history, the task queue and the payroll feed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Effect {
+    /// What must happen.
+    pub change: Change,
+    /// The requirement.
+    pub requirement: &'static str,
+    /// Why, in plain Chinese.
+    pub reason: String,
+}
+
+/// Why the thing at hand cannot be done.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// The benefit is not the person's.
+    UnknownBenefit,
+    /// The payment state does not allow it.
+    Transition(TransitionError),
+    /// An amount does not fit.
+    Money(MoneyError),
+}
+
+impl fmt::Display for Refusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::UnknownBenefit => write!(f, "no such benefit of this person"),
+            Self::Transition(e) => e.fmt(f),
+            Self::Money(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for Refusal {}
+
+impl From<MoneyError> for Refusal {
+    fn from(e: MoneyError) -> Self {
+        Self::Money(e)
+    }
+}
+
+/// The messages people receive.
+pub mod messages {
+    /// Payment suspended after verification (R7.1).
+    pub const SUSPENDED: &str = "您好：经核实，您的社会保险待遇自下月起暂停发放。如有异议，请在三个月内向社区或区退管机构提出。";
+    /// Payment restored with back-pay (R7.2).
+    pub const RESTORED: &str = "您好：经核实，您的社会保险待遇已恢复发放，暂停期间的待遇将随下月待遇补发。";
+    /// Payment terminated after three months without an objection (R7.2).
+    pub const TERMINATED: &str = "您好：您的社会保险待遇暂停已满三个月且未提出异议，已终止发放。如有疑问请联系区退管机构。";
+    /// A wrong termination corrected (R3.5).
+    pub const REINSTATED: &str = "您好：经核实，此前终止您社会保险待遇的决定有误，已恢复发放，停发期间的待遇将随下月待遇补发。";
+    /// A recovery case withdrawn because its basis fell away (R7.3).
+    pub const RECOVERY_WITHDRAWN: &str =
+        "您好：此前要求退还多领社会保险待遇的依据已被撤回或经核实不成立，追回已撤销；已退还的款项将随下月待遇退回。";
+}
+
+fn effect(change: Change, requirement: &'static str, reason: impl Into<String>) -> Effect {
+    Effect { change, requirement, reason: reason.into() }
+}
+
+/// Decides what the thing at hand must do on `today`.
+pub fn decide(person: &Person<'_>, trigger: &Trigger<'_>, today: NaiveDate) -> Result<Vec<Effect>, Refusal> {
+    let facts: Vec<BenefitFacts> = person.benefits.iter().map(|b| b.facts.clone()).collect();
+    let assessed = assess(&facts, person.evidence, person.decisions, today);
+    let on_file: Vec<(&BenefitOnFile, &Assessment)> = person.benefits.iter().zip(&assessed).collect();
+    let next_month = YearMonth::of(today).plus(1);
+    let find = |id: &str| on_file.iter().find(|(b, _)| b.facts.id == id).copied().ok_or(Refusal::UnknownBenefit);
+    let mut effects = Vec::new();
+    match trigger {
+        Trigger::Record(record) => {
+            stop_payment(&on_file, person, today, &mut effects);
+            effects.extend(record_task(record, &on_file));
+        }
+        Trigger::Decision(decision) => {
+            let before = effects.len();
+            stop_payment(&on_file, person, today, &mut effects);
+            if effects.len() > before {
+                effects.push(notify(format!("suspended:{}", decision.id), messages::SUSPENDED, "R7.1"));
+            }
+            let before = effects.len();
+            for (benefit, assessment) in &on_file {
+                if assessment.action == Action::Restore {
+                    resume(benefit, Transition::Restore { on: today }, "R7.2", "经核实仍具备领取资格，恢复发放", next_month, &mut effects)?;
+                }
+            }
+            if effects.len() > before {
+                effects.push(notify(format!("restored:{}", decision.id), messages::RESTORED, "R7.2"));
+            }
+        }
+        Trigger::Objection { benefit_id } => {
+            let (benefit, _) = find(benefit_id)?;
+            let transition = Transition::Object { on: today };
+            benefit.facts.payment.apply(transition).map_err(Refusal::Transition)?;
+            effects.push(payment(benefit, transition, "本人对暂停提出异议，停止计算终止期限"));
+            effects.push(effect(
+                Change::OpenTask { kind: "reverify_objection", queue: Queue::Responsible },
+                "R7.2",
+                "本人对暂停提出异议（R7.2）",
+            ));
+        }
+        Trigger::Termination { benefit_id } => {
+            let (benefit, _) = find(benefit_id)?;
+            terminate(benefit, today, "经办机构终止发放", &mut effects)?;
+        }
+        Trigger::Reinstatement { benefit_id } => {
+            let (benefit, _) = find(benefit_id)?;
+            resume(benefit, Transition::Reinstate { on: today }, "R3.5", "纠正错误终止，恢复发放", next_month, &mut effects)?;
+            effects.push(notify(format!("reinstated:{benefit_id}:{today}"), messages::REINSTATED, "R3.5"));
+        }
+        Trigger::Sweep => {
+            for (benefit, _) in &on_file {
+                if benefit.facts.payment.termination_due_on().is_some_and(|due| due <= today) {
+                    let name = benefit.facts.benefit_type.name_zh();
+                    terminate(benefit, today, "暂停满三个月未提出异议", &mut effects)?;
+                    let note = format!("{name}暂停满三个月未提出异议，已依规终止，请归档（R7.2）");
+                    effects.push(effect(Change::OpenTask { kind: "file_termination", queue: Queue::Agency }, "R7.2", note));
+                    effects.push(notify(format!("terminated:{}", benefit.facts.id), messages::TERMINATED, "R7.2"));
+                }
+            }
+        }
+    }
+    settle_money(&on_file, person, today, &mut effects)?;
+    Ok(effects)
+}
+
+fn payment(benefit: &BenefitOnFile, transition: Transition, why: &str) -> Effect {
+    effect(Change::Payment { benefit_id: benefit.facts.id.clone(), transition }, transition.requirement(), why)
+}
+
+fn payroll(
+    benefit: &BenefitOnFile,
+    action: PayrollAction,
+    amount: Option<Fen>,
+    month: YearMonth,
+    requirement: &'static str,
+    why: &str,
+) -> Effect {
+    let change = Change::Payroll { benefit_id: benefit.facts.id.clone(), action, amount, effective_month: month };
+    effect(change, requirement, format!("{why}（{requirement}）"))
+}
+
+fn notify(key: String, message: &'static str, requirement: &'static str) -> Effect {
+    effect(Change::Notify { key, kind: "decision", message }, requirement, "")
+}
+
+/// 先停: every paid benefit whose assessment says to stop payment is
+/// suspended, for the reason the assessment gives (R5.2, R5.9, R7.1).
+fn stop_payment(on_file: &[(&BenefitOnFile, &Assessment)], person: &Person<'_>, today: NaiveDate, effects: &mut Vec<Effect>) {
+    let next_month = YearMonth::of(today).plus(1);
+    for (benefit, assessment) in on_file {
+        if assessment.action != Action::SuspendNow {
+            continue;
+        }
+        let reason = suspension_reason(assessment, person);
+        let transition = Transition::Suspend { reason, on: today };
+        effects.push(payment(benefit, transition, reason.code()));
+        effects.push(payroll(benefit, PayrollAction::Suspend, None, next_month, reason.requirement(), reason.code()));
+    }
+}
+
+/// Why a benefit is suspended, from the first reason of its assessment: a
+/// loss found by staff, a loss on record or a conflict, a monitoring flag,
+/// or a person staff could not reach.
+fn suspension_reason(assessment: &Assessment, person: &Person<'_>) -> SuspensionReason {
+    let found_by_staff = |ids: &[String]| ids.iter().any(|id| person.decisions.iter().any(|d| &d.id == id));
+    assessment
+        .reasons
+        .iter()
+        .find_map(|r| match r.code {
+            "loss" if found_by_staff(&r.evidence) => Some(SuspensionReason::NotEligible),
+            "loss" | "conflict" => Some(SuspensionReason::LossOfEligibility),
+            "monitoring_flag" => Some(SuspensionReason::MonitoringFlag),
+            "unreachable" => Some(SuspensionReason::Unreachable),
+            _ => None,
+        })
+        .unwrap_or(SuspensionReason::LossOfEligibility)
+}
+
+/// The verification a new record opens, if any.
+fn record_task(record: &Evidence, on_file: &[(&BenefitOnFile, &Assessment)]) -> Option<Effect> {
+    let open = |kind, requirement, reason: String| Some(effect(Change::OpenTask { kind, queue: Queue::Responsible }, requirement, reason));
+    let entry = record.kind.entry();
+    match record.kind.effect() {
+        // A loss outside every benefit's scope (remarriage for a pensioner)
+        // is filed and changes nothing (R5.7, R5.8).
+        RecordEffect::Loss if !on_file.iter().any(|(b, _)| record.kind.applies_to(b.facts.benefit_type)) => None,
+        RecordEffect::Loss if record.kind == (EvidenceKind::Death { source: DeathSource::FamilyReport }) => {
+            open("verify_death_report", "R5.6", "家属申报死亡，待核实（R5.6）".into())
+        }
+        RecordEffect::Loss => open("verify_loss", entry.requirement, format!("{}（{}）", entry.name_zh, entry.requirement)),
+        RecordEffect::SuspendThenVerify => open("verify_monitoring_flag", "R5.2", format!("{}（R5.2）", entry.name_zh)),
+        RecordEffect::Retraction if on_file.iter().any(|(b, _)| !b.facts.payment.is_payable()) => {
+            open("reverify_retraction", "R5.4", "来源单位撤回此前记录，需重新核实（R5.4）".into())
+        }
+        RecordEffect::Retraction => None,
+        // A suspended benefit is not restored by the person's own
+        // certification: it opens re-verification (R7.2), which settles a
+        // conflict with a loss on file as well.
+        RecordEffect::ProofOfLife
+            if record.kind == EvidenceKind::SelfServiceFace
+                && on_file.iter().any(|(b, _)| matches!(b.facts.payment, PaymentState::Suspended { .. })) =>
+        {
+            open("reverify_after_certification", "R7.2", "暂停期间本人完成认证，待核实后恢复（R7.2）".into())
+        }
+        RecordEffect::ProofOfLife | RecordEffect::RecordOnly
+            if on_file.iter().any(|(_, a)| a.list == ListKind::ToVerify && a.reasons.iter().any(|r| r.code == "conflict")) =>
+        {
+            open("verify_conflict", "R5.4", "记录相互矛盾，需实地核实（R5.4）".into())
+        }
+        RecordEffect::ProofOfLife | RecordEffect::RecordOnly => None,
+    }
+}
+
+/// Restores or reinstates a benefit, with back-pay for every month withheld
+/// through this one, paid with next month's payment (R7.2).
+fn resume(
+    benefit: &BenefitOnFile,
+    transition: Transition,
+    requirement: &'static str,
+    why: &str,
+    next_month: YearMonth,
+    effects: &mut Vec<Effect>,
+) -> Result<(), Refusal> {
+    benefit.facts.payment.apply(transition).map_err(Refusal::Transition)?;
+    let first_unpaid = match (benefit.stopped_from, benefit.facts.payment) {
+        (Some(month), _) => Some(month),
+        (None, PaymentState::Suspended { since, .. }) => Some(YearMonth::of(since).plus(1)),
+        _ => None,
+    };
+    effects.push(payment(benefit, transition, why));
+    effects.push(payroll(benefit, PayrollAction::Resume, None, next_month, requirement, why));
+    if let Some(from) = first_unpaid {
+        let owed = back_pay(benefit.monthly, from, next_month)?;
+        if owed > Fen::ZERO {
+            effects.push(payroll(benefit, PayrollAction::BackPay, Some(owed), next_month, requirement, "补发停发期间待遇"));
+        }
+    }
+    Ok(())
+}
+
+fn terminate(benefit: &BenefitOnFile, today: NaiveDate, why: &str, effects: &mut Vec<Effect>) -> Result<(), Refusal> {
+    let transition = Transition::Terminate { on: today };
+    benefit.facts.payment.apply(transition).map_err(Refusal::Transition)?;
+    effects.push(payment(benefit, transition, why));
+    effects.push(payroll(benefit, PayrollAction::Terminate, None, YearMonth::of(today).plus(1), "R7.2", why));
+    Ok(())
+}
+
+/// 后追 (R7.3): a benefit on the lost list has one recovery case for what
+/// was paid after the loss, whatever its payment state; a case whose loss
+/// no longer stands (retracted, or disproved by a staff decision) is
+/// withdrawn, and what was recovered is paid back.
+fn settle_money(
+    on_file: &[(&BenefitOnFile, &Assessment)],
+    person: &Person<'_>,
+    today: NaiveDate,
+    effects: &mut Vec<Effect>,
+) -> Result<(), Refusal> {
+    for (benefit, assessment) in on_file {
+        let id = &benefit.facts.id;
+        let standing = |basis: &str| assessment.reasons.iter().any(|r| r.code == "loss" && r.evidence.iter().any(|e| e == basis));
+        let cases: Vec<&CaseOnFile> = person.cases.iter().filter(|c| &c.benefit_id == id).collect();
+        let mut open_case = false;
+        for case in cases.iter().filter(|c| !c.withdrawn) {
+            if standing(&case.basis) {
+                open_case = true;
+                continue;
+            }
+            let change = Change::WithdrawOverpayment { case_id: case.id.clone(), benefit_id: id.clone(), refund: case.recovered };
+            effects.push(effect(change, "R7.3", "追回依据已被撤回或经核实不成立，撤销追回"));
+            let payroll_change = Change::Payroll {
+                benefit_id: id.clone(),
+                action: PayrollAction::RecoveryWithdrawn,
+                amount: Some(case.recovered),
+                effective_month: YearMonth::of(today).plus(1),
+            };
+            effects.push(effect(payroll_change, "R7.3", "追回撤销，退还已追回款项（R7.3）"));
+            effects.push(notify(format!("withdrawn:{}", case.id), messages::RECOVERY_WITHDRAWN, "R7.3"));
+        }
+        let (ListKind::Lost, Some(loss_date), Some(basis)) = (assessment.list, assessment.loss_date, assessment.loss_basis.as_ref()) else {
+            continue;
+        };
+        // A basis withdrawn once is not recovered on again.
+        if open_case || cases.iter().any(|c| &c.basis == basis) {
+            continue;
+        }
+        let paid_through = benefit.paid_through(today);
+        let amount = overpayment(benefit.monthly, benefit.facts.start, loss_date, paid_through, true)?;
+        if amount > Fen::ZERO {
+            let change = Change::RecordOverpayment {
+                benefit_id: id.clone(),
+                basis: basis.clone(),
+                loss_date,
+                paid_through,
+                monthly: benefit.monthly,
+                amount,
+            };
+            effects.push(effect(change, "R7.3", format!("{loss_date}丧失领取资格后多领待遇，应予追回")));
+        }
+    }
+    Ok(())
+}
+
+/// The city's review (R7.1): an outcome recorded below the city waits for
+/// the city, unless it is an "eligible" that changes nothing (restores no
+/// payment, withdraws no recovery).
+pub fn needs_city_review(person: &Person<'_>, decision: &StaffDecision, recorded_by_city: bool, today: NaiveDate) -> bool {
+    if recorded_by_city {
+        return false;
+    }
+    match decision.outcome {
+        DecisionKind::Eligible | DecisionKind::Entitled { .. } => {
+            let mut decisions = person.decisions.to_vec();
+            decisions.push(decision.clone());
+            let with = Person { decisions: &decisions, ..*person };
+            decide(&with, &Trigger::Decision(decision), today).is_ok_and(|effects| !effects.is_empty())
+        }
+        DecisionKind::NotEligible { .. } | DecisionKind::Unreachable => true,
+    }
+}
+
+/// Whether a district's outcome the city has not reviewed comes into force
+/// by the rule (R7.1): a "not eligible" or "unreachable" suspends once the
+/// city's three working days have passed; an "eligible" waits for the city.
+pub fn in_force_after_city_deadline(
+    outcome: &DecisionKind,
+    decided_on: NaiveDate,
+    calendar: &WorkingCalendar,
+    today: NaiveDate,
+) -> Result<bool, CalendarError> {
+    match outcome {
+        DecisionKind::NotEligible { .. } | DecisionKind::Unreachable => Ok(today > city_suspension_deadline(calendar, decided_on)?.on),
+        DecisionKind::Eligible | DecisionKind::Entitled { .. } => Ok(false),
+    }
+}
+
+#[cfg(test)]
+#[path = "effects_tests.rs"]
+mod tests;
