@@ -8,6 +8,8 @@ mod authorization;
 mod casework;
 mod certification;
 mod datashare_imports;
+mod decide_once;
+mod decide_once_model;
 mod demo;
 mod health;
 mod host_config;

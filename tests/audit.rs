@@ -4,6 +4,8 @@
 
 use zige_tests::{seed_city, spawn_app};
 
+/// R8.1, R9.2: every change leaves a record naming who made it (staff
+/// actions are attributable), without personal data.
 #[tokio::test]
 async fn r8_1_changes_and_exchanges_leave_records_without_personal_data() {
     let app = spawn_app().await;
@@ -20,6 +22,8 @@ async fn r8_1_changes_and_exchanges_leave_records_without_personal_data() {
     assert!(!text.contains("张三"), "no names in the audit trail");
     let seqs: Vec<i64> = items.iter().map(|i| i["seq"].as_i64().unwrap()).collect();
     assert_eq!(seqs, (1..=seqs.len() as i64).collect::<Vec<_>>());
+    let anonymous: Vec<&serde_json::Value> = items.iter().filter(|i| i["actor"].as_str().is_none_or(str::is_empty)).collect();
+    assert!(anonymous.is_empty(), "every record names its actor: {anonymous:?}");
 }
 
 #[tokio::test]

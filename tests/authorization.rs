@@ -91,6 +91,7 @@ async fn r2_3_case_work_endpoints_by_role() {
     let city = seed_city(&app).await;
     let tokens = sessions(&app, &city).await;
     let bad_month = json!({ "district": "650102", "month": "someday" });
+    let opening = json!({ "benefit_id": "b-none", "loss": { "type": "death", "details": { "source": "other" } }, "loss_date": "2026-01-01", "note": "x" });
     let matrix: Vec<(&str, &str, Option<serde_json::Value>, [u16; 8])> = vec![
         ("/api/v1/lists/to_verify", "GET", None, [200; 8]),
         ("/api/v1/dashboard", "GET", None, [200; 8]),
@@ -103,6 +104,7 @@ async fn r2_3_case_work_endpoints_by_role() {
         ("/api/v1/benefits/b-none/termination", "POST", Some(json!({ "note": "x" })), [404, 404, 403, 403, 403, 403, 403, 403]),
         ("/api/v1/benefits/b-none/reinstatement", "POST", Some(json!({ "note": "x" })), [404, 404, 403, 403, 403, 403, 403, 403]),
         ("/api/v1/recoveries", "GET", None, [200, 200, 200, 200, 403, 403, 200, 403]),
+        ("/api/v1/recoveries", "POST", Some(opening), [404, 404, 403, 403, 403, 403, 403, 403]),
         ("/api/v1/reports", "GET", None, [403, 200, 403, 403, 403, 403, 403, 403]),
         ("/api/v1/archives", "GET", None, [200, 200, 200, 200, 403, 403, 403, 200]),
         ("/api/v1/archives/completeness", "GET", None, [200, 200, 200, 200, 403, 403, 403, 200]),

@@ -30,6 +30,8 @@ fn months_since_august() -> i64 {
     i64::from(chrono::Datelike::year(&today()) * 12 + chrono::Datelike::month(&today()) as i32 - (2026 * 12 + 8))
 }
 
+/// R7.2–R7.6, R9.3: from a late death record to termination, the notice,
+/// instalments, escalation in writing and the blacklist and its lifting.
 #[tokio::test]
 async fn r7_3_r7_6_a_late_death_report_ends_in_termination_and_a_recovery_paid_by_instalments() {
     let app = spawn_app().await;

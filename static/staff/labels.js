@@ -157,7 +157,7 @@ export const TASK_KINDS = {
 export const REVIEWS = { confirm: '确认生效', send_back: '退回重新核实', certify: '改判为符合条件' };
 export const REVIEW_RESULTS = { confirmed: '已确认', sent_back: '已退回', overridden: '已改判' };
 
-export const RECOVERY_STATUS = { open: '追回中', recovered: '已追回' };
+export const RECOVERY_STATUS = { open: '追回中', recovered: '已追回', withdrawn: '已撤销' };
 export const PAYMENT_KINDS = { refund: '退款', instalment: '分期还款', deduction: '抵扣', payment: '缴款' };
 
 export const PARTNER_KINDS = {

@@ -3,10 +3,10 @@
 // rule (requirement id) decided.
 
 import { ApiError, get, post, patch, query } from './api.js';
-import { h, clear, table, field, select, badge, req, yuan, date, dateTime, problemBox, showError, success, announce, modal, busy, button } from './ui.js';
+import { h, clear, table, field, select, badge, req, yuan, date, dateTime, problemBox, showError, success, announce, modal, busy, button, todayChina } from './ui.js';
 import {
   BENEFIT_TYPES, PAYMENT, LISTS, LIST_SHORT, EFFECTS, OUTCOMES, RESIDENCE, MANAGEMENT, SPECIAL_GROUPS, CYCLE_STATUS, ACTIONS,
-  SUSPENSION_REASONS, HISTORY_FIELDS, EVIDENCE, channelName, label,
+  SUSPENSION_REASONS, HISTORY_FIELDS, EVIDENCE, LOSS_CODES, lossOf, channelName, label,
 } from './labels.js';
 import { reasons } from './lists.js';
 
@@ -149,6 +149,9 @@ function benefitCard(b, ctx, refresh) {
   } else if (ctx.can('terminate_benefits') && b.payment_status === 'terminated') {
     decision = button('纠正错误终止并恢复发放', () => endingDialog(b, name, 'reinstatement', refresh), { class: 'small secondary', dataset: { testid: 'reinstate-benefit' }, 'aria-label': `纠正错误终止并恢复发放${name}` });
   }
+  const recovery = ctx.can('decide_recovery')
+    ? button('开立追回案件', () => recoveryDialog(b, name, refresh), { class: 'small secondary', dataset: { testid: 'open-recovery' }, 'aria-label': `为${name}开立追回案件` })
+    : null;
   return h(
     'article',
     { class: 'card benefit' },
@@ -173,7 +176,7 @@ function benefitCard(b, ctx, refresh) {
       b.loss_date ? fact('丧失资格日期', b.loss_date) : null,
     ),
     h('div', { class: 'why' }, h('h4', {}, `为何列入${LISTS[listKind] ?? listKind}`), reasons(b.reasons)),
-    decision ? h('div', { class: 'action-bar benefit-actions' }, decision) : null,
+    decision || recovery ? h('div', { class: 'action-bar benefit-actions' }, decision, recovery) : null,
   );
 }
 
@@ -294,6 +297,45 @@ function endingDialog(b, name, kind, refresh) {
   });
   body.append(form);
   note.focus();
+}
+
+/**
+ * The agency opens a recovery for a loss it found itself (R7.3): the loss,
+ * its date and the basis; payment stops and each benefit the loss concerns
+ * gets its case.
+ */
+function recoveryDialog(b, name, refresh) {
+  const { body, close } = modal(`开立追回案件：${name}`);
+  const errors = h('div');
+  const note = h('textarea', { name: 'note', rows: 3, maxlength: 500, required: true });
+  const submit = h('button', { type: 'submit', class: 'primary', dataset: { testid: 'open-recovery-submit' } }, '开立案件');
+  const form = h(
+    'form',
+    { class: 'stack', novalidate: true },
+    h('p', {}, '按本机构掌握的丧失资格情形开立追回：暂停发放，并对该情形涉及的每项待遇计算多领金额。'),
+    field('丧失资格原因', select('loss', LOSS_CODES.map((c) => [c, `${EVIDENCE[c][0]}（${EVIDENCE[c][1]}）`]), { empty: '请选择' })),
+    field('丧失资格日期', h('input', { type: 'date', name: 'loss_date', max: todayChina(), required: true })),
+    field('依据', note, '如：单位来函、死亡证明编号。最多500字。'),
+    errors,
+    h('div', { class: 'dialog-actions' }, button('取消', () => close(), { class: 'ghost' }), submit),
+  );
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clear(errors);
+    const data = new FormData(form);
+    const payload = { benefit_id: b.benefit_id, note: note.value.trim(), loss_date: data.get('loss_date') || null };
+    if (data.get('loss')) payload.loss = lossOf(String(data.get('loss')));
+    await busy(submit, async () => {
+      try {
+        const r = await post('/api/v1/recoveries', payload);
+        close();
+        await refresh(`已开立追回案件 ${r.recovery_ids.length} 件，相关待遇已暂停发放。`);
+      } catch (error) {
+        showError(errors, error, form);
+      }
+    });
+  });
+  body.append(form);
 }
 
 /**

@@ -8,7 +8,7 @@ import { RECOVERY_STATUS, PAYMENT_KINDS, MANAGEMENT, label } from './labels.js';
 export async function render(main, route, ctx) {
   await ctx.loadOrgs();
   if (route.parts[0]) return detail(main, route.parts[0], ctx);
-  const status = route.params.get('status') === 'recovered' ? 'recovered' : 'open';
+  const status = Object.keys(RECOVERY_STATUS).includes(route.params.get('status')) ? route.params.get('status') : 'open';
   main.append(
     h('div', { class: 'page-head' }, h('h1', {}, '待遇追回'), h('p', { class: 'muted' }, '多领社会保险待遇的追回案件：核查告知、陪同清退（R7.3）。')),
     h(
@@ -16,6 +16,7 @@ export async function render(main, route, ctx) {
       { class: 'tabs', 'aria-label': '案件状态' },
       h('a', { href: '#/recoveries', 'aria-current': status === 'open' ? 'page' : null }, '追回中'),
       h('a', { href: '#/recoveries?status=recovered', 'aria-current': status === 'recovered' ? 'page' : null }, '已追回'),
+      h('a', { href: '#/recoveries?status=withdrawn', 'aria-current': status === 'withdrawn' ? 'page' : null }, '已撤销'),
     ),
   );
   const result = await get(`/api/v1/recoveries${query({ status, per_page: 100 })}`);
@@ -29,7 +30,7 @@ export async function render(main, route, ctx) {
         { label: '尚欠', class: 'num', cell: (c) => yuan(c.amount_fen - c.paid_fen) },
         { label: '丧失资格日期', cell: (c) => date(c.loss_date) },
         { label: '退还期限', cell: (c) => (c.refund_deadline ? [date(c.refund_deadline), c.status === 'open' && c.refund_deadline < todayChina() ? [' ', badge('已逾期', 'bad')] : null] : badge('通知书未送达', 'warn')) },
-        { label: '状态', cell: (c) => badge(label(RECOVERY_STATUS, c.status), c.status === 'open' ? 'warn' : 'ok') },
+        { label: '状态', cell: (c) => [badge(label(RECOVERY_STATUS, c.status), c.status === 'open' ? 'warn' : 'ok'), c.withdrawn_reason ? h('p', { class: 'small' }, `${c.withdrawn_on}：${c.withdrawn_reason}`) : null] },
         { label: '操作', cell: (c) => h('a', { href: `#/recoveries/${encodeURIComponent(c.recovery_id)}`, class: 'row-action' }, '办理', h('span', { class: 'visually-hidden' }, `：${c.person?.name ?? ''}`)) },
       ],
       rows: result.items ?? [],
@@ -67,6 +68,7 @@ async function detail(main, id, ctx) {
         f('失信黑名单', c.blacklisted_on ? `${c.blacklisted_on} 列入${c.blacklist_lifted_on ? `，${c.blacklist_lifted_on} 移出` : ''}` : '未列入'),
         c.employer_remainder_fen !== null && c.employer_remainder_fen !== undefined ? f('单位追回部分', yuan(c.employer_remainder_fen)) : null,
         f('状态', badge(label(RECOVERY_STATUS, c.status), c.status === 'open' ? 'warn' : 'ok')),
+        c.withdrawn_on ? f('撤销', `${c.withdrawn_on}：${c.withdrawn_reason ?? ''}；已退还的款项随下月待遇退回`) : null,
       ),
     ),
   );

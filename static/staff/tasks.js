@@ -4,7 +4,7 @@
 
 import { ApiError, get, post, query } from './api.js';
 import { h, clear, table, field, select, badge, date, problemBox, showError, success, announce, modal, busy, button, todayChina, addDays, number, fetchInto, provisional } from './ui.js';
-import { TASK_KINDS, OUTCOMES, CHANNELS, LOSS_CODES, EVIDENCE, lossOf, label } from './labels.js';
+import { TASK_KINDS, OUTCOMES, CHANNELS, LOSS_CODES, EVIDENCE, BENEFIT_TYPES, lossOf, label } from './labels.js';
 
 const PER_PAGE = 50;
 
@@ -213,6 +213,20 @@ export function outcomeDialog(task, ctx, confirmation, reload, { channel = 'wind
     field('丧失资格原因', select('loss', LOSS_CODES.map((c) => [c, `${EVIDENCE[c][0]}（${EVIDENCE[c][1]}）`]), { empty: '请选择' })),
     field('丧失资格日期', h('input', { type: 'date', name: 'loss_date', max: todayChina() })),
   );
+  // "Eligible" about one benefit alone (a dependant who has not remarried)
+  // lifts every loss of that benefit; without it, only person-wide ones.
+  const benefitChoice = h('select', { name: 'benefit_id', dataset: { testid: 'outcome-benefit' } }, h('option', { value: '' }, '本人全部待遇（本人健在、具备资格）'));
+  const benefitField = h('div', { hidden: true }, field('核实的待遇', benefitChoice, '如只核实某一项待遇的条件（如供养亲属未再婚），请选择该项待遇（R5.7、R5.8）。'));
+  if (task.person?.person_id) {
+    get(`/api/v1/persons/${encodeURIComponent(task.person.person_id)}`)
+      .then((d) => {
+        const benefits = d.benefits ?? [];
+        benefitChoice.append(...benefits.map((b) => h('option', { value: b.benefit_id }, `仅${b.benefit_name_zh ?? label(BENEFIT_TYPES, b.benefit_type)}`)));
+        benefitField.dataset.choices = String(benefits.length);
+        benefitField.hidden = benefits.length < 2 || form.elements.outcome.value !== 'eligible';
+      })
+      .catch(() => {});
+  }
   const fileInput = h('input', { type: 'file', name: 'files', multiple: true, accept: Object.entries(FILE_TYPES).flat(2).join(','), dataset: { testid: 'outcome-files' } });
   const fileStatus = h('div', { class: 'file-status', 'aria-live': 'polite' });
   fileInput.addEventListener('change', () => {
@@ -236,6 +250,7 @@ export function outcomeDialog(task, ctx, confirmation, reload, { channel = 'wind
       ? h('p', {}, h('strong', {}, '核实渠道：'), label(CHANNELS, channel))
       : field('核实渠道', select('channel', Object.entries(CHANNELS), { value: channel, attrs: { dataset: { testid: 'outcome-channel' } } })),
     lossFields,
+    benefitField,
     field('说明', h('textarea', { name: 'note', rows: 3, maxlength: 500 }), '最多500字。'),
     field('佐证材料（可选）', fileInput, '照片、视频、签到表等：JPG、PNG、WebP、MP4、PDF或CSV，最多5个，每个不超过5 MB（R6.2、R6.4）。'),
     fileStatus,
@@ -244,6 +259,7 @@ export function outcomeDialog(task, ctx, confirmation, reload, { channel = 'wind
   );
   form.addEventListener('change', () => {
     lossFields.hidden = form.elements.outcome.value !== 'not_eligible';
+    benefitField.hidden = Number(benefitField.dataset.choices ?? 0) < 2 || form.elements.outcome.value !== 'eligible';
   });
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -253,6 +269,7 @@ export function outcomeDialog(task, ctx, confirmation, reload, { channel = 'wind
     const payload = { outcome, channel: fixedChannel ? channel : data.get('channel') };
     const note = String(data.get('note') ?? '').trim();
     if (note) payload.note = note;
+    if (outcome === 'eligible' && data.get('benefit_id')) payload.benefit_id = data.get('benefit_id');
     if (outcome === 'not_eligible') {
       if (data.get('loss')) payload.loss = lossOf(String(data.get('loss')));
       if (data.get('loss_date')) payload.loss_date = data.get('loss_date');

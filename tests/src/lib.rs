@@ -697,6 +697,25 @@ pub async fn seed_city(app: &TestApp) -> City {
     City { admin, ids }
 }
 
+/// Registers a dependant's case: a recipient of 天山区 with a pension and
+/// a work-injury dependant's pension (R1.3). Returns the ID number and the
+/// person id.
+pub async fn register_two_benefits(app: &TestApp, city: &City) -> (String, String) {
+    let id = id_number("65010219600505005");
+    let rows = [
+        format!("{id},钱七,employee_pension,2800,2012-01-01,650102,local,ts-c1,socialised,,13800000007,2026-06-01,,"),
+        format!(
+            "{id},钱七,work_injury_dependant,900,2018-03-01,650102,local,ts-c1,socialised,,13800000007,2026-06-01,,{}",
+            id_number("65010219580101011")
+        ),
+    ];
+    let roster = format!("{ROSTER_HEADER}\n{}\n", rows.join("\n"));
+    assert_eq!(app.upload(&city.admin, "/api/v1/roster/imports", "text/csv", roster).await.status, 200);
+    let found = app.call(&city.admin, "GET", &format!("/api/v1/persons?q={id}"), None).await.json();
+    let person = found["items"][0]["person_id"].as_str().expect("registered").to_string();
+    (id, person)
+}
+
 impl City {
     /// The person id of a recipient, found by ID number as the administrator.
     pub async fn person_id(&self, app: &TestApp, nickname: &str) -> String {

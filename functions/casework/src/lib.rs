@@ -175,9 +175,12 @@ fn dispatch(db: &Db, staff: &Staff, req: &Request) -> Result<Response, Problem> 
     staff.require(Permission::DispatchVerification)?;
     let body: Dispatch = request::json_body(req)?;
     let today = zige_platform::today();
-    let deadline = NaiveDate::parse_from_str(&body.deadline, "%Y-%m-%d").ok().filter(|d| *d > today).ok_or_else(|| {
-        Problem::invalid("deadline", "期限应为今天以后的日期，如2027-01-15", "deadline: a date after today, such as 2027-01-15")
-    })?;
+    let deadline = NaiveDate::parse_from_str(&body.deadline, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| zige_domain::deadlines::verification_deadline(today, d).ok())
+        .ok_or_else(|| {
+            Problem::invalid("deadline", "期限应为今天以后的日期，如2027-01-15", "deadline: a date after today, such as 2027-01-15")
+        })?;
     // The list must be current: renew the assessments partner records queued.
     while db.transaction(|db| records::refresh_queued(db, today, 1000))? == 1000 {}
     let persons = db.all(

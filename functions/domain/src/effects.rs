@@ -9,15 +9,17 @@
 //! request or a repeated sweep changes nothing.
 //!
 //! Money follows the records, whatever the payment state when they arrive
-//! (先停、再查、后追): every benefit on the lost list has one recovery case
-//! for what was paid after its loss, and a case whose loss no longer stands
-//! (retracted, or disproved by a staff decision) is withdrawn.
+//! (先停、再查、后追): every benefit with a loss standing has one recovery
+//! case for what was paid after its earliest loss, and a case whose loss no
+//! longer stands (retracted, or disproved by a staff decision) is
+//! withdrawn.
 
 use crate::assessment::{Action, Assessment, BenefitFacts, ListKind, assess};
 use crate::calendar::{CalendarError, WorkingCalendar};
-use crate::deadlines::city_suspension_deadline;
+use crate::cycle::CycleStatus;
+use crate::deadlines::{TaskDeadline, city_suspension_deadline};
 use crate::evidence::{DeathSource, DecisionKind, Effect as RecordEffect, Evidence, EvidenceKind, StaffDecision};
-use crate::money::{Fen, MoneyError, YearMonth, back_pay, overpayment};
+use crate::money::{Fen, MoneyError, YearMonth, back_pay, first_payroll_month, overpayment};
 use crate::payment::{PaymentState, SuspensionReason, Transition, TransitionError};
 use chrono::NaiveDate;
 use std::fmt;
@@ -181,6 +183,19 @@ pub enum Change {
         /// What was overpaid.
         amount: Fen,
     },
+    /// Recompute an open case from an earlier loss that came in later.
+    AmendOverpayment {
+        /// The case.
+        case_id: String,
+        /// The record or decision of the earlier loss.
+        basis: String,
+        /// Its date.
+        loss_date: NaiveDate,
+        /// The last month paid.
+        paid_through: YearMonth,
+        /// What was overpaid since.
+        amount: Fen,
+    },
     /// Withdraw a recovery case whose loss no longer stands.
     WithdrawOverpayment {
         /// The case.
@@ -196,6 +211,8 @@ pub enum Change {
         kind: &'static str,
         /// Whose queue.
         queue: Queue,
+        /// Its deadline, when it has one (R6.1).
+        deadline: Option<TaskDeadline>,
     },
     /// Send the person a message, once per key.
     Notify {
@@ -204,7 +221,7 @@ pub enum Change {
         /// The message's kind.
         kind: &'static str,
         /// The text.
-        message: &'static str,
+        message: String,
     },
 }
 
@@ -273,13 +290,13 @@ pub fn decide(person: &Person<'_>, trigger: &Trigger<'_>, today: NaiveDate) -> R
     let facts: Vec<BenefitFacts> = person.benefits.iter().map(|b| b.facts.clone()).collect();
     let assessed = assess(&facts, person.evidence, person.decisions, today);
     let on_file: Vec<(&BenefitOnFile, &Assessment)> = person.benefits.iter().zip(&assessed).collect();
-    let next_month = YearMonth::of(today).plus(1);
+    let next_month = first_payroll_month(today);
     let find = |id: &str| on_file.iter().find(|(b, _)| b.facts.id == id).copied().ok_or(Refusal::UnknownBenefit);
     let mut effects = Vec::new();
     match trigger {
         Trigger::Record(record) => {
             stop_payment(&on_file, person, today, &mut effects);
-            effects.extend(record_task(record, &on_file));
+            effects.extend(record_tasks(record, &on_file));
         }
         Trigger::Decision(decision) => {
             let before = effects.len();
@@ -303,7 +320,7 @@ pub fn decide(person: &Person<'_>, trigger: &Trigger<'_>, today: NaiveDate) -> R
             benefit.facts.payment.apply(transition).map_err(Refusal::Transition)?;
             effects.push(payment(benefit, transition, "本人对暂停提出异议，停止计算终止期限"));
             effects.push(effect(
-                Change::OpenTask { kind: "reverify_objection", queue: Queue::Responsible },
+                Change::OpenTask { kind: "reverify_objection", queue: Queue::Responsible, deadline: None },
                 "R7.2",
                 "本人对暂停提出异议（R7.2）",
             ));
@@ -323,7 +340,7 @@ pub fn decide(person: &Person<'_>, trigger: &Trigger<'_>, today: NaiveDate) -> R
                     let name = benefit.facts.benefit_type.name_zh();
                     terminate(benefit, today, "暂停满三个月未提出异议", &mut effects)?;
                     let note = format!("{name}暂停满三个月未提出异议，已依规终止，请归档（R7.2）");
-                    effects.push(effect(Change::OpenTask { kind: "file_termination", queue: Queue::Agency }, "R7.2", note));
+                    effects.push(effect(Change::OpenTask { kind: "file_termination", queue: Queue::Agency, deadline: None }, "R7.2", note));
                     effects.push(notify(format!("terminated:{}", benefit.facts.id), messages::TERMINATED, "R7.2"));
                 }
             }
@@ -350,13 +367,13 @@ fn payroll(
 }
 
 fn notify(key: String, message: &'static str, requirement: &'static str) -> Effect {
-    effect(Change::Notify { key, kind: "decision", message }, requirement, "")
+    effect(Change::Notify { key, kind: "decision", message: message.to_string() }, requirement, "")
 }
 
 /// 先停: every paid benefit whose assessment says to stop payment is
 /// suspended, for the reason the assessment gives (R5.2, R5.9, R7.1).
 fn stop_payment(on_file: &[(&BenefitOnFile, &Assessment)], person: &Person<'_>, today: NaiveDate, effects: &mut Vec<Effect>) {
-    let next_month = YearMonth::of(today).plus(1);
+    let next_month = first_payroll_month(today);
     for (benefit, assessment) in on_file {
         if assessment.action != Action::SuspendNow {
             continue;
@@ -386,14 +403,18 @@ fn suspension_reason(assessment: &Assessment, person: &Person<'_>) -> Suspension
         .unwrap_or(SuspensionReason::LossOfEligibility)
 }
 
-/// The verification a new record opens, if any.
-fn record_task(record: &Evidence, on_file: &[(&BenefitOnFile, &Assessment)]) -> Option<Effect> {
-    let open = |kind, requirement, reason: String| Some(effect(Change::OpenTask { kind, queue: Queue::Responsible }, requirement, reason));
+/// The verifications a new record opens: one for what it says, and one for
+/// a conflict between records, whichever of them arrived last (R5.4).
+fn record_tasks(record: &Evidence, on_file: &[(&BenefitOnFile, &Assessment)]) -> Vec<Effect> {
+    let open = |kind, requirement, reason: String| {
+        Some(effect(Change::OpenTask { kind, queue: Queue::Responsible, deadline: None }, requirement, reason))
+    };
     let entry = record.kind.entry();
-    match record.kind.effect() {
+    let concerned = on_file.iter().any(|(b, _)| record.kind.applies_to(b.facts.benefit_type));
+    let about_it = match record.kind.effect() {
         // A loss outside every benefit's scope (remarriage for a pensioner)
         // is filed and changes nothing (R5.7, R5.8).
-        RecordEffect::Loss if !on_file.iter().any(|(b, _)| record.kind.applies_to(b.facts.benefit_type)) => None,
+        RecordEffect::Loss if !concerned => None,
         RecordEffect::Loss if record.kind == (EvidenceKind::Death { source: DeathSource::FamilyReport }) => {
             open("verify_death_report", "R5.6", "家属申报死亡，待核实（R5.6）".into())
         }
@@ -402,23 +423,20 @@ fn record_task(record: &Evidence, on_file: &[(&BenefitOnFile, &Assessment)]) -> 
         RecordEffect::Retraction if on_file.iter().any(|(b, _)| !b.facts.payment.is_payable()) => {
             open("reverify_retraction", "R5.4", "来源单位撤回此前记录，需重新核实（R5.4）".into())
         }
-        RecordEffect::Retraction => None,
         // A suspended benefit is not restored by the person's own
-        // certification: it opens re-verification (R7.2), which settles a
-        // conflict with a loss on file as well.
+        // certification: it opens re-verification (R7.2).
         RecordEffect::ProofOfLife
             if record.kind == EvidenceKind::SelfServiceFace
                 && on_file.iter().any(|(b, _)| matches!(b.facts.payment, PaymentState::Suspended { .. })) =>
         {
             open("reverify_after_certification", "R7.2", "暂停期间本人完成认证，待核实后恢复（R7.2）".into())
         }
-        RecordEffect::ProofOfLife | RecordEffect::RecordOnly
-            if on_file.iter().any(|(_, a)| a.list == ListKind::ToVerify && a.reasons.iter().any(|r| r.code == "conflict")) =>
-        {
-            open("verify_conflict", "R5.4", "记录相互矛盾，需实地核实（R5.4）".into())
-        }
-        RecordEffect::ProofOfLife | RecordEffect::RecordOnly => None,
-    }
+        RecordEffect::Retraction | RecordEffect::ProofOfLife | RecordEffect::RecordOnly => None,
+    };
+    let conflict = on_file.iter().any(|(_, a)| a.reasons.iter().any(|r| r.code == "conflict"));
+    let conflicting =
+        if conflict { open("verify_conflict", "R5.4", "记录相互矛盾，需实地核实（R5.4）".into()) } else { None };
+    about_it.into_iter().chain(conflicting).collect()
 }
 
 /// Restores or reinstates a benefit, with back-pay for every month withheld
@@ -434,7 +452,7 @@ fn resume(
     benefit.facts.payment.apply(transition).map_err(Refusal::Transition)?;
     let first_unpaid = match (benefit.stopped_from, benefit.facts.payment) {
         (Some(month), _) => Some(month),
-        (None, PaymentState::Suspended { since, .. }) => Some(YearMonth::of(since).plus(1)),
+        (None, PaymentState::Suspended { since, .. }) => Some(first_payroll_month(since)),
         _ => None,
     };
     effects.push(payment(benefit, transition, why));
@@ -452,60 +470,67 @@ fn terminate(benefit: &BenefitOnFile, today: NaiveDate, why: &str, effects: &mut
     let transition = Transition::Terminate { on: today };
     benefit.facts.payment.apply(transition).map_err(Refusal::Transition)?;
     effects.push(payment(benefit, transition, why));
-    effects.push(payroll(benefit, PayrollAction::Terminate, None, YearMonth::of(today).plus(1), "R7.2", why));
+    effects.push(payroll(benefit, PayrollAction::Terminate, None, first_payroll_month(today), "R7.2", why));
     Ok(())
 }
 
-/// 后追 (R7.3): a benefit on the lost list has one recovery case for what
-/// was paid after the loss, whatever its payment state; a case whose loss
-/// no longer stands (retracted, or disproved by a staff decision) is
-/// withdrawn, and what was recovered is paid back.
+/// 后追 (R7.3): a benefit with a loss standing has one recovery case for
+/// what was paid after the earliest loss, whatever its payment state and
+/// whichever record arrived first; a case whose loss no longer stands
+/// (retracted, or disproved by a staff decision) is withdrawn, and what was
+/// recovered is paid back.
 fn settle_money(
     on_file: &[(&BenefitOnFile, &Assessment)],
     person: &Person<'_>,
     today: NaiveDate,
     effects: &mut Vec<Effect>,
 ) -> Result<(), Refusal> {
+    let next_month = first_payroll_month(today);
     for (benefit, assessment) in on_file {
         let id = &benefit.facts.id;
         let standing = |basis: &str| assessment.reasons.iter().any(|r| r.code == "loss" && r.evidence.iter().any(|e| e == basis));
         let cases: Vec<&CaseOnFile> = person.cases.iter().filter(|c| &c.benefit_id == id).collect();
-        let mut open_case = false;
+        let mut open_case = None;
         for case in cases.iter().filter(|c| !c.withdrawn) {
-            if standing(&case.basis) {
-                open_case = true;
+            if standing(&case.basis) && open_case.is_none() {
+                open_case = Some(*case);
                 continue;
             }
             let change = Change::WithdrawOverpayment { case_id: case.id.clone(), benefit_id: id.clone(), refund: case.recovered };
             effects.push(effect(change, "R7.3", "追回依据已被撤回或经核实不成立，撤销追回"));
-            let payroll_change = Change::Payroll {
+            let refund = Change::Payroll {
                 benefit_id: id.clone(),
                 action: PayrollAction::RecoveryWithdrawn,
                 amount: Some(case.recovered),
-                effective_month: YearMonth::of(today).plus(1),
+                effective_month: next_month,
             };
-            effects.push(effect(payroll_change, "R7.3", "追回撤销，退还已追回款项（R7.3）"));
+            effects.push(effect(refund, "R7.3", "追回撤销，退还已追回款项（R7.3）"));
             effects.push(notify(format!("withdrawn:{}", case.id), messages::RECOVERY_WITHDRAWN, "R7.3"));
         }
-        let (ListKind::Lost, Some(loss_date), Some(basis)) = (assessment.list, assessment.loss_date, assessment.loss_basis.as_ref()) else {
-            continue;
-        };
-        // A basis withdrawn once is not recovered on again.
-        if open_case || cases.iter().any(|c| &c.basis == basis) {
-            continue;
-        }
+        let (Some(loss_date), Some(basis)) = (assessment.loss_date, assessment.loss_basis.as_ref()) else { continue };
         let paid_through = benefit.paid_through(today);
         let amount = overpayment(benefit.monthly, benefit.facts.start, loss_date, paid_through, true)?;
-        if amount > Fen::ZERO {
-            let change = Change::RecordOverpayment {
-                benefit_id: id.clone(),
-                basis: basis.clone(),
-                loss_date,
-                paid_through,
-                monthly: benefit.monthly,
-                amount,
-            };
-            effects.push(effect(change, "R7.3", format!("{loss_date}丧失领取资格后多领待遇，应予追回")));
+        match open_case {
+            // An earlier loss came in after the case was opened: the case
+            // recovers from it (the same case whatever the arrival order).
+            Some(case) if &case.basis != basis => {
+                let change = Change::AmendOverpayment { case_id: case.id.clone(), basis: basis.clone(), loss_date, paid_through, amount };
+                effects.push(effect(change, "R7.3", format!("更早的丧失资格记录（{loss_date}），按其重算多领金额")));
+            }
+            Some(_) => {}
+            // A basis withdrawn once is not recovered on again.
+            None if amount > Fen::ZERO && !cases.iter().any(|c| &c.basis == basis) => {
+                let change = Change::RecordOverpayment {
+                    benefit_id: id.clone(),
+                    basis: basis.clone(),
+                    loss_date,
+                    paid_through,
+                    monthly: benefit.monthly,
+                    amount,
+                };
+                effects.push(effect(change, "R7.3", format!("{loss_date}丧失领取资格后多领待遇，应予追回")));
+            }
+            None => {}
         }
     }
     Ok(())
@@ -526,6 +551,49 @@ pub fn needs_city_review(person: &Person<'_>, decision: &StaffDecision, recorded
             decide(&with, &Trigger::Decision(decision), today).is_ok_and(|effects| !effects.is_empty())
         }
         DecisionKind::NotEligible { .. } | DecisionKind::Unreachable => true,
+    }
+}
+
+/// What a paid benefit's place in its cycle asks for on the daily sweep (R4,
+/// R6.1): the reminder whose day has come (by default 30 and 7 days before
+/// the due date, on it, and once overdue), or, once the grace period has
+/// ended without a certification, a field verification with its deadline.
+/// `addressee` is how the message greets the person (a masked name).
+pub fn cycle_effects(
+    benefit: &BenefitFacts,
+    assessment: &Assessment,
+    addressee: &str,
+    today: NaiveDate,
+    deadline: impl FnOnce() -> Result<TaskDeadline, CalendarError>,
+) -> Result<Vec<Effect>, CalendarError> {
+    if !benefit.payment.is_payable() {
+        return Ok(Vec::new());
+    }
+    let position = &assessment.cycle;
+    let due = position.next_due;
+    let kind = benefit.benefit_type.name_zh();
+    let remind = |tag: String, message: String| {
+        let key = format!("remind:{}:{due}:{tag}", benefit.id);
+        Ok(vec![effect(Change::Notify { key, kind: "reminder", message }, "R4.1", "")])
+    };
+    match position.status {
+        CycleStatus::Certified => Ok(Vec::new()),
+        CycleStatus::Due if today > due => {
+            remind("overdue".into(), format!("{addressee}您好：您的{kind}资格认证已过期限（{due}），请尽快认证，否则将上门核实。"))
+        }
+        CycleStatus::Due => match benefit.policy.reminder_dates(due).into_iter().rfind(|d| *d <= today) {
+            Some(day) => remind(
+                day.to_string(),
+                format!("{addressee}您好：请在{due}前完成{kind}资格认证。可在手机上刷脸认证，行动不便可申请上门服务。"),
+            ),
+            None => Ok(Vec::new()),
+        },
+        CycleStatus::Overdue if assessment.list == ListKind::ToVerify => {
+            let reason = format!("{kind}认证期已过（应于{}前认证）未认证，需实地核实（R4、R6.1）", position.cycle.due);
+            let change = Change::OpenTask { kind: "verify_cycle_lapsed", queue: Queue::Responsible, deadline: Some(deadline()?) };
+            Ok(vec![effect(change, "R6.1", reason)])
+        }
+        CycleStatus::Overdue => Ok(Vec::new()),
     }
 }
 

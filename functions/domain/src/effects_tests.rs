@@ -64,6 +64,7 @@ fn short(effects: &[Effect]) -> Vec<String> {
             },
             Change::RecordOverpayment { benefit_id, amount, .. } => format!("case {benefit_id} {}", amount.as_i64()),
             Change::WithdrawOverpayment { case_id, refund, .. } => format!("withdraw {case_id} {}", refund.as_i64()),
+            Change::AmendOverpayment { case_id, amount, .. } => format!("amend {case_id} {}", amount.as_i64()),
             Change::OpenTask { kind, .. } => format!("task {kind}"),
             Change::Notify { key, .. } => format!("notify {}", key.split(':').next().unwrap_or_default()),
         })
@@ -238,6 +239,27 @@ fn r3_r7_what_each_record_and_decision_does() {
             expected: &["task verify_loss"],
         },
         Case {
+            what: "R7.3 an earlier death arriving later: the one case recovers from it",
+            benefits: vec![pension(suspended(d(2026, 10, 2), SuspensionReason::LossOfEligibility))],
+            evidence: vec![
+                record("death-late", EvidenceKind::Death { source: DeathSource::PopulationRegistry }, d(2026, 9, 5)),
+                dead_in_march.clone(),
+            ],
+            decisions: vec![],
+            cases: vec![case("op1", "pension", "death-late", 0)],
+            trigger: LAST_RECORD,
+            expected: &["task verify_loss", "amend op1 2100000"],
+        },
+        Case {
+            what: "R5.4 R7.3 a death with a later sign of life: stopped, verified, and the case opened all the same",
+            benefits: vec![pension(PaymentState::Active)],
+            evidence: vec![record("bank", EvidenceKind::BankInPerson, d(2026, 5, 1)), dead_in_march.clone()],
+            decisions: vec![],
+            cases: vec![],
+            trigger: LAST_RECORD,
+            expected: &["suspend pension", "payroll suspend pension", "task verify_loss", "task verify_conflict", "case pension 2400000"],
+        },
+        Case {
             what: "R7.3 a mistyped old loss date recovers only what was paid since the benefit began",
             benefits: vec![BenefitOnFile {
                 facts: BenefitFacts { start: d(2026, 9, 1), ..pension(PaymentState::Active).facts },
@@ -323,6 +345,7 @@ fn carry_out(benefits: &mut [BenefitOnFile], cases: &mut Vec<CaseOnFile>, effect
                 withdrawn: false,
             }),
             Change::WithdrawOverpayment { case_id, .. } => cases.iter_mut().find(|c| &c.id == case_id).unwrap().withdrawn = true,
+            Change::AmendOverpayment { case_id, basis, .. } => cases.iter_mut().find(|c| &c.id == case_id).unwrap().basis = basis.clone(),
             _ => {}
         }
     }
@@ -344,9 +367,9 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
     /// Effects carried out leave nothing to do: deciding again on the same
-    /// record changes no payment and opens or withdraws no case. And every
-    /// benefit on the lost list ends with exactly one open case when
-    /// anything was overpaid (确保不漏一人, R7.3).
+    /// record changes no payment and opens, amends or withdraws no case. And
+    /// every benefit with a loss standing ends with exactly one open case
+    /// when anything was overpaid (确保不漏一人, R7.3).
     #[test]
     fn deciding_again_after_carrying_out_changes_nothing(
         items in proptest::collection::vec((arbitrary_record(), 0i64..600), 1..8),
@@ -371,7 +394,7 @@ proptest! {
         for (benefit, assessment) in benefits.iter().zip(assess(&facts, &evidence, &[], today())) {
             let open = cases.iter().filter(|c| c.benefit_id == benefit.facts.id && !c.withdrawn).count();
             prop_assert!(open <= 1);
-            if assessment.list == ListKind::Lost {
+            if assessment.loss_basis.is_some() {
                 let owed = overpayment(benefit.monthly, benefit.facts.start, assessment.loss_date.unwrap(), benefit.paid_through(today()), true).unwrap();
                 prop_assert_eq!(open, usize::from(owed > Fen::ZERO), "{:?}", assessment.reasons);
             }

@@ -217,6 +217,56 @@ pub fn overpayment(
     monthly.checked_mul(months)
 }
 
+/// The payroll run a change made on `day` applies to first: a change made
+/// during a month takes effect from the next month's payment.
+pub fn first_payroll_month(day: NaiveDate) -> YearMonth {
+    YearMonth::of(day).plus(1)
+}
+
+/// The days a refund notice may give (R7.3: 限期退还).
+pub const REFUND_DAYS: std::ops::RangeInclusive<u32> = 7..=90;
+
+/// The deadline of a refund notice served on `served_on` giving `days`
+/// days (R7.3), or `None` when the days are outside [`REFUND_DAYS`].
+pub fn refund_deadline(served_on: NaiveDate, days: u32) -> Option<NaiveDate> {
+    REFUND_DAYS.contains(&days).then(|| served_on + chrono::Duration::days(i64::from(days)))
+}
+
+/// Whether a recovery case is on the social-insurance blacklist (R9.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Blacklist {
+    /// Never listed, or listed and lifted.
+    Off,
+    /// Listed and not lifted.
+    On,
+}
+
+/// A blacklist decision (R9.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BlacklistDecision {
+    /// List the case.
+    List,
+    /// Lift the listing.
+    Lift,
+}
+
+impl Blacklist {
+    /// The state from the stored days.
+    pub fn of(listed_on: Option<NaiveDate>, lifted_on: Option<NaiveDate>) -> Self {
+        if listed_on.is_some() && lifted_on.is_none() { Self::On } else { Self::Off }
+    }
+
+    /// The state after a decision, or `None` when the decision does not
+    /// apply (listing a listed case, lifting one not listed).
+    pub fn after(self, decision: BlacklistDecision) -> Option<Self> {
+        match (self, decision) {
+            (Self::Off, BlacklistDecision::List) => Some(Self::On),
+            (Self::On, BlacklistDecision::Lift) => Some(Self::Off),
+            _ => None,
+        }
+    }
+}
+
 /// One instalment of a repayment agreement (分期还款协议, R7.5).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Instalment {
@@ -301,6 +351,23 @@ pub fn missed_instalments(plan: &[Instalment], payments: &[(NaiveDate, Fen)], to
     missed
 }
 
+/// How a payment is spread over an instalment agreement (R7.5): the oldest
+/// instalment not yet paid in full first. `owing` lists each instalment's
+/// number, amount and what was paid of it; the answer lists what the
+/// payment adds to each, in order.
+pub fn allocate(payment: Fen, owing: &[(u32, Fen, Fen)]) -> Vec<(u32, Fen)> {
+    let mut left = payment.max(Fen::ZERO).0;
+    let mut applied = Vec::new();
+    for (number, amount, paid) in owing {
+        let share = left.min((amount.0 - paid.0).max(0));
+        if share > 0 {
+            applied.push((*number, Fen(share)));
+            left -= share;
+        }
+    }
+    applied
+}
+
 /// How an overpayment is settled for a retiree of an employer outside
 /// socialised management who died or was sentenced without being reported
 /// (R7.4): deducted first from the funeral grant, then from the survivor
@@ -356,6 +423,32 @@ mod tests {
         assert_eq!(back_pay(monthly, ym(2026, 3), ym(2026, 6)).unwrap(), Fen(900000));
         assert_eq!(back_pay(monthly, ym(2025, 11), ym(2026, 2)).unwrap(), Fen(900000), "across a year end");
         assert_eq!(back_pay(monthly, ym(2026, 3), ym(2026, 3)).unwrap(), Fen::ZERO);
+    }
+
+    #[test]
+    fn r7_5_a_payment_covers_the_oldest_instalments_first() {
+        let owing = [(1, Fen(300), Fen(300)), (2, Fen(300), Fen(100)), (3, Fen(300), Fen(0))];
+        assert_eq!(allocate(Fen(250), &owing), [(2, Fen(200)), (3, Fen(50))]);
+        assert_eq!(allocate(Fen(0), &owing), []);
+        assert_eq!(allocate(Fen(10_000), &owing), [(2, Fen(200)), (3, Fen(300))], "never more than owed");
+    }
+
+    #[test]
+    fn r7_3_r9_3_refund_deadlines_blacklist_states_and_the_first_payroll_month() {
+        assert_eq!(refund_deadline(d(2026, 11, 20), 30), Some(d(2026, 12, 20)));
+        assert_eq!(refund_deadline(d(2026, 11, 20), 6), None, "at least a week");
+        assert_eq!(refund_deadline(d(2026, 11, 20), 91), None);
+        assert_eq!(first_payroll_month(d(2026, 12, 31)), ym(2027, 1), "takes effect next month");
+        let cases = [
+            (Blacklist::Off, BlacklistDecision::List, Some(Blacklist::On)),
+            (Blacklist::On, BlacklistDecision::List, None),
+            (Blacklist::On, BlacklistDecision::Lift, Some(Blacklist::Off)),
+            (Blacklist::Off, BlacklistDecision::Lift, None),
+        ];
+        for (from, decision, to) in cases {
+            assert_eq!(from.after(decision), to, "{from:?} {decision:?}");
+        }
+        assert_eq!(Blacklist::of(Some(d(2026, 1, 1)), Some(d(2026, 2, 1))), Blacklist::Off, "lifted");
     }
 
     #[test]

@@ -135,6 +135,19 @@ impl OrgTree {
         self.orgs.values().filter(move |o| self.is_within(&o.id, root))
     }
 
+    /// The district at or above an organisation, where its missed
+    /// deadlines are escalated (R6.3, R6.7); `None` for the city level.
+    pub fn district_of(&self, id: &str) -> Option<&Org> {
+        let mut current = self.orgs.get(id);
+        while let Some(org) = current {
+            if org.kind == OrgKind::District {
+                return Some(org);
+            }
+            current = org.parent.as_deref().and_then(|p| self.orgs.get(p));
+        }
+        None
+    }
+
     /// The district carrying a division code.
     pub fn district_by_code(&self, code: &str) -> Result<&Org, RoutingError> {
         self.orgs

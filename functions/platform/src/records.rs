@@ -165,18 +165,22 @@ pub fn assess_loaded(
     birth_month: Option<u32>,
     today: NaiveDate,
 ) -> Vec<(BenefitRow, Assessment)> {
-    let facts: Vec<BenefitFacts> = benefits
-        .iter()
-        .map(|b| BenefitFacts {
-            id: b.id.clone(),
-            benefit_type: b.benefit_type,
-            start: b.start,
-            payment: b.payment,
-            policy: policies.in_force(b.benefit_type, today).clone().for_birth_month(birth_month),
-        })
-        .collect();
+    let facts: Vec<BenefitFacts> = benefits.iter().map(|b| benefit_facts(b, policies, birth_month, today)).collect();
     let assessments = assess(&facts, evidence, decisions, today);
     benefits.into_iter().zip(assessments).collect()
+}
+
+/// What the assessment needs of a stored benefit: its cycle policy is the
+/// one in force on `today`, as it applies to a person born in
+/// `birth_month`.
+pub fn benefit_facts(b: &BenefitRow, policies: &PolicySet, birth_month: Option<u32>, today: NaiveDate) -> BenefitFacts {
+    BenefitFacts {
+        id: b.id.clone(),
+        benefit_type: b.benefit_type,
+        start: b.start,
+        payment: b.payment,
+        policy: policies.in_force(b.benefit_type, today).clone().for_birth_month(birth_month),
+    }
 }
 
 /// What the lists keep of a benefit's last assessment, as stored: cycle

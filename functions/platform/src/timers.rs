@@ -14,13 +14,12 @@ use anyhow::Result;
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
-use zige_domain::assessment::ListKind;
 use zige_domain::cycle::{CycleStatus, PolicySet};
 use zige_domain::effects;
 use zige_domain::evidence::DecisionKind;
 use zige_domain::masking::mask_name;
 use zige_domain::money::{Fen, Instalment, missed_instalments};
-use zige_domain::routing::{OrgKind, OrgTree};
+use zige_domain::routing::OrgTree;
 use zige_domain::{WorkingCalendar, deadlines};
 
 /// The actor of every change a timer makes.
@@ -85,15 +84,7 @@ impl Settings {
 
     /// The district above an organisation, or the city when there is none.
     fn district_of(&self, org: &str) -> String {
-        let mut current = Some(org.to_string());
-        while let Some(id) = current {
-            match self.tree.get(&id) {
-                Ok(o) if o.kind == OrgKind::District => return o.id.clone(),
-                Ok(o) => current = o.parent.clone(),
-                Err(_) => break,
-            }
-        }
-        CITY_ORG.to_string()
+        self.tree.district_of(org).map_or_else(|| CITY_ORG.to_string(), |d| d.id.clone())
     }
 }
 
@@ -256,44 +247,16 @@ fn cycles(db: &Db, settings: &Settings, cursor: &str, limit: usize) -> Result<St
                 snapshot.store(db, &benefit.id)?;
                 changed.push(benefit.id.clone());
             }
-            if !benefit.payment.is_payable() {
-                continue;
-            }
-            match position.status {
-                CycleStatus::Certified => {}
-                CycleStatus::Due => remind(db, settings, person, &benefit, position.next_due)?,
-                CycleStatus::Overdue if assessment.list == ListKind::ToVerify => {
-                    let org = settings.tree.responsible_org(&person.placement).map_err(|e| anyhow::anyhow!("routing: {e}"))?.id.clone();
-                    let reason = format!(
-                        "{}认证期已过（应于{}前认证）未认证，需实地核实（R4、R6.1）",
-                        benefit.benefit_type.name_zh(),
-                        position.cycle.due
-                    );
-                    workflow::open_task_at(db, &org, &person.id, "verify_cycle_lapsed", &reason, today, Some(deadline()?), &ACTOR)?;
-                }
-                CycleStatus::Overdue => {}
+            let facts = records::benefit_facts(&benefit, &settings.policies, person.birth_month, today);
+            let effects = effects::cycle_effects(&facts, &assessment, &mask_name(&person.name), today, deadline)?;
+            if !effects.is_empty() {
+                let org = settings.tree.responsible_org(&person.placement).map_err(|e| anyhow::anyhow!("routing: {e}"))?.id.clone();
+                workflow::carry_out(db, &person.id, Some(&org), &mut BTreeMap::new(), effects, today, &ACTOR)?;
             }
         }
     }
     audit_batch(db, "timers.cycles", &changed)?;
     Ok(Step { cursor: last, rows: persons.len(), done: persons.len() < limit })
-}
-
-/// Queues the reminder whose day has come: the latest configured offset on
-/// or before today, or the overdue notice once the due date has passed.
-fn remind(db: &Db, settings: &Settings, person: &records::PersonRecords, benefit: &BenefitRow, due: NaiveDate) -> Result<()> {
-    let today = settings.today;
-    let name = mask_name(&person.name);
-    let kind = benefit.benefit_type.name_zh();
-    let (tag, message) = if today > due {
-        ("overdue".to_string(), format!("{name}您好：您的{kind}资格认证已过期限（{due}），请尽快认证，否则将上门核实。"))
-    } else {
-        let policy = settings.policies.in_force(benefit.benefit_type, today);
-        let Some(day) = policy.reminder_dates(due).into_iter().rfind(|d| *d <= today) else { return Ok(()) };
-        (day.to_string(), format!("{name}您好：请在{due}前完成{kind}资格认证。可在手机上刷脸认证，行动不便可申请上门服务。"))
-    };
-    workflow::notify(db, &format!("remind:{}:{due}:{tag}", benefit.id), &person.id, "reminder", &message)?;
-    Ok(())
 }
 
 /// Verification deadlines (R6.7): a task past its deadline is escalated to

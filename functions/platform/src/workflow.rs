@@ -211,17 +211,11 @@ impl OnFile {
             false => None,
         };
         let benefits = rows
-            .into_iter()
+            .iter()
             .map(|b| BenefitOnFile {
                 stopped_from: stopped.get(&b.id).copied(),
                 monthly: b.monthly_amount,
-                facts: zige_domain::BenefitFacts {
-                    policy: policies.in_force(b.benefit_type, today).clone().for_birth_month(birth_month),
-                    id: b.id,
-                    benefit_type: b.benefit_type,
-                    start: b.start,
-                    payment: b.payment,
-                },
+                facts: records::benefit_facts(b, &policies, birth_month, today),
             })
             .collect();
         let evidence = records::evidence(db, person_id)?.into_iter().map(|(e, _)| e).collect();
@@ -278,16 +272,27 @@ pub fn decide(db: &Db, person_id: &str, at_hand: AtHand<'_>, today: NaiveDate, b
         Ok(effects) => effects,
         Err(refusal) => return Ok(Err(refusal)),
     };
-    carry_out(db, person_id, &on_file, effects, today, by).map(Ok)
+    let mut states: BTreeMap<String, zige_domain::PaymentState> =
+        on_file.benefits.iter().map(|b| (b.facts.id.clone(), b.facts.payment)).collect();
+    carry_out(db, person_id, None, &mut states, effects, today, by).map(Ok)
 }
 
-/// Carries out the domain's effects, each with its history line and audit
-/// record. Each effect was computed from the state read in this
-/// transaction, so carrying them out again after a retry finds nothing
-/// left to do.
-fn carry_out(db: &Db, person_id: &str, on_file: &OnFile, effects: Vec<Effect>, today: NaiveDate, by: &Actor<'_>) -> Result<Done> {
-    let mut states: BTreeMap<&str, zige_domain::PaymentState> =
-        on_file.benefits.iter().map(|b| (b.facts.id.as_str(), b.facts.payment)).collect();
+/// Carries out the domain's effects for a person, each with its history
+/// line and audit record: the one executor. `states` holds the payment
+/// state of each benefit as read in this transaction (effects were
+/// computed from it, so carrying them out again after a retry finds
+/// nothing left to do); `responsible` is the organisation responsible for
+/// the person when the caller has routed them already (a sweep), otherwise
+/// it is looked up for a task.
+pub fn carry_out(
+    db: &Db,
+    person_id: &str,
+    responsible: Option<&str>,
+    states: &mut BTreeMap<String, zige_domain::PaymentState>,
+    effects: Vec<Effect>,
+    today: NaiveDate,
+    by: &Actor<'_>,
+) -> Result<Done> {
     let mut tasks = Vec::new();
     let mut cases = Vec::new();
     for e in &effects {
@@ -296,7 +301,7 @@ fn carry_out(db: &Db, person_id: &str, on_file: &OnFile, effects: Vec<Effect>, t
                 let current = states.get(benefit_id.as_str()).copied().context("the benefit is not the person's")?;
                 let next = current.apply(*transition).map_err(|err| anyhow::anyhow!("{err}"))?;
                 set_payment(db, person_id, benefit_id, current.name(), &next, by)?;
-                states.insert(benefit_id.as_str(), next);
+                states.insert(benefit_id.clone(), next);
                 let payload = format!("{benefit_id}:{}:{today}", e.reason);
                 let action = format!("benefit.{}", transition.name());
                 audit::append(
@@ -330,6 +335,25 @@ fn carry_out(db: &Db, person_id: &str, on_file: &OnFile, effects: Vec<Effect>, t
                 )?;
                 cases.push(id);
             }
+            Change::AmendOverpayment { case_id, basis, loss_date, paid_through, amount } => {
+                db.exec(
+                    "UPDATE overpayments SET evidence_id = ?, loss_date = ?, paid_through = ?, amount_fen = ?,
+                     status = CASE WHEN paid_fen >= ? THEN 'recovered' ELSE 'open' END WHERE id = ?",
+                    &[
+                        text(basis.as_str()),
+                        text(loss_date.to_string()),
+                        text(paid_through.to_string()),
+                        int(amount.as_i64()),
+                        int(amount.as_i64()),
+                        text(case_id.as_str()),
+                    ],
+                )?;
+                let payload = format!("{case_id}:{basis}:{}", amount.as_i64());
+                audit::append(
+                    db,
+                    &Entry { actor: by.actor, role: by.role, action: "overpayment.amend", object: case_id, payload: payload.as_bytes() },
+                )?;
+            }
             Change::WithdrawOverpayment { case_id, refund, .. } => {
                 db.exec(
                     "UPDATE overpayments SET status = 'withdrawn', withdrawn_on = ?1, withdrawn_reason = ?2,
@@ -343,10 +367,11 @@ fn carry_out(db: &Db, person_id: &str, on_file: &OnFile, effects: Vec<Effect>, t
                     &Entry { actor: by.actor, role: by.role, action: "overpayment.withdraw", object: case_id, payload: payload.as_bytes() },
                 )?;
             }
-            Change::OpenTask { kind, queue } => {
-                let task = match queue {
-                    Queue::Responsible => open_task(db, person_id, kind, &e.reason, today, None, by)?,
-                    Queue::Agency => open_task_at(db, AGENCY_ORG, person_id, kind, &e.reason, today, None, by)?,
+            Change::OpenTask { kind, queue, deadline } => {
+                let task = match (queue, responsible) {
+                    (Queue::Responsible, Some(org)) => open_task_at(db, org, person_id, kind, &e.reason, today, *deadline, by)?,
+                    (Queue::Responsible, None) => open_task(db, person_id, kind, &e.reason, today, *deadline, by)?,
+                    (Queue::Agency, _) => open_task_at(db, AGENCY_ORG, person_id, kind, &e.reason, today, *deadline, by)?,
                 };
                 tasks.push(task);
             }

@@ -13,9 +13,11 @@ use serde::Deserialize;
 use serde_json::{Value as Json, json};
 use spin_sdk::http::{Method, Request, Response};
 use spin_sdk::http_component;
-use zige_domain::money::{Fen, deduct_from_survivor_benefits, instalment_plan, missed_instalments};
+use zige_domain::BenefitType;
+use zige_domain::money::{
+    Blacklist, BlacklistDecision, Fen, allocate, deduct_from_survivor_benefits, first_payroll_month, instalment_plan, missed_instalments,
+};
 use zige_domain::routing::{OrgTree, Placement};
-use zige_domain::{BenefitType, YearMonth};
 use zige_platform::audit::{self, Entry};
 use zige_platform::auth::{self, Permission, Staff};
 use zige_platform::db::{Db, int, text};
@@ -285,10 +287,8 @@ struct Serve {
 /// with its deadline; the timers escalate once the deadline passes.
 fn serve(ctx: &Ctx<'_>, req: &Request, id: &str) -> Result<Response, Problem> {
     let body: Serve = request::json_body(req)?;
-    if !(7..=90).contains(&body.refund_days) {
-        return Err(Problem::invalid("refund_days", "退还期限应为7到90天", "refund_days: 7 to 90"));
-    }
-    let deadline = ctx.today + chrono::Duration::days(i64::from(body.refund_days));
+    let deadline = zige_domain::money::refund_deadline(ctx.today, body.refund_days)
+        .ok_or_else(|| Problem::invalid("refund_days", "退还期限应为7到90天", "refund_days: 7 to 90"))?;
     ctx.db.transaction(|db| -> Result<(), Problem> {
         db.exec(
             "UPDATE overpayments SET served_on = ?, refund_deadline = ? WHERE id = ?",
@@ -328,21 +328,16 @@ fn receive(ctx: &Ctx<'_>, db: &Db, id: &str, kind: &str, amount: i64, paid_on: N
             text(zige_platform::now_rfc3339()),
         ],
     )?;
-    let mut left = amount;
-    for (number, due, paid) in db.all(
+    let owing = db.all(
         "SELECT number, amount_fen, paid_fen FROM instalments WHERE overpayment_id = ? AND paid_fen < amount_fen ORDER BY number",
         &[text(id)],
-        |r| (r.int("number"), r.int("amount_fen"), r.int("paid_fen")),
-    )? {
-        let applied = left.min(due - paid);
-        if applied <= 0 {
-            break;
-        }
+        |r| (r.int("number") as u32, Fen::new(r.int("amount_fen")), Fen::new(r.int("paid_fen"))),
+    )?;
+    for (number, share) in allocate(Fen::new(amount), &owing) {
         db.exec(
             "UPDATE instalments SET paid_fen = paid_fen + ? WHERE overpayment_id = ? AND number = ?",
-            &[int(applied), text(id), int(number)],
+            &[int(share.as_i64()), text(id), int(i64::from(number))],
         )?;
-        left -= applied;
     }
     let status = if paid + amount >= owed { "recovered" } else { "open" };
     db.exec("UPDATE overpayments SET paid_fen = paid_fen + ?, status = ? WHERE id = ?", &[int(amount), text(status), text(id)])?;
@@ -433,7 +428,7 @@ fn deduct(ctx: &Ctx<'_>, req: &Request, id: &str) -> Result<Response, Problem> {
         let deducted = split.from_funeral_grant.as_i64() + split.from_survivor_pension.as_i64();
         if deducted > 0 {
             receive(ctx, db, id, "deduction", deducted, ctx.today)?;
-            workflow::payroll(db, &benefit, "recover", Some(Fen::new(deducted)), YearMonth::of(ctx.today).plus(1), "从丧葬费、抚恤金中抵扣多领待遇（R7.4）")?;
+            workflow::payroll(db, &benefit, "recover", Some(Fen::new(deducted)), first_payroll_month(ctx.today), "从丧葬费、抚恤金中抵扣多领待遇（R7.4）")?;
         }
         db.exec("UPDATE overpayments SET employer_remainder_fen = ? WHERE id = ?", &[int(split.remainder_for_employer.as_i64()), text(id)])?;
         ctx.audit(db, "recovery.deduction", id, format!("{deducted}:{}", split.remainder_for_employer.as_i64()).as_bytes())?;
@@ -490,7 +485,7 @@ fn escalate(ctx: &Ctx<'_>, req: &Request, id: &str) -> Result<Response, Problem>
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct BlacklistDecision {
+struct BlacklistRequest {
     /// `list` or `lift`.
     action: String,
     /// The decision's reference and reason.
@@ -501,7 +496,7 @@ struct BlacklistDecision {
 /// person on the social-insurance blacklist, or to lift it (R9.3).
 fn blacklist(ctx: &Ctx<'_>, req: &Request, id: &str) -> Result<Response, Problem> {
     ctx.staff.require(Permission::DecideRecovery)?;
-    let body: BlacklistDecision = request::json_body(req)?;
+    let body: BlacklistRequest = request::json_body(req)?;
     if body.decision.trim().is_empty() {
         return Err(Problem::invalid("decision", "须写明决定文号和理由", "decision: the reference and reason are required"));
     }
@@ -511,16 +506,18 @@ fn blacklist(ctx: &Ctx<'_>, req: &Request, id: &str) -> Result<Response, Problem
                 (r.opt_text("blacklisted_on"), r.opt_text("blacklist_lifted_on"))
             })?
             .ok_or_else(|| Problem::not_found("该追回案件", "recovery case"))?;
-        let on_list = listed.is_some() && lifted.is_none();
-        let (sql, action) = match body.action.as_str() {
-            "list" if !on_list => {
+        let state = Blacklist::of(listed.as_deref().and_then(records::date), lifted.as_deref().and_then(records::date));
+        let decision = match body.action.as_str() {
+            "list" => BlacklistDecision::List,
+            "lift" => BlacklistDecision::Lift,
+            _ => return Err(Problem::invalid("action", "操作应为list或lift", "action: list or lift")),
+        };
+        let (sql, action) = match state.after(decision) {
+            Some(Blacklist::On) => {
                 ("UPDATE overpayments SET blacklisted_on = ?, blacklist_lifted_on = NULL WHERE id = ?", "recovery.blacklisted")
             }
-            "lift" if on_list => ("UPDATE overpayments SET blacklist_lifted_on = ? WHERE id = ?", "recovery.blacklist_lifted"),
-            "list" | "lift" => {
-                return Err(Problem::new(409, "blacklist_state", "当前状态下不能这样操作", "Not possible in the current state"));
-            }
-            _ => return Err(Problem::invalid("action", "操作应为list或lift", "action: list or lift")),
+            Some(Blacklist::Off) => ("UPDATE overpayments SET blacklist_lifted_on = ? WHERE id = ?", "recovery.blacklist_lifted"),
+            None => return Err(Problem::new(409, "blacklist_state", "当前状态下不能这样操作", "Not possible in the current state")),
         };
         db.exec(sql, &[text(ctx.today.to_string()), text(id)])?;
         ctx.audit(db, action, id, body.decision.as_bytes())?;

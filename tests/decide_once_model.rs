@@ -1,0 +1,432 @@
+//! The model check of decide once (R3–R7): random sequences of partner
+//! records (signs of life, deaths, flags, a dependant's remarriage,
+//! duplicates, retractions), the city's field outcomes, objections and a
+//! tick months later, sent over HTTP. After each sequence what is stored
+//! (every benefit's payment state, the recovery cases and their amounts,
+//! the payroll instructions in order, the open tasks) equals what the
+//! domain computes by deciding the same things on plain values, with
+//! nothing but `zige_domain::effects::decide`. Records that differ only in
+//! arrival order and duplicates end in the same state. Proptest shrinks a
+//! failing sequence; keep it as a regular test in `decide_once.rs`.
+
+use chrono::NaiveDate;
+use proptest::prelude::*;
+use serde_json::{Value, json};
+use std::collections::BTreeSet;
+use zige_domain::effects::{BenefitOnFile, CaseOnFile, Change, PayrollAction, Person, Refusal, Trigger, decide};
+use zige_domain::evidence::{DeathSource, DecisionKind, MonitoringFlag};
+use zige_domain::{BenefitFacts, BenefitType, CyclePolicy, Evidence, EvidenceKind, Fen, PaymentState, StaffDecision};
+use zige_tests::{City, TestApp, register_two_benefits, seed_city, spawn_app};
+
+fn today() -> NaiveDate {
+    zige_domain::china_date(chrono::Utc::now())
+}
+
+/// What a partner record says.
+#[derive(Debug, Clone, Copy)]
+enum Said {
+    Alive,
+    Died,
+    Remarried,
+    Flagged,
+}
+
+impl Said {
+    fn kind(self) -> EvidenceKind {
+        match self {
+            Self::Alive => EvidenceKind::BankInPerson,
+            Self::Died => EvidenceKind::Death { source: DeathSource::Cremation },
+            Self::Remarried => EvidenceKind::Remarriage,
+            Self::Flagged => EvidenceKind::MonitoringFlag { flag: MonitoringFlag::DeathFraud },
+        }
+    }
+
+    /// The record's CSV columns after `event_id`: type, then the details.
+    fn columns(self) -> &'static str {
+        match self {
+            Self::Alive => "bank_in_person,,,",
+            Self::Died => "death,cremation,,",
+            Self::Remarried => "remarriage,,,",
+            Self::Flagged => "monitoring_flag,,death_fraud,",
+        }
+    }
+}
+
+/// A field outcome the city records on the person's first open task.
+#[derive(Debug, Clone, Copy)]
+enum Found {
+    Alive,
+    DependantEntitled,
+    Unreachable,
+    Dead,
+}
+
+#[derive(Debug, Clone)]
+enum Step {
+    Record { said: Said, days_ago: i64 },
+    Resend(usize),
+    Retract(usize),
+    Outcome(Found),
+    Objection(usize),
+}
+
+fn said() -> impl Strategy<Value = Said> {
+    prop_oneof![Just(Said::Alive), Just(Said::Died), Just(Said::Remarried), Just(Said::Flagged)]
+}
+
+fn step() -> impl Strategy<Value = Step> {
+    prop_oneof![
+        4 => (said(), 0i64..200).prop_map(|(said, days_ago)| Step::Record { said, days_ago }),
+        1 => (0usize..8).prop_map(Step::Resend),
+        1 => (0usize..8).prop_map(Step::Retract),
+        2 => prop_oneof![Just(Found::Alive), Just(Found::DependantEntitled), Just(Found::Unreachable), Just(Found::Dead)].prop_map(Step::Outcome),
+        1 => (0usize..2).prop_map(Step::Objection),
+    ]
+}
+
+/// The domain's view, carried out on plain values as the shell carries it
+/// out on the database.
+struct Model {
+    benefits: Vec<BenefitOnFile>,
+    evidence: Vec<Evidence>,
+    decisions: Vec<StaffDecision>,
+    cases: Vec<(CaseOnFile, i64)>,
+    payroll: Vec<(String, &'static str, Option<i64>)>,
+    tasks: BTreeSet<&'static str>,
+}
+
+/// What is at hand for the model.
+enum At {
+    /// The last record.
+    Record,
+    /// The last decision.
+    Decision,
+    /// An objection to a benefit.
+    Objection(String),
+    /// The daily sweep.
+    Sweep,
+}
+
+impl Model {
+    fn decide(&mut self, at: At, today: NaiveDate) -> Result<(), Refusal> {
+        let cases: Vec<CaseOnFile> = self.cases.iter().map(|(c, _)| c.clone()).collect();
+        let person = Person { benefits: &self.benefits, evidence: &self.evidence, decisions: &self.decisions, cases: &cases };
+        let trigger = match &at {
+            At::Record => Trigger::Record(self.evidence.last().unwrap()),
+            At::Decision => Trigger::Decision(self.decisions.last().unwrap()),
+            At::Objection(benefit_id) => Trigger::Objection { benefit_id },
+            At::Sweep => Trigger::Sweep,
+        };
+        let effects = decide(&person, &trigger, today)?;
+        for effect in effects {
+            match effect.change {
+                Change::Payment { benefit_id, transition } => {
+                    let benefit = self.benefits.iter_mut().find(|b| b.facts.id == benefit_id).unwrap();
+                    benefit.facts.payment = benefit.facts.payment.apply(transition).unwrap();
+                }
+                Change::Payroll { benefit_id, action, amount, effective_month } => {
+                    if action == PayrollAction::Suspend {
+                        self.benefits.iter_mut().find(|b| b.facts.id == benefit_id).unwrap().stopped_from = Some(effective_month);
+                    }
+                    self.payroll.push((benefit_id, action.code(), amount.map(Fen::as_i64)));
+                }
+                Change::RecordOverpayment { benefit_id, basis, amount, .. } => {
+                    let id = format!("model-{}", self.cases.len());
+                    self.cases.push((CaseOnFile { id, benefit_id, basis, recovered: Fen::ZERO, withdrawn: false }, amount.as_i64()));
+                }
+                Change::AmendOverpayment { case_id, basis, amount, .. } => {
+                    let case = self.cases.iter_mut().find(|(c, _)| c.id == case_id).unwrap();
+                    case.0.basis = basis;
+                    case.1 = amount.as_i64();
+                }
+                Change::WithdrawOverpayment { case_id, .. } => {
+                    self.cases.iter_mut().find(|(c, _)| c.id == case_id).unwrap().0.withdrawn = true
+                }
+                Change::OpenTask { kind, .. } => {
+                    self.tasks.insert(kind);
+                }
+                Change::Notify { .. } => {}
+            }
+        }
+        Ok(())
+    }
+}
+
+/// What is stored, in the model's terms: payment states by benefit, cases
+/// as (benefit, basis, amount, withdrawn), payroll in order, open tasks.
+type Stored = (Vec<(String, String)>, Vec<(String, String, i64, bool)>, Vec<(String, String, Option<i64>)>, BTreeSet<String>);
+
+fn stored(app: &TestApp, person: &str) -> Stored {
+    let db = app.database();
+    let rows = |sql: &str| -> Vec<Vec<rusqlite::types::Value>> {
+        let mut statement = db.prepare(sql).unwrap();
+        let n = statement.column_count();
+        statement.query_map([person], |r| (0..n).map(|i| r.get(i)).collect()).unwrap().map(Result::unwrap).collect()
+    };
+    let text = |v: &rusqlite::types::Value| match v {
+        rusqlite::types::Value::Text(t) => t.clone(),
+        rusqlite::types::Value::Null => String::new(),
+        other => format!("{other:?}"),
+    };
+    let int = |v: &rusqlite::types::Value| match v {
+        rusqlite::types::Value::Integer(i) => Some(*i),
+        _ => None,
+    };
+    let payments = rows("SELECT id, payment_status || ' ' || COALESCE(payment_since, '') || ' ' || COALESCE(objection_on, '') FROM benefits WHERE person_id = ?1 ORDER BY id")
+        .iter()
+        .map(|r| (text(&r[0]), text(&r[1])))
+        .collect();
+    let mut cases: Vec<_> = rows("SELECT benefit_id, evidence_id, amount_fen, status FROM overpayments WHERE person_id = ?1")
+        .iter()
+        .map(|r| (text(&r[0]), text(&r[1]), int(&r[2]).unwrap(), text(&r[3]) == "withdrawn"))
+        .collect();
+    cases.sort();
+    let payroll = rows(
+        "SELECT p.benefit_id, p.action, p.amount_fen FROM payroll_instructions p JOIN benefits b ON b.id = p.benefit_id WHERE b.person_id = ?1 ORDER BY p.seq",
+    )
+    .iter()
+    .map(|r| (text(&r[0]), text(&r[1]), int(&r[2])))
+    .collect();
+    let tasks = rows("SELECT kind FROM tasks WHERE person_id = ?1 AND status = 'open' AND kind <> 'verify_cycle_lapsed'")
+        .iter()
+        .map(|r| text(&r[0]))
+        .collect();
+    (payments, cases, payroll, tasks)
+}
+
+fn modelled(model: &Model) -> Stored {
+    let payments = {
+        let mut p: Vec<(String, String)> = model
+            .benefits
+            .iter()
+            .map(|b| {
+                let (status, _, since, objection) = zige_platform::records::payment_columns(&b.facts.payment);
+                (b.facts.id.clone(), format!("{status} {} {}", since.unwrap_or_default(), objection.unwrap_or_default()))
+            })
+            .collect();
+        p.sort();
+        p
+    };
+    let mut cases: Vec<_> = model.cases.iter().map(|(c, amount)| (c.benefit_id.clone(), c.basis.clone(), *amount, c.withdrawn)).collect();
+    cases.sort();
+    let payroll = model.payroll.iter().map(|(b, a, n)| (b.clone(), a.to_string(), *n)).collect();
+    (payments, cases, payroll, model.tasks.iter().map(|t| t.to_string()).collect())
+}
+
+/// A person with a pension and a work-injury dependant's pension, and the
+/// model of them as registered.
+async fn person_with_two_benefits(app: &TestApp, city: &City) -> (String, String, Model) {
+    let (id, person) = register_two_benefits(app, city).await;
+    let partner = json!({ "partner_id": "national", "name": "全国联网监测", "kind": "national_monitoring",
+                          "event_types": ["bank_in_person", "death", "remarriage", "monitoring_flag", "retraction"] });
+    assert_eq!(app.call(&city.admin, "POST", "/api/v1/partners", Some(&partner)).await.status, 201);
+    let db = app.database();
+    let mut statement = db
+        .prepare("SELECT id, benefit_type, monthly_amount_fen, start_date FROM benefits WHERE person_id = ?1 ORDER BY start_date, id")
+        .unwrap();
+    let benefits = statement
+        .query_map([&person], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?, r.get::<_, String>(3)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .map(|(id, benefit_type, monthly, start)| {
+            let benefit_type = BenefitType::parse(&benefit_type).unwrap();
+            BenefitOnFile {
+                facts: BenefitFacts {
+                    id,
+                    benefit_type,
+                    start: start.parse().unwrap(),
+                    payment: PaymentState::Active,
+                    policy: CyclePolicy::default_for(benefit_type),
+                },
+                monthly: Fen::new(monthly),
+                stopped_from: None,
+            }
+        })
+        .collect();
+    // The roster's last certification is a record on file too.
+    let mut statement = db.prepare("SELECT id, kind, occurred_on, received_on FROM evidence WHERE person_id = ?1").unwrap();
+    let evidence = statement
+        .query_map([&person], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .map(|(id, kind, occurred, received)| Evidence {
+            id,
+            kind: serde_json::from_str(&kind).unwrap(),
+            occurred_on: occurred.parse().unwrap(),
+            received_on: received.parse().unwrap(),
+        })
+        .collect();
+    let model = Model { benefits, evidence, decisions: Vec::new(), cases: Vec::new(), payroll: Vec::new(), tasks: BTreeSet::new() };
+    (id, person, model)
+}
+
+/// Files sent so far: each file is told apart by a `batch` column (a
+/// detail the records ignore), as a file sent twice is one import.
+static BATCH: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+async fn send(app: &TestApp, city: &City, row: &str) -> Value {
+    let batch = BATCH.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let file = format!("event_id,type,id_number,occurred_on,source,flag,retracts,batch\n{row},{batch}\n");
+    let r = app.upload(&city.admin, "/api/v1/datashare/imports?partner_id=national", "text/csv", file).await;
+    assert!(matches!(r.status, 200 | 201), "{}", r.text());
+    r.json()["counts"].clone()
+}
+
+async fn run(steps: Vec<Step>) -> Result<(), TestCaseError> {
+    let app = spawn_app().await;
+    let city = seed_city(&app).await;
+    let (id_number, person, mut model) = person_with_two_benefits(&app, &city).await;
+    let clerk = app.staff_session(&city.admin, "city-clerk", "city_retiree", "city-retiree").await;
+    let recipient = app.recipient(&id_number).await;
+    let day = today();
+    let mut sent: Vec<(String, String)> = Vec::new();
+    for step in steps {
+        match step {
+            Step::Record { said, days_ago } => {
+                let event = format!("e{}", sent.len());
+                let occurred = day - chrono::Duration::days(days_ago);
+                let (kind, details) = said.columns().split_once(',').unwrap();
+                let row = format!("{event},{kind},{id_number},{occurred},{details}");
+                prop_assert_eq!(send(&app, &city, &row).await["applied"].clone(), json!(1));
+                model.evidence.push(Evidence {
+                    id: format!("partner:national:{event}"),
+                    kind: said.kind(),
+                    occurred_on: occurred,
+                    received_on: day,
+                });
+                model.decide(At::Record, day).unwrap();
+                sent.push((event, row));
+            }
+            Step::Resend(n) if !sent.is_empty() => {
+                let (_, row) = &sent[n % sent.len()];
+                prop_assert_eq!(send(&app, &city, row).await["duplicate"].clone(), json!(1));
+            }
+            Step::Retract(n) if !sent.is_empty() => {
+                let (target, _) = sent[n % sent.len()].clone();
+                let event = format!("r{}", sent.len());
+                let row = format!("{event},retraction,{id_number},{day},,,{target}");
+                prop_assert_eq!(send(&app, &city, &row).await["applied"].clone(), json!(1));
+                let retracts = format!("partner:national:{target}");
+                model.evidence.push(Evidence {
+                    id: format!("partner:national:{event}"),
+                    kind: EvidenceKind::Retraction { retracts },
+                    occurred_on: day,
+                    received_on: day,
+                });
+                model.decide(At::Record, day).unwrap();
+                sent.push((event, row));
+            }
+            Step::Outcome(found) => {
+                let tasks = app.call(&clerk, "GET", "/api/v1/tasks", None).await.json();
+                let mine: Vec<&Value> =
+                    tasks["items"].as_array().unwrap().iter().filter(|t| t["person"]["person_id"] == person.as_str()).collect();
+                prop_assert_eq!(mine.is_empty(), model.tasks.is_empty(), "open tasks: {:?}", model.tasks);
+                let Some(task) = mine.first() else { continue };
+                let dependant =
+                    model.benefits.iter().find(|b| b.facts.benefit_type == BenefitType::WorkInjuryDependant).unwrap().facts.id.clone();
+                let lost = day - chrono::Duration::days(30);
+                let (body, outcome) = match found {
+                    Found::Alive => (json!({ "outcome": "eligible", "channel": "window" }), DecisionKind::Eligible),
+                    Found::DependantEntitled => (
+                        json!({ "outcome": "eligible", "channel": "window", "benefit_id": dependant }),
+                        DecisionKind::Entitled { benefit_id: dependant.clone() },
+                    ),
+                    Found::Unreachable => (json!({ "outcome": "unreachable", "channel": "home_visit" }), DecisionKind::Unreachable),
+                    Found::Dead => (
+                        json!({ "outcome": "not_eligible", "channel": "home_visit", "loss": { "type": "death", "details": { "source": "unit_or_community" } }, "loss_date": lost }),
+                        DecisionKind::NotEligible { reason: EvidenceKind::Death { source: DeathSource::UnitOrCommunity }, loss_date: lost },
+                    ),
+                };
+                let r =
+                    app.call(&clerk, "POST", &format!("/api/v1/tasks/{}/outcome", task["task_id"].as_str().unwrap()), Some(&body)).await;
+                prop_assert_eq!(r.status, 201, "{}", r.text());
+                let kind = task["kind"].as_str().unwrap();
+                model.tasks.retain(|t| *t != kind);
+                let decision = r.json()["decision_id"].as_str().unwrap().to_string();
+                model.decisions.push(StaffDecision { id: decision, outcome, decided_on: day });
+                model.decide(At::Decision, day).unwrap();
+            }
+            Step::Objection(n) => {
+                let benefit = model.benefits[n % model.benefits.len()].facts.id.clone();
+                let body = json!({ "benefit_id": benefit, "text": "我对暂停有异议。" });
+                let r = app.call(&recipient, "POST", "/api/v1/me/objections", Some(&body)).await;
+                let expected = model.decide(At::Objection(benefit.clone()), day);
+                prop_assert_eq!(r.status, if expected.is_ok() { 201 } else { 422 }, "{}", r.text());
+            }
+            Step::Resend(_) | Step::Retract(_) => {}
+        }
+        prop_assert_eq!(stored(&app, &person), modelled(&model));
+    }
+    // Months later: the sweep terminates what waited three months.
+    let later = day + chrono::Duration::days(100);
+    app.tick_until_done(&later.to_string()).await;
+    let due = model.benefits.iter().any(|b| b.facts.payment.termination_due_on().is_some_and(|d| d <= later));
+    if due {
+        model.decide(At::Sweep, later).unwrap();
+    }
+    prop_assert_eq!(stored(&app, &person), modelled(&model));
+    Ok(())
+}
+
+fn block_on<T>(future: impl std::future::Future<Output = T>) -> T {
+    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(future)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 16, max_shrink_iters: 64, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// What is stored after any sequence equals the domain's decisions
+    /// carried out on plain values.
+    #[test]
+    fn what_is_stored_is_what_the_domain_decides(steps in proptest::collection::vec(step(), 1..9)) {
+        block_on(run(steps))?;
+    }
+
+    /// The same records in another order, with duplicates, end in the same
+    /// state: payments, lists, cases, tasks and instructions.
+    #[test]
+    fn arrival_order_and_duplicates_change_nothing(
+        records in proptest::collection::vec((said(), 0i64..200), 1..6),
+        order in any::<u64>(),
+    ) {
+        block_on(async {
+            let mut ends = Vec::new();
+            for shuffled in [false, true] {
+                let app = spawn_app().await;
+                let city = seed_city(&app).await;
+                let (id_number, person, _) = person_with_two_benefits(&app, &city).await;
+                let rows: Vec<String> = records.iter().enumerate().map(|(n, (said, days_ago))| {
+                    let (kind, details) = said.columns().split_once(',').unwrap();
+                    format!("e{n},{kind},{id_number},{},{details}", today() - chrono::Duration::days(*days_ago))
+                }).collect();
+                let mut deliveries: Vec<String> = rows.clone();
+                if shuffled {
+                    deliveries.extend(rows.iter().take(2).cloned());
+                    let mut seed = order | 1;
+                    for i in (1..deliveries.len()).rev() {
+                        seed ^= seed << 13; seed ^= seed >> 7; seed ^= seed << 17;
+                        deliveries.swap(i, (seed % (i as u64 + 1)) as usize);
+                    }
+                }
+                for row in &deliveries {
+                    send(&app, &city, row).await;
+                }
+                let db = app.database();
+                let by_type = |sql: &str| -> Vec<String> {
+                    let mut statement = db.prepare(sql).unwrap();
+                    let mut got: Vec<String> = statement.query_map([&person], |r| r.get(0)).unwrap().map(Result::unwrap).collect();
+                    got.sort();
+                    got
+                };
+                ends.push((
+                    by_type("SELECT benefit_type || ' ' || payment_status || ' ' || list_kind FROM benefits WHERE person_id = ?1"),
+                    by_type("SELECT b.benefit_type || ' ' || o.evidence_id || ' ' || o.amount_fen || ' ' || o.status FROM overpayments o JOIN benefits b ON b.id = o.benefit_id WHERE o.person_id = ?1"),
+                    by_type("SELECT kind FROM tasks WHERE person_id = ?1 AND status = 'open'"),
+                    by_type("SELECT b.benefit_type || ' ' || p.action FROM payroll_instructions p JOIN benefits b ON b.id = p.benefit_id WHERE b.person_id = ?1"),
+                ));
+            }
+            prop_assert_eq!(&ends[0], &ends[1]);
+            Ok(())
+        })?;
+    }
+}
