@@ -283,6 +283,25 @@ await scenario('staff console', async (browser) => {
   await page.getByText(`${nextYear}-01-01`).first().waitFor();
   await checkA11y(page, 'staff cycle policies (desktop)');
   await shot(page, 'staff-policies-desktop');
+
+  // The agency opens a recovery by hand from 赵六's dossier (R7.3): payment
+  // stops, and the case is in the recoveries queue with its amount.
+  await page.getByTestId('nav-persons').click();
+  await page.getByTestId('person-search').fill(FIXTURE.ids.acme);
+  await page.getByTestId('person-search').press('Enter');
+  await page.getByTestId('open-dossier').first().click();
+  await page.getByTestId('open-recovery').first().click();
+  const recoveryDialog = page.getByRole('dialog');
+  await recoveryDialog.locator('select[name="loss"]').selectOption('death.unit_or_community');
+  await recoveryDialog.locator('input[name="loss_date"]').fill(addDays(today, -75));
+  await recoveryDialog.locator('textarea[name="note"]').fill('单位来函告知本人已去世');
+  await checkA11y(page, 'staff open recovery dialog (desktop)');
+  await recoveryDialog.getByTestId('open-recovery-submit').click();
+  await page.getByTestId('benefit-decision-result').getByText(/已开立追回案件 1 件/).waitFor();
+  await page.getByTestId('nav-recoveries').click();
+  await page.getByTestId('recovery-row').filter({ hasText: '赵*' }).waitFor();
+  await page.getByRole('link', { name: '已撤销' }).click();
+  await page.getByText('没有案件').waitFor();
   finish(page);
 
   // The dashboard on a narrow phone.
