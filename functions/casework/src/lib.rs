@@ -11,7 +11,7 @@ use serde_json::{Value as Json, json};
 use spin_sdk::http::{Method, Request, Response};
 use spin_sdk::http_component;
 use std::collections::BTreeMap;
-use zige_domain::deadlines::TaskDeadline;
+use zige_domain::effects::Command;
 use zige_domain::evidence::{DecisionKind, EvidenceKind, StaffDecision};
 use zige_domain::masking::mask_name;
 use zige_domain::routing::OrgTree;
@@ -147,7 +147,7 @@ fn home_visit_outcome(db: &Db, staff: &Staff, req: &Request, visit_id: &str) -> 
     let actor = staff.actor();
     let by = Actor { actor: &actor, role: staff.role.code() };
     let today = zige_platform::today();
-    let task = db.transaction(|db| workflow::open_task_at(db, &org, &person, "home_visit", "上门服务核实（R6.3）", today, None, &by))?;
+    let task = db.transaction(|db| workflow::command(db, &person, Some(&org), Command::HomeVisit, today, &by))?;
     record(db, staff, &outcome, &task, req.body())
 }
 
@@ -199,12 +199,11 @@ fn dispatch(db: &Db, staff: &Staff, req: &Request) -> Result<Response, Problem> 
         .unwrap_or(0);
     let actor = staff.actor();
     let by = Actor { actor: &actor, role: staff.role.code() };
-    let reason = format!("市级下发待核实名单，请于{deadline}前核实（R6.1）");
     let mut by_org: BTreeMap<String, i64> = BTreeMap::new();
     for batch in persons.chunks(db.rows_per_transaction(DISPATCH_BATCH, STATEMENTS_PER_DISPATCH)) {
         db.transaction(|db| -> Result<(), Problem> {
             for person in batch {
-                let task = workflow::open_task(db, person, "verify_dispatched", &reason, today, Some(TaskDeadline::Set(deadline)), &by)?;
+                let task = workflow::command(db, person, None, Command::Dispatch { deadline }, today, &by)?;
                 let org = db.one("SELECT org_id FROM tasks WHERE id = ?", &[text(task)], |r| r.text("org_id"))?.unwrap_or_default();
                 *by_org.entry(org).or_default() += 1;
             }
@@ -503,8 +502,7 @@ fn review_one(db: &Db, staff: &Staff, body: &ReviewRequest, id: &str, payload: &
                 "confirmed"
             }
             "send_back" => {
-                let reason = format!("市级退回重新核实：{}", body.note.trim());
-                workflow::open_task_at(db, &org, &person, "reverify_sent_back", &reason, today, None, &by)?;
+                workflow::command(db, &person, Some(&org), Command::SendBack { note: body.note.trim() }, today, &by)?;
                 review("sent_back")?;
                 "sent_back"
             }

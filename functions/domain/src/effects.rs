@@ -554,6 +554,37 @@ pub fn needs_city_review(person: &Person<'_>, decision: &StaffDecision, recorded
     }
 }
 
+/// A staff command that puts a person in a queue.
+#[derive(Debug, Clone, Copy)]
+pub enum Command<'a> {
+    /// The city dispatches the to-be-verified list with a deadline (R6.1).
+    Dispatch {
+        /// The day verification must be done by.
+        deadline: NaiveDate,
+    },
+    /// The city sends a district's outcome back for another verification
+    /// (R7.1), with why.
+    SendBack {
+        /// The city's reason.
+        note: &'a str,
+    },
+    /// The community records the outcome of a home visit the person asked
+    /// for (R6.3).
+    HomeVisit,
+}
+
+/// The verification task a staff command opens.
+pub fn command_task(command: Command<'_>) -> Effect {
+    let (kind, requirement, reason, deadline) = match command {
+        Command::Dispatch { deadline } => {
+            ("verify_dispatched", "R6.1", format!("市级下发待核实名单，请于{deadline}前核实（R6.1）"), Some(TaskDeadline::Set(deadline)))
+        }
+        Command::SendBack { note } => ("reverify_sent_back", "R7.1", format!("市级退回重新核实（R7.1）：{note}"), None),
+        Command::HomeVisit => ("home_visit", "R6.3", "上门服务核实（R6.3）".to_string(), None),
+    };
+    effect(Change::OpenTask { kind, queue: Queue::Responsible, deadline }, requirement, reason)
+}
+
 /// What a paid benefit's place in its cycle asks for on the daily sweep (R4,
 /// R6.1): the reminder whose day has come (by default 30 and 7 days before
 /// the due date, on it, and once overdue), or, once the grace period has

@@ -401,3 +401,19 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn r6_1_r6_3_r7_1_staff_commands_open_their_tasks() {
+    let deadline = d(2026, 12, 15);
+    let cases = [
+        (Command::Dispatch { deadline }, "verify_dispatched", "R6.1", Some(TaskDeadline::Set(deadline))),
+        (Command::SendBack { note: "照片不清" }, "reverify_sent_back", "R7.1", None),
+        (Command::HomeVisit, "home_visit", "R6.3", None),
+    ];
+    for (command, kind, requirement, deadline) in cases {
+        let effect = command_task(command);
+        assert_eq!(effect.change, Change::OpenTask { kind, queue: Queue::Responsible, deadline }, "{command:?}");
+        assert_eq!(effect.requirement, requirement);
+        assert!(effect.reason.contains(requirement), "{}", effect.reason);
+    }
+}

@@ -126,6 +126,22 @@ pub fn loss_finding(
     Ok(DecisionKind::NotEligible { reason, loss_date })
 }
 
+/// Opens the task a staff command asks for, in the queue of `org` when the
+/// caller has routed the person (the visit's community, the deciding
+/// district), otherwise of the organisation responsible (R2.2); returns
+/// the task's id.
+pub fn command(
+    db: &Db,
+    person_id: &str,
+    org: Option<&str>,
+    command: effects::Command<'_>,
+    today: NaiveDate,
+    by: &Actor<'_>,
+) -> Result<String> {
+    let done = carry_out(db, person_id, org, &mut BTreeMap::new(), vec![effects::command_task(command)], today, by)?;
+    done.tasks.into_iter().next().context("a command opens a task")
+}
+
 /// What [`carry_out`] did beyond the effects themselves: the tasks it
 /// opened or found open, in the order of the effects.
 pub struct Done {
@@ -404,7 +420,7 @@ pub fn set_payment(db: &Db, person_id: &str, benefit_id: &str, old: &str, next: 
 /// Opens a verification task for the person, routed to the organisation
 /// responsible for them (R2.2), unless an open task of the same kind exists;
 /// returns the task id either way.
-pub fn open_task(
+fn open_task(
     db: &Db,
     person_id: &str,
     kind: &str,
@@ -422,7 +438,7 @@ pub fn open_task(
 /// Opens a task in the queue of a given organisation, unless an open task of
 /// the same kind exists for the person; returns the task id either way.
 #[allow(clippy::too_many_arguments)]
-pub fn open_task_at(
+fn open_task_at(
     db: &Db,
     org: &str,
     person_id: &str,
