@@ -29,7 +29,8 @@ async fn run(scenario: &str) {
     app.staff_session(&city.admin, "si-reports", "city_social_insurance", "city-si").await;
     let next_year = chrono::Datelike::year(&zige_domain::china_date(chrono::Utc::now())) + 1;
     let fixture = json!({ "admin_user": ADMIN_USER, "admin_password": ADMIN_PASSWORD, "ids": city.ids, "today": today,
-        "reports_user": "si-reports", "reports_password": STAFF_PASSWORD, "next_year_statutory": statutory_year(next_year) });
+        "reports_user": "si-reports", "reports_password": STAFF_PASSWORD, "next_year_statutory": statutory_year(next_year),
+        "relative_id": zige_tests::id_number("65010319750303333") });
     let output = tokio::process::Command::new("node")
         .arg(format!("tests/browser/{scenario}.mjs"))
         .current_dir(workspace())

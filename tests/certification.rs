@@ -234,7 +234,7 @@ async fn r6_2_evidence_photos_are_kept_with_their_hash_and_size_limited() {
 async fn r7_2_certifying_a_suspended_benefit_opens_reverification_only() {
     let app = spawn_app().await;
     let city = seed_city(&app).await;
-    let relative = app.recipient(&id_number("65010219750101999")).await;
+    let relative = zige_tests::registered_relative(&app, &city, "sy_local", &id_number("65010219750101999")).await;
     let deceased = city.ids["sy_local"].clone();
     let report = json!({ "id_number": deceased, "date_of_death": "2026-11-01", "relation": "child" });
     assert_eq!(app.call(&relative, "POST", "/api/v1/death-reports", Some(&report)).await.status, 201);

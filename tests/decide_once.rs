@@ -81,7 +81,7 @@ async fn r5_2_r7_3_a_death_confirmed_after_a_monitoring_flag_opens_the_recovery(
 async fn r5_6_r7_3_a_relative_s_report_and_the_agency_by_hand_open_recoveries() {
     let app = spawn_app().await;
     let city = seed_city(&app).await;
-    let relative = app.recipient(&id_number("65010319800101999")).await;
+    let relative = zige_tests::registered_relative(&app, &city, "sy_local", &id_number("65010319800101999")).await;
     let died = d("2026-10-01");
     let report = json!({ "id_number": city.ids["sy_local"], "date_of_death": died, "relation": "child" });
     let r = app.call(&relative, "POST", "/api/v1/death-reports", Some(&report)).await;
@@ -269,7 +269,7 @@ async fn r7_5_an_instalment_paid_after_its_due_date_was_missed() {
 async fn r7_2_an_objection_and_the_termination_on_the_last_day_do_not_overwrite_each_other() {
     let app = spawn_app().await;
     let city = seed_city(&app).await;
-    let relative = app.recipient(&id_number("65010319800101999")).await;
+    let relative = zige_tests::registered_relative(&app, &city, "sy_local", &id_number("65010319800101999")).await;
     let report = json!({ "id_number": city.ids["sy_local"], "date_of_death": today(), "relation": "child" });
     assert_eq!(app.call(&relative, "POST", "/api/v1/death-reports", Some(&report)).await.status, 201);
     let person = city.person_id(&app, "sy_local").await;

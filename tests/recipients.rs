@@ -7,7 +7,7 @@ use serde_json::json;
 use zige_tests::{City, TestApp, id_number, seed_city, spawn_app};
 
 async fn report_death(app: &TestApp, city: &City, who: &str) -> serde_json::Value {
-    let relative = app.recipient(&id_number("65010219750101999")).await;
+    let relative = zige_tests::registered_relative(app, city, who, &id_number("65010219750101999")).await;
     let body = json!({ "id_number": city.ids[who], "date_of_death": "2026-10-20", "relation": "spouse" });
     let r = app.call(&relative, "POST", "/api/v1/death-reports", Some(&body)).await;
     assert_eq!(r.status, 201, "{}", r.text());
@@ -121,6 +121,52 @@ async fn r5_6_a_relatives_death_report_suspends_every_benefit_at_once() {
     let untouched = city.person_id(&app, "sy_local").await;
     let dossier = app.call(&city.admin, "GET", &format!("/api/v1/persons/{untouched}"), None).await.json();
     assert_eq!(dossier["benefits"][0]["payment_status"], "active", "bad reports change nothing");
+}
+
+/// R5.6: a death reported by someone who is not a registered relative
+/// stops nothing on its own word: it opens an urgent verification while
+/// payment goes on, unless the reporter gives the death or cremation
+/// certificate number. The answer does not tell whether the ID number is a
+/// recipient's, and a reporter makes at most three reports a day.
+#[tokio::test]
+async fn r5_6_a_stranger_s_death_report_stops_nothing_and_tells_nothing() {
+    let app = spawn_app().await;
+    let city = seed_city(&app).await;
+    let stranger = app.recipient(&id_number("65010219800808888")).await;
+    let report = |who: &str| json!({ "id_number": who, "date_of_death": "2026-10-20", "relation": "other" });
+    let about_recipient = app.call(&stranger, "POST", "/api/v1/death-reports", Some(&report(&city.ids["ts_local"]))).await;
+    assert_eq!(about_recipient.status, 202, "{}", about_recipient.text());
+    assert!(about_recipient.json()["detail"].as_str().unwrap().contains("照常发放"), "told in plain words");
+    let person = city.person_id(&app, "ts_local").await;
+    let dossier = app.call(&city.admin, "GET", &format!("/api/v1/persons/{person}"), None).await.json();
+    assert_eq!(dossier["benefits"][0]["payment_status"], "active", "payment goes on: {dossier}");
+    let reason: String = app
+        .database()
+        .query_row("SELECT reason FROM tasks WHERE kind = 'verify_death_report' AND person_id = ?1", [&person], |r| r.get(0))
+        .unwrap();
+    assert!(reason.contains("尽快核实"), "an urgent verification: {reason}");
+
+    let about_nobody = app.call(&stranger, "POST", "/api/v1/death-reports", Some(&report(&id_number("65010219700707777")))).await;
+    let without_id = |mut answer: serde_json::Value| {
+        answer.as_object_mut().unwrap().remove("report_id");
+        answer
+    };
+    assert_eq!(
+        (about_nobody.status, without_id(about_nobody.json())),
+        (about_recipient.status, without_id(about_recipient.json())),
+        "the same answer whether or not the ID number is a recipient's"
+    );
+
+    let mut certified = report(&city.ids["sy_local"]);
+    certified["certificate_number"] = json!("HZ-2026-004512");
+    let r = app.call(&stranger, "POST", "/api/v1/death-reports", Some(&certified)).await;
+    assert_eq!((r.status, r.json()["status"].clone()), (202, json!("recorded_with_certificate")), "{}", r.text());
+    let sy = city.person_id(&app, "sy_local").await;
+    let dossier = app.call(&city.admin, "GET", &format!("/api/v1/persons/{sy}"), None).await.json();
+    assert_eq!(dossier["benefits"][0]["payment_status"], "suspended", "a certificate stops payment at once");
+
+    let fourth = app.call(&stranger, "POST", "/api/v1/death-reports", Some(&report(&city.ids["acme"]))).await;
+    assert_eq!(fourth.status, 429, "{}", fourth.text());
 }
 
 #[tokio::test]

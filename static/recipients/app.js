@@ -792,12 +792,14 @@ function doneScreen(kind) {
   return (params) => {
     let text;
     if (kind === 'visit') text = t(params.merged ? 'visit.merged' : 'visit.done', { date: formatDate(params.deadline) });
+    else if (kind === 'death' && params.recorded) text = t(`death.${params.recorded}`);
     else text = t(`${kind}.done`);
+    const heading = kind === 'death' && params.recorded ? 'death.recorded_title' : `${kind}.done_title`;
     return [
       backHome(),
       h('div', { class: 'result result-success' },
         h('p', { class: 'result-icon', 'aria-hidden': 'true' }, '✓'),
-        title(t(`${kind}.done_title`), { 'data-testid': `${kind}-result` }),
+        title(t(heading), { 'data-testid': `${kind}-result` }),
         h('p', { class: 'lead' }, text)),
       h('div', { class: 'main-action' }, button(t('common.home'), () => goHome(), { kind: 'primary', testid: 'done-home' })),
     ];
@@ -874,6 +876,13 @@ function deathScreen() {
     }),
     textField({ name: 'date_of_death', label: t('death.date'), type: 'date', attrs: { max: today(), 'data-testid': 'death-date' } }),
     choiceGroup({ name: 'relation', legend: t('death.relation_legend'), options: RELATIONS.map((r) => [r, t(`relation.${r}`)]) }),
+    textField({
+      name: 'certificate_number',
+      label: t('death.certificate'),
+      hint: t('death.certificate_hint'),
+      required: false,
+      attrs: { autocomplete: 'off', spellcheck: 'false', maxlength: '40', dir: 'ltr', 'data-testid': 'death-certificate' },
+    }),
     h('p', { class: 'panel panel-warn' }, t('death.warning')),
     messageSlot(),
     button(t('death.submit'), null, { kind: 'primary', type: 'submit', testid: 'death-submit' }),
@@ -893,10 +902,15 @@ async function submitDeath(event, form) {
   busy(form, true);
   showMessage('info', () => t('common.sending'));
   try {
-    await api('POST', '/api/v1/death-reports', { id_number: id, date_of_death: date, relation });
+    const certificate = form.elements.certificate_number.value.trim();
+    const body = { id_number: id, date_of_death: date, relation };
+    if (certificate) body.certificate_number = certificate;
+    const { data } = await api('POST', '/api/v1/death-reports', body);
     forgetDrafts('death');
     state.status = null;
-    go('death-done', {}, { replace: true });
+    // A registered relative's report stops payment; anyone else's is
+    // recorded for staff to check (R5.6).
+    go('death-done', { recorded: data?.status === 'suspended' ? null : data?.status }, { replace: true });
   } catch (error) {
     busy(form, false);
     if (sessionEnded(error)) return;

@@ -102,6 +102,7 @@ export const EVIDENCE = {
   'monitoring_flag.duplicate_receipt': ['重复领取', 'R5.2', 'suspend_then_verify'],
   'monitoring_flag.inmate_receiving': ['在押服刑人员领取养老金', 'R5.2', 'suspend_then_verify'],
   retraction: ['撤回此前记录', 'R5.4', 'retraction'],
+  'death_report.unconfirmed': ['他人申报死亡（待核实）', 'R5.6', 'verify_only'],
   staff_verification: ['经办人员实地核实', 'R6.6', 'proof_of_life'],
 };
 
@@ -118,6 +119,7 @@ export const EFFECTS = {
   suspend_then_verify: '先停后查',
   retraction: '撤回',
   record_only: '仅存档',
+  verify_only: '先查不停',
 };
 
 /** Loss kinds a field outcome can name: catalogue code → {type, details}. */

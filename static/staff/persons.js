@@ -108,10 +108,15 @@ async function dossier(main, id, ctx) {
         fact('参保地', ctx.orgName(p.insured_district)),
         fact('管理方式', `${label(MANAGEMENT, p.management)}${p.employer_id ? `（${ctx.orgName(p.employer_id)}）` : ''}`),
         fact('特殊群体', (p.special_groups ?? []).map((g) => label(SPECIAL_GROUPS, g)).join('、') || '—'),
-        (d.relations ?? []).length ? fact('亲属关系', d.relations.map((r) => `${r.relation} ${r.relative_id_number_masked}`).join('；')) : null,
+        (d.relations ?? []).length ? fact('亲属关系', d.relations.map((r) => `${RELATIVES[r.relation] ?? r.relation} ${r.relative_id_number_masked}`).join('；')) : null,
       ),
       ctx.can('edit_persons')
-        ? h('div', { class: 'action-bar benefit-actions' }, button('修改信息', () => editDialog(id, p, ctx, refresh), { class: 'small secondary', dataset: { testid: 'edit-person' }, 'aria-label': `修改${p.name}的信息` }))
+        ? h(
+            'div',
+            { class: 'action-bar benefit-actions' },
+            button('修改信息', () => editDialog(id, p, ctx, refresh), { class: 'small secondary', dataset: { testid: 'edit-person' }, 'aria-label': `修改${p.name}的信息` }),
+            button('登记家属', () => relativeDialog(id, p, refresh), { class: 'small secondary', dataset: { testid: 'add-relative' }, 'aria-label': `登记${p.name}的家属` }),
+          )
         : null,
     ),
   );
@@ -299,43 +304,74 @@ function endingDialog(b, name, kind, refresh) {
   note.focus();
 }
 
+/** Family relations staff record (R3.1). */
+const RELATIVES = { spouse: '配偶', child: '子女', parent: '父母', sibling: '兄弟姐妹', grandchild: '孙子女', depends_on_deceased_worker: '供养关系人' };
+
 /**
- * The agency opens a recovery for a loss it found itself (R7.3): the loss,
- * its date and the basis; payment stops and each benefit the loss concerns
- * gets its case.
+ * A dialog with a short explanation, its fields and one action: `send`
+ * posts the form's data and returns the confirmation the dossier shows.
  */
-function recoveryDialog(b, name, refresh) {
-  const { body, close } = modal(`开立追回案件：${name}`);
+function actionDialog(titleText, intro, fields, submitText, testid, send, refresh) {
+  const { body, close } = modal(titleText);
   const errors = h('div');
-  const note = h('textarea', { name: 'note', rows: 3, maxlength: 500, required: true });
-  const submit = h('button', { type: 'submit', class: 'primary', dataset: { testid: 'open-recovery-submit' } }, '开立案件');
+  const submit = h('button', { type: 'submit', class: 'primary', dataset: { testid } }, submitText);
   const form = h(
     'form',
     { class: 'stack', novalidate: true },
-    h('p', {}, '按本机构掌握的丧失资格情形开立追回：暂停发放，并对该情形涉及的每项待遇计算多领金额。'),
-    field('丧失资格原因', select('loss', LOSS_CODES.map((c) => [c, `${EVIDENCE[c][0]}（${EVIDENCE[c][1]}）`]), { empty: '请选择' })),
-    field('丧失资格日期', h('input', { type: 'date', name: 'loss_date', max: todayChina(), required: true })),
-    field('依据', note, '如：单位来函、死亡证明编号。最多500字。'),
+    h('p', {}, intro),
+    ...fields,
     errors,
     h('div', { class: 'dialog-actions' }, button('取消', () => close(), { class: 'ghost' }), submit),
   );
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     clear(errors);
-    const data = new FormData(form);
-    const payload = { benefit_id: b.benefit_id, note: note.value.trim(), loss_date: data.get('loss_date') || null };
-    if (data.get('loss')) payload.loss = lossOf(String(data.get('loss')));
     await busy(submit, async () => {
       try {
-        const r = await post('/api/v1/recoveries', payload);
+        const text = await send(new FormData(form));
         close();
-        await refresh(`已开立追回案件 ${r.recovery_ids.length} 件，相关待遇已暂停发放。`);
+        await refresh(text);
       } catch (error) {
         showError(errors, error, form);
       }
     });
   });
   body.append(form);
+}
+
+/**
+ * Records a family member (R3.1): a death that relative reports stops
+ * payment at once; anyone else's report waits for verification (R5.6).
+ */
+function relativeDialog(id, p, refresh) {
+  const fields = [
+    field('家属身份证号码', h('input', { name: 'id_number', maxlength: 18, autocomplete: 'off', required: true, dataset: { testid: 'relative-id' } })),
+    field('关系', select('relation', Object.entries(RELATIVES).filter(([k]) => k !== 'depends_on_deceased_worker'), { empty: '请选择' })),
+  ];
+  actionDialog(`登记家属：${p.name}`, '登记在册的家属申报死亡时，待遇会立即暂停发放；其他人的申报须先经核实。', fields, '登记', 'relative-submit', async (data) => {
+    await post(`/api/v1/persons/${encodeURIComponent(id)}/relatives`, { id_number: String(data.get('id_number') ?? '').trim(), relation: data.get('relation') });
+    return '已登记家属。';
+  }, refresh);
+}
+
+/**
+ * The agency opens a recovery for a loss it found itself (R7.3): the loss,
+ * its date and the basis; payment stops and each benefit the loss concerns
+ * gets its case.
+ */
+function recoveryDialog(b, name, refresh) {
+  const fields = [
+    field('丧失资格原因', select('loss', LOSS_CODES.map((c) => [c, `${EVIDENCE[c][0]}（${EVIDENCE[c][1]}）`]), { empty: '请选择' })),
+    field('丧失资格日期', h('input', { type: 'date', name: 'loss_date', max: todayChina(), required: true })),
+    field('依据', h('textarea', { name: 'note', rows: 3, maxlength: 500, required: true }), '如：单位来函、死亡证明编号。最多500字。'),
+  ];
+  const intro = '按本机构掌握的丧失资格情形开立追回：暂停发放，并对该情形涉及的每项待遇计算多领金额。';
+  actionDialog(`开立追回案件：${name}`, intro, fields, '开立案件', 'open-recovery-submit', async (data) => {
+    const payload = { benefit_id: b.benefit_id, note: String(data.get('note') ?? '').trim(), loss_date: data.get('loss_date') || null };
+    if (data.get('loss')) payload.loss = lossOf(String(data.get('loss')));
+    const r = await post('/api/v1/recoveries', payload);
+    return `已开立追回案件 ${r.recovery_ids.length} 件，相关待遇已暂停发放。`;
+  }, refresh);
 }
 
 /**

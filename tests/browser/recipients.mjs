@@ -180,6 +180,14 @@ await scenario('recipients page', async (browser) => {
   await page.getByTestId('death-submit').click();
   assert.match(await sentence(page), /网络/);
   await page.unroute('**/api/v1/death-reports');
+  // Sent again for a neighbour, by someone not registered as a relative
+  // (R5.6): recorded, and the reporter is told payment goes on until staff
+  // have checked.
+  await page.getByTestId('death-id').fill(FIXTURE.ids.ts_local);
+  await page.getByTestId('death-submit').click();
+  await page.getByTestId('death-result').getByText('已记录您的申报').waitFor();
+  assert.match(await page.locator('.result .lead').innerText(), /照常发放/);
+  await checkA11y(page, 'death report recorded (phone)');
   finish(page);
 
   // The status on a desktop, in a fresh context (session storage is per tab),

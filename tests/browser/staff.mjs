@@ -81,6 +81,17 @@ await scenario('staff console', async (browser) => {
   await page.getByText('友好北路1号').first().waitFor();
   await shot(page, 'staff-dossier-edited-desktop');
 
+  // Register 李四's daughter as a relative (R3.1): her report of a death
+  // would stop payment at once (R5.6).
+  await page.getByTestId('add-relative').click();
+  const relativeDialog = page.getByRole('dialog');
+  await relativeDialog.getByTestId('relative-id').fill(FIXTURE.relative_id);
+  await relativeDialog.locator('select[name="relation"]').selectOption('child');
+  await checkA11y(page, 'staff relative dialog (desktop)');
+  await relativeDialog.getByTestId('relative-submit').click();
+  await page.getByTestId('benefit-decision-result').getByText('已登记家属。').waitFor();
+  await page.getByText(/子女 650103/).first().waitFor();
+
   // Dispatch the to-be-verified list with a deadline about 15 days ahead.
   await page.getByTestId('nav-tasks').click();
   await page.getByTestId('dispatch-deadline').fill(addDays(today, 15));

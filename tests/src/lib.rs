@@ -716,6 +716,17 @@ pub async fn register_two_benefits(app: &TestApp, city: &City) -> (String, Strin
     (id, person)
 }
 
+/// The family member with `id_number` of `who`, registered by the
+/// administrator (R3.1) and logged in: their death report stops payment at
+/// once (R5.6).
+pub async fn registered_relative(app: &TestApp, city: &City, who: &str, id_number: &str) -> String {
+    let person = city.person_id(app, who).await;
+    let body = serde_json::json!({ "id_number": id_number, "relation": "child" });
+    let r = app.call(&city.admin, "POST", &format!("/api/v1/persons/{person}/relatives"), Some(&body)).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    app.recipient(id_number).await
+}
+
 impl City {
     /// The person id of a recipient, found by ID number as the administrator.
     pub async fn person_id(&self, app: &TestApp, nickname: &str) -> String {

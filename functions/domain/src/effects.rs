@@ -420,6 +420,9 @@ fn record_tasks(record: &Evidence, on_file: &[(&BenefitOnFile, &Assessment)]) ->
         }
         RecordEffect::Loss => open("verify_loss", entry.requirement, format!("{}（{}）", entry.name_zh, entry.requirement)),
         RecordEffect::SuspendThenVerify => open("verify_monitoring_flag", "R5.2", format!("{}（R5.2）", entry.name_zh)),
+        RecordEffect::VerifyOnly => {
+            open("verify_death_report", "R5.6", "他人申报死亡，身份未经核实：请尽快核实，核实前照常发放（R5.6）".into())
+        }
         RecordEffect::Retraction if on_file.iter().any(|(b, _)| !b.facts.payment.is_payable()) => {
             open("reverify_retraction", "R5.4", "来源单位撤回此前记录，需重新核实（R5.4）".into())
         }

@@ -19,6 +19,10 @@ pub enum Effect {
     Retraction,
     /// Recorded and filed but decides nothing (a critical hospital stay).
     RecordOnly,
+    /// A claim that stops nothing on its own but opens verification at
+    /// once: a death reported by someone who is neither a registered
+    /// relative nor holds the certificate (R5.6).
+    VerifyOnly,
 }
 
 /// Which benefits a record concerns.
@@ -191,6 +195,10 @@ pub enum EvidenceKind {
         /// The id of the withdrawn record.
         retracts: String,
     },
+    /// R5.6: a death reported by someone who is not a registered relative
+    /// and gives no death or cremation certificate number: verified before
+    /// it may stop a payment.
+    UnconfirmedDeathReport,
 }
 
 /// One entry of the catalogue.
@@ -292,6 +300,14 @@ pub const CATALOGUE: &[CatalogueEntry] = &[
     ),
     entry("monitoring_flag.inmate_receiving", "在押服刑人员领取养老金", "Inmate receiving a pension", "R5.2", All, SuspendThenVerify),
     entry("retraction", "撤回此前记录", "Retraction of an earlier record", "R5.4", All, Retraction),
+    entry(
+        "death_report.unconfirmed",
+        "他人申报死亡（待核实）",
+        "Death reported by someone not a registered relative, to verify",
+        "R5.6",
+        All,
+        VerifyOnly,
+    ),
 ];
 
 impl EvidenceKind {
@@ -345,6 +361,7 @@ impl EvidenceKind {
             Self::MonitoringFlag { flag: MonitoringFlag::DuplicateReceipt } => "monitoring_flag.duplicate_receipt",
             Self::MonitoringFlag { flag: MonitoringFlag::InmateReceiving } => "monitoring_flag.inmate_receiving",
             Self::Retraction { .. } => "retraction",
+            Self::UnconfirmedDeathReport => "death_report.unconfirmed",
         }
     }
 
@@ -373,6 +390,20 @@ impl EvidenceKind {
                 matches!(later, Self::WindowCertification | Self::TravelRecord { .. } | Self::BankInPerson | Self::BorderCrossing)
             }
             _ => false,
+        }
+    }
+}
+
+impl EvidenceKind {
+    /// A death reported by a person (R5.6): a registered relative, or
+    /// anyone who gives the death or cremation certificate number, stops
+    /// payment at once as a family report; anyone else's word opens an
+    /// urgent verification and stops nothing until it is confirmed.
+    pub fn reported_death(registered_relative: bool, certificate_given: bool) -> EvidenceKind {
+        if registered_relative || certificate_given {
+            Self::Death { source: DeathSource::FamilyReport }
+        } else {
+            Self::UnconfirmedDeathReport
         }
     }
 }
@@ -628,6 +659,7 @@ mod tests {
             K::RefusedJobOffer,
             K::OtherLoss,
             K::Retraction { retracts: "x".into() },
+            K::UnconfirmedDeathReport,
         ];
         for source in [
             DeathSource::FamilyReport,

@@ -41,6 +41,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 18, name: "cycle_policies", sql: include_str!("../migrations/0018_cycle_policies.sql") },
     Migration { version: 19, name: "login_guard", sql: include_str!("../migrations/0019_login_guard.sql") },
     Migration { version: 20, name: "withdrawn_recoveries", sql: include_str!("../migrations/0020_withdrawn_recoveries.sql") },
+    Migration { version: 21, name: "death_report_limits", sql: include_str!("../migrations/0021_death_report_limits.sql") },
 ];
 
 /// The newest schema version this build knows.

@@ -97,6 +97,7 @@ pub fn file_record(
     // Signs of life come by the thousand. One can change something only for
     // a person with a loss or conflict on file or a suspended benefit; for
     // anyone else it renews the stored assessment later, in the queue.
+    // Every other record is decided at once.
     let sign_of_life = matches!(kind.effect(), zige_domain::Effect::ProofOfLife | zige_domain::Effect::RecordOnly);
     if sign_of_life && !records::sign_of_life_matters(db, person_id)? {
         records::queue_refresh(db, person_id)?;

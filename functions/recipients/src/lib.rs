@@ -10,7 +10,7 @@ use serde_json::json;
 use spin_sdk::http::{Method, Request, Response};
 use spin_sdk::http_component;
 use zige_domain::IdNumber;
-use zige_domain::evidence::{DeathSource, EvidenceKind};
+use zige_domain::evidence::EvidenceKind;
 use zige_platform::audit::{self, Entry};
 use zige_platform::db::{Db, text};
 use zige_platform::problem::{Problem, json_response};
@@ -280,14 +280,24 @@ struct DeathReport {
     id_number: String,
     date_of_death: String,
     relation: String,
+    /// The death certificate (死亡医学证明) or cremation certificate number.
+    #[serde(default)]
+    certificate_number: Option<String>,
 }
 
 const RELATIONS: [&str; 6] = ["spouse", "child", "parent", "sibling", "grandchild", "other"];
 
-/// A relative reports a death (R5.6 家属主动申报死亡): recorded as loss
-/// evidence, every benefit suspended at once (先停, R5.2, R5.9), and a
-/// verification task opened. A false report is later resolved by the
-/// domain's conflict rules, never silently.
+/// Death reports one reporter may make in a day (R5.6).
+const DAILY_DEATH_REPORTS: i64 = 3;
+
+/// `POST /api/v1/death-reports`: a death reported by a person (R5.6 家属主动申报死亡).
+/// A relative registered for the deceased, or a reporter who gives the
+/// death or cremation certificate number, stops payment at once (先停) and
+/// opens verification; anyone else's report is recorded and opens an
+/// urgent verification while payment goes on. A reporter who is not a
+/// registered relative gets the same answer whether or not the ID number
+/// belongs to a recipient (it depends only on whether a certificate number
+/// was given), and every reporter makes at most three reports a day.
 fn death_report(req: &Request) -> Result<Response, Problem> {
     let db = Db::open()?;
     let reporter = recipient::recipient(req, &db)?;
@@ -305,27 +315,92 @@ fn death_report(req: &Request) -> Result<Response, Problem> {
             "relation: spouse, child, parent, sibling, grandchild or other",
         ));
     }
+    let certificate = match body.certificate_number.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(c) if (6..=40).contains(&c.len()) && c.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '-') => Some(c.to_string()),
+        Some(_) => {
+            return Err(Problem::invalid(
+                "certificate_number",
+                "证明编号应为6到40位字母、数字或连字符",
+                "certificate_number: 6 to 40 letters, digits or hyphens",
+            ));
+        }
+    };
     let id_index = id.blind_index(&secrets::pii_key()?);
     if id_index == reporter.id_index {
         return Err(Problem::invalid("id_number", "不能为本人申报死亡", "you cannot report your own death"));
     }
-    let person_id = db
-        .one("SELECT id FROM persons WHERE id_index = ?", &[text(id_index.as_str())], |r| r.text("id"))?
-        .ok_or_else(|| Problem::not_found("该身份号码的待遇领取人", "recipient with this ID number").with_field("id_number"))?;
-    let report_id = secrets::new_id("dr")?;
-    let evidence_id = format!("death-report:{report_id}");
-    let kind = EvidenceKind::Death { source: DeathSource::FamilyReport };
     let actor = reporter.actor();
     let by = Actor { actor: &actor, role: "relative" };
-    let (suspended, task_id) = db.transaction(|db| -> Result<(Vec<String>, Option<String>), Problem> {
+    let report_id = secrets::new_id("dr")?;
+    let answer = db.transaction(|db| -> Result<Response, Problem> {
+        let day = today.to_string();
+        let made = db
+            .one(
+                "SELECT reports FROM death_report_limits WHERE reporter_index = ? AND day = ?",
+                &[text(reporter.id_index.as_str()), text(day.as_str())],
+                |r| r.int("reports"),
+            )?
+            .unwrap_or(0);
+        if made >= DAILY_DEATH_REPORTS {
+            return Err(Problem::new(
+                429,
+                "too_many_reports",
+                "今天的申报次数已达上限，请明天再试，或到社区、经办窗口办理",
+                "Too many reports today; try tomorrow or report at a community office",
+            ));
+        }
         db.exec(
-            "INSERT INTO death_reports (id, person_id, reporter_index, relation, date_of_death, evidence_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            &[text(report_id.as_str()), text(person_id.as_str()), text(reporter.id_index.as_str()), text(body.relation.as_str()), text(died.to_string()), text(evidence_id.as_str()), text(zige_platform::now_rfc3339())],
+            "INSERT INTO death_report_limits (reporter_index, day, reports) VALUES (?, ?, 1)
+             ON CONFLICT (reporter_index, day) DO UPDATE SET reports = reports + 1",
+            &[text(reporter.id_index.as_str()), text(day)],
         )?;
-        audit::append(db, &Entry { actor: &actor, role: "relative", action: "death.report", object: &person_id, payload: req.body() })?;
-        let done = workflow::file_record(db, &evidence_id, &person_id, &kind, died, today, "family_report", &by)?
+        let person = db.one("SELECT id FROM persons WHERE id_index = ?", &[text(id_index.as_str())], |r| r.text("id"))?;
+        let relative = match &person {
+            Some(person) => db
+                .one(
+                    "SELECT 1 AS x FROM relations WHERE person_id = ? AND relative_index = ?",
+                    &[text(person.as_str()), text(reporter.id_index.as_str())],
+                    |_| (),
+                )?
+                .is_some(),
+            None => false,
+        };
+        // What a reporter who is not a registered relative hears depends on
+        // what they sent, never on whether the ID number is a recipient's.
+        let recorded = match certificate {
+            Some(_) => json!({
+                "report_id": report_id, "status": "recorded_with_certificate",
+                "detail": "已收到您的申报和证明编号。如确有此人领取待遇，待遇会暂停发放，工作人员会尽快核实。",
+                "detail_en": "Your report and certificate number are recorded. If the person receives a benefit, it is suspended and staff verify soon.",
+            }),
+            None => json!({
+                "report_id": report_id, "status": "recorded",
+                "detail": "已收到您的申报。工作人员会尽快核实；核实之前，待遇照常发放。",
+                "detail_en": "Your report is recorded. Staff will verify it soon; until then, payment goes on.",
+            }),
+        };
+        let Some(person) = person else {
+            // Nothing to record about someone who receives nothing; the
+            // answer is the one a stranger gets about anyone.
+            audit::append(db, &Entry { actor: &actor, role: "relative", action: "death.report", object: "-", payload: req.body() })?;
+            return Ok(json_response(202, &recorded));
+        };
+        let evidence_id = format!("death-report:{report_id}");
+        let kind = EvidenceKind::reported_death(relative, certificate.is_some());
+        db.exec(
+            "INSERT INTO death_reports (id, person_id, reporter_index, relation, date_of_death, evidence_id, certificate_number, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            &[text(report_id.as_str()), text(person.as_str()), text(reporter.id_index.as_str()), text(body.relation.as_str()), text(died.to_string()), text(evidence_id.as_str()), zige_platform::db::opt_text(certificate.clone()), text(zige_platform::now_rfc3339())],
+        )?;
+        audit::append(db, &Entry { actor: &actor, role: "relative", action: "death.report", object: &person, payload: req.body() })?;
+        let done = workflow::file_record(db, &evidence_id, &person, &kind, died, today, "family_report", &by)?
             .context("a new report is a new record")?;
-        Ok((done.suspended(), done.tasks.first().cloned()))
+        if relative {
+            let answer = json!({ "report_id": report_id, "status": "suspended", "suspended": done.suspended(), "task_id": done.tasks.first() });
+            Ok(json_response(201, &answer))
+        } else {
+            Ok(json_response(202, &recorded))
+        }
     })?;
-    Ok(json_response(201, &json!({ "report_id": report_id, "suspended": suspended, "task_id": task_id })))
+    Ok(answer)
 }

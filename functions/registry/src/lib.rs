@@ -38,7 +38,7 @@ fn route(req: &Request) -> Result<Response, Problem> {
             | ["staff", _]
             | ["persons"]
             | ["persons", _]
-            | ["persons", _, "history"]
+            | ["persons", _, "history" | "relatives"]
             | ["roster", "columns"]
             | ["roster", "imports"]
             | ["roster", "imports", _]
@@ -63,6 +63,7 @@ fn route(req: &Request) -> Result<Response, Problem> {
         (Method::Get, ["persons", id]) => persons::dossier(&ctx, id),
         (Method::Patch, ["persons", id]) => persons::update(&ctx, req, id),
         (Method::Get, ["persons", id, "history"]) => persons::history(&ctx, req, id),
+        (Method::Post, ["persons", id, "relatives"]) => persons::add_relative(&ctx, req, id),
         (Method::Get, ["roster", "columns"]) => roster::columns(&ctx),
         (Method::Post, ["roster", "imports"]) => roster::import(&ctx, req),
         (Method::Get, ["roster", "imports", id]) => roster::get(&ctx, id),

@@ -245,6 +245,58 @@ pub fn update(ctx: &Ctx, req: &Request, id: &str) -> Result<Response, Problem> {
     dossier(ctx, id)
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RelativeRequest {
+    id_number: String,
+    relation: String,
+}
+
+/// The family relations staff record (R3.1), which make a death reported
+/// by that relative stop payment at once (R5.6).
+pub const FAMILY_RELATIONS: [&str; 5] = ["spouse", "child", "parent", "sibling", "grandchild"];
+
+/// `POST /api/v1/persons/{id}/relatives` `{"id_number", "relation"}`:
+/// records a family member of the person (R3.1), kept as a blind index and
+/// a masked number like every ID number.
+pub fn add_relative(ctx: &Ctx, req: &Request, id: &str) -> Result<Response, Problem> {
+    ctx.staff.require(Permission::EditPersons)?;
+    let body: RelativeRequest = request::json_body(req)?;
+    let relative =
+        zige_domain::IdNumber::parse(&body.id_number).map_err(|e| Problem::invalid("id_number", e.message_zh(), e.to_string()))?;
+    if !FAMILY_RELATIONS.contains(&body.relation.as_str()) {
+        return Err(Problem::invalid(
+            "relation",
+            "关系应为配偶、子女、父母、兄弟姐妹或孙子女",
+            "relation: spouse, child, parent, sibling or grandchild",
+        ));
+    }
+    let tree = auth::org_tree(&ctx.db)?;
+    visible_person(ctx, &tree, id)?;
+    let key = secrets::pii_key()?;
+    let index = relative.blind_index(&key);
+    let own = ctx.db.one("SELECT id_index FROM persons WHERE id = ?", &[text(id)], |r| r.text("id_index"))?;
+    if own.as_deref() == Some(index.as_str()) {
+        return Err(Problem::invalid("id_number", "不能登记本人为家属", "id_number: a relative, not the person"));
+    }
+    let actor = ctx.staff.actor();
+    ctx.db.transaction(|db| -> Result<(), Problem> {
+        let now = zige_platform::now_rfc3339();
+        db.exec(
+            "INSERT OR IGNORE INTO relations (person_id, relative_index, relative_masked, relation, created_at) VALUES (?, ?, ?, ?, ?)",
+            &[text(id), text(index.as_str()), text(relative.masked()), text(body.relation.as_str()), text(now.as_str())],
+        )?;
+        let line = format!("{} {}", body.relation, relative.masked());
+        record_history(db, "person", id, id, "relatives", None, Some(&line), &actor, &now)?;
+        audit::append(
+            db,
+            &Entry { actor: &actor, role: ctx.staff.role.code(), action: "person.relative_add", object: id, payload: req.body() },
+        )?;
+        Ok(())
+    })?;
+    dossier(ctx, id)
+}
+
 /// Appends one line of history (R3.1).
 #[allow(clippy::too_many_arguments)]
 pub fn record_history(

@@ -156,7 +156,12 @@ export default {
 
   'death.title': '家人去世，替家人申报',
   'death.explain': '如果领取待遇的家人去世了，请告诉我们。这样可以及时停发，以后就不用退还多领的钱。',
-  'death.warning': '提交后，这位家人的待遇会马上暂停发放，工作人员会和家属核实。',
+  'death.warning': '如果您是登记在册的家属，或填写了死亡证明（火化证明）编号，提交后这位家人的待遇会马上暂停发放；否则待遇照常发放，工作人员会尽快核实。',
+  'death.certificate': '死亡证明或火化证明编号（有就填写）',
+  'death.certificate_hint': '在医院开具的《死亡医学证明》或殡仪馆的火化证明上。',
+  'death.recorded_title': '已记录您的申报',
+  'death.recorded': '工作人员会尽快核实。核实之前，待遇照常发放。',
+  'death.recorded_with_certificate': '已收到您的申报和证明编号。如确有此人领取待遇，待遇会暂停发放，工作人员会尽快核实。',
   'death.id': '去世家人的身份证号码',
   'death.date': '去世日期',
   'death.relation_legend': '您是去世家人的',
@@ -252,6 +257,7 @@ export default {
 
   // 演示登录的号码错误：接口的中文说明里夹着英文，这里换成一句话。
   'problem.invalid_id_number': '身份证号码不对，请核对后重新填写。',
+  'problem.too_many_reports': '今天的申报次数已达上限，请明天再试，或到社区、经办窗口办理。',
 
   'error.network': '网络连接不上。请检查手机网络，然后再试一次。',
   'error.generic': '出了点问题，请稍后再试。如果一直不行，请拨打 12333。',
