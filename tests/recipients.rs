@@ -169,6 +169,40 @@ async fn r5_6_a_stranger_s_death_report_stops_nothing_and_tells_nothing() {
     assert_eq!(fourth.status, 429, "{}", fourth.text());
 }
 
+/// R5.4, R5.6: the city retracts a false death report with its reason: the
+/// recovery it opened is withdrawn and verification reopens, through the
+/// same effects as a partner's retraction; payment resumes only with a
+/// decision that the person is eligible.
+#[tokio::test]
+async fn r5_6_a_false_death_report_is_retracted_by_the_city() {
+    let app = spawn_app().await;
+    let city = seed_city(&app).await;
+    let report = report_death(&app, &city, "ts_local").await;
+    let path = format!("/api/v1/death-reports/{}/retraction", report["report_id"].as_str().unwrap());
+    let body = json!({ "reason": "经社区上门核实，本人健在，系家属误报" });
+    let district = app.staff_session(&city.admin, "ts-district", "district", "650102").await;
+    assert_eq!(app.call(&district, "POST", &path, Some(&body)).await.status, 403, "the city decides (R7.1)");
+    let clerk = app.staff_session(&city.admin, "city-clerk", "city_retiree", "city-retiree").await;
+    assert_eq!(app.call(&clerk, "POST", &path, Some(&json!({ "reason": " " }))).await.status, 422);
+    assert_eq!(app.call(&clerk, "POST", "/api/v1/death-reports/dr_nobody/retraction", Some(&body)).await.status, 404);
+    let retracted = app.call(&clerk, "POST", &path, Some(&body)).await;
+    assert_eq!(retracted.status, 200, "{}", retracted.text());
+    assert_eq!(retracted.json()["recoveries_withdrawn"], 1, "{}", retracted.text());
+    assert_eq!(app.call(&clerk, "POST", &path, Some(&body)).await.status, 409, "once");
+    let withdrawn = app.call(&clerk, "GET", "/api/v1/recoveries?status=withdrawn", None).await.json();
+    assert_eq!(withdrawn["items"].as_array().unwrap().len(), 1, "{withdrawn}");
+    let person = city.person_id(&app, "ts_local").await;
+    let dossier = app.call(&city.admin, "GET", &format!("/api/v1/persons/{person}"), None).await.json();
+    assert_eq!(dossier["benefits"][0]["payment_status"], "suspended", "a retraction never restores by itself (R5.4)");
+    let reopened: i64 = app
+        .database()
+        .query_row("SELECT COUNT(*) FROM tasks WHERE person_id = ?1 AND kind = 'reverify_retraction' AND status = 'open'", [&person], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(reopened, 1);
+}
+
 #[tokio::test]
 async fn r7_2_objections_only_for_suspended_benefits_within_three_months() {
     let app = spawn_app().await;

@@ -130,7 +130,7 @@ async function dossier(main, id, ctx) {
     ),
   );
 
-  main.append(timelineSection(d, history.items ?? [], ctx));
+  main.append(timelineSection(d, history.items ?? [], ctx, refresh));
 }
 
 function fact(term, value) {
@@ -340,6 +340,19 @@ function actionDialog(titleText, intro, fields, submitText, testid, send, refres
 }
 
 /**
+ * The city retracts a false death report with its reason (R5.4, R5.6): the
+ * recovery it opened is withdrawn and verification reopens.
+ */
+function retractionDialog(report, refresh) {
+  const fields = [field('撤回理由', h('textarea', { name: 'reason', rows: 3, maxlength: 500, required: true }), '如：经上门核实本人健在。最多500字。')];
+  const intro = '撤回后，由此申报开立的追回案件将撤销，并重新核实；恢复发放须另行作出核实结论。';
+  actionDialog('撤回死亡申报', intro, fields, '撤回', 'retraction-submit', async (data) => {
+    const r = await post(`/api/v1/death-reports/${encodeURIComponent(report)}/retraction`, { reason: String(data.get('reason') ?? '').trim() });
+    return `已撤回该死亡申报${r.recoveries_withdrawn ? `，撤销追回案件 ${r.recoveries_withdrawn} 件` : ''}，已重新安排核实。`;
+  }, refresh);
+}
+
+/**
  * Records a family member (R3.1): a death that relative reports stops
  * payment at once; anyone else's report waits for verification (R5.6).
  */
@@ -379,7 +392,7 @@ function recoveryDialog(b, name, refresh) {
  * registry and, on top, today's assessment; newest first. Each record shows
  * the reasons that cite it, so a clerk can explain the decision.
  */
-function timelineSection(d, history, ctx) {
+function timelineSection(d, history, ctx, refresh) {
   const citedBy = new Map();
   for (const b of d.benefits ?? []) {
     for (const r of b.reasons ?? []) {
@@ -404,6 +417,8 @@ function timelineSection(d, history, ctx) {
   }
   for (const e of d.evidence ?? []) {
     const cites = citedBy.get(e.id) ?? [];
+    // The city retracts a false death report (R5.4, R5.6).
+    const report = e.id.startsWith('death-report:') && ctx.can('review_outcomes') ? e.id.slice('death-report:'.length) : null;
     entries.push({
       on: e.occurred_on,
       order: 2,
@@ -412,9 +427,12 @@ function timelineSection(d, history, ctx) {
       source: `来源：${sourceName(e.source)}；${e.occurred_on} 发生，${e.received_on} 收到`,
       requirement: [e.requirement],
       tag: label(EFFECTS, e.effect),
-      body: cites.length
-        ? h('ul', { class: 'reason-list' }, cites.map((c) => h('li', {}, '据此判定：', c.benefit, ' — ', req(c.reason.requirement), ' ', c.reason.message_zh)))
-        : null,
+      body: [
+        cites.length
+          ? h('ul', { class: 'reason-list' }, cites.map((c) => h('li', {}, '据此判定：', c.benefit, ' — ', req(c.reason.requirement), ' ', c.reason.message_zh)))
+          : null,
+        report ? button('撤回此申报', () => retractionDialog(report, refresh), { class: 'small secondary', dataset: { testid: 'retract-death-report' } }) : null,
+      ],
       id: e.id,
     });
   }

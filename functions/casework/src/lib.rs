@@ -5,6 +5,7 @@
 //! machine and writes its payroll instruction and audit record in the same
 //! transaction.
 
+use anyhow::Context;
 use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::{Value as Json, json};
@@ -47,6 +48,7 @@ fn route(req: &Request) -> Result<Response, Problem> {
             | ["home-visits"]
             | ["home-visits", _, "schedule" | "outcome"]
             | ["benefits", _, "termination" | "reinstatement"]
+            | ["death-reports", _, "retraction"]
     );
     if !known {
         return Err(Problem::not_found("该地址", "resource"));
@@ -67,6 +69,7 @@ fn route(req: &Request) -> Result<Response, Problem> {
         (Method::Get, ["home-visits"]) => home_visits(&db, &staff, req),
         (Method::Post, ["home-visits", id, "schedule"]) => schedule(&db, &staff, req, id),
         (Method::Post, ["home-visits", id, "outcome"]) => home_visit_outcome(&db, &staff, req, id),
+        (Method::Post, ["death-reports", id, "retraction"]) => retract_death_report(&db, &staff, req, id),
         _ => Err(Problem::method_not_allowed()),
     }
 }
@@ -120,6 +123,60 @@ fn terminate_or_reinstate(db: &Db, staff: &Staff, req: &Request, benefit_id: &st
         // The renewed assessment carries the benefit's new payment state.
         let state = records::refresh(db, &person, today)?.into_iter().find(|(b, _)| b.id == benefit_id).map(|(b, _)| b.payment.name());
         Ok(json!({ "benefit_id": benefit_id, "payment_status": state, "decided_on": today, "back_pay_fen": done.back_pay(benefit_id).as_i64() }))
+    })?;
+    Ok(json_response(200, &answer))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Retraction {
+    reason: String,
+}
+
+/// `POST /api/v1/death-reports/{id}/retraction` `{"reason"}`: the city
+/// retracts a false death report (R5.4, R5.6). The retraction is a record
+/// like a partner's: the domain withdraws the recovery it opened and
+/// reopens verification of any benefit it stopped; payment resumes only
+/// with a staff decision that the person is eligible.
+fn retract_death_report(db: &Db, staff: &Staff, req: &Request, report_id: &str) -> Result<Response, Problem> {
+    staff.require(Permission::ReviewOutcomes)?;
+    let body: Retraction = request::json_body(req)?;
+    let reason = body.reason.trim();
+    if reason.is_empty() || reason.chars().count() > 500 {
+        return Err(Problem::invalid("reason", "请写明撤回的理由（500字以内）", "reason: why the report is false, up to 500 characters"));
+    }
+    let tree = auth::org_tree(db)?;
+    let today = zige_platform::today();
+    let actor = staff.actor();
+    let by = Actor { actor: &actor, role: staff.role.code() };
+    let answer = db.transaction(|db| -> Result<Json, Problem> {
+        let report = db.one(
+            "SELECT r.person_id, r.evidence_id, r.retracted_on, p.residence, p.community_id, p.management, p.employer_id, p.insured_district
+             FROM death_reports r JOIN persons p ON p.id = r.person_id WHERE r.id = ?",
+            &[text(report_id)],
+            |r| (r.text("person_id"), r.text("evidence_id"), r.opt_text("retracted_on"), records::placement(&r)),
+        )?;
+        let (person, evidence, retracted) = match report {
+            Some((person, evidence, retracted, placement)) if auth::covers(&tree, staff, &placement) => (person, evidence, retracted),
+            _ => return Err(Problem::not_found("该死亡申报", "death report")),
+        };
+        if retracted.is_some() {
+            return Err(Problem::new(409, "already_retracted", "该申报已撤回", "The report was retracted already"));
+        }
+        db.exec(
+            "UPDATE death_reports SET retracted_on = ?, retraction_reason = ? WHERE id = ?",
+            &[text(today.to_string()), text(reason), text(report_id)],
+        )?;
+        let kind = EvidenceKind::Retraction { retracts: evidence.clone() };
+        let done = workflow::file_record(db, &format!("retraction:{evidence}"), &person, &kind, today, today, "staff", &by)?
+            .context("a report is retracted once")?;
+        audit::append(
+            db,
+            &Entry { actor: &actor, role: by.role, action: "death_report.retract", object: report_id, payload: reason.as_bytes() },
+        )?;
+        let withdrawn =
+            done.effects.iter().filter(|e| matches!(e.change, zige_domain::effects::Change::WithdrawOverpayment { .. })).count();
+        Ok(json!({ "report_id": report_id, "retracted_on": today, "recoveries_withdrawn": withdrawn, "tasks": done.tasks }))
     })?;
     Ok(json_response(200, &answer))
 }

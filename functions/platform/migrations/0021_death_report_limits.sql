@@ -9,3 +9,7 @@ CREATE TABLE death_report_limits (
 );
 
 ALTER TABLE death_reports ADD COLUMN certificate_number TEXT;
+
+-- A false report retracted by staff, with the day and why (R5.4, R5.6).
+ALTER TABLE death_reports ADD COLUMN retracted_on TEXT;
+ALTER TABLE death_reports ADD COLUMN retraction_reason TEXT;
