@@ -1,7 +1,8 @@
 //! The model check of decide once (R3–R7): random sequences of partner
 //! records (signs of life, deaths, flags, a dependant's remarriage,
-//! duplicates, retractions), the city's field outcomes, objections and a
-//! tick months later, sent over HTTP. After each sequence what is stored
+//! duplicates, retractions), face certifications, field outcomes of the
+//! city and of the district with the city's review (confirm, send back,
+//! certify), objections and a tick months later, sent over HTTP. After each sequence what is stored
 //! (every benefit's payment state, the recovery cases and their amounts,
 //! the payroll instructions in order, the open tasks) equals what the
 //! domain computes by deciding the same things on plain values, with
@@ -13,7 +14,9 @@ use chrono::NaiveDate;
 use proptest::prelude::*;
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
-use zige_domain::effects::{BenefitOnFile, CaseOnFile, Change, PayrollAction, Person, Refusal, Trigger, decide};
+use zige_domain::effects::{
+    BenefitOnFile, CaseOnFile, Change, PayrollAction, Person, Refusal, Trigger, Waiting, decide, needs_city_review, waiting_outcome,
+};
 use zige_domain::evidence::{DeathSource, DecisionKind, MonitoringFlag};
 use zige_domain::{BenefitFacts, BenefitType, CyclePolicy, Evidence, EvidenceKind, Fen, PaymentState, StaffDecision};
 use zige_tests::{City, TestApp, register_two_benefits, seed_city, spawn_app};
@@ -61,13 +64,32 @@ enum Found {
     Dead,
 }
 
+/// The city's review of a district's outcome (R7.1).
+#[derive(Debug, Clone, Copy)]
+enum Review {
+    Confirm,
+    SendBack,
+    Certify,
+}
+
 #[derive(Debug, Clone)]
 enum Step {
-    Record { said: Said, days_ago: i64 },
+    Record {
+        said: Said,
+        days_ago: i64,
+    },
     Resend(usize),
     Retract(usize),
+    /// An outcome recorded by the city, in force at once.
     Outcome(Found),
+    /// An outcome recorded by the district, waiting for the city unless it
+    /// changes nothing.
+    DistrictOutcome(Found),
+    /// The city reviews the first outcome in its queue.
+    Review(Review),
     Objection(usize),
+    /// The person certifies by face.
+    Certify,
 }
 
 fn said() -> impl Strategy<Value = Said> {
@@ -79,9 +101,16 @@ fn step() -> impl Strategy<Value = Step> {
         4 => (said(), 0i64..200).prop_map(|(said, days_ago)| Step::Record { said, days_ago }),
         1 => (0usize..8).prop_map(Step::Resend),
         1 => (0usize..8).prop_map(Step::Retract),
-        2 => prop_oneof![Just(Found::Alive), Just(Found::DependantEntitled), Just(Found::Unreachable), Just(Found::Dead)].prop_map(Step::Outcome),
+        1 => found().prop_map(Step::Outcome),
+        1 => found().prop_map(Step::DistrictOutcome),
+        1 => prop_oneof![Just(Review::Confirm), Just(Review::SendBack), Just(Review::Certify)].prop_map(Step::Review),
         1 => (0usize..2).prop_map(Step::Objection),
+        1 => Just(Step::Certify),
     ]
+}
+
+fn found() -> impl Strategy<Value = Found> {
+    prop_oneof![Just(Found::Alive), Just(Found::DependantEntitled), Just(Found::Unreachable), Just(Found::Dead)]
 }
 
 /// The domain's view, carried out on plain values as the shell carries it
@@ -93,6 +122,8 @@ struct Model {
     cases: Vec<(CaseOnFile, i64)>,
     payroll: Vec<(String, &'static str, Option<i64>)>,
     tasks: BTreeSet<&'static str>,
+    /// District outcomes waiting for the city, oldest first.
+    pending: Vec<StaffDecision>,
 }
 
 /// What is at hand for the model.
@@ -256,7 +287,15 @@ async fn person_with_two_benefits(app: &TestApp, city: &City) -> (String, String
             received_on: received.parse().unwrap(),
         })
         .collect();
-    let model = Model { benefits, evidence, decisions: Vec::new(), cases: Vec::new(), payroll: Vec::new(), tasks: BTreeSet::new() };
+    let model = Model {
+        benefits,
+        evidence,
+        decisions: Vec::new(),
+        cases: Vec::new(),
+        payroll: Vec::new(),
+        tasks: BTreeSet::new(),
+        pending: Vec::new(),
+    };
     (id, person, model)
 }
 
@@ -277,9 +316,11 @@ async fn run(steps: Vec<Step>) -> Result<(), TestCaseError> {
     let city = seed_city(&app).await;
     let (id_number, person, mut model) = person_with_two_benefits(&app, &city).await;
     let clerk = app.staff_session(&city.admin, "city-clerk", "city_retiree", "city-retiree").await;
+    let district = app.staff_session(&city.admin, "ts-district", "district", "650102").await;
     let recipient = app.recipient(&id_number).await;
     let day = today();
     let mut sent: Vec<(String, String)> = Vec::new();
+    let mut certified = 0;
     for step in steps {
         match step {
             Step::Record { said, days_ago } => {
@@ -316,35 +357,83 @@ async fn run(steps: Vec<Step>) -> Result<(), TestCaseError> {
                 model.decide(At::Record, day).unwrap();
                 sent.push((event, row));
             }
-            Step::Outcome(found) => {
-                let tasks = app.call(&clerk, "GET", "/api/v1/tasks", None).await.json();
+            Step::Outcome(found) | Step::DistrictOutcome(found) => {
+                let by_city = matches!(step, Step::Outcome(_));
+                let staff = if by_city { &clerk } else { &district };
+                let tasks = app.call(staff, "GET", "/api/v1/tasks", None).await.json();
                 let mine: Vec<&Value> =
                     tasks["items"].as_array().unwrap().iter().filter(|t| t["person"]["person_id"] == person.as_str()).collect();
                 prop_assert_eq!(mine.is_empty(), model.tasks.is_empty(), "open tasks: {:?}", model.tasks);
                 let Some(task) = mine.first() else { continue };
-                let dependant =
-                    model.benefits.iter().find(|b| b.facts.benefit_type == BenefitType::WorkInjuryDependant).unwrap().facts.id.clone();
-                let lost = day - chrono::Duration::days(30);
-                let (body, outcome) = match found {
-                    Found::Alive => (json!({ "outcome": "eligible", "channel": "window" }), DecisionKind::Eligible),
-                    Found::DependantEntitled => (
-                        json!({ "outcome": "eligible", "channel": "window", "benefit_id": dependant }),
-                        DecisionKind::Entitled { benefit_id: dependant.clone() },
-                    ),
-                    Found::Unreachable => (json!({ "outcome": "unreachable", "channel": "home_visit" }), DecisionKind::Unreachable),
-                    Found::Dead => (
-                        json!({ "outcome": "not_eligible", "channel": "home_visit", "loss": { "type": "death", "details": { "source": "unit_or_community" } }, "loss_date": lost }),
-                        DecisionKind::NotEligible { reason: EvidenceKind::Death { source: DeathSource::UnitOrCommunity }, loss_date: lost },
-                    ),
-                };
-                let r =
-                    app.call(&clerk, "POST", &format!("/api/v1/tasks/{}/outcome", task["task_id"].as_str().unwrap()), Some(&body)).await;
+                let (body, outcome) = outcome_of(found, &model, day);
+                let r = app.call(staff, "POST", &format!("/api/v1/tasks/{}/outcome", task["task_id"].as_str().unwrap()), Some(&body)).await;
                 prop_assert_eq!(r.status, 201, "{}", r.text());
                 let kind = task["kind"].as_str().unwrap();
                 model.tasks.retain(|t| *t != kind);
-                let decision = r.json()["decision_id"].as_str().unwrap().to_string();
-                model.decisions.push(StaffDecision { id: decision, outcome, decided_on: day });
-                model.decide(At::Decision, day).unwrap();
+                let decision = StaffDecision { id: r.json()["decision_id"].as_str().unwrap().to_string(), outcome, decided_on: day };
+                let cases: Vec<CaseOnFile> = model.cases.iter().map(|(c, _)| c.clone()).collect();
+                let person_now =
+                    Person { benefits: &model.benefits, evidence: &model.evidence, decisions: &model.decisions, cases: &cases };
+                let waits = needs_city_review(&person_now, &decision, by_city, day);
+                prop_assert_eq!(r.json()["pending_review"].clone(), json!(waits), "the R7.1 review rule");
+                if waits {
+                    model.pending.push(decision);
+                } else {
+                    model.decisions.push(decision);
+                    model.decide(At::Decision, day).unwrap();
+                }
+            }
+            Step::Review(review) => {
+                let queue = app.call(&clerk, "GET", "/api/v1/decisions", None).await.json();
+                let waiting: Vec<&Value> =
+                    queue["items"].as_array().unwrap().iter().filter(|d| d["person"]["person_id"] == person.as_str()).collect();
+                prop_assert_eq!(waiting.len(), model.pending.len());
+                if model.pending.is_empty() {
+                    continue;
+                }
+                let first = waiting[0]["decision_id"].as_str().unwrap();
+                let at = model.pending.iter().position(|d| d.id == first);
+                prop_assert!(at.is_some(), "{} is waiting in the model too", first);
+                let decision = model.pending.remove(at.unwrap_or_default());
+                let (action, note) = match review {
+                    Review::Confirm => ("confirm", ""),
+                    Review::SendBack => ("send_back", "照片不清楚，请重新核实"),
+                    Review::Certify => ("certify", "市级核实本人健在"),
+                };
+                let r = app
+                    .call(
+                        &clerk,
+                        "POST",
+                        &format!("/api/v1/decisions/{}/review", decision.id),
+                        Some(&json!({ "action": action, "note": note })),
+                    )
+                    .await;
+                prop_assert_eq!(r.status, 200, "{}", r.text());
+                match review {
+                    Review::Confirm => {
+                        model.decisions.push(decision);
+                        model.decide(At::Decision, day).unwrap();
+                    }
+                    Review::SendBack => {
+                        model.tasks.insert("reverify_sent_back");
+                    }
+                    Review::Certify => {
+                        let certified = app
+                            .database()
+                            .query_row("SELECT id FROM decisions WHERE person_id = ?1 AND review = 'decided' ORDER BY created_at DESC, rowid DESC LIMIT 1", [&person], |r| r.get::<_, String>(0))
+                            .unwrap();
+                        model.decisions.push(StaffDecision { id: certified, outcome: DecisionKind::Eligible, decided_on: day });
+                        model.decide(At::Decision, day).unwrap();
+                    }
+                }
+            }
+            Step::Certify if certified < 2 => {
+                certified += 1;
+                let r = app.certify(&recipient, &id_number).await;
+                prop_assert_eq!(r.status, 201, "{}", r.text());
+                let id = r.json()["certification_id"].as_str().unwrap().to_string();
+                model.evidence.push(Evidence { id, kind: EvidenceKind::SelfServiceFace, occurred_on: day, received_on: day });
+                model.decide(At::Record, day).unwrap();
             }
             Step::Objection(n) => {
                 let benefit = model.benefits[n % model.benefits.len()].facts.id.clone();
@@ -353,19 +442,47 @@ async fn run(steps: Vec<Step>) -> Result<(), TestCaseError> {
                 let expected = model.decide(At::Objection(benefit.clone()), day);
                 prop_assert_eq!(r.status, if expected.is_ok() { 201 } else { 422 }, "{}", r.text());
             }
-            Step::Resend(_) | Step::Retract(_) => {}
+            Step::Resend(_) | Step::Retract(_) | Step::Certify => {}
         }
         prop_assert_eq!(stored(&app, &person), modelled(&model));
     }
-    // Months later: the sweep terminates what waited three months.
+    // Months later: the city's three working days have passed for every
+    // outcome still waiting (R7.1), then the sweep terminates what waited
+    // three months (R7.2).
     let later = day + chrono::Duration::days(100);
     app.tick_until_done(&later.to_string()).await;
+    let calendar = zige_domain::WorkingCalendar::embedded();
+    model.pending.sort_by(|a, b| a.id.cmp(&b.id));
+    for waiting in std::mem::take(&mut model.pending) {
+        if waiting_outcome(&waiting, &model.decisions, &calendar, later).unwrap() == Waiting::InForce {
+            model.decisions.push(waiting);
+            model.decide(At::Decision, later).unwrap();
+        }
+    }
     let due = model.benefits.iter().any(|b| b.facts.payment.termination_due_on().is_some_and(|d| d <= later));
     if due {
         model.decide(At::Sweep, later).unwrap();
     }
     prop_assert_eq!(stored(&app, &person), modelled(&model));
     Ok(())
+}
+
+/// A field outcome as the API takes it and as the domain knows it.
+fn outcome_of(found: Found, model: &Model, day: NaiveDate) -> (Value, DecisionKind) {
+    let dependant = model.benefits.iter().find(|b| b.facts.benefit_type == BenefitType::WorkInjuryDependant).unwrap().facts.id.clone();
+    let lost = day - chrono::Duration::days(30);
+    match found {
+        Found::Alive => (json!({ "outcome": "eligible", "channel": "window" }), DecisionKind::Eligible),
+        Found::DependantEntitled => (
+            json!({ "outcome": "eligible", "channel": "window", "benefit_id": dependant }),
+            DecisionKind::Entitled { benefit_id: dependant },
+        ),
+        Found::Unreachable => (json!({ "outcome": "unreachable", "channel": "home_visit" }), DecisionKind::Unreachable),
+        Found::Dead => (
+            json!({ "outcome": "not_eligible", "channel": "home_visit", "loss": { "type": "death", "details": { "source": "unit_or_community" } }, "loss_date": lost }),
+            DecisionKind::NotEligible { reason: EvidenceKind::Death { source: DeathSource::UnitOrCommunity }, loss_date: lost },
+        ),
+    }
 }
 
 fn block_on<T>(future: impl std::future::Future<Output = T>) -> T {

@@ -631,18 +631,38 @@ pub fn cycle_effects(
     }
 }
 
-/// Whether a district's outcome the city has not reviewed comes into force
-/// by the rule (R7.1): a "not eligible" or "unreachable" suspends once the
-/// city's three working days have passed; an "eligible" waits for the city.
-pub fn in_force_after_city_deadline(
-    outcome: &DecisionKind,
-    decided_on: NaiveDate,
+/// What becomes of a district's outcome the city has not reviewed (R7.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Waiting {
+    /// It waits for the city.
+    Waits,
+    /// The city's three working days passed: a "not eligible" or
+    /// "unreachable" comes into force by the rule and suspends.
+    InForce,
+    /// A decision in force was made about the person on or after it (the
+    /// city verified them itself): it never comes into force.
+    Superseded,
+}
+
+/// What becomes of the district's outcome `waiting` on `today`, given the
+/// decisions in force about the person (R7.1). An "eligible" waits for the
+/// city however long it takes.
+pub fn waiting_outcome(
+    waiting: &StaffDecision,
+    in_force: &[StaffDecision],
     calendar: &WorkingCalendar,
     today: NaiveDate,
-) -> Result<bool, CalendarError> {
-    match outcome {
-        DecisionKind::NotEligible { .. } | DecisionKind::Unreachable => Ok(today > city_suspension_deadline(calendar, decided_on)?.on),
-        DecisionKind::Eligible | DecisionKind::Entitled { .. } => Ok(false),
+) -> Result<Waiting, CalendarError> {
+    if in_force.iter().any(|d| d.id != waiting.id && d.decided_on >= waiting.decided_on) {
+        return Ok(Waiting::Superseded);
+    }
+    match waiting.outcome {
+        DecisionKind::NotEligible { .. } | DecisionKind::Unreachable
+            if today > city_suspension_deadline(calendar, waiting.decided_on)?.on =>
+        {
+            Ok(Waiting::InForce)
+        }
+        _ => Ok(Waiting::Waits),
     }
 }
 

@@ -435,3 +435,20 @@ fn r6_1_r6_3_r7_1_staff_commands_open_their_tasks() {
         assert!(effect.reason.contains(requirement), "{}", effect.reason);
     }
 }
+
+#[test]
+fn r7_1_a_waiting_outcome_comes_into_force_after_three_working_days_unless_superseded() {
+    let calendar = crate::calendar::WorkingCalendar::embedded();
+    let unreachable = StaffDecision { id: "d1".into(), outcome: DecisionKind::Unreachable, decided_on: d(2026, 11, 16) };
+    let eligible = StaffDecision { id: "d1".into(), outcome: DecisionKind::Eligible, decided_on: d(2026, 11, 16) };
+    let later = StaffDecision { id: "d2".into(), outcome: DecisionKind::Eligible, decided_on: d(2026, 11, 16) };
+    let cases = [
+        (&unreachable, vec![], d(2026, 11, 19), Waiting::Waits),
+        (&unreachable, vec![], d(2026, 11, 20), Waiting::InForce),
+        (&eligible, vec![], d(2026, 12, 31), Waiting::Waits),
+        (&unreachable, vec![later.clone()], d(2026, 11, 20), Waiting::Superseded),
+    ];
+    for (waiting, in_force, today, expected) in cases {
+        assert_eq!(waiting_outcome(waiting, &in_force, &calendar, today).unwrap(), expected, "{waiting:?} on {today}");
+    }
+}

@@ -110,8 +110,8 @@ pub fn evidence(db: &Db, person_id: &str) -> Result<Vec<(Evidence, String)>> {
 }
 
 /// Decisions that count: not sent back for another verification, not
-/// replaced by the city's own (R7.1).
-pub const DECISIONS_STANDING: &str = "(review IS NULL OR review NOT IN ('sent_back', 'overridden'))";
+/// replaced or overtaken by the city's own (R7.1).
+pub const DECISIONS_STANDING: &str = "(review IS NULL OR review NOT IN ('sent_back', 'overridden', 'superseded'))";
 
 /// Decisions in force (R7.1): recorded by the city (reviewed at once),
 /// confirmed by it, or past its three working days. A district's outcome

@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 use zige_domain::cycle::{CycleStatus, PolicySet};
 use zige_domain::effects;
-use zige_domain::evidence::DecisionKind;
+use zige_domain::evidence::{DecisionKind, StaffDecision};
 use zige_domain::masking::mask_name;
 use zige_domain::money::{Fen, Instalment, missed_instalments};
 use zige_domain::routing::OrgTree;
@@ -288,7 +288,8 @@ fn step_after<'a>(cursor: &str, ids: impl Iterator<Item = &'a String>, limit: us
 /// City processing (R7.1): a district's "not eligible" or "unreachable"
 /// outcome that the city has not acted on within 3 working days comes
 /// into force by the rule, marked as such on the decision, and takes the
-/// effect the domain decides.
+/// effect the domain decides; one the city has since overtaken with its
+/// own decision about the person is marked superseded and does nothing.
 fn city_processing(db: &Db, settings: &Settings, cursor: &str, limit: usize) -> Result<Step> {
     let pending = db.all(
         "SELECT id, person_id, outcome, decided_on FROM decisions
@@ -298,12 +299,22 @@ fn city_processing(db: &Db, settings: &Settings, cursor: &str, limit: usize) -> 
     )?;
     let mut changed = Vec::new();
     for (id, person, outcome, decided_on) in &pending {
-        let Ok(outcome) = serde_json::from_str::<DecisionKind>(outcome) else { continue };
-        if !effects::in_force_after_city_deadline(&outcome, decided_on.parse()?, &settings.calendar, settings.today)? {
-            continue;
+        let (Ok(outcome), Ok(decided_on)) = (serde_json::from_str::<DecisionKind>(outcome), decided_on.parse()) else { continue };
+        let waiting = StaffDecision { id: id.clone(), outcome, decided_on };
+        let on_file = workflow::OnFile::load(db, person, settings.today)?;
+        match effects::waiting_outcome(&waiting, on_file.decisions(), &settings.calendar, settings.today)? {
+            effects::Waiting::Waits => continue,
+            effects::Waiting::Superseded => {
+                db.exec(
+                    "UPDATE decisions SET reviewed_on = ?, review = 'superseded' WHERE id = ?",
+                    &[text(settings.today.to_string()), text(id.as_str())],
+                )?;
+            }
+            effects::Waiting::InForce => {
+                db.exec("UPDATE decisions SET auto_suspended_on = ? WHERE id = ?", &[text(settings.today.to_string()), text(id.as_str())])?;
+                workflow::decide(db, person, AtHand::Decision(id), settings.today, &ACTOR)?.map_err(|r| anyhow::anyhow!("{r}"))?;
+            }
         }
-        db.exec("UPDATE decisions SET auto_suspended_on = ? WHERE id = ?", &[text(settings.today.to_string()), text(id.as_str())])?;
-        workflow::decide(db, person, AtHand::Decision(id), settings.today, &ACTOR)?.map_err(|r| anyhow::anyhow!("{r}"))?;
         records::refresh(db, person, settings.today)?;
         changed.push(id.clone());
     }

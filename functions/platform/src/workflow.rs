@@ -257,6 +257,11 @@ impl OnFile {
         Ok(Self { benefits, evidence, decisions, cases })
     }
 
+    /// The decisions in force.
+    pub fn decisions(&self) -> &[StaffDecision] {
+        &self.decisions
+    }
+
     /// The facts as the domain takes them.
     pub fn person(&self) -> Person<'_> {
         Person { benefits: &self.benefits, evidence: &self.evidence, decisions: &self.decisions, cases: &self.cases }
