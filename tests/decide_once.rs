@@ -288,3 +288,41 @@ async fn r7_2_an_objection_and_the_termination_on_the_last_day_do_not_overwrite_
         other => panic!("{other}: {}", objected.text()),
     }
 }
+
+/// R7.1, kept from the model check: a district's "unreachable" waits for
+/// the city; the city then verifies the person itself and restores payment.
+/// Months later the district's outcome must not come into force at its
+/// three-working-day deadline and stop payment again: it was superseded.
+#[tokio::test]
+async fn r7_1_an_outcome_the_city_overtook_never_comes_into_force() {
+    let app = spawn_app().await;
+    let city = seed_city(&app).await;
+    let sy = city.ids["sy_local"].clone();
+    records(&app, &city, &[format!("d1,death,{sy},{},household_cancellation,,", today())]).await;
+    let district = app.staff_session(&city.admin, "sy-district", "district", "650103").await;
+    let task = app.call(&district, "GET", "/api/v1/tasks?kind=verify_loss", None).await.json()["items"][0]["task_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let unreachable = json!({ "outcome": "unreachable", "channel": "home_visit" });
+    let r = app.call(&district, "POST", &format!("/api/v1/tasks/{task}/outcome"), Some(&unreachable)).await;
+    assert_eq!(r.json()["pending_review"], true, "{}", r.text());
+    let recipient = app.recipient(&sy).await;
+    let person = city.person_id(&app, "sy_local").await;
+    let benefit = dossier(&app, &city, &person).await["benefits"][0]["benefit_id"].as_str().unwrap().to_string();
+    let objection = json!({ "benefit_id": benefit, "text": "我还健在。" });
+    assert_eq!(app.call(&recipient, "POST", "/api/v1/me/objections", Some(&objection)).await.status, 201);
+    let clerk = app.staff_session(&city.admin, "city-clerk", "city_retiree", "city-retiree").await;
+    let task = app.call(&clerk, "GET", "/api/v1/tasks?kind=reverify_objection", None).await.json()["items"][0]["task_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let alive = json!({ "outcome": "eligible", "channel": "window" });
+    assert_eq!(app.call(&clerk, "POST", &format!("/api/v1/tasks/{task}/outcome"), Some(&alive)).await.status, 201);
+    assert_eq!(dossier(&app, &city, &person).await["benefits"][0]["payment_status"], "restored");
+    app.tick_until_done(&(today() + chrono::Duration::days(100)).to_string()).await;
+    assert_eq!(dossier(&app, &city, &person).await["benefits"][0]["payment_status"], "restored", "not stopped again");
+    let review: String =
+        app.database().query_row("SELECT review FROM decisions WHERE outcome LIKE '%unreachable%'", [], |r| r.get(0)).unwrap();
+    assert_eq!(review, "superseded");
+}
