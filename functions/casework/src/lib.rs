@@ -327,22 +327,12 @@ fn tasks(db: &Db, staff: &Staff, req: &Request) -> Result<Response, Problem> {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Loss {
-    /// A loss event type of the catalogue (`death`, `imprisonment`, …).
-    #[serde(rename = "type")]
-    kind: String,
-    #[serde(default)]
-    details: serde_json::Map<String, Json>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct OutcomeRequest {
     outcome: String,
     channel: String,
     #[serde(default)]
     note: String,
-    loss: Option<Loss>,
+    loss: Option<workflow::LossRequest>,
     loss_date: Option<NaiveDate>,
     /// For "eligible": the one benefit verified (a dependant who has not
     /// remarried), when the outcome is about it alone (R1.3, R5.7, R5.8).
@@ -364,7 +354,7 @@ fn decision_kind(body: &OutcomeRequest, today: NaiveDate) -> Result<DecisionKind
         "not_eligible" => {
             let loss =
                 body.loss.as_ref().ok_or_else(|| Problem::invalid("loss", "不符合条件时须写明原因", "loss: the reason is required"))?;
-            workflow::loss_finding(&loss.kind, &Json::Object(loss.details.clone()), body.loss_date, today)
+            workflow::loss_finding(loss, body.loss_date, today)
         }
         _ => Err(Problem::invalid("outcome", "结果应为符合、不符合或联系不上", "outcome: eligible, not_eligible or unreachable")),
     }

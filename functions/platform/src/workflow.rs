@@ -108,15 +108,25 @@ pub fn file_record(
     Ok(Some(done))
 }
 
+/// A loss as staff name it in a request: a loss event type of the catalogue
+/// (`death`, `imprisonment`, …) with its details.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LossRequest {
+    /// The event type.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Its details (`source`, `form`, …).
+    #[serde(default)]
+    pub details: serde_json::Map<String, serde_json::Value>,
+}
+
 /// A loss found by staff (R6.6): a loss kind of the catalogue with its
 /// details, and the day it happened, no later than today.
-pub fn loss_finding(
-    loss_type: &str,
-    details: &serde_json::Value,
-    loss_date: Option<NaiveDate>,
-    today: NaiveDate,
-) -> Result<DecisionKind, Problem> {
-    let reason = EvidenceKind::from_event(loss_type, &crate::datashare::detail_reader(details))
+pub fn loss_finding(loss: &LossRequest, loss_date: Option<NaiveDate>, today: NaiveDate) -> Result<DecisionKind, Problem> {
+    let details = serde_json::Value::Object(loss.details.clone());
+    let loss_type = loss.kind.as_str();
+    let reason = EvidenceKind::from_event(loss_type, &crate::datashare::detail_reader(&details))
         .map_err(|e| Problem::invalid("loss", "原因有误", e.to_string()))?;
     if reason.effect() != zige_domain::Effect::Loss {
         return Err(Problem::invalid("loss.type", "原因须为丧失资格的情形", "loss.type: a loss of eligibility (death, imprisonment, …)"));

@@ -116,18 +116,9 @@ fn list(ctx: &Ctx<'_>, tree: &OrgTree, req: &Request) -> Result<Response, Proble
 #[serde(deny_unknown_fields)]
 struct Opening {
     benefit_id: String,
-    loss: Loss,
+    loss: workflow::LossRequest,
     loss_date: Option<NaiveDate>,
     note: String,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Loss {
-    #[serde(rename = "type")]
-    kind: String,
-    #[serde(default)]
-    details: serde_json::Map<String, Json>,
 }
 
 /// `POST /api/v1/recoveries` `{"benefit_id", "loss": {"type", "details"},
@@ -142,7 +133,7 @@ fn open(ctx: &Ctx<'_>, tree: &OrgTree, req: &Request) -> Result<Response, Proble
     if note.is_empty() || note.chars().count() > 500 {
         return Err(Problem::invalid("note", "请写明依据（500字以内）", "note: the basis of the decision, up to 500 characters"));
     }
-    let kind = workflow::loss_finding(&body.loss.kind, &Json::Object(body.loss.details.clone()), body.loss_date, ctx.today)?;
+    let kind = workflow::loss_finding(&body.loss, body.loss_date, ctx.today)?;
     let sql = format!("SELECT b.person_id, {PLACEMENT} FROM benefits b JOIN persons p ON p.id = b.person_id WHERE b.id = ?");
     let found = ctx.db.one(&sql, &[text(body.benefit_id.as_str())], |r| (r.text("person_id"), records::placement(&r)))?;
     let person = match found {
