@@ -12,7 +12,7 @@ use serde_json::{Value as Json, json};
 use spin_sdk::http::{Method, Request, Response};
 use spin_sdk::http_component;
 use std::collections::BTreeMap;
-use zige_domain::effects::Command;
+use zige_domain::effects::{self, Command};
 use zige_domain::evidence::{DecisionKind, EvidenceKind, StaffDecision};
 use zige_domain::masking::mask_name;
 use zige_domain::routing::OrgTree;
@@ -780,6 +780,7 @@ fn schedule(db: &Db, staff: &Staff, req: &Request, id: &str) -> Result<Response,
     let tree = auth::org_tree(db)?;
     let today = zige_platform::today();
     let actor = staff.actor();
+    let by = Actor { actor: &actor, role: staff.role.code() };
     db.transaction(|db| -> Result<(), Problem> {
         let visit = db.one("SELECT person_id, org_id, deadline, status FROM home_visits WHERE id = ?", &[text(id)], |r| {
             (r.text("person_id"), r.text("org_id"), r.text("deadline"), r.text("status"))
@@ -791,19 +792,19 @@ fn schedule(db: &Db, staff: &Staff, req: &Request, id: &str) -> Result<Response,
             }
             _ => return Err(Problem::not_found("该上门申请", "home visit")),
         };
-        if body.visit_on < today || body.visit_on.to_string() > deadline {
-            return Err(Problem::invalid(
+        let deadline = records::date(&deadline).with_context(|| format!("home visit {id}: deadline {deadline:?}"))?;
+        let told = effects::schedule_home_visit(id, body.visit_on, deadline, today).map_err(|out| {
+            Problem::invalid(
                 "visit_on",
-                format!("上门日期应在今天到{deadline}之间（5个工作日内）"),
-                format!("visit_on: from today to {deadline}"),
-            ));
-        }
+                format!("上门日期应在今天到{}之间（5个工作日内）", out.deadline),
+                format!("visit_on: from today to {}", out.deadline),
+            )
+        })?;
         db.exec(
             "UPDATE home_visits SET status = 'scheduled', scheduled_for = ?, scheduled_by = ? WHERE id = ?",
             &[text(body.visit_on.to_string()), text(actor.as_str()), text(id)],
         )?;
-        let message = format!("您好：社区工作人员将于{}上门为您办理资格认证，请留意电话。", body.visit_on);
-        workflow::notify(db, &format!("visit:{id}"), &person, "appointment", &message)?;
+        workflow::carry_out(db, &person, None, &mut BTreeMap::new(), vec![told], today, &by)?;
         audit::append(
             db,
             &Entry { actor: &actor, role: staff.role.code(), action: "home_visit.schedule", object: id, payload: req.body() },

@@ -15,11 +15,12 @@
 //! withdrawn.
 
 use crate::assessment::{Action, Assessment, BenefitFacts, ListKind, assess};
+use crate::benefit::ManagementMode;
 use crate::calendar::{CalendarError, WorkingCalendar};
 use crate::cycle::CycleStatus;
 use crate::deadlines::{TaskDeadline, city_suspension_deadline};
 use crate::evidence::{DeathSource, DecisionKind, Effect as RecordEffect, Evidence, EvidenceKind, StaffDecision};
-use crate::money::{Fen, MoneyError, YearMonth, back_pay, first_payroll_month, overpayment};
+use crate::money::{Deduction, Fen, MoneyError, YearMonth, back_pay, deduct_from_survivor_benefits, first_payroll_month, overpayment};
 use crate::payment::{PaymentState, SuspensionReason, Transition, TransitionError};
 use chrono::NaiveDate;
 use std::fmt;
@@ -132,6 +133,8 @@ pub enum PayrollAction {
     BackPay,
     /// A recovery case is withdrawn; pay back what was recovered.
     RecoveryWithdrawn,
+    /// Take an overpayment out of the survivor benefits (R7.4).
+    Recover,
 }
 
 impl PayrollAction {
@@ -143,6 +146,7 @@ impl PayrollAction {
             Self::Resume => "resume",
             Self::BackPay => "back_pay",
             Self::RecoveryWithdrawn => "recovery_withdrawn",
+            Self::Recover => "recover",
         }
     }
 }
@@ -586,6 +590,60 @@ pub fn command_task(command: Command<'_>) -> Effect {
         Command::HomeVisit => ("home_visit", "R6.3", "上门服务核实（R6.3）".to_string(), None),
     };
     effect(Change::OpenTask { kind, queue: Queue::Responsible, deadline }, requirement, reason)
+}
+
+/// The deduction of an overpayment from the funeral grant and the survivor
+/// pension (R7.4), for a retiree of an employer outside socialised
+/// management: the split, and the payroll instruction that takes it; `None`
+/// for anyone else.
+pub fn survivor_deduction(
+    management: ManagementMode,
+    benefit_id: &str,
+    owed: Fen,
+    funeral_grant: Fen,
+    survivor_pension: Fen,
+    today: NaiveDate,
+) -> Option<(Deduction, Vec<Effect>)> {
+    if management != ManagementMode::Employer {
+        return None;
+    }
+    let split = deduct_from_survivor_benefits(owed, funeral_grant, survivor_pension);
+    let deducted = split.from_funeral_grant.checked_add(split.from_survivor_pension).unwrap_or(Fen::ZERO);
+    let effects = if deducted > Fen::ZERO {
+        let change = Change::Payroll {
+            benefit_id: benefit_id.to_string(),
+            action: PayrollAction::Recover,
+            amount: Some(deducted),
+            effective_month: first_payroll_month(today),
+        };
+        vec![effect(change, "R7.4", "从丧葬费、抚恤金中抵扣多领待遇（R7.4）")]
+    } else {
+        Vec::new()
+    };
+    Some((split, effects))
+}
+
+/// A home visit's day outside the days allowed (R6.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VisitDayOutOfRange {
+    /// The last day allowed.
+    pub deadline: NaiveDate,
+}
+
+/// The community fixes the day of a home visit the person asked for (R6.3):
+/// from today to the request's deadline of 5 working days, and the person
+/// is told, once per request.
+pub fn schedule_home_visit(
+    visit_id: &str,
+    visit_on: NaiveDate,
+    deadline: NaiveDate,
+    today: NaiveDate,
+) -> Result<Effect, VisitDayOutOfRange> {
+    if visit_on < today || visit_on > deadline {
+        return Err(VisitDayOutOfRange { deadline });
+    }
+    let message = format!("您好：社区工作人员将于{visit_on}上门为您办理资格认证，请留意电话。");
+    Ok(effect(Change::Notify { key: format!("visit:{visit_id}"), kind: "appointment", message }, "R6.3", "安排上门服务（R6.3）"))
 }
 
 /// What a paid benefit's place in its cycle asks for on the daily sweep (R4,

@@ -452,3 +452,27 @@ fn r7_1_a_waiting_outcome_comes_into_force_after_three_working_days_unless_super
         assert_eq!(waiting_outcome(waiting, &in_force, &calendar, today).unwrap(), expected, "{waiting:?} on {today}");
     }
 }
+
+#[test]
+fn r7_4_only_an_employer_managed_retiree_has_survivor_benefits_deducted() {
+    let (fen, today) = (Fen::new, today());
+    assert_eq!(survivor_deduction(ManagementMode::Socialised, "pension", fen(500), fen(300), fen(300), today), None);
+    let (split, effects) = survivor_deduction(ManagementMode::Employer, "pension", fen(500), fen(300), fen(100), today).unwrap();
+    assert_eq!((split.from_funeral_grant, split.from_survivor_pension, split.remainder_for_employer), (fen(300), fen(100), fen(100)));
+    assert_eq!(short(&effects), ["payroll recover pension 400"]);
+    let (_, nothing_to_take) = survivor_deduction(ManagementMode::Employer, "pension", fen(500), fen(0), fen(0), today).unwrap();
+    assert!(nothing_to_take.is_empty(), "no instruction for nothing deducted");
+}
+
+#[test]
+fn r6_3_a_home_visit_is_scheduled_within_its_five_working_days() {
+    let (today, deadline) = (d(2026, 11, 2), d(2026, 11, 6));
+    for (day, allowed) in [(d(2026, 11, 1), false), (today, true), (deadline, true), (d(2026, 11, 9), false)] {
+        let scheduled = schedule_home_visit("hv1", day, deadline, today);
+        assert_eq!(scheduled.is_ok(), allowed, "{day}");
+        if let Ok(told) = scheduled {
+            assert!(matches!(&told.change, Change::Notify { key, .. } if key == "visit:hv1"));
+        }
+    }
+    assert_eq!(schedule_home_visit("hv1", d(2026, 11, 9), deadline, today), Err(VisitDayOutOfRange { deadline }));
+}

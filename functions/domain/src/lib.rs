@@ -14,6 +14,7 @@ pub mod calendar;
 pub mod cycle;
 pub mod deadlines;
 pub mod effects;
+pub mod escalation;
 pub mod evidence;
 pub mod holidays;
 pub mod id_number;

@@ -3,7 +3,7 @@
 //! the notice's rules.
 
 use crate::db::{Db, Row, text};
-use anyhow::Result;
+use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 use zige_domain::assessment::{Assessment, BenefitFacts, assess};
@@ -404,4 +404,44 @@ pub fn refresh_queued(db: &Db, today: NaiveDate, limit: usize) -> Result<usize> 
 /// Queue entries still waiting.
 pub fn queued_refreshes(db: &Db) -> Result<i64> {
     Ok(db.one("SELECT COUNT(*) AS n FROM reassessments", &[], |r| r.int("n"))?.unwrap_or(0))
+}
+
+/// An instalment agreement on file (R7.5): its plan, every payment made on
+/// the case, and the instalments already recorded as missed.
+pub struct Agreement {
+    /// The instalments, in order.
+    pub plan: Vec<zige_domain::money::Instalment>,
+    /// Every payment made on the case.
+    pub payments: Vec<(NaiveDate, Fen)>,
+    /// The instalments recorded as missed.
+    pub missed: Vec<u32>,
+}
+
+impl Agreement {
+    /// Loads the agreement of a case; a row that cannot be read is an error,
+    /// never a missed or a paid instalment.
+    pub fn load(db: &Db, case_id: &str) -> Result<Self> {
+        let rows = db.all(
+            "SELECT number, due_on, amount_fen, missed_on FROM instalments WHERE overpayment_id = ? ORDER BY number",
+            &[text(case_id)],
+            |r| (r.int("number"), r.text("due_on"), r.int("amount_fen"), r.opt_text("missed_on").is_some()),
+        )?;
+        let mut agreement = Self { plan: Vec::new(), payments: Vec::new(), missed: Vec::new() };
+        for (number, due_on, amount, missed) in rows {
+            let number = u32::try_from(number).with_context(|| format!("case {case_id}: instalment number {number}"))?;
+            let due_on = date(&due_on).with_context(|| format!("case {case_id}: instalment {number} due on {due_on:?}"))?;
+            agreement.plan.push(zige_domain::money::Instalment { number, due_on, amount: Fen::new(amount) });
+            if missed {
+                agreement.missed.push(number);
+            }
+        }
+        let payments = db.all("SELECT paid_on, amount_fen FROM recovery_payments WHERE overpayment_id = ?", &[text(case_id)], |r| {
+            (r.text("paid_on"), Fen::new(r.int("amount_fen")))
+        })?;
+        for (paid_on, amount) in payments {
+            let on = date(&paid_on).with_context(|| format!("case {case_id}: payment on {paid_on:?}"))?;
+            agreement.payments.push((on, amount));
+        }
+        Ok(agreement)
+    }
 }

@@ -9,23 +9,21 @@ use crate::audit::{self, Entry};
 use crate::db::{Db, int, text};
 use crate::records::{self, BenefitRow};
 use crate::secrets::Sealer;
-use crate::workflow::{self, AGENCY_ORG, Actor, AtHand};
-use anyhow::Result;
+use crate::workflow::{self, AGENCY_ORG, Actor, AtHand, Subject};
+use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 use zige_domain::cycle::{CycleStatus, PolicySet};
 use zige_domain::effects;
+use zige_domain::escalation::{Overdue, escalations};
 use zige_domain::evidence::{DecisionKind, StaffDecision};
 use zige_domain::masking::mask_name;
-use zige_domain::money::{Fen, Instalment, missed_instalments};
 use zige_domain::routing::OrgTree;
 use zige_domain::{WorkingCalendar, deadlines};
 
 /// The actor of every change a timer makes.
 const ACTOR: Actor<'static> = Actor { actor: "system:timers", role: "system" };
-/// The city organisation that receives escalations (市退管机构).
-const CITY_ORG: &str = "city-retiree";
 
 /// What a tick may still spend: a time budget and a row budget.
 pub struct Budget {
@@ -80,11 +78,6 @@ impl Settings {
             verification_working_days,
             imports,
         })
-    }
-
-    /// The district above an organisation, or the city when there is none.
-    fn district_of(&self, org: &str) -> String {
-        self.tree.district_of(org).map_or_else(|| CITY_ORG.to_string(), |d| d.id.clone())
     }
 }
 
@@ -259,24 +252,22 @@ fn cycles(db: &Db, settings: &Settings, cursor: &str, limit: usize) -> Result<St
     Ok(Step { cursor: last, rows: persons.len(), done: persons.len() < limit })
 }
 
-/// Verification deadlines (R6.7): a task past its deadline is escalated to
-/// the district and the city, once.
+/// Verification deadlines (R6.7): a task past its deadline is escalated
+/// as the domain says, once.
 fn verification_deadlines(db: &Db, settings: &Settings, cursor: &str, limit: usize) -> Result<Step> {
     let tasks = db.all(
-        "SELECT id, org_id, kind, deadline FROM tasks WHERE status = 'open' AND escalated_on IS NULL AND deadline < ? AND id > ? ORDER BY id LIMIT ?",
+        "SELECT id, org_id, deadline FROM tasks WHERE status = 'open' AND escalated_on IS NULL AND deadline < ? AND id > ? ORDER BY id LIMIT ?",
         &[text(settings.today.to_string()), text(cursor), int(limit as i64)],
-        |r| (r.text("id"), r.text("org_id"), r.text("deadline")),
+        |r| (r.text("id"), r.text("org_id"), records::date(&r.text("deadline"))),
     )?;
     let mut changed = Vec::new();
     for (id, org, deadline) in &tasks {
-        let reason = format!("核实任务逾期未完成（期限{deadline}，R6.7）");
-        workflow::escalate(db, "task", id, "district", &settings.district_of(org), &reason, settings.today)?;
-        workflow::escalate(db, "task", id, "city", CITY_ORG, &reason, settings.today)?;
-        db.exec("UPDATE tasks SET escalated_on = ? WHERE id = ?", &[text(settings.today.to_string()), text(id.as_str())])?;
-        changed.push(id.clone());
+        let deadline = deadline.with_context(|| format!("task {id} has no readable deadline"))?;
+        let due = escalations(&Overdue::Task { deadline }, &settings.calendar, settings.today)?;
+        changed.extend(workflow::escalate_overdue(db, Subject::Task(id), org, &settings.tree, &due, settings.today)?);
     }
     audit_batch(db, "timers.task_escalate", &changed)?;
-    Ok(step_after(cursor, tasks.iter().map(|(id, _, _)| id), limit))
+    Ok(step_after(cursor, tasks.iter().map(|(id, ..)| id), limit))
 }
 
 /// The next step of a job that walks rows by id.
@@ -349,46 +340,39 @@ fn terminations(db: &Db, settings: &Settings, cursor: &str, limit: usize) -> Res
 }
 
 /// Home visits (R6.3): a request not scheduled within 5 working days is
-/// escalated to the district, once.
+/// escalated as the domain says, once.
 fn home_visits(db: &Db, settings: &Settings, cursor: &str, limit: usize) -> Result<Step> {
     let open = db.all(
         "SELECT id, org_id, requested_on FROM home_visits WHERE status = 'open' AND escalated_on IS NULL AND requested_on < ? AND id > ? ORDER BY id LIMIT ?",
         &[text(settings.today.to_string()), text(cursor), int(limit as i64)],
-        |r| (r.text("id"), r.text("org_id"), r.text("requested_on")),
+        |r| (r.text("id"), r.text("org_id"), records::date(&r.text("requested_on"))),
     )?;
     let mut changed = Vec::new();
     for (id, org, requested_on) in &open {
-        let deadline = deadlines::home_visit_deadline(&settings.calendar, requested_on.parse()?)?.on;
-        if settings.today <= deadline {
-            continue;
-        }
-        let reason = format!("上门服务申请5个工作日内未安排（应于{deadline}前，R6.3）");
-        workflow::escalate(db, "home_visit", id, "district", &settings.district_of(org), &reason, settings.today)?;
-        db.exec("UPDATE home_visits SET escalated_on = ? WHERE id = ?", &[text(settings.today.to_string()), text(id.as_str())])?;
-        changed.push(id.clone());
+        let requested_on = requested_on.with_context(|| format!("home visit {id} has no readable request date"))?;
+        let due = escalations(&Overdue::HomeVisit { requested_on }, &settings.calendar, settings.today)?;
+        changed.extend(workflow::escalate_overdue(db, Subject::HomeVisit(id), org, &settings.tree, &due, settings.today)?);
     }
     audit_batch(db, "timers.home_visit_escalate", &changed)?;
     Ok(step_after(cursor, open.iter().map(|(id, ..)| id), limit))
 }
 
 /// Refund deadlines (R7.3, R7.6): an overpayment not refunded by the
-/// deadline of its notice is recorded and escalated to the district and the
-/// social-insurance agency, once.
+/// deadline of its notice is escalated as the domain says, once.
 fn refund_deadlines(db: &Db, settings: &Settings, cursor: &str, limit: usize) -> Result<Step> {
     let overdue = db.all(
         "SELECT o.id, o.refund_deadline, p.residence, p.community_id, p.management, p.employer_id, p.insured_district
          FROM overpayments o JOIN persons p ON p.id = o.person_id
          WHERE o.status = 'open' AND o.refund_deadline < ? AND o.id > ? ORDER BY o.id LIMIT ?",
         &[text(settings.today.to_string()), text(cursor), int(limit as i64)],
-        |r| (r.text("id"), r.text("refund_deadline"), records::placement(&r)),
+        |r| (r.text("id"), records::date(&r.text("refund_deadline")), records::placement(&r)),
     )?;
     let mut changed = Vec::new();
     for (id, deadline, placement) in &overdue {
+        let deadline = deadline.with_context(|| format!("case {id} has no readable refund deadline"))?;
         let responsible = settings.tree.responsible_org(placement).map_err(|e| anyhow::anyhow!("routing: {e}"))?.id.clone();
-        let reason = format!("多领待遇未在限期（{deadline}）内退还（R7.3、R7.6）");
-        workflow::escalate(db, "overpayment", id, "refund_overdue", &settings.district_of(&responsible), &reason, settings.today)?;
-        workflow::escalate(db, "overpayment", id, "agency", AGENCY_ORG, &reason, settings.today)?;
-        changed.push(id.clone());
+        let due = escalations(&Overdue::Refund { deadline }, &settings.calendar, settings.today)?;
+        changed.extend(workflow::escalate_overdue(db, Subject::Overpayment(id), &responsible, &settings.tree, &due, settings.today)?);
     }
     audit_batch(db, "timers.refund_overdue", &changed)?;
     Ok(step_after(cursor, overdue.iter().map(|(id, ..)| id), limit))
@@ -407,34 +391,11 @@ fn instalments(db: &Db, settings: &Settings, cursor: &str, limit: usize) -> Resu
     )?;
     let mut changed = Vec::new();
     for case in &cases {
-        let plan = db.all(
-            "SELECT number, due_on, amount_fen, missed_on FROM instalments WHERE overpayment_id = ? ORDER BY number",
-            &[text(case.as_str())],
-            |r| (r.int("number"), r.text("due_on"), r.int("amount_fen"), r.opt_text("missed_on").is_some()),
-        )?;
-        let marked: std::collections::BTreeSet<i64> = plan.iter().filter(|p| p.3).map(|p| p.0).collect();
-        let plan: Vec<Instalment> = plan
-            .into_iter()
-            .filter_map(|(number, due_on, amount, _)| {
-                Some(Instalment { number: u32::try_from(number).ok()?, due_on: records::date(&due_on)?, amount: Fen::new(amount) })
-            })
-            .collect();
-        let payments =
-            db.all("SELECT paid_on, amount_fen FROM recovery_payments WHERE overpayment_id = ?", &[text(case.as_str())], |r| {
-                (records::date(&r.text("paid_on")), Fen::new(r.int("amount_fen")))
-            })?;
-        let payments: Vec<(NaiveDate, Fen)> = payments.into_iter().filter_map(|(on, amount)| Some((on?, amount))).collect();
-        for number in missed_instalments(&plan, &payments, today).into_iter().map(i64::from).filter(|n| !marked.contains(n)) {
-            db.exec(
-                "UPDATE instalments SET missed_on = ? WHERE overpayment_id = ? AND number = ?",
-                &[text(today.to_string()), text(case.as_str()), int(number)],
-            )?;
-            let due_on = plan.iter().find(|p| i64::from(p.number) == number).map(|p| p.due_on.to_string()).unwrap_or_default();
-            let reason = format!("第{number}期分期还款（应于{due_on}前）未按期足额缴纳（R7.5、R7.6）");
-            let key = format!("{case}#{number}");
-            workflow::escalate(db, "instalment", &key, "missed", AGENCY_ORG, &reason, today)?;
-            changed.push(key);
-        }
+        let agreement = records::Agreement::load(db, case)?;
+        let overdue = Overdue::Instalments { plan: &agreement.plan, payments: &agreement.payments, marked: &agreement.missed };
+        let due = escalations(&overdue, &settings.calendar, today)?;
+        let filed = workflow::escalate_overdue(db, Subject::Overpayment(case), AGENCY_ORG, &settings.tree, &due, today)?;
+        changed.extend(filed);
     }
     audit_batch(db, "timers.instalment_missed", &changed)?;
     Ok(step_after(cursor, cases.iter(), limit))

@@ -14,6 +14,7 @@ use chrono::NaiveDate;
 use std::collections::BTreeMap;
 use zige_domain::deadlines::TaskDeadline;
 use zige_domain::effects::{self, BenefitOnFile, CaseOnFile, Change, Effect, PayrollAction, Person, Queue, Refusal, Trigger};
+use zige_domain::escalation::{Escalation, Recipient};
 use zige_domain::evidence::{DecisionKind, Evidence, EvidenceKind, StaffDecision};
 use zige_domain::money::{Fen, YearMonth};
 use zige_domain::payment::Transition;
@@ -503,7 +504,71 @@ pub fn notify(db: &Db, key: &str, person_id: &str, kind: &str, message: &str) ->
     Ok(db.one("SELECT changes() AS n", &[], |r| r.int("n"))?.unwrap_or(0) > 0)
 }
 
-/// Records an escalation of a missed deadline, once per subject and level.
+/// What a missed deadline is about, with the organisation responsible for
+/// it.
+#[derive(Debug, Clone, Copy)]
+pub enum Subject<'a> {
+    /// A verification task (R6.7).
+    Task(&'a str),
+    /// A home-visit request (R6.3).
+    HomeVisit(&'a str),
+    /// A recovery case (R7.3, R7.5, R7.6).
+    Overpayment(&'a str),
+}
+
+/// The city organisation that receives escalations (市退管机构).
+pub const CITY_ORG: &str = "city-retiree";
+
+/// Files the escalations the domain found due for `subject`, whose
+/// responsible organisation is `org`, and marks the subject so that the
+/// sweep does not look at it again: each once, whatever runs it again.
+/// Returns the escalations filed.
+pub fn escalate_overdue(
+    db: &Db,
+    subject: Subject<'_>,
+    org: &str,
+    tree: &zige_domain::routing::OrgTree,
+    escalations: &[Escalation],
+    today: NaiveDate,
+) -> Result<Vec<String>> {
+    let district = tree.district_of(org).map_or(CITY_ORG, |d| d.id.as_str());
+    let on = today.to_string();
+    let mut filed = Vec::new();
+    for e in escalations {
+        let to = match e.to {
+            Recipient::District => district,
+            Recipient::City => CITY_ORG,
+            Recipient::Agency => AGENCY_ORG,
+        };
+        let (kind, id) = match (subject, e.instalment) {
+            (Subject::Task(id), _) => ("task", id.to_string()),
+            (Subject::HomeVisit(id), _) => ("home_visit", id.to_string()),
+            (Subject::Overpayment(id), None) => ("overpayment", id.to_string()),
+            (Subject::Overpayment(id), Some(number)) => {
+                db.exec(
+                    "UPDATE instalments SET missed_on = ? WHERE overpayment_id = ? AND number = ? AND missed_on IS NULL",
+                    &[text(on.as_str()), text(id), int(i64::from(number))],
+                )?;
+                ("instalment", format!("{id}#{number}"))
+            }
+        };
+        escalate(db, kind, &id, e.level, to, &e.reason, today)?;
+        filed.push(id);
+    }
+    match subject {
+        Subject::Task(id) if !escalations.is_empty() => {
+            db.exec("UPDATE tasks SET escalated_on = ? WHERE id = ?", &[text(on.as_str()), text(id)])?;
+        }
+        Subject::HomeVisit(id) if !escalations.is_empty() => {
+            db.exec("UPDATE home_visits SET escalated_on = ? WHERE id = ?", &[text(on.as_str()), text(id)])?;
+        }
+        _ => {}
+    }
+    filed.dedup();
+    Ok(filed)
+}
+
+/// Files one escalation, once per subject and level.
 pub fn escalate(db: &Db, subject_kind: &str, subject_id: &str, level: &str, org: &str, reason: &str, on: NaiveDate) -> Result<()> {
     db.exec(
         "INSERT OR IGNORE INTO escalations (subject_kind, subject_id, level, org_id, reason, created_on) VALUES (?, ?, ?, ?, ?, ?)",

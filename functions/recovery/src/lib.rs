@@ -13,17 +13,18 @@ use serde::Deserialize;
 use serde_json::{Value as Json, json};
 use spin_sdk::http::{Method, Request, Response};
 use spin_sdk::http_component;
+use std::collections::BTreeMap;
 use zige_domain::BenefitType;
-use zige_domain::money::{
-    Blacklist, BlacklistDecision, Fen, allocate, deduct_from_survivor_benefits, first_payroll_month, instalment_plan, missed_instalments,
-};
+use zige_domain::benefit::ManagementMode;
+use zige_domain::effects::survivor_deduction;
+use zige_domain::money::{Blacklist, BlacklistDecision, Fen, allocate, instalment_plan, missed_instalments};
 use zige_domain::routing::{OrgTree, Placement};
 use zige_platform::audit::{self, Entry};
 use zige_platform::auth::{self, Permission, Staff};
 use zige_platform::db::{Db, int, text};
 use zige_platform::problem::{Problem, json_response};
 use zige_platform::request::{self, Page};
-use zige_platform::workflow::{Actor, AtHand};
+use zige_platform::workflow::{AGENCY_ORG, Actor, AtHand};
 use zige_platform::{records, secrets, workflow};
 
 #[http_component]
@@ -401,26 +402,30 @@ fn deduct(ctx: &Ctx<'_>, req: &Request, id: &str) -> Result<Response, Problem> {
     if body.funeral_grant_fen < 0 || body.survivor_pension_fen < 0 {
         return Err(Problem::invalid("funeral_grant_fen", "金额不能为负", "amounts must not be negative"));
     }
+    let actor = ctx.staff.actor();
+    let by = Actor { actor: &actor, role: ctx.staff.role.code() };
     ctx.db.transaction(|db| -> Result<(), Problem> {
-        let (benefit, management, owed, paid, done) = db
+        let (person, benefit, management, owed, paid, done) = db
             .one(
-                "SELECT o.benefit_id, p.management, o.amount_fen, o.paid_fen, o.employer_remainder_fen FROM overpayments o JOIN persons p ON p.id = o.person_id WHERE o.id = ?",
+                "SELECT o.person_id, o.benefit_id, p.management, o.amount_fen, o.paid_fen, o.employer_remainder_fen FROM overpayments o JOIN persons p ON p.id = o.person_id WHERE o.id = ?",
                 &[text(id)],
-                |r| (r.text("benefit_id"), r.text("management"), r.int("amount_fen"), r.int("paid_fen"), r.opt_int("employer_remainder_fen")),
+                |r| (r.text("person_id"), r.text("benefit_id"), r.text("management"), r.int("amount_fen"), r.int("paid_fen"), r.opt_int("employer_remainder_fen")),
             )?
             .ok_or_else(|| Problem::not_found("该追回案件", "recovery case"))?;
-        if management != "employer" {
-            return Err(Problem::new(409, "not_employer_managed", "仅适用于未纳入社会化管理的企业退休人员", "Only for retirees managed by their employer (R7.4)"));
-        }
         if done.is_some() {
             return Err(Problem::new(409, "already_deducted", "已经抵扣过", "The deduction has been made"));
         }
-        let split = deduct_from_survivor_benefits(Fen::new(owed - paid), Fen::new(body.funeral_grant_fen), Fen::new(body.survivor_pension_fen));
+        let management = ManagementMode::parse(&management).map_err(|e| anyhow::anyhow!("case {id}: management {e}"))?;
+        let owed = Fen::new(owed - paid);
+        let (funeral_grant, survivor_pension) = (Fen::new(body.funeral_grant_fen), Fen::new(body.survivor_pension_fen));
+        let Some((split, effects)) = survivor_deduction(management, &benefit, owed, funeral_grant, survivor_pension, ctx.today) else {
+            return Err(Problem::new(409, "not_employer_managed", "仅适用于未纳入社会化管理的企业退休人员", "Only for retirees managed by their employer (R7.4)"));
+        };
         let deducted = split.from_funeral_grant.as_i64() + split.from_survivor_pension.as_i64();
         if deducted > 0 {
             receive(ctx, db, id, "deduction", deducted, ctx.today)?;
-            workflow::payroll(db, &benefit, "recover", Some(Fen::new(deducted)), first_payroll_month(ctx.today), "从丧葬费、抚恤金中抵扣多领待遇（R7.4）")?;
         }
+        workflow::carry_out(db, &person, None, &mut BTreeMap::new(), effects, ctx.today, &by)?;
         db.exec("UPDATE overpayments SET employer_remainder_fen = ? WHERE id = ?", &[int(split.remainder_for_employer.as_i64()), text(id)])?;
         ctx.audit(db, "recovery.deduction", id, format!("{deducted}:{}", split.remainder_for_employer.as_i64()).as_bytes())?;
         Ok(())
@@ -446,25 +451,12 @@ fn escalate(ctx: &Ctx<'_>, req: &Request, id: &str) -> Result<Response, Problem>
     if body.evidence.trim().chars().count() < 10 {
         return Err(Problem::invalid("evidence", "请写明催缴经过和收集的证据", "evidence: describe what was done and collected"));
     }
-    let missed = {
-        let plan = ctx.db.all(
-            "SELECT number, due_on, amount_fen FROM instalments WHERE overpayment_id = ? ORDER BY number",
-            &[text(id)],
-            |r| zige_domain::money::Instalment {
-                number: r.int("number") as u32,
-                due_on: r.text("due_on").parse().unwrap_or(ctx.today),
-                amount: Fen::new(r.int("amount_fen")),
-            },
-        )?;
-        let payments = ctx.db.all("SELECT paid_on, amount_fen FROM recovery_payments WHERE overpayment_id = ?", &[text(id)], |r| {
-            (r.text("paid_on").parse().unwrap_or(ctx.today), Fen::new(r.int("amount_fen")))
-        })?;
-        missed_instalments(&plan, &payments, ctx.today)
-    };
     ctx.db.transaction(|db| -> Result<(), Problem> {
+        let agreement = records::Agreement::load(db, id)?;
+        let missed = missed_instalments(&agreement.plan, &agreement.payments, ctx.today);
         let reason = format!("书面报告：{}（未按期缴纳期次：{:?}）", body.evidence.trim(), missed);
         let level = format!("written:{}", ctx.today);
-        workflow::escalate(db, "overpayment", id, &level, "city-si", &reason, ctx.today)?;
+        workflow::escalate(db, "overpayment", id, &level, AGENCY_ORG, &reason, ctx.today)?;
         if body.refused {
             db.exec("UPDATE overpayments SET refusals = refusals + 1 WHERE id = ?", &[text(id)])?;
         }
