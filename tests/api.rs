@@ -11,6 +11,7 @@ mod datashare_imports;
 mod decide_once;
 mod decide_once_model;
 mod demo;
+mod front_desk;
 mod health;
 mod host_config;
 mod host_routing;

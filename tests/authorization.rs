@@ -91,6 +91,9 @@ async fn r2_3_case_work_endpoints_by_role() {
     let city = seed_city(&app).await;
     let tokens = sessions(&app, &city).await;
     let bad_month = json!({ "district": "650102", "month": "someday" });
+    let visit = json!({ "person_id": "p-none", "reason": "illness", "address": "某路1号", "phone": "13800000000", "channel": "phone" });
+    let objection = json!({ "person_id": "p-none", "benefit_id": "b-none", "text": "有异议", "channel": "window" });
+    let certification = json!({ "person_id": "p-none", "channel": "window", "files": [zige_tests::photo()] });
     let opening = json!({ "benefit_id": "b-none", "loss": { "type": "death", "details": { "source": "other" } }, "loss_date": "2026-01-01", "note": "x" });
     let matrix: Vec<(&str, &str, Option<serde_json::Value>, [u16; 8])> = vec![
         ("/api/v1/lists/to_verify", "GET", None, [200; 8]),
@@ -99,6 +102,9 @@ async fn r2_3_case_work_endpoints_by_role() {
         ("/api/v1/ledgers/service", "GET", None, [200; 8]),
         ("/api/v1/tasks", "GET", None, [200, 200, 200, 200, 200, 200, 200, 403]),
         ("/api/v1/home-visits", "GET", None, [200, 200, 200, 200, 200, 200, 200, 403]),
+        ("/api/v1/home-visits", "POST", Some(visit), [404, 404, 404, 404, 404, 404, 404, 403]),
+        ("/api/v1/objections", "POST", Some(objection), [404, 404, 404, 404, 404, 404, 404, 403]),
+        ("/api/v1/certifications", "POST", Some(certification), [404, 404, 404, 404, 404, 404, 404, 403]),
         ("/api/v1/decisions", "GET", None, [200, 200, 200, 403, 403, 403, 403, 403]),
         ("/api/v1/tasks/dispatch", "POST", Some(json!({ "deadline": "x" })), [422, 422, 422, 403, 403, 403, 403, 403]),
         ("/api/v1/benefits/b-none/termination", "POST", Some(json!({ "note": "x" })), [404, 404, 403, 403, 403, 403, 403, 403]),

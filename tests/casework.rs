@@ -4,7 +4,7 @@
 //! not act; an outcome sent back; and the scope of every new endpoint.
 
 use serde_json::{Value, json};
-use zige_tests::{City, TestApp, seed_city, spawn_app};
+use zige_tests::{City, TestApp, death_reported, photo, seed_city, spawn_app};
 
 fn count(app: &TestApp, sql: &str) -> i64 {
     app.database().query_row(sql, [], |r| r.get(0)).unwrap()
@@ -12,15 +12,6 @@ fn count(app: &TestApp, sql: &str) -> i64 {
 
 fn today() -> chrono::NaiveDate {
     zige_domain::china_date(chrono::Utc::now())
-}
-
-/// A partner file reporting a death, imported by the city.
-async fn death_reported(app: &TestApp, city: &City, who: &str) {
-    let partner = json!({ "partner_id": "civil", "name": "民政局", "kind": "civil_affairs", "event_types": ["death"] });
-    let _ = app.call(&city.admin, "POST", "/api/v1/partners", Some(&partner)).await;
-    let file = format!("event_id,type,id_number,occurred_on,source\nd-{who},death,{},{},population_registry\n", city.ids[who], today());
-    let r = app.upload(&city.admin, "/api/v1/datashare/imports?partner_id=civil", "text/csv", file).await;
-    assert_eq!(r.json()["counts"]["applied"], 1, "{}", r.text());
 }
 
 async fn task_of(app: &TestApp, token: &str, kind: &str) -> Value {
@@ -67,12 +58,17 @@ async fn r7_2_a_false_death_report_objected_to_is_reverified_and_restored_with_b
     let bad = app.call(&community, "POST", &path, Some(&json!({ "outcome": "eligible", "channel": "carrier_pigeon" }))).await;
     assert_eq!(bad.status, 422, "{}", bad.text());
     let recorded = app
-        .call(&community, "POST", &path, Some(&json!({ "outcome": "eligible", "channel": "home_visit", "note": "本人在家，精神良好" })))
+        .call(
+            &community,
+            "POST",
+            &path,
+            Some(&json!({ "outcome": "eligible", "channel": "home_visit", "note": "本人在家，精神良好", "files": [photo()] })),
+        )
         .await;
     assert_eq!(recorded.status, 201, "{}", recorded.text());
     assert_eq!(recorded.json()["pending_review"], true, "restoring needs the city (R7.2)");
     assert_eq!(
-        app.call(&community, "POST", &path, Some(&json!({ "outcome": "eligible", "channel": "window" }))).await.status,
+        app.call(&community, "POST", &path, Some(&json!({ "outcome": "eligible", "channel": "window", "files": [photo()] }))).await.status,
         409,
         "closed"
     );
@@ -183,7 +179,7 @@ async fn r2_3_task_and_review_endpoints_keep_to_each_scope() {
     assert!(task["task_id"].is_string(), "the responsible community sees the task");
     assert_eq!(app.call(&other, "GET", "/api/v1/tasks", None).await.json()["items"], json!([]), "another district's community does not");
     let path = format!("/api/v1/tasks/{}/outcome", task["task_id"].as_str().unwrap());
-    let body = json!({ "outcome": "eligible", "channel": "window" });
+    let body = json!({ "outcome": "eligible", "channel": "window", "files": [photo()] });
     assert_eq!(app.call(&other, "POST", &path, Some(&body)).await.status, 404);
     assert_eq!(app.call(&auditor, "POST", &path, Some(&body)).await.status, 403);
     assert_eq!(app.call(&auditor, "GET", "/api/v1/tasks", None).await.status, 403);

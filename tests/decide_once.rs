@@ -6,7 +6,7 @@
 
 use chrono::{Datelike, NaiveDate};
 use serde_json::{Value, json};
-use zige_tests::{City, ROSTER_HEADER, TestApp, id_number, register_two_benefits, seed_city, spawn_app};
+use zige_tests::{City, ROSTER_HEADER, TestApp, id_number, photo, register_two_benefits, seed_city, spawn_app};
 
 fn today() -> NaiveDate {
     zige_domain::china_date(chrono::Utc::now())
@@ -164,7 +164,7 @@ async fn r7_3_a_death_disproved_in_the_field_withdraws_its_recovery() {
     let clerk = app.staff_session(&city.admin, "city-clerk", "city_retiree", "city-retiree").await;
     let tasks = app.call(&clerk, "GET", "/api/v1/tasks?kind=verify_loss", None).await.json();
     let task = tasks["items"][0]["task_id"].as_str().unwrap().to_string();
-    let outcome = json!({ "outcome": "eligible", "channel": "window", "note": "本人到窗口，户籍注销系误录" });
+    let outcome = json!({ "outcome": "eligible", "channel": "window", "note": "本人到窗口，户籍注销系误录", "files": [photo()] });
     let r = app.call(&clerk, "POST", &format!("/api/v1/tasks/{task}/outcome"), Some(&outcome)).await;
     assert_eq!(r.status, 201, "{}", r.text());
     let person = city.person_id(&app, "sy_local").await;
@@ -200,7 +200,7 @@ async fn r1_3_r5_7_a_loss_of_one_benefit_is_lifted_only_by_a_decision_about_it()
     let clerk = app.staff_session(&city.admin, "city-clerk", "city_retiree", "city-retiree").await;
     let task =
         app.call(&clerk, "GET", "/api/v1/tasks?kind=verify_loss", None).await.json()["items"][0]["task_id"].as_str().unwrap().to_string();
-    let alive = json!({ "outcome": "eligible", "channel": "home_visit", "note": "本人健在" });
+    let alive = json!({ "outcome": "eligible", "channel": "home_visit", "note": "本人健在", "files": [photo()] });
     assert_eq!(app.call(&clerk, "POST", &format!("/api/v1/tasks/{task}/outcome"), Some(&alive)).await.status, 201);
     let after = dossier(&app, &city, &person).await;
     assert_eq!(states(&after)[1].1, "suspended", "alive is not 'not remarried': {after}");
@@ -212,9 +212,9 @@ async fn r1_3_r5_7_a_loss_of_one_benefit_is_lifted_only_by_a_decision_about_it()
         .as_str()
         .unwrap()
         .to_string();
-    let other = json!({ "outcome": "eligible", "channel": "window", "benefit_id": "b_nobody" });
+    let other = json!({ "outcome": "eligible", "channel": "window", "benefit_id": "b_nobody", "files": [photo()] });
     assert_eq!(app.call(&clerk, "POST", &format!("/api/v1/tasks/{task}/outcome"), Some(&other)).await.status, 422);
-    let entitled = json!({ "outcome": "eligible", "channel": "window", "benefit_id": dependant, "note": "婚姻登记系统核实未再婚" });
+    let entitled = json!({ "outcome": "eligible", "channel": "window", "benefit_id": dependant, "note": "婚姻登记系统核实未再婚", "files": [photo()] });
     let r = app.call(&clerk, "POST", &format!("/api/v1/tasks/{task}/outcome"), Some(&entitled)).await;
     assert_eq!(r.status, 201, "{}", r.text());
     assert_eq!(states(&dossier(&app, &city, &person).await)[1].1, "restored");
@@ -317,7 +317,7 @@ async fn r7_1_an_outcome_the_city_overtook_never_comes_into_force() {
         .as_str()
         .unwrap()
         .to_string();
-    let alive = json!({ "outcome": "eligible", "channel": "window" });
+    let alive = json!({ "outcome": "eligible", "channel": "window", "files": [photo()] });
     assert_eq!(app.call(&clerk, "POST", &format!("/api/v1/tasks/{task}/outcome"), Some(&alive)).await.status, 201);
     assert_eq!(dossier(&app, &city, &person).await["benefits"][0]["payment_status"], "restored");
     app.tick_until_done(&(today() + chrono::Duration::days(100)).to_string()).await;

@@ -20,7 +20,7 @@ use zige_domain::effects::{
 };
 use zige_domain::evidence::{DeathSource, DecisionKind, MonitoringFlag};
 use zige_domain::{BenefitFacts, BenefitType, CyclePolicy, Evidence, EvidenceKind, Fen, PaymentState, StaffDecision};
-use zige_tests::{City, TestApp, register_two_benefits, seed_city, spawn_app};
+use zige_tests::{City, TestApp, photo, register_two_benefits, seed_city, spawn_app};
 
 fn today() -> NaiveDate {
     zige_domain::china_date(chrono::Utc::now())
@@ -502,9 +502,9 @@ fn outcome_of(found: Found, model: &Model, day: NaiveDate) -> (Value, DecisionKi
     let dependant = model.benefits.iter().find(|b| b.facts.benefit_type == BenefitType::WorkInjuryDependant).unwrap().facts.id.clone();
     let lost = day - chrono::Duration::days(30);
     match found {
-        Found::Alive => (json!({ "outcome": "eligible", "channel": "window" }), DecisionKind::Eligible),
+        Found::Alive => (json!({ "outcome": "eligible", "channel": "window", "files": [photo()] }), DecisionKind::Eligible),
         Found::DependantEntitled => (
-            json!({ "outcome": "eligible", "channel": "window", "benefit_id": dependant }),
+            json!({ "outcome": "eligible", "channel": "window", "benefit_id": dependant, "files": [photo()] }),
             DecisionKind::Entitled { benefit_id: dependant },
         ),
         Found::Unreachable => (json!({ "outcome": "unreachable", "channel": "home_visit" }), DecisionKind::Unreachable),

@@ -3,7 +3,7 @@
 
 import { get, post, query } from './api.js';
 import { h, clear, table, field, badge, date, showError, success, announce, modal, busy, button, todayChina, fetchInto, provisional } from './ui.js';
-import { HOME_VISIT_STATUS, SPECIAL_GROUPS, label } from './labels.js';
+import { HOME_VISIT_STATUS, VISIT_REASONS, label } from './labels.js';
 import { outcomeDialog } from './tasks.js';
 
 export async function render(main, route, ctx) {
@@ -30,7 +30,7 @@ export async function render(main, route, ctx) {
         caption: `${HOME_VISIT_STATUS[status]}的上门申请`,
         columns: [
           { label: '申请人', cell: (v) => h('span', {}, v.person?.name ?? '', h('br'), h('span', { class: 'mono small' }, v.person?.id_number_masked ?? '')), rowHeader: true },
-          { label: '原因', cell: (v) => label(SPECIAL_GROUPS, v.reason) },
+          { label: '原因', cell: (v) => label(VISIT_REASONS, v.reason) },
           { label: '地址', cell: (v) => v.address || '—' },
           { label: '电话', cell: (v) => v.phone || '—' },
           { label: '方便的日子', cell: (v) => (Array.isArray(v.preferred_days) && v.preferred_days.length ? v.preferred_days.join('、') : '—') },
@@ -93,7 +93,7 @@ function scheduleDialog(visit, feedback, reload) {
 
 /** The visit's outcome is recorded on the visit itself (channel: home visit, R6.3). */
 function recordVisit(visit, ctx, feedback, reload) {
-  const subject = { person: visit.person, reason: `上门服务：${label(SPECIAL_GROUPS, visit.reason)}${visit.scheduled_for ? `，预约 ${visit.scheduled_for} 上门` : ''}` };
+  const subject = { person: visit.person, reason: `上门服务：${label(VISIT_REASONS, visit.reason)}${visit.scheduled_for ? `，预约 ${visit.scheduled_for} 上门` : ''}` };
   outcomeDialog(subject, ctx, feedback, reload, {
     channel: 'home_visit',
     fixedChannel: true,

@@ -143,6 +143,15 @@ export const CHANNELS = {
   survey: '全民参保登记调查',
 };
 
+/** Family relations staff record (R3.1). */
+export const RELATIVES = { spouse: '配偶', child: '子女', parent: '父母', sibling: '兄弟姐妹', grandchild: '孙子女', depends_on_deceased_worker: '供养关系人' };
+
+/** How a request reached zige (R6.3, R7.2): the person online, or recorded by staff. */
+export const REQUEST_CHANNELS = { online: '本人网上办理', window: '窗口', phone: '电话', letter: '信函', family: '家属代办' };
+
+/** Why a home visit is asked for (R6.3). */
+export const VISIT_REASONS = { very_old: '高龄', illness: '疾病', disability: '残疾', other: '其他' };
+
 export const TASK_KINDS = {
   verify_cycle_lapsed: '认证期满未认证',
   verify_dispatched: '市级下发待核实',
@@ -153,6 +162,8 @@ export const TASK_KINDS = {
   reverify_objection: '异议重新核实',
   reverify_retraction: '撤回记录重新核实',
   reverify_sent_back: '市级退回重新核实',
+  home_visit: '上门服务核实',
+  certify_at_desk: '窗口或视频认证',
   file_termination: '停发归档',
 };
 

@@ -3,11 +3,12 @@
 // rule (requirement id) decided.
 
 import { ApiError, get, post, patch, query } from './api.js';
-import { h, clear, table, field, select, badge, req, yuan, date, dateTime, problemBox, showError, success, announce, modal, busy, button, todayChina } from './ui.js';
+import { h, clear, table, field, select, badge, req, yuan, date, dateTime, problemBox, showError, success, announce, modal, busy, button, todayChina, actionDialog } from './ui.js';
 import {
   BENEFIT_TYPES, PAYMENT, LISTS, LIST_SHORT, EFFECTS, OUTCOMES, RESIDENCE, MANAGEMENT, SPECIAL_GROUPS, CYCLE_STATUS, ACTIONS,
-  SUSPENSION_REASONS, HISTORY_FIELDS, EVIDENCE, LOSS_CODES, lossOf, channelName, label,
+  SUSPENSION_REASONS, HISTORY_FIELDS, EVIDENCE, LOSS_CODES, RELATIVES, lossOf, channelName, label,
 } from './labels.js';
+import { frontDeskSection } from './frontdesk.js';
 import { reasons } from './lists.js';
 
 export async function render(main, route, ctx) {
@@ -130,7 +131,7 @@ async function dossier(main, id, ctx) {
     ),
   );
 
-  main.append(timelineSection(d, history.items ?? [], ctx, refresh));
+  main.append(frontDeskSection(id, d, ctx, refresh), timelineSection(d, history.items ?? [], ctx, refresh));
 }
 
 function fact(term, value) {
@@ -302,41 +303,6 @@ function endingDialog(b, name, kind, refresh) {
   });
   body.append(form);
   note.focus();
-}
-
-/** Family relations staff record (R3.1). */
-const RELATIVES = { spouse: '配偶', child: '子女', parent: '父母', sibling: '兄弟姐妹', grandchild: '孙子女', depends_on_deceased_worker: '供养关系人' };
-
-/**
- * A dialog with a short explanation, its fields and one action: `send`
- * posts the form's data and returns the confirmation the dossier shows.
- */
-function actionDialog(titleText, intro, fields, submitText, testid, send, refresh) {
-  const { body, close } = modal(titleText);
-  const errors = h('div');
-  const submit = h('button', { type: 'submit', class: 'primary', dataset: { testid } }, submitText);
-  const form = h(
-    'form',
-    { class: 'stack', novalidate: true },
-    h('p', {}, intro),
-    ...fields,
-    errors,
-    h('div', { class: 'dialog-actions' }, button('取消', () => close(), { class: 'ghost' }), submit),
-  );
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    clear(errors);
-    await busy(submit, async () => {
-      try {
-        const text = await send(new FormData(form));
-        close();
-        await refresh(text);
-      } catch (error) {
-        showError(errors, error, form);
-      }
-    });
-  });
-  body.append(form);
 }
 
 /**

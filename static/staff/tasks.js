@@ -196,6 +196,38 @@ async function base64(file) {
   return btoa(binary);
 }
 
+/** The chosen files as the API takes them. */
+export function uploads(files) {
+  return Promise.all(files.map(async (f) => ({ file_name: f.name, content_type: fileType(f), data_base64: await base64(f) })));
+}
+
+/** Whether a photo or video of the person is among the files (R6.2). */
+export function pictured(files) {
+  return files.some((f) => /^(image|video)\//.test(fileType(f)));
+}
+
+/** The problem of an "eligible" without a photo or video of the person (R6.2). */
+export const NEEDS_PICTURE = { detail: '核实为符合条件的，须上传本人照片或视频（R6.2）', detail_en: 'An eligible outcome keeps a photo or video of the person (R6.2)', field: 'files' };
+
+/** A file input for an outcome's files, with its list and problems shown as the clerk chooses. */
+export function fileChooser(testid) {
+  const input = h('input', { type: 'file', name: 'files', multiple: true, accept: Object.entries(FILE_TYPES).flat(2).join(','), dataset: { testid } });
+  const status = h('div', { class: 'file-status', 'aria-live': 'polite' });
+  input.addEventListener('change', () => {
+    clear(status);
+    input.removeAttribute('aria-invalid');
+    const files = [...input.files];
+    const problem = filesProblem(files);
+    if (problem) {
+      input.setAttribute('aria-invalid', 'true');
+      status.append(problemBox(new ApiError(422, problem)));
+    } else if (files.length) {
+      status.append(h('ul', { class: 'file-list' }, files.map((f) => h('li', {}, `${f.name}（${sizeText(f.size)}）`))));
+    }
+  });
+  return { input, status };
+}
+
 /**
  * Records a field outcome (R6.6): eligible, not eligible with reason and
  * loss date, unreachable; with photos, videos or sheets as files (R6.2,
@@ -227,20 +259,7 @@ export function outcomeDialog(task, ctx, confirmation, reload, { channel = 'wind
       })
       .catch(() => {});
   }
-  const fileInput = h('input', { type: 'file', name: 'files', multiple: true, accept: Object.entries(FILE_TYPES).flat(2).join(','), dataset: { testid: 'outcome-files' } });
-  const fileStatus = h('div', { class: 'file-status', 'aria-live': 'polite' });
-  fileInput.addEventListener('change', () => {
-    clear(fileStatus);
-    fileInput.removeAttribute('aria-invalid');
-    const files = [...fileInput.files];
-    const problem = filesProblem(files);
-    if (problem) {
-      fileInput.setAttribute('aria-invalid', 'true');
-      fileStatus.append(problemBox(new ApiError(422, problem)));
-    } else if (files.length) {
-      fileStatus.append(h('ul', { class: 'file-list' }, files.map((f) => h('li', {}, `${f.name}（${sizeText(f.size)}）`))));
-    }
-  });
+  const { input: fileInput, status: fileStatus } = fileChooser('outcome-files');
   const submit = h('button', { type: 'submit', class: 'primary', dataset: { testid: 'outcome-submit' } }, '提交结果');
   const form = h(
     'form',
@@ -252,7 +271,7 @@ export function outcomeDialog(task, ctx, confirmation, reload, { channel = 'wind
     lossFields,
     benefitField,
     field('说明', h('textarea', { name: 'note', rows: 3, maxlength: 500 }), '最多500字。'),
-    field('佐证材料（可选）', fileInput, '照片、视频、签到表等：JPG、PNG、WebP、MP4、PDF或CSV，最多5个，每个不超过5 MB（R6.2、R6.4）。'),
+    field('照片、视频等佐证材料', fileInput, '核实为符合条件的，须上传本人照片或视频（R6.2）；签到表等也可附上。JPG、PNG、WebP、MP4、PDF或CSV，最多5个，每个不超过5 MB（R6.4）。'),
     fileStatus,
     errors,
     h('div', { class: 'dialog-actions' }, button('取消', () => close(), { class: 'ghost' }), submit),
@@ -275,7 +294,7 @@ export function outcomeDialog(task, ctx, confirmation, reload, { channel = 'wind
       if (data.get('loss_date')) payload.loss_date = data.get('loss_date');
     }
     const files = [...fileInput.files];
-    const problem = filesProblem(files);
+    const problem = filesProblem(files) ?? (outcome === 'eligible' && !pictured(files) ? NEEDS_PICTURE : null);
     if (problem) {
       showError(errors, new ApiError(422, problem), form);
       return;
@@ -284,7 +303,7 @@ export function outcomeDialog(task, ctx, confirmation, reload, { channel = 'wind
       try {
         if (files.length) {
           announce('正在读取文件…');
-          payload.files = await Promise.all(files.map(async (f) => ({ file_name: f.name, content_type: fileType(f), data_base64: await base64(f) })));
+          payload.files = await uploads(files);
         }
         const target = path ?? `/api/v1/tasks/${encodeURIComponent(task.task_id)}/outcome`;
         const r = await post(target, payload);

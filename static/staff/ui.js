@@ -183,6 +183,38 @@ export function modal(title) {
   return { dialog, body, close };
 }
 
+/**
+ * A dialog with a short explanation, its fields and one action: `send`
+ * posts the form's data and returns the confirmation the dossier shows.
+ */
+export function actionDialog(titleText, intro, fields, submitText, testid, send, refresh) {
+  const { body, close } = modal(titleText);
+  const errors = h('div');
+  const submit = h('button', { type: 'submit', class: 'primary', dataset: { testid } }, submitText);
+  const form = h(
+    'form',
+    { class: 'stack', novalidate: true },
+    h('p', {}, intro),
+    ...fields,
+    errors,
+    h('div', { class: 'dialog-actions' }, button('取消', () => close(), { class: 'ghost' }), submit),
+  );
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clear(errors);
+    await busy(submit, async () => {
+      try {
+        const text = await send(new FormData(form));
+        close();
+        await refresh(text);
+      } catch (error) {
+        showError(errors, error, form);
+      }
+    });
+  });
+  body.append(form);
+}
+
 /** Disables a form's submit button while `work` runs. */
 export async function busy(buttonEl, work) {
   buttonEl.disabled = true;

@@ -41,6 +41,9 @@ function addDays(iso, days) {
   return d.toISOString().slice(0, 10);
 }
 
+/** A photo of the person as the console uploads it: the bytes a JPEG begins with. */
+const PHOTO = { name: '本人照片.jpg', mimeType: 'image/jpeg', buffer: Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0xff, 0xd9]) };
+
 await scenario('staff console', async (browser) => {
   assert.ok(FIXTURE.admin_user && FIXTURE.ids?.sy_local, 'FIXTURE has the admin and the seeded ids');
   const today = FIXTURE.today ?? new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
@@ -108,6 +111,10 @@ await scenario('staff console', async (browser) => {
   const dialog = page.getByRole('dialog');
   await dialog.getByTestId('outcome-eligible').check();
   await dialog.getByTestId('outcome-channel').selectOption('window');
+  // An "eligible" keeps a photo of the person (R6.2): without one the dialog says so.
+  await dialog.getByTestId('outcome-submit').click();
+  await dialog.locator('.problem-zh').getByText(/须上传本人照片或视频/).waitFor();
+  await dialog.getByTestId('outcome-files').setInputFiles(PHOTO);
   await dialog.getByTestId('outcome-submit').click();
   await page.getByTestId('outcome-result').getByText(/已登记.*符合条件/).waitFor();
   assert.equal(await page.getByRole('dialog').count(), 0, 'the dialog closes');
@@ -313,6 +320,35 @@ await scenario('staff console', async (browser) => {
   await page.getByTestId('recovery-row').filter({ hasText: '赵*' }).waitFor();
   await page.getByRole('link', { name: '已撤销' }).click();
   await page.getByText('没有案件').waitFor();
+
+  // 赵六's son phones: his father is alive (R7.2). The clerk records the
+  // objection for him; the clock to termination stops and re-verification
+  // opens. Then 赵六 comes to the window with his photo taken there (R5.5,
+  // R6.2): the certification is the outcome of that re-verification.
+  await page.getByTestId('nav-persons').click();
+  await page.getByTestId('person-search').fill(FIXTURE.ids.acme);
+  await page.getByTestId('person-search').press('Enter');
+  await page.getByTestId('open-dossier').first().click();
+  await page.getByTestId('desk-objection').click();
+  const objectionDialog = page.getByRole('dialog');
+  await objectionDialog.getByTestId('desk-channel').selectOption('phone');
+  await objectionDialog.getByTestId('desk-relation').selectOption('child');
+  await objectionDialog.getByTestId('desk-relative-name').fill('赵小明');
+  await objectionDialog.getByTestId('desk-objection-text').fill('我父亲还健在，单位来函有误，请重新核实。');
+  await checkA11y(page, 'staff objection by phone dialog (desktop)');
+  await objectionDialog.getByTestId('desk-objection-submit').click();
+  await page.getByTestId('benefit-decision-result').getByText(/已登记赵六的异议（电话）/).waitFor();
+  const request = page.getByTestId('desk-request').first();
+  assert.match(await request.innerText(), /电话[\s\S]*子女 赵\*明/, 'the dossier says how the objection came and who made it');
+  await shot(page, 'staff-dossier-objection-by-phone-desktop');
+
+  await page.getByTestId('desk-certify').click();
+  const certifyDialog = page.getByRole('dialog');
+  await certifyDialog.getByTestId('desk-certify-channel').selectOption('window');
+  await certifyDialog.getByTestId('desk-certify-files').setInputFiles(PHOTO);
+  await checkA11y(page, 'staff window certification dialog (desktop)');
+  await certifyDialog.getByTestId('desk-certify-submit').click();
+  await page.getByTestId('benefit-decision-result').getByText(/已登记赵六的认证，已生效/).waitFor();
   finish(page);
 
   // The dashboard on a narrow phone.

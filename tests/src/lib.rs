@@ -735,3 +735,22 @@ impl City {
         response.json()["items"][0]["person_id"].as_str().expect("found").to_string()
     }
 }
+
+/// A photo of the person as a field outcome carries it (R6.2): the
+/// smallest bytes that are a JPEG.
+pub fn photo() -> serde_json::Value {
+    use base64::Engine;
+    let jpeg = [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0x00, 0xFF, 0xD9];
+    serde_json::json!({ "file_name": "本人照片.jpg", "content_type": "image/jpeg", "data_base64": base64::engine::general_purpose::STANDARD.encode(jpeg) })
+}
+
+/// A civil-affairs file reporting the death of `who` today, imported by the
+/// city: payment is suspended at once (R5.2).
+pub async fn death_reported(app: &TestApp, city: &City, who: &str) {
+    let partner = serde_json::json!({ "partner_id": "civil", "name": "民政局", "kind": "civil_affairs", "event_types": ["death"] });
+    let _ = app.call(&city.admin, "POST", "/api/v1/partners", Some(&partner)).await;
+    let today = zige_domain::china_date(chrono::Utc::now());
+    let file = format!("event_id,type,id_number,occurred_on,source\nd-{who},death,{},{today},population_registry\n", city.ids[who]);
+    let r = app.upload(&city.admin, "/api/v1/datashare/imports?partner_id=civil", "text/csv", file).await;
+    assert_eq!(r.json()["counts"]["applied"], 1, "{}", r.text());
+}

@@ -1,9 +1,11 @@
 //! Staff case work (R6, R7.1, R7.2): the verification task queues of each
 //! organisation, field outcomes with their channel, the city's review of
 //! districts' outcomes (confirm, send back, certify), and suspension and
-//! restoration with back-pay. Each change goes through the domain's state
+//! restoration with back-pay, and the front desk (`front_desk`). Each change goes through the domain's state
 //! machine and writes its payroll instruction and audit record in the same
 //! transaction.
+
+mod front_desk;
 
 use anyhow::Context;
 use chrono::NaiveDate;
@@ -49,6 +51,8 @@ fn route(req: &Request) -> Result<Response, Problem> {
             | ["home-visits", _, "schedule" | "outcome"]
             | ["benefits", _, "termination" | "reinstatement"]
             | ["death-reports", _, "retraction"]
+            | ["objections"]
+            | ["certifications"]
     );
     if !known {
         return Err(Problem::not_found("该地址", "resource"));
@@ -67,6 +71,9 @@ fn route(req: &Request) -> Result<Response, Problem> {
         (Method::Post, ["tasks", id, "assignment"]) => assign(&db, &staff, req, id),
         (Method::Post, ["sign-ins"]) => sign_in(&db, &staff, req),
         (Method::Get, ["home-visits"]) => home_visits(&db, &staff, req),
+        (Method::Post, ["home-visits"]) => front_desk::home_visit(&db, &staff, req),
+        (Method::Post, ["objections"]) => front_desk::objection(&db, &staff, req),
+        (Method::Post, ["certifications"]) => front_desk::certification(&db, &staff, req),
         (Method::Post, ["home-visits", id, "schedule"]) => schedule(&db, &staff, req, id),
         (Method::Post, ["home-visits", id, "outcome"]) => home_visit_outcome(&db, &staff, req, id),
         (Method::Post, ["death-reports", id, "retraction"]) => retract_death_report(&db, &staff, req, id),
@@ -342,6 +349,13 @@ struct OutcomeRequest {
     files: Vec<Upload>,
 }
 
+impl OutcomeRequest {
+    /// An "eligible" with nothing else but its channel and note.
+    fn eligible(channel: String, note: String, files: Vec<Upload>) -> Self {
+        Self { outcome: "eligible".into(), channel, note, loss: None, loss_date: None, benefit_id: None, files }
+    }
+}
+
 /// Parses an outcome: "eligible", "unreachable", or "not eligible" with the
 /// reason and the date of loss (R6.6).
 fn decision_kind(body: &OutcomeRequest, today: NaiveDate) -> Result<DecisionKind, Problem> {
@@ -380,7 +394,15 @@ struct Outcome {
 impl Outcome {
     fn parse(req: &Request) -> Result<Self, Problem> {
         let body: OutcomeRequest = request::json_body_limited(req, OUTCOME_BODY_LIMIT)?;
-        let files = Attachment::parse_all(&body.files)
+        let kind = decision_kind(&body, zige_platform::today())?;
+        Self::checked(body, kind)
+    }
+
+    /// Checks the channel, the note and the files of an outcome whose
+    /// kind is parsed: an "eligible" keeps a photo or video of the person,
+    /// and a video certification its recording (R6.2).
+    fn checked(mut body: OutcomeRequest, kind: DecisionKind) -> Result<Self, Problem> {
+        let files = Attachment::parse_all(&std::mem::take(&mut body.files))
             .map_err(|(i, refused)| Problem::new(422, "invalid_file", refused.zh, refused.en).with_field(format!("files[{i}]")))?;
         if !CHANNELS.contains(&body.channel.as_str()) {
             return Err(Problem::invalid("channel", "核实渠道有误", format!("channel: one of {}", CHANNELS.join(", "))));
@@ -388,7 +410,21 @@ impl Outcome {
         if body.note.chars().count() > 500 {
             return Err(Problem::invalid("note", "说明最长500字", "note: at most 500 characters"));
         }
-        let kind = decision_kind(&body, zige_platform::today())?;
+        if body.channel == "video" && !files.iter().any(|f| f.content_type.starts_with("video/")) {
+            return Err(Problem::invalid(
+                "files",
+                "视频认证须上传认证录像（R6.2）",
+                "files: a video certification keeps its recording (R6.2)",
+            ));
+        }
+        let pictured = files.iter().any(|f| f.content_type.starts_with("image/") || f.content_type.starts_with("video/"));
+        if kind.needs_picture() && !pictured {
+            return Err(Problem::invalid(
+                "files",
+                "核实为符合条件的，须上传本人照片或视频（R6.2）",
+                "files: an eligible outcome keeps a photo or video of the person (R6.2)",
+            ));
+        }
         Ok(Self { body, files, kind })
     }
 }

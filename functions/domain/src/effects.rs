@@ -578,6 +578,9 @@ pub enum Command<'a> {
     /// The community records the outcome of a home visit the person asked
     /// for (R6.3).
     HomeVisit,
+    /// Staff certify a person who came to the window or called by video
+    /// (R5.5, R6.2) and has no verification task open.
+    AtDesk,
 }
 
 /// The verification task a staff command opens.
@@ -588,6 +591,7 @@ pub fn command_task(command: Command<'_>) -> Effect {
         }
         Command::SendBack { note } => ("reverify_sent_back", "R7.1", format!("市级退回重新核实（R7.1）：{note}"), None),
         Command::HomeVisit => ("home_visit", "R6.3", "上门服务核实（R6.3）".to_string(), None),
+        Command::AtDesk => ("certify_at_desk", "R5.5", "窗口或视频认证（R5.5、R6.2）".to_string(), None),
     };
     effect(Change::OpenTask { kind, queue: Queue::Responsible, deadline }, requirement, reason)
 }

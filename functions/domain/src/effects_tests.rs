@@ -427,6 +427,7 @@ fn r6_1_r6_3_r7_1_staff_commands_open_their_tasks() {
         (Command::Dispatch { deadline }, "verify_dispatched", "R6.1", Some(TaskDeadline::Set(deadline))),
         (Command::SendBack { note: "照片不清" }, "reverify_sent_back", "R7.1", None),
         (Command::HomeVisit, "home_visit", "R6.3", None),
+        (Command::AtDesk, "certify_at_desk", "R5.5", None),
     ];
     for (command, kind, requirement, deadline) in cases {
         let effect = command_task(command);

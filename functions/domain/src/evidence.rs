@@ -462,6 +462,12 @@ impl DecisionKind {
             Self::NotEligible { .. } | Self::Unreachable => false,
         }
     }
+
+    /// Whether the outcome must keep a photo or video of the person (R6.2:
+    /// a field verification that finds them entitled shows them, 留存照片或视频).
+    pub fn needs_picture(&self) -> bool {
+        matches!(self, Self::Eligible | Self::Entitled { .. })
+    }
 }
 
 /// A recorded staff decision.

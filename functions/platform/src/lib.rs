@@ -8,6 +8,7 @@ pub mod auth;
 pub mod calendar;
 pub mod datashare;
 pub mod db;
+pub mod front_desk;
 pub mod jws;
 pub mod keys;
 pub mod login_guard;

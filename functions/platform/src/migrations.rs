@@ -42,6 +42,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 19, name: "login_guard", sql: include_str!("../migrations/0019_login_guard.sql") },
     Migration { version: 20, name: "withdrawn_recoveries", sql: include_str!("../migrations/0020_withdrawn_recoveries.sql") },
     Migration { version: 21, name: "death_report_limits", sql: include_str!("../migrations/0021_death_report_limits.sql") },
+    Migration { version: 22, name: "front_desk", sql: include_str!("../migrations/0022_front_desk.sql") },
 ];
 
 /// The newest schema version this build knows.

@@ -13,10 +13,11 @@ use zige_domain::IdNumber;
 use zige_domain::evidence::EvidenceKind;
 use zige_platform::audit::{self, Entry};
 use zige_platform::db::{Db, text};
+use zige_platform::front_desk::{self, Lodged, VisitRequest};
 use zige_platform::problem::{Problem, json_response};
 use zige_platform::recipient::{self, Recipient};
-use zige_platform::workflow::{self, Actor, AtHand};
-use zige_platform::{jws, records, request, secrets};
+use zige_platform::workflow::{self, Actor};
+use zige_platform::{jws, request, secrets};
 
 #[http_component]
 fn handle(req: Request) -> Response {
@@ -83,18 +84,6 @@ fn logout(req: &Request) -> Result<Response, Problem> {
     Ok(Response::builder().status(204).build())
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct HomeVisitRequest {
-    reason: String,
-    address: String,
-    phone: String,
-    #[serde(default)]
-    preferred_days: Vec<String>,
-}
-
-const VISIT_REASONS: [&str; 4] = ["very_old", "illness", "disability", "other"];
-
 /// Asks for a home visit (R6.3): routed to the responsible community or
 /// district (R2.2), to be scheduled within 5 working days. A second request
 /// while one is open is merged into it.
@@ -102,71 +91,13 @@ fn home_visit(req: &Request) -> Result<Response, Problem> {
     let db = Db::open()?;
     let who = recipient::recipient(req, &db)?;
     let person_id = who.person()?.to_string();
-    let body: HomeVisitRequest = request::json_body(req)?;
-    if !VISIT_REASONS.contains(&body.reason.as_str()) {
-        return Err(Problem::invalid("reason", "原因应为高龄、疾病、残疾或其他", "reason: very_old, illness, disability or other"));
-    }
-    let address = body.address.trim();
-    if address.is_empty() || address.chars().count() > 200 {
-        return Err(Problem::invalid("address", "请填写上门地址（200字以内）", "address: 1 to 200 characters"));
-    }
-    let digits = body.phone.chars().filter(char::is_ascii_digit).count();
-    if !(7..=20).contains(&digits) || !body.phone.chars().all(|c| c.is_ascii_digit() || " -+".contains(c)) {
-        return Err(Problem::invalid("phone", "请填写正确的联系电话", "phone: 7 to 20 digits"));
-    }
-    if body.preferred_days.len() > 7 || body.preferred_days.iter().any(|d| d.chars().count() > 20) {
-        return Err(Problem::invalid("preferred_days", "方便的日子最多填7项", "preferred_days: at most 7 short entries"));
-    }
-    let today = zige_platform::today();
-    let calendar = zige_platform::calendar::load(&db)?;
-    let deadline = zige_domain::deadlines::home_visit_deadline(&calendar, today).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let placement = records::load_placement(&db, &person_id)?.ok_or_else(|| Problem::not_found("您的记录", "person"))?;
-    let org = zige_platform::auth::org_tree(&db)?.responsible_org(&placement).map_err(|e| anyhow::anyhow!("routing: {e}"))?.id.clone();
+    let body: VisitRequest = request::json_body(req)?;
     let actor = who.actor();
-    let (id, (deadline, provisional), merged) = db.transaction(|db| -> Result<(String, (String, bool), bool), Problem> {
-        let open = db.one(
-            "SELECT id, deadline, deadline_provisional FROM home_visits WHERE person_id = ? AND status = 'open'",
-            &[text(person_id.as_str())],
-            |r| (r.text("id"), (r.text("deadline"), r.int("deadline_provisional") != 0)),
-        )?;
-        let days = serde_json::to_string(&body.preferred_days).map_err(anyhow::Error::from)?;
-        let (id, deadline, merged) = match open {
-            Some((id, deadline)) => {
-                db.exec(
-                    "UPDATE home_visits SET reason = ?, address = ?, phone = ?, preferred_days = ? WHERE id = ?",
-                    &[text(body.reason.as_str()), text(address), text(body.phone.trim()), text(days), text(id.as_str())],
-                )?;
-                (id, deadline, true)
-            }
-            None => {
-                let id = secrets::new_id("hv")?;
-                db.exec(
-                    "INSERT INTO home_visits (id, person_id, org_id, reason, address, phone, preferred_days, requested_on, deadline, deadline_provisional, created_at)
-                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    &[
-                        text(id.as_str()),
-                        text(person_id.as_str()),
-                        text(org.as_str()),
-                        text(body.reason.as_str()),
-                        text(address),
-                        text(body.phone.trim()),
-                        text(days),
-                        text(today.to_string()),
-                        text(deadline.on.to_string()),
-                        zige_platform::db::int(i64::from(deadline.provisional)),
-                        text(zige_platform::now_rfc3339()),
-                    ],
-                )?;
-                (id, (deadline.on.to_string(), deadline.provisional), false)
-            }
-        };
-        let action = if merged { "home_visit.merge" } else { "home_visit.request" };
-        audit::append(db, &Entry { actor: &actor, role: "recipient", action, object: &id, payload: req.body() })?;
-        Ok((id, deadline, merged))
-    })?;
+    let by = Actor { actor: &actor, role: "recipient" };
+    let visit = front_desk::request_home_visit(&db, &person_id, &body, zige_platform::today(), &Lodged::online(&by))?;
     Ok(json_response(
-        if merged { 200 } else { 201 },
-        &json!({ "home_visit_id": id, "org_id": org, "deadline": deadline, "deadline_provisional": provisional, "status": "open", "merged": merged }),
+        if visit.merged { 200 } else { 201 },
+        &json!({ "home_visit_id": visit.id, "org_id": visit.org_id, "deadline": visit.deadline, "deadline_provisional": visit.provisional, "status": "open", "merged": visit.merged }),
     ))
 }
 
@@ -193,54 +124,15 @@ fn objection(req: &Request) -> Result<Response, Problem> {
     let who = recipient::recipient(req, &db)?;
     let person_id = who.person()?.to_string();
     let body: ObjectionRequest = request::json_body_limited(req, 4 << 20)?;
-    let text_body = body.text.trim();
-    if text_body.is_empty() || text_body.chars().count() > 2000 {
-        return Err(Problem::invalid("text", "请写明异议理由（2000字以内）", "text: 1 to 2000 characters"));
-    }
     let files = decode_attachments(&body.attachments)?;
-    let today = zige_platform::today();
     let actor = who.actor();
     let by = Actor { actor: &actor, role: "recipient" };
-    let id = secrets::new_id("obj")?;
-    // The state is read and changed in one transaction: an objection and
-    // the termination sweep cannot overwrite each other.
-    let task_id = db.transaction(|db| -> Result<String, Problem> {
-        let done = workflow::decide(db, &person_id, AtHand::Objection(&body.benefit_id), today, &by)?.map_err(|refusal| {
-            use zige_domain::effects::Refusal as R;
-            use zige_domain::payment::TransitionError as E;
-            let (reason, zh) = match &refusal {
-                R::UnknownBenefit => return Problem::not_found("该待遇", "benefit").with_field("benefit_id"),
-                R::Transition(E::ObjectionWindowClosed { closed_on }) => ("objection_window_closed", format!("异议期已于{closed_on}结束")),
-                R::Transition(E::AlreadyObjected) => ("already_objected", "您已提出过异议，正在核实中".to_string()),
-                _ => ("not_suspended", "该待遇未被暂停，无需提出异议".to_string()),
-            };
-            Problem::new(422, "objection_refused", zh, refusal.to_string()).with_field("benefit_id").with_reason(reason)
-        })?;
-        let task_id = done.tasks.first().cloned().context("an objection opens re-verification")?;
-        db.exec(
-            "INSERT INTO objections (id, person_id, benefit_id, text, lodged_on, task_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            &[
-                text(id.as_str()),
-                text(person_id.as_str()),
-                text(body.benefit_id.as_str()),
-                text(text_body),
-                text(today.to_string()),
-                text(task_id.as_str()),
-                text(zige_platform::now_rfc3339()),
-            ],
-        )?;
-        let evidence_id = format!("objection:{id}");
-        for (content_type, data) in &files {
-            workflow::store_file(db, &evidence_id, &person_id, content_type, data)?;
-        }
-        audit::append(
-            db,
-            &Entry { actor: &actor, role: "recipient", action: "objection.lodge", object: &body.benefit_id, payload: req.body() },
-        )?;
-        records::refresh(db, &person_id, today)?;
-        Ok(task_id)
-    })?;
-    Ok(json_response(201, &json!({ "objection_id": id, "benefit_id": body.benefit_id, "objection_on": today, "task_id": task_id })))
+    let today = zige_platform::today();
+    let lodged = front_desk::lodge_objection(&db, &person_id, &body.benefit_id, &body.text, &files, &Lodged::online(&by), today)?;
+    Ok(json_response(
+        201,
+        &json!({ "objection_id": lodged.id, "benefit_id": body.benefit_id, "objection_on": today, "task_id": lodged.task_id }),
+    ))
 }
 
 /// The largest attachment, decoded.

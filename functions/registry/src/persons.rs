@@ -132,10 +132,41 @@ pub fn dossier(ctx: &Ctx, id: &str) -> Result<Response, Problem> {
         &[text(id)],
         |r| json!({ "relative_id_number_masked": r.text("relative_masked"), "relation": r.text("relation"), "since": r.text("created_at") }),
     )?;
+    let requests = requests(ctx, id)?;
     Ok(json_response(
         200,
-        &json!({ "person": person, "relations": relations, "benefits": benefits, "evidence": evidence, "decisions": decisions, "as_of": today }),
+        &json!({
+            "person": person, "relations": relations, "benefits": benefits, "evidence": evidence, "decisions": decisions,
+            "requests": requests, "as_of": today,
+        }),
     ))
+}
+
+/// The person's objections (R7.2) and home-visit requests (R6.3), newest
+/// first, with how each came and who made it; a relative's name is masked.
+fn requests(ctx: &Ctx, id: &str) -> Result<Json, Problem> {
+    let made = |r: &Row| {
+        json!({
+            "channel": r.text("channel"),
+            "relative": r.opt_text("made_by_relation").map(|relation| json!({
+                "relation": relation, "name_masked": r.opt_text("made_by_name").map(|n| mask_name(&n)),
+            })),
+            "recorded_by": r.opt_text("recorded_by"),
+        })
+    };
+    let objections = ctx.db.all(
+        "SELECT id, benefit_id, lodged_on, task_id, channel, made_by_relation, made_by_name, recorded_by FROM objections
+         WHERE person_id = ? ORDER BY lodged_on DESC, created_at DESC",
+        &[text(id)],
+        |r| json!({ "kind": "objection", "id": r.text("id"), "benefit_id": r.text("benefit_id"), "on": r.text("lodged_on"), "task_id": r.text("task_id"), "made": made(&r) }),
+    )?;
+    let visits = ctx.db.all(
+        "SELECT id, requested_on, deadline, status, channel, made_by_relation, made_by_name, recorded_by FROM home_visits
+         WHERE person_id = ? ORDER BY requested_on DESC, created_at DESC",
+        &[text(id)],
+        |r| json!({ "kind": "home_visit", "id": r.text("id"), "on": r.text("requested_on"), "deadline": r.text("deadline"), "status": r.text("status"), "made": made(&r) }),
+    )?;
+    Ok(json!({ "objections": objections, "home_visits": visits }))
 }
 
 /// A benefit with its assessment, as shown to staff.
@@ -252,10 +283,6 @@ struct RelativeRequest {
     relation: String,
 }
 
-/// The family relations staff record (R3.1), which make a death reported
-/// by that relative stop payment at once (R5.6).
-pub const FAMILY_RELATIONS: [&str; 5] = ["spouse", "child", "parent", "sibling", "grandchild"];
-
 /// `POST /api/v1/persons/{id}/relatives` `{"id_number", "relation"}`:
 /// records a family member of the person (R3.1), kept as a blind index and
 /// a masked number like every ID number.
@@ -264,7 +291,7 @@ pub fn add_relative(ctx: &Ctx, req: &Request, id: &str) -> Result<Response, Prob
     let body: RelativeRequest = request::json_body(req)?;
     let relative =
         zige_domain::IdNumber::parse(&body.id_number).map_err(|e| Problem::invalid("id_number", e.message_zh(), e.to_string()))?;
-    if !FAMILY_RELATIONS.contains(&body.relation.as_str()) {
+    if !zige_platform::front_desk::FAMILY_RELATIONS.contains(&body.relation.as_str()) {
         return Err(Problem::invalid(
             "relation",
             "关系应为配偶、子女、父母、兄弟姐妹或孙子女",

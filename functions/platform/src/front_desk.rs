@@ -1,0 +1,314 @@
+//! What a person asks for, themselves or through someone (R6.3, R7.2): an
+//! objection to a suspension and a home-visit request. The person lodges
+//! them online; staff record them for someone who comes to the window,
+//! phones, writes, or sends a relative. Both go through here, so the clock
+//! to termination stops and the five working days run the same way whoever
+//! writes the request down.
+
+use crate::audit::{self, Entry};
+use crate::db::{Db, int, opt_text, text};
+use crate::problem::Problem;
+use crate::workflow::{self, Actor, AtHand};
+use crate::{records, secrets};
+use anyhow::Context;
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+/// Family relations staff may register or record (R5.6, R7.2).
+pub const FAMILY_RELATIONS: [&str; 5] = ["spouse", "child", "parent", "sibling", "grandchild"];
+
+/// How a request reached zige.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Channel {
+    /// The person, through their own login.
+    Online,
+    /// At the service window.
+    Window,
+    /// By telephone.
+    Phone,
+    /// By letter.
+    Letter,
+    /// Through a family member who came in for the person.
+    Family,
+}
+
+impl Channel {
+    /// The channels staff record, with their codes.
+    pub const STAFF: [(Channel, &'static str); 4] =
+        [(Self::Window, "window"), (Self::Phone, "phone"), (Self::Letter, "letter"), (Self::Family, "family")];
+
+    /// The stable code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Online => "online",
+            _ => Self::STAFF.iter().find(|(c, _)| *c == self).map_or("online", |(_, code)| code),
+        }
+    }
+
+    /// A channel staff record; "online" is the person's own.
+    pub fn parse_staff(code: &str) -> Result<Self, Problem> {
+        Self::STAFF
+            .iter()
+            .find(|(_, c)| *c == code)
+            .map(|(channel, _)| *channel)
+            .ok_or_else(|| Problem::invalid("channel", "渠道应为窗口、电话、信函或家属代办", "channel: window, phone, letter or family"))
+    }
+}
+
+/// A relative who made the request for the person, as staff give it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RelativeGiven {
+    /// One of [`FAMILY_RELATIONS`].
+    pub relation: String,
+    /// Their name.
+    pub name: String,
+}
+
+/// A relative, checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Relative {
+    relation: &'static str,
+    name: String,
+}
+
+impl Relative {
+    /// Checks the relation and the name.
+    pub fn parse(given: &RelativeGiven) -> Result<Self, Problem> {
+        let relation = FAMILY_RELATIONS.iter().find(|r| **r == given.relation).copied().ok_or_else(|| {
+            Problem::invalid(
+                "relative.relation",
+                "关系应为配偶、子女、父母、兄弟姐妹或孙子女",
+                "relative.relation: spouse, child, parent, sibling or grandchild",
+            )
+        })?;
+        let name = given.name.trim();
+        if name.is_empty() || name.chars().count() > 50 {
+            return Err(Problem::invalid("relative.name", "请填写家属姓名（50字以内）", "relative.name: 1 to 50 characters"));
+        }
+        Ok(Self { relation, name: name.to_string() })
+    }
+}
+
+/// Who lodged a request, and how.
+#[derive(Clone, Copy)]
+pub struct Lodged<'a> {
+    /// How it came.
+    pub channel: Channel,
+    /// The relative who made it, when it was not the person.
+    pub relative: Option<&'a Relative>,
+    /// Who wrote it down: the person, or the staff member.
+    pub by: &'a Actor<'a>,
+}
+
+impl<'a> Lodged<'a> {
+    /// The person's own request, online.
+    pub fn online(by: &'a Actor<'a>) -> Self {
+        Self { channel: Channel::Online, relative: None, by }
+    }
+
+    /// A request staff record: through a family member needs the relative.
+    pub fn by_staff(channel: Channel, relative: Option<&'a Relative>, by: &'a Actor<'a>) -> Result<Self, Problem> {
+        if channel == Channel::Family && relative.is_none() {
+            return Err(Problem::invalid("relative", "家属代办须写明家属姓名和关系", "relative: required for the family channel"));
+        }
+        Ok(Self { channel, relative, by })
+    }
+
+    fn columns(&self) -> [crate::db::Value; 4] {
+        let staff = self.channel != Channel::Online;
+        [
+            text(self.channel.code()),
+            opt_text(self.relative.map(|r| r.relation)),
+            opt_text(self.relative.map(|r| r.name.as_str())),
+            opt_text(staff.then_some(self.by.actor)),
+        ]
+    }
+}
+
+/// An objection lodged: its id and the re-verification task it opened.
+#[derive(Debug, Clone)]
+pub struct Objection {
+    /// The objection.
+    pub id: String,
+    /// The task of re-verification (R7.2).
+    pub task_id: String,
+}
+
+/// Lodges an objection to a benefit's suspension (R7.2) in one
+/// transaction: the domain stops the clock towards termination and opens
+/// re-verification; the text, the files and who made it are kept.
+pub fn lodge_objection(
+    db: &Db,
+    person_id: &str,
+    benefit_id: &str,
+    statement: &str,
+    files: &[(String, Vec<u8>)],
+    lodged: &Lodged<'_>,
+    today: NaiveDate,
+) -> Result<Objection, Problem> {
+    let statement = statement.trim();
+    if statement.is_empty() || statement.chars().count() > 2000 {
+        return Err(Problem::invalid("text", "请写明异议理由（2000字以内）", "text: 1 to 2000 characters"));
+    }
+    let id = secrets::new_id("obj")?;
+    // The state is read and changed in one transaction: an objection and
+    // the termination sweep cannot overwrite each other.
+    db.transaction(|db| -> Result<Objection, Problem> {
+        let done = workflow::decide(db, person_id, AtHand::Objection(benefit_id), today, lodged.by)?.map_err(|refusal| {
+            use zige_domain::effects::Refusal as R;
+            use zige_domain::payment::TransitionError as E;
+            let (reason, zh) = match &refusal {
+                R::UnknownBenefit => return Problem::not_found("该待遇", "benefit").with_field("benefit_id"),
+                R::Transition(E::ObjectionWindowClosed { closed_on }) => ("objection_window_closed", format!("异议期已于{closed_on}结束")),
+                R::Transition(E::AlreadyObjected) => ("already_objected", "已提出过异议，正在核实中".to_string()),
+                _ => ("not_suspended", "该待遇未被暂停，无需提出异议".to_string()),
+            };
+            Problem::new(422, "objection_refused", zh, refusal.to_string()).with_field("benefit_id").with_reason(reason)
+        })?;
+        let task_id = done.tasks.first().cloned().context("an objection opens re-verification")?;
+        let mut values = vec![
+            text(id.as_str()),
+            text(person_id),
+            text(benefit_id),
+            text(statement),
+            text(today.to_string()),
+            text(task_id.as_str()),
+            text(crate::now_rfc3339()),
+        ];
+        values.extend(lodged.columns());
+        db.exec(
+            "INSERT INTO objections (id, person_id, benefit_id, text, lodged_on, task_id, created_at, channel, made_by_relation, made_by_name, recorded_by)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            &values,
+        )?;
+        let evidence_id = format!("objection:{id}");
+        for (content_type, data) in files {
+            workflow::store_file(db, &evidence_id, person_id, content_type, data)?;
+        }
+        let payload = format!("{benefit_id}:{}:{}", lodged.channel.code(), files.len());
+        audit::append(
+            db,
+            &Entry { actor: lodged.by.actor, role: lodged.by.role, action: "objection.lodge", object: &id, payload: payload.as_bytes() },
+        )?;
+        records::refresh(db, person_id, today)?;
+        Ok(Objection { id: id.clone(), task_id })
+    })
+}
+
+/// Why a home visit is asked for (R6.3).
+pub const VISIT_REASONS: [&str; 4] = ["very_old", "illness", "disability", "other"];
+
+/// A home-visit request as it arrives.
+#[derive(Debug, Clone, Deserialize)]
+pub struct VisitRequest {
+    /// One of [`VISIT_REASONS`].
+    pub reason: String,
+    /// Where to come.
+    pub address: String,
+    /// Whom to call.
+    pub phone: String,
+    /// Days that suit the person.
+    #[serde(default)]
+    pub preferred_days: Vec<String>,
+}
+
+impl VisitRequest {
+    /// Checks each field, naming the first that is wrong.
+    pub fn check(&self) -> Result<(), Problem> {
+        if !VISIT_REASONS.contains(&self.reason.as_str()) {
+            return Err(Problem::invalid("reason", "原因应为高龄、疾病、残疾或其他", "reason: very_old, illness, disability or other"));
+        }
+        let address = self.address.trim();
+        if address.is_empty() || address.chars().count() > 200 {
+            return Err(Problem::invalid("address", "请填写上门地址（200字以内）", "address: 1 to 200 characters"));
+        }
+        let digits = self.phone.chars().filter(char::is_ascii_digit).count();
+        if !(7..=20).contains(&digits) || !self.phone.chars().all(|c| c.is_ascii_digit() || " -+".contains(c)) {
+            return Err(Problem::invalid("phone", "请填写正确的联系电话", "phone: 7 to 20 digits"));
+        }
+        if self.preferred_days.len() > 7 || self.preferred_days.iter().any(|d| d.chars().count() > 20) {
+            return Err(Problem::invalid("preferred_days", "方便的日子最多填7项", "preferred_days: at most 7 short entries"));
+        }
+        Ok(())
+    }
+}
+
+/// A home-visit request on file.
+#[derive(Debug, Clone)]
+pub struct Visit {
+    /// The request.
+    pub id: String,
+    /// The organisation that visits (R2.2).
+    pub org_id: String,
+    /// The last day to schedule it (R6.3).
+    pub deadline: String,
+    /// Whether the deadline rests on a calendar year not yet published.
+    pub provisional: bool,
+    /// Whether it was merged into a request already open.
+    pub merged: bool,
+}
+
+/// Files a home-visit request (R6.3) made on `requested_on` (the day of
+/// the call, for a request taken by phone), routed to the organisation
+/// responsible for the person (R2.2), with its deadline of five working
+/// days from that day. A request while one is open is merged into it.
+pub fn request_home_visit(
+    db: &Db,
+    person_id: &str,
+    request: &VisitRequest,
+    requested_on: NaiveDate,
+    lodged: &Lodged<'_>,
+) -> Result<Visit, Problem> {
+    request.check()?;
+    let calendar = crate::calendar::load(db)?;
+    let deadline = zige_domain::deadlines::home_visit_deadline(&calendar, requested_on).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let placement = records::load_placement(db, person_id)?.ok_or_else(|| Problem::not_found("该人员", "person"))?;
+    let org = crate::auth::org_tree(db)?.responsible_org(&placement).map_err(|e| anyhow::anyhow!("routing: {e}"))?.id.clone();
+    let days = serde_json::to_string(&request.preferred_days).map_err(anyhow::Error::from)?;
+    let (address, phone) = (request.address.trim(), request.phone.trim());
+    db.transaction(|db| -> Result<Visit, Problem> {
+        let open = db.one(
+            "SELECT id, deadline, deadline_provisional FROM home_visits WHERE person_id = ? AND status = 'open'",
+            &[text(person_id)],
+            |r| (r.text("id"), r.text("deadline"), r.int("deadline_provisional") != 0),
+        )?;
+        let visit = match open {
+            Some((id, deadline, provisional)) => {
+                db.exec(
+                    "UPDATE home_visits SET reason = ?, address = ?, phone = ?, preferred_days = ? WHERE id = ?",
+                    &[text(request.reason.as_str()), text(address), text(phone), text(days.as_str()), text(id.as_str())],
+                )?;
+                Visit { id, org_id: org.clone(), deadline, provisional, merged: true }
+            }
+            None => {
+                let id = secrets::new_id("hv")?;
+                let mut values = vec![
+                    text(id.as_str()),
+                    text(person_id),
+                    text(org.as_str()),
+                    text(request.reason.as_str()),
+                    text(address),
+                    text(phone),
+                    text(days.as_str()),
+                    text(requested_on.to_string()),
+                    text(deadline.on.to_string()),
+                    int(i64::from(deadline.provisional)),
+                    text(crate::now_rfc3339()),
+                ];
+                values.extend(lodged.columns());
+                db.exec(
+                    "INSERT INTO home_visits (id, person_id, org_id, reason, address, phone, preferred_days, requested_on, deadline, deadline_provisional, created_at,
+                       channel, made_by_relation, made_by_name, recorded_by)
+                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    &values,
+                )?;
+                Visit { id, org_id: org.clone(), deadline: deadline.on.to_string(), provisional: deadline.provisional, merged: false }
+            }
+        };
+        let action = if visit.merged { "home_visit.merge" } else { "home_visit.request" };
+        let payload = format!("{}:{}:{requested_on}", request.reason, lodged.channel.code());
+        audit::append(db, &Entry { actor: lodged.by.actor, role: lodged.by.role, action, object: &visit.id, payload: payload.as_bytes() })?;
+        Ok(visit)
+    })
+}
