@@ -23,6 +23,12 @@ async fn run(scenario: &str) {
     let app = demo_app().await;
     let city = seed_city(&app).await;
     app.database().execute("UPDATE evidence SET received_on = occurred_on WHERE source = 'roster'", []).unwrap();
+    // 赵六 is on the community's service ledger (R6.3: sick or disabled).
+    let acme = city.ids["acme"].clone();
+    let found = app.call(&city.admin, "GET", &format!("/api/v1/persons?q={acme}"), None).await.json();
+    let person = found["items"][0]["person_id"].as_str().unwrap().to_string();
+    let groups = json!({ "special_groups": ["sick_or_disabled"] });
+    assert_eq!(app.call(&city.admin, "PATCH", &format!("/api/v1/persons/{person}"), Some(&groups)).await.status, 200);
     let today = zige_domain::china_date(chrono::Utc::now()).to_string();
     app.tick_until_done(&today).await;
     // The city agency's report handler: the one role that sees reports (R9.1).

@@ -250,3 +250,104 @@ async fn r7_2_certifying_a_suspended_benefit_opens_reverification_only() {
         app.database().query_row("SELECT COUNT(*) FROM tasks WHERE kind = 'reverify_after_certification'", [], |r| r.get(0)).unwrap();
     assert_eq!(tasks, 1);
 }
+
+#[tokio::test]
+async fn r6_3_an_assisted_certification_keeps_the_helper_beside_the_persons_own_result() {
+    let app = spawn_app().await;
+    let city = seed_city(&app).await;
+    let id = city.ids["sy_local"].clone();
+    let token = app.recipient(&id).await;
+    let assisted = |helper: serde_json::Value| {
+        let (app, token, id) = (&app, &token, &id);
+        async move {
+            let challenge = app.call(token, "POST", "/api/v1/me/certifications/challenges", None).await.json();
+            let result = json!({ "nonce": challenge["nonce"], "subject": id, "liveness": true, "score": 0.91, "verified_at": unix_now() });
+            let (result, signature) = face_result(&result, FACE_SECRET);
+            let body = json!({ "challenge_id": challenge["challenge_id"], "provider": "demo-face", "result": result, "signature": signature, "helper": helper });
+            app.call(token, "POST", "/api/v1/me/certifications", Some(&body)).await
+        }
+    };
+    let r = assisted(json!({ "relation": "neighbour_of_a_friend", "name": "李小红" })).await;
+    assert_eq!((r.status, r.json()["field"].as_str()), (422, Some("helper.relation")), "{}", r.text());
+    let count = |sql: &str| -> i64 { app.database().query_row(sql, [], |r| r.get(0)).unwrap() };
+    assert_eq!(
+        count("SELECT COUNT(*) FROM evidence WHERE source = 'self_service_face'") + count("SELECT COUNT(*) FROM certification_helpers"),
+        0
+    );
+
+    let r = assisted(json!({ "relation": "child", "name": "李小红" })).await;
+    assert_eq!(r.status, 201, "{}", r.text());
+    // The person is the one certified; the helper stands beside the result.
+    let certification = r.json()["certification_id"].as_str().unwrap().to_string();
+    let person = city.person_id(&app, "sy_local").await;
+    let dossier = app.call(&city.admin, "GET", &format!("/api/v1/persons/{person}"), None).await.json();
+    assert_eq!(dossier["benefits"][0]["cycle"]["status"], "certified", "{dossier}");
+    let evidence = dossier["evidence"].as_array().unwrap().iter().find(|e| e["id"] == certification.as_str()).unwrap().clone();
+    assert_eq!(evidence["helper"], json!({ "relation": "child", "name_masked": "李*红" }), "{evidence}");
+    assert!(!dossier.to_string().contains("李小红"), "the helper's name is masked");
+}
+
+#[tokio::test]
+async fn r6_3_failed_face_checks_of_the_frail_or_old_open_a_home_visit_not_a_dead_end() {
+    let app = spawn_app().await;
+    let city = seed_city(&app).await;
+    // 张三 is on the service ledger (高龄); 李四, 74 and on no register, is
+    // not, until her birth date says she is 86.
+    let (frail, other) = (city.person_id(&app, "ts_local").await, city.person_id(&app, "sy_local").await);
+    let fail = |who: &'static str, times: usize| {
+        let (app, id) = (&app, city.ids[who].clone());
+        async move {
+            let token = app.recipient(&id).await;
+            let mut last = json!(null);
+            for _ in 0..times {
+                last = submit(
+                    app,
+                    &token,
+                    |r| {
+                        r["subject"] = json!(id.clone());
+                        r["liveness"] = json!(false);
+                    },
+                    FACE_SECRET,
+                    None,
+                )
+                .await;
+            }
+            last
+        }
+    };
+    let visits = |person: &str| -> i64 {
+        app.database()
+            .query_row(
+                "SELECT COUNT(*) FROM home_visits WHERE person_id = ?1 AND status = 'open' AND channel = 'face_check'",
+                [person],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    let answer = fail("sy_local", 2).await;
+    assert_eq!((answer["status"].clone(), answer.get("next_step")), (json!(422), None), "{answer}");
+    assert_eq!(visits(&other), 0);
+
+    let answer = fail("ts_local", 2).await;
+    assert_eq!(answer["next_step"], "home_visit", "{answer}");
+    assert!(answer["detail"].as_str().unwrap().contains("上门"), "{answer}");
+    assert_eq!(visits(&frail), 1, "a home visit is requested by itself");
+    let (org, deadline): (String, String) = app
+        .database()
+        .query_row("SELECT org_id, deadline FROM home_visits WHERE person_id = ?1", [&frail], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap();
+    assert_eq!(org, "ts-c1", "routed to the person's community (R2.2)");
+    let calendar = zige_domain::WorkingCalendar::embedded();
+    let today = zige_domain::china_date(chrono::Utc::now());
+    assert_eq!(deadline, zige_domain::deadlines::home_visit_deadline(&calendar, today).unwrap().on.to_string(), "five working days (R6.3)");
+    let told: i64 = app
+        .database()
+        .query_row("SELECT COUNT(*) FROM outbox WHERE person_id = ?1 AND key LIKE 'face_visit:%'", [&frail], |r| r.get(0))
+        .unwrap();
+    assert_eq!(told, 1, "the person is told someone will come");
+
+    app.database().execute("UPDATE persons SET birth_date = '1940-02-02' WHERE id = ?1", [&other]).unwrap();
+    let answer = fail("sy_local", 1).await;
+    assert_eq!(answer["next_step"], "home_visit", "86 years old: {answer}");
+    assert_eq!(visits(&other), 1);
+}

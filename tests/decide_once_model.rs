@@ -207,7 +207,7 @@ impl Model {
                 Change::OpenTask { kind, .. } => {
                     self.tasks.insert(kind);
                 }
-                Change::Notify { .. } => {}
+                Change::Notify { .. } | Change::RequestHomeVisit { .. } => {}
             }
         }
         Ok(())

@@ -13,6 +13,8 @@ const DEMO_ID_KEY = 'zige.demo_id';
 const BENEFIT_TYPES = ['employee_pension', 'government_pension', 'resident_pension', 'work_injury', 'work_injury_dependant', 'unemployment'];
 const VISIT_REASONS = ['very_old', 'illness', 'disability', 'other'];
 const RELATIONS = ['spouse', 'child', 'parent', 'sibling', 'grandchild', 'other'];
+/** Who may help a person through a face check (R6.3): family, a community worker, a volunteer. */
+const HELPERS = [...RELATIONS.filter((r) => r !== 'other'), 'community_worker', 'volunteer'];
 // Preferred days are stored as the Chinese words staff read; the label is translated.
 const DAYS = [['mon', '周一'], ['tue', '周二'], ['wed', '周三'], ['thu', '周四'], ['fri', '周五'], ['sat', '周六'], ['sun', '周日']];
 const CHANNELS = ['self_service_face', 'window_certification', 'home_visit', 'video_certification'];
@@ -55,7 +57,7 @@ function rememberDemoId(id) {
 
 // ------------------------------------------------------------ navigation
 
-const NEEDS_LOGIN = new Set(['home', 'certify', 'certify-done', 'visit', 'visit-done', 'object', 'object-done', 'death', 'death-done', 'history']);
+const NEEDS_LOGIN = new Set(['home', 'certify', 'certify-done', 'certify-visit', 'visit', 'visit-done', 'object', 'object-done', 'death', 'death-done', 'history']);
 
 // The public screens have an address of their own, so that a poster's QR code
 // can open them directly; every other screen lives at the bare address.
@@ -119,6 +121,7 @@ const SCREENS = {
   home: homeScreen,
   certify: certifyScreen,
   'certify-done': certifyDoneScreen,
+  'certify-visit': certifyVisitScreen,
   visit: visitScreen,
   'visit-done': doneScreen('visit'),
   object: objectScreen,
@@ -633,6 +636,7 @@ function certifyScreen(params) {
       h('div', { class: 'panel' },
         h('p', { class: 'tips-title' }, t('certify.tips_title')),
         h('ol', { class: 'tips' }, ['tip1', 'tip2', 'tip3'].map((k) => h('li', {}, t(`certify.${k}`))))),
+      helperFields(),
       messageSlot(),
       h('div', { class: 'main-action' },
         button(params.retry ? t('certify.try_again') : t('certify.start'), startCertify, { kind: 'primary', testid: 'certify-start', icon: '☺' })),
@@ -648,8 +652,42 @@ function certifyScreen(params) {
   return parts;
 }
 
+/**
+ * When a relative or a community worker holds the phone (R6.3): who they
+ * are is recorded beside the person's own face check.
+ */
+function helperFields() {
+  const details = h('div', { class: 'helper-fields', hidden: !state.helper },
+    choiceGroup({ name: 'helper_relation', legend: t('certify.helper_relation'), options: HELPERS.map((r) => [r, t(`relation.${r}`)]) }),
+    textField({ name: 'helper_name', label: t('certify.helper_name'), attrs: { autocomplete: 'off', maxlength: '50', value: state.helper?.name ?? '', 'data-testid': 'helper-name' } }));
+  const id = uid('helped');
+  const box = h('input', { type: 'checkbox', id, name: 'helped', checked: Boolean(state.helper), 'data-testid': 'certify-helped' });
+  box.addEventListener('change', () => { details.hidden = !box.checked; });
+  return h('div', { class: 'panel helper' },
+    h('div', { class: 'choice' }, box, h('label', { for: id }, t('certify.helped'))),
+    h('p', { class: 'hint' }, t('certify.helper_hint')),
+    details);
+}
+
+/** The helper the intro screen names, or null; a problem when half filled in. */
+function chosenHelper() {
+  const box = document.querySelector('input[name="helped"]');
+  if (!box || !box.checked) return null;
+  const relation = document.querySelector('input[name="helper_relation"]:checked')?.value;
+  const name = document.querySelector('input[name="helper_name"]')?.value.trim() ?? '';
+  if (!relation) return { problem: 'helper_relation' };
+  if (!name) return { problem: 'helper_name' };
+  return { relation, name };
+}
+
 async function startCertify(event) {
   if (state.busy) return;
+  const helper = chosenHelper();
+  if (helper && helper.problem) {
+    showMessage('error', () => t(`certify.${helper.problem}_missing`), helper.problem);
+    return;
+  }
+  state.helper = helper;
   const trigger = event && event.currentTarget;
   if (trigger) trigger.disabled = true;
   state.busy = true;
@@ -708,6 +746,7 @@ async function submitDemoFace(event, form) {
       provider: face.provider,
       result: face.result,
       signature: face.signature,
+      ...(state.helper ? { helper: state.helper } : {}),
     });
     state.challenge = null;
     state.status = null;
@@ -715,6 +754,12 @@ async function submitDemoFace(event, form) {
   } catch (error) {
     busy(form, false);
     if (sessionEnded(error)) return;
+    if (error instanceof ApiError && error.problem?.next_step === 'home_visit') {
+      // Failed checks of someone frail or old: a home visit instead of another try (R6.3).
+      state.challenge = null;
+      go('certify-visit', {}, { replace: true });
+      return;
+    }
     if (error instanceof ApiError && (error.status === 422 || error.status === 429)) {
       // The challenge is spent: start over, with the sentence explaining why.
       state.challenge = null;
@@ -738,6 +783,18 @@ function certifyDoneScreen(params) {
       h('p', { class: 'lead' }, t('certify.success')),
       suspended ? h('p', { class: 'panel panel-warn' }, t('certify.note_suspended')) : null,
       dues.length ? h('p', {}, t('certify.next', { date: formatDate(dues[0]) })) : null),
+    h('div', { class: 'main-action' }, button(t('common.home'), () => goHome(), { kind: 'primary', testid: 'done-home' })),
+  ];
+}
+
+/** Failed face checks turned into a home visit (R6.3): nothing more to try. */
+function certifyVisitScreen() {
+  return [
+    backHome(),
+    h('div', { class: 'result' },
+      h('p', { class: 'result-icon', 'aria-hidden': 'true' }, '⌂'),
+      title(t('certify.visit_arranged_title'), { 'data-testid': 'certify-visit' }),
+      h('p', { class: 'lead' }, t('certify.visit_arranged'))),
     h('div', { class: 'main-action' }, button(t('common.home'), () => goHome(), { kind: 'primary', testid: 'done-home' })),
   ];
 }

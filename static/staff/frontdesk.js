@@ -5,11 +5,11 @@
 
 import { ApiError, post } from './api.js';
 import { h, field, select, button, actionDialog, table, date, todayChina, addDays } from './ui.js';
-import { BENEFIT_TYPES, RELATIVES, REQUEST_CHANNELS, VISIT_REASONS, HOME_VISIT_STATUS, label } from './labels.js';
+import { BENEFIT_TYPES, FAMILY_RELATIONS, RELATIVES, REQUEST_CHANNELS, VISIT_REASONS, HOME_VISIT_STATUS, label } from './labels.js';
 import { fileChooser, filesProblem, pictured, uploads, NEEDS_PICTURE } from './tasks.js';
 
 const STAFF_CHANNELS = Object.entries(REQUEST_CHANNELS).filter(([code]) => code !== 'online');
-const FAMILY = Object.entries(RELATIVES).filter(([code]) => code !== 'depends_on_deceased_worker');
+const FAMILY = FAMILY_RELATIONS.map((code) => [code, RELATIVES[code]]);
 
 /** The dossier's front-desk card: the actions, then the requests on file. */
 export function frontDeskSection(id, d, ctx, refresh) {

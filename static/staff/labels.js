@@ -144,7 +144,9 @@ export const CHANNELS = {
 };
 
 /** Family relations staff record (R3.1). */
-export const RELATIVES = { spouse: '配偶', child: '子女', parent: '父母', sibling: '兄弟姐妹', grandchild: '孙子女', depends_on_deceased_worker: '供养关系人' };
+/** The family relations staff register and record (R3.1, R7.2); the others are helpers (R6.3) or dependants. */
+export const FAMILY_RELATIONS = ['spouse', 'child', 'parent', 'sibling', 'grandchild'];
+export const RELATIVES = { spouse: '配偶', child: '子女', parent: '父母', sibling: '兄弟姐妹', grandchild: '孙子女', depends_on_deceased_worker: '供养关系人', community_worker: '社区工作人员', volunteer: '志愿者' };
 
 /** How a request reached zige (R6.3, R7.2): the person online, or recorded by staff. */
 export const REQUEST_CHANNELS = { online: '本人网上办理', window: '窗口', phone: '电话', letter: '信函', family: '家属代办' };

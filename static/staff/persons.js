@@ -6,7 +6,7 @@ import { ApiError, get, post, patch, query } from './api.js';
 import { h, clear, table, field, select, badge, req, yuan, date, dateTime, problemBox, showError, success, announce, modal, busy, button, todayChina, actionDialog } from './ui.js';
 import {
   BENEFIT_TYPES, PAYMENT, LISTS, LIST_SHORT, EFFECTS, OUTCOMES, RESIDENCE, MANAGEMENT, SPECIAL_GROUPS, CYCLE_STATUS, ACTIONS,
-  SUSPENSION_REASONS, HISTORY_FIELDS, EVIDENCE, LOSS_CODES, RELATIVES, lossOf, channelName, label,
+  SUSPENSION_REASONS, HISTORY_FIELDS, EVIDENCE, LOSS_CODES, RELATIVES, FAMILY_RELATIONS, lossOf, channelName, label,
 } from './labels.js';
 import { frontDeskSection } from './frontdesk.js';
 import { reasons } from './lists.js';
@@ -325,7 +325,7 @@ function retractionDialog(report, refresh) {
 function relativeDialog(id, p, refresh) {
   const fields = [
     field('家属身份证号码', h('input', { name: 'id_number', maxlength: 18, autocomplete: 'off', required: true, dataset: { testid: 'relative-id' } })),
-    field('关系', select('relation', Object.entries(RELATIVES).filter(([k]) => k !== 'depends_on_deceased_worker'), { empty: '请选择' })),
+    field('关系', select('relation', FAMILY_RELATIONS.map((k) => [k, RELATIVES[k]]), { empty: '请选择' })),
   ];
   actionDialog(`登记家属：${p.name}`, '登记在册的家属申报死亡时，待遇会立即暂停发放；其他人的申报须先经核实。', fields, '登记', 'relative-submit', async (data) => {
     await post(`/api/v1/persons/${encodeURIComponent(id)}/relatives`, { id_number: String(data.get('id_number') ?? '').trim(), relation: data.get('relation') });
@@ -394,6 +394,8 @@ function timelineSection(d, history, ctx, refresh) {
       requirement: [e.requirement],
       tag: label(EFFECTS, e.effect),
       body: [
+        // Who held the phone or brought the person (R6.3); the person was the one checked.
+        e.helper ? h('p', { dataset: { testid: 'evidence-helper' } }, `协助人：${label(RELATIVES, e.helper.relation)} ${e.helper.name_masked}（本人刷脸）`) : null,
         cites.length
           ? h('ul', { class: 'reason-list' }, cites.map((c) => h('li', {}, '据此判定：', c.benefit, ' — ', req(c.reason.requirement), ' ', c.reason.message_zh)))
           : null,

@@ -76,10 +76,19 @@ await scenario('recipients page', async (browser) => {
   await page.getByTestId('benefit').first().waitFor();
   assert.equal(await page.evaluate(() => location.hash), '', 'back home at the bare address');
 
-  // Certify with the demo face check, then back home: certified.
+  // Certify with the demo face check, her daughter holding the phone
+  // (R6.3): who helped is recorded beside 李四's own result. Then back
+  // home: certified.
   await page.getByTestId('go-certify').click();
   await page.getByTestId('certify-start').waitFor();
   await checkA11y(page, 'certify (phone)');
+  await page.getByTestId('certify-helped').check();
+  await page.getByTestId('certify-start').click();
+  assert.match(await sentence(page), /和您的关系/, 'a helper without a relation is explained');
+  await page.getByLabel('子女', { exact: true }).check();
+  await page.getByTestId('helper-name').fill('李小红');
+  await shot(page, 'recipients-certify-helped-phone');
+  await checkA11y(page, 'certify with a helper (phone)');
   await page.getByTestId('certify-start').click();
   await page.getByTestId('demo-face').waitFor();
   assert.match(await page.locator('.demo-tag').first().innerText(), /演示人脸识别/);
@@ -212,6 +221,29 @@ await scenario('recipients page', async (browser) => {
   await sentence(desktop);
   await checkA11y(desktop, 'logged out (desktop)');
   finish(desktop);
+
+  // 赵六, on the service ledger (sick or disabled), fails the face check
+  // twice: instead of a dead end, a home visit is arranged and he is told
+  // so (R6.3).
+  const frail = await open(browser, PHONE);
+  frail.setDefaultTimeout(TIMEOUT);
+  await frail.goto('/');
+  await frail.getByTestId('demo-id').fill(FIXTURE.ids.acme);
+  await frail.getByTestId('demo-login').click();
+  await frail.getByTestId('go-certify').click();
+  for (let attempt = 0; attempt < 2; attempt += 1) {
+    await frail.getByTestId('certify-start').click();
+    await frail.getByTestId('demo-subject').fill(id);
+    await frail.getByTestId('demo-face').click();
+    if (attempt === 0) await sentence(frail);
+  }
+  await frail.getByTestId('certify-visit').waitFor();
+  assert.match(await frail.locator('.result .lead').innerText(), /5个工作日内.*上门/);
+  await shot(frail, 'recipients-certify-visit-arranged-phone');
+  await checkA11y(frail, 'home visit arranged after failed checks (phone)');
+  await frail.getByTestId('done-home').click();
+  await frail.getByText(/上门/).first().waitFor();
+  finish(frail);
 
   // Reporting improper receipt (R9.1), without logging in, straight from a
   // poster's QR code: the hotline, an anonymous report, its reference, its

@@ -41,7 +41,7 @@ struct Made {
 
 impl Made {
     fn parse(&self) -> Result<(Channel, Option<Relative>), Problem> {
-        Ok((Channel::parse_staff(&self.channel)?, self.relative.as_ref().map(Relative::parse).transpose()?))
+        Ok((Channel::parse_staff(&self.channel)?, self.relative.as_ref().map(Relative::relative).transpose()?))
     }
 }
 

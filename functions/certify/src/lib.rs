@@ -13,9 +13,12 @@ use spin_sdk::http_component;
 use spin_sdk::key_value::Store;
 use spin_sdk::wit::wasi::keyvalue::atomics;
 use spin_sdk::wit::wasi::keyvalue::store::{self, Bucket};
+use zige_domain::effects::{AssistPolicy, after_failed_face};
 use zige_domain::evidence::EvidenceKind;
+use zige_domain::masking::age_on;
 use zige_platform::audit::{self, Entry};
 use zige_platform::db::{Db, text};
+use zige_platform::front_desk::{self, Helper, RelativeGiven};
 use zige_platform::problem::{Problem, json_response};
 use zige_platform::recipient::{self, Recipient};
 use zige_platform::workflow::{self, Actor};
@@ -129,6 +132,10 @@ struct Submission {
     signature: String,
     #[serde(default)]
     evidence: Option<EvidenceFile>,
+    /// Who held the phone or brought the person, when someone helped; the
+    /// person stays the one certified, by their own liveness result.
+    #[serde(default)]
+    helper: Option<RelativeGiven>,
 }
 
 #[derive(Deserialize)]
@@ -278,6 +285,7 @@ fn submit(req: &Request) -> Result<Response, Problem> {
             Some((f.content_type.clone(), data))
         }
     };
+    let helper = body.helper.as_ref().map(Helper::helper).transpose()?;
     if failures_today(&db, &person_id)? >= DAILY_FAILURES {
         return Err(exhausted());
     }
@@ -301,7 +309,7 @@ fn submit(req: &Request) -> Result<Response, Problem> {
         }
         Ok(used)
     };
-    let certified = db.transaction(|db| -> Result<Result<String, Refusal>, Problem> {
+    let certified = db.transaction(|db| -> Result<Result<String, (Refusal, bool)>, Problem> {
         let refusal = match outcome {
             Ok(()) => {
                 let nonce = challenge.as_ref().map(|c| c.nonce.as_str()).unwrap_or_default();
@@ -315,13 +323,18 @@ fn submit(req: &Request) -> Result<Response, Problem> {
             }
         };
         if let Some(refusal) = refusal {
-            return record_failure(db, &person_id, &actor, Err(refusal));
+            record_failure(db, &person_id, &actor, &refusal)?;
+            let visit = arrange_visit(db, &person_id, today, &by)?;
+            return Ok(Err((refusal, visit)));
         }
         let evidence_id = format!("face:{}", body.challenge_id);
         let kind = EvidenceKind::SelfServiceFace;
         workflow::file_record(db, &evidence_id, &person_id, &kind, today, today, "self_service_face", &by)?;
         if let Some((content_type, data)) = &file {
             workflow::store_file(db, &evidence_id, &person_id, content_type, data)?;
+        }
+        if let Some(helper) = &helper {
+            front_desk::record_helper(db, &evidence_id, &person_id, helper)?;
         }
         audit::append(
             db,
@@ -353,29 +366,67 @@ fn submit(req: &Request) -> Result<Response, Problem> {
                 .collect();
             Ok(json_response(201, &json!({ "certification_id": certification_id, "channel": "self_service_face", "benefits": items })))
         }
-        Err(refusal) => {
+        Err((refusal, visit)) => {
             let left = (DAILY_FAILURES - failures_today(&db, &person_id)?).max(0);
-            let mut problem =
+            let mut problem = if visit {
+                Problem::new(
+                    422,
+                    "certification_refused",
+                    "刷脸认证未能通过，不用再试了：社区工作人员会在5个工作日内与您联系，上门为您办理认证。",
+                    format!("Certification refused ({}); a home visit is arranged within 5 working days", refusal.code()),
+                )
+            } else {
                 Problem::new(422, "certification_refused", refusal.message_zh(), format!("Certification refused: {}", refusal.code()))
-                    .with_reason(refusal.code());
+            }
+            .with_reason(refusal.code());
             problem.attempts_left = Some(left);
+            problem.next_step = visit.then(|| "home_visit".to_string());
             Err(problem)
         }
     }
 }
 
-/// Counts a failed attempt for today and passes the refusal on.
-fn record_failure(db: &Db, person_id: &str, actor: &str, refusal: Result<String, Refusal>) -> Result<Result<String, Refusal>, Problem> {
-    if let Err(r) = refusal {
-        let day = zige_platform::today().to_string();
-        db.exec(
-            "INSERT INTO face_attempts (person_id, day, failures) VALUES (?, ?, 1) ON CONFLICT (person_id, day) DO UPDATE SET failures = failures + 1",
-            &[text(person_id), text(day)],
-        )?;
-        audit::append(
-            db,
-            &Entry { actor, role: "recipient", action: "certification.refused", object: person_id, payload: r.code().as_bytes() },
-        )?;
+/// Counts a failed attempt for today.
+fn record_failure(db: &Db, person_id: &str, actor: &str, refusal: &Refusal) -> Result<(), Problem> {
+    let day = zige_platform::today().to_string();
+    db.exec(
+        "INSERT INTO face_attempts (person_id, day, failures) VALUES (?, ?, 1) ON CONFLICT (person_id, day) DO UPDATE SET failures = failures + 1",
+        &[text(person_id), text(day)],
+    )?;
+    audit::append(
+        db,
+        &Entry { actor, role: "recipient", action: "certification.refused", object: person_id, payload: refusal.code().as_bytes() },
+    )?;
+    Ok(())
+}
+
+/// Failed checks before a person on the service ledger, or of the age
+/// below, is visited instead (R6.3), unless the Spin variables
+/// `face_failures_before_visit` and `home_visit_age` say otherwise.
+const FAILURES_BEFORE_VISIT: i64 = 2;
+const HOME_VISIT_AGE: i64 = 80;
+
+/// Opens a home visit when the domain says failed checks call for one
+/// (R6.3); returns whether one is arranged.
+fn arrange_visit(db: &Db, person_id: &str, today: chrono::NaiveDate, by: &Actor<'_>) -> Result<bool, Problem> {
+    let policy = AssistPolicy {
+        failures: u32::try_from(limit("face_failures_before_visit", FAILURES_BEFORE_VISIT)).unwrap_or(u32::MAX),
+        age: u32::try_from(limit("home_visit_age", HOME_VISIT_AGE)).unwrap_or(u32::MAX),
+    };
+    let (groups, birth) = db
+        .one("SELECT special_groups, birth_date FROM persons WHERE id = ?", &[text(person_id)], |r| {
+            (r.text("special_groups"), r.opt_text("birth_date"))
+        })?
+        .ok_or_else(|| Problem::not_found("您的记录", "person"))?;
+    let on_service_ledger = serde_json::from_str::<Vec<String>>(&groups).map_err(anyhow::Error::from)?.iter().any(|g| !g.is_empty());
+    let age = birth.as_deref().and_then(records::date).map(|b| age_on(b, today));
+    let failures = u32::try_from(failures_today(db, person_id)?).unwrap_or(u32::MAX);
+    let effects = after_failed_face(failures, on_service_ledger, age, policy, today);
+    if effects.is_empty() {
+        return Ok(false);
     }
-    Ok(refusal)
+    let placement = records::load_placement(db, person_id)?.ok_or_else(|| Problem::not_found("您的记录", "person"))?;
+    let org = zige_platform::auth::org_tree(db)?.responsible_org(&placement).map_err(|e| anyhow::anyhow!("routing: {e}"))?.id.clone();
+    workflow::carry_out(db, person_id, Some(&org), &mut std::collections::BTreeMap::new(), effects, today, by)?;
+    Ok(true)
 }

@@ -218,6 +218,12 @@ pub enum Change {
         /// Its deadline, when it has one (R6.1).
         deadline: Option<TaskDeadline>,
     },
+    /// File a home-visit request for the person (R6.3), unless one is
+    /// open, with its five working days.
+    RequestHomeVisit {
+        /// Why: one of the request reasons (`very_old`, `other`).
+        reason: &'static str,
+    },
     /// Send the person a message, once per key.
     Notify {
         /// The message's key: the same key is never sent twice.
@@ -648,6 +654,41 @@ pub fn schedule_home_visit(
     }
     let message = format!("您好：社区工作人员将于{visit_on}上门为您办理资格认证，请留意电话。");
     Ok(effect(Change::Notify { key: format!("visit:{visit_id}"), kind: "appointment", message }, "R6.3", "安排上门服务（R6.3）"))
+}
+
+/// When failed face checks lead to a home visit instead of a dead end
+/// (R6.3): after `failures` failed checks in a day by a person on the
+/// service ledger (limited mobility), or by anyone `age` years old or older.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AssistPolicy {
+    /// Failed checks in a day.
+    pub failures: u32,
+    /// The age from which anyone qualifies.
+    pub age: u32,
+}
+
+/// What a failed face check asks for (R6.3): for a person the policy
+/// covers, once their failures of the day reach its number, a home-visit
+/// request is filed for them and they are told someone will come, once a
+/// day.
+pub fn after_failed_face(
+    failures_today: u32,
+    on_service_ledger: bool,
+    age: Option<u32>,
+    policy: AssistPolicy,
+    today: NaiveDate,
+) -> Vec<Effect> {
+    let old = age.is_some_and(|a| a >= policy.age);
+    let covered = on_service_ledger || old;
+    if !covered || failures_today < policy.failures {
+        return Vec::new();
+    }
+    let reason = format!("本人刷脸认证当日{failures_today}次未通过，属行动不便或高龄人员，转为上门认证（R6.3）");
+    let message = "您好：您的刷脸认证未能通过，不用再试了。社区工作人员会在5个工作日内与您联系，上门为您办理认证。".to_string();
+    vec![
+        effect(Change::RequestHomeVisit { reason: if old { "very_old" } else { "other" } }, "R6.3", reason),
+        effect(Change::Notify { key: format!("face_visit:{today}"), kind: "appointment", message }, "R6.3", ""),
+    ]
 }
 
 /// What a paid benefit's place in its cycle asks for on the daily sweep (R4,

@@ -66,6 +66,7 @@ fn short(effects: &[Effect]) -> Vec<String> {
             Change::WithdrawOverpayment { case_id, refund, .. } => format!("withdraw {case_id} {}", refund.as_i64()),
             Change::AmendOverpayment { case_id, amount, .. } => format!("amend {case_id} {}", amount.as_i64()),
             Change::OpenTask { kind, .. } => format!("task {kind}"),
+            Change::RequestHomeVisit { reason } => format!("home visit {reason}"),
             Change::Notify { key, .. } => format!("notify {}", key.split(':').next().unwrap_or_default()),
         })
         .collect()
@@ -476,4 +477,26 @@ fn r6_3_a_home_visit_is_scheduled_within_its_five_working_days() {
         }
     }
     assert_eq!(schedule_home_visit("hv1", d(2026, 11, 9), deadline, today), Err(VisitDayOutOfRange { deadline }));
+}
+
+#[test]
+fn r6_3_failed_face_checks_of_the_frail_or_old_open_a_home_visit() {
+    let policy = AssistPolicy { failures: 2, age: 80 };
+    // (failures today, on the service ledger, age, a visit opens)
+    let table = [
+        (1, true, Some(70), false),
+        (2, true, Some(70), true),
+        (3, true, None, true),
+        (2, false, Some(79), false),
+        (2, false, Some(80), true),
+        (5, false, None, false),
+    ];
+    for (failures, ledger, age, opens) in table {
+        let effects = after_failed_face(failures, ledger, age, policy, today());
+        assert_eq!(!effects.is_empty(), opens, "{failures} failures, ledger {ledger}, age {age:?}");
+        if opens {
+            let reason = if age.is_some_and(|a| a >= 80) { "home visit very_old" } else { "home visit other" };
+            assert_eq!(short(&effects), [reason, "notify face_visit"]);
+        }
+    }
 }

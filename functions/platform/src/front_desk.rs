@@ -30,6 +30,8 @@ pub enum Channel {
     Letter,
     /// Through a family member who came in for the person.
     Family,
+    /// Arranged by zige after failed face checks (R6.3).
+    FaceCheck,
 }
 
 impl Channel {
@@ -41,6 +43,7 @@ impl Channel {
     pub fn code(self) -> &'static str {
         match self {
             Self::Online => "online",
+            Self::FaceCheck => "face_check",
             _ => Self::STAFF.iter().find(|(c, _)| *c == self).map_or("online", |(_, code)| code),
         }
     }
@@ -65,29 +68,59 @@ pub struct RelativeGiven {
     pub name: String,
 }
 
-/// A relative, checked.
+/// A named person and how they stand to the recipient, checked: a
+/// relative who made a request, or a helper at a face check.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Relative {
+pub struct Named {
     relation: &'static str,
     name: String,
 }
 
-impl Relative {
-    /// Checks the relation and the name.
-    pub fn parse(given: &RelativeGiven) -> Result<Self, Problem> {
-        let relation = FAMILY_RELATIONS.iter().find(|r| **r == given.relation).copied().ok_or_else(|| {
-            Problem::invalid(
-                "relative.relation",
-                "关系应为配偶、子女、父母、兄弟姐妹或孙子女",
-                "relative.relation: spouse, child, parent, sibling or grandchild",
-            )
-        })?;
+/// A relative who made a request for the person (R7.2, R6.3).
+pub type Relative = Named;
+/// Someone who held the phone or brought the person to a face check (R6.3).
+pub type Helper = Named;
+
+/// Helpers who are not family: a community worker or a volunteer (R6.3).
+const OTHER_HELPERS: [&str; 2] = ["community_worker", "volunteer"];
+
+impl Named {
+    /// A relative: one of [`FAMILY_RELATIONS`], by name.
+    pub fn relative(given: &RelativeGiven) -> Result<Self, Problem> {
+        Self::parse(given, "relative", FAMILY_RELATIONS.iter(), "家属应为配偶、子女、父母、兄弟姐妹或孙子女")
+    }
+
+    /// A helper: a relative, a community worker or a volunteer, by name.
+    pub fn helper(given: &RelativeGiven) -> Result<Self, Problem> {
+        let allowed = FAMILY_RELATIONS.iter().chain(OTHER_HELPERS.iter());
+        Self::parse(given, "helper", allowed, "协助人应为配偶、子女、父母、兄弟姐妹、孙子女、社区工作人员或志愿者")
+    }
+
+    fn parse<'a>(
+        given: &RelativeGiven,
+        field: &str,
+        mut allowed: impl Iterator<Item = &'a &'static str> + Clone,
+        zh: &str,
+    ) -> Result<Self, Problem> {
+        let codes: Vec<&str> = allowed.clone().copied().collect();
+        let relation = allowed
+            .find(|r| **r == given.relation)
+            .copied()
+            .ok_or_else(|| Problem::invalid(&format!("{field}.relation"), zh, format!("{field}.relation: one of {}", codes.join(", "))))?;
         let name = given.name.trim();
         if name.is_empty() || name.chars().count() > 50 {
-            return Err(Problem::invalid("relative.name", "请填写家属姓名（50字以内）", "relative.name: 1 to 50 characters"));
+            return Err(Problem::invalid(&format!("{field}.name"), "请填写姓名（50字以内）", format!("{field}.name: 1 to 50 characters")));
         }
         Ok(Self { relation, name: name.to_string() })
     }
+}
+
+/// Keeps who helped beside the person's own certification (R6.2, R6.3).
+pub fn record_helper(db: &Db, evidence_id: &str, person_id: &str, helper: &Helper) -> anyhow::Result<()> {
+    db.exec(
+        "INSERT OR IGNORE INTO certification_helpers (evidence_id, person_id, relation, name, created_at) VALUES (?, ?, ?, ?, ?)",
+        &[text(evidence_id), text(person_id), text(helper.relation), text(helper.name.as_str()), text(crate::now_rfc3339())],
+    )
 }
 
 /// Who lodged a request, and how.
@@ -116,7 +149,7 @@ impl<'a> Lodged<'a> {
     }
 
     fn columns(&self) -> [crate::db::Value; 4] {
-        let staff = self.channel != Channel::Online;
+        let staff = Channel::STAFF.iter().any(|(c, _)| *c == self.channel);
         [
             text(self.channel.code()),
             opt_text(self.relative.map(|r| r.relation)),
@@ -261,13 +294,39 @@ pub fn request_home_visit(
     lodged: &Lodged<'_>,
 ) -> Result<Visit, Problem> {
     request.check()?;
+    db.transaction(|db| file_visit(db, person_id, request, requested_on, lodged))
+}
+
+/// Files a home visit zige arranges itself after failed face checks
+/// (R6.3), in the caller's transaction, at the address and phone on file.
+pub fn visit_for(db: &Db, person_id: &str, reason: &str, today: NaiveDate, by: &Actor<'_>) -> anyhow::Result<()> {
+    // A request the person or staff made stays as they made it.
+    if db.one("SELECT 1 AS x FROM home_visits WHERE person_id = ? AND status = 'open'", &[text(person_id)], |_| ())?.is_some() {
+        return Ok(());
+    }
+    let (address, phone) = db
+        .one("SELECT address, phone FROM persons WHERE id = ?", &[text(person_id)], |r| (r.opt_text("address"), r.opt_text("phone")))?
+        .context("the person is on file")?;
+    let request = VisitRequest {
+        reason: reason.to_string(),
+        address: address.unwrap_or_default(),
+        phone: phone.unwrap_or_default(),
+        preferred_days: Vec::new(),
+    };
+    let lodged = Lodged { channel: Channel::FaceCheck, relative: None, by };
+    file_visit(db, person_id, &request, today, &lodged).map_err(|p| anyhow::anyhow!("{}", p.detail_en))?;
+    Ok(())
+}
+
+/// Files or merges a home-visit request in the caller's transaction.
+fn file_visit(db: &Db, person_id: &str, request: &VisitRequest, requested_on: NaiveDate, lodged: &Lodged<'_>) -> Result<Visit, Problem> {
     let calendar = crate::calendar::load(db)?;
     let deadline = zige_domain::deadlines::home_visit_deadline(&calendar, requested_on).map_err(|e| anyhow::anyhow!("{e}"))?;
     let placement = records::load_placement(db, person_id)?.ok_or_else(|| Problem::not_found("该人员", "person"))?;
     let org = crate::auth::org_tree(db)?.responsible_org(&placement).map_err(|e| anyhow::anyhow!("routing: {e}"))?.id.clone();
     let days = serde_json::to_string(&request.preferred_days).map_err(anyhow::Error::from)?;
     let (address, phone) = (request.address.trim(), request.phone.trim());
-    db.transaction(|db| -> Result<Visit, Problem> {
+    {
         let open = db.one(
             "SELECT id, deadline, deadline_provisional FROM home_visits WHERE person_id = ? AND status = 'open'",
             &[text(person_id)],
@@ -310,5 +369,5 @@ pub fn request_home_visit(
         let payload = format!("{}:{}:{requested_on}", request.reason, lodged.channel.code());
         audit::append(db, &Entry { actor: lodged.by.actor, role: lodged.by.role, action, object: &visit.id, payload: payload.as_bytes() })?;
         Ok(visit)
-    })
+    }
 }

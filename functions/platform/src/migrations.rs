@@ -43,6 +43,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 20, name: "withdrawn_recoveries", sql: include_str!("../migrations/0020_withdrawn_recoveries.sql") },
     Migration { version: 21, name: "death_report_limits", sql: include_str!("../migrations/0021_death_report_limits.sql") },
     Migration { version: 22, name: "front_desk", sql: include_str!("../migrations/0022_front_desk.sql") },
+    Migration { version: 23, name: "certification_helpers", sql: include_str!("../migrations/0023_certification_helpers.sql") },
 ];
 
 /// The newest schema version this build knows.

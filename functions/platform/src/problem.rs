@@ -28,6 +28,10 @@ pub struct Problem {
     /// Attempts left today, for refused certifications.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub attempts_left: Option<i64>,
+    /// What zige has arranged next, for refused certifications
+    /// (`home_visit`: someone will come, R6.3).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_step: Option<String>,
 }
 
 impl Problem {
@@ -43,6 +47,7 @@ impl Problem {
             field: None,
             reason: None,
             attempts_left: None,
+            next_step: None,
         }
     }
 

@@ -408,6 +408,9 @@ pub fn carry_out(
                 };
                 tasks.push(task);
             }
+            Change::RequestHomeVisit { reason } => {
+                crate::front_desk::visit_for(db, person_id, reason, today, by)?;
+            }
             Change::Notify { key, kind, message } => {
                 notify(db, key, person_id, kind, message)?;
             }

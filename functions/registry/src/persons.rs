@@ -112,6 +112,14 @@ pub fn dossier(ctx: &Ctx, id: &str) -> Result<Response, Problem> {
     let today = zige_platform::today();
     let assessed = records::assess_person(&ctx.db, id, today)?;
     let benefits: Vec<Json> = assessed.iter().map(|(b, a)| benefit_json(b, a)).collect();
+    // Who helped the person through a face check, beside their own result (R6.3).
+    let helpers: std::collections::BTreeMap<String, Json> = ctx
+        .db
+        .all("SELECT evidence_id, relation, name FROM certification_helpers WHERE person_id = ?", &[text(id)], |r| {
+            (r.text("evidence_id"), json!({ "relation": r.text("relation"), "name_masked": mask_name(&r.text("name")) }))
+        })?
+        .into_iter()
+        .collect();
     let evidence: Vec<Json> = records::evidence(&ctx.db, id)?
         .into_iter()
         .map(|(e, source)| {
@@ -119,7 +127,7 @@ pub fn dossier(ctx: &Ctx, id: &str) -> Result<Response, Problem> {
             json!({
                 "id": e.id, "code": entry.code, "name_zh": entry.name_zh, "name_en": entry.name_en,
                 "requirement": entry.requirement, "effect": entry.effect, "occurred_on": e.occurred_on,
-                "received_on": e.received_on, "source": source,
+                "received_on": e.received_on, "source": source, "helper": helpers.get(&e.id),
             })
         })
         .collect();
