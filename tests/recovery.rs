@@ -55,7 +55,23 @@ async fn r7_3_r7_6_a_late_death_report_ends_in_termination_and_a_recovery_paid_b
     assert_eq!(served.status, 200, "{}", served.text());
     let deadline = (today() + chrono::Duration::days(30)).to_string();
     assert_eq!(served.json()["refund_deadline"], deadline.as_str());
-    assert!(!app.call(&district, "GET", &format!("/api/v1/recoveries/{id}/notice"), None).await.text().contains("草稿"));
+    let notice = |lang: &str| {
+        let path = format!("/api/v1/recoveries/{id}/notice{lang}");
+        let district = district.clone();
+        let app = &app;
+        async move { app.call(&district, "GET", &path, None).await }
+    };
+    let zh = notice("").await.text();
+    assert!(!zh.contains("草稿") && zh.contains(&deadline), "served, with its deadline");
+    // The notice cites the notice's real title and the part on overpayments (R7.3).
+    assert!(zh.contains("《关于进一步做好乌鲁木齐市领取社会保险待遇资格认证工作的通知》（乌人社规〔2022〕3号）第八部分"), "{zh}");
+    assert!(!zh.contains("经办规程") && !zh.contains("第七条"), "no document or article that does not exist");
+    // In the person's language: Uyghur right to left, and English.
+    let ug = notice("?lang=ug").await.text();
+    assert!(ug.contains(r#"lang="ug" dir="rtl""#) && ug.contains("مۆھلەت ئىچىدە قايتۇرۇش") && ug.contains(&deadline), "{ug}");
+    let en = notice("?lang=en").await.text();
+    assert!(en.contains("Notice to refund overpaid") && en.contains(&zige_domain::Fen::new(owed).to_string()), "{en}");
+    assert_eq!(notice("?lang=fr").await.status, 400);
 
     // R7.5: only the agency approves an instalment agreement.
     let first_due = today() + chrono::Duration::days(10);

@@ -81,6 +81,9 @@ async function detail(main, id, ctx) {
   const open = c.status === 'open';
   const actions = h('div', { class: 'action-bar' });
   actions.append(button('查看、打印通知书', () => showNotice(id, feedback), { class: 'secondary', dataset: { testid: 'notice-open' } }));
+  // The same notice for a person who reads Uyghur or English.
+  actions.append(button('维吾尔文通知书', () => showNotice(id, feedback, 'ug'), { class: 'secondary', lang: 'zh-CN', dataset: { testid: 'notice-open-ug' } }));
+  actions.append(button('英文通知书', () => showNotice(id, feedback, 'en'), { class: 'secondary', dataset: { testid: 'notice-open-en' } }));
   if (open) {
     actions.append(
       button(c.served_on ? '重新送达通知书' : '登记通知书送达', () => formDialog('登记通知书送达', [['refund_days', '退还期限（天）', h('input', { type: 'number', name: 'refund_days', min: 7, max: 90, value: 30, required: true })]], async (d) => {
@@ -223,20 +226,23 @@ function formDialog(title, fields, work) {
  * in a print preview; its own inline styles are replaced by the console's
  * print stylesheet (the page's CSP allows no inline styles).
  */
-async function showNotice(id, feedback) {
+async function showNotice(id, feedback, lang = 'zh') {
   let html;
   try {
-    html = await (await fetchBlob(`/api/v1/recoveries/${encodeURIComponent(id)}/notice`, 'text/html')).text();
+    html = await (await fetchBlob(`/api/v1/recoveries/${encodeURIComponent(id)}/notice?lang=${lang}`, 'text/html')).text();
   } catch (error) {
     clear(feedback).append(problemBox(error));
     return;
   }
-  const doc = new DOMParser().parseFromString(html, 'text/html');
+  // The notice's own style element goes before parsing: even a parsed
+  // document's inline style counts against the console's CSP.
+  const doc = new DOMParser().parseFromString(html.replace(/<style[\s\S]*?<\/style>/gi, ''), 'text/html');
   for (const el of doc.querySelectorAll('script, style, link, [style]')) {
     if (el.matches('script, style, link')) el.remove();
     else el.removeAttribute('style');
   }
-  const sheet = h('article', { class: 'notice-sheet', dataset: { testid: 'notice-sheet' } });
+  // The sheet keeps the notice's language and direction (Uyghur is right to left).
+  const sheet = h('article', { class: 'notice-sheet', lang: doc.documentElement.lang, dir: doc.documentElement.dir || 'ltr', dataset: { testid: 'notice-sheet' } });
   for (const node of [...doc.body.childNodes]) sheet.append(document.importNode(node, true));
   const { body, dialog } = modal('限期退还多领社会保险待遇通知书');
   dialog.classList.add('print-dialog');
@@ -244,7 +250,7 @@ async function showNotice(id, feedback) {
   dialog.addEventListener('close', () => document.body.classList.remove('printing-notice'));
   body.append(
     h('div', { class: 'dialog-actions no-print' }, button('打印', () => window.print(), { class: 'primary' }), button('下载HTML', async () => {
-      saveBlob(new Blob([html], { type: 'text/html' }), `通知书-${id}.html`);
+      saveBlob(new Blob([html], { type: 'text/html' }), `通知书-${id}-${lang}.html`);
     }, { class: 'secondary' })),
     sheet,
   );

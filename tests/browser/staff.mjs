@@ -318,6 +318,16 @@ await scenario('staff console', async (browser) => {
   await page.getByTestId('benefit-decision-result').getByText(/已开立追回案件 1 件/).waitFor();
   await page.getByTestId('nav-recoveries').click();
   await page.getByTestId('recovery-row').filter({ hasText: '赵*' }).waitFor();
+  // The notice in Uyghur, right to left, for a person who reads Uyghur (R7.3).
+  await page.getByTestId('recovery-row').filter({ hasText: '赵*' }).getByRole('link').click();
+  await page.getByTestId('notice-open-ug').click();
+  const sheet = page.getByTestId('notice-sheet');
+  await sheet.waitFor();
+  assert.equal(await sheet.getAttribute('dir'), 'rtl', 'the Uyghur notice reads right to left');
+  assert.match(await sheet.innerText(), /乌人社规〔2022〕3号/, 'it cites the notice');
+  await shot(page, 'staff-notice-ug-desktop');
+  await page.keyboard.press('Escape');
+  await page.getByTestId('nav-recoveries').click();
   await page.getByRole('link', { name: '已撤销' }).click();
   await page.getByText('没有案件').waitFor();
 

@@ -69,6 +69,18 @@ impl BenefitType {
         }
     }
 
+    /// The name in Uyghur, as the recipients' page and notices give it.
+    pub fn name_ug(self) -> &'static str {
+        match self {
+            Self::EmployeePension => "ئىشچى-خىزمەتچىلەر پېنسىيەسى",
+            Self::GovernmentPension => "ئورگان ۋە كەسپىي ئورۇن پېنسىيەسى",
+            Self::ResidentPension => "شەھەر-يېزا ئاھالىلىرى پېنسىيەسى",
+            Self::WorkInjury => "ئىشتا يارىلىنىش ئۇزۇن مۇددەتلىك تەمىناتى",
+            Self::WorkInjuryDependant => "ئىشتا يارىلىنىش بېقىلىدىغان تۇغقانلار نەپىقىسى",
+            Self::Unemployment => "ئىشسىزلىق سۇغۇرتا پۇلى",
+        }
+    }
+
     /// Whether this is one of the pensions of R5.6.
     pub fn is_pension(self) -> bool {
         matches!(self, Self::EmployeePension | Self::GovernmentPension | Self::ResidentPension)

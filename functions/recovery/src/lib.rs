@@ -56,7 +56,7 @@ fn route(req: &Request) -> Result<Response, Problem> {
         (Method::Get, []) => list(&ctx, &tree, req),
         (Method::Post, []) => open(&ctx, &tree, req),
         (Method::Get, [id]) => Ok(json_response(200, &case(&ctx, id)?)),
-        (Method::Get, [id, "notice"]) => notice(&ctx, id),
+        (Method::Get, [id, "notice"]) => notice(&ctx, req, id),
         (Method::Post, [id, "notice"]) => serve(&ctx, req, id),
         (Method::Post, [id, "payments"]) => pay(&ctx, req, id),
         (Method::Post, [id, "instalments"]) => plan(&ctx, req, id),
@@ -188,7 +188,7 @@ fn case(ctx: &Ctx<'_>, id: &str) -> Result<Json, Problem> {
             &[text(id)],
             |r| {
                 json!({
-                    "recovery_id": r.text("id"), "person_id": r.text("person_id"), "benefit_id": r.text("benefit_id"),
+                    "recovery_id": r.text("id"), "person_id": r.text("person_id"), "benefit_id": r.text("benefit_id"), "benefit_type": r.text("benefit_type"),
                     "benefit_name_zh": BenefitType::parse(&r.text("benefit_type")).map(BenefitType::name_zh).unwrap_or_default(),
                     "loss_date": r.text("loss_date"), "paid_through": r.text("paid_through"), "monthly_fen": r.int("monthly_fen"),
                     "amount_fen": r.int("amount_fen"), "paid_fen": r.int("paid_fen"), "outstanding_fen": r.int("amount_fen") - r.int("paid_fen"),
@@ -228,36 +228,148 @@ fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
-/// `GET /api/v1/recoveries/{id}/notice`: the notice to refund within a time
-/// limit as a printable A4 page in Chinese (R7.3). Served notices carry the
-/// deadline; an unserved one is marked as a draft.
-fn notice(ctx: &Ctx<'_>, id: &str) -> Result<Response, Problem> {
+/// The notice's words in one language. The citation is the notice's own
+/// title and the part of it on overpayments (八、资格认证结果处理（二）).
+struct NoticeText {
+    lang: &'static str,
+    dir: &'static str,
+    font: &'static str,
+    title: &'static str,
+    draft: &'static str,
+    /// Greets `{name}` with `{id}`.
+    greeting: &'static str,
+    /// Says what was overpaid: `{loss}`, `{benefit}`, `{through}`, `{amount}`, `{deadline}`.
+    body: &'static str,
+    not_yet_served: &'static str,
+    monthly: &'static str,
+    overpaid: &'static str,
+    refunded: &'static str,
+    outstanding: &'static str,
+    yuan: &'static str,
+    hardship: &'static str,
+    served: &'static str,
+    blank_date: &'static str,
+    seal: &'static str,
+}
+
+const NOTICES: [NoticeText; 3] = [
+    NoticeText {
+        lang: "zh-CN",
+        dir: "ltr",
+        font: r#""Noto Serif CJK SC", "Songti SC", serif"#,
+        title: "限期退还多领社会保险待遇通知书",
+        draft: "草稿：尚未送达",
+        greeting: "{name}（公民身份号码 {id}）：",
+        body: "经核实，您（或您的亲属）自 {loss} 起已不再符合领取{benefit}的条件，但待遇继续发放至 {through}，共多领取社会保险待遇人民币 <strong>{amount} 元</strong>。依据《关于进一步做好乌鲁木齐市领取社会保险待遇资格认证工作的通知》（乌人社规〔2022〕3号）第八部分“资格认证结果处理”第（二）项，请于 <strong>{deadline}</strong> 前全额退还。",
+        not_yet_served: "（送达后确定）",
+        monthly: "每月待遇",
+        overpaid: "多领金额",
+        refunded: "已退还",
+        outstanding: "尚欠",
+        yuan: "元",
+        hardship: "确有困难的，可申请分期退还，经社会保险经办机构同意后签订分期还款协议。逾期不退还的，将依法追缴，并可纳入社会保险领域失信名单。",
+        served: "送达日期",
+        blank_date: "　　年　月　日",
+        seal: "（经办机构盖章）",
+    },
+    NoticeText {
+        lang: "ug",
+        dir: "rtl",
+        font: r#""Noto Naskh Arabic", "UKIJ Tuz Tom", serif"#,
+        title: "ئارتۇق ئالغان ئىجتىمائىي سۇغۇرتا تەمىناتىنى مۆھلەت ئىچىدە قايتۇرۇش توغرىسىدا ئۇقتۇرۇش",
+        draft: "لايىھە: تېخى يەتكۈزۈلمىگەن",
+        greeting: "{name} (كىملىك نومۇرى {id}):",
+        body: "تەكشۈرۈپ ئېنىقلىنىشىچە، سىز (ياكى ئائىلە تاۋابىئاتىڭىز) {loss} دىن باشلاپ {benefit} ئېلىش شەرتىگە توشمىغان، ئەمما تەمىنات {through} غىچە داۋاملىق تارقىتىلغان، جەمئىي <strong>{amount} يۈەن</strong> ئىجتىمائىي سۇغۇرتا تەمىناتى ئارتۇق ئېلىنغان. «ئۈرۈمچى شەھىرىنىڭ ئىجتىمائىي سۇغۇرتا تەمىناتى ئېلىش سالاھىيىتىنى دەلىللەش خىزمىتىنى تېخىمۇ ياخشى ئىشلەش توغرىسىدىكى ئۇقتۇرۇش» (乌人社规〔2022〕3号) نىڭ سەككىزىنچى قىسمى «سالاھىيەت دەلىللەش نەتىجىسىنى بىر تەرەپ قىلىش» نىڭ (2)-تارمىقىغا ئاساسەن، <strong>{deadline}</strong> دىن بۇرۇن تولۇق قايتۇرۇڭ.",
+        not_yet_served: "(يەتكۈزۈلگەندىن كېيىن بېكىتىلىدۇ)",
+        monthly: "ئايلىق تەمىنات",
+        overpaid: "ئارتۇق ئېلىنغان سومما",
+        refunded: "قايتۇرۇلغىنى",
+        outstanding: "قايتۇرۇلمىغىنى",
+        yuan: "يۈەن",
+        hardship: "بىراقلا قايتۇرۇشتا قىيىنچىلىقىڭىز بولسا، بۆلۈپ قايتۇرۇشنى ئىلتىماس قىلسىڭىز بولىدۇ؛ ئىجتىمائىي سۇغۇرتا بېجىرىش ئورگىنى قوشۇلغاندىن كېيىن بۆلۈپ قايتۇرۇش كېلىشىمى تۈزۈلىدۇ. مۆھلىتىدە قايتۇرمىسىڭىز، قانۇن بويىچە ئۈندۈرۈۋېلىنىدۇ ھەمدە ئىجتىمائىي سۇغۇرتا ساھەسىدىكى ئىناۋەتسىزلەر تىزىملىكىگە كىرگۈزۈلۈشى مۇمكىن.",
+        served: "يەتكۈزۈلگەن ۋاقتى",
+        blank_date: "____-__-__",
+        seal: "(بېجىرىش ئورگىنىنىڭ تامغىسى)",
+    },
+    NoticeText {
+        lang: "en",
+        dir: "ltr",
+        font: "serif",
+        title: "Notice to refund overpaid social-insurance benefits within a time limit",
+        draft: "Draft: not yet served",
+        greeting: "To {name} (citizen ID number {id}):",
+        body: "Our verification found that from {loss} you (or your relative) no longer met the conditions for the {benefit}, but it went on being paid until {through}: <strong>{amount} yuan</strong> of social-insurance benefits were overpaid in all. Under part VIII (handling the results of certification), item (2), of the Notice on Further Improving the Certification of Eligibility for Social-Insurance Benefits in Urumqi (乌人社规〔2022〕3号), please refund the full amount by <strong>{deadline}</strong>.",
+        not_yet_served: "(set when the notice is served)",
+        monthly: "Monthly benefit",
+        overpaid: "Overpaid",
+        refunded: "Refunded",
+        outstanding: "Outstanding",
+        yuan: "yuan",
+        hardship: "If you cannot refund it at once, you may apply to refund it in instalments; with the social-insurance agency's consent an instalment agreement is signed. An amount not refunded in time is recovered as the law provides, and you may be placed on the social-insurance list of dishonest persons.",
+        served: "Served on",
+        blank_date: "____-__-__",
+        seal: "(Seal of the agency)",
+    },
+];
+
+/// `GET /api/v1/recoveries/{id}/notice?lang=zh|ug|en`: the notice to refund
+/// within a time limit as a printable A4 page (R7.3), in Chinese by default,
+/// or in Uyghur (right to left) or English for the person who reads it.
+/// Served notices carry the deadline; an unserved one is marked as a draft.
+fn notice(ctx: &Ctx<'_>, req: &Request, id: &str) -> Result<Response, Problem> {
+    let words = match request::query_param(req, "lang").as_deref() {
+        None | Some("zh") => &NOTICES[0],
+        Some("ug") => &NOTICES[1],
+        Some("en") => &NOTICES[2],
+        Some(_) => return Err(Problem::new(400, "invalid_query", "lang应为zh、ug或en", "lang: zh, ug or en").with_field("lang")),
+    };
     let c = case(ctx, id)?;
     let s = |v: &Json| escape(v.as_str().unwrap_or_default());
-    let deadline = c["refund_deadline"].as_str().map_or_else(|| "（送达后确定）".to_string(), escape);
-    let draft = if c["served_on"].is_null() { "<p class=\"draft\">草稿：尚未送达</p>" } else { "" };
+    let benefit = BenefitType::parse(c["benefit_type"].as_str().unwrap_or_default()).ok();
+    let benefit = match (words.lang, benefit) {
+        ("ug", Some(b)) => b.name_ug().to_string(),
+        ("en", Some(b)) => b.name_en().to_string(),
+        _ => s(&c["benefit_name_zh"]),
+    };
+    let deadline = c["refund_deadline"].as_str().map_or_else(|| words.not_yet_served.to_string(), escape);
+    let draft = if c["served_on"].is_null() { format!("<p class=\"draft\">{}</p>", words.draft) } else { String::new() };
+    let amount = yuan(c["amount_fen"].as_i64().unwrap_or_default());
+    let greeting = words.greeting.replace("{name}", &s(&c["person"]["name"])).replace("{id}", &s(&c["person"]["id_number_masked"]));
+    let body = words
+        .body
+        .replace("{loss}", &s(&c["loss_date"]))
+        .replace("{benefit}", &benefit)
+        .replace("{through}", &s(&c["paid_through"]))
+        .replace("{amount}", &amount)
+        .replace("{deadline}", &deadline);
     let html = format!(
         r#"<!doctype html>
-<html lang="zh-CN"><head><meta charset="utf-8"><title>限期退还多领社会保险待遇通知书</title>
-<style>@page {{ size: A4; margin: 25mm 20mm; }} body {{ font-family: "Noto Serif CJK SC", "Songti SC", serif; font-size: 16pt; line-height: 1.8; color: #000; }}
-h1 {{ text-align: center; font-size: 22pt; }} table {{ border-collapse: collapse; width: 100%; }} td, th {{ border: 1px solid #000; padding: 4pt 8pt; text-align: left; }}
-.draft {{ color: #b00; font-weight: bold; }} .sign {{ margin-top: 40pt; text-align: right; }}</style></head>
-<body><h1>限期退还多领社会保险待遇通知书</h1>{draft}
-<p>{name}（公民身份号码 {id}）：</p>
-<p>经核实，您（或您的亲属）自 {loss} 起已不再符合领取{benefit}的条件，但待遇继续发放至 {through}，共多领取社会保险待遇人民币 <strong>{amount} 元</strong>。依据《乌鲁木齐市社会保险待遇领取资格认证经办规程》（乌人社规〔2022〕3号）第七条，请于 <strong>{deadline}</strong> 前全额退还。</p>
-<table><tr><th>每月待遇</th><td>{monthly} 元</td></tr><tr><th>多领金额</th><td>{amount} 元</td></tr><tr><th>已退还</th><td>{paid} 元</td></tr><tr><th>尚欠</th><td>{outstanding} 元</td></tr></table>
-<p>确有困难的，可申请分期退还，经社会保险经办机构同意后签订分期还款协议。逾期不退还的，将依法追缴，并可纳入社会保险领域失信名单。</p>
-<p class="sign">送达日期：{served}<br>（经办机构盖章）</p></body></html>"#,
-        name = s(&c["person"]["name"]),
-        id = s(&c["person"]["id_number_masked"]),
-        loss = s(&c["loss_date"]),
-        benefit = s(&c["benefit_name_zh"]),
-        through = s(&c["paid_through"]),
-        amount = yuan(c["amount_fen"].as_i64().unwrap_or_default()),
+<html lang="{lang}" dir="{dir}"><head><meta charset="utf-8"><title>{title}</title>
+<style>@page {{ size: A4; margin: 25mm 20mm; }} body {{ font-family: {font}; font-size: 16pt; line-height: 1.8; color: #000; }}
+h1 {{ text-align: center; font-size: 22pt; }} table {{ border-collapse: collapse; width: 100%; }} td, th {{ border: 1px solid #000; padding: 4pt 8pt; text-align: start; }}
+.draft {{ color: #b00; font-weight: bold; }} .sign {{ margin-top: 40pt; text-align: end; }} bdi {{ unicode-bidi: isolate; }}</style></head>
+<body><h1>{title}</h1>{draft}
+<p>{greeting}</p>
+<p>{body}</p>
+<table><tr><th>{monthly_label}</th><td><bdi>{monthly}</bdi> {yuan_word}</td></tr><tr><th>{overpaid_label}</th><td><bdi>{amount}</bdi> {yuan_word}</td></tr><tr><th>{refunded_label}</th><td><bdi>{paid}</bdi> {yuan_word}</td></tr><tr><th>{outstanding_label}</th><td><bdi>{outstanding}</bdi> {yuan_word}</td></tr></table>
+<p>{hardship}</p>
+<p class="sign">{served_label}: <bdi>{served}</bdi><br>{seal}</p></body></html>"#,
+        lang = words.lang,
+        dir = words.dir,
+        font = words.font,
+        title = words.title,
+        monthly_label = words.monthly,
+        overpaid_label = words.overpaid,
+        refunded_label = words.refunded,
+        outstanding_label = words.outstanding,
+        yuan_word = words.yuan,
+        hardship = words.hardship,
+        served_label = words.served,
+        seal = words.seal,
         monthly = yuan(c["monthly_fen"].as_i64().unwrap_or_default()),
         paid = yuan(c["paid_fen"].as_i64().unwrap_or_default()),
         outstanding = yuan(c["outstanding_fen"].as_i64().unwrap_or_default()),
-        served = c["served_on"].as_str().map_or_else(|| "　　年　月　日".to_string(), escape),
+        served = c["served_on"].as_str().map_or_else(|| words.blank_date.to_string(), escape),
     );
     Ok(Response::builder()
         .status(200)
