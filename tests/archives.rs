@@ -172,3 +172,75 @@ async fn r8_2_the_city_sees_which_months_are_filed_missing_or_outdated() {
     assert_eq!(listed["items"].as_array().unwrap().len(), 2);
     assert_eq!(app.call(&city.admin, "GET", "/api/v1/archives/completeness?year=1999", None).await.status, 400);
 }
+
+/// The evidence the notice says to keep goes into the month's archive (R6.4,
+/// R8.2): an activity's sign-in sheet, masked, with its photos, and the
+/// files of the city's review and of a termination.
+#[tokio::test]
+async fn r6_4_r8_2_sign_in_sheets_their_photos_and_the_files_of_payment_decisions_are_bound() {
+    let app = spawn_app().await;
+    let city = seed_city(&app).await;
+    let community = app.staff_session(&city.admin, "ts-community", "community", "ts-c1").await;
+    let today = zige_domain::china_date(chrono::Utc::now());
+    let sheet = format!("姓名,公民身份号码\n张三,{}\n", city.ids["ts_local"]);
+    let r = app.upload(&community, &format!("/api/v1/sign-ins?activity=chongyang-tea&held_on={today}"), "text/csv", sheet.clone()).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let sign_in = r.json()["sign_in_id"].as_str().unwrap().to_string();
+    let again = app.upload(&community, &format!("/api/v1/sign-ins?activity=chongyang-tea&held_on={today}"), "text/csv", sheet).await;
+    assert_eq!(again.json()["sign_in_id"], sign_in.as_str(), "the same sheet is the same sign-in");
+    let photos = json!({ "files": [zige_tests::photo()] });
+    let other = app.staff_session(&city.admin, "sy-community", "community", "sy-c1").await;
+    let path = format!("/api/v1/sign-ins/{sign_in}/files");
+    assert_eq!(app.call(&other, "POST", &path, Some(&photos)).await.status, 404, "another community's sign-in");
+    let r = app.call(&community, "POST", &path, Some(&photos)).await;
+    assert_eq!((r.status, r.json()["files"].as_i64()), (201, Some(1)), "{}", r.text());
+
+    // The city terminates a benefit with the letter it rests on, after
+    // reviewing an outcome with its scan.
+    a_month_of_work(&app, &city).await;
+    let person = city.person_id(&app, "sy_local").await;
+    let benefit: String = app.database().query_row("SELECT id FROM benefits WHERE person_id = ?1", [&person], |r| r.get(0)).unwrap();
+    app.database()
+        .execute(
+            "UPDATE benefits SET payment_status = 'suspended', payment_since = '2026-01-05', payment_reason = 'unreachable' WHERE id = ?1",
+            [&benefit],
+        )
+        .unwrap();
+    let ending = json!({ "note": "暂停满三个月无异议", "files": [zige_tests::photo()] });
+    let r = app.call(&city.admin, "POST", &format!("/api/v1/benefits/{benefit}/termination"), Some(&ending)).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let task = app.call(&community, "GET", "/api/v1/tasks", None).await.json()["items"][0]["task_id"].as_str().unwrap().to_string();
+    let outcome = json!({ "outcome": "unreachable", "channel": "home_visit", "note": "多次上门无人" });
+    let decision = app.call(&community, "POST", &format!("/api/v1/tasks/{task}/outcome"), Some(&outcome)).await.json()["decision_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let review = json!({ "action": "confirm", "files": [zige_tests::photo()] });
+    let r = app.call(&city.admin, "POST", &format!("/api/v1/decisions/{decision}/review"), Some(&review)).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+
+    let bind = |district: &str| {
+        let body = json!({ "district": district, "month": month() });
+        let app = &app;
+        let admin = city.admin.clone();
+        async move {
+            let bound = app.call(&admin, "POST", "/api/v1/archives", Some(&body)).await;
+            assert_eq!(bound.status, 201, "{}", bound.text());
+            let id = bound.json()["archive_id"].as_str().unwrap().to_string();
+            entries(&app.call(&admin, "GET", &format!("/api/v1/archives/{id}/download"), None).await.body)
+        }
+    };
+    let tianshan = bind("650102").await;
+    let sheet_path = format!("evidence/sign-in/{sign_in}.csv");
+    let kept = String::from_utf8(tianshan[&sheet_path].clone()).unwrap();
+    assert!(kept.contains("张*") && !kept.contains(&city.ids["ts_local"]), "the sheet is kept masked: {kept}");
+    assert!(
+        tianshan.keys().any(|k| k.starts_with(&format!("evidence/sign-in/{sign_in}-")) && k.ends_with(".jpg")),
+        "{:?}",
+        tianshan.keys()
+    );
+    let shayibake = bind("650103").await;
+    assert!(tianshan.keys().any(|k| k.starts_with("evidence/case/decision.review-")), "{:?}", tianshan.keys());
+    assert!(!shayibake.contains_key(&sheet_path), "no one of 沙依巴克区 signed it");
+    assert!(shayibake.keys().any(|k| k.starts_with("evidence/case/benefit.termination-")), "{:?}", shayibake.keys());
+}

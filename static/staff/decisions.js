@@ -1,9 +1,10 @@
 // 结果复核 (R7.1, R7.2): districts' outcomes waiting for the city, reviewed
 // one by one or in bulk: confirm, send back, or certify instead.
 
-import { get, post, query } from './api.js';
-import { h, clear, table, field, badge, date, showError, success, announce, busy, todayChina, fetchInto, provisional } from './ui.js';
+import { ApiError, get, post, query } from './api.js';
+import { h, clear, table, field, select, badge, date, showError, success, announce, busy, button, todayChina, fetchInto, provisional, actionDialog } from './ui.js';
 import { OUTCOMES, CHANNELS, REVIEWS, REVIEW_RESULTS, EVIDENCE, label } from './labels.js';
+import { fileChooser, filesProblem, uploads } from './tasks.js';
 
 export async function render(main, route, ctx) {
   const page = Math.max(1, Number(route.params.get('page')) || 1);
@@ -84,6 +85,7 @@ export async function render(main, route, ctx) {
           },
           { label: '说明', cell: (d) => d.note || '—' },
           { label: '档案', cell: (d) => h('a', { href: `#/persons/${encodeURIComponent(d.person?.person_id ?? '')}`, class: 'row-action' }, '查看', h('span', { class: 'visually-hidden' }, `${d.person?.name ?? ''}的档案`)) },
+          { label: '逐条复核', cell: (d) => button('复核', () => reviewDialog(d, feedback, load), { class: 'small secondary', dataset: { testid: 'review-one' }, 'aria-label': `复核 ${d.person?.name ?? ''}` }) },
         ],
         rows: items.map((d) => {
           boxes.set(d.decision_id, h('input', { type: 'checkbox', 'aria-label': `选择 ${d.person?.name ?? ''} ${outcomeText(d.outcome)}` }));
@@ -95,6 +97,32 @@ export async function render(main, route, ctx) {
     );
   };
   await load();
+}
+
+/** One outcome reviewed, with the files the decision rests on (R7.1, R8.2). */
+function reviewDialog(d, feedback, reload) {
+  const { input, status } = fileChooser('review-files');
+  const fields = [
+    h('p', {}, `${d.person?.name ?? ''}：${outcomeText(d.outcome)}（${label(CHANNELS, d.channel)}，${date(d.decided_on)}）`),
+    field('处理方式', select('action', Object.entries(REVIEWS), { value: 'confirm', attrs: { dataset: { testid: 'review-action' } } })),
+    field('理由', h('textarea', { name: 'note', rows: 3, maxlength: 500 }), '退回或改判须写明理由。'),
+    field('依据材料（可选）', input, '核查记录、证明的扫描件或照片，随决定归档（R8.2）。'),
+    status,
+  ];
+  const refresh = async (text) => {
+    clear(feedback).append(success(text));
+    announce(text);
+    await reload();
+  };
+  actionDialog('复核核实结果', '确认后结果生效；退回则重新核实；改判为符合条件则恢复或继续发放。', fields, '提交', 'review-one-submit', async (data) => {
+    const files = [...input.files];
+    const problem = filesProblem(files);
+    if (problem) throw new ApiError(422, problem);
+    const payload = { action: data.get('action'), note: String(data.get('note') ?? '').trim() };
+    if (files.length) payload.files = await uploads(files);
+    await post(`/api/v1/decisions/${encodeURIComponent(d.decision_id)}/review`, payload);
+    return `已${REVIEWS[payload.action]}${d.person?.name ?? ''}的核实结果${files.length ? `，附依据材料 ${files.length} 个` : ''}。`;
+  }, refresh);
 }
 
 function outcomeText(o) {

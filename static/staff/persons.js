@@ -9,6 +9,7 @@ import {
   SUSPENSION_REASONS, HISTORY_FIELDS, EVIDENCE, LOSS_CODES, RELATIVES, FAMILY_RELATIONS, lossOf, channelName, label,
 } from './labels.js';
 import { frontDeskSection } from './frontdesk.js';
+import { fileChooser, filesProblem, uploads } from './tasks.js';
 import { reasons } from './lists.js';
 
 export async function render(main, route, ctx) {
@@ -270,6 +271,7 @@ function endingDialog(b, name, kind, refresh) {
   const words = ENDINGS[kind];
   const { body, close } = modal(`${words.title}：${name}`);
   const note = h('textarea', { name: 'note', rows: 3, maxlength: 500, required: true, dataset: { testid: 'benefit-decision-note' } });
+  const { input: files, status: fileStatus } = fileChooser('benefit-decision-files');
   const errors = h('div');
   const submit = h('button', { type: 'submit', class: kind === 'termination' ? 'danger' : 'primary', dataset: { testid: 'benefit-decision-submit' } }, words.submit);
   const form = h(
@@ -278,6 +280,8 @@ function endingDialog(b, name, kind, refresh) {
     h('p', {}, words.about),
     h('p', { class: 'muted' }, `当前状态：${paymentText(b)}；月待遇 ${yuan(b.monthly_amount_fen)}。`),
     field('理由', note, words.hint),
+    field('依据材料（可选）', files, '来函扫描件、证明照片等，随决定归档（R8.2）。'),
+    fileStatus,
     errors,
     h('div', { class: 'dialog-actions' }, button('取消', () => close(), { class: 'ghost' }), submit),
   );
@@ -288,9 +292,17 @@ function endingDialog(b, name, kind, refresh) {
       showError(errors, new ApiError(422, { detail: '请填写理由', detail_en: 'Give the reason for the decision', field: 'note' }), form);
       return;
     }
+    const chosen = [...files.files];
+    const problem = filesProblem(chosen);
+    if (problem) {
+      showError(errors, new ApiError(422, problem), form);
+      return;
+    }
     await busy(submit, async () => {
       try {
-        const r = await post(`/api/v1/benefits/${encodeURIComponent(b.benefit_id)}/${kind}`, { note: note.value.trim() });
+        const payload = { note: note.value.trim() };
+        if (chosen.length) payload.files = await uploads(chosen);
+        const r = await post(`/api/v1/benefits/${encodeURIComponent(b.benefit_id)}/${kind}`, payload);
         close();
         const text = kind === 'termination'
           ? `已终止发放${name}（决定日期 ${r.decided_on}）。`

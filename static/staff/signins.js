@@ -3,9 +3,9 @@
 // shown. The sheet is a CSV with a 公民身份号码 (id_number) column, uploaded
 // or pasted (a bare list of ID numbers, one a line, is accepted too).
 
-import { ApiError, postText, query } from './api.js';
+import { ApiError, post, postText, query } from './api.js';
 import { h, clear, table, field, badge, number, showError, success, announce, busy, todayChina } from './ui.js';
-import { taskTabs } from './tasks.js';
+import { taskTabs, fileChooser, filesProblem, uploads } from './tasks.js';
 
 const MAX_SHEET_BYTES = 4 * 1024 * 1024;
 const RESULTS = {
@@ -97,6 +97,35 @@ function showResults(slot, r, shift) {
       rowAttrs: (x) => ({ dataset: { testid: 'sign-in-row', outcome: x.outcome } }),
       empty: '签到表中没有名单行',
     }),
+    photosForm(r.sign_in_id),
   );
   announce(text);
+}
+
+/** The activity's photos, kept with its sheet for the archive (R6.4, R8.2). */
+function photosForm(signInId) {
+  const { input, status } = fileChooser('sign-in-photos');
+  const errors = h('div');
+  const done = h('div', { 'aria-live': 'polite', dataset: { testid: 'sign-in-photos-result' } });
+  const submit = h('button', { type: 'submit', class: 'secondary' }, '上传活动照片');
+  const form = h('form', { class: 'stack', novalidate: true },
+    field('活动照片', input, '签到表已随本次签到保存；请上传活动现场照片，一并归档（R6.4）。JPG、PNG或WebP，最多5个。'),
+    status, errors, h('div', { class: 'filter-actions' }, submit));
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clear(errors);
+    clear(done);
+    const files = [...input.files];
+    const problem = files.length ? filesProblem(files) : { detail: '请选择活动照片', detail_en: 'Choose the photos', field: 'files' };
+    if (problem) return showError(errors, new ApiError(422, problem), form);
+    await busy(submit, async () => {
+      try {
+        const r = await post(`/api/v1/sign-ins/${encodeURIComponent(signInId)}/files`, { files: await uploads(files) });
+        done.append(success(`已保存活动照片，本次签到共 ${number(r.files)} 张。`));
+      } catch (error) {
+        showError(errors, error, form);
+      }
+    });
+  });
+  return h('section', { class: 'card', 'aria-label': '活动照片' }, form, done);
 }

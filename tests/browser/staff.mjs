@@ -180,6 +180,10 @@ await scenario('staff console', async (browser) => {
     ['certified', 'rejected'],
     'the city administrator certifies a resident; a malformed number is refused',
   );
+  // The activity's photos are kept with its sheet for the archive (R6.4).
+  await page.getByTestId('sign-in-photos').setInputFiles(PHOTO);
+  await page.getByRole('button', { name: '上传活动照片' }).click();
+  await page.getByTestId('sign-in-photos-result').getByText(/共 1 张/).waitFor();
   await checkA11y(page, 'staff activity sign-in (desktop)');
 
   // A roster file with a malformed ID number: the line is rejected with its reason.

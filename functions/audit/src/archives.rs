@@ -179,9 +179,20 @@ fn gather(db: &Db, district: &str, month: YearMonth) -> Result<(Vec<Part>, i64),
              WHERE {scope} AND substr(f.created_at, 1, 10) BETWEEN ? AND ?
              UNION ALL
              SELECT f.id || '-' || f.file_name, f.content_type, f.data, 'outcome' FROM decision_files f JOIN persons p ON p.id = f.person_id
-             WHERE {scope} AND substr(f.created_at, 1, 10) BETWEEN ? AND ? ORDER BY 1"
+             WHERE {scope} AND substr(f.created_at, 1, 10) BETWEEN ? AND ?
+             UNION ALL
+             SELECT f.subject_kind || '-' || f.id || '-' || f.file_name, f.content_type, f.data, 'case' FROM case_files f JOIN persons p ON p.id = f.person_id
+             WHERE {scope} AND substr(f.created_at, 1, 10) BETWEEN ? AND ?
+             UNION ALL
+             SELECT s.id || '.csv', 'text/csv', s.sheet, 'sign-in' FROM sign_ins s
+             WHERE EXISTS (SELECT 1 FROM evidence e JOIN persons p ON p.id = e.person_id WHERE e.id = s.evidence_prefix || p.id AND {scope})
+               AND s.held_on BETWEEN ? AND ?
+             UNION ALL
+             SELECT s.id || '-' || f.id || '-' || f.file_name, f.content_type, f.data, 'sign-in' FROM sign_in_files f JOIN sign_ins s ON s.id = f.sign_in_id
+             WHERE EXISTS (SELECT 1 FROM evidence e JOIN persons p ON p.id = e.person_id WHERE e.id = s.evidence_prefix || p.id AND {scope})
+               AND s.held_on BETWEEN ? AND ? ORDER BY 1"
         ),
-        &[params.clone(), params.clone()].concat(),
+        &[params.clone(), params.clone(), params.clone(), params.clone(), params.clone()].concat(),
         |r| Part { path: format!("evidence/{}/{}", r.text("source"), r.text("id")), data: r.blob("data") },
     )?;
     count += files.len() as i64;

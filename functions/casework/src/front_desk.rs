@@ -12,7 +12,7 @@ use serde_json::json;
 use spin_sdk::http::{Request, Response};
 use zige_domain::effects::Command;
 use zige_domain::evidence::DecisionKind;
-use zige_platform::attachments::{Attachment, Upload};
+use zige_platform::attachments::Upload;
 use zige_platform::auth::{self, Permission, Staff};
 use zige_platform::db::{Db, text};
 use zige_platform::front_desk::{self, Channel, Lodged, Relative, RelativeGiven, VisitRequest};
@@ -65,11 +65,8 @@ pub fn objection(db: &Db, staff: &Staff, req: &Request) -> Result<Response, Prob
     staff.require(Permission::WorkTasks)?;
     let body: ObjectionRecorded = request::json_body_limited(req, super::OUTCOME_BODY_LIMIT)?;
     let (channel, relative) = body.made.parse()?;
-    let files: Vec<(String, Vec<u8>)> = Attachment::parse_all(&body.files)
-        .map_err(|(i, refused)| Problem::new(422, "invalid_file", refused.zh, refused.en).with_field(format!("files[{i}]")))?
-        .into_iter()
-        .map(|f| (f.content_type.to_string(), f.data))
-        .collect();
+    let files: Vec<(String, Vec<u8>)> =
+        super::attachments(&body.files)?.into_iter().map(|f| (f.content_type.to_string(), f.data)).collect();
     person_in_scope(db, staff, &body.person_id)?;
     let actor = staff.actor();
     let by = Actor { actor: &actor, role: staff.role.code() };

@@ -47,6 +47,7 @@ fn route(req: &Request) -> Result<Response, Problem> {
             | ["decisions", "reviews"]
             | ["decisions", _, "review"]
             | ["sign-ins"]
+            | ["sign-ins", _, "files"]
             | ["home-visits"]
             | ["home-visits", _, "schedule" | "outcome"]
             | ["benefits", _, "termination" | "reinstatement"]
@@ -70,6 +71,7 @@ fn route(req: &Request) -> Result<Response, Problem> {
         (Method::Post, ["decisions", id, "review"]) => review(&db, &staff, req, id),
         (Method::Post, ["tasks", id, "assignment"]) => assign(&db, &staff, req, id),
         (Method::Post, ["sign-ins"]) => sign_in(&db, &staff, req),
+        (Method::Post, ["sign-ins", id, "files"]) => sign_in_files(&db, &staff, req, id),
         (Method::Get, ["home-visits"]) => home_visits(&db, &staff, req),
         (Method::Post, ["home-visits"]) => front_desk::home_visit(&db, &staff, req),
         (Method::Post, ["objections"]) => front_desk::objection(&db, &staff, req),
@@ -91,12 +93,22 @@ enum Ending {
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct EndingRequest {
     note: String,
+    /// Scans and photos the decision rests on (R8.2).
+    #[serde(default)]
+    files: Vec<Upload>,
+}
+
+/// Checks the files a request carries, naming the one refused.
+fn attachments(files: &[Upload]) -> Result<Vec<Attachment>, Problem> {
+    Attachment::parse_all(files)
+        .map_err(|(i, refused)| Problem::new(422, "invalid_file", refused.zh, refused.en).with_field(format!("files[{i}]")))
 }
 
 /// `POST /api/v1/benefits/{id}/termination` and `…/reinstatement`
-/// `{"note"}`: the social-insurance agency terminates a benefit suspended
+/// `{"note", "files"}`: the social-insurance agency terminates a benefit suspended
 /// three months without an objection, or reinstates one terminated wrongly
 /// (a death record retracted, say) with back-pay for every month unpaid
 /// since payment stopped (R7.2). The domain's state machine decides what
@@ -104,11 +116,12 @@ struct EndingRequest {
 /// instruction and the audit record, in one transaction.
 fn terminate_or_reinstate(db: &Db, staff: &Staff, req: &Request, benefit_id: &str, ending: Ending) -> Result<Response, Problem> {
     staff.require(Permission::TerminateBenefits)?;
-    let body: EndingRequest = request::json_body(req)?;
+    let body: EndingRequest = request::json_body_limited(req, OUTCOME_BODY_LIMIT)?;
     let note = body.note.trim();
     if note.is_empty() || note.chars().count() > 500 {
         return Err(Problem::invalid("note", "请写明决定的理由（500字以内）", "note: the reason for the decision, up to 500 characters"));
     }
+    let files = attachments(&body.files)?;
     let today = zige_platform::today();
     let actor = staff.actor();
     let by = Actor { actor: &actor, role: staff.role.code() };
@@ -127,6 +140,10 @@ fn terminate_or_reinstate(db: &Db, staff: &Staff, req: &Request, benefit_id: &st
             Ending::Reinstate => "benefit.reinstatement",
         };
         audit::append(db, &Entry { actor: &actor, role: by.role, action, object: benefit_id, payload: note.as_bytes() })?;
+        let subject = format!("{benefit_id}:{today}");
+        for file in &files {
+            workflow::store_case_file(db, action, &subject, &person, file)?;
+        }
         // The renewed assessment carries the benefit's new payment state.
         let state = records::refresh(db, &person, today)?.into_iter().find(|(b, _)| b.id == benefit_id).map(|(b, _)| b.payment.name());
         Ok(json!({ "benefit_id": benefit_id, "payment_status": state, "decided_on": today, "back_pay_fen": done.back_pay(benefit_id).as_i64() }))
@@ -402,8 +419,7 @@ impl Outcome {
     /// kind is parsed: an "eligible" keeps a photo or video of the person,
     /// and a video certification its recording (R6.2).
     fn checked(mut body: OutcomeRequest, kind: DecisionKind) -> Result<Self, Problem> {
-        let files = Attachment::parse_all(&std::mem::take(&mut body.files))
-            .map_err(|(i, refused)| Problem::new(422, "invalid_file", refused.zh, refused.en).with_field(format!("files[{i}]")))?;
+        let files = attachments(&std::mem::take(&mut body.files))?;
         if !CHANNELS.contains(&body.channel.as_str()) {
             return Err(Problem::invalid("channel", "核实渠道有误", format!("channel: one of {}", CHANNELS.join(", "))));
         }
@@ -537,6 +553,9 @@ struct ReviewRequest {
     action: String,
     #[serde(default)]
     note: String,
+    /// Scans and photos the city's decision rests on (R8.2).
+    #[serde(default)]
+    files: Vec<Upload>,
 }
 
 /// `POST /api/v1/decisions/{id}/review`: the city confirms a district's
@@ -544,9 +563,10 @@ struct ReviewRequest {
 /// certifies the person eligible instead (R7.1).
 fn review(db: &Db, staff: &Staff, req: &Request, id: &str) -> Result<Response, Problem> {
     staff.require(Permission::ReviewOutcomes)?;
-    let body: ReviewRequest = request::json_body(req)?;
+    let body: ReviewRequest = request::json_body_limited(req, OUTCOME_BODY_LIMIT)?;
     check_review(&body)?;
-    Ok(json_response(200, &review_one(db, staff, &body, id, req.body())?))
+    let files = attachments(&body.files)?;
+    Ok(json_response(200, &review_one(db, staff, &body, &files, id, req.body())?))
 }
 
 fn check_review(body: &ReviewRequest) -> Result<(), Problem> {
@@ -560,7 +580,7 @@ fn check_review(body: &ReviewRequest) -> Result<(), Problem> {
 }
 
 /// Reviews one outcome in its own transaction.
-fn review_one(db: &Db, staff: &Staff, body: &ReviewRequest, id: &str, payload: &[u8]) -> Result<Json, Problem> {
+fn review_one(db: &Db, staff: &Staff, body: &ReviewRequest, files: &[Attachment], id: &str, payload: &[u8]) -> Result<Json, Problem> {
     let today = zige_platform::today();
     let actor = staff.actor();
     let by = Actor { actor: &actor, role: staff.role.code() };
@@ -611,6 +631,9 @@ fn review_one(db: &Db, staff: &Staff, body: &ReviewRequest, id: &str, payload: &
                 "overridden"
             }
         };
+        for file in files {
+            workflow::store_case_file(db, "decision.review", id, &person, file)?;
+        }
         records::refresh(db, &person, today)?;
         audit::append(db, &Entry { actor: &actor, role: by.role, action: "decision.review", object: id, payload })?;
         Ok(json!({ "decision_id": id, "review": done }))
@@ -635,12 +658,12 @@ fn bulk_review(db: &Db, staff: &Staff, req: &Request) -> Result<Response, Proble
     if bulk.decision_ids.is_empty() || bulk.decision_ids.len() > 1000 {
         return Err(Problem::invalid("decision_ids", "一次处理1到1000条", "decision_ids: 1 to 1,000"));
     }
-    let body = ReviewRequest { action: bulk.action, note: bulk.note };
+    let body = ReviewRequest { action: bulk.action, note: bulk.note, files: Vec::new() };
     check_review(&body)?;
     let results: Vec<Json> = bulk
         .decision_ids
         .iter()
-        .map(|id| match review_one(db, staff, &body, id, id.as_bytes()) {
+        .map(|id| match review_one(db, staff, &body, &[], id, id.as_bytes()) {
             Ok(done) => json!({ "decision_id": id, "outcome": "done", "review": done["review"] }),
             Err(p) => json!({ "decision_id": id, "outcome": "refused", "status": p.status, "detail": p.detail, "detail_en": p.detail_en }),
         })
@@ -722,6 +745,10 @@ fn sign_in(db: &Db, staff: &Staff, req: &Request) -> Result<Response, Problem> {
         .iter()
         .position(|h| *h == "id_number" || *h == "公民身份号码")
         .ok_or_else(|| Problem::invalid("id_number", "签到表须有id_number（公民身份号码）列", "the sheet needs an id_number column"))?;
+    let name_column = header.iter().position(|h| *h == "name" || *h == "姓名");
+    // The sheet kept with the sign-in (R6.4) masks what would identify a
+    // person beyond what staff see: the ID number and the name.
+    let mut kept = vec![header.join(",")];
     let key = zige_platform::secrets::pii_key()?;
     let tree = auth::org_tree(db)?;
     let actor = staff.actor();
@@ -729,7 +756,19 @@ fn sign_in(db: &Db, staff: &Staff, req: &Request) -> Result<Response, Problem> {
     let mut results = Vec::new();
     for (n, line) in lines.enumerate().filter(|(_, l)| !l.trim().is_empty()) {
         let cell = line.split(',').nth(column).unwrap_or_default().trim();
-        let outcome = match zige_domain::IdNumber::parse(cell) {
+        let parsed = zige_domain::IdNumber::parse(cell);
+        let masked_id = parsed.as_ref().map_or_else(|_| "*".repeat(cell.chars().count().min(18)), zige_domain::IdNumber::masked);
+        let row: Vec<String> = line
+            .split(',')
+            .enumerate()
+            .map(|(i, v)| match i {
+                i if i == column => masked_id.clone(),
+                i if Some(i) == name_column => mask_name(v.trim()),
+                _ => v.trim().to_string(),
+            })
+            .collect();
+        kept.push(row.join(","));
+        let outcome = match parsed {
             Err(e) => json!({ "line": n + 2, "outcome": "rejected", "reason": e.to_string() }),
             Ok(id) => {
                 let found = db.one(
@@ -765,7 +804,74 @@ fn sign_in(db: &Db, staff: &Staff, req: &Request) -> Result<Response, Problem> {
         };
         results.push(outcome);
     }
-    Ok(json_response(200, &json!({ "activity": activity, "held_on": held_on, "results": results })))
+    let certified = results.iter().filter(|r| r["outcome"] == "certified").count() as i64;
+    let prefix = format!("activity:{held_on}:{digest}:");
+    let id =
+        format!("si_{}", &zige_platform::secrets::sha256_hex(&[staff.org_id.as_bytes(), prefix.as_bytes(), req.body()].concat())[..20]);
+    db.transaction(|db| -> anyhow::Result<()> {
+        db.exec(
+            "INSERT OR IGNORE INTO sign_ins (id, org_id, evidence_prefix, activity, held_on, sheet, sheet_sha256, certified, not_matched, recorded_by, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            &[
+                text(id.as_str()),
+                text(staff.org_id.as_str()),
+                text(prefix.as_str()),
+                text(activity.as_str()),
+                text(held_on.to_string()),
+                Value::Blob(format!("{}\n", kept.join("\n")).into_bytes()),
+                text(zige_platform::secrets::sha256_hex(req.body())),
+                int(certified),
+                int(results.len() as i64 - certified),
+                text(actor.as_str()),
+                text(zige_platform::now_rfc3339()),
+            ],
+        )?;
+        audit::append(db, &Entry { actor: &actor, role: staff.role.code(), action: "sign_in.record", object: &id, payload: req.body() }).map(drop)
+    })?;
+    Ok(json_response(200, &json!({ "sign_in_id": id, "activity": activity, "held_on": held_on, "results": results })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SignInFiles {
+    files: Vec<Upload>,
+}
+
+/// `POST /api/v1/sign-ins/{id}/files`: the activity's photos, kept with its
+/// sign-in sheet and bound into the monthly archive (R6.4, R8.2).
+fn sign_in_files(db: &Db, staff: &Staff, req: &Request, id: &str) -> Result<Response, Problem> {
+    staff.require(Permission::WorkTasks)?;
+    let body: SignInFiles = request::json_body_limited(req, OUTCOME_BODY_LIMIT)?;
+    let files = attachments(&body.files)?;
+    if files.is_empty() {
+        return Err(Problem::invalid("files", "请选择活动照片", "files: at least one"));
+    }
+    let tree = auth::org_tree(db)?;
+    let org = db.one("SELECT org_id FROM sign_ins WHERE id = ?", &[text(id)], |r| r.text("org_id"))?;
+    if !org.is_some_and(|org| tree.is_within(&org, &staff.org_id)) {
+        return Err(Problem::not_found("该签到记录", "sign-in"));
+    }
+    let actor = staff.actor();
+    let kept = db.transaction(|db| -> anyhow::Result<i64> {
+        for file in &files {
+            db.exec(
+                "INSERT INTO sign_in_files (id, sign_in_id, file_name, content_type, sha256, size, data, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                &[
+                    text(zige_platform::secrets::new_id("f")?),
+                    text(id),
+                    text(file.file_name.as_str()),
+                    text(file.content_type),
+                    text(zige_platform::secrets::sha256_hex(&file.data)),
+                    int(file.data.len() as i64),
+                    Value::Blob(file.data.clone()),
+                    text(zige_platform::now_rfc3339()),
+                ],
+            )?;
+        }
+        audit::append(db, &Entry { actor: &actor, role: staff.role.code(), action: "sign_in.files", object: id, payload: req.body() })?;
+        Ok(db.one("SELECT COUNT(*) AS n FROM sign_in_files WHERE sign_in_id = ?", &[text(id)], |r| r.int("n"))?.unwrap_or(0))
+    })?;
+    Ok(json_response(201, &json!({ "sign_in_id": id, "files": kept })))
 }
 
 /// `GET /api/v1/home-visits?status=open|scheduled`: home-visit requests in

@@ -597,6 +597,32 @@ pub fn store_decision_file(db: &Db, decision_id: &str, person_id: &str, file: &c
     )
 }
 
+/// Keeps a file staff attach to a decision about payment (a termination,
+/// a reinstatement, the city's review) with its SHA-256 (R8.2).
+pub fn store_case_file(
+    db: &Db,
+    subject_kind: &str,
+    subject_id: &str,
+    person_id: &str,
+    file: &crate::attachments::Attachment,
+) -> Result<()> {
+    db.exec(
+        "INSERT INTO case_files (id, person_id, subject_kind, subject_id, file_name, content_type, sha256, size, data, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        &[
+            text(crate::secrets::new_id("f")?),
+            text(person_id),
+            text(subject_kind),
+            text(subject_id),
+            text(file.file_name.as_str()),
+            text(file.content_type),
+            text(crate::secrets::sha256_hex(&file.data)),
+            int(file.data.len() as i64),
+            Value::Blob(file.data.clone()),
+            text(crate::now_rfc3339()),
+        ],
+    )
+}
+
 /// Keeps an evidence file (photo, video, document) with its SHA-256 (R6.2).
 pub fn store_file(db: &Db, evidence_id: &str, person_id: &str, content_type: &str, data: &[u8]) -> Result<()> {
     db.exec(
