@@ -100,6 +100,7 @@ async fn r2_3_case_work_endpoints_by_role() {
         ("/api/v1/dashboard", "GET", None, [200; 8]),
         ("/api/v1/ledgers/verification", "GET", None, [200; 8]),
         ("/api/v1/ledgers/service", "GET", None, [200; 8]),
+        ("/api/v1/ledgers/register", "GET", None, [200; 8]),
         ("/api/v1/tasks", "GET", None, [200, 200, 200, 200, 200, 200, 200, 403]),
         ("/api/v1/home-visits", "GET", None, [200, 200, 200, 200, 200, 200, 200, 403]),
         ("/api/v1/home-visits", "POST", Some(visit), [404, 404, 404, 404, 404, 404, 404, 403]),

@@ -1,5 +1,5 @@
 //! The three lists (R5.4), their filters, scope (R2.3) and streamed CSV
-//! export (audited, R8.1), and the dashboard.
+//! export (audited, R8.1), the dashboard, and the service register (R6.3).
 
 use serde_json::{Value, json};
 use zige_tests::{City, TestApp, seed_city, spawn_app};
@@ -161,4 +161,33 @@ async fn the_dashboard_counts_within_each_scope() {
     let ts = app.staff_session(&city.admin, "ts-community", "community", "ts-c1").await;
     let mine = list(&app, &ts, "/api/v1/dashboard").await;
     assert_eq!(mine["benefits"], 1, "{mine}");
+}
+
+/// The register behind the service ledger (R6.3): the people with limited
+/// mobility in the community's scope, with their groups and the visits
+/// against them, names masked; its CSV says the groups in words.
+#[tokio::test]
+async fn r6_3_the_service_register_lists_the_people_with_limited_mobility_and_their_visits() {
+    let app = spawn_app().await;
+    let city = seed_city(&app).await;
+    let community = app.staff_session(&city.admin, "ts-community", "community", "ts-c1").await;
+    let register = app.call(&community, "GET", "/api/v1/ledgers/register", None).await;
+    assert_eq!(register.status, 200, "{}", register.text());
+    let register = register.json();
+    // 张三 (高龄) is the one person on 天山区某社区's register.
+    assert_eq!(register["total"], 1, "{register}");
+    let row = &register["items"][0];
+    assert_eq!((row["name"].as_str(), row["special_groups"].clone()), (Some("张*"), serde_json::json!(["very_old"])), "{row}");
+    assert_eq!(row["visits"], 0);
+    let elsewhere = app.staff_session(&city.admin, "sy-community", "community", "sy-c1").await;
+    assert_eq!(app.call(&elsewhere, "GET", "/api/v1/ledgers/register", None).await.json()["total"], 0, "another community's register");
+
+    // A visit asked for by phone shows as due on the register.
+    let person = city.person_id(&app, "ts_local").await;
+    let visit = serde_json::json!({ "person_id": person, "reason": "very_old", "address": "天山区某路1号", "phone": "13800000001", "channel": "phone" });
+    assert_eq!(app.call(&community, "POST", "/api/v1/home-visits", Some(&visit)).await.status, 201);
+    let row = app.call(&community, "GET", "/api/v1/ledgers/register", None).await.json()["items"][0].clone();
+    assert!(row["visit_due"].is_string(), "{row}");
+    let csv = app.call(&community, "GET", "/api/v1/ledgers/register?format=csv", None).await.text();
+    assert!(csv.contains("服务类别") && csv.contains("高龄") && !csv.contains(&city.ids["ts_local"]), "{csv}");
 }

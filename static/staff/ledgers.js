@@ -1,10 +1,10 @@
 // 台账: the verification ledger (信息核实台账, R5.4) and the service ledger of
-// persons with limited mobility (服务台账, R6.3) of a period, paged, each
-// exportable as CSV (fetched with the token; the export is audited, R8.1).
+// persons with limited mobility (服务台账, R6.3) of a period, and the
+// register of those persons (服务对象名册), paged, each exportable as CSV (fetched with the token; the export is audited, R8.1).
 
 import { get, fetchBlob, query } from './api.js';
 import { h, clear, table, field, badge, number, date, problemBox, announce, saveBlob, busy, button, todayChina, addDays } from './ui.js';
-import { OUTCOMES, CHANNELS, REVIEW_RESULTS, SPECIAL_GROUPS, label } from './labels.js';
+import { OUTCOMES, CHANNELS, REVIEW_RESULTS, SPECIAL_GROUPS, VISIT_REASONS, label } from './labels.js';
 
 const PER_PAGE = 20;
 
@@ -54,7 +54,7 @@ const LEDGERS = [
     columns: [
       { label: '申请编号', cell: (r) => h('span', { class: 'mono small' }, r.ref ?? '—'), rowHeader: true },
       { label: '姓名 / 公民身份号码', cell: person },
-      { label: '申请事由', cell: (r) => label(SPECIAL_GROUPS, r.reason) },
+      { label: '申请事由', cell: (r) => label(VISIT_REASONS, r.reason) },
       { label: '服务单位', cell: (r) => r.org_name || '—' },
       { label: '申请日期', class: 'date', cell: (r) => date(r.on_day) },
       { label: '上门期限', class: 'date', cell: (r) => date(r.deadline) },
@@ -63,6 +63,21 @@ const LEDGERS = [
       { label: '逾期督办日期', class: 'date', cell: (r) => date(r.escalated_on) },
       { label: '上门日期', class: 'date', cell: (r) => date(r.visited_on) },
       { label: '核实结果', cell: (r) => outcome(r.outcome) },
+    ],
+  },
+  {
+    kind: 'register',
+    name: '服务对象名册',
+    page: 'rp',
+    requirement: 'R6.3',
+    about: '社区登记的高龄、孤寡、病残、精神疾病等行动不便人员，及其上门服务情况（截至今天，不按期间统计）。',
+    columns: [
+      { label: '姓名 / 公民身份号码', cell: person, rowHeader: true },
+      { label: '服务类别', cell: (r) => (r.special_groups ?? []).map((g) => label(SPECIAL_GROUPS, g)).join('、') || '—' },
+      { label: '所在社区', cell: (r) => r.org_name || '—' },
+      { label: '最近上门日期', class: 'date', cell: (r) => date(r.last_visit) },
+      { label: '上门次数', class: 'num', cell: (r) => number(r.visits ?? 0) },
+      { label: '待上门期限', class: 'date', cell: (r) => date(r.visit_due) },
     ],
   },
 ];

@@ -280,6 +280,11 @@ impl fmt::Display for UnknownCode {
 
 impl std::error::Error for UnknownCode {}
 
+/// The groups of people with limited mobility the community keeps on its
+/// service ledger (R6.3: 高龄、孤寡、病残、精神疾病患者), by code and name.
+pub const SPECIAL_GROUPS: [(&str, &str); 4] =
+    [("very_old", "高龄"), ("living_alone", "孤寡"), ("sick_or_disabled", "病残"), ("mental_illness", "精神疾病")];
+
 /// Who manages a retiree (R1.2, R2.2): the city's socialised management
 /// services, or an employer unit outside it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]

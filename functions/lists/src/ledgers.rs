@@ -2,11 +2,14 @@
 //! role's scope: the verification ledger (信息核实台账, R5.4): every
 //! verification task of a period with its outcome; and the service ledger
 //! of persons with limited mobility (服务台账, R6.3): every home-visit
-//! request with its scheduling and result. Names and ID numbers are masked;
+//! request with its scheduling and result; and the register behind it
+//! (服务对象名册, R6.3): the people the community keeps on it, with their
+//! groups and the visits against them. Names and ID numbers are masked;
 //! addresses and phones stay out.
 
 use serde_json::{Value as Json, json};
 use spin_sdk::http::{Request, Response};
+use zige_domain::benefit::SPECIAL_GROUPS;
 use zige_domain::masking::mask_name;
 use zige_platform::audit::{self, Entry};
 use zige_platform::auth::{self, Staff};
@@ -18,8 +21,10 @@ use zige_platform::request::{self, Page};
 struct Ledger {
     code: &'static str,
     name_zh: &'static str,
-    /// The period filters this date column.
-    dated_by: &'static str,
+    /// The period filters this date column; a register lists everyone on it today.
+    dated_by: Option<&'static str>,
+    /// Which rows belong, beyond the scope.
+    only: &'static str,
     /// Everything after SELECT's columns: FROM, joins; `{scope}` and
     /// `{period}` are filled in.
     from: &'static str,
@@ -32,7 +37,8 @@ struct Ledger {
 const VERIFICATION: Ledger = Ledger {
     code: "verification",
     name_zh: "信息核实台账",
-    dated_by: "t.opened_on",
+    dated_by: Some("t.opened_on"),
+    only: "1 = 1",
     from: "FROM tasks t JOIN persons p ON p.id = t.person_id JOIN orgs o ON o.id = t.org_id LEFT JOIN decisions d ON d.task_id = t.id",
     columns: "t.id AS ref, p.name, p.id_masked, t.reason, o.name AS org_name, t.opened_on AS on_day, t.deadline, t.status, t.closed_on,
               d.outcome, d.channel, d.decided_on, d.review",
@@ -57,7 +63,8 @@ const VERIFICATION: Ledger = Ledger {
 const SERVICE: Ledger = Ledger {
     code: "service",
     name_zh: "服务台账",
-    dated_by: "h.requested_on",
+    dated_by: Some("h.requested_on"),
+    only: "1 = 1",
     from: "FROM home_visits h JOIN persons p ON p.id = h.person_id JOIN orgs o ON o.id = h.org_id LEFT JOIN decisions d ON d.id = h.decision_id",
     columns: "h.id AS ref, p.name, p.id_masked, h.reason, o.name AS org_name, h.requested_on AS on_day, h.deadline, h.scheduled_for,
               h.status, h.escalated_on, h.visited_on, d.outcome",
@@ -78,6 +85,29 @@ const SERVICE: Ledger = Ledger {
     ],
 };
 
+const REGISTER: Ledger = Ledger {
+    code: "register",
+    name_zh: "服务对象名册",
+    dated_by: None,
+    only: "p.special_groups <> '[]'",
+    from: "FROM persons p LEFT JOIN orgs o ON o.id = p.community_id",
+    columns: "p.id AS ref, p.name, p.id_masked, p.special_groups, o.name AS org_name,
+              (SELECT MAX(h.visited_on) FROM home_visits h WHERE h.person_id = p.id) AS last_visit,
+              (SELECT COUNT(*) FROM home_visits h WHERE h.person_id = p.id AND h.status = 'done') AS visits,
+              (SELECT MIN(h.deadline) FROM home_visits h WHERE h.person_id = p.id AND h.status IN ('open', 'scheduled')) AS visit_due",
+    order: "o.name, p.id",
+    fields: &[
+        ("ref", "人员编号"),
+        ("name", "姓名"),
+        ("id_number_masked", "公民身份号码"),
+        ("special_groups", "服务类别"),
+        ("org_name", "所在社区"),
+        ("last_visit", "最近上门日期"),
+        ("visits", "上门次数"),
+        ("visit_due", "待上门期限"),
+    ],
+};
+
 /// Plain words for stored codes, as the exports show them.
 fn words(field: &str, value: &str) -> String {
     let outcome = || serde_json::from_str::<Json>(value).ok().and_then(|o| o["outcome"].as_str().map(str::to_string));
@@ -94,6 +124,12 @@ fn words(field: &str, value: &str) -> String {
         ("review", "confirmed") => "已确认".into(),
         ("review", "sent_back") => "退回重核".into(),
         ("review", "overridden") => "市级改判".into(),
+        ("special_groups", _) => serde_json::from_str::<Vec<String>>(value)
+            .unwrap_or_default()
+            .iter()
+            .map(|code| SPECIAL_GROUPS.iter().find(|(c, _)| c == code).map_or(code.as_str(), |(_, name)| name))
+            .collect::<Vec<_>>()
+            .join("、"),
         _ => value.into(),
     }
 }
@@ -105,6 +141,8 @@ fn row_json(r: &Row<'_>, ledger: &Ledger) -> Json {
             "name" => Json::String(mask_name(&r.text("name"))),
             "id_number_masked" => Json::String(r.text("id_masked")),
             "outcome" => r.opt_text("outcome").and_then(|o| serde_json::from_str(&o).ok()).unwrap_or(Json::Null),
+            "special_groups" => serde_json::from_str(&r.text("special_groups")).unwrap_or(Json::Null),
+            "visits" => Json::from(r.int("visits")),
             other => r.opt_text(other).map_or(Json::Null, Json::String),
         };
         item.insert((*field).to_string(), value);
@@ -123,11 +161,13 @@ fn day(req: &Request, name: &str, default: chrono::NaiveDate) -> Result<chrono::
     }
 }
 
-/// `GET /api/v1/ledgers/{verification|service}?from&to[&format=csv]`: the
-/// ledger of a period (by default the last year to today), paged as JSON or
-/// whole as CSV (UTF-8 with BOM, Chinese headers, audited, R8.1).
+/// `GET /api/v1/ledgers/{verification|service|register}?from&to[&format=csv]`:
+/// the ledger of a period (by default the last year to today; the register
+/// as of today), paged as JSON or whole as CSV (UTF-8 with BOM, Chinese
+/// headers, audited, R8.1).
 pub fn ledger(db: &Db, staff: &Staff, req: &Request, kind: &str) -> Result<Response, Problem> {
-    let ledger = [&VERIFICATION, &SERVICE].into_iter().find(|l| l.code == kind).ok_or_else(|| Problem::not_found("该台账", "ledger"))?;
+    let ledger =
+        [&VERIFICATION, &SERVICE, &REGISTER].into_iter().find(|l| l.code == kind).ok_or_else(|| Problem::not_found("该台账", "ledger"))?;
     let today = zige_platform::today();
     let to = day(req, "to", today)?;
     let from = day(req, "from", to - chrono::Days::new(365))?;
@@ -136,9 +176,14 @@ pub fn ledger(db: &Db, staff: &Staff, req: &Request, kind: &str) -> Result<Respo
     }
     let tree = auth::org_tree(db)?;
     let (scope, scope_params) = auth::scope_sql(&tree, staff, "p.")?;
-    let condition = format!("{scope} AND {} BETWEEN ? AND ?", ledger.dated_by);
     let mut params: Vec<Value> = scope_params;
-    params.extend([text(from.to_string()), text(to.to_string())]);
+    let condition = match ledger.dated_by {
+        Some(column) => {
+            params.extend([text(from.to_string()), text(to.to_string())]);
+            format!("{scope} AND {} AND {column} BETWEEN ? AND ?", ledger.only)
+        }
+        None => format!("{scope} AND {}", ledger.only),
+    };
     let csv = request::query_param(req, "format").as_deref() == Some("csv");
     if csv {
         let rows =

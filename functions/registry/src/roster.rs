@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 use serde_json::json;
 use spin_sdk::http::{Request, Response};
 use std::collections::BTreeMap;
-use zige_domain::benefit::{BenefitType, ManagementMode, ResidenceKind};
+use zige_domain::benefit::{BenefitType, ManagementMode, ResidenceKind, SPECIAL_GROUPS};
 use zige_domain::evidence::EvidenceKind;
 use zige_domain::routing::{OrgKind, OrgTree};
 use zige_domain::{Fen, IdNumber};
@@ -49,10 +49,6 @@ const COLUMNS: &[(&str, &[&str], bool)] = &[
     ("special_group", &["特殊群体"], false),
     ("depends_on", &["供养关系人身份号码"], false),
 ];
-
-/// Special groups of the service ledger (R6.3).
-const SPECIAL_GROUPS: &[(&str, &str)] =
-    &[("very_old", "高龄"), ("living_alone", "孤寡"), ("sick_or_disabled", "病残"), ("mental_illness", "精神疾病")];
 
 /// A name: 1 to 50 characters.
 pub fn check_name(name: &str) -> Result<String, String> {
