@@ -442,3 +442,43 @@ async fn r6_3_r6_4_a_home_visit_outcome_with_photos_fills_the_service_and_verifi
     assert_eq!(app.call(&community, "GET", "/api/v1/ledgers/unknown", None).await.status, 404);
     assert_eq!(app.call(&community, "GET", "/api/v1/ledgers/service?from=2026-13-01", None).await.status, 400);
 }
+
+/// A household survey's remarks column as verification evidence (R6.5): a
+/// remark that the person was seen certifies them, one that they died opens
+/// a verification while payment goes on, anything else records nothing;
+/// every other column is ignored and said so.
+#[tokio::test]
+async fn r6_5_a_household_survey_s_remarks_certify_or_open_a_verification() {
+    let app = spawn_app().await;
+    let city = seed_city(&app).await;
+    let district = app.staff_session(&city.admin, "ts-district", "district", "650102").await;
+    let today = today();
+    let survey = format!(
+        "序号,姓名,公民身份号码,性别,备注\n1,张三,{},男,入户见到本人，身体尚好\n2,王五,{},男,家属称本人已去世\n3,李四,{},女,本人健在\n4,某人,12345,男,本人健在\n5,张三,{},男,已登记\n",
+        city.ids["ts_local"], city.ids["abroad"], city.ids["sy_local"], city.ids["ts_local"]
+    );
+    let missing = app.upload(&district, &format!("/api/v1/surveys?surveyed_on={today}"), "text/csv", "公民身份号码\n1\n").await;
+    assert_eq!((missing.status, missing.json()["field"].as_str()), (422, Some("remarks")), "{}", missing.text());
+    let r = app.upload(&district, &format!("/api/v1/surveys?surveyed_on={today}"), "text/csv", survey).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let outcomes: Vec<String> =
+        r.json()["results"].as_array().unwrap().iter().map(|x| x["outcome"].as_str().unwrap().to_string()).collect();
+    assert_eq!(outcomes, ["certified", "to_verify", "unknown", "rejected", "ignored"], "{}", r.text());
+    assert_eq!(r.json()["columns_ignored"], json!(["序号", "姓名", "性别"]));
+
+    let dossier = |who: &'static str| {
+        let app = &app;
+        let admin = city.admin.clone();
+        let city = &city;
+        async move {
+            let person = city.person_id(app, who).await;
+            app.call(&admin, "GET", &format!("/api/v1/persons/{person}"), None).await.json()
+        }
+    };
+    let seen = dossier("ts_local").await;
+    assert_eq!(seen["benefits"][0]["cycle"]["status"], "certified", "{seen}");
+    let died = dossier("abroad").await;
+    assert_eq!(died["benefits"][0]["payment_status"], "active", "a remark never stops payment on its own");
+    let task = task_of(&app, &district, "verify_death_report").await;
+    assert!(task["reason"].as_str().unwrap().contains("R6.5"), "{task}");
+}

@@ -103,6 +103,7 @@ export const EVIDENCE = {
   'monitoring_flag.inmate_receiving': ['在押服刑人员领取养老金', 'R5.2', 'suspend_then_verify'],
   retraction: ['撤回此前记录', 'R5.4', 'retraction'],
   'death_report.unconfirmed': ['他人申报死亡（待核实）', 'R5.6', 'verify_only'],
+  'survey_remark.death': ['全民参保登记调查备注：已死亡（待核实）', 'R6.5', 'verify_only'],
   staff_verification: ['经办人员实地核实', 'R6.6', 'proof_of_life'],
 };
 

@@ -474,6 +474,7 @@ function timelineSection(d, history, ctx, refresh) {
 const SOURCES = {
   roster: '花名册导入',
   activity_sign_in: '活动签到表',
+  household_survey: '全民参保登记调查表',
   self_service: '本人自助认证',
   face: '人脸识别认证',
   staff: '经办人员',

@@ -10,6 +10,8 @@ import { taskTabs, fileChooser, filesProblem, uploads } from './tasks.js';
 const MAX_SHEET_BYTES = 4 * 1024 * 1024;
 const RESULTS = {
   certified: ['已认证', 'ok'],
+  to_verify: ['已安排核实', 'warn'],
+  ignored: ['备注不作为认证依据', ''],
   unknown: ['未找到或不在本单位服务范围', 'warn'],
   rejected: ['证件号码有误', 'bad'],
 };
@@ -75,7 +77,59 @@ export async function render(main) {
   });
 
   main.append(h('section', { class: 'card', 'aria-labelledby': 'sign-in-title' }, h('h2', { id: 'sign-in-title' }, '登记活动签到'), form), result);
+  main.append(...surveyCard());
   activity.focus();
+}
+
+/**
+ * A universal-enrolment household survey (R6.5): the remarks column (备注)
+ * certifies those seen and opens a verification for those said to have
+ * died; other columns are ignored and the answer names them.
+ */
+function surveyCard() {
+  const surveyedOn = h('input', { type: 'date', name: 'surveyed_on', required: true, max: todayChina(), value: todayChina(), dataset: { testid: 'survey-date' } });
+  const file = h('input', { type: 'file', name: 'survey', accept: '.csv,text/csv', required: true, dataset: { testid: 'survey-file' } });
+  const errors = h('div');
+  const submit = h('button', { type: 'submit', class: 'primary', dataset: { testid: 'survey-submit' } }, '导入调查表');
+  const result = h('div', { dataset: { testid: 'survey-result' }, 'aria-live': 'polite' });
+  const form = h('form', { class: 'stack', novalidate: true },
+    field('调查日期', surveyedOn),
+    field('调查表（CSV）', file, '《全民参保登记个人信息汇总表》：须有“公民身份号码”和“备注”两列；备注写明见到本人的视同认证，写明死亡的安排核实（R6.5）。'),
+    errors, h('div', { class: 'filter-actions' }, submit));
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clear(errors);
+    clear(result);
+    const chosen = file.files[0];
+    const fail = (detail, detail_en, name) => showError(errors, new ApiError(422, { detail, detail_en, field: name }), form);
+    if (!chosen) return fail('请选择调查表', 'Choose the survey file', 'survey');
+    if (chosen.size > MAX_SHEET_BYTES) return fail('调查表超过4 MB，请分批导入', 'The survey is larger than 4 MiB; send it in parts', 'survey');
+    await busy(submit, async () => {
+      try {
+        const text = (await chosen.text()).replace(/^\uFEFF/, '').trim();
+        const r = await postText(`/api/v1/surveys${query({ surveyed_on: surveyedOn.value })}`, `${text}\n`);
+        const rows = r.results ?? [];
+        const count = (o) => rows.filter((x) => x.outcome === o).length;
+        const ignored = (r.columns_ignored ?? []).length ? `；未使用的列：${r.columns_ignored.join('、')}` : '';
+        const summary = `调查表（${r.surveyed_on}）：共 ${number(rows.length)} 行，视同认证 ${number(count('certified'))} 人，安排核实 ${number(count('to_verify'))} 人，备注不作为依据 ${number(count('ignored'))} 行${ignored}。`;
+        result.append(success(summary), table({
+          caption: '调查表逐行结果',
+          columns: [
+            { label: '行号', cell: (x) => String(x.line), class: 'num', rowHeader: true },
+            { label: '公民身份号码', cell: (x) => h('span', { class: 'mono' }, x.id_number_masked ?? '—') },
+            { label: '结果', cell: (x) => badge(...(RESULTS[x.outcome] ?? [x.outcome, ''])) },
+            { label: '说明', cell: (x) => x.reason || '—' },
+          ],
+          rows,
+          rowAttrs: (x) => ({ dataset: { testid: 'survey-row', outcome: x.outcome } }),
+        }));
+        announce(summary);
+      } catch (error) {
+        showError(errors, error, form);
+      }
+    });
+  });
+  return [h('section', { class: 'card', 'aria-labelledby': 'survey-title' }, h('h2', { id: 'survey-title' }, '导入全民参保登记调查表'), form), result];
 }
 
 /** Each line's result; `shift` maps the sheet's lines back to the pasted ones. */

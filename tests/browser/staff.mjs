@@ -184,6 +184,16 @@ await scenario('staff console', async (browser) => {
   await page.getByTestId('sign-in-photos').setInputFiles(PHOTO);
   await page.getByRole('button', { name: '上传活动照片' }).click();
   await page.getByTestId('sign-in-photos-result').getByText(/共 1 张/).waitFor();
+  // A household survey's remarks (R6.5): 李四 seen, a line with a bad number.
+  await page.getByTestId('survey-file').setInputFiles({
+    name: '全民参保登记个人信息汇总表.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from(`序号,姓名,公民身份号码,备注\n1,李四,${FIXTURE.ids.sy_local},本人健在\n2,某人,12345,本人健在\n`),
+  });
+  await page.getByTestId('survey-submit').click();
+  await page.getByTestId('survey-row').first().waitFor();
+  assert.deepEqual(await page.getByTestId('survey-row').evaluateAll((rows) => rows.map((r) => r.dataset.outcome)), ['certified', 'rejected']);
+  assert.match(await page.getByTestId('survey-result').innerText(), /未使用的列：序号、姓名/);
   await checkA11y(page, 'staff activity sign-in (desktop)');
 
   // A roster file with a malformed ID number: the line is rejected with its reason.

@@ -6,6 +6,7 @@
 //! transaction.
 
 mod front_desk;
+mod sheets;
 
 use anyhow::Context;
 use chrono::NaiveDate;
@@ -48,6 +49,7 @@ fn route(req: &Request) -> Result<Response, Problem> {
             | ["decisions", _, "review"]
             | ["sign-ins"]
             | ["sign-ins", _, "files"]
+            | ["surveys"]
             | ["home-visits"]
             | ["home-visits", _, "schedule" | "outcome"]
             | ["benefits", _, "termination" | "reinstatement"]
@@ -70,8 +72,9 @@ fn route(req: &Request) -> Result<Response, Problem> {
         (Method::Post, ["decisions", "reviews"]) => bulk_review(&db, &staff, req),
         (Method::Post, ["decisions", id, "review"]) => review(&db, &staff, req, id),
         (Method::Post, ["tasks", id, "assignment"]) => assign(&db, &staff, req, id),
-        (Method::Post, ["sign-ins"]) => sign_in(&db, &staff, req),
-        (Method::Post, ["sign-ins", id, "files"]) => sign_in_files(&db, &staff, req, id),
+        (Method::Post, ["sign-ins"]) => sheets::sign_in(&db, &staff, req),
+        (Method::Post, ["sign-ins", id, "files"]) => sheets::sign_in_files(&db, &staff, req, id),
+        (Method::Post, ["surveys"]) => sheets::survey(&db, &staff, req),
         (Method::Get, ["home-visits"]) => home_visits(&db, &staff, req),
         (Method::Post, ["home-visits"]) => front_desk::home_visit(&db, &staff, req),
         (Method::Post, ["objections"]) => front_desk::objection(&db, &staff, req),
@@ -718,160 +721,6 @@ fn assign(db: &Db, staff: &Staff, req: &Request, id: &str) -> Result<Response, P
         Ok(())
     })?;
     Ok(json_response(200, &json!({ "task_id": id, "org_id": body.org_id })))
-}
-
-/// `POST /api/v1/sign-ins?activity=…&held_on=YYYY-MM-DD`: an activity's
-/// sign-in sheet (CSV with an `id_number` column) certifies every listed
-/// person in scope at once, each with the activity as evidence (R5.5-3,
-/// R6.4); the answer gives each line's outcome.
-fn sign_in(db: &Db, staff: &Staff, req: &Request) -> Result<Response, Problem> {
-    staff.require(Permission::WorkTasks)?;
-    let activity: String = request::query_param(req, "activity").unwrap_or_default().trim().chars().take(100).collect();
-    if activity.is_empty() {
-        return Err(Problem::invalid("activity", "请填写活动名称", "activity: the activity's name is required"));
-    }
-    let today = zige_platform::today();
-    let held_on = request::query_param(req, "held_on")
-        .and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok())
-        .filter(|d| *d <= today)
-        .ok_or_else(|| Problem::invalid("held_on", "活动日期有误", "held_on: a date no later than today"))?;
-    if req.body().len() > 4 << 20 {
-        return Err(Problem::new(413, "body_too_large", "签到表超过4MB", "The sheet is larger than 4 MiB"));
-    }
-    let sheet = request::decode_text(req.body());
-    let mut lines = sheet.lines();
-    let header: Vec<&str> = lines.next().unwrap_or_default().split(',').map(str::trim).collect();
-    let column = header
-        .iter()
-        .position(|h| *h == "id_number" || *h == "公民身份号码")
-        .ok_or_else(|| Problem::invalid("id_number", "签到表须有id_number（公民身份号码）列", "the sheet needs an id_number column"))?;
-    let name_column = header.iter().position(|h| *h == "name" || *h == "姓名");
-    // The sheet kept with the sign-in (R6.4) masks what would identify a
-    // person beyond what staff see: the ID number and the name.
-    let mut kept = vec![header.join(",")];
-    let key = zige_platform::secrets::pii_key()?;
-    let tree = auth::org_tree(db)?;
-    let actor = staff.actor();
-    let digest = zige_platform::secrets::sha256_hex(activity.as_bytes());
-    let mut results = Vec::new();
-    for (n, line) in lines.enumerate().filter(|(_, l)| !l.trim().is_empty()) {
-        let cell = line.split(',').nth(column).unwrap_or_default().trim();
-        let parsed = zige_domain::IdNumber::parse(cell);
-        let masked_id = parsed.as_ref().map_or_else(|_| "*".repeat(cell.chars().count().min(18)), zige_domain::IdNumber::masked);
-        let row: Vec<String> = line
-            .split(',')
-            .enumerate()
-            .map(|(i, v)| match i {
-                i if i == column => masked_id.clone(),
-                i if Some(i) == name_column => mask_name(v.trim()),
-                _ => v.trim().to_string(),
-            })
-            .collect();
-        kept.push(row.join(","));
-        let outcome = match parsed {
-            Err(e) => json!({ "line": n + 2, "outcome": "rejected", "reason": e.to_string() }),
-            Ok(id) => {
-                let found = db.one(
-                    "SELECT id, residence, community_id, management, employer_id, insured_district FROM persons WHERE id_index = ?",
-                    &[text(id.blind_index(&key))],
-                    |r| (r.text("id"), records::placement(&r)),
-                )?;
-                match found {
-                    Some((person, placement)) if auth::covers(&tree, staff, &placement) => {
-                        let evidence = format!("activity:{held_on}:{digest}:{person}");
-                        db.transaction(|db| -> anyhow::Result<()> {
-                            let kind = EvidenceKind::ActivityParticipation;
-                            let by = Actor { actor: &actor, role: staff.role.code() };
-                            workflow::file_record(db, &evidence, &person, &kind, held_on, today, "activity_sign_in", &by)?;
-                            let entry = Entry {
-                                actor: &actor,
-                                role: staff.role.code(),
-                                action: "certification.activity",
-                                object: &evidence,
-                                payload: activity.as_bytes(),
-                            };
-                            audit::append(db, &entry)?;
-                            // The clerk sees the sheet on the lists at once.
-                            records::refresh(db, &person, today).map(drop)
-                        })?;
-                        json!({ "line": n + 2, "outcome": "certified", "id_number_masked": id.masked() })
-                    }
-                    _ => {
-                        json!({ "line": n + 2, "outcome": "unknown", "id_number_masked": id.masked(), "reason": "不在本单位服务范围内或未登记" })
-                    }
-                }
-            }
-        };
-        results.push(outcome);
-    }
-    let certified = results.iter().filter(|r| r["outcome"] == "certified").count() as i64;
-    let prefix = format!("activity:{held_on}:{digest}:");
-    let id =
-        format!("si_{}", &zige_platform::secrets::sha256_hex(&[staff.org_id.as_bytes(), prefix.as_bytes(), req.body()].concat())[..20]);
-    db.transaction(|db| -> anyhow::Result<()> {
-        db.exec(
-            "INSERT OR IGNORE INTO sign_ins (id, org_id, evidence_prefix, activity, held_on, sheet, sheet_sha256, certified, not_matched, recorded_by, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            &[
-                text(id.as_str()),
-                text(staff.org_id.as_str()),
-                text(prefix.as_str()),
-                text(activity.as_str()),
-                text(held_on.to_string()),
-                Value::Blob(format!("{}\n", kept.join("\n")).into_bytes()),
-                text(zige_platform::secrets::sha256_hex(req.body())),
-                int(certified),
-                int(results.len() as i64 - certified),
-                text(actor.as_str()),
-                text(zige_platform::now_rfc3339()),
-            ],
-        )?;
-        audit::append(db, &Entry { actor: &actor, role: staff.role.code(), action: "sign_in.record", object: &id, payload: req.body() }).map(drop)
-    })?;
-    Ok(json_response(200, &json!({ "sign_in_id": id, "activity": activity, "held_on": held_on, "results": results })))
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SignInFiles {
-    files: Vec<Upload>,
-}
-
-/// `POST /api/v1/sign-ins/{id}/files`: the activity's photos, kept with its
-/// sign-in sheet and bound into the monthly archive (R6.4, R8.2).
-fn sign_in_files(db: &Db, staff: &Staff, req: &Request, id: &str) -> Result<Response, Problem> {
-    staff.require(Permission::WorkTasks)?;
-    let body: SignInFiles = request::json_body_limited(req, OUTCOME_BODY_LIMIT)?;
-    let files = attachments(&body.files)?;
-    if files.is_empty() {
-        return Err(Problem::invalid("files", "请选择活动照片", "files: at least one"));
-    }
-    let tree = auth::org_tree(db)?;
-    let org = db.one("SELECT org_id FROM sign_ins WHERE id = ?", &[text(id)], |r| r.text("org_id"))?;
-    if !org.is_some_and(|org| tree.is_within(&org, &staff.org_id)) {
-        return Err(Problem::not_found("该签到记录", "sign-in"));
-    }
-    let actor = staff.actor();
-    let kept = db.transaction(|db| -> anyhow::Result<i64> {
-        for file in &files {
-            db.exec(
-                "INSERT INTO sign_in_files (id, sign_in_id, file_name, content_type, sha256, size, data, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                &[
-                    text(zige_platform::secrets::new_id("f")?),
-                    text(id),
-                    text(file.file_name.as_str()),
-                    text(file.content_type),
-                    text(zige_platform::secrets::sha256_hex(&file.data)),
-                    int(file.data.len() as i64),
-                    Value::Blob(file.data.clone()),
-                    text(zige_platform::now_rfc3339()),
-                ],
-            )?;
-        }
-        audit::append(db, &Entry { actor: &actor, role: staff.role.code(), action: "sign_in.files", object: id, payload: req.body() })?;
-        Ok(db.one("SELECT COUNT(*) AS n FROM sign_in_files WHERE sign_in_id = ?", &[text(id)], |r| r.int("n"))?.unwrap_or(0))
-    })?;
-    Ok(json_response(201, &json!({ "sign_in_id": id, "files": kept })))
 }
 
 /// `GET /api/v1/home-visits?status=open|scheduled`: home-visit requests in

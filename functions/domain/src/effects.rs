@@ -430,6 +430,9 @@ fn record_tasks(record: &Evidence, on_file: &[(&BenefitOnFile, &Assessment)]) ->
         }
         RecordEffect::Loss => open("verify_loss", entry.requirement, format!("{}（{}）", entry.name_zh, entry.requirement)),
         RecordEffect::SuspendThenVerify => open("verify_monitoring_flag", "R5.2", format!("{}（R5.2）", entry.name_zh)),
+        RecordEffect::VerifyOnly if record.kind == EvidenceKind::SurveyDeathRemark => {
+            open("verify_death_report", "R6.5", "全民参保登记调查备注称本人已死亡：请尽快核实，核实前照常发放（R6.5）".into())
+        }
         RecordEffect::VerifyOnly => {
             open("verify_death_report", "R5.6", "他人申报死亡，身份未经核实：请尽快核实，核实前照常发放（R5.6）".into())
         }

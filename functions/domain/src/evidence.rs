@@ -155,6 +155,9 @@ pub enum EvidenceKind {
     VisitOrHealthCheck,
     /// R6.5: universal-enrolment survey remark.
     SurveyRemark,
+    /// R6.5: a survey remark that the person has died, to verify before
+    /// anything stops.
+    SurveyDeathRemark,
     /// R5.6: death, by source.
     Death {
         /// Where the record comes from.
@@ -261,6 +264,7 @@ pub const CATALOGUE: &[CatalogueEntry] = &[
     entry("home_visit", "上门认证", "Home visit", "R6.3", All, ProofOfLife),
     entry("visit_or_health_check", "慰问、体检、义诊登记", "Visit, health check or clinic roster", "R6.4", All, ProofOfLife),
     entry("survey_remark", "全民参保登记调查备注", "Universal-enrolment survey remark", "R6.5", All, ProofOfLife),
+    entry("survey_remark.death", "全民参保登记调查备注：已死亡（待核实）", "Survey remark: died, to verify", "R6.5", All, VerifyOnly),
     entry("death.family_report", "家属主动申报死亡", "Death reported by family", "R5.6", All, Loss),
     entry("death.hrss_record", "人社数据库标注死亡", "Death flagged in HRSS databases", "R5.6", All, Loss),
     entry("death.population_registry", "全国人口库死亡信息", "Death in the national population database", "R5.6", All, Loss),
@@ -334,6 +338,7 @@ impl EvidenceKind {
             Self::HomeVisit => "home_visit",
             Self::VisitOrHealthCheck => "visit_or_health_check",
             Self::SurveyRemark => "survey_remark",
+            Self::SurveyDeathRemark => "survey_remark.death",
             Self::Death { source } => match source {
                 DeathSource::FamilyReport => "death.family_report",
                 DeathSource::HrssRecord => "death.hrss_record",
@@ -395,6 +400,26 @@ impl EvidenceKind {
 }
 
 impl EvidenceKind {
+    /// What a universal-enrolment survey's remark (备注) records (R6.5): a
+    /// remark that the person was seen is a proof of life; one that they
+    /// died asks for verification, never a suspension on its own; one that
+    /// they were not seen, or that says neither, records nothing.
+    pub fn from_survey_remark(remark: &str) -> Option<EvidenceKind> {
+        const DIED: [&str; 6] = ["死亡", "去世", "已故", "过世", "病故", "身故"];
+        const NOT_SEEN: [&str; 7] = ["未见", "没见", "不在", "外出", "联系不上", "无人", "未联系"];
+        const SEEN: [&str; 7] = ["健在", "本人在", "见到本人", "见本人", "本人签字", "在世", "本人在家"];
+        let remark = remark.trim();
+        if DIED.iter().any(|w| remark.contains(w)) {
+            Some(Self::SurveyDeathRemark)
+        } else if NOT_SEEN.iter().any(|w| remark.contains(w)) {
+            None
+        } else if SEEN.iter().any(|w| remark.contains(w)) {
+            Some(Self::SurveyRemark)
+        } else {
+            None
+        }
+    }
+
     /// A death reported by a person (R5.6): a registered relative, or
     /// anyone who gives the death or cremation certificate number, stops
     /// payment at once as a family report; anyone else's word opens an
@@ -652,6 +677,7 @@ mod tests {
             K::HomeVisit,
             K::VisitOrHealthCheck,
             K::SurveyRemark,
+            K::SurveyDeathRemark,
             K::Missing,
             K::Imprisonment { form: ImprisonmentForm::InPrison },
             K::Imprisonment { form: ImprisonmentForm::OutsidePrison },
@@ -749,6 +775,24 @@ mod tests {
         for flag in [MonitoringFlag::DeathFraud, MonitoringFlag::DuplicateReceipt, MonitoringFlag::InmateReceiving] {
             assert_eq!(EvidenceKind::MonitoringFlag { flag }.effect(), Effect::SuspendThenVerify);
         }
+    }
+
+    #[test]
+    fn r6_5_a_survey_remark_certifies_only_when_it_says_the_person_was_seen() {
+        let table = [
+            ("本人健在", Some(EvidenceKind::SurveyRemark)),
+            ("入户见到本人，身体尚好", Some(EvidenceKind::SurveyRemark)),
+            ("未见到本人，家属称外出", None),
+            ("本人不在家", None),
+            ("已于去年去世", Some(EvidenceKind::SurveyDeathRemark)),
+            ("家属称本人已死亡，未见死亡证明", Some(EvidenceKind::SurveyDeathRemark)),
+            ("", None),
+            ("已登记", None),
+        ];
+        for (remark, kind) in table {
+            assert_eq!(EvidenceKind::from_survey_remark(remark), kind, "{remark:?}");
+        }
+        assert_eq!(EvidenceKind::SurveyDeathRemark.effect(), Effect::VerifyOnly, "a remark never stops payment on its own");
     }
 
     #[test]
