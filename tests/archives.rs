@@ -243,4 +243,37 @@ async fn r6_4_r8_2_sign_in_sheets_their_photos_and_the_files_of_payment_decision
     assert!(tianshan.keys().any(|k| k.starts_with("evidence/case/decision.review-")), "{:?}", tianshan.keys());
     assert!(!shayibake.contains_key(&sheet_path), "no one of 沙依巴克区 signed it");
     assert!(shayibake.keys().any(|k| k.starts_with("evidence/case/benefit.termination-")), "{:?}", shayibake.keys());
+    assert!(
+        !tianshan.keys().chain(shayibake.keys()).any(|k| k.contains("本人照片")),
+        "no uploader's file name is kept: {:?}",
+        tianshan.keys()
+    );
+}
+
+/// A copy sent for verification is read within bounds (R8.2): an entry
+/// larger than any file zige archives is reported, not unpacked into memory.
+/// (The component carries no decompressor, so a compressed "zip bomb" is
+/// unreadable to begin with.)
+#[tokio::test]
+async fn r8_2_a_copy_with_an_oversized_entry_is_reported_not_unpacked() {
+    use std::io::Write;
+    let app = spawn_app().await;
+    let city = seed_city(&app).await;
+    let bound = app.call(&city.admin, "POST", "/api/v1/archives", Some(&json!({ "district": "650102", "month": month() }))).await;
+    let id = bound.json()["archive_id"].as_str().unwrap().to_string();
+    let big = vec![0u8; 9 << 20];
+    let manifest = json!({ "archive_id": id, "files": [{ "path": "evidence/big.bin", "sha256": sha256(&big), "size": big.len() }] });
+    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let stored = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    writer.start_file("manifest.json", stored).unwrap();
+    writer.write_all(manifest.to_string().as_bytes()).unwrap();
+    writer.start_file("evidence/big.bin", stored).unwrap();
+    writer.write_all(&big).unwrap();
+    let copy = writer.finish().unwrap().into_inner();
+    let r =
+        app.request("POST", &format!("/api/v1/archives/{id}/verify"), &[("authorization", &format!("Bearer {}", city.admin))], copy).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let report = r.json();
+    assert_eq!(report["intact"], false, "{report}");
+    assert!(report["problems"].to_string().contains("larger than any file zige archives"), "{report}");
 }

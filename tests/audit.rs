@@ -56,3 +56,56 @@ async fn r8_1_a_deleted_record_breaks_the_chain() {
     let report = app.call(&city.admin, "GET", "/api/v1/audit/verify", None).await.json();
     assert_eq!((report["intact"].as_bool(), report["first_broken_seq"].as_i64()), (Some(false), Some(2)), "{report}");
 }
+
+/// The chain alone cannot see records cut from its end; a head kept by an
+/// outside witness can (R8.1). The head is published at
+/// `GET /api/v1/audit/head`, in the payroll feed and in each monthly
+/// archive's manifest, and verification reports a head the chain no longer
+/// reaches.
+#[tokio::test]
+async fn r8_1_records_cut_from_the_end_are_seen_against_a_published_head() {
+    let app = spawn_app().await;
+    let city = seed_city(&app).await;
+    let head = app.call(&city.admin, "GET", "/api/v1/audit/head", None).await;
+    assert_eq!(head.status, 200, "{}", head.text());
+    let head = head.json()["head"].clone();
+    let kept = format!("{}:{}", head["seq"], head["hash"].as_str().unwrap());
+    let report = app.call(&city.admin, "GET", &format!("/api/v1/audit/verify?head={kept}"), None).await.json();
+    assert_eq!((report["intact"].as_bool(), report["head_reached"].as_bool()), (Some(true), Some(true)), "{report}");
+    assert_eq!(app.call(&city.admin, "GET", "/api/v1/audit/verify?head=nonsense", None).await.status, 400);
+
+    // The payroll system receives the head with every read of its feed.
+    let payroll = app.staff_session(&city.admin, "payroll", "integration", "city-si").await;
+    let feed = app.call(&payroll, "GET", "/api/v1/payroll/instructions?after=0", None).await.json();
+    assert!(feed["audit_head"]["seq"].as_i64().unwrap() >= head["seq"].as_i64().unwrap(), "{feed}");
+
+    // A tamperer with file access cuts the newest records: what is left
+    // still links up, but no longer reaches the head the witness kept.
+    let db = app.database();
+    let cut_from = head["seq"].as_i64().unwrap() - 1;
+    db.execute_batch(&format!("DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq >= {cut_from};")).unwrap();
+    let alone = app.call(&city.admin, "GET", "/api/v1/audit/verify", None).await.json();
+    assert_eq!(alone["intact"], true, "the chain alone cannot see the cut: {alone}");
+    let report = app.call(&city.admin, "GET", &format!("/api/v1/audit/verify?head={kept}"), None).await.json();
+    assert_eq!((report["intact"].as_bool(), report["head_reached"].as_bool()), (Some(false), Some(false)), "{report}");
+    assert!(report["problem"].as_str().unwrap().contains("no longer reaches"), "{report}");
+}
+
+/// Each monthly archive records the chain's head when it was bound, and its
+/// verification fails once the chain no longer reaches it (R8.1, R8.2).
+#[tokio::test]
+async fn r8_2_an_archive_keeps_the_audit_head_it_was_bound_at() {
+    let app = spawn_app().await;
+    let city = seed_city(&app).await;
+    let month = zige_domain::china_date(chrono::Utc::now()).format("%Y-%m").to_string();
+    let bound = app.call(&city.admin, "POST", "/api/v1/archives", Some(&serde_json::json!({ "district": "650102", "month": month }))).await;
+    assert_eq!(bound.status, 201, "{}", bound.text());
+    let id = bound.json()["archive_id"].as_str().unwrap().to_string();
+    let report = app.call(&city.admin, "GET", &format!("/api/v1/archives/{id}/verify"), None).await.json();
+    assert_eq!(report["intact"], true, "{report}");
+    let head = report["audit_head"]["seq"].as_i64().expect("the manifest names the head");
+    app.database().execute_batch(&format!("DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq >= {head};")).unwrap();
+    let report = app.call(&city.admin, "GET", &format!("/api/v1/archives/{id}/verify"), None).await.json();
+    assert_eq!(report["intact"], false, "{report}");
+    assert!(report["problems"].to_string().contains("no longer reaches the head"), "{report}");
+}

@@ -205,14 +205,15 @@ async fn parallel_challenges_cannot_slip_past_the_limit() {
 }
 
 #[tokio::test]
-async fn r6_2_evidence_photos_are_kept_with_their_hash_and_size_limited() {
+async fn r6_2_evidence_photos_are_kept_with_their_hash_checked_against_their_bytes_and_size_limited() {
     use base64::Engine;
     let app = spawn_app().await;
     let city = seed_city(&app).await;
     let id = city.ids["sy_local"].clone();
     let token = app.recipient(&id).await;
     let photo = vec![0xFFu8, 0xD8, 0xFF, 0xE0, 1, 2, 3];
-    for (data, status) in [(vec![0u8; (1 << 20) + 1], 413), (photo.clone(), 201)] {
+    // Too large; a PDF that says it is a JPEG (its bytes are checked); a photo.
+    for (data, status) in [(vec![0u8; (1 << 20) + 1], 413), (b"%PDF-1.7 not a photo".to_vec(), 422), (photo.clone(), 201)] {
         let challenge = app.call(&token, "POST", "/api/v1/me/certifications/challenges", None).await.json();
         let (result, signature) = face_result(
             &json!({ "nonce": challenge["nonce"], "subject": id, "liveness": true, "score": 0.9, "verified_at": unix_now() }),

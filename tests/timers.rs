@@ -462,4 +462,19 @@ async fn without_a_gateway_messages_are_a_feed_read_and_acknowledged_by_cursor()
     assert_eq!(count(&app, &format!("SELECT COUNT(*) FROM outbox WHERE status = 'sent' AND seq <= {through}")), 2);
     let rest = app.call(&gateway, "GET", "/api/v1/notifications/messages", None).await.json();
     assert!(rest["items"].as_array().unwrap().iter().all(|i| i["seq"].as_i64().unwrap() > through));
+    // Every read of the messages (they carry phone numbers) is audited (R8.1).
+    assert!(count(&app, "SELECT COUNT(*) FROM audit_log WHERE action = 'feed.read'") >= 1);
+    // A second consumer's messages are its own: the first one's
+    // acknowledgement does not mark them sent for it.
+    let wechat = app.staff_session(&city.admin, "wechat", "integration", "city-si").await;
+    let its = app.call(&wechat, "GET", "/api/v1/notifications/messages?after=0", None).await.json();
+    let newest = its["next_after"].as_i64().unwrap();
+    app.call(&gateway, "POST", "/api/v1/notifications/acknowledgements", Some(&json!({ "through": newest }))).await;
+    assert_eq!(
+        count(&app, &format!("SELECT COUNT(*) FROM outbox WHERE status = 'sent' AND seq > {through}")),
+        0,
+        "the other consumer has not taken them"
+    );
+    app.call(&wechat, "POST", "/api/v1/notifications/acknowledgements", Some(&json!({ "through": newest }))).await;
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM outbox WHERE status = 'pending'"), 0, "taken by every consumer, they are delivered");
 }

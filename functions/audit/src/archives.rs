@@ -22,6 +22,10 @@ use zige_platform::secrets::{new_id, sha256_hex};
 
 /// The most bytes one archive may bind: it is built in the component's memory.
 const MAX_ARCHIVE_BYTES: usize = 128 << 20;
+/// The most files a copy to verify may hold.
+const MAX_ENTRIES: usize = 100_000;
+/// The largest file an archive holds: an upload is at most 5 MiB, a sheet 4.
+const MAX_ENTRY_BYTES: usize = 8 << 20;
 
 /// The persons a district binds (R8.2): those it is responsible for under
 /// R2.3, living in its communities or, living elsewhere, insured there. Not
@@ -173,27 +177,37 @@ fn gather(db: &Db, district: &str, month: YearMonth) -> Result<(Vec<Part>, i64),
             [sheet.id_header, "person_id", "姓名", "公民身份号码"].into_iter().chain(sheet.columns.iter().map(|(_, h)| *h)).collect();
         parts.push(csv_part(sheet.path, &header, rows)?);
     }
+    // Stored files are named by their id and type, never by the name the
+    // uploader gave them, which may name a person.
     let files = db.all(
         &format!(
             "SELECT f.id, f.content_type, f.data, 'evidence' AS source FROM evidence_files f JOIN persons p ON p.id = f.person_id
              WHERE {scope} AND substr(f.created_at, 1, 10) BETWEEN ? AND ?
              UNION ALL
-             SELECT f.id || '-' || f.file_name, f.content_type, f.data, 'outcome' FROM decision_files f JOIN persons p ON p.id = f.person_id
+             SELECT f.id, f.content_type, f.data, 'outcome' FROM decision_files f JOIN persons p ON p.id = f.person_id
              WHERE {scope} AND substr(f.created_at, 1, 10) BETWEEN ? AND ?
              UNION ALL
-             SELECT f.subject_kind || '-' || f.id || '-' || f.file_name, f.content_type, f.data, 'case' FROM case_files f JOIN persons p ON p.id = f.person_id
+             SELECT f.subject_kind || '-' || f.id, f.content_type, f.data, 'case' FROM case_files f JOIN persons p ON p.id = f.person_id
              WHERE {scope} AND substr(f.created_at, 1, 10) BETWEEN ? AND ?
              UNION ALL
-             SELECT s.id || '.csv', 'text/csv', s.sheet, 'sign-in' FROM sign_ins s
+             SELECT s.id, 'text/csv', s.sheet, 'sign-in' FROM sign_ins s
              WHERE EXISTS (SELECT 1 FROM evidence e JOIN persons p ON p.id = e.person_id WHERE e.id = s.evidence_prefix || p.id AND {scope})
                AND s.held_on BETWEEN ? AND ?
              UNION ALL
-             SELECT s.id || '-' || f.id || '-' || f.file_name, f.content_type, f.data, 'sign-in' FROM sign_in_files f JOIN sign_ins s ON s.id = f.sign_in_id
+             SELECT s.id || '-' || f.id, f.content_type, f.data, 'sign-in' FROM sign_in_files f JOIN sign_ins s ON s.id = f.sign_in_id
              WHERE EXISTS (SELECT 1 FROM evidence e JOIN persons p ON p.id = e.person_id WHERE e.id = s.evidence_prefix || p.id AND {scope})
                AND s.held_on BETWEEN ? AND ? ORDER BY 1"
         ),
         &[params.clone(), params.clone(), params.clone(), params.clone(), params.clone()].concat(),
-        |r| Part { path: format!("evidence/{}/{}", r.text("source"), r.text("id")), data: r.blob("data") },
+        |r| Part {
+            path: format!(
+                "evidence/{}/{}{}",
+                r.text("source"),
+                r.text("id"),
+                zige_platform::attachments::extension(&r.text("content_type"))
+            ),
+            data: r.blob("data"),
+        },
     )?;
     count += files.len() as i64;
     parts.extend(files);
@@ -254,7 +268,9 @@ pub fn create(db: &Db, staff: &Staff, req: &Request) -> Result<Response, Problem
             .unwrap_or(1);
         let id = new_id("arc")?;
         let created_at = zige_platform::now_rfc3339();
-        let header = json!({ "archive_id": id, "district": district, "month": month.to_string(), "version": version, "created_at": created_at, "created_by": actor, "records": records, "requirement": "R8.2" });
+        // The audit chain's head as it stands, before this binding's own record.
+        let audit_head = audit::head(db)?;
+        let header = json!({ "archive_id": id, "district": district, "month": month.to_string(), "version": version, "created_at": created_at, "created_by": actor, "records": records, "requirement": "R8.2", "audit_head": audit_head });
         let (bytes, manifest) = bind(&parts, &header)?;
         let sha = sha256_hex(&bytes);
         db.exec(
@@ -357,23 +373,33 @@ fn check(bytes: &[u8]) -> Json {
     let mut problems = Vec::new();
     let mut checked = 0;
     let mut archive_id = Json::Null;
+    let mut audit_head = Json::Null;
     match zip::ZipArchive::new(Cursor::new(bytes)) {
         Err(e) => problems.push(format!("not a readable ZIP file: {e}")),
+        Ok(_) if bytes.is_empty() => problems.push("the file is empty".to_string()),
+        Ok(zip) if zip.len() > MAX_ENTRIES => problems.push(format!("{} files: more than an archive holds ({MAX_ENTRIES})", zip.len())),
         Ok(mut zip) => {
+            // A copy is read within the bounds of what zige binds: no entry,
+            // nor all of them together, may unpack to more than an archive
+            // holds, whatever their headers claim (a zip bomb stops here).
+            let mut unpacked = 0usize;
             let mut read = |name: &str| -> Option<Vec<u8>> {
-                let mut entry = zip.by_name(name).ok()?;
+                let entry = zip.by_name(name).ok()?;
                 let mut data = Vec::new();
-                entry.read_to_end(&mut data).ok()?;
-                Some(data)
+                let room = MAX_ENTRY_BYTES.min(MAX_ARCHIVE_BYTES.saturating_sub(unpacked));
+                entry.take(room as u64 + 1).read_to_end(&mut data).ok()?;
+                unpacked += data.len();
+                (data.len() <= room).then_some(data)
             };
             match read("manifest.json").and_then(|m| serde_json::from_slice::<Json>(&m).ok()) {
                 None => problems.push("manifest.json is missing or unreadable".to_string()),
                 Some(manifest) => {
                     archive_id = manifest["archive_id"].clone();
+                    audit_head = manifest["audit_head"].clone();
                     for file in manifest["files"].as_array().into_iter().flatten() {
                         let path = file["path"].as_str().unwrap_or_default();
                         match read(path) {
-                            None => problems.push(format!("{path}: missing")),
+                            None => problems.push(format!("{path}: missing, unreadable or larger than any file zige archives")),
                             Some(data) if Some(sha256_hex(&data).as_str()) != file["sha256"].as_str() => {
                                 problems.push(format!("{path}: SHA-256 differs from the manifest"))
                             }
@@ -388,7 +414,7 @@ fn check(bytes: &[u8]) -> Json {
             }
         }
     }
-    json!({ "archive_id": archive_id, "intact": problems.is_empty(), "files_checked": checked, "problems": problems, "sha256": sha256_hex(bytes) })
+    json!({ "archive_id": archive_id, "intact": problems.is_empty(), "files_checked": checked, "problems": problems, "sha256": sha256_hex(bytes), "audit_head": audit_head })
 }
 
 /// `GET /api/v1/archives/{id}/verify`: the stored archive against its
@@ -399,13 +425,26 @@ pub fn verify(db: &Db, staff: &Staff, id: &str, copy: Option<&[u8]>) -> Result<R
     let (summary, stored) = load(db, staff, id)?;
     let bytes = copy.unwrap_or(&stored);
     let mut report = check(bytes);
-    if report["sha256"] != summary["sha256"] {
+    let (sha, manifest_id) = (report["sha256"].clone(), report["archive_id"].clone());
+    // The head the archive recorded must still be in the audit chain.
+    let head_lost = match report.get("audit_head").cloned().and_then(|h| serde_json::from_value::<audit::Head>(h).ok()) {
+        Some(head) if !audit::reaches(db, &head)? => Some(head.seq),
+        _ => None,
+    };
+    let mut broken = |problem: String| {
         report["intact"] = json!(false);
-        report["problems"].as_array_mut().map(|p| p.push(json!("the file's SHA-256 differs from the one recorded when it was bound")));
+        if let Some(problems) = report["problems"].as_array_mut() {
+            problems.push(json!(problem));
+        }
+    };
+    if sha != summary["sha256"] {
+        broken("the file's SHA-256 differs from the one recorded when it was bound".into());
     }
-    if copy.is_some() && report["archive_id"] != summary["archive_id"] {
-        report["intact"] = json!(false);
-        report["problems"].as_array_mut().map(|p| p.push(json!("the copy's manifest names another archive")));
+    if let Some(seq) = head_lost {
+        broken(format!("the audit chain no longer reaches the head this archive recorded (record {seq})"));
+    }
+    if copy.is_some() && manifest_id != summary["archive_id"] {
+        broken("the copy's manifest names another archive".into());
     }
     let actor = staff.actor();
     let outcome = if report["intact"] == true { "intact" } else { "broken" };

@@ -18,7 +18,8 @@ fn handle(req: Request) -> Response {
     let result = match (req.method(), path) {
         (Method::Get, "/api/v1/audit") => list(&req),
         (Method::Get, "/api/v1/audit/verify") => verify(&req),
-        (_, "/api/v1/audit" | "/api/v1/audit/verify") => Err(Problem::method_not_allowed()),
+        (Method::Get, "/api/v1/audit/head") => head(&req),
+        (_, "/api/v1/audit" | "/api/v1/audit/verify" | "/api/v1/audit/head") => Err(Problem::method_not_allowed()),
         (_, p) if p == "/api/v1/archives" || p.starts_with("/api/v1/archives/") => archive_route(&req, p),
         _ => Err(Problem::not_found("该地址", "resource")),
     };
@@ -82,8 +83,38 @@ fn list(req: &Request) -> Result<Response, Problem> {
     Ok(json_response(200, &serde_json::json!({ "items": items })))
 }
 
+/// `GET /api/v1/audit/verify[?head=SEQ:HASH]`: recomputes the chain; with
+/// a head a witness kept (from `/api/v1/audit/head`, an archive's manifest
+/// or the payroll feed), also reports whether the chain still reaches it:
+/// records cut from the end, or replaced, leave it unreached.
 fn verify(req: &Request) -> Result<Response, Problem> {
     let db = auditor(req)?;
+    let given = match request::query_param(req, "head") {
+        None => None,
+        Some(text) => Some(audit::Head::parse(&text).ok_or_else(|| {
+            Problem::new(400, "invalid_query", "head应为“序号:哈希值”", "head: SEQ:HASH, the hash 64 hexadecimal digits").with_field("head")
+        })?),
+    };
     let report = audit::verify(&db)?;
-    Ok(json_response(200, &serde_json::to_value(report).map_err(anyhow::Error::from)?))
+    let mut answer = serde_json::to_value(&report).map_err(anyhow::Error::from)?;
+    answer["head"] = serde_json::to_value(audit::head(&db)?).map_err(anyhow::Error::from)?;
+    if let Some(given) = given {
+        let reached = audit::reaches(&db, &given)?;
+        answer["head_reached"] = serde_json::json!(reached);
+        if !reached {
+            answer["intact"] = serde_json::json!(false);
+            answer["problem"] = serde_json::json!(format!(
+                "the chain no longer reaches the head given (record {}): records were cut from its end or replaced",
+                given.seq
+            ));
+        }
+    }
+    Ok(json_response(200, &answer))
+}
+
+/// `GET /api/v1/audit/head`: the chain's newest record, for an outside
+/// witness to keep.
+fn head(req: &Request) -> Result<Response, Problem> {
+    let db = auditor(req)?;
+    Ok(json_response(200, &serde_json::json!({ "head": audit::head(&db)? })))
 }

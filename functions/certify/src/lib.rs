@@ -282,6 +282,13 @@ fn submit(req: &Request) -> Result<Response, Problem> {
                 return Err(Problem::new(413, "file_too_large", "照片不能超过1MB", "The evidence file is larger than 1 MiB")
                     .with_field("evidence.data"));
             }
+            if !zige_platform::attachments::matches_bytes(&f.content_type, &data) {
+                return Err(Problem::invalid(
+                    "evidence.data",
+                    "照片内容与所选类型不符",
+                    "evidence.data: the bytes are not the type declared",
+                ));
+            }
             Some((f.content_type.clone(), data))
         }
     };

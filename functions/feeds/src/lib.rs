@@ -101,7 +101,31 @@ fn read(db: &Db, staff: &Staff, req: &Request, feed: &Feed) -> Result<Response, 
     let limit = number("limit", 1000)?.unwrap_or(500).max(1);
     let items = db.all(feed.select, &[int(after), int(limit)], |r| (feed.item)(&r))?;
     let next = items.last().and_then(|i| i["seq"].as_i64()).unwrap_or(after);
-    Ok(json_response(200, &json!({ "items": items, "next_after": next, "acknowledged": acked(db, feed, staff)? })))
+    if feed.name == "notifications" {
+        // The messages carry every recipient's phone number: who read which
+        // is kept (R8.1). A reader is a consumer from its first read on, so
+        // another consumer's acknowledgement does not speak for it.
+        let object = format!("notifications:{after}-{next}");
+        db.transaction(|db| -> anyhow::Result<()> {
+            db.exec(
+                "INSERT OR IGNORE INTO feed_acks (feed, consumer, acked_seq, acked_at) VALUES ('notifications', ?, 0, ?)",
+                &[text(staff.id.as_str()), text(zige_platform::now_rfc3339())],
+            )?;
+            if !items.is_empty() {
+                audit::append(
+                    db,
+                    &Entry { actor: &staff.actor(), role: staff.role.code(), action: "feed.read", object: &object, payload: b"" },
+                )?;
+            }
+            Ok(())
+        })?;
+    }
+    let mut answer = json!({ "items": items, "next_after": next, "acknowledged": acked(db, feed, staff)? });
+    if feed.name == "payroll" {
+        // The payroll system keeps the audit chain's head as an outside witness (R8.1).
+        answer["audit_head"] = serde_json::to_value(audit::head(db)?).map_err(anyhow::Error::from)?;
+    }
+    Ok(json_response(200, &answer))
 }
 
 #[derive(Deserialize)]
@@ -129,10 +153,13 @@ fn acknowledge(db: &Db, staff: &Staff, req: &Request, feed: &Feed) -> Result<Res
             &[text(feed.name), text(staff.id.as_str()), int(through), text(zige_platform::now_rfc3339())],
         )?;
         if feed.name == "notifications" {
-            // Messages a consumer has taken are delivered; the push never sends them.
+            // A message every consumer has taken is delivered, and the push
+            // never sends it; one consumer's acknowledgement speaks for
+            // itself only.
+            let taken_by_all = db.one("SELECT MIN(acked_seq) AS seq FROM feed_acks WHERE feed = 'notifications'", &[], |r| r.int("seq"))?;
             db.exec(
                 "UPDATE outbox SET status = 'sent', sent_at = ? WHERE status = 'pending' AND seq <= ?",
-                &[text(zige_platform::now_rfc3339()), int(through)],
+                &[text(zige_platform::now_rfc3339()), int(taken_by_all.unwrap_or(0))],
             )?;
         }
         let object = format!("{}:{through}", feed.name);

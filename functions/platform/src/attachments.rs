@@ -32,16 +32,29 @@ pub struct Attachment {
     pub data: Vec<u8>,
 }
 
-/// The types accepted and how their bytes begin.
-const TYPES: [(&str, fn(&[u8]) -> bool); 6] = [
-    ("image/jpeg", |d| d.starts_with(&[0xFF, 0xD8, 0xFF])),
-    ("image/png", |d| d.starts_with(b"\x89PNG\r\n\x1a\n")),
-    ("image/webp", |d| d.len() >= 12 && &d[..4] == b"RIFF" && &d[8..12] == b"WEBP"),
-    ("video/mp4", |d| d.len() >= 8 && &d[4..8] == b"ftyp"),
-    ("application/pdf", |d| d.starts_with(b"%PDF-")),
+/// The types accepted, the extension a stored file gets, and how their
+/// bytes begin.
+type Kind = (&'static str, &'static str, fn(&[u8]) -> bool);
+const TYPES: [Kind; 6] = [
+    ("image/jpeg", ".jpg", |d| d.starts_with(&[0xFF, 0xD8, 0xFF])),
+    ("image/png", ".png", |d| d.starts_with(b"\x89PNG\r\n\x1a\n")),
+    ("image/webp", ".webp", |d| d.len() >= 12 && &d[..4] == b"RIFF" && &d[8..12] == b"WEBP"),
+    ("video/mp4", ".mp4", |d| d.len() >= 8 && &d[4..8] == b"ftyp"),
+    ("application/pdf", ".pdf", |d| d.starts_with(b"%PDF-")),
     // A roster or sign-in sheet: text, no control bytes.
-    ("text/csv", |d| std::str::from_utf8(d).is_ok_and(|t| !t.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')))),
+    ("text/csv", ".csv", |d| std::str::from_utf8(d).is_ok_and(|t| !t.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')))),
 ];
+
+/// Whether `data` is what `content_type` says, for every file anyone uploads.
+pub fn matches_bytes(content_type: &str, data: &[u8]) -> bool {
+    TYPES.iter().any(|(t, _, matches)| *t == content_type && matches(data))
+}
+
+/// The extension a stored file of `content_type` is archived with: never
+/// the uploader's own file name, which may name a person.
+pub fn extension(content_type: &str) -> &'static str {
+    TYPES.iter().find(|(t, ..)| *t == content_type).map_or(".bin", |(_, ext, _)| ext)
+}
 
 /// Why a file was refused, in words for the clerk.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,8 +76,8 @@ impl Attachment {
         if name.is_empty() || name.chars().count() > 100 || name.contains(['/', '\\', '\0']) {
             return Err(refused("文件名有误（100字以内，不含路径）", "file_name: up to 100 characters, no path"));
         }
-        let Some((content_type, matches)) = TYPES.iter().find(|(t, _)| *t == upload.content_type) else {
-            return Err(refused("只接受照片、视频、PDF或CSV文件", format!("content_type: one of {}", TYPES.map(|(t, _)| t).join(", "))));
+        let Some((content_type, _, matches)) = TYPES.iter().find(|(t, ..)| *t == upload.content_type) else {
+            return Err(refused("只接受照片、视频、PDF或CSV文件", format!("content_type: one of {}", TYPES.map(|(t, ..)| t).join(", "))));
         };
         if upload.data_base64.len() > MAX_FILE_BYTES / 3 * 4 + 4 {
             return Err(refused("单个文件不得超过5MB", "each file: at most 5 MiB"));
@@ -117,6 +130,13 @@ mod tests {
         for (content_type, data, ok) in cases {
             assert_eq!(Attachment::parse(&upload("a", content_type, data)).is_ok(), ok, "{content_type}");
         }
+    }
+
+    #[test]
+    fn stored_files_get_an_extension_from_their_type_not_their_name() {
+        assert_eq!((extension("image/jpeg"), extension("text/csv"), extension("x/unknown")), (".jpg", ".csv", ".bin"));
+        assert!(matches_bytes("image/png", b"\x89PNG\r\n\x1a\n.."));
+        assert!(!matches_bytes("image/png", &[0xFF, 0xD8, 0xFF]));
     }
 
     #[test]

@@ -55,6 +55,39 @@ pub fn append(db: &Db, entry: &Entry<'_>) -> Result<i64> {
     Ok(seq)
 }
 
+/// The newest record of the chain, as an outside witness keeps it: the
+/// chain alone cannot show records cut from its end, a head kept elsewhere
+/// can (R8.1). Published at `GET /api/v1/audit/head`, in every monthly
+/// archive's manifest and in the payroll feed.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Head {
+    /// Its sequence number.
+    pub seq: i64,
+    /// Its hash.
+    pub hash: String,
+}
+
+impl Head {
+    /// Reads `SEQ:HASH`, as the head is written in a query.
+    pub fn parse(text: &str) -> Option<Self> {
+        let (seq, hash) = text.split_once(':')?;
+        let seq = seq.parse().ok().filter(|n: &i64| *n > 0)?;
+        (hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_hexdigit())).then(|| Self { seq, hash: hash.to_ascii_lowercase() })
+    }
+}
+
+/// The chain's head, or `None` while it is empty.
+pub fn head(db: &Db) -> Result<Option<Head>> {
+    db.one("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", &[], |r| Head { seq: r.int("seq"), hash: r.text("hash") })
+}
+
+/// Whether the chain still holds the record a witness kept: the same
+/// sequence number with the same hash.
+pub fn reaches(db: &Db, head: &Head) -> Result<bool> {
+    let found = db.one("SELECT hash FROM audit_log WHERE seq = ?", &[int(head.seq)], |r| r.text("hash"))?;
+    Ok(found.as_deref() == Some(head.hash.as_str()))
+}
+
 /// The outcome of checking the chain.
 #[derive(Debug, serde::Serialize)]
 pub struct Verification {

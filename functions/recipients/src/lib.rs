@@ -161,6 +161,9 @@ fn decode_attachments(attachments: &[Attachment]) -> Result<Vec<(String, Vec<u8>
                     Problem::new(413, "file_too_large", "附件不能超过1MB", "An attachment is larger than 1 MiB").with_field("attachments")
                 );
             }
+            if !zige_platform::attachments::matches_bytes(&a.content_type, &data) {
+                return Err(Problem::invalid("attachments", "附件内容与所选类型不符", "attachments: the bytes are not the type declared"));
+            }
             Ok((a.content_type.clone(), data))
         })
         .collect()
