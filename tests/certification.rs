@@ -173,6 +173,42 @@ async fn challenges_are_rate_limited_per_person() {
     assert_eq!(statuses.last(), Some(&429));
 }
 
+/// A city behind one carrier's NAT (all from one address) is not locked
+/// out: the limits are the person's and the device's, and the address is
+/// only a flood guard set far higher. One device is limited whoever uses it.
+#[tokio::test]
+async fn one_address_for_a_whole_city_locks_nobody_out_but_a_device_is_limited() {
+    let app = spawn_app().await;
+    let city = seed_city(&app).await;
+    let people: Vec<String> = (0..70).map(|n| id_number(&format!("650102195001{:02}0{:02}", n % 28 + 1, n % 100))).collect();
+    let rows: Vec<String> = people
+        .iter()
+        .enumerate()
+        .map(|(i, id)| format!("{id},人{i},employee_pension,1000,2010-01-01,650102,domestic,,socialised,,,,,"))
+        .collect();
+    let r = app
+        .upload(&city.admin, "/api/v1/roster/imports", "text/csv", format!("{}\n{}\n", zige_tests::ROSTER_HEADER, rows.join("\n")))
+        .await;
+    assert_eq!(r.json()["created"], 70, "{}", r.text());
+    // Seventy people, one challenge each, all from this test's one address.
+    let mut statuses = Vec::new();
+    for id in &people {
+        let token = app.recipient(id).await;
+        statuses.push(app.call(&token, "POST", "/api/v1/me/certifications/challenges", None).await.status);
+    }
+    assert!(statuses.iter().all(|s| *s == 201), "nobody is locked out by the shared address: {statuses:?}");
+    // One phone handed round: its 21st challenge of the hour is refused.
+    let mut on_one_device = Vec::new();
+    for id in people.iter().take(21) {
+        let token = app.recipient(id).await;
+        let auth = format!("Bearer {token}");
+        let headers = [("authorization", auth.as_str()), ("x-zige-device", "phone-of-the-community-office")];
+        on_one_device.push(app.request("POST", "/api/v1/me/certifications/challenges", &headers, Vec::new()).await.status);
+    }
+    assert_eq!(on_one_device.iter().filter(|s| **s == 201).count(), 20, "{on_one_device:?}");
+    assert_eq!(on_one_device.last(), Some(&429));
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn parallel_challenges_cannot_slip_past_the_limit() {
     let app = spawn_app().await;

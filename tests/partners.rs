@@ -178,8 +178,34 @@ async fn r8_1_every_cause_of_refusal_is_401_applies_nothing_and_is_audited() {
     assert_eq!((disabled.status, disabled.json()["reason"].as_str()), (401, Some("partner_disabled")));
     assert_eq!(dossier(&app, &city, "ts_local").await["benefits"][0]["payment_status"], "active", "nothing applied");
     let audit = app.call(&city.admin, "GET", "/api/v1/audit?limit=1000", None).await.json();
-    let refused = audit["items"].as_array().unwrap().iter().filter(|i| i["action"] == "webhook.refused").count();
-    assert_eq!(refused, 7);
+    let refused = audit["items"].as_array().unwrap().iter().filter(|i| i["action"] == "webhook.refused").count() as i64;
+    // Each refusal is counted; the audit trail holds the first of each
+    // partner, reason and hour (five here, unless the hour turned).
+    let (buckets, total): (i64, i64) =
+        app.database().query_row("SELECT COUNT(*), SUM(refused) FROM refused_deliveries", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+    assert_eq!((refused, total), (buckets, 7), "audited once per bucket, every refusal counted");
+    assert!((5..=10).contains(&buckets), "{buckets}");
+}
+
+/// Refused deliveries cost an outsider nothing to send, so they must not
+/// write a permanent row each (R8.1): a flood of deliveries for made-up
+/// partners is one counter and one audit record.
+#[tokio::test]
+async fn r8_1_a_flood_of_refused_deliveries_writes_one_record_not_one_each() {
+    let app = spawn_app().await;
+    let city = seed_city(&app).await;
+    let before: i64 = app.database().query_row("SELECT COUNT(*) FROM audit_log", [], |r| r.get(0)).unwrap();
+    let body = json!({ "events": [] }).to_string();
+    for n in 0..40 {
+        let r = deliver_signed(&app, &format!("made-up-{n}"), "m1", unix_now(), Some("v1,AAAA"), &body).await;
+        assert_eq!(r.status, 401);
+    }
+    let after: i64 = app.database().query_row("SELECT COUNT(*) FROM audit_log", [], |r| r.get(0)).unwrap();
+    assert!(after - before <= 2, "at most one record per hour: {} new", after - before);
+    let total: i64 =
+        app.database().query_row("SELECT SUM(refused) FROM refused_deliveries WHERE partner = 'unknown'", [], |r| r.get(0)).unwrap();
+    assert_eq!(total, 40, "every refusal is counted");
+    let _ = city;
 }
 
 #[tokio::test]

@@ -50,3 +50,20 @@ async fn r9_1_anyone_reports_only_the_handling_role_sees_the_reporter_and_handli
     let audited: i64 = app.database().query_row("SELECT COUNT(*) FROM audit_log WHERE action LIKE 'report.%'", [], |r| r.get(0)).unwrap();
     assert_eq!(audited, 5, "two received, one read, two handled");
 }
+
+/// Anyone may report, and each report is a permanent row: reports are
+/// limited per client address (R9.1, R8.1), high enough for a city behind
+/// one carrier's address.
+#[tokio::test]
+async fn r9_1_reports_are_limited_per_address() {
+    let app = spawn_app().await;
+    let report = json!({ "kind": "improper_receipt", "subject": "某人冒领养老金", "details": "其父已去世多年仍在领取。" });
+    let mut statuses = Vec::new();
+    for _ in 0..31 {
+        statuses.push(app.post_json("/api/v1/reports", &report).await.status);
+    }
+    assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 30, "{statuses:?}");
+    assert_eq!(statuses.last(), Some(&429));
+    let rows: i64 = app.database().query_row("SELECT COUNT(*) FROM reports", [], |r| r.get(0)).unwrap();
+    assert_eq!(rows, 30, "the refused one wrote nothing");
+}

@@ -11,8 +11,6 @@ use serde_json::json;
 use spin_sdk::http::{Method, Request, Response};
 use spin_sdk::http_component;
 use spin_sdk::key_value::Store;
-use spin_sdk::wit::wasi::keyvalue::atomics;
-use spin_sdk::wit::wasi::keyvalue::store::{self, Bucket};
 use zige_domain::effects::{AssistPolicy, after_failed_face};
 use zige_domain::evidence::EvidenceKind;
 use zige_domain::masking::age_on;
@@ -22,22 +20,21 @@ use zige_platform::front_desk::{self, Helper, RelativeGiven};
 use zige_platform::problem::{Problem, json_response};
 use zige_platform::recipient::{self, Recipient};
 use zige_platform::workflow::{self, Actor};
-use zige_platform::{jws, records, request, secrets};
+use zige_platform::{jws, rate, records, request, secrets};
 
 /// How long a challenge lives.
 const CHALLENGE_SECONDS: i64 = 600;
 /// Failed attempts allowed per person and day.
 const DAILY_FAILURES: i64 = 3;
-/// Challenges and submissions allowed per person, and per client address,
-/// in an hour, unless the Spin variables `hourly_limit_per_person` and
-/// `hourly_limit_per_address` say otherwise (a mini-program's traffic may
-/// reach zige from few addresses).
+/// Challenges and submissions allowed in an hour per person, per device
+/// (the mini-program's `x-zige-device`), and per client address, unless the
+/// Spin variables `hourly_limit_per_person`, `hourly_limit_per_device` and
+/// `hourly_limit_per_address` say otherwise. The address is only a flood
+/// guard, set high: a whole city may reach zige through one carrier's NAT.
 const PER_PERSON_HOURLY: i64 = 20;
-const PER_ADDRESS_HOURLY: i64 = 60;
+const PER_DEVICE_HOURLY: i64 = 20;
+const PER_ADDRESS_HOURLY: i64 = 2000;
 
-fn limit(variable: &str, default: i64) -> i64 {
-    spin_sdk::variables::get(variable).ok().and_then(|v| v.parse().ok()).filter(|n: &i64| *n > 0).unwrap_or(default)
-}
 /// The largest evidence file, decoded.
 const MAX_EVIDENCE: usize = 1 << 20;
 
@@ -64,26 +61,22 @@ fn challenge_key(id: &str) -> String {
     format!("face-challenge:{id}")
 }
 
-/// Counts an event in a fixed one-hour window and refuses once the limit
-/// is passed. The count is the store's atomic increment (wasi:keyvalue,
-/// Redis `INCRBY` on Redis), so parallel attempts cannot slip past it.
-fn throttle(counters: &Bucket, scope: &str, limit: i64) -> Result<(), Problem> {
-    let window = zige_platform::unix_now() / 3600;
-    let key = format!("rate:{scope}:{window}");
-    let count = atomics::increment(counters, &key, 1).map_err(|e| anyhow::anyhow!("counting an attempt: {e:?}"))?;
-    if count > limit {
-        return Err(
-            Problem::new(429, "rate_limited", "操作过于频繁，请稍后再试", "Too many attempts; try again later").with_reason("rate_limited")
-        );
-    }
-    Ok(())
+/// The device a request comes from, as the mini-program names it: an
+/// opaque id of at most 64 letters, digits, `-` and `_`; anything else is
+/// no device. It is counted under its hash.
+fn device(req: &Request) -> Option<String> {
+    let id = req.header("x-zige-device")?.as_str()?.trim();
+    let valid = !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    valid.then(|| zige_platform::secrets::sha256_hex(id.as_bytes())[..32].to_string())
 }
 
-fn throttle_both(req: &Request, person_id: &str) -> Result<(), Problem> {
-    let counters = store::open("default").map_err(|e| anyhow::anyhow!("opening the counters: {e:?}"))?;
-    throttle(&counters, &format!("person:{person_id}"), limit("hourly_limit_per_person", PER_PERSON_HOURLY))?;
+fn throttle_all(req: &Request, person_id: &str) -> Result<(), Problem> {
+    rate::hourly(&format!("person:{person_id}"), rate::limit("hourly_limit_per_person", PER_PERSON_HOURLY))?;
+    if let Some(device) = device(req) {
+        rate::hourly(&format!("device:{device}"), rate::limit("hourly_limit_per_device", PER_DEVICE_HOURLY))?;
+    }
     let ip = zige_platform::request::client_address(req);
-    throttle(&counters, &format!("addr:{ip}"), limit("hourly_limit_per_address", PER_ADDRESS_HOURLY))
+    rate::hourly(&format!("addr:{ip}"), rate::limit("hourly_limit_per_address", PER_ADDRESS_HOURLY))
 }
 
 fn failures_today(db: &Db, person_id: &str) -> anyhow::Result<i64> {
@@ -112,7 +105,7 @@ fn challenge(req: &Request) -> Result<Response, Problem> {
         return Err(exhausted());
     }
     let store = Store::open_default().map_err(anyhow::Error::from)?;
-    throttle_both(req, &person_id)?;
+    throttle_all(req, &person_id)?;
     let id = secrets::random_token()?[..32].to_string();
     let now = zige_platform::unix_now();
     let challenge = Challenge { nonce: secrets::random_token()?, person_id, created_at: now, expires_at: now + CHALLENGE_SECONDS };
@@ -297,7 +290,7 @@ fn submit(req: &Request) -> Result<Response, Problem> {
         return Err(exhausted());
     }
     let store = Store::open_default().map_err(anyhow::Error::from)?;
-    throttle_both(req, &person_id)?;
+    throttle_all(req, &person_id)?;
     let key = challenge_key(&body.challenge_id);
     let challenge: Option<Challenge> = store.get(&key).map_err(anyhow::Error::from)?.and_then(|b| serde_json::from_slice(&b).ok());
     let now = zige_platform::unix_now();
@@ -417,8 +410,8 @@ const HOME_VISIT_AGE: i64 = 80;
 /// (R6.3); returns whether one is arranged.
 fn arrange_visit(db: &Db, person_id: &str, today: chrono::NaiveDate, by: &Actor<'_>) -> Result<bool, Problem> {
     let policy = AssistPolicy {
-        failures: u32::try_from(limit("face_failures_before_visit", FAILURES_BEFORE_VISIT)).unwrap_or(u32::MAX),
-        age: u32::try_from(limit("home_visit_age", HOME_VISIT_AGE)).unwrap_or(u32::MAX),
+        failures: u32::try_from(rate::limit("face_failures_before_visit", FAILURES_BEFORE_VISIT)).unwrap_or(u32::MAX),
+        age: u32::try_from(rate::limit("home_visit_age", HOME_VISIT_AGE)).unwrap_or(u32::MAX),
     };
     let (groups, birth) = db
         .one("SELECT special_groups, birth_date FROM persons WHERE id = ?", &[text(person_id)], |r| {

@@ -33,15 +33,33 @@ fn handle(req: Request) -> Response {
     result.unwrap_or_else(Problem::into_response)
 }
 
-fn unauthorised(db: &Db, partner: &str, why: &str, body: &[u8]) -> Problem {
-    // The attempt is audited even though nothing is applied.
-    let actor = format!("partner:{}", partner.chars().take(64).collect::<String>());
+/// Refuses a delivery with 401 and counts the refusal: per partner (every
+/// unknown partner id counts as one, so made-up ids add no rows), reason and
+/// hour, with an audit record for the first of each hour only. Anyone can
+/// send refused deliveries; they must not write a permanent row each.
+fn unauthorised(db: &Db, partner: &str, known: bool, why: &str, body: &[u8]) -> Problem {
+    let counted_as = if known { partner.to_string() } else { "unknown".to_string() };
+    let now = zige_platform::now_rfc3339();
+    let hour = now.chars().take(13).collect::<String>();
     let recorded = db.transaction(|db| -> anyhow::Result<()> {
-        audit::append(db, &Entry { actor: &actor, role: "partner", action: "webhook.refused", object: why, payload: body })?;
+        db.exec(
+            "INSERT INTO refused_deliveries (partner, reason, hour, refused, first_at, last_at) VALUES (?1, ?2, ?3, 1, ?4, ?4)
+             ON CONFLICT (partner, reason, hour) DO UPDATE SET refused = refused + 1, last_at = ?4",
+            &[text(counted_as.as_str()), text(why), text(hour.as_str()), text(now.as_str())],
+        )?;
+        let first = db.one(
+            "SELECT refused FROM refused_deliveries WHERE partner = ? AND reason = ? AND hour = ?",
+            &[text(counted_as.as_str()), text(why), text(hour.as_str())],
+            |r| r.int("refused"),
+        )? == Some(1);
+        if first {
+            let actor = format!("partner:{counted_as}");
+            audit::append(db, &Entry { actor: &actor, role: "partner", action: "webhook.refused", object: why, payload: body })?;
+        }
         Ok(())
     });
     if let Err(e) = recorded {
-        eprintln!("hooks: auditing a refused delivery failed: {e:#}");
+        eprintln!("hooks: counting a refused delivery failed: {e:#}");
     }
     Problem::new(401, "unauthorised", "签名或身份无效", "The delivery's signature or sender is not valid").with_reason(why.to_string())
 }
@@ -53,8 +71,8 @@ fn deliver(req: &Request, partner_id: &str) -> Result<Response, Problem> {
     }
     let db = Db::open()?;
     let partner = match Partner::load(&db, partner_id)? {
-        None => return Err(unauthorised(&db, partner_id, "unknown_partner", body)),
-        Some(p) if p.disabled => return Err(unauthorised(&db, partner_id, "partner_disabled", body)),
+        None => return Err(unauthorised(&db, partner_id, false, "unknown_partner", body)),
+        Some(p) if p.disabled => return Err(unauthorised(&db, partner_id, true, "partner_disabled", body)),
         Some(p) => p,
     };
     let mut headers = http::HeaderMap::new();
@@ -81,7 +99,7 @@ fn deliver(req: &Request, partner_id: &str) -> Result<Response, Problem> {
             W::MissingHeader(_) | W::InvalidHeader(_) => "missing_signature",
             _ => "bad_signature",
         };
-        return Err(unauthorised(&db, partner_id, why, body));
+        return Err(unauthorised(&db, partner_id, true, why, body));
     }
     let webhook_id = req.header("webhook-id").and_then(|v| v.as_str()).unwrap_or_default().to_string();
     if let Some(answer) = db.one(

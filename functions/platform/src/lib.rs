@@ -15,6 +15,7 @@ pub mod login_guard;
 pub mod migrations;
 pub mod policies;
 pub mod problem;
+pub mod rate;
 pub mod recipient;
 pub mod records;
 pub mod request;

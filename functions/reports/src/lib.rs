@@ -73,10 +73,22 @@ fn bounded(field: &'static str, value: &str, max: usize) -> Result<String, Probl
     Ok(value.to_string())
 }
 
+/// Public reports one client address may make in an hour, unless the Spin
+/// variable `hourly_reports_per_address` says otherwise.
+const REPORTS_PER_ADDRESS_HOURLY: i64 = 30;
+
 /// `POST /api/v1/reports`: anyone reports; the answer gives a reference to
 /// follow progress with.
 fn submit(req: &Request) -> Result<Response, Problem> {
     let body: NewReport = request::json_body_limited(req, 64 << 10)?;
+    // Anyone may report, so reports are limited per client address: each
+    // one is a permanent row. The limit is high enough for a city behind
+    // one carrier's address to report what it sees.
+    let address = request::client_address(req);
+    zige_platform::rate::hourly(
+        &format!("report:{address}"),
+        zige_platform::rate::limit("hourly_reports_per_address", REPORTS_PER_ADDRESS_HOURLY),
+    )?;
     if !matches!(body.kind.as_str(), "improper_receipt" | "staff_misconduct") {
         return Err(Problem::invalid("kind", "请选择举报类别", "kind: improper_receipt or staff_misconduct"));
     }
