@@ -76,11 +76,8 @@ async fn tick(req: &Request) -> Result<Response, Problem> {
         processed.insert(job.name.to_string(), json!(count));
         done &= finished;
     }
-    // Login failures whose lock ended a day ago are no longer needed, nor
-    // sessions, challenges and rate counters that have run out.
+    // Login failures whose lock ended a day ago are no longer needed.
     zige_platform::login_guard::prune(&db, zige_platform::unix_now())?;
-    let pruned = zige_platform::session::prune(zige_platform::unix_now())?;
-    processed.insert("key_value_pruned".into(), json!(pruned));
     let (sent, outbox_done) = outbox::push(&db, &mut budget).await?;
     processed.insert("outbox".into(), json!(sent));
     done &= outbox_done;
