@@ -5,6 +5,7 @@
 mod archives;
 mod audit;
 mod authorization;
+mod body_limits;
 mod casework;
 mod certification;
 mod datashare_imports;

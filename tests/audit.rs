@@ -26,6 +26,25 @@ async fn r8_1_changes_and_exchanges_leave_records_without_personal_data() {
     assert!(anonymous.is_empty(), "every record names its actor: {anonymous:?}");
 }
 
+/// Issue 17: a record keeps a keyed hash of its payload, so an auditor who
+/// guesses a payload (here the account id the bootstrap record names) cannot
+/// confirm the guess by hashing it.
+#[tokio::test]
+async fn r8_1_payload_hashes_are_keyed_so_a_guess_cannot_be_confirmed() {
+    use sha2::Digest;
+    let app = spawn_app().await;
+    let city = seed_city(&app).await;
+    let items = app.call(&city.admin, "GET", "/api/v1/audit?limit=1000", None).await.json()["items"].as_array().unwrap().clone();
+    let bootstrap = items.iter().find(|i| i["action"] == "staff.bootstrap_admin").expect("the bootstrap record");
+    let object = bootstrap["object"].as_str().unwrap();
+    let plain: String = sha2::Sha256::digest(object.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+    let kept = bootstrap["payload_hash"].as_str().unwrap();
+    assert_eq!(kept.len(), 64, "{bootstrap}");
+    assert_ne!(kept, plain, "the payload (the account id) is not confirmed by a plain hash");
+    let empty: String = sha2::Sha256::digest(b"").iter().map(|b| format!("{b:02x}")).collect();
+    assert!(items.iter().all(|i| i["payload_hash"] != empty.as_str()), "not even an empty payload");
+}
+
 #[tokio::test]
 async fn r8_1_the_chain_verifies_and_direct_edits_are_detected() {
     let app = spawn_app().await;

@@ -478,3 +478,33 @@ async fn without_a_gateway_messages_are_a_feed_read_and_acknowledged_by_cursor()
     app.call(&wechat, "POST", "/api/v1/notifications/acknowledgements", Some(&json!({ "through": newest }))).await;
     assert_eq!(count(&app, "SELECT COUNT(*) FROM outbox WHERE status = 'pending'"), 0, "taken by every consumer, they are delivered");
 }
+
+/// The tick prunes the key-value store (sessions, challenges and rate
+/// counters never expire by themselves there): what has run out goes, the
+/// rest stays.
+#[tokio::test]
+async fn the_tick_prunes_sessions_challenges_and_counters_that_have_run_out() {
+    if !zige_tests::local_stores() {
+        return; // The entries are written into Spin's local key-value file below.
+    }
+    let app = spawn_app().await;
+    let city = seed_city(&app).await;
+    let kv = rusqlite::Connection::open(app.state_dir.path().join(".spin/sqlite_key_value.db")).unwrap();
+    let expired = serde_json::to_vec(&json!({ "holder": "staff:gone", "expires_at": 1 })).unwrap();
+    for (key, value) in
+        [("staff-session:old", expired.clone()), ("face-challenge:old", expired), ("rate:addr:10.0.0.1:1", 5i64.to_le_bytes().to_vec())]
+    {
+        kv.execute("INSERT INTO spin_key_value (store, key, value) VALUES ('default', ?1, ?2)", (key, value)).unwrap();
+    }
+    let tick = app.tick(&zige_domain::china_date(chrono::Utc::now()).to_string()).await.json();
+    assert!(tick["processed"]["key_value_pruned"].as_i64().unwrap() >= 3, "{tick}");
+    let left: Vec<String> = kv
+        .prepare("SELECT key FROM spin_key_value WHERE key LIKE '%old%' OR key LIKE 'rate:addr:10.0.0.1:%'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+    assert_eq!(app.call(&city.admin, "GET", "/api/v1/staff/me", None).await.status, 200, "a live session stays");
+}

@@ -22,6 +22,9 @@ use zige_platform::secrets::{new_id, sha256_hex};
 
 /// The most bytes one archive may bind: it is built in the component's memory.
 const MAX_ARCHIVE_BYTES: usize = 128 << 20;
+/// The largest copy of an archive sent to be verified: what it binds and
+/// the zip's own records.
+pub(crate) const MAX_COPY_BYTES: usize = MAX_ARCHIVE_BYTES + (16 << 20);
 /// The most files a copy to verify may hold.
 const MAX_ENTRIES: usize = 100_000;
 /// The largest file an archive holds: an upload is at most 5 MiB, a sheet 4.

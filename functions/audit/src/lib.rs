@@ -8,12 +8,22 @@ use zige_platform::audit;
 use zige_platform::auth::{self, Permission};
 use zige_platform::db::{Db, int};
 use zige_platform::problem::{Problem, json_response};
-use zige_platform::request;
+use zige_platform::request::{self, BodyLimits, Bounded};
 
 mod archives;
 
+/// A copy of an archive sent to be verified is the one large body here.
+struct Bodies;
+
+impl BodyLimits for Bodies {
+    fn body_limit(method: &Method, path: &str) -> usize {
+        let copy = *method == Method::Post && path.starts_with("/api/v1/archives/") && path.ends_with("/verify");
+        if copy { archives::MAX_COPY_BYTES } else { request::MAX_JSON_BODY }
+    }
+}
+
 #[http_component]
-fn handle(req: Request) -> Response {
+fn handle(req: Bounded<Bodies>) -> Response {
     let path = req.path().trim_end_matches('/');
     let result = match (req.method(), path) {
         (Method::Get, "/api/v1/audit") => list(&req),

@@ -63,7 +63,7 @@ struct ObjectionRecorded {
 /// termination stops exactly as for the person's own.
 pub fn objection(db: &Db, staff: &Staff, req: &Request) -> Result<Response, Problem> {
     staff.require(Permission::WorkTasks)?;
-    let body: ObjectionRecorded = request::json_body_limited(req, super::OUTCOME_BODY_LIMIT)?;
+    let body: ObjectionRecorded = request::json_body(req)?;
     let (channel, relative) = body.made.parse()?;
     let files: Vec<(String, Vec<u8>)> =
         super::attachments(&body.files)?.into_iter().map(|f| (f.content_type.to_string(), f.data)).collect();
@@ -142,7 +142,7 @@ struct DeskCertification {
 /// task open for them in the clerk's scope, or on one opened for it.
 pub fn certification(db: &Db, staff: &Staff, req: &Request) -> Result<Response, Problem> {
     staff.require(Permission::WorkTasks)?;
-    let body: DeskCertification = request::json_body_limited(req, super::OUTCOME_BODY_LIMIT)?;
+    let body: DeskCertification = request::json_body(req)?;
     if !matches!(body.channel.as_str(), "window" | "video") {
         return Err(Problem::invalid("channel", "渠道应为窗口或视频", "channel: window or video"));
     }

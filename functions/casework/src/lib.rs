@@ -25,14 +25,32 @@ use zige_platform::auth::{self, Permission, Staff};
 use zige_platform::db::{Db, Value, int, opt_text, text};
 use zige_platform::problem::{Problem, json_response};
 use zige_platform::records;
-use zige_platform::request::{self, Page};
+use zige_platform::request::{self, BodyLimits, Bounded, Page};
 use zige_platform::workflow::{self, Actor, AtHand};
 
 /// The channels of field verification (R5.5-1, R6.4, R6.5).
 const CHANNELS: [&str; 7] = ["window", "video", "home_visit", "activity", "visit", "health_check", "survey"];
 
+/// What casework's routes take: outcomes, reviews, the front desk's
+/// records and the files of decisions carry photos and scans; sign-in and
+/// survey sheets are text files.
+struct Bodies;
+
+impl BodyLimits for Bodies {
+    fn body_limit(_: &Method, path: &str) -> usize {
+        let segments: Vec<&str> = path.strip_prefix("/api/v1/").unwrap_or("").split('/').collect();
+        match segments.as_slice() {
+            ["sign-ins"] | ["surveys"] => sheets::MAX_SHEET,
+            [_, _, "outcome" | "review" | "termination" | "reinstatement" | "files"] | ["objections"] | ["certifications"] => {
+                FILES_BODY_LIMIT
+            }
+            _ => request::MAX_JSON_BODY,
+        }
+    }
+}
+
 #[http_component]
-fn handle(req: Request) -> Response {
+fn handle(req: Bounded<Bodies>) -> Response {
     route(&req).unwrap_or_else(Problem::into_response)
 }
 
@@ -119,7 +137,7 @@ fn attachments(files: &[Upload]) -> Result<Vec<Attachment>, Problem> {
 /// instruction and the audit record, in one transaction.
 fn terminate_or_reinstate(db: &Db, staff: &Staff, req: &Request, benefit_id: &str, ending: Ending) -> Result<Response, Problem> {
     staff.require(Permission::TerminateBenefits)?;
-    let body: EndingRequest = request::json_body_limited(req, OUTCOME_BODY_LIMIT)?;
+    let body: EndingRequest = request::json_body(req)?;
     let note = body.note.trim();
     if note.is_empty() || note.chars().count() > 500 {
         return Err(Problem::invalid("note", "请写明决定的理由（500字以内）", "note: the reason for the decision, up to 500 characters"));
@@ -235,8 +253,8 @@ fn home_visit_outcome(db: &Db, staff: &Staff, req: &Request, visit_id: &str) -> 
     record(db, staff, &outcome, &task, req.body())
 }
 
-/// An outcome's body: the outcome and up to five files of 5 MiB in base64.
-const OUTCOME_BODY_LIMIT: usize = 36 << 20;
+/// A body with files: the record and up to five files of 5 MiB in base64.
+const FILES_BODY_LIMIT: usize = 36 << 20;
 
 /// Persons dispatched per transaction: each batch commits its tasks and
 /// their audit records together, and a repeated request skips persons who
@@ -413,7 +431,7 @@ struct Outcome {
 
 impl Outcome {
     fn parse(req: &Request) -> Result<Self, Problem> {
-        let body: OutcomeRequest = request::json_body_limited(req, OUTCOME_BODY_LIMIT)?;
+        let body: OutcomeRequest = request::json_body(req)?;
         let kind = decision_kind(&body, zige_platform::today())?;
         Self::checked(body, kind)
     }
@@ -566,7 +584,7 @@ struct ReviewRequest {
 /// certifies the person eligible instead (R7.1).
 fn review(db: &Db, staff: &Staff, req: &Request, id: &str) -> Result<Response, Problem> {
     staff.require(Permission::ReviewOutcomes)?;
-    let body: ReviewRequest = request::json_body_limited(req, OUTCOME_BODY_LIMIT)?;
+    let body: ReviewRequest = request::json_body(req)?;
     check_review(&body)?;
     let files = attachments(&body.files)?;
     Ok(json_response(200, &review_one(db, staff, &body, &files, id, req.body())?))

@@ -4,7 +4,7 @@
 //! the clerk's scope gets the sheet's record, filed through the one path
 //! every record takes, and the answer says what became of each line.
 
-use super::{OUTCOME_BODY_LIMIT, attachments};
+use super::attachments;
 use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::{Value as Json, json};
@@ -22,7 +22,7 @@ use zige_platform::request;
 use zige_platform::workflow::{self, Actor};
 
 /// The largest sheet.
-const MAX_SHEET: usize = 4 << 20;
+pub(crate) const MAX_SHEET: usize = 4 << 20;
 
 /// A sheet: its header and its lines, with the ID-number column found.
 struct Sheet<'a> {
@@ -109,14 +109,6 @@ impl<'a> Sheet<'a> {
     }
 }
 
-/// The sheet's text, refused when it is larger than a sheet may be.
-fn sheet_text(req: &Request, what_zh: &str) -> Result<String, Problem> {
-    if req.body().len() > MAX_SHEET {
-        return Err(Problem::new(413, "body_too_large", format!("{what_zh}超过4MB"), "The sheet is larger than 4 MiB"));
-    }
-    Ok(request::decode_text(req.body()))
-}
-
 /// A day from the query, no later than today.
 fn day_before_now(req: &Request, name: &str, what_zh: &str) -> Result<NaiveDate, Problem> {
     request::query_param(req, name)
@@ -162,7 +154,7 @@ pub fn sign_in(db: &Db, staff: &Staff, req: &Request) -> Result<Response, Proble
         return Err(Problem::invalid("activity", "请填写活动名称", "activity: the activity's name is required"));
     }
     let held_on = day_before_now(req, "held_on", "活动日期")?;
-    let text_sheet = sheet_text(req, "签到表")?;
+    let text_sheet = request::decode_text(req.body());
     let sheet = Sheet::parse(&text_sheet, "签到表")?;
     let digest = zige_platform::secrets::sha256_hex(activity.as_bytes());
     let prefix = format!("activity:{held_on}:{digest}:");
@@ -210,7 +202,7 @@ struct SignInFiles {
 /// sign-in sheet and bound into the monthly archive (R6.4, R8.2).
 pub fn sign_in_files(db: &Db, staff: &Staff, req: &Request, id: &str) -> Result<Response, Problem> {
     staff.require(Permission::WorkTasks)?;
-    let body: SignInFiles = request::json_body_limited(req, OUTCOME_BODY_LIMIT)?;
+    let body: SignInFiles = request::json_body(req)?;
     let files = attachments(&body.files)?;
     if files.is_empty() {
         return Err(Problem::invalid("files", "请选择活动照片", "files: at least one"));
@@ -252,7 +244,7 @@ pub fn sign_in_files(db: &Db, staff: &Staff, req: &Request, id: &str) -> Result<
 pub fn survey(db: &Db, staff: &Staff, req: &Request) -> Result<Response, Problem> {
     staff.require(Permission::WorkTasks)?;
     let surveyed_on = day_before_now(req, "surveyed_on", "调查日期")?;
-    let text_sheet = sheet_text(req, "调查表")?;
+    let text_sheet = request::decode_text(req.body());
     let sheet = Sheet::parse(&text_sheet, "调查表")?;
     let remarks = sheet
         .column(&["备注", "remarks"])

@@ -19,6 +19,7 @@ use zige_platform::db::{Db, text};
 use zige_platform::front_desk::{self, Helper, RelativeGiven};
 use zige_platform::problem::{Problem, json_response};
 use zige_platform::recipient::{self, Recipient};
+use zige_platform::request::{BodyLimits, Bounded};
 use zige_platform::workflow::{self, Actor};
 use zige_platform::{jws, rate, records, request, secrets};
 
@@ -38,8 +39,17 @@ const PER_ADDRESS_HOURLY: i64 = 2000;
 /// The largest evidence file, decoded.
 const MAX_EVIDENCE: usize = 1 << 20;
 
+/// A submission carries the liveness photo (at most 1 MiB, base64).
+struct Bodies;
+
+impl BodyLimits for Bodies {
+    fn body_limit(_: &Method, _: &str) -> usize {
+        2 << 20
+    }
+}
+
 #[http_component]
-fn handle(req: Request) -> Response {
+fn handle(req: Bounded<Bodies>) -> Response {
     let result = match (req.method(), req.path().trim_end_matches('/')) {
         (Method::Post, "/api/v1/me/certifications/challenges") => challenge(&req),
         (Method::Post, "/api/v1/me/certifications") => submit(&req),
@@ -257,7 +267,7 @@ fn submit(req: &Request) -> Result<Response, Problem> {
     let db = Db::open()?;
     let who = recipient::recipient(req, &db)?;
     let person_id = who.person()?.to_string();
-    let body: Submission = request::json_body_limited(req, 2 << 20)?;
+    let body: Submission = request::json_body(req)?;
     let file = match &body.evidence {
         None => None,
         Some(f) => {

@@ -16,12 +16,13 @@ use zige_domain::IdNumber;
 use zige_platform::jws;
 use zige_platform::problem::{Problem, json_response};
 use zige_platform::request;
+use zige_platform::request::{Bounded, SmallBodies};
 
 /// How long a demo assertion is valid.
 const ASSERTION_SECONDS: i64 = 600;
 
 #[http_component]
-fn handle(req: Request) -> Response {
+fn handle(req: Bounded<SmallBodies>) -> Response {
     let enabled = spin_sdk::variables::get("demo_mode").is_ok_and(|v| v == "true");
     if !enabled {
         return Problem::not_found("该地址", "resource").into_response();

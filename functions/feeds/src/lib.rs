@@ -15,6 +15,7 @@ use zige_platform::auth::{self, Permission, Staff};
 use zige_platform::db::{Db, Row, int, text};
 use zige_platform::problem::{Problem, json_response};
 use zige_platform::request;
+use zige_platform::request::{Bounded, SmallBodies};
 
 /// A feed: its name, its items after a sequence number, and how an item reads.
 struct Feed {
@@ -46,7 +47,7 @@ const NOTIFICATIONS: Feed = Feed {
 };
 
 #[http_component]
-fn handle(req: Request) -> Response {
+fn handle(req: Bounded<SmallBodies>) -> Response {
     route(&req).unwrap_or_else(Problem::into_response)
 }
 

@@ -6,9 +6,10 @@
 //! and 404s that never echo the path asked for.
 
 use sha2::{Digest, Sha256};
-use spin_sdk::http::{Method, Request, Response};
+use spin_sdk::http::{Method, Response};
 use spin_sdk::http_component;
 use zige_platform::problem::Problem;
+use zige_platform::request::{Bounded, SmallBodies};
 
 /// Scripts, styles, images and data from this origin only; no inline
 /// scripts or styles.
@@ -16,7 +17,7 @@ const CSP_BASE: &str = "default-src 'self'; script-src 'self'; style-src 'self';
                         font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'";
 
 #[http_component]
-fn handle(req: Request) -> Response {
+fn handle(req: Bounded<SmallBodies>) -> Response {
     let path = req.path().to_string();
     if ["/api/", "/hooks/", "/internal/"].iter().any(|prefix| path.starts_with(prefix)) {
         // An API address no component answers: the API's kind of 404.

@@ -14,15 +14,22 @@ use zige_platform::audit::{self, Entry};
 use zige_platform::datashare::{self, Partner};
 use zige_platform::db::{Db, text};
 use zige_platform::problem::{Problem, json_response};
+use zige_platform::request::{BodyLimits, Bounded};
 use zige_platform::secrets::{self, Sealer};
 
-/// The largest delivery accepted.
-const MAX_BODY: usize = 5 << 20;
+/// A delivery of up to [`MAX_EVENTS`] events.
+struct Deliveries;
+
+impl BodyLimits for Deliveries {
+    fn body_limit(_: &Method, _: &str) -> usize {
+        5 << 20
+    }
+}
 /// The most events in one delivery.
 const MAX_EVENTS: usize = 1000;
 
 #[http_component]
-fn handle(req: Request) -> Response {
+fn handle(req: Bounded<Deliveries>) -> Response {
     let path = req.path().trim_end_matches('/');
     let partner = path.strip_prefix("/hooks/v1/").and_then(|rest| rest.strip_suffix("/events")).filter(|p| !p.contains('/'));
     let result = match (req.method(), partner) {
@@ -66,9 +73,6 @@ fn unauthorised(db: &Db, partner: &str, known: bool, why: &str, body: &[u8]) -> 
 
 fn deliver(req: &Request, partner_id: &str) -> Result<Response, Problem> {
     let body = req.body();
-    if body.len() > MAX_BODY {
-        return Err(Problem::new(413, "body_too_large", "推送内容超过5MB", "The delivery is larger than 5 MiB"));
-    }
     let db = Db::open()?;
     let partner = match Partner::load(&db, partner_id)? {
         None => return Err(unauthorised(&db, partner_id, false, "unknown_partner", body)),

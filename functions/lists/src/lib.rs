@@ -10,7 +10,6 @@ mod ledgers;
 
 use futures::SinkExt;
 use serde_json::{Value as Json, json};
-use spin_sdk::http::conversions::TryFromIncomingRequest;
 use spin_sdk::http::{Fields, IncomingRequest, Method, OutgoingResponse, Request, Response, ResponseOutparam};
 use spin_sdk::http_component;
 use std::collections::BTreeMap;
@@ -35,10 +34,7 @@ enum Reply {
 
 #[http_component]
 async fn handle(incoming: IncomingRequest, out: ResponseOutparam) {
-    let reply = match Request::try_from_incoming_request(incoming).await {
-        Ok(req) => route(&req),
-        Err(_) => Err(Problem::new(400, "invalid_request", "请求无法读取", "The request cannot be read")),
-    };
+    let reply = request::read_bounded(incoming, request::MAX_JSON_BODY).await.and_then(|req| route(&req));
     match reply {
         Ok(Reply::Whole(response)) => respond(out, response).await,
         Ok(Reply::Export(filter)) => {

@@ -19,7 +19,7 @@ use zige_platform::request::{self, Page};
 use zige_platform::secrets::{self, Sealer};
 
 /// The largest file accepted.
-const MAX_FILE: usize = 32 << 20;
+pub(crate) const MAX_FILE: usize = 32 << 20;
 /// How long one request keeps applying chunks before answering; well under
 /// the request limits of hosted Spin.
 const BUDGET: Duration = Duration::from_secs(8);
@@ -105,9 +105,6 @@ pub fn create(db: &Db, staff: &Staff, req: &Request) -> Result<Response, Problem
     staff.require(Permission::ImportPartnerRecords)?;
     let format = format_of(req)?;
     let body = req.body();
-    if body.len() > MAX_FILE {
-        return Err(Problem::new(413, "body_too_large", "文件超过32MB，请拆分后上传", "The file is larger than 32 MiB; split it"));
-    }
     let partner_id = request::query_param(req, "partner_id").unwrap_or_default();
     let partner = match Partner::load(db, &partner_id)? {
         Some(p) if !p.disabled => p,

@@ -14,7 +14,7 @@ use zige_platform::auth::{self, Permission, Staff};
 use zige_platform::datashare;
 use zige_platform::db::{Db, int, text};
 use zige_platform::problem::{Problem, json_response};
-use zige_platform::request::{self, Page};
+use zige_platform::request::{self, BodyLimits, Bounded, Page};
 use zige_platform::secrets;
 use zige_platform::workflow::Actor;
 
@@ -33,8 +33,17 @@ const KINDS: [&str; 10] = [
     "regional_platform",
 ];
 
+/// A file of partner records is the one large body here.
+struct Bodies;
+
+impl BodyLimits for Bodies {
+    fn body_limit(method: &Method, path: &str) -> usize {
+        if *method == Method::Post && path == "/api/v1/datashare/imports" { imports::MAX_FILE } else { request::MAX_JSON_BODY }
+    }
+}
+
 #[http_component]
-fn handle(req: Request) -> Response {
+fn handle(req: Bounded<Bodies>) -> Response {
     route(&req).unwrap_or_else(Problem::into_response)
 }
 

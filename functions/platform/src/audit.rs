@@ -2,7 +2,9 @@
 //! appends a record in the same transaction as the change. Records are
 //! append-only (triggers refuse updates and deletes) and hash-chained: each
 //! holds the hash of the previous one, so an edit anywhere is detected by
-//! [`verify`]. Records hold a hash of the payload, never personal data.
+//! [`verify`]. Records hold a keyed hash of the payload (HMAC-SHA256 under
+//! [`crate::secrets::audit_key`]), never personal data, so a reader cannot
+//! test a guessed payload against it.
 
 use crate::db::{Db, int, text};
 use crate::secrets::sha256_hex;
@@ -18,7 +20,7 @@ pub struct Entry<'a> {
     pub action: &'a str,
     /// The object acted on (an id, never a name or ID number).
     pub object: &'a str,
-    /// The request or change this record stands for; only its hash is kept.
+    /// The request or change this record stands for; only its keyed hash is kept.
     pub payload: &'a [u8],
 }
 
@@ -35,7 +37,7 @@ pub fn append(db: &Db, entry: &Entry<'_>) -> Result<i64> {
             .unwrap_or((1, String::new())),
     };
     let at = crate::now_rfc3339();
-    let payload_hash = sha256_hex(entry.payload);
+    let payload_hash = zige_domain::id_number::blind_index(db.audit_key()?, entry.payload);
     let hash = link_hash(&prev, seq, &at, entry, &payload_hash);
     db.exec(
         "INSERT INTO audit_log (seq, at, actor, role, action, object, payload_hash, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -28,6 +28,8 @@ pub struct Db {
     round_trip: std::cell::Cell<Option<std::time::Duration>>,
     /// Whether the connection was tuned for writing (see [`Db::transaction`]).
     tuned: std::cell::Cell<bool>,
+    /// The key of audit records' payload hashes, read once when first needed.
+    audit_key: std::cell::OnceCell<Vec<u8>>,
 }
 
 /// How long a batch's write transaction should take at most: well under
@@ -124,7 +126,10 @@ impl Db {
     pub fn open_file(path: &std::path::Path) -> Result<Self> {
         let conn = Connection::open(path).with_context(|| format!("opening {}", path.display()))?;
         conn.busy_timeout(std::time::Duration::from_secs(30))?;
-        Self::ready(conn)
+        let db = Self::ready(conn)?;
+        // Native runs are benchmarks, which have no Spin variables.
+        let _ = db.audit_key.set(b"native-benchmark-audit-key".to_vec());
+        Ok(db)
     }
 
     fn ready(conn: Connection) -> Result<Self> {
@@ -135,6 +140,7 @@ impl Db {
             policies: Default::default(),
             round_trip: Default::default(),
             tuned: Default::default(),
+            audit_key: Default::default(),
         };
         crate::migrations::migrate(&db)?;
         Ok(db)
@@ -289,6 +295,15 @@ impl Db {
     /// The audit chain's last link (seq, hash), when this transaction knows it.
     pub(crate) fn audit_tail(&self) -> Option<(i64, String)> {
         self.audit_tail.borrow().clone()
+    }
+
+    /// The key of audit records' payload hashes ([`crate::secrets::audit_key`]).
+    pub(crate) fn audit_key(&self) -> Result<&[u8]> {
+        if let Some(key) = self.audit_key.get() {
+            return Ok(key);
+        }
+        let key = crate::secrets::audit_key()?;
+        Ok(self.audit_key.get_or_init(|| key))
     }
 
     /// Remembers the link just appended, inside a transaction only.

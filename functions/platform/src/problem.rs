@@ -79,6 +79,14 @@ impl Problem {
     }
 }
 
+/// A request refused before its handler ran (a body over its limit) is
+/// answered with its problem.
+impl spin_sdk::http::IntoResponse for Problem {
+    fn into_response(self) -> Response {
+        Problem::into_response(self)
+    }
+}
+
 /// A JSON response with the given status.
 pub fn json_response(status: u16, value: &serde_json::Value) -> Response {
     Response::builder()

@@ -1,7 +1,8 @@
 //! Hourly limits on what anyone may do without staff credentials (face
 //! checks, public reports): counted in the key-value store with its atomic
 //! increment (wasi:keyvalue, Redis `INCRBY` on Redis), so parallel requests
-//! cannot slip past a limit.
+//! cannot slip past a limit. The tick prunes counters of past hours
+//! ([`crate::session::prune`]).
 
 use crate::problem::Problem;
 use spin_sdk::wit::wasi::keyvalue::{atomics, store};

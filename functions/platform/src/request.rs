@@ -1,31 +1,112 @@
-//! Reading requests: JSON bodies with field-level errors, query strings,
-//! bearer tokens, pages.
+//! Reading requests: bodies bounded before they are read, JSON bodies with
+//! field-level errors, query strings, bearer tokens, pages.
 
 use crate::Problem;
 use serde::de::DeserializeOwned;
-use spin_sdk::http::Request;
+use spin_sdk::http::conversions::TryFromIncomingRequest;
+use spin_sdk::http::{IncomingRequest, Method, Request};
+use std::marker::PhantomData;
 
-/// The largest JSON body accepted by default.
+/// The largest body a route takes unless its component says otherwise.
 pub const MAX_JSON_BODY: usize = 1 << 20;
 
-/// Parses a JSON body into `T`, refusing oversized bodies, malformed JSON,
-/// wrong types and unknown fields with a 4xx naming the field.
-pub fn json_body<T: DeserializeOwned>(req: &Request) -> Result<T, Problem> {
-    json_body_limited(req, MAX_JSON_BODY)
+/// How long a client may take to send a body: longer is a slow client
+/// holding an instance (issue 17). Checked as chunks arrive.
+const BODY_READ_TIME: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// The body limit of each route of a component, applied before the body is
+/// read: a client that says or sends more gets a 413 and the component never
+/// holds the rest in memory (issue 17).
+pub trait BodyLimits {
+    /// The largest body `method` on `path` takes.
+    fn body_limit(method: &Method, path: &str) -> usize;
 }
 
-/// Like [`json_body`] with a custom size limit.
-pub fn json_body_limited<T: DeserializeOwned>(req: &Request, limit: usize) -> Result<T, Problem> {
-    let body = req.body();
-    if body.len() > limit {
-        return Err(Problem::new(
-            413,
-            "body_too_large",
-            format!("请求内容过大（上限{}KB）", limit / 1024),
-            format!("The request body is larger than {} KiB", limit / 1024),
-        ));
+/// A component whose routes all take [`MAX_JSON_BODY`] at most.
+pub struct SmallBodies;
+
+impl BodyLimits for SmallBodies {
+    fn body_limit(_: &Method, _: &str) -> usize {
+        MAX_JSON_BODY
     }
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
+}
+
+/// A request whose body was read only up to its route's limit (`L`); the
+/// component's handler takes it in place of a plain [`Request`].
+pub struct Bounded<L> {
+    request: Request,
+    limits: PhantomData<fn() -> L>,
+}
+
+impl<L> std::ops::Deref for Bounded<L> {
+    type Target = Request;
+    fn deref(&self) -> &Request {
+        &self.request
+    }
+}
+
+#[async_trait::async_trait]
+impl<L: BodyLimits> TryFromIncomingRequest for Bounded<L> {
+    type Error = Problem;
+
+    async fn try_from_incoming_request(incoming: IncomingRequest) -> Result<Self, Problem> {
+        let target = incoming.path_with_query().unwrap_or_default();
+        let path = target.split_once('?').map_or(target.as_str(), |(path, _)| path);
+        let limit = L::body_limit(&incoming.method(), path.trim_end_matches('/'));
+        Ok(Self { request: read_bounded(incoming, limit).await?, limits: PhantomData })
+    }
+}
+
+fn too_large(limit: usize) -> Problem {
+    let (zh, en) = if limit >= 1 << 20 {
+        (format!("{}MB", limit >> 20), format!("{} MiB", limit >> 20))
+    } else {
+        (format!("{}KB", limit >> 10), format!("{} KiB", limit >> 10))
+    };
+    Problem::new(
+        413,
+        "body_too_large",
+        format!("请求内容超过{zh}，请拆分后再提交"),
+        format!("The request body is larger than {en}; split it"),
+    )
+}
+
+/// Reads a request whose body may hold `limit` bytes at most: refused at
+/// once when its `Content-Length` says more, and as soon as more arrives
+/// otherwise; refused too when the client takes longer than
+/// [`BODY_READ_TIME`] to send it.
+pub async fn read_bounded(incoming: IncomingRequest, limit: usize) -> Result<Request, Problem> {
+    use futures::TryStreamExt;
+    let headers = incoming.headers().entries();
+    let declared = headers
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case("content-length"))
+        .and_then(|(_, value)| std::str::from_utf8(value).ok()?.trim().parse::<u64>().ok());
+    if declared.is_some_and(|length| length > limit as u64) {
+        return Err(too_large(limit));
+    }
+    let (method, uri) = (incoming.method(), incoming.uri());
+    let unreadable = || Problem::new(400, "invalid_request", "请求无法读取", "The request cannot be read");
+    let started = std::time::Instant::now();
+    let mut body = Vec::new();
+    let mut chunks = incoming.into_body_stream();
+    while let Some(chunk) = chunks.try_next().await.map_err(|_| unreadable())? {
+        if body.len() + chunk.len() > limit {
+            return Err(too_large(limit));
+        }
+        if started.elapsed() > BODY_READ_TIME {
+            return Err(Problem::new(408, "request_timeout", "请求发送过慢，请重试", "The request body came too slowly; try again"));
+        }
+        body.extend(chunk);
+    }
+    Ok(Request::builder().method(method).uri(uri).headers(headers).body(body).build())
+}
+
+/// Parses a JSON body into `T`, refusing malformed JSON, wrong types and
+/// unknown fields with a 4xx naming the field. Its size was bounded when it
+/// was read ([`Bounded`]).
+pub fn json_body<T: DeserializeOwned>(req: &Request) -> Result<T, Problem> {
+    let mut deserializer = serde_json::Deserializer::from_slice(req.body());
     let parsed: Result<T, _> = serde_path_to_error::deserialize(&mut deserializer);
     let value = parsed.map_err(|e| {
         let path = e.path().to_string();

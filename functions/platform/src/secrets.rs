@@ -38,6 +38,13 @@ pub fn pii_key() -> Result<Vec<u8>> {
     Ok(key.into_bytes())
 }
 
+/// The key of audit records' payload hashes, derived from `pii_key` so no
+/// new secret is needed: a plain hash would let an auditor confirm a guessed
+/// payload (an account id, a date), a keyed one does not (issue 17).
+pub fn audit_key() -> Result<Vec<u8>> {
+    Ok(zige_domain::id_number::blind_index(&pii_key()?, b"zige audit payload key").into_bytes())
+}
+
 /// A blind index of a phone number, digits only, so it can be searched
 /// without storing it in a searchable form.
 pub fn phone_index(key: &[u8], phone: &str) -> String {

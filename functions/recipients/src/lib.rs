@@ -16,11 +16,22 @@ use zige_platform::db::{Db, text};
 use zige_platform::front_desk::{self, Lodged, VisitRequest};
 use zige_platform::problem::{Problem, json_response};
 use zige_platform::recipient::{self, Recipient};
+use zige_platform::request::{BodyLimits, Bounded};
 use zige_platform::workflow::{self, Actor};
 use zige_platform::{jws, request, secrets};
 
+/// An objection carries up to three attachments of 1 MiB (base64); the
+/// rest are a few fields.
+struct Bodies;
+
+impl BodyLimits for Bodies {
+    fn body_limit(_: &Method, path: &str) -> usize {
+        if path == "/api/v1/me/objections" { 4 << 20 } else { 16 << 10 }
+    }
+}
+
 #[http_component]
-fn handle(req: Request) -> Response {
+fn handle(req: Bounded<Bodies>) -> Response {
     let result = match (req.method(), req.path().trim_end_matches('/')) {
         (Method::Post, "/api/v1/sessions") => login(&req),
         (Method::Delete, "/api/v1/sessions/current") => logout(&req),
@@ -44,7 +55,7 @@ struct SessionRequest {
 
 /// Opens a session from an identity assertion (HS256 with `idp_secret`).
 fn login(req: &Request) -> Result<Response, Problem> {
-    let body: SessionRequest = request::json_body_limited(req, 16 * 1024)?;
+    let body: SessionRequest = request::json_body(req)?;
     let secret = spin_sdk::variables::get("idp_secret").unwrap_or_default();
     let refused = |code: &str| {
         Problem::new(401, "assertion_refused", "身份验证未通过，请重新登录", "The identity assertion was refused")
@@ -123,7 +134,7 @@ fn objection(req: &Request) -> Result<Response, Problem> {
     let db = Db::open()?;
     let who = recipient::recipient(req, &db)?;
     let person_id = who.person()?.to_string();
-    let body: ObjectionRequest = request::json_body_limited(req, 4 << 20)?;
+    let body: ObjectionRequest = request::json_body(req)?;
     let files = decode_attachments(&body.attachments)?;
     let actor = who.actor();
     let by = Actor { actor: &actor, role: "recipient" };

@@ -24,11 +24,12 @@ use zige_platform::auth::{self, Permission, Staff};
 use zige_platform::db::{Db, int, text};
 use zige_platform::problem::{Problem, json_response};
 use zige_platform::request::{self, Page};
+use zige_platform::request::{Bounded, SmallBodies};
 use zige_platform::workflow::{AGENCY_ORG, Actor, AtHand};
 use zige_platform::{records, secrets, workflow};
 
 #[http_component]
-fn handle(req: Request) -> Response {
+fn handle(req: Bounded<SmallBodies>) -> Response {
     route(&req).unwrap_or_else(Problem::into_response)
 }
 

@@ -15,6 +15,7 @@ use spin_sdk::http_component;
 use zige_platform::Problem;
 use zige_platform::auth::{self, Staff};
 use zige_platform::db::Db;
+use zige_platform::request::{self, BodyLimits, Bounded};
 
 /// What every handler gets: the database and the logged-in staff member.
 pub(crate) struct Ctx {
@@ -22,8 +23,17 @@ pub(crate) struct Ctx {
     pub staff: Staff,
 }
 
+/// The roster file is the registry's one large body.
+struct Bodies;
+
+impl BodyLimits for Bodies {
+    fn body_limit(_: &Method, path: &str) -> usize {
+        if path == "/api/v1/roster/imports" { roster::MAX_BODY } else { request::MAX_JSON_BODY }
+    }
+}
+
 #[http_component]
-fn handle(req: Request) -> Response {
+fn handle(req: Bounded<Bodies>) -> Response {
     route(&req).unwrap_or_else(Problem::into_response)
 }
 

@@ -13,11 +13,20 @@ use zige_platform::audit::{self, Entry};
 use zige_platform::auth::{self, Permission};
 use zige_platform::db::{Db, int, opt_text, text};
 use zige_platform::problem::{Problem, json_response};
-use zige_platform::request::{self, Page};
+use zige_platform::request::{self, BodyLimits, Bounded, Page};
 use zige_platform::secrets::{self, Sealer};
 
+/// A public report is a short text.
+struct Bodies;
+
+impl BodyLimits for Bodies {
+    fn body_limit(_: &Method, _: &str) -> usize {
+        64 << 10
+    }
+}
+
 #[http_component]
-fn handle(req: Request) -> Response {
+fn handle(req: Bounded<Bodies>) -> Response {
     route(&req).unwrap_or_else(Problem::into_response)
 }
 
@@ -80,7 +89,7 @@ const REPORTS_PER_ADDRESS_HOURLY: i64 = 30;
 /// `POST /api/v1/reports`: anyone reports; the answer gives a reference to
 /// follow progress with.
 fn submit(req: &Request) -> Result<Response, Problem> {
-    let body: NewReport = request::json_body_limited(req, 64 << 10)?;
+    let body: NewReport = request::json_body(req)?;
     // Anyone may report, so reports are limited per client address: each
     // one is a permanent row. The limit is high enough for a city behind
     // one carrier's address to report what it sees.

@@ -11,10 +11,20 @@ use zige_platform::audit::{self, Entry};
 use zige_platform::auth::{self, Permission, Role, Staff};
 use zige_platform::db::{Db, text};
 use zige_platform::problem::{Problem, json_response};
+use zige_platform::request::{BodyLimits, Bounded};
 use zige_platform::{login_guard, request, secrets};
 
+/// A login or a password change is a few hundred bytes.
+struct Bodies;
+
+impl BodyLimits for Bodies {
+    fn body_limit(_: &Method, _: &str) -> usize {
+        4 << 10
+    }
+}
+
 #[http_component]
-fn handle(req: Request) -> Response {
+fn handle(req: Bounded<Bodies>) -> Response {
     let result = match (req.method(), req.path()) {
         (Method::Post, "/api/v1/staff/sessions") => login(&req),
         (Method::Delete, "/api/v1/staff/sessions/current") => logout(&req),
@@ -98,7 +108,7 @@ fn bootstrap(db: &Db, login: &Login) -> Result<Option<Account>, Problem> {
 }
 
 fn login(req: &Request) -> Result<Response, Problem> {
-    let login: Login = request::json_body_limited(req, 4096)?;
+    let login: Login = request::json_body(req)?;
     let db = Db::open()?;
     let client = request::client_address(req);
     let now = zige_platform::unix_now();

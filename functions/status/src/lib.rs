@@ -3,14 +3,15 @@
 
 mod me;
 
-use spin_sdk::http::{IntoResponse, Method, Request};
+use spin_sdk::http::{IntoResponse, Method};
 use spin_sdk::http_component;
 use spin_sdk::key_value::Store;
 use zige_platform::db::Db;
 use zige_platform::problem::{Problem, json_response};
+use zige_platform::request::{Bounded, SmallBodies};
 
 #[http_component]
-fn handle(req: Request) -> anyhow::Result<impl IntoResponse> {
+fn handle(req: Bounded<SmallBodies>) -> anyhow::Result<impl IntoResponse> {
     Ok(match (req.method(), req.path()) {
         (Method::Get, "/api/health") => health(),
         (Method::Get, "/api/v1/openapi.json") => openapi(),

@@ -16,6 +16,7 @@ use std::time::Duration;
 use zige_platform::db::Db;
 use zige_platform::problem::{Problem, json_response};
 use zige_platform::request;
+use zige_platform::request::{Bounded, SmallBodies};
 use zige_platform::secrets::{self, Sealer};
 use zige_platform::timers::{self, Budget};
 
@@ -27,7 +28,7 @@ const TIME_BUDGET: Duration = Duration::from_secs(10);
 const ROW_BUDGET: usize = 200_000;
 
 #[http_component]
-async fn handle(req: Request) -> Response {
+async fn handle(req: Bounded<SmallBodies>) -> Response {
     match (req.method(), req.path().trim_end_matches('/')) {
         (Method::Post, "/internal/tick") => tick(&req).await.unwrap_or_else(Problem::into_response),
         (_, "/internal/tick") => Problem::method_not_allowed().into_response(),
@@ -81,6 +82,18 @@ async fn tick(req: &Request) -> Result<Response, Problem> {
     let (sent, outbox_done) = outbox::push(&db, &mut budget).await?;
     processed.insert("outbox".into(), json!(sent));
     done &= outbox_done;
+    // The key-value store keeps what has run out (sessions, challenges, rate
+    // counters) until deleted. Pruned last, with the database closed: on
+    // libSQL an idle stream or a held transaction is cut off by the server,
+    // so nothing of it may wait on the key-value store.
+    // The deadlines' work is committed by now: a failed prune is logged and
+    // tried again by the next tick.
+    drop(db);
+    let pruned = zige_platform::session::prune(zige_platform::unix_now()).unwrap_or_else(|e| {
+        eprintln!("timers: pruning the key-value store failed: {e:#}");
+        0
+    });
+    processed.insert("key_value_pruned".into(), json!(pruned));
     let next = if done { Json::Null } else { json!("POST /internal/tick again: work is left for this day") };
     Ok(json_response(200, &json!({ "as_of": today, "done": done, "processed": processed, "next": next })))
 }

@@ -1,5 +1,12 @@
 //! The HTTP trigger: accepts connections, routes each request, sets Spin's
 //! headers, runs a fresh instance of the component and logs one line.
+//!
+//! Limits a slow or oversized client meets before any component runs:
+//! headers within [`HEADER_READ_TIME`], a body of at most
+//! [`MAX_REQUEST_BODY`] within [`BODY_READ_TIME`]. The components bound
+//! each route's body themselves (`zige_platform::request::Bounded`), on
+//! zige-host and on real Spin alike; real Spin 4.0.2 has neither of these
+//! host limits, so in production the ingress in front of it sets them.
 
 use crate::app::App;
 use anyhow::Result;
@@ -8,12 +15,23 @@ use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
 use hyper::{Request, Response, StatusCode};
 use std::net::SocketAddr;
+use std::pin::Pin;
 use std::sync::Arc;
-use std::time::Instant;
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
 use tokio::net::TcpListener;
 use wasmtime_wasi_http::WasiHttpView;
 use wasmtime_wasi_http::p2::bindings::http::types::Scheme;
 use wasmtime_wasi_http::p2::body::HyperOutgoingBody;
+
+/// The largest request body any route takes: the roster file (48 MiB) and
+/// an archive copy to verify (144 MiB) are the largest, bounded again per
+/// route by the component.
+pub const MAX_REQUEST_BODY: u64 = 160 << 20;
+/// How long a client may take to send its request's headers.
+pub const HEADER_READ_TIME: Duration = Duration::from_secs(30);
+/// How long a client may take to send a request's body.
+pub const BODY_READ_TIME: Duration = Duration::from_secs(300);
 
 /// Serves the app on `listener` until the task is dropped.
 pub async fn serve(app: Arc<App>, listener: TcpListener) -> Result<()> {
@@ -33,7 +51,12 @@ pub async fn serve(app: Arc<App>, listener: TcpListener) -> Result<()> {
                 async move { Ok::<_, std::convert::Infallible>(handle(app, req, client).await) }
             });
             let io = hyper_util::rt::TokioIo::new(stream);
-            let _ = hyper::server::conn::http1::Builder::new().keep_alive(true).serve_connection(io, service).await;
+            let _ = hyper::server::conn::http1::Builder::new()
+                .timer(hyper_util::rt::TokioTimer::new())
+                .header_read_timeout(HEADER_READ_TIME)
+                .keep_alive(true)
+                .serve_connection(io, service)
+                .await;
         });
     }
 }
@@ -111,7 +134,11 @@ async fn dispatch(app: &App, mut req: Request<Incoming>, client: SocketAddr) -> 
         Err(_) => return (Some(component_id), plain(StatusCode::BAD_REQUEST, "")),
     }
 
-    let result = run(app, component, req).await;
+    let declared = req.headers().get(hyper::header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > MAX_REQUEST_BODY) {
+        return (Some(component_id), plain(StatusCode::PAYLOAD_TOO_LARGE, ""));
+    }
+    let result = run(app, component, req.map(LimitedBody::new)).await;
     match result {
         Ok(response) => (Some(component_id), response),
         Err(e) => {
@@ -121,7 +148,54 @@ async fn dispatch(app: &App, mut req: Request<Incoming>, client: SocketAddr) -> 
     }
 }
 
-async fn run(app: &App, component: &crate::runtime::Loaded, req: Request<Incoming>) -> Result<Response<HyperOutgoingBody>> {
+/// A request body as the component reads it: an error once it passes
+/// [`MAX_REQUEST_BODY`] or takes longer than [`BODY_READ_TIME`], so a body
+/// without a declared length and a client that trickles are cut off too.
+struct LimitedBody {
+    inner: Incoming,
+    left: u64,
+    deadline: Pin<Box<tokio::time::Sleep>>,
+}
+
+impl LimitedBody {
+    fn new(inner: Incoming) -> Self {
+        Self { inner, left: MAX_REQUEST_BODY, deadline: Box::pin(tokio::time::sleep(BODY_READ_TIME)) }
+    }
+}
+
+impl hyper::body::Body for LimitedBody {
+    type Data = Bytes;
+    type Error = wasmtime_wasi_http::Error;
+
+    fn poll_frame(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<hyper::body::Frame<Bytes>, Self::Error>>> {
+        if self.deadline.as_mut().poll(cx).is_ready() {
+            return Poll::Ready(Some(Err(wasmtime_wasi_http::Error::ConnectionReadTimeout)));
+        }
+        match Pin::new(&mut self.inner).poll_frame(cx) {
+            Poll::Ready(Some(Ok(frame))) => {
+                let size = frame.data_ref().map_or(0, |data| data.len() as u64);
+                if size > self.left {
+                    return Poll::Ready(Some(Err(wasmtime_wasi_http::Error::HttpRequestBodySize(None))));
+                }
+                self.left -= size;
+                Poll::Ready(Some(Ok(frame)))
+            }
+            Poll::Ready(Some(Err(e))) => Poll::Ready(Some(Err(e.into()))),
+            Poll::Ready(None) => Poll::Ready(None),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> hyper::body::SizeHint {
+        self.inner.size_hint()
+    }
+}
+
+async fn run(app: &App, component: &crate::runtime::Loaded, req: Request<LimitedBody>) -> Result<Response<HyperOutgoingBody>> {
     let mut store = component.new_store(&app.runtime.engine, &app.shared)?;
     let (sender, receiver) = tokio::sync::oneshot::channel();
     let request = store.data_mut().http().new_incoming_request(Scheme::Http, req).map_err(anyhow::Error::from)?;
