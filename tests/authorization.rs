@@ -43,7 +43,12 @@ async fn r2_3_role_by_endpoint_by_scope() {
         city.ids["ts_local"]
     );
     let read = |who: &str| format!("/api/v1/persons/{}", persons[who]);
+    // A second account of the social-insurance agency waits for its officer.
+    let second = json!({ "username": "u_si2", "password": zige_tests::STAFF_PASSWORD, "role": "city_social_insurance", "org_id": "city-si", "display_name": "x" });
+    let waiting = app.call(&city.admin, "POST", "/api/v1/staff", Some(&second)).await.json()["id"].as_str().unwrap().to_string();
     let matrix: Vec<(String, &str, Option<serde_json::Value>, [u16; 8])> = vec![
+        ("/api/v1/staff/confirmations".into(), "GET", None, [200, 200, 200, 200, 200, 200, 200, 200]),
+        (format!("/api/v1/staff/{waiting}/confirmation"), "POST", None, [403, 200, 403, 403, 403, 403, 403, 403]),
         ("/api/v1/orgs".into(), "GET", None, [200, 200, 200, 200, 200, 200, 200, 200]),
         (
             "/api/v1/orgs".into(),

@@ -33,9 +33,12 @@ async fn run(scenario: &str) {
     app.tick_until_done(&today).await;
     // The city agency's report handler: the one role that sees reports (R9.1).
     app.staff_session(&city.admin, "si-reports", "city_social_insurance", "city-si").await;
+    // A second officer of the agency waits for the first one's confirmation.
+    let newcomer = json!({ "username": "si-new", "password": STAFF_PASSWORD, "role": "city_social_insurance", "org_id": "city-si", "display_name": "新同事" });
+    assert_eq!(app.call(&city.admin, "POST", "/api/v1/staff", Some(&newcomer)).await.json()["awaiting_confirmation"], true);
     let next_year = chrono::Datelike::year(&zige_domain::china_date(chrono::Utc::now())) + 1;
     let fixture = json!({ "admin_user": ADMIN_USER, "admin_password": ADMIN_PASSWORD, "ids": city.ids, "today": today,
-        "reports_user": "si-reports", "reports_password": STAFF_PASSWORD, "next_year_statutory": statutory_year(next_year),
+        "reports_user": "si-reports", "reports_password": STAFF_PASSWORD, "awaiting_user": "si-new", "next_year_statutory": statutory_year(next_year),
         "relative_id": zige_tests::id_number("65010319750303333") });
     let output = tokio::process::Command::new("node")
         .arg(format!("tests/browser/{scenario}.mjs"))

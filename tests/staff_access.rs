@@ -215,3 +215,38 @@ async fn bad_login_bodies_are_4xx_and_name_the_field() {
     let huge = "x".repeat(10_000);
     assert_eq!(app.request("POST", "/api/v1/staff/sessions", &[], huge).await.status, 413);
 }
+
+/// Issue 17 (separation of duties): the bureau's administrator appoints an
+/// agency's first officer; a later account of the agency's own role takes
+/// effect when an officer of that agency confirms it. Until then it cannot
+/// log in (said only to whoever knows its password), and nobody else may
+/// confirm it.
+#[tokio::test]
+async fn an_agencys_later_accounts_take_effect_when_the_agency_confirms_them() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let first = app.staff_session(&admin, "si_first", "city_social_insurance", "city-si").await;
+    let retiree = app.staff_session(&admin, "re_first", "city_retiree", "city-retiree").await;
+    let body = json!({ "username": "si_second", "password": STAFF_PASSWORD, "role": "city_social_insurance", "org_id": "city-si", "display_name": "新同事" });
+    let created = app.call(&admin, "POST", "/api/v1/staff", Some(&body)).await;
+    assert_eq!((created.status, created.json()["awaiting_confirmation"].as_bool()), (201, Some(true)), "{}", created.text());
+    let id = created.json()["id"].as_str().unwrap().to_string();
+
+    let login = |password: &'static str| json!({ "username": "si_second", "password": password });
+    let waiting = app.post_json("/api/v1/staff/sessions", &login(STAFF_PASSWORD)).await;
+    assert_eq!(waiting.status, 403, "{}", waiting.text());
+    assert!(waiting.json()["type"].as_str().unwrap().ends_with("/awaiting_confirmation"), "{}", waiting.text());
+    assert_eq!(app.post_json("/api/v1/staff/sessions", &login("a wrong password here")).await.status, 401, "a guess learns nothing");
+
+    let confirmation = format!("/api/v1/staff/{id}/confirmation");
+    assert_eq!(app.call(&admin, "POST", &confirmation, None).await.status, 403, "the administrator cannot confirm alone");
+    assert_eq!(app.call(&retiree, "POST", &confirmation, None).await.status, 403, "nor another agency");
+    let listed = app.call(&first, "GET", "/api/v1/staff/confirmations", None).await.json();
+    assert_eq!(listed["items"][0]["username"], "si_second", "{listed}");
+    assert_eq!(app.call(&retiree, "GET", "/api/v1/staff/confirmations", None).await.json()["items"], json!([]));
+    assert_eq!(app.call(&first, "POST", &confirmation, None).await.status, 200);
+    assert_eq!(app.call(&first, "POST", &confirmation, None).await.status, 409, "once");
+    assert_eq!(app.post_json("/api/v1/staff/sessions", &login(STAFF_PASSWORD)).await.status, 201);
+    let audit = app.call(&admin, "GET", "/api/v1/audit?limit=1000", None).await.json();
+    assert!(audit["items"].as_array().unwrap().iter().any(|i| i["action"] == "staff.confirm" && i["object"] == id.as_str()));
+}

@@ -187,7 +187,13 @@ async function staffAccounts(main, ctx) {
           { label: '姓名', cell: (s) => s.display_name },
           { label: '角色', cell: (s) => label(ROLES, s.role) },
           { label: '所属机构', cell: (s) => ctx.orgName(s.org) },
-          { label: '状态', cell: (s) => [s.disabled ? badge('已停用', 'bad') : badge('启用', 'ok'), s.locked ? [' ', badge('已锁定', 'warn')] : null] },
+          {
+            label: '状态',
+            cell: (s) => [
+              s.disabled ? badge('已停用', 'bad') : s.awaiting_confirmation ? badge('待本机构确认', 'warn') : badge('启用', 'ok'),
+              s.locked ? [' ', badge('已锁定', 'warn')] : null,
+            ],
+          },
           { label: '操作', cell: (s) => staffActions(s, ctx, feedback, load) },
         ],
         rows: r.items ?? [],
@@ -282,6 +288,7 @@ function staffForm(orgs, feedback, reload) {
       try {
         const r = await post('/api/v1/staff', { username: username.value.trim(), password: password.value, role: role.value, org_id: org.value, display_name: displayName.value.trim() });
         clear(feedback).append(passwordBox(`已新建账号 ${r.username}（${label(ROLES, r.role)}）`, r.username, password.value));
+        if (r.awaiting_confirmation) feedback.append(h('p', { class: 'notice warn', dataset: { testid: 'staff-awaiting' } }, '此账号须经本机构现有工作人员确认后才能登录（岗位分离）。'));
         announce('账号已新建，初始密码只显示这一次');
         form.reset();
         details.open = false;

@@ -1,7 +1,7 @@
 // 工作概览: the dashboard of the caller's scope, with Chart.js charts.
 
-import { get } from './api.js';
-import { h, yuan, number, percent, table } from './ui.js';
+import { get, post } from './api.js';
+import { h, yuan, number, percent, table, button, clear, dateTime, problemBox, success, announce } from './ui.js';
 import { LIST_SHORT, PAYMENT, channelName } from './labels.js';
 
 const COLORS = {
@@ -74,6 +74,53 @@ function kpi(label, value, note, kind = '') {
   return h('div', { class: ['kpi', kind && `kpi-${kind}`] }, h('span', { class: 'kpi-label' }, label), h('strong', { class: 'kpi-value' }, value), note ? h('span', { class: 'kpi-note' }, note) : null);
 }
 
+/**
+ * New accounts of the officer's own agency and role that wait for the
+ * officer's confirmation (separation of duties); nothing when there are none.
+ */
+async function confirmations() {
+  const slot = h('div', { dataset: { testid: 'staff-confirmations' } });
+  const load = async () => {
+    const items = (await get('/api/v1/staff/confirmations')).items ?? [];
+    clear(slot);
+    if (!items.length) return;
+    const feedback = h('div', { 'aria-live': 'polite' });
+    const confirm = (s) => async () => {
+      try {
+        await post(`/api/v1/staff/${encodeURIComponent(s.id)}/confirmation`, {});
+        const text = `已确认 ${s.display_name}（${s.username}）的账号，对方现在可以登录。`;
+        announce(text);
+        await load();
+        slot.prepend(success(text));
+      } catch (error) {
+        clear(feedback).append(problemBox(error));
+      }
+    };
+    slot.append(
+      h(
+        'section',
+        { class: 'card notice warn' },
+        h('h2', {}, '待您确认的新账号'),
+        h('p', {}, '市人社局为本机构新建了以下账号。请核实确为本机构工作人员后再确认；确认前账号不能登录。'),
+        feedback,
+        table({
+          caption: `待确认账号（共 ${items.length} 个）`,
+          columns: [
+            { label: '姓名', cell: (s) => s.display_name, rowHeader: true },
+            { label: '用户名', cell: (s) => h('span', { class: 'mono' }, s.username) },
+            { label: '新建时间', cell: (s) => dateTime(s.created_at) },
+            { label: '操作', cell: (s) => button('确认', confirm(s), { class: 'small', 'aria-label': `确认账号 ${s.username}` }) },
+          ],
+          rows: items,
+          empty: '',
+        }),
+      ),
+    );
+  };
+  await load();
+  return slot;
+}
+
 export async function render(main, _route, ctx) {
   setupChartDefaults();
   destroyCharts();
@@ -89,6 +136,7 @@ export async function render(main, _route, ctx) {
   main.append(
     h('div', { class: 'page-head' }, h('h1', {}, '工作概览'), h('p', { class: 'muted' }, `统计日期 ${d.as_of ?? ''} · 本单位管辖范围内`)),
   );
+  main.append(await confirmations());
   if (d.reassessment_pending > 0) {
     main.append(h('p', { class: 'notice warn' }, `另有 ${number(d.reassessment_pending)} 人的数据比对结果待下次定时任务更新，名单计数可能稍有滞后。`));
   }

@@ -52,6 +52,23 @@ async function recipientsTour(browser, [size, viewport]) {
   finish(page);
 }
 
+/** The agency's officer confirms the account the bureau made for a newcomer. */
+async function confirmNewcomer(browser) {
+  const page = await open(browser, PHONE);
+  await page.goto('/staff/');
+  await page.getByTestId('login-user').fill(FIXTURE.reports_user);
+  await page.getByTestId('login-password').fill(FIXTURE.reports_password);
+  await page.getByTestId('login-submit').click();
+  const card = page.getByTestId('staff-confirmations');
+  const confirm = card.getByRole('button', { name: `确认账号 ${FIXTURE.awaiting_user}` });
+  await confirm.waitFor({ timeout: TIMEOUT });
+  await checkA11y(page, 'staff confirmations (phone)');
+  await shot(page, 'staff-confirmations-phone');
+  await confirm.click();
+  await card.getByText(`（${FIXTURE.awaiting_user}）的账号，对方现在可以登录`).waitFor({ timeout: TIMEOUT });
+  finish(page);
+}
+
 await scenario('every page at phone and desktop sizes', async (browser) => {
   for (const size of SIZES) {
     await staffTour(browser, size, [FIXTURE.admin_user, FIXTURE.admin_password]);
@@ -59,4 +76,5 @@ await scenario('every page at phone and desktop sizes', async (browser) => {
     await staffTour(browser, size, [FIXTURE.reports_user, FIXTURE.reports_password], 'reports');
     await recipientsTour(browser, size);
   }
+  await confirmNewcomer(browser);
 });

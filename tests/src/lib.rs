@@ -5,7 +5,7 @@
 use anyhow::{Context, Result};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -62,6 +62,9 @@ pub struct TestApp {
     pub addr: SocketAddr,
     pub state_dir: tempfile::TempDir,
     server: Server,
+    /// The first officer's session of each agency role and organisation,
+    /// who confirms the agency's later accounts (`staff_session`).
+    officers: std::sync::Mutex<HashMap<(String, String), String>>,
 }
 
 /// Where the app runs: inside the test process, or in a `zige-host`
@@ -315,7 +318,7 @@ fn spawn_spin(
             anyhow::bail!("spin exited ({status}) before serving: {output}");
         }
         if std::net::TcpStream::connect(addr).is_ok() {
-            return Ok(TestApp { addr, state_dir, server: Server::Process(child, backends.processes) });
+            return Ok(TestApp { addr, state_dir, server: Server::Process(child, backends.processes), officers: Default::default() });
         }
         if std::time::Instant::now() > deadline {
             let _ = child.kill();
@@ -356,7 +359,7 @@ pub async fn try_spawn(manifest: &Path, spawn: Spawn) -> Result<TestApp> {
     };
     let app = tokio::task::spawn_blocking(move || App::load(&options)).await??;
     let running = zige_host::start(Arc::new(app), "127.0.0.1:0".parse()?).await?;
-    Ok(TestApp { addr: running.addr, state_dir, server: Server::InProcess(running) })
+    Ok(TestApp { addr: running.addr, state_dir, server: Server::InProcess(running), officers: Default::default() })
 }
 
 /// The local host as a process: `test-host`, the `zige-host` command line
@@ -399,7 +402,7 @@ pub fn spawn_process(state_dir: tempfile::TempDir) -> TestApp {
         .expect("zige-host names the address it serves");
     // The host logs a line per request; keep reading so that it never blocks on a full pipe.
     std::thread::spawn(move || lines.map_while(Result::ok).for_each(drop));
-    TestApp { addr, state_dir, server: Server::Process(child, Vec::new()) }
+    TestApp { addr, state_dir, server: Server::Process(child, Vec::new()), officers: Default::default() }
 }
 
 /// A response, fully read.
@@ -527,7 +530,17 @@ impl TestApp {
             serde_json::json!({ "username": username, "password": password, "role": role, "org_id": org, "display_name": "测试人员" });
         let response = self.call(admin, "POST", "/api/v1/staff", Some(&body)).await;
         assert_eq!(response.status, 201, "staff {username}: {}", response.text());
-        self.login(username, password).await
+        let agency = (role.to_string(), org.to_string());
+        if response.json()["awaiting_confirmation"] == true {
+            // An agency's later account takes effect when its first officer confirms it.
+            let officer = self.officers.lock().unwrap().get(&agency).cloned().expect("the agency's first officer");
+            let path = format!("/api/v1/staff/{}/confirmation", response.json()["id"].as_str().unwrap());
+            let confirmed = self.call(&officer, "POST", &path, None).await;
+            assert_eq!(confirmed.status, 200, "confirming {username}: {}", confirmed.text());
+        }
+        let token = self.login(username, password).await;
+        self.officers.lock().unwrap().entry(agency).or_insert_with(|| token.clone());
+        token
     }
 
     /// Opens a recipient session for an ID number.

@@ -69,6 +69,14 @@ impl Role {
         Role::ALL.into_iter().find(|r| r.code() == code)
     }
 
+    /// Whether an account of this role carries an agency's own powers (to
+    /// stop, terminate and recover payments in its name), so that the
+    /// agency confirms it: the bureau's administrator alone may appoint an
+    /// agency's first officer, not staff it (separation of duties, issue 17).
+    pub fn confirmed_by_agency(self) -> bool {
+        matches!(self, Role::CitySocialInsurance | Role::CityRetiree)
+    }
+
     /// The organisation kinds an account of this role may belong to.
     pub fn fits(self, kind: OrgKind) -> bool {
         match self {
@@ -202,6 +210,13 @@ impl Staff {
     /// Refuses with 403 unless the role has the permission.
     pub fn require(&self, permission: Permission) -> Result<(), Problem> {
         if allows(self.role, permission) { Ok(()) } else { Err(Problem::forbidden()) }
+    }
+
+    /// Whether this officer may confirm a new account of `role` in `org_id`:
+    /// only an officer of the same agency in the same role
+    /// ([`Role::confirmed_by_agency`]).
+    pub fn may_confirm(&self, role: Role, org_id: &str) -> bool {
+        role.confirmed_by_agency() && self.role == role && self.org_id == org_id
     }
 }
 

@@ -46,6 +46,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 23, name: "certification_helpers", sql: include_str!("../migrations/0023_certification_helpers.sql") },
     Migration { version: 24, name: "case_files", sql: include_str!("../migrations/0024_case_files.sql") },
     Migration { version: 25, name: "refused_deliveries", sql: include_str!("../migrations/0025_refused_deliveries.sql") },
+    Migration { version: 26, name: "staff_confirmation", sql: include_str!("../migrations/0026_staff_confirmation.sql") },
 ];
 
 /// The newest schema version this build knows.

@@ -1,5 +1,7 @@
 //! Staff accounts: created and disabled by city administrators; each has a
-//! role and an organisation whose subtree is its scope (R2.3).
+//! role and an organisation whose subtree is its scope (R2.3). An account
+//! with an agency's own powers takes effect when an officer of that agency
+//! confirms it, unless it is the agency's first (`Role::confirmed_by_agency`).
 
 use crate::Ctx;
 use serde::Deserialize;
@@ -16,12 +18,17 @@ const MIN_PASSWORD: usize = 10;
 /// Lists every staff account.
 pub fn list(ctx: &Ctx) -> Result<Response, Problem> {
     ctx.staff.require(Permission::ManageStaff)?;
-    let rows = ctx.db.all("SELECT id, username, role, org_id, display_name, disabled FROM staff ORDER BY username", &[], |r| {
-        serde_json::json!({
-            "id": r.text("id"), "username": r.text("username"), "role": r.text("role"), "org": r.text("org_id"),
-            "display_name": r.text("display_name"), "disabled": r.int("disabled") != 0,
-        })
-    })?;
+    let rows = ctx.db.all(
+        "SELECT id, username, role, org_id, display_name, disabled, awaiting_confirmation FROM staff ORDER BY username",
+        &[],
+        |r| {
+            serde_json::json!({
+                "id": r.text("id"), "username": r.text("username"), "role": r.text("role"), "org": r.text("org_id"),
+                "display_name": r.text("display_name"), "disabled": r.int("disabled") != 0,
+                "awaiting_confirmation": r.int("awaiting_confirmation") != 0,
+            })
+        },
+    )?;
     // Locked from some address: failures are counted per login name and address.
     let names: Vec<String> = rows.iter().filter_map(|r| r["username"].as_str().map(String::from)).collect();
     let locked = zige_platform::login_guard::locked(&ctx.db, &names, zige_platform::unix_now())?;
@@ -77,12 +84,20 @@ pub fn create(ctx: &Ctx, req: &Request) -> Result<Response, Problem> {
     }
     let id = zige_platform::secrets::new_id("s")?;
     let hash = secrets::hash_password(&new.password)?;
-    ctx.db.transaction(|db| -> Result<(), Problem> {
+    let awaiting = ctx.db.transaction(|db| -> Result<bool, Problem> {
         if db.one("SELECT 1 AS x FROM staff WHERE username = ?", &[text(username)], |_| ())?.is_some() {
             return Err(Problem::new(409, "conflict", "用户名已存在", "The username is taken").with_field("username"));
         }
+        // The agency's first officer takes effect at once: nobody there
+        // could confirm them.
+        let officers = db.one(
+            "SELECT COUNT(*) AS n FROM staff WHERE role = ? AND org_id = ? AND disabled = 0 AND awaiting_confirmation = 0",
+            &[text(role.code()), text(new.org_id.as_str())],
+            |r| r.int("n"),
+        )?;
+        let awaiting = role.confirmed_by_agency() && officers.unwrap_or(0) > 0;
         db.exec(
-            "INSERT INTO staff (id, username, password_hash, role, org_id, display_name, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO staff (id, username, password_hash, role, org_id, display_name, created_at, awaiting_confirmation) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             &[
                 text(id.as_str()),
                 text(username),
@@ -91,15 +106,65 @@ pub fn create(ctx: &Ctx, req: &Request) -> Result<Response, Problem> {
                 text(new.org_id.as_str()),
                 text(display_name),
                 text(zige_platform::now_rfc3339()),
+                int(i64::from(awaiting)),
             ],
         )?;
         audit::append(
             db,
             &Entry { actor: &ctx.staff.actor(), role: ctx.staff.role.code(), action: "staff.create", object: &id, payload: id.as_bytes() },
         )?;
+        Ok(awaiting)
+    })?;
+    Ok(json_response(
+        201,
+        &serde_json::json!({ "id": id, "username": username, "role": role.code(), "org": new.org_id, "awaiting_confirmation": awaiting }),
+    ))
+}
+
+/// `GET /api/v1/staff/confirmations`: the new accounts of the caller's
+/// agency and role that wait for the caller's confirmation.
+pub fn awaiting(ctx: &Ctx) -> Result<Response, Problem> {
+    let items = if ctx.staff.role.confirmed_by_agency() {
+        ctx.db.all(
+            "SELECT id, username, display_name, created_at FROM staff WHERE awaiting_confirmation = 1 AND disabled = 0 AND role = ? AND org_id = ? ORDER BY created_at",
+            &[text(ctx.staff.role.code()), text(ctx.staff.org_id.as_str())],
+            |r| {
+                serde_json::json!({
+                    "id": r.text("id"), "username": r.text("username"), "display_name": r.text("display_name"), "created_at": r.text("created_at"),
+                })
+            },
+        )?
+    } else {
+        Vec::new()
+    };
+    Ok(json_response(200, &serde_json::json!({ "items": items })))
+}
+
+/// `POST /api/v1/staff/{id}/confirmation`: an officer of the agency confirms
+/// a new account of their own role and agency, which may then log in.
+pub fn confirm(ctx: &Ctx, id: &str) -> Result<Response, Problem> {
+    ctx.db.transaction(|db| -> Result<(), Problem> {
+        let account = db
+            .one("SELECT role, org_id, awaiting_confirmation FROM staff WHERE id = ?", &[text(id)], |r| {
+                (r.text("role"), r.text("org_id"), r.int("awaiting_confirmation") != 0)
+            })?
+            .ok_or_else(|| Problem::not_found("该账号", "account"))?;
+        let (role, org_id, awaiting) = account;
+        let role = Role::parse(&role).ok_or_else(Problem::forbidden)?;
+        if !ctx.staff.may_confirm(role, &org_id) {
+            return Err(Problem::forbidden());
+        }
+        if !awaiting {
+            return Err(Problem::new(409, "conflict", "此账号无需确认", "This account is not awaiting confirmation"));
+        }
+        db.exec("UPDATE staff SET awaiting_confirmation = 0, confirmed_by = ? WHERE id = ?", &[text(ctx.staff.id.as_str()), text(id)])?;
+        audit::append(
+            db,
+            &Entry { actor: &ctx.staff.actor(), role: ctx.staff.role.code(), action: "staff.confirm", object: id, payload: id.as_bytes() },
+        )?;
         Ok(())
     })?;
-    Ok(json_response(201, &serde_json::json!({ "id": id, "username": username, "role": role.code(), "org": new.org_id })))
+    Ok(json_response(200, &serde_json::json!({ "id": id, "awaiting_confirmation": false })))
 }
 
 #[derive(Deserialize)]

@@ -46,6 +46,7 @@ fn route(req: &Request) -> Result<Response, Problem> {
         ["orgs"]
             | ["staff"]
             | ["staff", _]
+            | ["staff", _, "confirmation"]
             | ["persons"]
             | ["persons", _]
             | ["persons", _, "history" | "relatives"]
@@ -68,7 +69,9 @@ fn route(req: &Request) -> Result<Response, Problem> {
         (Method::Post, ["orgs"]) => orgs::create(&ctx, req),
         (Method::Get, ["staff"]) => accounts::list(&ctx),
         (Method::Post, ["staff"]) => accounts::create(&ctx, req),
+        (Method::Get, ["staff", "confirmations"]) => accounts::awaiting(&ctx),
         (Method::Patch, ["staff", id]) => accounts::update(&ctx, req, id),
+        (Method::Post, ["staff", id, "confirmation"]) => accounts::confirm(&ctx, id),
         (Method::Get, ["persons"]) => persons::search(&ctx, req),
         (Method::Get, ["persons", id]) => persons::dossier(&ctx, id),
         (Method::Patch, ["persons", id]) => persons::update(&ctx, req, id),

@@ -54,12 +54,14 @@ struct Account {
     org_id: String,
     password_hash: String,
     disabled: bool,
+    /// Created for an agency and not yet confirmed by it.
+    awaiting_confirmation: bool,
     session_generation: i64,
 }
 
 fn find(db: &Db, username: &str) -> anyhow::Result<Option<Account>> {
     db.one(
-        "SELECT id, username, password_hash, role, org_id, disabled, session_generation FROM staff WHERE username = ?",
+        "SELECT id, username, password_hash, role, org_id, disabled, awaiting_confirmation, session_generation FROM staff WHERE username = ?",
         &[text(username)],
         |r| Account {
             id: r.text("id"),
@@ -68,6 +70,7 @@ fn find(db: &Db, username: &str) -> anyhow::Result<Option<Account>> {
             org_id: r.text("org_id"),
             password_hash: r.text("password_hash"),
             disabled: r.int("disabled") != 0,
+            awaiting_confirmation: r.int("awaiting_confirmation") != 0,
             session_generation: r.int("session_generation"),
         },
     )
@@ -136,6 +139,15 @@ fn login(req: &Request) -> Result<Response, Problem> {
             audit::append(db, &Entry { actor: &actor, role: role_code, action: "staff.login_failed", object: &account.id, payload: b"" })
         })?;
         return Err(wrong_credentials());
+    }
+    // Said only to whoever knows the password.
+    if account.awaiting_confirmation {
+        return Err(Problem::new(
+            403,
+            "awaiting_confirmation",
+            "此账号尚待本机构确认后才能登录",
+            "This account takes effect once an officer of its agency confirms it",
+        ));
     }
     let Some(role) = account.role else {
         eprintln!("staff-auth: account {} has a role this build does not know; login refused", account.id);
