@@ -18,6 +18,7 @@ mod host_config;
 mod host_routing;
 mod host_state;
 mod keys;
+mod languages;
 mod lists;
 mod partners;
 mod policies;

@@ -6,7 +6,7 @@
 // misconduct and follow it with the reference given (#report, #report-track).
 
 import { h, clear, uid } from './dom.js';
-import { t, has, lang, setLang, applyLang, formatDate, ORDER } from './i18n.js';
+import { t, has, lang, setLang, applyLang, chosen, formatDate, ORDER } from './i18n.js';
 import { api, ApiError, errorMessage, getToken, setToken, clearSession } from './api.js';
 
 const DEMO_ID_KEY = 'zige.demo_id';
@@ -26,6 +26,7 @@ const state = {
   params: {},
   demo: null, // null: not asked yet; then true or false
   status: null, // the last GET /api/v1/me/status body
+  statusLang: null, // the language its reasons are in
   statusError: null,
   history: null,
   historyError: null,
@@ -187,6 +188,11 @@ function updateChrome() {
 function switchLanguage(code) {
   setLang(code);
   render({ focus: false });
+  // Signed in: messages follow the choice too, and the reasons come again in it.
+  if (getToken()) {
+    api('PUT', '/api/v1/me/language', { language: code }).catch(() => {});
+    loadStatus();
+  }
 }
 
 // ----------------------------------------------------------- messages
@@ -474,9 +480,17 @@ function loadStatus() {
 
 async function fetchStatus() {
   try {
-    const { data } = await api('GET', '/api/v1/me/status');
+    // A language chosen on this device asks for the reasons in it; otherwise
+    // the server answers in the language on file for the person.
+    const { data } = await api('GET', chosen() ? `/api/v1/me/status?lang=${lang()}` : '/api/v1/me/status');
     state.status = data || { benefits: [] };
     state.statusError = null;
+    const onFile = state.status.language;
+    state.statusLang = chosen() ? lang() : onFile;
+    if (onFile && onFile !== lang()) {
+      if (chosen()) api('PUT', '/api/v1/me/language', { language: lang() }).catch(() => {});
+      else setLang(onFile);
+    }
   } catch (error) {
     if (sessionEnded(error)) return;
     state.statusError = error;
@@ -585,13 +599,16 @@ function benefitCard(benefit) {
 }
 
 function reasonsBlock(benefit, key) {
-  const reasons = (Array.isArray(benefit.reasons) ? benefit.reasons : []).filter((r) => typeof r === 'string' && r);
+  const strings = (list) => (Array.isArray(list) ? list : []).filter((r) => typeof r === 'string' && r);
+  // The reasons come in the language they were asked in; until the answer
+  // in a newly chosen language arrives, the status's own words stand in.
+  const reasons = state.statusLang === lang() ? strings(benefit.reasons) : [];
+  const original = strings(benefit.reasons_zh);
   const cycle = benefit.cycle || {};
   let items;
-  if (lang() === 'zh' && reasons.length) {
+  if (reasons.length) {
     items = reasons.map(plain);
   } else {
-    // The API explains in Chinese only: say the same from the codes, and keep the original at hand.
     const line = {
       certified: () => t('reason.certified', { channel: channelName(benefit.channel, null), end: formatDate(cycle.end) }),
       due: () => t('reason.due', { date: formatDate(benefit.next_due) }),
@@ -607,8 +624,8 @@ function reasonsBlock(benefit, key) {
     { class: 'reasons' },
     h('h3', {}, t('benefit.why')),
     h('ul', {}, items.map((text) => h('li', {}, text))),
-    lang() !== 'zh' && reasons.length
-      ? h('details', { class: 'original' }, h('summary', {}, t('common.original')), h('ul', { lang: 'zh-CN', dir: 'ltr' }, reasons.map((r) => h('li', {}, plain(r)))))
+    lang() !== 'zh' && original.length
+      ? h('details', { class: 'original' }, h('summary', {}, t('common.original')), h('ul', { lang: 'zh-CN', dir: 'ltr' }, original.map((r) => h('li', {}, plain(r)))))
       : null,
   );
 }

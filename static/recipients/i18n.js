@@ -24,6 +24,11 @@ function stored() {
 
 let current = LANGUAGES[stored()] ? stored() : 'zh';
 
+/** Whether the person chose a language on this device (else Chinese by default). */
+export function chosen() {
+  return Boolean(LANGUAGES[stored()]);
+}
+
 /** The current language code: zh, ug or en. */
 export function lang() {
   return current;

@@ -28,6 +28,7 @@ export async function loadCodes() {
   const codes = await get('/api/v1/codes');
   Object.assign(CODES, codes);
   for (const b of codes.benefit_types) BENEFIT_TYPES[b.code] = b.name_zh;
+  for (const l of codes.languages) LANGUAGES[l.code] = l.name_zh;
   BENEFIT_DESIGNATIONS.splice(0, BENEFIT_DESIGNATIONS.length, ...codes.benefit_types);
 }
 
@@ -223,6 +224,8 @@ export const REPORT_STATUS = { received: '已受理', investigating: '调查中'
 
 export const RESIDENCE = { local: '本地居住', domestic: '异地居住（国内）', abroad: '境外居住' };
 export const MANAGEMENT = { socialised: '社会化管理', employer: '单位管理' };
+/** The languages a person reads zige in, from the domain (`GET /api/v1/codes`). */
+export const LANGUAGES = {};
 export const SPECIAL_GROUPS = { very_old: '高龄', living_alone: '孤寡', sick_or_disabled: '病残', mental_illness: '精神疾病' };
 export const CYCLE_STATUS = { certified: '本周期已认证', due: '待认证', overdue: '已逾期' };
 export const ACTIONS = {
@@ -242,6 +245,7 @@ export const HISTORY_FIELDS = {
   residence: '居住地类型',
   community_id: '所在社区',
   special_groups: '特殊群体',
+  language: '通知语言',
   payment_status: '待遇状态',
   monthly_amount_fen: '月待遇',
 };

@@ -5,7 +5,7 @@
 import { ApiError, get, post, patch, query } from './api.js';
 import { h, clear, table, field, select, badge, req, yuan, date, dateTime, problemBox, showError, success, announce, modal, busy, button, todayChina, actionDialog } from './ui.js';
 import {
-  BENEFIT_TYPES, PAYMENT, LISTS, LIST_SHORT, EFFECTS, OUTCOMES, RESIDENCE, MANAGEMENT, SPECIAL_GROUPS, CYCLE_STATUS, ACTIONS,
+  BENEFIT_TYPES, PAYMENT, LISTS, LIST_SHORT, EFFECTS, OUTCOMES, RESIDENCE, MANAGEMENT, SPECIAL_GROUPS, LANGUAGES, CYCLE_STATUS, ACTIONS,
   SUSPENSION_REASONS, HISTORY_FIELDS, EVIDENCE, LOSS_CODES, RELATIVES, FAMILY_RELATIONS, lossOf, channelName, label,
 } from './labels.js';
 import { frontDeskSection } from './frontdesk.js';
@@ -110,6 +110,7 @@ async function dossier(main, id, ctx) {
         fact('参保地', ctx.orgName(p.insured_district)),
         fact('管理方式', `${label(MANAGEMENT, p.management)}${p.employer_id ? `（${ctx.orgName(p.employer_id)}）` : ''}`),
         fact('特殊群体', (p.special_groups ?? []).map((g) => label(SPECIAL_GROUPS, g)).join('、') || '—'),
+        fact('通知语言', label(LANGUAGES, p.language)),
         (d.relations ?? []).length ? fact('亲属关系', d.relations.map((r) => `${RELATIVES[r.relation] ?? r.relation} ${r.relative_id_number_masked}`).join('；')) : null,
       ),
       ctx.can('edit_persons')
@@ -199,6 +200,7 @@ function editDialog(id, p, ctx, refresh) {
   const address = h('input', { name: 'address', value: p.address ?? '', maxlength: 200, autocomplete: 'off', dataset: { testid: 'edit-address' } });
   const residence = select('residence', Object.entries(RESIDENCE), { value: p.residence ?? '' });
   const community = select('community_id', communities, { value: p.community_id ?? '', empty: '无' });
+  const language = select('language', Object.entries(LANGUAGES), { value: p.language ?? 'zh' });
   const groups = h('fieldset', { class: 'choices' }, h('legend', {}, '特殊群体'), Object.entries(SPECIAL_GROUPS).map(([v, l]) =>
     h('label', { class: 'choice' }, h('input', { type: 'checkbox', name: 'special_groups', value: v, checked: (p.special_groups ?? []).includes(v) }), ' ', l),
   ));
@@ -212,6 +214,7 @@ function editDialog(id, p, ctx, refresh) {
     field('地址', address, '最长200字'),
     field('居住地类型', residence),
     field('所在社区（村）', community, '本地居住须选择所在社区（村）'),
+    field('通知语言', language, '短信、通知和认证结果用此语言发给本人'),
     groups,
     errors,
     h('div', { class: 'dialog-actions' }, button('取消', () => close(), { class: 'ghost' }), submit),
@@ -225,6 +228,7 @@ function editDialog(id, p, ctx, refresh) {
     if (address.value.trim() !== (p.address ?? '')) change.address = address.value.trim();
     if (residence.value !== (p.residence ?? '')) change.residence = residence.value;
     if (community.value !== (p.community_id ?? '')) change.community_id = community.value;
+    if (language.value !== (p.language ?? 'zh')) change.language = language.value;
     const chosen = [...form.querySelectorAll('input[name="special_groups"]:checked')].map((c) => c.value);
     const before = [...(p.special_groups ?? [])].sort().join(',');
     if ([...chosen].sort().join(',') !== before) change.special_groups = chosen;

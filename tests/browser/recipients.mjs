@@ -123,6 +123,11 @@ await scenario('recipients page', async (browser) => {
   await page.reload();
   await page.getByTestId('benefit').first().waitFor();
   assert.equal(await page.evaluate(() => document.documentElement.dir), 'rtl', 'still Uyghur after a reload');
+  // The reasons come from the server in Uyghur, the Chinese original at hand.
+  const reason = await page.locator('.reasons > ul li').first().innerText();
+  assert.match(reason, ARABIC, reason);
+  assert.doesNotMatch(reason, /[\u4e00-\u9fff]/, `no Chinese in the reason: ${reason}`);
+  assert.ok((await page.locator('.reasons details.original').count()) > 0, 'the Chinese original is kept');
 
   // The home-visit screen (Uyghur), then send a request.
   await page.getByTestId('go-visit').click();

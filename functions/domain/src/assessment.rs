@@ -8,6 +8,7 @@
 use crate::benefit::BenefitType;
 use crate::cycle::{CyclePolicy, CyclePosition, CycleStatus};
 use crate::evidence::{DecisionKind, Effect, Evidence, EvidenceKind, Scope, StaffDecision};
+use crate::language::Language;
 use crate::payment::PaymentState;
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, BTreeSet};
@@ -76,6 +77,15 @@ pub struct Reason {
     pub message_zh: String,
     /// The reason in English.
     pub message_en: String,
+    /// The reason in Uyghur.
+    pub message_ug: String,
+}
+
+impl Reason {
+    /// The reason in `language`.
+    pub fn message(&self, language: Language) -> &str {
+        language.pick(&self.message_zh, &self.message_ug, &self.message_en)
+    }
 }
 
 /// What the assessment needs to know about one benefit.
@@ -178,8 +188,11 @@ fn person_wide(kind: &EvidenceKind) -> bool {
     kind.entry().scope == Scope::All
 }
 
-fn reason(code: &'static str, requirement: &'static str, evidence: Vec<String>, message_zh: String, message_en: String) -> Reason {
-    Reason { code, requirement, evidence, message_zh, message_en }
+/// The three wordings of a reason: Chinese, Uyghur, English.
+type Wordings = (String, String, String);
+
+fn reason(code: &'static str, requirement: &'static str, evidence: Vec<String>, (message_zh, message_ug, message_en): Wordings) -> Reason {
+    Reason { code, requirement, evidence, message_zh, message_en, message_ug }
 }
 
 /// Assesses every benefit of one person on `today`.
@@ -243,8 +256,11 @@ fn assess_one(benefit: &BenefitFacts, facts: &Facts<'_>, today: NaiveDate) -> As
                 "retraction",
                 "R5.4",
                 vec![retracted_id.to_string(), retraction.id.clone()],
-                format!("此前记录已被来源单位撤回（{}），需重新核实", retraction.received_on),
-                format!("An earlier record was withdrawn by its source on {}; verify again", retraction.received_on),
+                (
+                    format!("此前记录已被来源单位撤回（{}），需重新核实", retraction.received_on),
+                    format!("ئىلگىرىكى خاتىرىنى مەنبە ئورنى قايتۇرۇۋالدى ({})، قايتا تەكشۈرۈش كېرەك", retraction.received_on),
+                    format!("An earlier record was withdrawn by its source on {}; verify again", retraction.received_on),
+                ),
             ));
         }
     }
@@ -264,8 +280,11 @@ fn assess_one(benefit: &BenefitFacts, facts: &Facts<'_>, today: NaiveDate) -> As
                 "loss",
                 e.requirement,
                 vec![l.id.to_string()],
-                format!("{}（{}，{}）", e.name_zh, l.on, e.requirement),
-                format!("{} on {} ({})", e.name_en, l.on, e.requirement),
+                (
+                    format!("{}（{}，{}）", e.name_zh, l.on, e.requirement),
+                    format!("{} ({}، {})", e.name_ug, l.on, e.requirement),
+                    format!("{} on {} ({})", e.name_en, l.on, e.requirement),
+                ),
             ));
         }
         let conflicts: Vec<(&LossFact<'_>, &Evidence)> = losses
@@ -291,8 +310,21 @@ fn assess_one(benefit: &BenefitFacts, facts: &Facts<'_>, today: NaiveDate) -> As
                     "conflict",
                     "R5.4",
                     vec![l.id.to_string(), e.id.clone()],
-                    format!("记录相互矛盾：{}之后仍有{}（{}），需实地核实", l.kind.entry().name_zh, e.kind.entry().name_zh, e.occurred_on),
-                    format!("Conflicting records: {} after {}; verify in the field", e.kind.entry().name_en, l.kind.entry().name_en),
+                    (
+                        format!(
+                            "记录相互矛盾：{}之后仍有{}（{}），需实地核实",
+                            l.kind.entry().name_zh,
+                            e.kind.entry().name_zh,
+                            e.occurred_on
+                        ),
+                        format!(
+                            "خاتىرىلەر بىر-بىرىگە زىت: «{}» دىن كېيىن يەنە «{}» بار ({})، نەق مەيداندا تەكشۈرۈش كېرەك",
+                            l.kind.entry().name_ug,
+                            e.kind.entry().name_ug,
+                            e.occurred_on
+                        ),
+                        format!("Conflicting records: {} after {}; verify in the field", e.kind.entry().name_en, l.kind.entry().name_en),
+                    ),
                 ));
             }
         }
@@ -306,8 +338,11 @@ fn assess_one(benefit: &BenefitFacts, facts: &Facts<'_>, today: NaiveDate) -> As
                 "monitoring_flag",
                 "R5.2",
                 vec![f.id.clone()],
-                format!("全国联网监测疑点：{}，先停、再查、后追（R5.2）", f.kind.entry().name_zh),
-                format!("National monitoring flag: {}; stop first, then verify (R5.2)", f.kind.entry().name_en),
+                (
+                    format!("全国联网监测疑点：{}，先停、再查、后追（R5.2）", f.kind.entry().name_zh),
+                    format!("{}؛ ئاۋۋال توختىتىلىدۇ، ئاندىن تەكشۈرۈلىدۇ، كېيىن قايتۇرۇۋېلىنىدۇ (R5.2)", f.kind.entry().name_ug),
+                    format!("National monitoring flag: {}; stop first, then verify (R5.2)", f.kind.entry().name_en),
+                ),
             ));
         }
     } else if let Some(d) = unreachable {
@@ -319,8 +354,11 @@ fn assess_one(benefit: &BenefitFacts, facts: &Facts<'_>, today: NaiveDate) -> As
             "unreachable",
             "R7.1",
             vec![d.id.clone()],
-            format!("{}核实时无法联系到本人（R7.1）", d.decided_on),
-            format!("Could not be reached during verification on {} (R7.1)", d.decided_on),
+            (
+                format!("{}核实时无法联系到本人（R7.1）", d.decided_on),
+                format!("{} تەكشۈرگەندە ئۆزى بىلەن ئالاقىلاشقىلى بولمىدى (R7.1)", d.decided_on),
+                format!("Could not be reached during verification on {} (R7.1)", d.decided_on),
+            ),
         ));
     } else {
         loss_date = None;
@@ -358,8 +396,14 @@ fn settle_without_loss(
                     "reverified",
                     "R7.2",
                     vec![d.id.clone()],
-                    format!("暂停后经核实仍具备领取资格（{}），应恢复并补发", d.decided_on),
-                    format!("Verified as still eligible on {} after suspension: restore with back-pay", d.decided_on),
+                    (
+                        format!("暂停后经核实仍具备领取资格（{}），应恢复并补发", d.decided_on),
+                        format!(
+                            "توختىتىلغاندىن كېيىن تەكشۈرۈش نەتىجىسىدە يەنىلا ئېلىش سالاھىيىتى بار ({})، ئەسلىگە كەلتۈرۈپ تولۇقلاپ بېرىلىدۇ",
+                            d.decided_on
+                        ),
+                        format!("Verified as still eligible on {} after suspension: restore with back-pay", d.decided_on),
+                    ),
                 ));
                 return (ListKind::Eligible, Action::Restore);
             }
@@ -371,23 +415,41 @@ fn settle_without_loss(
                     "suspended_three_months",
                     "R7.2",
                     vec![],
-                    format!("自{since}暂停已满3个月且无异议，应停发待遇"),
-                    format!("Suspended since {since} for three months without an objection: terminate"),
+                    (
+                        format!("自{since}暂停已满3个月且无异议，应停发待遇"),
+                        format!("{since} دىن بۇيان توختىتىلغىنىغا 3 ئاي بولدى، ئىتىراز يوق؛ تەمىنات ئاخىرلاشتۇرۇلىدۇ"),
+                        format!("Suspended since {since} for three months without an objection: terminate"),
+                    ),
                 ));
                 return (ListKind::Lost, Action::Terminate);
             }
-            let (zh, en, ids) = match (objection_on, latest.filter(|c| c.on >= since)) {
-                (Some(on), _) => {
-                    (format!("已于{on}提出异议，需重新核实（R7.2）"), format!("Objection lodged on {on}: verify again (R7.2)"), vec![])
-                }
+            let (wordings, ids) = match (objection_on, latest.filter(|c| c.on >= since)) {
+                (Some(on), _) => (
+                    (
+                        format!("已于{on}提出异议，需重新核实（R7.2）"),
+                        format!("{on} كۈنى ئىتىراز بىلدۈرۈلدى، قايتا تەكشۈرۈلىدۇ (R7.2)"),
+                        format!("Objection lodged on {on}: verify again (R7.2)"),
+                    ),
+                    vec![],
+                ),
                 (None, Some(c)) => (
-                    format!("暂停期间本人已认证（{}），需经办人员核实后恢复", c.on),
-                    format!("Certified on {} while suspended: staff must re-verify before restoring", c.on),
+                    (
+                        format!("暂停期间本人已认证（{}），需经办人员核实后恢复", c.on),
+                        format!("توختىتىلغان مەزگىلدە ئۆزى دەلىللىدى ({})، خادىملار تەكشۈرگەندىن كېيىن ئەسلىگە كېلىدۇ", c.on),
+                        format!("Certified on {} while suspended: staff must re-verify before restoring", c.on),
+                    ),
                     vec![c.id.to_string()],
                 ),
-                (None, None) => (format!("待遇自{since}暂停，待核实"), format!("Payment suspended since {since}; to be verified"), vec![]),
+                (None, None) => (
+                    (
+                        format!("待遇自{since}暂停，待核实"),
+                        format!("تەمىنات {since} دىن بۇيان توختىتىلدى، تەكشۈرۈلۈۋاتىدۇ"),
+                        format!("Payment suspended since {since}; to be verified"),
+                    ),
+                    vec![],
+                ),
             };
-            reasons.push(reason("suspended", "R7.2", ids, zh, en));
+            reasons.push(reason("suspended", "R7.2", ids, wordings));
             (ListKind::ToVerify, Action::Verify)
         }
         PaymentState::Terminated { since } => match facts.confirmed_since(since, &benefit.id, true) {
@@ -396,8 +458,14 @@ fn settle_without_loss(
                     "termination_disproved",
                     "R3.5",
                     vec![d.id.clone()],
-                    format!("停发后经核实具备领取资格（{}），应恢复", d.decided_on),
-                    format!("Verified as eligible on {} after termination: reinstate", d.decided_on),
+                    (
+                        format!("停发后经核实具备领取资格（{}），应恢复", d.decided_on),
+                        format!(
+                            "ئاخىرلاشتۇرۇلغاندىن كېيىن تەكشۈرۈش نەتىجىسىدە ئېلىش سالاھىيىتى بارلىقى ئېنىقلاندى ({})، ئەسلىگە كەلتۈرۈلىدۇ",
+                            d.decided_on
+                        ),
+                        format!("Verified as eligible on {} after termination: reinstate", d.decided_on),
+                    ),
                 ));
                 (ListKind::Eligible, Action::Reinstate)
             }
@@ -406,14 +474,21 @@ fn settle_without_loss(
         PaymentState::Active | PaymentState::Restored { .. } => match cycle.status {
             CycleStatus::Certified => {
                 let c = latest.expect("a certified cycle has a certification");
-                let name_zh = crate::evidence::CATALOGUE.iter().find(|e| e.code == c.channel).map_or("经办人员核实", |e| e.name_zh);
+                let entry = crate::evidence::CATALOGUE.iter().find(|e| e.code == c.channel);
+                let (name_zh, name_ug, name_en) = entry
+                    .map_or(("经办人员核实", "خادىملار تەكشۈرۈپ جەزملىگەن", "staff verification"), |e| {
+                        (e.name_zh, e.name_ug, e.name_en)
+                    });
                 let requirement = if c.channel == "staff_verification" { "R6.6" } else { "R5.3" };
                 reasons.push(reason(
                     "certified",
                     requirement,
                     vec![c.id.to_string()],
-                    format!("{}已认证（{}），本周期有效至{}", c.on, name_zh, cycle.cycle.end),
-                    format!("Certified on {} ({}), valid for the cycle ending {}", c.on, c.channel, cycle.cycle.end),
+                    (
+                        format!("{}已认证（{}），本周期有效至{}", c.on, name_zh, cycle.cycle.end),
+                        format!("{} كۈنى دەلىللەندى ({})، بۇ مەزگىل {} گىچە ئىناۋەتلىك", c.on, name_ug, cycle.cycle.end),
+                        format!("Certified on {} ({}), valid for the cycle ending {}", c.on, name_en, cycle.cycle.end),
+                    ),
                 ));
                 (ListKind::Eligible, Action::None)
             }
@@ -422,8 +497,11 @@ fn settle_without_loss(
                     "due",
                     "R4.1",
                     vec![],
-                    format!("本周期尚未认证，请在{}前完成认证", cycle.next_due),
-                    format!("Not yet certified this cycle; certify by {}", cycle.next_due),
+                    (
+                        format!("本周期尚未认证，请在{}前完成认证", cycle.next_due),
+                        format!("بۇ مەزگىلدە تېخى دەلىللەنمىدى، {} دىن بۇرۇن دەلىللەڭ", cycle.next_due),
+                        format!("Not yet certified this cycle; certify by {}", cycle.next_due),
+                    ),
                 ));
                 (ListKind::Eligible, Action::None)
             }
@@ -432,8 +510,14 @@ fn settle_without_loss(
                     "overdue",
                     "R5.4",
                     vec![],
-                    format!("认证期限{}已过且宽限期结束，列入待核实名单", cycle.cycle.due),
-                    format!("The due date {} and its grace period passed without certification: to be verified", cycle.cycle.due),
+                    (
+                        format!("认证期限{}已过且宽限期结束，列入待核实名单", cycle.cycle.due),
+                        format!(
+                            "دەلىللەش مۆھلىتى {} ئۆتتى، كەڭچىلىك مۇددىتىمۇ توشتى؛ تەكشۈرۈلىدىغانلار تىزىملىكىگە كىرگۈزۈلدى",
+                            cycle.cycle.due
+                        ),
+                        format!("The due date {} and its grace period passed without certification: to be verified", cycle.cycle.due),
+                    ),
                 ));
                 (ListKind::ToVerify, Action::Verify)
             }

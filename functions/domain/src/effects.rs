@@ -20,6 +20,7 @@ use crate::calendar::{CalendarError, WorkingCalendar};
 use crate::cycle::CycleStatus;
 use crate::deadlines::{TaskDeadline, city_suspension_deadline};
 use crate::evidence::{DeathSource, DecisionKind, Effect as RecordEffect, Evidence, EvidenceKind, StaffDecision};
+use crate::messages::Message;
 use crate::money::{Deduction, Fen, MoneyError, YearMonth, back_pay, deduct_from_survivor_benefits, first_payroll_month, overpayment};
 use crate::payment::{PaymentState, SuspensionReason, Transition, TransitionError};
 use chrono::NaiveDate;
@@ -230,8 +231,8 @@ pub enum Change {
         key: String,
         /// The message's kind.
         kind: &'static str,
-        /// The text.
-        message: String,
+        /// What to tell the person; rendered in their language.
+        message: Message,
     },
 }
 
@@ -276,21 +277,6 @@ impl From<MoneyError> for Refusal {
     }
 }
 
-/// The messages people receive.
-pub mod messages {
-    /// Payment suspended after verification (R7.1).
-    pub const SUSPENDED: &str = "您好：经核实，您的社会保险待遇自下月起暂停发放。如有异议，请在三个月内向社区或区退管机构提出。";
-    /// Payment restored with back-pay (R7.2).
-    pub const RESTORED: &str = "您好：经核实，您的社会保险待遇已恢复发放，暂停期间的待遇将随下月待遇补发。";
-    /// Payment terminated after three months without an objection (R7.2).
-    pub const TERMINATED: &str = "您好：您的社会保险待遇暂停已满三个月且未提出异议，已终止发放。如有疑问请联系区退管机构。";
-    /// A wrong termination corrected (R3.5).
-    pub const REINSTATED: &str = "您好：经核实，此前终止您社会保险待遇的决定有误，已恢复发放，停发期间的待遇将随下月待遇补发。";
-    /// A recovery case withdrawn because its basis fell away (R7.3).
-    pub const RECOVERY_WITHDRAWN: &str =
-        "您好：此前要求退还多领社会保险待遇的依据已被撤回或经核实不成立，追回已撤销；已退还的款项将随下月待遇退回。";
-}
-
 fn effect(change: Change, requirement: &'static str, reason: impl Into<String>) -> Effect {
     Effect { change, requirement, reason: reason.into() }
 }
@@ -312,7 +298,7 @@ pub fn decide(person: &Person<'_>, trigger: &Trigger<'_>, today: NaiveDate) -> R
             let before = effects.len();
             stop_payment(&on_file, person, today, &mut effects);
             if effects.len() > before {
-                effects.push(notify(format!("suspended:{}", decision.id), messages::SUSPENDED, "R7.1"));
+                effects.push(notify(format!("suspended:{}", decision.id), Message::Suspended, "R7.1"));
             }
             let before = effects.len();
             for (benefit, assessment) in &on_file {
@@ -321,7 +307,7 @@ pub fn decide(person: &Person<'_>, trigger: &Trigger<'_>, today: NaiveDate) -> R
                 }
             }
             if effects.len() > before {
-                effects.push(notify(format!("restored:{}", decision.id), messages::RESTORED, "R7.2"));
+                effects.push(notify(format!("restored:{}", decision.id), Message::Restored, "R7.2"));
             }
         }
         Trigger::Objection { benefit_id } => {
@@ -342,7 +328,7 @@ pub fn decide(person: &Person<'_>, trigger: &Trigger<'_>, today: NaiveDate) -> R
         Trigger::Reinstatement { benefit_id } => {
             let (benefit, _) = find(benefit_id)?;
             resume(benefit, Transition::Reinstate { on: today }, "R3.5", "纠正错误终止，恢复发放", next_month, &mut effects)?;
-            effects.push(notify(format!("reinstated:{benefit_id}:{today}"), messages::REINSTATED, "R3.5"));
+            effects.push(notify(format!("reinstated:{benefit_id}:{today}"), Message::Reinstated, "R3.5"));
         }
         Trigger::Sweep => {
             for (benefit, _) in &on_file {
@@ -351,7 +337,7 @@ pub fn decide(person: &Person<'_>, trigger: &Trigger<'_>, today: NaiveDate) -> R
                     terminate(benefit, today, "暂停满三个月未提出异议", &mut effects)?;
                     let note = format!("{name}暂停满三个月未提出异议，已依规终止，请归档（R7.2）");
                     effects.push(effect(Change::OpenTask { kind: "file_termination", queue: Queue::Agency, deadline: None }, "R7.2", note));
-                    effects.push(notify(format!("terminated:{}", benefit.facts.id), messages::TERMINATED, "R7.2"));
+                    effects.push(notify(format!("terminated:{}", benefit.facts.id), Message::Terminated, "R7.2"));
                 }
             }
         }
@@ -376,8 +362,8 @@ fn payroll(
     effect(change, requirement, format!("{why}（{requirement}）"))
 }
 
-fn notify(key: String, message: &'static str, requirement: &'static str) -> Effect {
-    effect(Change::Notify { key, kind: "decision", message: message.to_string() }, requirement, "")
+fn notify(key: String, message: Message, requirement: &'static str) -> Effect {
+    effect(Change::Notify { key, kind: "decision", message }, requirement, "")
 }
 
 /// 先停: every paid benefit whose assessment says to stop payment is
@@ -521,7 +507,7 @@ fn settle_money(
                 effective_month: next_month,
             };
             effects.push(effect(refund, "R7.3", "追回撤销，退还已追回款项（R7.3）"));
-            effects.push(notify(format!("withdrawn:{}", case.id), messages::RECOVERY_WITHDRAWN, "R7.3"));
+            effects.push(notify(format!("withdrawn:{}", case.id), Message::RecoveryWithdrawn, "R7.3"));
         }
         let (Some(loss_date), Some(basis)) = (assessment.loss_date, assessment.loss_basis.as_ref()) else { continue };
         let paid_through = benefit.paid_through(today);
@@ -655,7 +641,7 @@ pub fn schedule_home_visit(
     if visit_on < today || visit_on > deadline {
         return Err(VisitDayOutOfRange { deadline });
     }
-    let message = format!("您好：社区工作人员将于{visit_on}上门为您办理资格认证，请留意电话。");
+    let message = Message::VisitScheduled { on: visit_on };
     Ok(effect(Change::Notify { key: format!("visit:{visit_id}"), kind: "appointment", message }, "R6.3", "安排上门服务（R6.3）"))
 }
 
@@ -687,7 +673,7 @@ pub fn after_failed_face(
         return Vec::new();
     }
     let reason = format!("本人刷脸认证当日{failures_today}次未通过，属行动不便或高龄人员，转为上门认证（R6.3）");
-    let message = "您好：您的刷脸认证未能通过，不用再试了。社区工作人员会在5个工作日内与您联系，上门为您办理认证。".to_string();
+    let message = Message::FaceFailedVisit;
     vec![
         effect(Change::RequestHomeVisit { reason: if old { "very_old" } else { "other" } }, "R6.3", reason),
         effect(Change::Notify { key: format!("face_visit:{today}"), kind: "appointment", message }, "R6.3", ""),
@@ -712,20 +698,16 @@ pub fn cycle_effects(
     let position = &assessment.cycle;
     let due = position.next_due;
     let kind = benefit.benefit_type.name_zh();
-    let remind = |tag: String, message: String| {
+    let (addressee, benefit_type) = (addressee.to_string(), benefit.benefit_type);
+    let remind = |tag: String, message: Message| {
         let key = format!("remind:{}:{due}:{tag}", benefit.id);
         Ok(vec![effect(Change::Notify { key, kind: "reminder", message }, "R4.1", "")])
     };
     match position.status {
         CycleStatus::Certified => Ok(Vec::new()),
-        CycleStatus::Due if today > due => {
-            remind("overdue".into(), format!("{addressee}您好：您的{kind}资格认证已过期限（{due}），请尽快认证，否则将上门核实。"))
-        }
+        CycleStatus::Due if today > due => remind("overdue".into(), Message::Overdue { addressee, benefit: benefit_type, due }),
         CycleStatus::Due => match benefit.policy.reminder_dates(due).into_iter().rfind(|d| *d <= today) {
-            Some(day) => remind(
-                day.to_string(),
-                format!("{addressee}您好：请在{due}前完成{kind}资格认证。可在手机上刷脸认证，行动不便可申请上门服务。"),
-            ),
+            Some(day) => remind(day.to_string(), Message::DueSoon { addressee, benefit: benefit_type, due }),
             None => Ok(Vec::new()),
         },
         CycleStatus::Overdue if assessment.list == ListKind::ToVerify => {

@@ -213,6 +213,8 @@ pub struct CatalogueEntry {
     pub name_zh: &'static str,
     /// The name in English.
     pub name_en: &'static str,
+    /// The name in Uyghur.
+    pub name_ug: &'static str,
     /// The requirement the entry comes from.
     pub requirement: &'static str,
     /// Which benefits it concerns.
@@ -225,93 +227,68 @@ const fn entry(
     code: &'static str,
     name_zh: &'static str,
     name_en: &'static str,
+    name_ug: &'static str,
     requirement: &'static str,
     scope: Scope,
     effect: Effect,
 ) -> CatalogueEntry {
-    CatalogueEntry { code, name_zh, name_en, requirement, scope, effect }
+    CatalogueEntry { code, name_zh, name_en, name_ug, requirement, scope, effect }
 }
 
 use Effect::*;
 use Scope::{All, Unemployment as UnemploymentOnly, WorkInjuryDependant as DependantOnly};
 
-/// The whole catalogue, one entry per code.
+/// The whole catalogue, one entry per code: code, names in Chinese, English
+/// and Uyghur, requirement, scope, effect.
+#[rustfmt::skip]
 pub const CATALOGUE: &[CatalogueEntry] = &[
-    entry("window_certification", "经办机构窗口认证", "Certified in person at an agency window", "R5.5-1", All, ProofOfLife),
-    entry("self_service_face", "互联网、手机APP自助认证", "Self-service face verification online or in an app", "R5.5-2", All, ProofOfLife),
-    entry("activity_participation", "参加社会化管理服务活动", "Took part in a socialised-management activity", "R5.5-3", All, ProofOfLife),
-    entry(
-        "overseas_proof_of_life",
-        "境外居住人员资格审核表或健在证明",
-        "Overseas review form or proof of life",
-        "R5.5-4",
-        All,
-        ProofOfLife,
-    ),
-    entry("bank_card_confirmation", "社保卡合作银行确认", "Confirmed by a social-security-card partner bank", "R5.5-5", All, ProofOfLife),
-    entry("unit_confirmation", "管理单位确认", "Confirmed by the managing unit", "R5.5-6", All, ProofOfLife),
-    entry("long_term_care", "长期护理保险记录", "Long-term-care insurance record", "R5.5-7", All, ProofOfLife),
-    entry("family_doctor_contract", "家庭医生签约记录", "Family-doctor contract record", "R5.5-7", All, ProofOfLife),
-    entry("hospital_stay", "非危重住院记录", "Non-critical hospital stay", "R5.5-8", All, ProofOfLife),
-    entry("hospital_stay_critical", "危重住院记录（不作认证）", "Critical hospital stay (does not certify)", "R5.5-8", All, RecordOnly),
-    entry("travel_record.flight", "乘坐飞机记录", "Flight record", "R5.5-9", All, ProofOfLife),
-    entry("travel_record.rail", "乘坐火车记录", "Rail travel record", "R5.5-9", All, ProofOfLife),
-    entry("bank_in_person", "本人亲自办理银行业务", "Bank business in person", "R5.5-10", All, ProofOfLife),
-    entry("border_crossing", "出入境记录", "Entry-exit record", "R5.5-11", All, ProofOfLife),
-    entry("video_face_match", "公共视频人脸比对", "Public-video face match", "R5.5-12", All, ProofOfLife),
-    entry("other_proof_of_life", "其他可确认资格的渠道", "Other channel confirming eligibility", "R5.5-13", All, ProofOfLife),
-    entry("video_certification", "视频认证", "Video certification", "R6.2", All, ProofOfLife),
-    entry("home_visit", "上门认证", "Home visit", "R6.3", All, ProofOfLife),
-    entry("visit_or_health_check", "慰问、体检、义诊登记", "Visit, health check or clinic roster", "R6.4", All, ProofOfLife),
-    entry("survey_remark", "全民参保登记调查备注", "Universal-enrolment survey remark", "R6.5", All, ProofOfLife),
-    entry("survey_remark.death", "全民参保登记调查备注：已死亡（待核实）", "Survey remark: died, to verify", "R6.5", All, VerifyOnly),
-    entry("death.family_report", "家属主动申报死亡", "Death reported by family", "R5.6", All, Loss),
-    entry("death.hrss_record", "人社数据库标注死亡", "Death flagged in HRSS databases", "R5.6", All, Loss),
-    entry("death.population_registry", "全国人口库死亡信息", "Death in the national population database", "R5.6", All, Loss),
-    entry("death.household_cancellation", "公安户籍死亡注销", "Household registration cancelled for death", "R5.6", All, Loss),
-    entry("death.court_declaration", "法院宣告死亡", "Declared dead by a court", "R5.6", All, Loss),
-    entry("death.cremation", "民政火化信息", "Civil-affairs cremation record", "R5.6", All, Loss),
-    entry("death.medical_certificate", "医学死亡证明", "Medical death certificate", "R5.6", All, Loss),
-    entry("death.unit_or_community", "单位或社区确认死亡", "Death confirmed by the unit or community", "R5.6", All, Loss),
-    entry("death.other", "其他渠道死亡信息", "Death from another channel", "R5.6", All, Loss),
-    entry("missing", "失踪", "Missing", "R5.6", All, Loss),
-    entry("imprisonment.in_prison", "服刑（在押）", "Serving a sentence in prison", "R5.6", All, Loss),
-    entry("imprisonment.outside_prison", "监外执行", "Serving a sentence outside prison", "R5.6", All, Loss),
-    entry("adoption", "供养亲属被收养", "Dependant adopted", "R5.7", DependantOnly, Loss),
-    entry("remarriage", "供养配偶再婚", "Dependant spouse remarried", "R5.7", DependantOnly, Loss),
-    entry("dependant_employment", "供养亲属就业", "Dependant employed", "R5.7", DependantOnly, Loss),
-    entry(
-        "military_service",
-        "参军、应征服兵役",
-        "Joined the army or conscripted",
-        "R5.7",
-        Scope::WorkInjuryDependantAndUnemployment,
-        Loss,
-    ),
-    entry("reemployment", "重新就业", "Re-employed", "R5.8", UnemploymentOnly, Loss),
-    entry("emigration", "移居境外", "Emigrated", "R5.8", UnemploymentOnly, Loss),
-    entry("pension_start", "享受基本养老保险待遇", "Started a basic pension", "R5.8", UnemploymentOnly, Loss),
-    entry("refused_job_offer", "无正当理由拒不接受就业或培训", "Refused suitable work or training", "R5.8", UnemploymentOnly, Loss),
-    entry("other_loss", "其他丧失领取资格情形", "Other loss of eligibility", "R5.6", All, Loss),
-    entry("monitoring_flag.death_fraud", "死亡冒领", "Death fraud flagged by national monitoring", "R5.2", All, SuspendThenVerify),
-    entry(
-        "monitoring_flag.duplicate_receipt",
-        "重复领取",
-        "Duplicate receipt flagged by national monitoring",
-        "R5.2",
-        All,
-        SuspendThenVerify,
-    ),
-    entry("monitoring_flag.inmate_receiving", "在押服刑人员领取养老金", "Inmate receiving a pension", "R5.2", All, SuspendThenVerify),
-    entry("retraction", "撤回此前记录", "Retraction of an earlier record", "R5.4", All, Retraction),
-    entry(
-        "death_report.unconfirmed",
-        "他人申报死亡（待核实）",
-        "Death reported by someone not a registered relative, to verify",
-        "R5.6",
-        All,
-        VerifyOnly,
-    ),
+    entry("window_certification", "经办机构窗口认证", "Certified in person at an agency window", "ئىجرا ئورگىنىنىڭ كۆزنىكىدە ئۆزى كېلىپ دەلىللەش", "R5.5-1", All, ProofOfLife),
+    entry("self_service_face", "互联网、手机APP自助认证", "Self-service face verification online or in an app", "تور ياكى تېلېفون ئەپىدە چىراي تونۇتۇپ ئۆزى دەلىللەش", "R5.5-2", All, ProofOfLife),
+    entry("activity_participation", "参加社会化管理服务活动", "Took part in a socialised-management activity", "ئىجتىمائىي باشقۇرۇش مۇلازىمىتى پائالىيىتىگە قاتناشقان", "R5.5-3", All, ProofOfLife),
+    entry("overseas_proof_of_life", "境外居住人员资格审核表或健在证明", "Overseas review form or proof of life", "چەتئەلدە تۇرۇشلۇقلارنىڭ سالاھىيەت تەكشۈرۈش جەدۋىلى ياكى ھايات ئىسپاتى", "R5.5-4", All, ProofOfLife),
+    entry("bank_card_confirmation", "社保卡合作银行确认", "Confirmed by a social-security-card partner bank", "ئىجتىمائىي كاپالەت كارتىسى ھەمكارلاشقان بانكىنىڭ جەزملىشى", "R5.5-5", All, ProofOfLife),
+    entry("unit_confirmation", "管理单位确认", "Confirmed by the managing unit", "باشقۇرغۇچى ئورۇننىڭ جەزملىشى", "R5.5-6", All, ProofOfLife),
+    entry("long_term_care", "长期护理保险记录", "Long-term-care insurance record", "ئۇزۇن مۇددەتلىك كۈتۈنۈش سۇغۇرتىسى خاتىرىسى", "R5.5-7", All, ProofOfLife),
+    entry("family_doctor_contract", "家庭医生签约记录", "Family-doctor contract record", "ئائىلە دوختۇرى بىلەن توختام تۈزگەن خاتىرە", "R5.5-7", All, ProofOfLife),
+    entry("hospital_stay", "非危重住院记录", "Non-critical hospital stay", "ئېغىر بولمىغان ئەھۋالدا دوختۇرخانىدا يېتىش خاتىرىسى", "R5.5-8", All, ProofOfLife),
+    entry("hospital_stay_critical", "危重住院记录（不作认证）", "Critical hospital stay (does not certify)", "ئېغىر كېسەل بىلەن دوختۇرخانىدا يېتىش خاتىرىسى (دەلىللەش ھېسابلانمايدۇ)", "R5.5-8", All, RecordOnly),
+    entry("travel_record.flight", "乘坐飞机记录", "Flight record", "ئايروپىلانغا ئولتۇرۇش خاتىرىسى", "R5.5-9", All, ProofOfLife),
+    entry("travel_record.rail", "乘坐火车记录", "Rail travel record", "پويىزغا ئولتۇرۇش خاتىرىسى", "R5.5-9", All, ProofOfLife),
+    entry("bank_in_person", "本人亲自办理银行业务", "Bank business in person", "بانكا ئىشلىرىنى ئۆزى بېرىپ بېجىرگەن", "R5.5-10", All, ProofOfLife),
+    entry("border_crossing", "出入境记录", "Entry-exit record", "چېگرىدىن چىقىش-كىرىش خاتىرىسى", "R5.5-11", All, ProofOfLife),
+    entry("video_face_match", "公共视频人脸比对", "Public-video face match", "ئاممىۋى سىن كۆزىتىشىدە چىراي سېلىشتۇرۇش", "R5.5-12", All, ProofOfLife),
+    entry("other_proof_of_life", "其他可确认资格的渠道", "Other channel confirming eligibility", "سالاھىيەتنى جەزملىيەلەيدىغان باشقا يوللار", "R5.5-13", All, ProofOfLife),
+    entry("video_certification", "视频认证", "Video certification", "سىنلىق ئالاقە ئارقىلىق دەلىللەش", "R6.2", All, ProofOfLife),
+    entry("home_visit", "上门认证", "Home visit", "ئۆيگە كېلىپ دەلىللەش", "R6.3", All, ProofOfLife),
+    entry("visit_or_health_check", "慰问、体检、义诊登记", "Visit, health check or clinic roster", "يوقلاش، سالامەتلىك تەكشۈرۈش ياكى ھەقسىز داۋالاش تىزىملىكى", "R6.4", All, ProofOfLife),
+    entry("survey_remark", "全民参保登记调查备注", "Universal-enrolment survey remark", "ھەممە ئادەمنى سۇغۇرتىغا تىزىملاش تەكشۈرۈشىدىكى ئىزاھات", "R6.5", All, ProofOfLife),
+    entry("survey_remark.death", "全民参保登记调查备注：已死亡（待核实）", "Survey remark: died, to verify", "تەكشۈرۈش ئىزاھاتى: ۋاپات بولغان (تەكشۈرۈلىدۇ)", "R6.5", All, VerifyOnly),
+    entry("death.family_report", "家属主动申报死亡", "Death reported by family", "ئائىلىسىدىكىلەرنىڭ ۋاپات بولغانلىقىنى مەلۇم قىلىشى", "R5.6", All, Loss),
+    entry("death.hrss_record", "人社数据库标注死亡", "Death flagged in HRSS databases", "ئادەم كۈچى بايلىقى ۋە ئىجتىمائىي كاپالەت ساندانىدا ۋاپات دەپ بەلگىلەنگەن", "R5.6", All, Loss),
+    entry("death.population_registry", "全国人口库死亡信息", "Death in the national population database", "مەملىكەتلىك نوپۇس ساندانىدىكى ۋاپات ئۇچۇرى", "R5.6", All, Loss),
+    entry("death.household_cancellation", "公安户籍死亡注销", "Household registration cancelled for death", "نوپۇس تىزىملىكىدىن ۋاپات سەۋەبىدىن ئۆچۈرۈلگەن", "R5.6", All, Loss),
+    entry("death.court_declaration", "法院宣告死亡", "Declared dead by a court", "سوت ۋاپات بولغان دەپ جاكارلىغان", "R5.6", All, Loss),
+    entry("death.cremation", "民政火化信息", "Civil-affairs cremation record", "خەلق ئىشلىرى ئورگىنىنىڭ مېيىت كۆيدۈرۈش خاتىرىسى", "R5.6", All, Loss),
+    entry("death.medical_certificate", "医学死亡证明", "Medical death certificate", "تىببىي ۋاپات ئىسپاتى", "R5.6", All, Loss),
+    entry("death.unit_or_community", "单位或社区确认死亡", "Death confirmed by the unit or community", "ئورۇن ياكى مەھەللىنىڭ ۋاپات بولغانلىقىنى جەزملىشى", "R5.6", All, Loss),
+    entry("death.other", "其他渠道死亡信息", "Death from another channel", "باشقا يوللاردىن كەلگەن ۋاپات ئۇچۇرى", "R5.6", All, Loss),
+    entry("missing", "失踪", "Missing", "يوقاپ كەتكەن", "R5.6", All, Loss),
+    entry("imprisonment.in_prison", "服刑（在押）", "Serving a sentence in prison", "قاماقتا جازا ئۆتەۋاتىدۇ", "R5.6", All, Loss),
+    entry("imprisonment.outside_prison", "监外执行", "Serving a sentence outside prison", "قاماقخانا سىرتىدا جازا ئىجرا قىلىنىۋاتىدۇ", "R5.6", All, Loss),
+    entry("adoption", "供养亲属被收养", "Dependant adopted", "بېقىلىدىغان تۇغقىنى باشقىلار بېقىۋالغان", "R5.7", DependantOnly, Loss),
+    entry("remarriage", "供养配偶再婚", "Dependant spouse remarried", "بېقىلىدىغان جورىسى قايتا توي قىلغان", "R5.7", DependantOnly, Loss),
+    entry("dependant_employment", "供养亲属就业", "Dependant employed", "بېقىلىدىغان تۇغقىنى ئىشقا ئورۇنلاشقان", "R5.7", DependantOnly, Loss),
+    entry("military_service", "参军、应征服兵役", "Joined the army or conscripted", "ئارمىيەگە قاتناشقان ياكى ھەربىي خىزمەتكە چاقىرىلغان", "R5.7", Scope::WorkInjuryDependantAndUnemployment, Loss),
+    entry("reemployment", "重新就业", "Re-employed", "قايتا ئىشقا ئورۇنلاشقان", "R5.8", UnemploymentOnly, Loss),
+    entry("emigration", "移居境外", "Emigrated", "چەتئەلگە كۆچۈپ كەتكەن", "R5.8", UnemploymentOnly, Loss),
+    entry("pension_start", "享受基本养老保险待遇", "Started a basic pension", "ئاساسىي پېنسىيە ئېلىشقا باشلىغان", "R5.8", UnemploymentOnly, Loss),
+    entry("refused_job_offer", "无正当理由拒不接受就业或培训", "Refused suitable work or training", "ئورۇنلۇق سەۋەبسىز خىزمەت ياكى تەربىيەلەشنى رەت قىلغان", "R5.8", UnemploymentOnly, Loss),
+    entry("other_loss", "其他丧失领取资格情形", "Other loss of eligibility", "سالاھىيەتتىن ئايرىلىشنىڭ باشقا ئەھۋالى", "R5.6", All, Loss),
+    entry("monitoring_flag.death_fraud", "死亡冒领", "Death fraud flagged by national monitoring", "مەملىكەتلىك كۆزىتىش: ۋاپاتتىن كېيىن ساختا ئېلىش گۇمانى", "R5.2", All, SuspendThenVerify),
+    entry("monitoring_flag.duplicate_receipt", "重复领取", "Duplicate receipt flagged by national monitoring", "مەملىكەتلىك كۆزىتىش: تەكرار ئېلىش گۇمانى", "R5.2", All, SuspendThenVerify),
+    entry("monitoring_flag.inmate_receiving", "在押服刑人员领取养老金", "Inmate receiving a pension", "مەملىكەتلىك كۆزىتىش: جازا ئۆتەۋاتقان كىشى پېنسىيە ئالغان", "R5.2", All, SuspendThenVerify),
+    entry("retraction", "撤回此前记录", "Retraction of an earlier record", "ئىلگىرىكى خاتىرىنى قايتۇرۇۋېلىش", "R5.4", All, Retraction),
+    entry("death_report.unconfirmed", "他人申报死亡（待核实）", "Death reported by someone not a registered relative, to verify", "تىزىملانغان تۇغقان ئەمەس كىشىنىڭ ۋاپات مەلۇماتى (تەكشۈرۈلىدۇ)", "R5.6", All, VerifyOnly),
 ];
 
 impl EvidenceKind {
@@ -720,7 +697,7 @@ mod tests {
         assert_eq!(CATALOGUE.len(), kinds.len(), "one entry per kind");
         for e in CATALOGUE {
             assert!(codes.contains(e.code), "{} has no kind", e.code);
-            assert!(e.requirement.starts_with('R') && !e.name_zh.is_empty() && !e.name_en.is_empty());
+            assert!(e.requirement.starts_with('R') && !e.name_zh.is_empty() && !e.name_en.is_empty() && !e.name_ug.is_empty());
         }
         for k in &kinds {
             assert_eq!(k.entry().code, k.code());

@@ -47,6 +47,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 24, name: "case_files", sql: include_str!("../migrations/0024_case_files.sql") },
     Migration { version: 25, name: "refused_deliveries", sql: include_str!("../migrations/0025_refused_deliveries.sql") },
     Migration { version: 26, name: "staff_confirmation", sql: include_str!("../migrations/0026_staff_confirmation.sql") },
+    Migration { version: 27, name: "person_language", sql: include_str!("../migrations/0027_person_language.sql") },
 ];
 
 /// The newest schema version this build knows.

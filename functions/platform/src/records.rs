@@ -10,6 +10,7 @@ use zige_domain::assessment::{Assessment, BenefitFacts, assess};
 use zige_domain::benefit::{ManagementMode, Residence, ResidenceKind};
 use zige_domain::cycle::{CycleMode, PolicySet};
 use zige_domain::evidence::{DecisionKind, Evidence, EvidenceKind, StaffDecision};
+use zige_domain::language::Language;
 use zige_domain::payment::{PaymentState, SuspensionReason};
 use zige_domain::routing::Placement;
 use zige_domain::{BenefitType, Fen};
@@ -148,6 +149,14 @@ pub fn assess_person(db: &Db, person_id: &str, today: NaiveDate) -> Result<Vec<(
         false => None,
     };
     Ok(assess_loaded(benefits, &evidence, &decisions, &policies, birth_month(birth.as_deref()), today))
+}
+
+/// The language a person reads zige in; a value the schema does not allow
+/// is an error, not Chinese.
+pub fn language(db: &Db, person_id: &str) -> Result<Language> {
+    let code = db.one("SELECT language FROM persons WHERE id = ?", &[text(person_id)], |r| r.text("language"))?;
+    let code = code.with_context(|| format!("no person {person_id}"))?;
+    Language::parse(&code).map_err(|e| anyhow::anyhow!("person {person_id}: {e}"))
 }
 
 /// The month of a stored birth date, for birthday-month cycles.
@@ -305,7 +314,7 @@ pub fn load_placement(db: &Db, person_id: &str) -> Result<Option<Placement>> {
 /// verified, so that nobody is missed (R5.4).
 pub const NOT_ASSESSED: (&str, &str) = (
     "to_verify",
-    r#"[{"code":"not_assessed","requirement":"R5.4","evidence":[],"message_zh":"新登记，尚未比对，待核查","message_en":"Newly registered; not yet matched"}]"#,
+    r#"[{"code":"not_assessed","requirement":"R5.4","evidence":[],"message_zh":"新登记，尚未比对，待核查","message_ug":"يېڭى تىزىملاندى، تېخى سېلىشتۇرۇلمىدى، تەكشۈرۈلىدۇ","message_en":"Newly registered; not yet matched"}]"#,
 );
 
 /// What the lists keep of an assessment: the list, the reasons (as JSON),

@@ -412,7 +412,7 @@ pub fn carry_out(
                 crate::front_desk::visit_for(db, person_id, reason, today, by)?;
             }
             Change::Notify { key, kind, message } => {
-                notify(db, key, person_id, kind, message)?;
+                notify(db, key, person_id, kind, &message.text(crate::records::language(db, person_id)?))?;
             }
         }
     }

@@ -11,6 +11,7 @@ use spin_sdk::http::{Method, Request, Response};
 use spin_sdk::http_component;
 use zige_domain::IdNumber;
 use zige_domain::evidence::EvidenceKind;
+use zige_domain::language::Language;
 use zige_platform::audit::{self, Entry};
 use zige_platform::db::{Db, text};
 use zige_platform::front_desk::{self, Lodged, VisitRequest};
@@ -18,7 +19,7 @@ use zige_platform::problem::{Problem, json_response};
 use zige_platform::recipient::{self, Recipient};
 use zige_platform::request::{BodyLimits, Bounded};
 use zige_platform::workflow::{self, Actor};
-use zige_platform::{jws, request, secrets};
+use zige_platform::{jws, records, request, secrets};
 
 /// An objection carries up to three attachments of 1 MiB (base64); the
 /// rest are a few fields.
@@ -37,10 +38,16 @@ fn handle(req: Bounded<Bodies>) -> Response {
         (Method::Delete, "/api/v1/sessions/current") => logout(&req),
         (Method::Post, "/api/v1/me/home-visits") => home_visit(&req),
         (Method::Post, "/api/v1/me/objections") => objection(&req),
+        (Method::Put, "/api/v1/me/language") => language(&req),
         (Method::Post, "/api/v1/death-reports") => death_report(&req),
         (
             _,
-            "/api/v1/sessions" | "/api/v1/sessions/current" | "/api/v1/me/home-visits" | "/api/v1/me/objections" | "/api/v1/death-reports",
+            "/api/v1/sessions"
+            | "/api/v1/sessions/current"
+            | "/api/v1/me/home-visits"
+            | "/api/v1/me/objections"
+            | "/api/v1/me/language"
+            | "/api/v1/death-reports",
         ) => Err(Problem::method_not_allowed()),
         _ => Err(Problem::not_found("该地址", "resource")),
     };
@@ -110,6 +117,38 @@ fn home_visit(req: &Request) -> Result<Response, Problem> {
         if visit.merged { 200 } else { 201 },
         &json!({ "home_visit_id": visit.id, "org_id": visit.org_id, "deadline": visit.deadline, "deadline_provisional": visit.provisional, "status": "open", "merged": visit.merged }),
     ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LanguageChoice {
+    language: String,
+}
+
+/// `PUT /api/v1/me/language {"language": "ug"}`: the language the person
+/// reads zige in, chosen on the page; their messages and status reasons are
+/// given in it (issue 18).
+fn language(req: &Request) -> Result<Response, Problem> {
+    let db = Db::open()?;
+    let who = recipient::recipient(req, &db)?;
+    let person_id = who.person()?.to_string();
+    let choice: LanguageChoice = request::json_body(req)?;
+    let language = Language::parse(&choice.language)
+        .map_err(|e| Problem::invalid("language", "语言应为中文、维吾尔语或英语（zh、ug、en）", e.to_string()))?;
+    let actor = who.actor();
+    db.transaction(|db| -> Result<(), Problem> {
+        let before = records::language(db, &person_id)?;
+        if before != language {
+            db.exec("UPDATE persons SET language = ? WHERE id = ?", &[text(language.code()), text(person_id.as_str())])?;
+            let payload = format!("{}>{}", before.code(), language.code());
+            audit::append(
+                db,
+                &Entry { actor: &actor, role: "recipient", action: "person.language", object: &person_id, payload: payload.as_bytes() },
+            )?;
+        }
+        Ok(())
+    })?;
+    Ok(json_response(200, &json!({ "language": language.code() })))
 }
 
 #[derive(Deserialize)]

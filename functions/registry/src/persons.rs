@@ -17,7 +17,7 @@ use zige_platform::records::{self, placement};
 use zige_platform::request::{self, Page};
 use zige_platform::secrets;
 
-const PERSON_COLUMNS: &str = "id, id_masked, birth_date, name, phone, address, residence, community_id, insured_district, management, employer_id, special_groups, created_at, updated_at";
+const PERSON_COLUMNS: &str = "id, id_masked, birth_date, name, phone, address, residence, community_id, insured_district, management, employer_id, special_groups, language, created_at, updated_at";
 
 /// Loads a person the caller may see; 404 when absent or out of scope, so
 /// existence itself does not leak (R2.3).
@@ -46,6 +46,8 @@ fn person_json(r: &Row<'_>) -> Json {
         "management": r.text("management"),
         "employer_id": r.opt_text("employer_id"),
         "special_groups": serde_json::from_str::<Json>(&r.text("special_groups")).unwrap_or(json!([])),
+        // The language the person reads messages in (issue 18).
+        "language": r.text("language"),
         "created_at": r.text("created_at"),
         "updated_at": r.text("updated_at"),
     })
@@ -214,6 +216,9 @@ struct PersonChange {
     community_id: Option<String>,
     #[serde(default)]
     special_groups: Option<Vec<String>>,
+    /// The language the person reads zige in, as they told staff.
+    #[serde(default)]
+    language: Option<String>,
 }
 
 /// Changes personal data (R3.1) and keeps the old and new values.
@@ -257,6 +262,11 @@ pub fn update(ctx: &Ctx, req: &Request, id: &str) -> Result<Response, Problem> {
         let groups =
             crate::roster::check_special_groups(&groups.join(";")).map_err(|e| Problem::invalid("special_groups", e.clone(), e))?;
         fields.push(("special_groups", Some(serde_json::to_string(&groups).map_err(anyhow::Error::from)?)));
+    }
+    if let Some(language) = &change.language {
+        let language = zige_domain::language::Language::parse(language)
+            .map_err(|e| Problem::invalid("language", "语言应为中文、维吾尔语或英语（zh、ug、en）", e.to_string()))?;
+        fields.push(("language", Some(language.code().to_string())));
     }
     let key = secrets::pii_key()?;
     let actor = ctx.staff.actor();

@@ -7,10 +7,11 @@ use spin_sdk::http::{Request, Response};
 use zige_domain::assessment::ListKind;
 use zige_domain::cycle::CycleStatus;
 use zige_domain::evidence::Effect;
+use zige_domain::language::Language;
 use zige_domain::payment::{PaymentState, three_months_after};
 use zige_platform::db::{Db, text};
 use zige_platform::problem::{Problem, json_response};
-use zige_platform::{recipient, records};
+use zige_platform::{recipient, records, request};
 
 /// What the person can do next, in plain words.
 fn actions(payment: &PaymentState, status: CycleStatus, list: ListKind, today: chrono::NaiveDate) -> Vec<Json> {
@@ -35,16 +36,24 @@ fn actions(payment: &PaymentState, status: CycleStatus, list: ListKind, today: c
     out
 }
 
-/// `GET /api/v1/me/status`.
+/// `GET /api/v1/me/status[?lang=zh|ug|en]`: the reasons in the language
+/// asked for, else the person's own (issue 18), with the Chinese original
+/// beside them for a talk with staff.
 pub fn status(req: &Request) -> Result<Response, Problem> {
     let db = Db::open()?;
     let who = recipient::recipient(req, &db)?;
     let person_id = who.person()?.to_string();
+    let language = match request::query_param(req, "lang") {
+        Some(code) => Language::parse(&code).map_err(|e| Problem::invalid("lang", "语言应为zh、ug或en", e.to_string()))?,
+        None => records::language(&db, &person_id)?,
+    };
     let today = zige_platform::today();
     let benefits: Vec<Json> = records::assess_person(&db, &person_id, today)?
         .into_iter()
         .map(|(b, a)| {
-            let reasons: Vec<String> = a.reasons.iter().map(|r| format!("{}（{}）", r.message_zh, r.requirement)).collect();
+            let worded = |language: Language| -> Vec<String> {
+                a.reasons.iter().map(|r| language.pick(format!("{}（{}）", r.message_zh, r.requirement), format!("{} ({})", r.message_ug, r.requirement), format!("{} ({})", r.message_en, r.requirement))).collect()
+            };
             json!({
                 "benefit_id": b.id,
                 "benefit_type": b.benefit_type.code(),
@@ -58,9 +67,10 @@ pub fn status(req: &Request) -> Result<Response, Problem> {
                 "next_due": a.cycle.due_to_tell(),
                 "overdue_since": a.cycle.overdue_since,
                 "last_certified_on": a.cycle.last_certified,
-                "reasons": reasons,
-                // The same reasons with their codes and English, for pages in other languages.
-                "reason_details": a.reasons.iter().map(|r| json!({ "code": r.code, "requirement": r.requirement, "message_zh": r.message_zh, "message_en": r.message_en })).collect::<Vec<_>>(),
+                "reasons": worded(language),
+                "reasons_zh": worded(Language::Zh),
+                // The same reasons with their codes, in every language.
+                "reason_details": a.reasons.iter().map(|r| json!({ "code": r.code, "requirement": r.requirement, "message_zh": r.message_zh, "message_ug": r.message_ug, "message_en": r.message_en })).collect::<Vec<_>>(),
                 "actions": actions(&b.payment, a.cycle.status, a.list, today),
             })
         })
@@ -78,6 +88,7 @@ pub fn status(req: &Request) -> Result<Response, Problem> {
             "benefits": benefits,
             "home_visit": visit,
             "as_of": today,
+            "language": records::language(&db, &person_id)?.code(),
         }),
     ))
 }
