@@ -110,3 +110,25 @@ async fn missing_and_forbidden_paths_are_404_without_the_path() {
     let post = app.request("POST", "/", &[], "x").await;
     assert_eq!((post.status, post.header("allow")), (405, Some("GET, HEAD")));
 }
+
+/// Issue 20: the console takes the evidence catalogue from the domain
+/// (`GET /api/v1/codes`) instead of typing it again, and the domain gives
+/// every entry in Chinese, English and Uyghur.
+#[tokio::test]
+async fn the_console_retypes_no_evidence_catalogue() {
+    let labels = std::fs::read_to_string(zige_tests::workspace().join("static/staff/labels.js")).unwrap();
+    let catalogue = zige_domain::evidence::CATALOGUE.iter().chain([&zige_domain::evidence::STAFF_VERIFICATION]);
+    for entry in catalogue.clone() {
+        let typed = format!("['{}', '{}'", entry.name_zh, entry.requirement);
+        assert!(!labels.contains(&typed), "labels.js types {} of the catalogue again", entry.code);
+    }
+    let app = spawn_app().await;
+    let codes = get(&app, "/api/v1/codes", &[]).await.json();
+    let served = codes["evidence"].as_array().unwrap();
+    assert_eq!(served.len(), catalogue.count(), "{codes}");
+    assert!(
+        served.iter().all(|e| ["name_zh", "name_en", "name_ug", "requirement", "effect"]
+            .iter()
+            .all(|k| e[k].as_str().is_some_and(|v| !v.is_empty())))
+    );
+}

@@ -29,6 +29,8 @@ export async function loadCodes() {
   Object.assign(CODES, codes);
   for (const b of codes.benefit_types) BENEFIT_TYPES[b.code] = b.name_zh;
   for (const l of codes.languages) LANGUAGES[l.code] = l.name_zh;
+  for (const e of codes.evidence) EVIDENCE[e.code] = [e.name_zh, e.requirement, e.effect];
+  LOSS_CODES.splice(0, LOSS_CODES.length, ...codes.evidence.filter((e) => e.effect === 'loss').map((e) => e.code));
   BENEFIT_DESIGNATIONS.splice(0, BENEFIT_DESIGNATIONS.length, ...codes.benefit_types);
 }
 
@@ -56,57 +58,11 @@ export const SUSPENSION_REASONS = {
   cycle_lapsed: '认证期满未认证',
 };
 
-/** The evidence catalogue (R5.5–R5.8, R6): code → [Chinese name, requirement, effect]. */
-export const EVIDENCE = {
-  window_certification: ['经办机构窗口认证', 'R5.5-1', 'proof_of_life'],
-  self_service_face: ['互联网、手机APP自助认证', 'R5.5-2', 'proof_of_life'],
-  activity_participation: ['参加社会化管理服务活动', 'R5.5-3', 'proof_of_life'],
-  overseas_proof_of_life: ['境外居住人员资格审核表或健在证明', 'R5.5-4', 'proof_of_life'],
-  bank_card_confirmation: ['社保卡合作银行确认', 'R5.5-5', 'proof_of_life'],
-  unit_confirmation: ['管理单位确认', 'R5.5-6', 'proof_of_life'],
-  long_term_care: ['长期护理保险记录', 'R5.5-7', 'proof_of_life'],
-  family_doctor_contract: ['家庭医生签约记录', 'R5.5-7', 'proof_of_life'],
-  hospital_stay: ['非危重住院记录', 'R5.5-8', 'proof_of_life'],
-  hospital_stay_critical: ['危重住院记录（不作认证）', 'R5.5-8', 'record_only'],
-  'travel_record.flight': ['乘坐飞机记录', 'R5.5-9', 'proof_of_life'],
-  'travel_record.rail': ['乘坐火车记录', 'R5.5-9', 'proof_of_life'],
-  bank_in_person: ['本人亲自办理银行业务', 'R5.5-10', 'proof_of_life'],
-  border_crossing: ['出入境记录', 'R5.5-11', 'proof_of_life'],
-  video_face_match: ['公共视频人脸比对', 'R5.5-12', 'proof_of_life'],
-  other_proof_of_life: ['其他可确认资格的渠道', 'R5.5-13', 'proof_of_life'],
-  video_certification: ['视频认证', 'R6.2', 'proof_of_life'],
-  home_visit: ['上门认证', 'R6.3', 'proof_of_life'],
-  visit_or_health_check: ['慰问、体检、义诊登记', 'R6.4', 'proof_of_life'],
-  survey_remark: ['全民参保登记调查备注', 'R6.5', 'proof_of_life'],
-  'death.family_report': ['家属主动申报死亡', 'R5.6', 'loss'],
-  'death.hrss_record': ['人社数据库标注死亡', 'R5.6', 'loss'],
-  'death.population_registry': ['全国人口库死亡信息', 'R5.6', 'loss'],
-  'death.household_cancellation': ['公安户籍死亡注销', 'R5.6', 'loss'],
-  'death.court_declaration': ['法院宣告死亡', 'R5.6', 'loss'],
-  'death.cremation': ['民政火化信息', 'R5.6', 'loss'],
-  'death.medical_certificate': ['医学死亡证明', 'R5.6', 'loss'],
-  'death.unit_or_community': ['单位或社区确认死亡', 'R5.6', 'loss'],
-  'death.other': ['其他渠道死亡信息', 'R5.6', 'loss'],
-  missing: ['失踪', 'R5.6', 'loss'],
-  'imprisonment.in_prison': ['服刑（在押）', 'R5.6', 'loss'],
-  'imprisonment.outside_prison': ['监外执行', 'R5.6', 'loss'],
-  adoption: ['供养亲属被收养', 'R5.7', 'loss'],
-  remarriage: ['供养配偶再婚', 'R5.7', 'loss'],
-  dependant_employment: ['供养亲属就业', 'R5.7', 'loss'],
-  military_service: ['参军、应征服兵役', 'R5.7', 'loss'],
-  reemployment: ['重新就业', 'R5.8', 'loss'],
-  emigration: ['移居境外', 'R5.8', 'loss'],
-  pension_start: ['享受基本养老保险待遇', 'R5.8', 'loss'],
-  refused_job_offer: ['无正当理由拒不接受就业或培训', 'R5.8', 'loss'],
-  other_loss: ['其他丧失领取资格情形', 'R5.6', 'loss'],
-  'monitoring_flag.death_fraud': ['死亡冒领', 'R5.2', 'suspend_then_verify'],
-  'monitoring_flag.duplicate_receipt': ['重复领取', 'R5.2', 'suspend_then_verify'],
-  'monitoring_flag.inmate_receiving': ['在押服刑人员领取养老金', 'R5.2', 'suspend_then_verify'],
-  retraction: ['撤回此前记录', 'R5.4', 'retraction'],
-  'death_report.unconfirmed': ['他人申报死亡（待核实）', 'R5.6', 'verify_only'],
-  'survey_remark.death': ['全民参保登记调查备注：已死亡（待核实）', 'R6.5', 'verify_only'],
-  staff_verification: ['经办人员实地核实', 'R6.6', 'proof_of_life'],
-};
+/**
+ * The evidence catalogue (R5.5–R5.8, R6) from the domain (`GET /api/v1/codes`):
+ * code → [Chinese name, requirement, effect], filled by {@link loadCodes}.
+ */
+export const EVIDENCE = {};
 
 /** The name of a certification channel or evidence code. */
 export function channelName(code) {
@@ -131,7 +87,8 @@ export function lossOf(code) {
   if (type === 'imprisonment') return { type, details: { form: variant } };
   return { type, details: {} };
 }
-export const LOSS_CODES = Object.keys(EVIDENCE).filter((c) => EVIDENCE[c][2] === 'loss');
+/** The catalogue's losses, filled by {@link loadCodes}. */
+export const LOSS_CODES = [];
 
 export const OUTCOMES = { eligible: '符合条件', not_eligible: '不符合条件', unreachable: '无法联系到本人' };
 

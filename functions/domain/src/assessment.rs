@@ -474,11 +474,8 @@ fn settle_without_loss(
         PaymentState::Active | PaymentState::Restored { .. } => match cycle.status {
             CycleStatus::Certified => {
                 let c = latest.expect("a certified cycle has a certification");
-                let entry = crate::evidence::CATALOGUE.iter().find(|e| e.code == c.channel);
-                let (name_zh, name_ug, name_en) = entry
-                    .map_or(("经办人员核实", "خادىملار تەكشۈرۈپ جەزملىگەن", "staff verification"), |e| {
-                        (e.name_zh, e.name_ug, e.name_en)
-                    });
+                let entry = crate::evidence::CATALOGUE.iter().find(|e| e.code == c.channel).unwrap_or(&crate::evidence::STAFF_VERIFICATION);
+                let (name_zh, name_ug, name_en) = (entry.name_zh, entry.name_ug, entry.name_en);
                 let requirement = if c.channel == "staff_verification" { "R6.6" } else { "R5.3" };
                 reasons.push(reason(
                     "certified",

@@ -238,6 +238,18 @@ const fn entry(
 use Effect::*;
 use Scope::{All, Unemployment as UnemploymentOnly, WorkInjuryDependant as DependantOnly};
 
+/// A certification by staff in the field (R6.6): not a record, a decision;
+/// named here so every page calls it the same.
+pub const STAFF_VERIFICATION: CatalogueEntry = entry(
+    "staff_verification",
+    "经办人员实地核实",
+    "Verified in the field by staff",
+    "خادىملار نەق مەيداندا تەكشۈرۈپ جەزملىگەن",
+    "R6.6",
+    All,
+    ProofOfLife,
+);
+
 /// The whole catalogue, one entry per code: code, names in Chinese, English
 /// and Uyghur, requirement, scope, effect.
 #[rustfmt::skip]

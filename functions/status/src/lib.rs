@@ -57,6 +57,8 @@ fn codes() -> spin_sdk::http::Response {
     let body = serde_json::json!({
         "benefit_types": benefit_types, "out_of_scope_insurance_types": out_of_scope,
         "cycle_periods": named(&zige_domain::cycle::PERIOD_UNITS), "cycle_modes": named(&zige_domain::cycle::MODES),
+        // The evidence catalogue (R5.5–R5.8, R6) and staff's own verification.
+        "evidence": zige_domain::evidence::CATALOGUE.iter().chain([&zige_domain::evidence::STAFF_VERIFICATION]).collect::<Vec<_>>(),
         "languages": zige_domain::language::LANGUAGES.iter().map(|l| serde_json::json!({ "code": l.code(), "name_zh": l.name_zh(), "own_name": l.own_name(), "rtl": l.right_to_left() })).collect::<Vec<_>>(),
     });
     spin_sdk::http::Response::builder()
