@@ -68,3 +68,13 @@ async fn staff_console_in_chromium() {
 async fn every_page_at_phone_and_desktop_sizes() {
     run("tour").await;
 }
+
+/// Every text of the staff console is written for t() and has its Uyghur and
+/// English, so that each clerk can read the console in their language (issue 18).
+#[test]
+fn every_text_of_the_staff_console_is_translated() {
+    let output =
+        std::process::Command::new("node").arg("tests/browser/i18n-check.mjs").current_dir(workspace()).output().expect("running node");
+    let log = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    assert!(output.status.success(), "untranslated texts in static/staff:\n{log}");
+}

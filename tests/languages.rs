@@ -81,3 +81,24 @@ async fn staff_record_the_language_a_person_asks_for() {
     let codes = app.request("GET", "/api/v1/codes", &[], "").await.json();
     assert_eq!(codes["languages"].as_array().unwrap().len(), 3, "the console's list comes from the domain: {codes}");
 }
+
+/// The console shows the domain's code tables in the reader's language, so
+/// each name is there in all three, and the Uyghur is not Chinese.
+#[tokio::test]
+async fn every_code_the_console_shows_is_named_in_each_language() {
+    let app = spawn_app().await;
+    let codes = app.request("GET", "/api/v1/codes", &[], "").await.json();
+    for list in ["benefit_types", "cycle_periods", "cycle_modes", "evidence", "languages"] {
+        let entries = codes[list].as_array().unwrap_or_else(|| panic!("{list} in {codes}"));
+        assert!(!entries.is_empty(), "{list}");
+        for entry in entries {
+            for name in ["name_zh", "name_ug", "name_en"] {
+                let text = entry[name].as_str().unwrap_or_default();
+                assert!(!text.trim().is_empty(), "{list}: {name} of {entry}");
+                if name != "name_zh" {
+                    assert_eq!(han(text), 0, "{list}: {name} of {entry} is Chinese");
+                }
+            }
+        }
+    }
+}

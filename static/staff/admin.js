@@ -6,6 +6,7 @@
 import { ApiError, get, post, patch, upload, query } from './api.js';
 import { h, clear, table, field, select, badge, dateTime, problemBox, showError, success, announce, modal, busy, button, todayChina, fetchInto } from './ui.js';
 import { ROLES, ORG_KINDS, ROLE_ORG_KIND, ORG_PARENT_KINDS, label } from './labels.js';
+import { localProblem, mark, t } from './i18n.js';
 
 const ORG_ID = /^[A-Za-z0-9_-]{1,40}$/;
 const USERNAME = /^[A-Za-z0-9._-]{3,40}$/;
@@ -13,17 +14,17 @@ const MIN_PASSWORD = 10;
 
 export async function render(main, route, ctx) {
   const tabs = [
-    ['orgs', '机构', ctx.can('manage_orgs')],
-    ['staff', '工作人员账号', ctx.can('manage_staff')],
-    ['calendar', '工作日历', ctx.can('manage_orgs')],
-    ['policies', '认证周期', ctx.can('manage_orgs')],
-  ].filter((t) => t[2]);
-  const current = tabs.find((t) => t[0] === route.parts[0]) ?? tabs[0];
+    ['orgs', t('机构'), ctx.can('manage_orgs')],
+    ['staff', t('工作人员账号'), ctx.can('manage_staff')],
+    ['calendar', t('工作日历'), ctx.can('manage_orgs')],
+    ['policies', t('认证周期'), ctx.can('manage_orgs')],
+  ].filter((tab) => tab[2]);
+  const current = tabs.find((tab) => tab[0] === route.parts[0]) ?? tabs[0];
   main.append(
-    h('div', { class: 'page-head' }, h('h1', {}, '机构与账号'), h('p', { class: 'muted' }, '机构树决定每个账号的管辖范围（R2.1、R2.3）；账号的角色须与所属机构的类别相符。')),
+    h('div', { class: 'page-head' }, h('h1', {}, t('机构与账号')), h('p', { class: 'muted' }, t('机构树决定每个账号的管辖范围（R2.1、R2.3）；账号的角色须与所属机构的类别相符。'))),
     h(
       'nav',
-      { class: 'tabs', 'aria-label': '管理类别' },
+      { class: 'tabs', 'aria-label': t('管理类别') },
       tabs.map(([id, text]) => h('a', { href: `#/admin/${id}`, 'aria-current': id === current[0] ? 'page' : null, dataset: { testid: `admin-tab-${id}` } }, text)),
     ),
   );
@@ -66,8 +67,8 @@ async function organisations(main, route, ctx) {
   pendingNotice = null;
   main.append(feedback, orgForm(orgs, ctx));
 
-  const filter = select('kind', Object.entries(ORG_KINDS), { value: kindFilter, empty: '全部' });
-  const form = h('form', { class: 'filters inline', 'aria-label': '机构筛选' }, field('类别', filter), h('div', { class: 'filter-actions' }, h('button', { type: 'submit', class: 'secondary' }, '筛选')));
+  const filter = select('kind', Object.entries(ORG_KINDS), { value: kindFilter, empty: t('全部') });
+  const form = h('form', { class: 'filters inline', 'aria-label': t('机构筛选') }, field(t('类别'), filter), h('div', { class: 'filter-actions' }, h('button', { type: 'submit', class: 'secondary' }, t('筛选'))));
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     ctx.navigate(`#/admin/orgs${query({ kind: filter.value })}`);
@@ -76,60 +77,60 @@ async function organisations(main, route, ctx) {
   main.append(
     form,
     table({
-      caption: `机构（${kindFilter ? label(ORG_KINDS, kindFilter) : '按隶属关系'}，共 ${rows.length} 个）`,
+      caption: t('机构（{kind}，共 {n} 个）', { kind: kindFilter ? label(ORG_KINDS, kindFilter) : t('按隶属关系'), n: rows.length }),
       columns: [
-        { label: '名称', cell: (o) => h('span', { class: kindFilter ? null : `depth depth-${Math.min(o.depth, 5)}` }, o.name), rowHeader: true },
-        { label: '机构代码', cell: (o) => h('span', { class: 'mono small' }, o.id) },
-        { label: '类别', cell: (o) => label(ORG_KINDS, o.kind) },
-        { label: '上级机构', cell: (o) => (o.parent_id ? ctx.orgName(o.parent_id) : '—') },
-        { label: '行政区划代码', cell: (o) => (o.division_code ? h('span', { class: 'mono' }, o.division_code) : '—') },
+        { label: t('名称'), cell: (o) => h('span', { class: kindFilter ? null : `depth depth-${Math.min(o.depth, 5)}` }, o.name), rowHeader: true },
+        { label: t('机构代码'), cell: (o) => h('span', { class: 'mono small' }, o.id) },
+        { label: t('类别'), cell: (o) => label(ORG_KINDS, o.kind) },
+        { label: t('上级机构'), cell: (o) => (o.parent_id ? ctx.orgName(o.parent_id) : '—') },
+        { label: t('行政区划代码'), cell: (o) => (o.division_code ? h('span', { class: 'mono' }, o.division_code) : '—') },
       ],
       rows,
       rowAttrs: () => ({ dataset: { testid: 'org-row' } }),
-      empty: '没有机构',
+      empty: t('没有机构'),
     }),
   );
 }
 
 function orgForm(orgs, ctx) {
   const kinds = Object.keys(ORG_PARENT_KINDS);
-  const kind = select('kind', kinds.map((k) => [k, ORG_KINDS[k]]), { empty: '请选择', attrs: { required: true, dataset: { testid: 'org-kind' } } });
-  const parent = select('parent_id', [], { empty: '请先选择类别', attrs: { required: true, dataset: { testid: 'org-parent' } } });
+  const kind = select('kind', kinds.map((k) => [k, ORG_KINDS[k]]), { empty: t('请选择'), attrs: { required: true, dataset: { testid: 'org-kind' } } });
+  const parent = select('parent_id', [], { empty: t('请先选择类别'), attrs: { required: true, dataset: { testid: 'org-parent' } } });
   const id = h('input', { name: 'id', required: true, maxlength: 40, autocomplete: 'off', pattern: '[A-Za-z0-9_-]{1,40}', dataset: { testid: 'org-id' } });
   const name = h('input', { name: 'name', required: true, maxlength: 100, autocomplete: 'off', dataset: { testid: 'org-name' } });
   const code = h('input', { name: 'division_code', inputmode: 'numeric', maxlength: 6, pattern: '[0-9]{6}', autocomplete: 'off' });
-  const codeField = field('行政区划代码', code, '区（县）必填，6位数字，如 650102');
+  const codeField = field(t('行政区划代码'), code, t('区（县）必填，6位数字，如 650102'));
   codeField.hidden = true;
   kind.addEventListener('change', () => {
     const fits = ORG_PARENT_KINDS[kind.value] ?? [];
-    clear(parent).append(h('option', { value: '' }, fits.length ? '请选择' : '请先选择类别'));
-    for (const o of orgs.filter((x) => fits.includes(x.kind))) parent.append(h('option', { value: o.id }, `${o.name}（${o.id}）`));
+    clear(parent).append(h('option', { value: '' }, fits.length ? t('请选择') : t('请先选择类别')));
+    for (const o of orgs.filter((x) => fits.includes(x.kind))) parent.append(h('option', { value: o.id }, `${o.name}${mark.open}${o.id}${mark.close}`));
     codeField.hidden = kind.value !== 'district';
   });
   const errors = h('div');
-  const submit = h('button', { type: 'submit', class: 'primary', dataset: { testid: 'org-submit' } }, '新建机构');
+  const submit = h('button', { type: 'submit', class: 'primary', dataset: { testid: 'org-submit' } }, t('新建机构'));
   const form = h(
     'form',
     { class: 'stack', novalidate: true },
-    h('div', { class: 'filters' }, field('类别', kind), field('上级机构', parent), field('机构代码', id, '字母、数字、-和_，最长40位；建后不能修改'), field('机构名称', name), codeField),
+    h('div', { class: 'filters' }, field(t('类别'), kind), field(t('上级机构'), parent), field(t('机构代码'), id, t('字母、数字、-和_，最长40位；建后不能修改')), field(t('机构名称'), name), codeField),
     errors,
     h('div', { class: 'filter-actions' }, submit),
   );
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     clear(errors);
-    const fail = (detail, detail_en, f) => showError(errors, new ApiError(422, { detail, detail_en, field: f }), form);
-    if (!kind.value) return fail('请选择机构类别', 'Choose the kind', 'kind');
-    if (!parent.value) return fail('请选择上级机构', 'Choose the parent organisation', 'parent_id');
-    if (!ORG_ID.test(id.value.trim())) return fail('机构代码只能包含字母、数字、-和_，最长40位', 'id: letters, digits, - and _, at most 40', 'id');
-    if (!name.value.trim()) return fail('请填写机构名称', 'Enter the name', 'name');
-    if (kind.value === 'district' && !/^\d{6}$/.test(code.value.trim())) return fail('区（县）须有6位行政区划代码', 'Districts need a 6-digit division code', 'division_code');
+    const fail = (problem) => showError(errors, new ApiError(422, problem), form);
+    if (!kind.value) return fail(localProblem('请选择机构类别', {}, 'kind'));
+    if (!parent.value) return fail(localProblem('请选择上级机构', {}, 'parent_id'));
+    if (!ORG_ID.test(id.value.trim())) return fail(localProblem('机构代码只能包含字母、数字、-和_，最长40位', {}, 'id'));
+    if (!name.value.trim()) return fail(localProblem('请填写机构名称', {}, 'name'));
+    if (kind.value === 'district' && !/^\d{6}$/.test(code.value.trim())) return fail(localProblem('区（县）须有6位行政区划代码', {}, 'division_code'));
     const body = { id: id.value.trim(), parent_id: parent.value, kind: kind.value, name: name.value.trim() };
     if (kind.value === 'district') body.division_code = code.value.trim();
     await busy(submit, async () => {
       try {
         await post('/api/v1/orgs', body);
-        const text = `已新建${ORG_KINDS[body.kind]}“${body.name}”（${body.id}）。`;
+        const text = t('已新建{kind}“{name}”（{id}）。', { kind: ORG_KINDS[body.kind], name: body.name, id: body.id });
         announce(text);
         // The screen is drawn again with the new organisation; the confirmation goes on top.
         pendingNotice = text;
@@ -139,7 +140,7 @@ function orgForm(orgs, ctx) {
       }
     });
   });
-  return h('details', { class: 'card' }, h('summary', { dataset: { testid: 'org-create' } }, '新建机构'), form);
+  return h('details', { class: 'card' }, h('summary', { dataset: { testid: 'org-create' } }, t('新建机构')), form);
 }
 
 // ----- staff accounts -----
@@ -157,19 +158,19 @@ function passwordBox(title, username, password) {
     'div',
     { class: 'notice warn secret-box', role: 'alert', dataset: { testid: 'staff-password' } },
     h('h2', {}, title),
-    h('p', {}, h('strong', {}, '初始密码只显示这一次，'), `请当面或通过安全渠道交给 ${username} 本人，并提醒其妥善保管。`),
+    h('p', {}, h('strong', {}, t('初始密码只显示这一次，')), t('请当面或通过安全渠道交给 {username} 本人，并提醒其妥善保管。', { username })),
     h('code', { class: 'secret' }, password),
   );
 }
 
 function passwordField(name, testid) {
   const input = h('input', { type: 'text', name, minlength: MIN_PASSWORD, autocomplete: 'new-password', spellcheck: 'false', class: 'mono', dataset: { testid } });
-  const generate = button('生成随机密码', () => {
+  const generate = button(t('生成随机密码'), () => {
     input.value = randomPassword();
     input.dataset.generated = input.value;
     input.focus();
   }, { class: 'small ghost' });
-  return { input, wrap: h('div', { class: 'field' }, field('初始密码', input, `至少${MIN_PASSWORD}位`), generate) };
+  return { input, wrap: h('div', { class: 'field' }, field(t('初始密码'), input, t('至少{n}位', { n: MIN_PASSWORD })), generate) };
 }
 
 async function staffAccounts(main, ctx) {
@@ -181,24 +182,24 @@ async function staffAccounts(main, ctx) {
     if (!r) return;
     slot.append(
       table({
-        caption: `工作人员账号（共 ${(r.items ?? []).length} 个）`,
+        caption: t('工作人员账号（共 {n} 个）', { n: (r.items ?? []).length }),
         columns: [
-          { label: '用户名', cell: (s) => h('span', { class: 'mono' }, s.username), rowHeader: true },
-          { label: '姓名', cell: (s) => s.display_name },
-          { label: '角色', cell: (s) => label(ROLES, s.role) },
-          { label: '所属机构', cell: (s) => ctx.orgName(s.org) },
+          { label: t('用户名'), cell: (s) => h('span', { class: 'mono' }, s.username), rowHeader: true },
+          { label: t('姓名'), cell: (s) => s.display_name },
+          { label: t('角色'), cell: (s) => label(ROLES, s.role) },
+          { label: t('所属机构'), cell: (s) => ctx.orgName(s.org) },
           {
-            label: '状态',
+            label: t('状态'),
             cell: (s) => [
-              s.disabled ? badge('已停用', 'bad') : s.awaiting_confirmation ? badge('待本机构确认', 'warn') : badge('启用', 'ok'),
-              s.locked ? [' ', badge('已锁定', 'warn')] : null,
+              s.disabled ? badge(t('已停用'), 'bad') : s.awaiting_confirmation ? badge(t('待本机构确认'), 'warn') : badge(t('已启用'), 'ok'),
+              s.locked ? [' ', badge(t('已锁定'), 'warn')] : null,
             ],
           },
-          { label: '操作', cell: (s) => staffActions(s, ctx, feedback, load) },
+          { label: t('操作'), cell: (s) => staffActions(s, ctx, feedback, load) },
         ],
         rows: r.items ?? [],
         rowAttrs: (s) => ({ dataset: { testid: 'staff-row', username: s.username } }),
-        empty: '没有账号',
+        empty: t('没有账号'),
       }),
     );
   };
@@ -221,31 +222,31 @@ function staffActions(s, ctx, feedback, reload) {
   return h(
     'div',
     { class: 'row-actions' },
-    self ? h('span', { class: 'small muted' }, '当前账号') : button(s.disabled ? '启用' : '停用', act({ disabled: !s.disabled }, `${s.username} 已${s.disabled ? '启用' : '停用'}。`), { class: s.disabled ? 'small secondary' : 'small danger', 'aria-label': `${s.disabled ? '启用' : '停用'}账号 ${s.username}` }),
-    s.locked ? button('解锁', act({ unlock: true }, `${s.username} 已解锁。`), { class: 'small secondary', 'aria-label': `解锁账号 ${s.username}` }) : null,
-    button('重设密码', () => resetPassword(s, feedback), { class: 'small ghost', 'aria-label': `重设 ${s.username} 的密码` }),
+    self ? h('span', { class: 'small muted' }, t('当前账号')) : button(s.disabled ? t('启用') : t('停用'), act({ disabled: !s.disabled }, s.disabled ? t('{username} 已启用。', { username: s.username }) : t('{username} 已停用。', { username: s.username })), { class: s.disabled ? 'small secondary' : 'small danger', 'aria-label': s.disabled ? t('启用账号 {username}', { username: s.username }) : t('停用账号 {username}', { username: s.username }) }),
+    s.locked ? button(t('解锁'), act({ unlock: true }, t('{username} 已解锁。', { username: s.username })), { class: 'small secondary', 'aria-label': t('解锁账号 {username}', { username: s.username }) }) : null,
+    button(t('重设密码'), () => resetPassword(s, feedback), { class: 'small ghost', 'aria-label': t('重设 {username} 的密码', { username: s.username }) }),
   );
 }
 
 function resetPassword(s, feedback) {
-  const { body, close } = modal(`重设密码：${s.username}`);
+  const { body, close } = modal(t('重设密码：{username}', { username: s.username }));
   const { input, wrap } = passwordField('password', 'reset-password');
   const errors = h('div');
-  const submit = h('button', { type: 'submit', class: 'primary' }, '确定重设');
-  const form = h('form', { class: 'stack', novalidate: true }, wrap, errors, h('div', { class: 'dialog-actions' }, button('取消', () => close(), { class: 'ghost' }), submit));
+  const submit = h('button', { type: 'submit', class: 'primary' }, t('确定重设'));
+  const form = h('form', { class: 'stack', novalidate: true }, wrap, errors, h('div', { class: 'dialog-actions' }, button(t('取消'), () => close(), { class: 'ghost' }), submit));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     clear(errors);
     if (input.value.length < MIN_PASSWORD) {
-      showError(errors, new ApiError(422, { detail: `密码至少${MIN_PASSWORD}位`, detail_en: `Passwords have at least ${MIN_PASSWORD} characters`, field: 'password' }), form);
+      showError(errors, new ApiError(422, localProblem('密码至少{n}位', { n: MIN_PASSWORD }, 'password')), form);
       return;
     }
     await busy(submit, async () => {
       try {
         await patch(`/api/v1/staff/${encodeURIComponent(s.id)}`, { password: input.value });
         close();
-        clear(feedback).append(passwordBox(`已重设 ${s.username} 的密码`, s.username, input.value));
-        announce('密码已重设，只显示这一次');
+        clear(feedback).append(passwordBox(t('已重设 {username} 的密码', { username: s.username }), s.username, input.value));
+        announce(t('密码已重设，只显示这一次'));
       } catch (error) {
         showError(errors, error, form);
       }
@@ -258,38 +259,38 @@ function resetPassword(s, feedback) {
 function staffForm(orgs, feedback, reload) {
   const username = h('input', { name: 'username', required: true, maxlength: 40, autocomplete: 'off', pattern: '[A-Za-z0-9._-]{3,40}', dataset: { testid: 'staff-username' } });
   const displayName = h('input', { name: 'display_name', required: true, maxlength: 50, autocomplete: 'off', dataset: { testid: 'staff-display-name' } });
-  const role = select('role', Object.entries(ROLES), { empty: '请选择', attrs: { required: true, dataset: { testid: 'staff-role' } } });
-  const org = select('org_id', [], { empty: '请先选择角色', attrs: { required: true, dataset: { testid: 'staff-org' } } });
+  const role = select('role', Object.entries(ROLES), { empty: t('请选择'), attrs: { required: true, dataset: { testid: 'staff-role' } } });
+  const org = select('org_id', [], { empty: t('请先选择角色'), attrs: { required: true, dataset: { testid: 'staff-org' } } });
   role.addEventListener('change', () => {
     const kind = ROLE_ORG_KIND[role.value];
-    clear(org).append(h('option', { value: '' }, kind ? '请选择' : '请先选择角色'));
-    for (const o of orgs.filter((x) => x.kind === kind)) org.append(h('option', { value: o.id }, `${o.name}（${o.id}）`));
+    clear(org).append(h('option', { value: '' }, kind ? t('请选择') : t('请先选择角色')));
+    for (const o of orgs.filter((x) => x.kind === kind)) org.append(h('option', { value: o.id }, `${o.name}${mark.open}${o.id}${mark.close}`));
   });
   const { input: password, wrap } = passwordField('password', 'staff-password-input');
   const errors = h('div');
-  const submit = h('button', { type: 'submit', class: 'primary', dataset: { testid: 'staff-submit' } }, '新建账号');
+  const submit = h('button', { type: 'submit', class: 'primary', dataset: { testid: 'staff-submit' } }, t('新建账号'));
   const form = h(
     'form',
     { class: 'stack', novalidate: true },
-    h('div', { class: 'filters' }, field('用户名', username, '3到40位字母、数字或._-'), field('姓名', displayName), field('角色', role), field('所属机构', org, '只列出与角色相符的机构'), wrap),
+    h('div', { class: 'filters' }, field(t('用户名'), username, t('3到40位字母、数字或._-')), field(t('姓名'), displayName), field(t('角色'), role), field(t('所属机构'), org, t('只列出与角色相符的机构')), wrap),
     errors,
     h('div', { class: 'filter-actions' }, submit),
   );
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     clear(errors);
-    const fail = (detail, detail_en, f) => showError(errors, new ApiError(422, { detail, detail_en, field: f }), form);
-    if (!USERNAME.test(username.value.trim())) return fail('用户名为3到40位字母、数字或._-', 'username: 3 to 40 letters, digits or ._-', 'username');
-    if (!displayName.value.trim()) return fail('请填写姓名', 'Enter the name', 'display_name');
-    if (!role.value) return fail('请选择角色', 'Choose the role', 'role');
-    if (!org.value) return fail('请选择所属机构', 'Choose the organisation', 'org_id');
-    if (password.value.length < MIN_PASSWORD) return fail(`密码至少${MIN_PASSWORD}位`, `Passwords have at least ${MIN_PASSWORD} characters`, 'password');
+    const fail = (problem) => showError(errors, new ApiError(422, problem), form);
+    if (!USERNAME.test(username.value.trim())) return fail(localProblem('用户名为3到40位字母、数字或._-', {}, 'username'));
+    if (!displayName.value.trim()) return fail(localProblem('请填写姓名', {}, 'display_name'));
+    if (!role.value) return fail(localProblem('请选择角色', {}, 'role'));
+    if (!org.value) return fail(localProblem('请选择所属机构', {}, 'org_id'));
+    if (password.value.length < MIN_PASSWORD) return fail(localProblem('密码至少{n}位', { n: MIN_PASSWORD }, 'password'));
     await busy(submit, async () => {
       try {
         const r = await post('/api/v1/staff', { username: username.value.trim(), password: password.value, role: role.value, org_id: org.value, display_name: displayName.value.trim() });
-        clear(feedback).append(passwordBox(`已新建账号 ${r.username}（${label(ROLES, r.role)}）`, r.username, password.value));
-        if (r.awaiting_confirmation) feedback.append(h('p', { class: 'notice warn', dataset: { testid: 'staff-awaiting' } }, '此账号须经本机构现有工作人员确认后才能登录（岗位分离）。'));
-        announce('账号已新建，初始密码只显示这一次');
+        clear(feedback).append(passwordBox(t('已新建账号 {username}（{role}）', { username: r.username, role: label(ROLES, r.role) }), r.username, password.value));
+        if (r.awaiting_confirmation) feedback.append(h('p', { class: 'notice warn', dataset: { testid: 'staff-awaiting' } }, t('此账号须经本机构现有工作人员确认后才能登录（岗位分离）。')));
+        announce(t('账号已新建，初始密码只显示这一次'));
         form.reset();
         details.open = false;
         await reload();
@@ -299,7 +300,7 @@ function staffForm(orgs, feedback, reload) {
       }
     });
   });
-  const details = h('details', { class: 'card' }, h('summary', { dataset: { testid: 'staff-create' } }, '新建工作人员账号'), form);
+  const details = h('details', { class: 'card' }, h('summary', { dataset: { testid: 'staff-create' } }, t('新建工作人员账号')), form);
   return details;
 }
 
@@ -315,40 +316,40 @@ async function calendar(main) {
     const years = r.years ?? [];
     const announced = (y) => years.some((x) => x.year === y && x.source !== 'provisional');
     const next = thisYear + 1;
-    const sources = { loaded: badge('运行时载入', 'ok'), embedded: badge('系统内置', 'soft'), provisional: badge('暂按法定节假日推算', 'warn') };
+    const sources = { loaded: badge(t('运行时载入'), 'ok'), embedded: badge(t('系统内置'), 'soft'), provisional: badge(t('暂按法定节假日推算'), 'warn') };
     slot.append(
       h(
         'p',
         { class: announced(next) ? 'notice success' : 'notice warn', dataset: { testid: 'calendar-next-year' } },
         announced(next)
-          ? `明年（${next}年）的工作日历已载入。`
-          : `明年（${next}年）的节假日安排尚未载入：跨入${next}年的工作日期限暂按法定节假日推算（不含调休），标为“暂定”；国务院办公厅发布安排后请载入，在办期限将自动重算。`,
+          ? t('明年（{year}年）的工作日历已载入。', { year: next })
+          : t('明年（{year}年）的节假日安排尚未载入：跨入{year}年的工作日期限暂按法定节假日推算（不含调休），标为“暂定”；国务院办公厅发布安排后请载入，在办期限将自动重算。', { year: next }),
       ),
       table({
-        caption: '各年份工作日历',
+        caption: t('各年份工作日历'),
         columns: [
-          { label: '年份', cell: (y) => `${y.year}年`, rowHeader: true },
-          { label: '来源', cell: (y) => sources[y.source] ?? y.source },
-          { label: '载入人', cell: (y) => y.loaded_by ?? '—' },
-          { label: '载入时间', class: 'date', cell: (y) => dateTime(y.loaded_at) },
+          { label: t('年份'), cell: (y) => t('{year}年', { year: y.year }), rowHeader: true },
+          { label: t('来源'), cell: (y) => sources[y.source] ?? y.source },
+          { label: t('载入人'), cell: (y) => y.loaded_by ?? '—' },
+          { label: t('载入时间'), class: 'date', cell: (y) => dateTime(y.loaded_at) },
         ],
         rows: years,
-        empty: '没有工作日历',
+        empty: t('没有工作日历'),
       }),
     );
   };
 
-  const year = select('year', [thisYear, thisYear + 1].map((y) => [String(y), `${y}年`]), { value: String(thisYear + 1), attrs: { dataset: { testid: 'calendar-year' } } });
+  const year = select('year', [thisYear, thisYear + 1].map((y) => [String(y), t('{year}年', { year: y })]), { value: String(thisYear + 1), attrs: { dataset: { testid: 'calendar-year' } } });
   const file = h('input', { type: 'file', name: 'file', accept: '.txt,text/plain' });
-  const text = h('textarea', { name: 'text', rows: 8, spellcheck: 'false', class: 'mono', placeholder: `${thisYear + 1}-01-01 holiday 元旦`, dataset: { testid: 'calendar-text' } });
+  const text = h('textarea', { name: 'text', rows: 8, spellcheck: 'false', class: 'mono', placeholder: t('{year}-01-01 holiday 元旦', { year: thisYear + 1 }), dataset: { testid: 'calendar-text' } });
   const errors = h('div');
-  const submit = h('button', { type: 'submit', class: 'primary', dataset: { testid: 'calendar-submit' } }, '载入');
+  const submit = h('button', { type: 'submit', class: 'primary', dataset: { testid: 'calendar-submit' } }, t('载入'));
   const form = h(
     'form',
     { class: 'stack', novalidate: true },
-    h('div', { class: 'filters inline' }, field('年份', year)),
-    field('日历文件（文本）', file, '选择了文件时以文件为准。'),
-    field('或粘贴日历', text, '每行一天：日期 holiday|workday 说明，如“2027-01-01 holiday 元旦”“2027-02-06 workday 春节调休”；只列节假日和调休上班日，全部日期须在所选年份内。载入后替换该年原有日历。'),
+    h('div', { class: 'filters inline' }, field(t('年份'), year)),
+    field(t('日历文件（文本）'), file, t('选择了文件时以文件为准。')),
+    field(t('或粘贴日历'), text, t('每行一天：日期 holiday|workday 说明，如“2027-01-01 holiday 元旦”“2027-02-06 workday 春节调休”；只列节假日和调休上班日，全部日期须在所选年份内。载入后替换该年原有日历。')),
     errors,
     h('div', { class: 'filter-actions' }, submit),
   );
@@ -358,13 +359,15 @@ async function calendar(main) {
     const chosen = file.files[0];
     const body = (chosen ? await chosen.text() : text.value).replace(/^\uFEFF/, '').trim();
     if (!body) {
-      showError(errors, new ApiError(422, { detail: '请选择日历文件或粘贴日历', detail_en: 'Choose the calendar file or paste it', field: chosen ? 'file' : 'text' }), form);
+      showError(errors, new ApiError(422, localProblem('请选择日历文件或粘贴日历', {}, chosen ? 'file' : 'text')), form);
       return;
     }
     await busy(submit, async () => {
       try {
         const r = await upload('PUT', `/api/v1/calendar/${encodeURIComponent(year.value)}`, `${body}\n`, 'text/plain; charset=utf-8');
-        const message = `已载入${r.year}年工作日历：${r.days} 个节假日和调休日${r.deadlines_recomputed ? `，${r.deadlines_recomputed} 个暂定期限已按新日历重算` : ''}。`;
+        const message = r.deadlines_recomputed
+          ? t('已载入{year}年工作日历：{days} 个节假日和调休日，{n} 个暂定期限已按新日历重算。', { year: r.year, days: r.days, n: r.deadlines_recomputed })
+          : t('已载入{year}年工作日历：{days} 个节假日和调休日。', { year: r.year, days: r.days });
         clear(feedback).append(success(message));
         announce(message);
         form.reset();
@@ -377,7 +380,7 @@ async function calendar(main) {
   main.append(
     feedback,
     slot,
-    h('section', { class: 'card', 'aria-labelledby': 'calendar-title' }, h('h2', { id: 'calendar-title' }, '载入工作日历'), h('p', { class: 'muted' }, '依据国务院办公厅关于节假日安排的通知；期限按工作日计算。'), form),
+    h('section', { class: 'card', 'aria-labelledby': 'calendar-title' }, h('h2', { id: 'calendar-title' }, t('载入工作日历')), h('p', { class: 'muted' }, t('依据国务院办公厅关于节假日安排的通知；期限按工作日计算。')), form),
   );
   await load();
 }

@@ -1,6 +1,8 @@
 // The API client: the staff session's bearer token, JSON in and out, and
 // problem+json errors turned into ApiError (Chinese message, English below).
 
+import { localProblem } from './i18n.js';
+
 const TOKEN_KEY = 'zige.staff.token';
 
 export function token() {
@@ -27,16 +29,16 @@ export function whenUnauthenticated(handler) {
   onUnauthenticated = handler;
 }
 
+/** The problem for an answer without one of its own (no network, a proxy's error page). */
 function fallbackProblem(status) {
   const known = {
-    0: ['无法连接服务器，请检查网络后重试', 'Cannot reach the server; check the network and retry'],
-    404: ['找不到该资源，可能尚未开通', 'Not found; the function may not be available yet'],
-    413: ['提交的内容过大', 'The request is too large'],
-    502: ['服务暂时不可用，请稍后再试', 'The service is unavailable; try again later'],
-    503: ['服务暂时不可用，请稍后再试', 'The service is unavailable; try again later'],
+    0: localProblem('无法连接服务器，请检查网络后重试'),
+    404: localProblem('找不到该资源，可能尚未开通'),
+    413: localProblem('提交的内容过大'),
+    502: localProblem('服务暂时不可用，请稍后再试'),
+    503: localProblem('服务暂时不可用，请稍后再试'),
   };
-  const [zh, en] = known[status] ?? [`请求失败（${status}）`, `Request failed (${status})`];
-  return { status, title: 'error', detail: zh, detail_en: en };
+  return { status, title: 'error', ...(known[status] ?? localProblem('请求失败（{status}）', { status })) };
 }
 
 async function send(method, path, body, accept, contentType = null) {

@@ -4,26 +4,27 @@
 import { ApiError, get, post, del, setToken, token, whenUnauthenticated } from './api.js';
 import { h, clear, field, problemBox, announce, busy } from './ui.js';
 import { ROLES, loadCodes } from './labels.js';
+import { applyLang, lang, localProblem, setLang, t } from './i18n.js';
 
 /**
  * The screens and the permission each needs: the codes `GET /staff/me`
  * lists for the role (the server's permission table, platform::auth).
  */
 const SCREENS = [
-  { id: 'dashboard', label: '工作概览', may: 'read_persons', load: () => import('./dashboard.js') },
-  { id: 'lists', label: '三类名单', may: 'read_persons', load: () => import('./lists.js') },
-  { id: 'ledgers', label: '台账', may: 'read_persons', load: () => import('./ledgers.js') },
-  { id: 'persons', label: '人员档案', may: 'read_persons', load: () => import('./persons.js') },
-  { id: 'tasks', label: '核实任务', may: 'work_tasks', load: () => import('./tasks.js') },
-  { id: 'decisions', label: '结果复核', may: 'review_outcomes', load: () => import('./decisions.js') },
-  { id: 'home-visits', label: '上门服务', may: 'work_tasks', load: () => import('./homevisits.js') },
-  { id: 'recoveries', label: '待遇追回', may: 'recover_overpayments', load: () => import('./recoveries.js') },
-  { id: 'partners', label: '数据共享单位', may: 'manage_partners', load: () => import('./partners.js') },
-  { id: 'reports', label: '举报投诉', may: 'handle_reports', load: () => import('./reports.js') },
-  { id: 'imports', label: '数据导入', may: ['import_roster', 'import_partner_records'], load: () => import('./imports.js') },
-  { id: 'archives', label: '按月归档', may: ['file_archives', 'read_audit'], load: () => import('./archives.js') },
-  { id: 'audit', label: '审计日志', may: 'read_audit', load: () => import('./audit.js') },
-  { id: 'admin', label: '机构与账号', may: ['manage_orgs', 'manage_staff'], load: () => import('./admin.js') },
+  { id: 'dashboard', label: t('工作概览'), may: 'read_persons', load: () => import('./dashboard.js') },
+  { id: 'lists', label: t('三类名单'), may: 'read_persons', load: () => import('./lists.js') },
+  { id: 'ledgers', label: t('台账'), may: 'read_persons', load: () => import('./ledgers.js') },
+  { id: 'persons', label: t('人员档案'), may: 'read_persons', load: () => import('./persons.js') },
+  { id: 'tasks', label: t('核实任务'), may: 'work_tasks', load: () => import('./tasks.js') },
+  { id: 'decisions', label: t('结果复核'), may: 'review_outcomes', load: () => import('./decisions.js') },
+  { id: 'home-visits', label: t('上门服务'), may: 'work_tasks', load: () => import('./homevisits.js') },
+  { id: 'recoveries', label: t('待遇追回'), may: 'recover_overpayments', load: () => import('./recoveries.js') },
+  { id: 'partners', label: t('数据共享单位'), may: 'manage_partners', load: () => import('./partners.js') },
+  { id: 'reports', label: t('举报投诉'), may: 'handle_reports', load: () => import('./reports.js') },
+  { id: 'imports', label: t('数据导入'), may: ['import_roster', 'import_partner_records'], load: () => import('./imports.js') },
+  { id: 'archives', label: t('按月归档'), may: ['file_archives', 'read_audit'], load: () => import('./archives.js') },
+  { id: 'audit', label: t('审计日志'), may: 'read_audit', load: () => import('./audit.js') },
+  { id: 'admin', label: t('机构与账号'), may: ['manage_orgs', 'manage_staff'], load: () => import('./admin.js') },
 ];
 
 /** Whether the staff member's role has a permission (a snake_case code from `GET /staff/me`). */
@@ -73,16 +74,16 @@ ctx.navigate = navigate;
 function renderLogin(message) {
   document.getElementById('nav').hidden = true;
   document.getElementById('account').hidden = true;
-  document.title = '登录 · 资格认证工作台';
+  document.title = t('登录 · 资格认证工作台');
   const user = h('input', { name: 'username', autocomplete: 'username', required: true, dataset: { testid: 'login-user' } });
   const password = h('input', { name: 'password', type: 'password', autocomplete: 'current-password', required: true, dataset: { testid: 'login-password' } });
   const errors = h('div', { class: 'form-errors' });
-  const submit = h('button', { type: 'submit', class: 'primary', dataset: { testid: 'login-submit' } }, '登录');
+  const submit = h('button', { type: 'submit', class: 'primary', dataset: { testid: 'login-submit' } }, t('登录'));
   const form = h(
     'form',
     { class: 'login-form', novalidate: true },
-    field('用户名', user),
-    field('密码', password),
+    field(t('用户名'), user),
+    field(t('密码'), password),
     errors,
     submit,
   );
@@ -90,7 +91,7 @@ function renderLogin(message) {
     event.preventDefault();
     clear(errors);
     if (!user.value.trim() || !password.value) {
-      errors.append(problemBox(new ApiError(400, { detail: '请输入用户名和密码', detail_en: 'Enter your username and password' })));
+      errors.append(problemBox(new ApiError(400, localProblem('请输入用户名和密码'))));
       return;
     }
     await busy(submit, async () => {
@@ -109,8 +110,9 @@ function renderLogin(message) {
     h(
       'section',
       { class: 'login-card', 'aria-labelledby': 'login-title' },
-      h('h1', { id: 'login-title' }, '工作人员登录'),
-      h('p', { class: 'muted' }, '乌鲁木齐市领取社会保险待遇资格认证（乌人社规〔2022〕3号）'),
+      h('h1', { id: 'login-title' }, t('工作人员登录')),
+      h('p', { class: 'muted' }, t('乌鲁木齐市领取社会保险待遇资格认证（乌人社规〔2022〕3号）')),
+      languageSwitch(),
       message ? problemBox(new ApiError(401, message)) : null,
       form,
     ),
@@ -130,7 +132,8 @@ function renderShell() {
   const account = document.getElementById('account');
   clear(account).append(
     h('span', { class: 'who' }, h('strong', {}, ctx.me.username), h('span', { class: 'muted' }, ` ${ROLES[ctx.me.role] ?? ctx.me.role}`)),
-    h('button', { type: 'button', class: 'ghost', dataset: { testid: 'logout' }, on: { click: logout } }, '退出登录'),
+    h('button', { type: 'button', class: 'ghost', dataset: { testid: 'logout' }, on: { click: logout } }, t('退出登录')),
+    languageSwitch(),
   );
   account.hidden = false;
 }
@@ -146,7 +149,7 @@ async function logout() {
   ctx.orgs = null;
   location.hash = '';
   renderLogin();
-  announce('已退出登录');
+  announce(t('已退出登录'));
 }
 
 let routing = 0;
@@ -157,7 +160,7 @@ async function route() {
   let screen = allowed.find((s) => s.id === current.screen);
   if (!screen) {
     if (allowed.length === 0) {
-      clear(main()).append(h('h1', {}, '没有可用的功能'), h('p', {}, '您的账号用于系统对接，不提供工作台功能。'));
+      clear(main()).append(h('h1', {}, t('没有可用的功能')), h('p', {}, t('您的账号用于系统对接，不提供工作台功能。')));
       return;
     }
     history.replaceState(null, '', `#/${allowed[0].id}`);
@@ -169,12 +172,12 @@ async function route() {
   }
   const mine = ++routing;
   const el = main();
-  clear(el).append(h('p', { class: 'loading' }, '正在加载…'));
+  clear(el).append(h('p', { class: 'loading' }, t('正在加载…')));
   try {
     const module = await screen.load();
     if (mine !== routing) return;
     clear(el);
-    document.title = `${screen.label} · 资格认证工作台`;
+    document.title = t('{screen} · 资格认证工作台', { screen: screen.label });
     await module.render(el, current, ctx);
   } catch (error) {
     if (mine !== routing) return;
@@ -193,17 +196,30 @@ async function start() {
   await Promise.all([ctx.loadOrgs(), loadCodes()]);
   renderShell();
   await route();
-  announce(`已登录：${ctx.me.username}`);
+  announce(t('已登录：{username}', { username: ctx.me.username }));
 }
 
-whenUnauthenticated((problem) => {
+whenUnauthenticated(() => {
   if (!ctx.me) return;
   setToken(null);
   ctx.me = null;
-  renderLogin({ detail: '登录已过期，请重新登录', detail_en: problem?.detail_en ?? 'Your session has ended; log in again' });
+  renderLogin(localProblem('登录已过期，请重新登录'));
 });
+
+/**
+ * The language choice, each language named in its own words (from the
+ * domain's list, `GET /api/v1/codes`). Choosing one loads the console again in it.
+ */
+function languageSwitch() {
+  const choice = h('select', { class: 'language', 'aria-label': t('界面语言'), dataset: { testid: 'language' }, on: { change: () => setLang(choice.value) } });
+  for (const language of LANGUAGE_CHOICES) choice.append(h('option', { value: language.code, lang: language.code, selected: language.code === lang() }, language.own_name));
+  return choice;
+}
 
 window.addEventListener('hashchange', () => route());
 
+applyLang();
+// The languages come with the code tables, which need no login.
+const LANGUAGE_CHOICES = await get('/api/v1/codes').then((codes) => codes.languages).catch(() => []);
 if (token()) start();
 else renderLogin();

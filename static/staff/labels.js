@@ -1,20 +1,22 @@
-// Chinese names for the API's codes, in the notice's own words.
+// Names for the API's codes, in the notice's own words: written in Chinese
+// and given in the current language by t() (the page reloads when it changes).
 
 import { get } from './api.js';
+import { t, pickName } from './i18n.js';
 
 export const ROLES = {
-  city_admin: '市人社局系统管理员',
-  city_social_insurance: '市社会保险经办机构',
-  city_retiree: '市退管机构',
-  district: '区（县）退管机构',
-  sub_district: '街道（乡镇）',
-  community: '社区（村）',
-  employer: '参保单位',
-  auditor: '审计',
-  integration: '系统对接',
+  city_admin: t('市人社局系统管理员'),
+  city_social_insurance: t('市社会保险经办机构'),
+  city_retiree: t('市退管机构'),
+  district: t('区（县）退管机构'),
+  sub_district: t('街道（乡镇）'),
+  community: t('社区（村）'),
+  employer: t('参保单位'),
+  auditor: t('审计'),
+  integration: t('系统对接'),
 };
 
-/** Benefit type code → Chinese name, from the domain's table (`GET /api/v1/codes`), filled by {@link loadCodes}. */
+/** Benefit type code → name in the current language, from the domain's table (`GET /api/v1/codes`), filled by {@link loadCodes}. */
 export const BENEFIT_TYPES = {};
 
 /** The domain's benefit types with their national codes and every name files may use for them. */
@@ -27,57 +29,57 @@ export const CODES = { cycle_periods: [], cycle_modes: [] };
 export async function loadCodes() {
   const codes = await get('/api/v1/codes');
   Object.assign(CODES, codes);
-  for (const b of codes.benefit_types) BENEFIT_TYPES[b.code] = b.name_zh;
-  for (const l of codes.languages) LANGUAGES[l.code] = l.name_zh;
-  for (const e of codes.evidence) EVIDENCE[e.code] = [e.name_zh, e.requirement, e.effect];
+  for (const b of codes.benefit_types) BENEFIT_TYPES[b.code] = pickName(b);
+  for (const l of codes.languages) LANGUAGES[l.code] = pickName(l);
+  for (const e of codes.evidence) EVIDENCE[e.code] = [pickName(e), e.requirement, e.effect];
   LOSS_CODES.splice(0, LOSS_CODES.length, ...codes.evidence.filter((e) => e.effect === 'loss').map((e) => e.code));
   BENEFIT_DESIGNATIONS.splice(0, BENEFIT_DESIGNATIONS.length, ...codes.benefit_types);
 }
 
 export const LISTS = {
-  eligible: '具备领取待遇资格人员名单',
-  lost: '丧失领取待遇资格人员名单',
-  to_verify: '待核实人员名单',
-  unassessed: '尚未评估',
+  eligible: t('具备领取待遇资格人员名单'),
+  lost: t('丧失领取待遇资格人员名单'),
+  to_verify: t('待核实人员名单'),
+  unassessed: t('尚未评估'),
 };
 
-export const LIST_SHORT = { eligible: '具备资格', lost: '丧失资格', to_verify: '待核实', unassessed: '未评估' };
+export const LIST_SHORT = { eligible: t('具备资格'), lost: t('丧失资格'), to_verify: t('待核实'), unassessed: t('未评估') };
 
 export const PAYMENT = {
-  active: '正常发放',
-  suspended: '待遇暂停',
-  terminated: '待遇停发',
-  restored: '待遇恢复',
+  active: t('正常发放'),
+  suspended: t('待遇暂停'),
+  terminated: t('待遇停发'),
+  restored: t('待遇恢复'),
 };
 
 export const SUSPENSION_REASONS = {
-  loss_of_eligibility: '丧失资格',
-  monitoring_flag: '联网监测疑点',
-  unreachable: '无法联系到本人',
-  not_eligible: '核实不符合条件',
-  cycle_lapsed: '认证期满未认证',
+  loss_of_eligibility: t('丧失资格'),
+  monitoring_flag: t('联网监测疑点'),
+  unreachable: t('无法联系到本人'),
+  not_eligible: t('核实不符合条件'),
+  cycle_lapsed: t('认证期满未认证'),
 };
 
 /**
  * The evidence catalogue (R5.5–R5.8, R6) from the domain (`GET /api/v1/codes`):
- * code → [Chinese name, requirement, effect], filled by {@link loadCodes}.
+ * code → [name in the current language, requirement, effect], filled by {@link loadCodes}.
  */
 export const EVIDENCE = {};
 
 /** The name of a certification channel or evidence code. */
 export function channelName(code) {
   if (!code) return '—';
-  if (code === 'none') return '尚未认证';
+  if (code === 'none') return t('尚未认证');
   return EVIDENCE[code]?.[0] ?? code;
 }
 
 export const EFFECTS = {
-  proof_of_life: '视同认证合格',
-  loss: '丧失资格',
-  suspend_then_verify: '先停后查',
-  retraction: '撤回',
-  record_only: '仅存档',
-  verify_only: '先查不停',
+  proof_of_life: t('视同认证合格'),
+  loss: t('丧失资格'),
+  suspend_then_verify: t('先停后查'),
+  retraction: t('撤回'),
+  record_only: t('仅存档'),
+  verify_only: t('先查不停'),
 };
 
 /** Loss kinds a field outcome can name: catalogue code → {type, details}. */
@@ -90,131 +92,131 @@ export function lossOf(code) {
 /** The catalogue's losses, filled by {@link loadCodes}. */
 export const LOSS_CODES = [];
 
-export const OUTCOMES = { eligible: '符合条件', not_eligible: '不符合条件', unreachable: '无法联系到本人' };
+export const OUTCOMES = { eligible: t('符合条件'), not_eligible: t('不符合条件'), unreachable: t('无法联系到本人') };
 
 export const CHANNELS = {
-  window: '窗口认证',
-  video: '视频认证',
-  home_visit: '上门认证',
-  activity: '社会化管理服务活动',
-  visit: '走访慰问',
-  health_check: '体检、义诊',
-  survey: '全民参保登记调查',
+  window: t('窗口认证'),
+  video: t('视频认证'),
+  home_visit: t('上门认证'),
+  activity: t('社会化管理服务活动'),
+  visit: t('走访慰问'),
+  health_check: t('体检、义诊'),
+  survey: t('全民参保登记调查'),
 };
 
 /** Family relations staff record (R3.1). */
 /** The family relations staff register and record (R3.1, R7.2); the others are helpers (R6.3) or dependants. */
 export const FAMILY_RELATIONS = ['spouse', 'child', 'parent', 'sibling', 'grandchild'];
-export const RELATIVES = { spouse: '配偶', child: '子女', parent: '父母', sibling: '兄弟姐妹', grandchild: '孙子女', depends_on_deceased_worker: '供养关系人', community_worker: '社区工作人员', volunteer: '志愿者' };
+export const RELATIVES = { spouse: t('配偶'), child: t('子女'), parent: t('父母'), sibling: t('兄弟姐妹'), grandchild: t('孙子女'), depends_on_deceased_worker: t('供养关系人'), community_worker: t('社区工作人员'), volunteer: t('志愿者') };
 
 /** How a request reached zige (R6.3, R7.2): the person online, or recorded by staff. */
-export const REQUEST_CHANNELS = { online: '本人网上办理', window: '窗口', phone: '电话', letter: '信函', family: '家属代办' };
+export const REQUEST_CHANNELS = { online: t('本人网上办理'), window: t('窗口'), phone: t('电话'), letter: t('信函'), family: t('家属代办') };
 
 /** Why a home visit is asked for (R6.3). */
-export const VISIT_REASONS = { very_old: '高龄', illness: '疾病', disability: '残疾', other: '其他' };
+export const VISIT_REASONS = { very_old: t('高龄'), illness: t('疾病'), disability: t('残疾'), other: t('其他') };
 
 export const TASK_KINDS = {
-  verify_cycle_lapsed: '认证期满未认证',
-  verify_dispatched: '市级下发待核实',
-  verify_loss: '丧失资格信息核实',
-  verify_monitoring_flag: '联网监测疑点核实',
-  verify_conflict: '记录矛盾核实',
-  verify_death_report: '家属申报死亡核实',
-  reverify_objection: '异议重新核实',
-  reverify_retraction: '撤回记录重新核实',
-  reverify_sent_back: '市级退回重新核实',
-  home_visit: '上门服务核实',
-  certify_at_desk: '窗口或视频认证',
-  file_termination: '停发归档',
+  verify_cycle_lapsed: t('认证期满未认证'),
+  verify_dispatched: t('市级下发待核实'),
+  verify_loss: t('丧失资格信息核实'),
+  verify_monitoring_flag: t('联网监测疑点核实'),
+  verify_conflict: t('记录矛盾核实'),
+  verify_death_report: t('家属申报死亡核实'),
+  reverify_objection: t('异议重新核实'),
+  reverify_retraction: t('撤回记录重新核实'),
+  reverify_sent_back: t('市级退回重新核实'),
+  home_visit: t('上门服务核实'),
+  certify_at_desk: t('窗口或视频认证'),
+  file_termination: t('停发归档'),
 };
 
-export const REVIEWS = { confirm: '确认生效', send_back: '退回重新核实', certify: '改判为符合条件' };
-export const REVIEW_RESULTS = { confirmed: '已确认', sent_back: '已退回', overridden: '已改判' };
+export const REVIEWS = { confirm: t('确认生效'), send_back: t('退回重新核实'), certify: t('改判为符合条件') };
+export const REVIEW_RESULTS = { confirmed: t('已确认'), sent_back: t('已退回'), overridden: t('已改判') };
 
-export const RECOVERY_STATUS = { open: '追回中', recovered: '已追回', withdrawn: '已撤销' };
-export const PAYMENT_KINDS = { refund: '退款', instalment: '分期还款', deduction: '抵扣', payment: '缴款' };
+export const RECOVERY_STATUS = { open: t('追回中'), recovered: t('已追回'), withdrawn: t('已撤销') };
+export const PAYMENT_KINDS = { refund: t('退款'), instalment: t('分期还款'), deduction: t('抵扣'), payment: t('缴款') };
 
 export const PARTNER_KINDS = {
-  police: '公安',
-  justice: '司法',
-  civil_affairs: '民政',
-  transport: '交通运输',
-  health: '卫生健康',
-  medical_insurance: '医疗保障',
-  court: '法院',
-  bank: '待遇代发银行',
-  national_monitoring: '全国认证系统联网监测',
-  regional_platform: '自治区社会保险管理局',
+  police: t('公安'),
+  justice: t('司法'),
+  civil_affairs: t('民政'),
+  transport: t('交通运输'),
+  health: t('卫生健康'),
+  medical_insurance: t('医疗保障'),
+  court: t('法院'),
+  bank: t('待遇代发银行'),
+  national_monitoring: t('全国认证系统联网监测'),
+  regional_platform: t('自治区社会保险管理局'),
 };
 
 export const EVENT_TYPES = {
-  activity_participation: '参加社会化管理服务活动',
-  overseas_proof_of_life: '境外健在证明',
-  bank_card_confirmation: '社保卡合作银行确认',
-  unit_confirmation: '管理单位确认',
-  long_term_care: '长期护理保险',
-  family_doctor_contract: '家庭医生签约',
-  hospital_stay: '住院记录',
-  travel_record: '乘机、乘车记录',
-  bank_in_person: '本人办理银行业务',
-  border_crossing: '出入境记录',
-  video_face_match: '公共视频人脸比对',
-  other_proof_of_life: '其他确认资格渠道',
-  death: '死亡',
-  missing: '失踪',
-  imprisonment: '服刑',
-  adoption: '被收养',
-  remarriage: '再婚',
-  dependant_employment: '供养亲属就业',
-  military_service: '参军、服兵役',
-  reemployment: '重新就业',
-  emigration: '移居境外',
-  pension_start: '开始领取养老金',
-  refused_job_offer: '拒不接受就业或培训',
-  other_loss: '其他丧失资格情形',
-  monitoring_flag: '联网监测疑点',
-  retraction: '撤回记录',
+  activity_participation: t('参加社会化管理服务活动'),
+  overseas_proof_of_life: t('境外健在证明'),
+  bank_card_confirmation: t('社保卡合作银行确认'),
+  unit_confirmation: t('管理单位确认'),
+  long_term_care: t('长期护理保险'),
+  family_doctor_contract: t('家庭医生签约'),
+  hospital_stay: t('住院记录'),
+  travel_record: t('乘机、乘车记录'),
+  bank_in_person: t('本人办理银行业务'),
+  border_crossing: t('出入境记录'),
+  video_face_match: t('公共视频人脸比对'),
+  other_proof_of_life: t('其他确认资格渠道'),
+  death: t('死亡'),
+  missing: t('失踪'),
+  imprisonment: t('服刑'),
+  adoption: t('被收养'),
+  remarriage: t('再婚'),
+  dependant_employment: t('供养亲属就业'),
+  military_service: t('参军、服兵役'),
+  reemployment: t('重新就业'),
+  emigration: t('移居境外'),
+  pension_start: t('开始领取养老金'),
+  refused_job_offer: t('拒不接受就业或培训'),
+  other_loss: t('其他丧失资格情形'),
+  monitoring_flag: t('联网监测疑点'),
+  retraction: t('撤回记录'),
 };
 
-export const REPORT_KINDS = { improper_receipt: '违规领取', staff_misconduct: '工作人员违纪' };
-export const REPORT_STATUS = { received: '已受理', investigating: '调查中', closed: '已办结' };
+export const REPORT_KINDS = { improper_receipt: t('违规领取'), staff_misconduct: t('工作人员违纪') };
+export const REPORT_STATUS = { received: t('已受理'), investigating: t('调查中'), closed: t('已办结') };
 
-export const RESIDENCE = { local: '本地居住', domestic: '异地居住（国内）', abroad: '境外居住' };
-export const MANAGEMENT = { socialised: '社会化管理', employer: '单位管理' };
+export const RESIDENCE = { local: t('本地居住'), domestic: t('异地居住（国内）'), abroad: t('境外居住') };
+export const MANAGEMENT = { socialised: t('社会化管理'), employer: t('单位管理') };
 /** The languages a person reads zige in, from the domain (`GET /api/v1/codes`). */
 export const LANGUAGES = {};
-export const SPECIAL_GROUPS = { very_old: '高龄', living_alone: '孤寡', sick_or_disabled: '病残', mental_illness: '精神疾病' };
-export const CYCLE_STATUS = { certified: '本周期已认证', due: '待认证', overdue: '已逾期' };
+export const SPECIAL_GROUPS = { very_old: t('高龄'), living_alone: t('孤寡'), sick_or_disabled: t('病残'), mental_illness: t('精神疾病') };
+export const CYCLE_STATUS = { certified: t('本周期已认证'), due: t('待认证'), overdue: t('已逾期') };
 export const ACTIONS = {
-  none: '无需处理',
-  suspend_now: '立即暂停（先停）',
-  verify: '实地核实',
-  restore: '恢复发放并补发',
-  reinstate: '恢复待遇',
-  terminate: '停发',
+  none: t('无需处理'),
+  suspend_now: t('立即暂停（先停）'),
+  verify: t('实地核实'),
+  restore: t('恢复发放并补发'),
+  reinstate: t('恢复待遇'),
+  terminate: t('停发'),
 };
-export const HOME_VISIT_STATUS = { open: '待安排', scheduled: '已安排', done: '已完成' };
+export const HOME_VISIT_STATUS = { open: t('待安排'), scheduled: t('已安排'), done: t('已完成') };
 export const HISTORY_FIELDS = {
-  created: '登记',
-  name: '姓名',
-  phone: '手机号',
-  address: '地址',
-  residence: '居住地类型',
-  community_id: '所在社区',
-  special_groups: '特殊群体',
-  language: '通知语言',
-  payment_status: '待遇状态',
-  monthly_amount_fen: '月待遇',
+  created: t('建档'),
+  name: t('姓名'),
+  phone: t('手机号'),
+  address: t('地址'),
+  residence: t('居住地类型'),
+  community_id: t('所在社区'),
+  special_groups: t('特殊群体'),
+  language: t('通知语言'),
+  payment_status: t('待遇状态'),
+  monthly_amount_fen: t('月待遇'),
 };
 
 export const ORG_KINDS = {
-  hrss_bureau: '市人社局',
-  social_insurance_agency: '市社会保险经办机构',
-  retiree_agency: '市退管机构',
-  district: '区（县）退管机构',
-  sub_district: '片区管委会、街道（乡镇）',
-  community: '社区（村）',
-  employer: '参保单位',
+  hrss_bureau: t('市人社局'),
+  social_insurance_agency: t('市社会保险经办机构'),
+  retiree_agency: t('市退管机构'),
+  district: t('区（县）退管机构'),
+  sub_district: t('片区管委会、街道（乡镇）'),
+  community: t('社区（村）'),
+  employer: t('参保单位'),
 };
 
 /** Which organisation kinds each role belongs to (platform::auth Role::fits). */
@@ -240,57 +242,57 @@ export const ORG_PARENT_KINDS = {
 
 /** Filing status of a district's month (R8.2): [text, badge kind, explanation]. */
 export const ARCHIVE_STATUS = {
-  filed: ['已归档', 'ok', '已装订，之后没有新记录'],
-  missing: ['未归档', 'bad', '有记录，尚未装订'],
-  outdated: ['需重订', 'warn', '装订后又收到记录，应重新装订'],
-  nothing_to_file: ['无记录', 'soft', '本月没有需要归档的记录'],
+  filed: [t('已归档'), 'ok', t('已装订，之后没有新记录')],
+  missing: [t('未归档'), 'bad', t('有记录，尚未装订')],
+  outdated: [t('需重订'), 'warn', t('装订后又收到记录，应重新装订')],
+  nothing_to_file: [t('无记录'), 'soft', t('本月没有需要归档的记录')],
 };
 
-export const IMPORT_OUTCOMES = { applied: '已入库', duplicate: '重复', unmatched: '未匹配到人员', rejected: '拒收' };
-export const IMPORT_STATUS = { running: '处理中', done: '已完成' };
+export const IMPORT_OUTCOMES = { applied: t('已入库'), duplicate: t('重复'), unmatched: t('未匹配到人员'), rejected: t('拒收') };
+export const IMPORT_STATUS = { running: t('处理中'), done: t('已完成') };
 
 export const AUDIT_ACTIONS = {
-  'archive.bind': '装订月度档案',
-  'archive.download': '下载档案',
-  'archive.verify': '校验档案',
-  'benefit.object': '提出异议',
-  'calendar.load': '载入工作日历',
-  'certification.activity': '活动签到认证',
-  'certification.refused': '认证被拒',
-  'certification.self_service': '自助认证',
-  'datashare.import.create': '上传共享数据文件',
-  'datashare.import.done': '共享数据导入完成',
-  'datashare.import.results': '下载导入结果',
-  'datashare.rematch': '重新匹配推送',
-  'death.report': '家属申报死亡',
-  'decision.record': '登记核实结果',
-  'decision.review': '市级复核',
-  'feed.acknowledge': '确认接收指令',
-  'home_visit.schedule': '预约上门',
-  'import.event.rejected': '导入记录拒收',
-  'ledger.export': '导出台账',
-  'list.export': '导出名单',
-  'org.create': '新建机构',
-  'partner.create': '登记数据共享单位',
-  'partner.secret_add': '新增密钥',
-  'partner.secret_revoke': '吊销密钥',
-  'person.update': '修改人员信息',
-  'recipient.login': '领取人登录',
-  'report.handle': '办理举报',
-  'report.read': '查阅举报',
-  'report.receive': '受理举报',
-  'roster.import': '导入花名册',
-  'roster.import_chunk': '花名册分批写入',
-  'staff.bootstrap_admin': '创建初始管理员',
-  'staff.create': '新建工作人员账号',
-  'staff.login': '工作人员登录',
-  'staff.logout': '工作人员退出',
-  'staff.update': '修改工作人员账号',
-  'task.assign': '任务转办',
-  'task.open': '立案核实任务',
-  'tasks.dispatch': '下发待核实名单',
-  'webhook.delivery': '接收数据推送',
-  'webhook.refused': '拒收数据推送',
+  'archive.bind': t('装订月度档案'),
+  'archive.download': t('下载档案'),
+  'archive.verify': t('校验档案'),
+  'benefit.object': t('提出异议'),
+  'calendar.load': t('载入工作日历'),
+  'certification.activity': t('活动签到认证'),
+  'certification.refused': t('认证被拒'),
+  'certification.self_service': t('自助认证'),
+  'datashare.import.create': t('上传共享数据文件'),
+  'datashare.import.done': t('共享数据导入完成'),
+  'datashare.import.results': t('下载导入结果'),
+  'datashare.rematch': t('重新匹配推送'),
+  'death.report': t('家属申报死亡'),
+  'decision.record': t('登记核实结果'),
+  'decision.review': t('市级复核'),
+  'feed.acknowledge': t('确认接收指令'),
+  'home_visit.schedule': t('预约上门'),
+  'import.event.rejected': t('导入记录拒收'),
+  'ledger.export': t('导出台账'),
+  'list.export': t('导出名单'),
+  'org.create': t('新建机构'),
+  'partner.create': t('登记数据共享单位'),
+  'partner.secret_add': t('新增密钥'),
+  'partner.secret_revoke': t('吊销密钥'),
+  'person.update': t('修改人员信息'),
+  'recipient.login': t('领取人登录'),
+  'report.handle': t('办理举报'),
+  'report.read': t('查阅举报'),
+  'report.receive': t('受理举报'),
+  'roster.import': t('导入花名册'),
+  'roster.import_chunk': t('花名册分批写入'),
+  'staff.bootstrap_admin': t('创建初始管理员'),
+  'staff.create': t('新建工作人员账号'),
+  'staff.login': t('工作人员登录'),
+  'staff.logout': t('工作人员退出'),
+  'staff.update': t('修改工作人员账号'),
+  'task.assign': t('任务转办'),
+  'task.open': t('立案核实任务'),
+  'tasks.dispatch': t('下发待核实名单'),
+  'webhook.delivery': t('接收数据推送'),
+  'webhook.refused': t('拒收数据推送'),
 };
 
 /** A label from a table, or the code itself when the table lacks it. */

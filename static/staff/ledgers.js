@@ -2,13 +2,17 @@
 // persons with limited mobility (服务台账, R6.3) of a period, and the
 // register of those persons (服务对象名册), paged, each exportable as CSV (fetched with the token; the export is audited, R8.1).
 
-import { get, fetchBlob, query } from './api.js';
+import { ApiError, get, fetchBlob, query } from './api.js';
 import { h, clear, table, field, badge, number, date, problemBox, announce, saveBlob, busy, button, todayChina, addDays } from './ui.js';
 import { OUTCOMES, CHANNELS, REVIEW_RESULTS, SPECIAL_GROUPS, VISIT_REASONS, label } from './labels.js';
+import { lang, localProblem, mark, t } from './i18n.js';
+
+// Chinese punctuation has no Han letters to be a key: how each language writes
+// the separator between a list's items and a requirement id after a title.
 
 const PER_PAGE = 20;
 
-const STATUS = { open: ['办理中', 'warn'], scheduled: ['已预约', 'warn'], done: ['已办结', 'ok'], closed: ['已办结', 'ok'] };
+const STATUS = { open: [t('办理中'), 'warn'], scheduled: [t('已预约'), 'warn'], done: [t('已办结'), 'ok'], closed: [t('已办结'), 'ok'] };
 
 function status(code) {
   if (!code) return '—';
@@ -26,58 +30,58 @@ const person = (r) => h('span', {}, r.name ?? '—', h('br'), h('span', { class:
 const LEDGERS = [
   {
     kind: 'verification',
-    name: '信息核实台账',
+    name: t('信息核实台账'),
     page: 'vp',
     requirement: 'R5.4',
-    about: '期间内下发的每件核实任务及其核实结果（按下发日期统计）。',
+    about: t('期间内下发的每件核实任务及其核实结果（按下发日期统计）。'),
     columns: [
-      { label: '任务编号', cell: (r) => h('span', { class: 'mono small' }, r.ref ?? '—'), rowHeader: true },
-      { label: '姓名 / 公民身份号码', cell: person },
-      { label: '核实事项', class: 'reasons', cell: (r) => r.reason || '—' },
-      { label: '承办单位', cell: (r) => r.org_name || '—' },
-      { label: '下发日期', class: 'date', cell: (r) => date(r.on_day) },
-      { label: '办结期限', class: 'date', cell: (r) => date(r.deadline) },
-      { label: '状态', cell: (r) => status(r.status) },
-      { label: '办结日期', class: 'date', cell: (r) => date(r.closed_on) },
-      { label: '核实结果', cell: (r) => outcome(r.outcome) },
-      { label: '核实方式', cell: (r) => label(CHANNELS, r.channel) },
-      { label: '核实日期', class: 'date', cell: (r) => date(r.decided_on) },
-      { label: '市级复核', cell: (r) => label(REVIEW_RESULTS, r.review) },
+      { label: t('任务编号'), cell: (r) => h('span', { class: 'mono small' }, r.ref ?? '—'), rowHeader: true },
+      { label: t('姓名 / 公民身份号码'), cell: person },
+      { label: t('核实事项'), class: 'reasons', cell: (r) => r.reason || '—' },
+      { label: t('承办单位'), cell: (r) => r.org_name || '—' },
+      { label: t('下发日期'), class: 'date', cell: (r) => date(r.on_day) },
+      { label: t('办结期限'), class: 'date', cell: (r) => date(r.deadline) },
+      { label: t('状态'), cell: (r) => status(r.status) },
+      { label: t('办结日期'), class: 'date', cell: (r) => date(r.closed_on) },
+      { label: t('核实结果'), cell: (r) => outcome(r.outcome) },
+      { label: t('核实方式'), cell: (r) => label(CHANNELS, r.channel) },
+      { label: t('核实日期'), class: 'date', cell: (r) => date(r.decided_on) },
+      { label: t('市级复核'), cell: (r) => label(REVIEW_RESULTS, r.review) },
     ],
   },
   {
     kind: 'service',
-    name: '服务台账',
+    name: t('服务台账'),
     page: 'sp',
     requirement: 'R6.3',
-    about: '高龄、孤寡、病残等行动不便人员的上门服务申请、预约和上门结果（按申请日期统计）。',
+    about: t('高龄、孤寡、病残等行动不便人员的上门服务申请、预约和上门结果（按申请日期统计）。'),
     columns: [
-      { label: '申请编号', cell: (r) => h('span', { class: 'mono small' }, r.ref ?? '—'), rowHeader: true },
-      { label: '姓名 / 公民身份号码', cell: person },
-      { label: '申请事由', cell: (r) => label(VISIT_REASONS, r.reason) },
-      { label: '服务单位', cell: (r) => r.org_name || '—' },
-      { label: '申请日期', class: 'date', cell: (r) => date(r.on_day) },
-      { label: '上门期限', class: 'date', cell: (r) => date(r.deadline) },
-      { label: '预约上门日期', class: 'date', cell: (r) => date(r.scheduled_for) },
-      { label: '状态', cell: (r) => status(r.status) },
-      { label: '逾期督办日期', class: 'date', cell: (r) => date(r.escalated_on) },
-      { label: '上门日期', class: 'date', cell: (r) => date(r.visited_on) },
-      { label: '核实结果', cell: (r) => outcome(r.outcome) },
+      { label: t('申请编号'), cell: (r) => h('span', { class: 'mono small' }, r.ref ?? '—'), rowHeader: true },
+      { label: t('姓名 / 公民身份号码'), cell: person },
+      { label: t('申请事由'), cell: (r) => label(VISIT_REASONS, r.reason) },
+      { label: t('服务单位'), cell: (r) => r.org_name || '—' },
+      { label: t('申请日期'), class: 'date', cell: (r) => date(r.on_day) },
+      { label: t('上门期限'), class: 'date', cell: (r) => date(r.deadline) },
+      { label: t('预约上门日期'), class: 'date', cell: (r) => date(r.scheduled_for) },
+      { label: t('状态'), cell: (r) => status(r.status) },
+      { label: t('逾期督办日期'), class: 'date', cell: (r) => date(r.escalated_on) },
+      { label: t('上门日期'), class: 'date', cell: (r) => date(r.visited_on) },
+      { label: t('核实结果'), cell: (r) => outcome(r.outcome) },
     ],
   },
   {
     kind: 'register',
-    name: '服务对象名册',
+    name: t('服务对象名册'),
     page: 'rp',
     requirement: 'R6.3',
-    about: '社区登记的高龄、孤寡、病残、精神疾病等行动不便人员，及其上门服务情况（截至今天，不按期间统计）。',
+    about: t('社区登记的高龄、孤寡、病残、精神疾病等行动不便人员，及其上门服务情况（截至今天，不按期间统计）。'),
     columns: [
-      { label: '姓名 / 公民身份号码', cell: person, rowHeader: true },
-      { label: '服务类别', cell: (r) => (r.special_groups ?? []).map((g) => label(SPECIAL_GROUPS, g)).join('、') || '—' },
-      { label: '所在社区', cell: (r) => r.org_name || '—' },
-      { label: '最近上门日期', class: 'date', cell: (r) => date(r.last_visit) },
-      { label: '上门次数', class: 'num', cell: (r) => number(r.visits ?? 0) },
-      { label: '待上门期限', class: 'date', cell: (r) => date(r.visit_due) },
+      { label: t('姓名 / 公民身份号码'), cell: person, rowHeader: true },
+      { label: t('服务类别'), cell: (r) => (r.special_groups ?? []).map((g) => label(SPECIAL_GROUPS, g)).join(mark.enumeration) || '—' },
+      { label: t('所在社区'), cell: (r) => r.org_name || '—' },
+      { label: t('最近上门日期'), class: 'date', cell: (r) => date(r.last_visit) },
+      { label: t('上门次数'), class: 'num', cell: (r) => number(r.visits ?? 0) },
+      { label: t('待上门期限'), class: 'date', cell: (r) => date(r.visit_due) },
     ],
   },
 ];
@@ -94,16 +98,16 @@ export async function render(main, route, ctx) {
   const errors = h('div');
   const form = h(
     'form',
-    { class: 'filters inline', 'aria-label': '统计期间' },
-    field('起始日期', fromInput),
-    field('截止日期', toInput),
-    h('div', { class: 'filter-actions' }, h('button', { type: 'submit', class: 'primary', dataset: { testid: 'ledger-submit' } }, '查询')),
+    { class: 'filters inline', 'aria-label': t('统计期间') },
+    field(t('起始日期'), fromInput),
+    field(t('截止日期'), toInput),
+    h('div', { class: 'filter-actions' }, h('button', { type: 'submit', class: 'primary', dataset: { testid: 'ledger-submit' } }, t('查询'))),
   );
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     clear(errors);
     if (fromInput.value && toInput.value && fromInput.value > toInput.value) {
-      errors.append(h('div', { class: 'problem', role: 'alert' }, h('p', { class: 'problem-zh' }, '起始日期晚于截止日期'), h('p', { class: 'problem-en', lang: 'en' }, 'The start date is after the end date')));
+      errors.append(problemBox(new ApiError(422, localProblem('起始日期晚于截止日期', {}, 'from'))));
       fromInput.setAttribute('aria-invalid', 'true');
       fromInput.focus();
       return;
@@ -112,7 +116,7 @@ export async function render(main, route, ctx) {
   });
 
   main.append(
-    h('div', { class: 'page-head' }, h('h1', {}, '台账'), h('p', { class: 'muted' }, '本单位管辖范围内的信息核实台账（R5.4）和服务台账（R6.3）；姓名、证件号已脱敏，不含地址和电话。')),
+    h('div', { class: 'page-head' }, h('h1', {}, t('台账')), h('p', { class: 'muted' }, t('本单位管辖范围内的信息核实台账（R5.4）和服务台账（R6.3）；姓名、证件号已脱敏，不含地址和电话。'))),
     form,
     errors,
   );
@@ -122,7 +126,7 @@ export async function render(main, route, ctx) {
     const section = h(
       'section',
       { class: 'card', 'aria-labelledby': `ledger-${ledger.kind}-title`, dataset: { testid: `ledger-${ledger.kind}` } },
-      h('h2', { id: `ledger-${ledger.kind}-title` }, `${ledger.name}（${ledger.requirement}）`),
+      h('h2', { id: `ledger-${ledger.kind}-title` }, `${ledger.name}${mark.open}${ledger.requirement}${mark.close}`),
       h('p', { class: 'muted' }, ledger.about),
       slot,
     );
@@ -143,18 +147,18 @@ async function loadLedger(ledger, slot, { from, to, pages }) {
   }
   const total = result.total ?? 0;
   const pageCount = Math.max(1, Math.ceil(total / PER_PAGE));
-  const period = `${result.from ?? from} 至 ${result.to ?? to}`;
+  const period = t('{from} 至 {to}', { from: result.from ?? from, to: result.to ?? to });
 
   const exportSlot = h('div', { class: 'export-status', 'aria-live': 'polite' });
-  const exportButton = button(`导出${ledger.name}CSV`, async () => {
+  const exportButton = button(t('导出{name}CSV', { name: ledger.name }), async () => {
     await busy(exportButton, async () => {
       clear(exportSlot);
       try {
         const blob = await fetchBlob(`/api/v1/ledgers/${ledger.kind}${query({ from: result.from ?? from, to: result.to ?? to, format: 'csv' })}`, 'text/csv');
-        const fileName = `${ledger.name}-${result.from ?? from}至${result.to ?? to}.csv`;
+        const fileName = t('{name}-{from}至{to}.csv', { name: ledger.name, from: result.from ?? from, to: result.to ?? to });
         saveBlob(blob, fileName);
-        exportSlot.append(h('span', { class: 'muted' }, `已导出“${fileName}”（整个期间，UTF-8，可用Excel打开；导出已记录审计日志）`));
-        announce(`${ledger.name}已导出`);
+        exportSlot.append(h('span', { class: 'muted' }, t('已导出“{file}”（整个期间，UTF-8，可用Excel打开；导出已记录审计日志）', { file: fileName })));
+        announce(t('{name}已导出', { name: ledger.name }));
       } catch (error) {
         exportSlot.append(problemBox(error));
       }
@@ -165,26 +169,26 @@ async function loadLedger(ledger, slot, { from, to, pages }) {
     h(
       'div',
       { class: 'toolbar' },
-      h('p', { class: 'count', dataset: { testid: `ledger-${ledger.kind}-total` } }, h('strong', {}, result.name_zh ?? ledger.name), `：${period}，共 ${number(total)} 条`, pageCount > 1 ? `，第 ${page}/${pageCount} 页` : ''),
+      h('p', { class: 'count', dataset: { testid: `ledger-${ledger.kind}-total` } }, h('strong', {}, result[`name_${lang()}`] ?? ledger.name), t('：{period}，共 {n} 条', { period, n: number(total) }), pageCount > 1 ? t('，第 {page}/{pages} 页', { page, pages: pageCount }) : ''),
       h('div', { class: 'toolbar-actions' }, exportButton),
     ),
     exportSlot,
     table({
-      caption: `${ledger.name}（${period}，第 ${page} 页）`,
+      caption: t('{name}（{period}，第 {page} 页）', { name: ledger.name, period, page }),
       columns: ledger.columns,
       rows: result.items ?? [],
       rowAttrs: () => ({ dataset: { testid: 'ledger-row' } }),
-      empty: '本期间没有记录',
+      empty: t('本期间没有记录'),
     }),
   );
   if (pageCount > 1) {
     const here = new URLSearchParams(location.hash.split('?')[1] ?? '');
-    const link = (p, text) => {
+    const link = (p, text, ariaLabel) => {
       here.set(ledger.page, String(p));
-      return h('a', { href: `#/ledgers?${here.toString()}`, class: 'button-link', 'aria-label': `${ledger.name}${text}` }, text);
+      return h('a', { href: `#/ledgers?${here.toString()}`, class: 'button-link', 'aria-label': ariaLabel }, text);
     };
     slot.append(
-      h('nav', { class: 'pager', 'aria-label': `${ledger.name}翻页` }, page > 1 ? link(page - 1, '上一页') : null, h('span', {}, `第 ${page} / ${pageCount} 页`), page < pageCount ? link(page + 1, '下一页') : null),
+      h('nav', { class: 'pager', 'aria-label': t('{name}翻页', { name: ledger.name }) }, page > 1 ? link(page - 1, t('上一页'), t('{name}上一页', { name: ledger.name })) : null, h('span', {}, t('第 {page} / {pages} 页', { page, pages: pageCount })), page < pageCount ? link(page + 1, t('下一页'), t('{name}下一页', { name: ledger.name })) : null),
     );
   }
 }

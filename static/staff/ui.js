@@ -2,6 +2,7 @@
 // problem boxes, the live status region, dialogs and formatting.
 
 import { ApiError, get } from './api.js';
+import { lang, localProblem, t } from './i18n.js';
 
 /**
  * Creates an element. `attrs`: `class`, `text`, `dataset`, `on` (event →
@@ -63,14 +64,20 @@ export async function fetchInto(slot, url) {
   }
 }
 
-/** A problem as a box: the Chinese message, the English one below it. */
+/**
+ * A problem as a box: its message, and the English one below it. In English
+ * the English comes first and the Chinese below (the API speaks both).
+ */
 export function problemBox(error) {
-  const problem = error instanceof ApiError ? error.problem : { detail: '操作失败，请稍后重试', detail_en: String(error?.message ?? error) };
+  const problem = error instanceof ApiError ? error.problem : { ...localProblem('操作失败，请稍后重试'), detail_en: String(error?.message ?? error) };
+  const english = lang() === 'en' && problem.detail_en;
+  const first = english ? problem.detail_en : problem.detail;
+  const second = english ? (problem.detail === problem.detail_en ? null : problem.detail) : problem.detail_en;
   return h(
     'div',
     { class: 'problem', role: 'alert' },
-    h('p', { class: 'problem-zh', text: problem.detail }),
-    problem.detail_en ? h('p', { class: 'problem-en', lang: 'en', text: problem.detail_en }) : null,
+    h('p', { class: 'problem-main', text: first }),
+    second ? h('p', { class: 'problem-second', lang: english ? 'zh-CN' : 'en', text: second }) : null,
   );
 }
 
@@ -99,7 +106,7 @@ export function success(text) {
  * (visible), and an optional `rowAttrs(row)`. Wrapped in a focusable region
  * that scrolls sideways on narrow screens.
  */
-export function table({ caption, columns, rows, rowAttrs, empty = '暂无记录' }) {
+export function table({ caption, columns, rows, rowAttrs, empty = t('暂无记录') }) {
   const head = h('thead', {}, h('tr', {}, columns.map((c) => h('th', { scope: 'col', class: c.class }, c.label))));
   const body = h('tbody');
   if (rows.length === 0) {
@@ -113,8 +120,8 @@ export function table({ caption, columns, rows, rowAttrs, empty = '暂无记录'
     });
     body.append(tr);
   }
-  const t = h('table', {}, caption ? h('caption', {}, caption) : null, head, body);
-  return h('div', { class: 'table-wrap', role: 'region', tabindex: '0', 'aria-label': typeof caption === 'string' ? caption : '表格' }, t);
+  const grid = h('table', {}, caption ? h('caption', {}, caption) : null, head, body);
+  return h('div', { class: 'table-wrap', role: 'region', tabindex: '0', 'aria-label': typeof caption === 'string' ? caption : t('表格') }, grid);
 }
 
 let fieldCounter = 0;
@@ -143,14 +150,14 @@ export function badge(text, kind = '', title = undefined) {
   return h('span', { class: ['badge', kind && `badge-${kind}`], title }, text);
 }
 
-/** "暂定" beside a deadline that rests on a year derived from the statutory holidays, or nothing. */
+/** "Provisional" beside a deadline that rests on a year derived from the statutory holidays, or nothing. */
 export function provisional(flag) {
-  return flag ? [' ', badge('暂定', 'soft', '按法定节假日推算，待当年节假日安排载入后重算')] : null;
+  return flag ? [' ', badge(t('暂定'), 'soft', t('按法定节假日推算，待当年节假日安排载入后重算'))] : null;
 }
 
 /** A requirement id as a small tag (the rule behind a reason). */
 export function req(id) {
-  return id ? h('span', { class: 'req', title: `依据要求 ${id}` }, id) : null;
+  return id ? h('span', { class: 'req', title: t('依据要求 {id}', { id }) }, id) : null;
 }
 
 export function button(text, onClick, attrs = {}) {
@@ -168,7 +175,7 @@ export function modal(title) {
   const dialog = h(
     'dialog',
     { 'aria-labelledby': titleId, class: 'dialog' },
-    h('div', { class: 'dialog-head' }, h('h2', { id: titleId }, title), h('button', { type: 'button', class: 'ghost close', 'aria-label': '关闭', on: { click: () => close() } }, '×')),
+    h('div', { class: 'dialog-head' }, h('h2', { id: titleId }, title), h('button', { type: 'button', class: 'ghost close', 'aria-label': t('关闭'), on: { click: () => close() } }, '×')),
     body,
   );
   function close() {
@@ -197,7 +204,7 @@ export function actionDialog(titleText, intro, fields, submitText, testid, send,
     h('p', {}, intro),
     ...fields,
     errors,
-    h('div', { class: 'dialog-actions' }, button('取消', () => close(), { class: 'ghost' }), submit),
+    h('div', { class: 'dialog-actions' }, button(t('取消'), () => close(), { class: 'ghost' }), submit),
   );
   form.addEventListener('submit', async (event) => {
     event.preventDefault();

@@ -6,7 +6,8 @@
 // verification ledger's CSV export; an outcome's oversized file; an activity
 // sign-in list; a roster import with a bad line; binding, verifying and the
 // completeness grid of the monthly archives; the audit trail and its chain;
-// organisations, staff accounts and the calendar; the dashboard on a phone.
+// organisations, staff accounts and the calendar; the dashboard on a phone;
+// the console in Uyghur and in English.
 // Every page is checked with axe-core and watched for CSP violations.
 
 import assert from 'node:assert/strict';
@@ -57,6 +58,26 @@ await scenario('staff console', async (browser) => {
   assert.ok(charts >= 6, `the dashboard draws its charts (${charts})`);
   await shot(page, 'staff-dashboard-desktop');
   await checkA11y(page, 'staff dashboard (desktop)');
+
+  // The console in Uyghur (right to left) and English, then back in Chinese
+  // (issue 18): the navigation and the page's headings carry no Chinese.
+  const HAN = /\p{Script=Han}/u;
+  for (const [code, dir, overview] of [['ug', 'rtl', /\p{Script=Arabic}/u], ['en', 'ltr', /^Overview$/]]) {
+    await Promise.all([page.waitForEvent('load'), page.getByTestId('language').selectOption(code)]);
+    await page.getByTestId('nav-dashboard').waitFor();
+    await chartsDrawn(page, 6);
+    assert.equal(await page.evaluate(() => document.documentElement.dir), dir, `${code} is written ${dir}`);
+    const nav = await page.locator('#nav').innerText();
+    assert.ok(!HAN.test(nav), `the navigation in ${code} has no Chinese: ${nav}`);
+    assert.match((await page.getByTestId('nav-dashboard').innerText()).trim(), overview);
+    const headings = await page.locator('main h1, main h2').allInnerTexts();
+    assert.ok(headings.length > 0 && headings.every((text) => !HAN.test(text)), `the headings in ${code}: ${headings.join(' | ')}`);
+    await shot(page, `staff-dashboard-${code}`);
+    await checkA11y(page, `staff dashboard (${code})`);
+  }
+  await Promise.all([page.waitForEvent('load'), page.getByTestId('language').selectOption('zh')]);
+  await page.getByTestId('nav-dashboard').getByText('工作概览').waitFor();
+  await chartsDrawn(page, 6);
 
   // Search 李四 by ID number and open the dossier with its evidence timeline.
   await page.getByTestId('nav-persons').click();
@@ -113,7 +134,7 @@ await scenario('staff console', async (browser) => {
   await dialog.getByTestId('outcome-channel').selectOption('window');
   // An "eligible" keeps a photo of the person (R6.2): without one the dialog says so.
   await dialog.getByTestId('outcome-submit').click();
-  await dialog.locator('.problem-zh').getByText(/须上传本人照片或视频/).waitFor();
+  await dialog.locator('.problem-main').getByText(/须上传本人照片或视频/).waitFor();
   await dialog.getByTestId('outcome-files').setInputFiles(PHOTO);
   await dialog.getByTestId('outcome-submit').click();
   await page.getByTestId('outcome-result').getByText(/已登记.*符合条件/).waitFor();

@@ -399,15 +399,47 @@ impl CyclePolicy {
 
 /// The period units of [`Period`] as the API writes them, with their names
 /// for forms.
-pub const PERIOD_UNITS: [(&str, &str, &str); 4] =
-    [("year", "每年", "Yearly"), ("quarter", "每季度", "Quarterly"), ("month", "每月", "Monthly"), ("days", "按天数", "Every N days")];
+pub const PERIOD_UNITS: [CodeName; 4] = [
+    CodeName { code: "year", name_zh: "每年", name_ug: "ھەر يىلى", name_en: "Yearly" },
+    CodeName { code: "quarter", name_zh: "每季度", name_ug: "ھەر پەسىلدە", name_en: "Quarterly" },
+    CodeName { code: "month", name_zh: "每月", name_ug: "ھەر ئايدا", name_en: "Monthly" },
+    CodeName { code: "days", name_zh: "按天数", name_ug: "كۈن سانى بويىچە", name_en: "Every N days" },
+];
 
 /// The modes of [`CycleMode`] as the API writes them, with their names.
-pub const MODES: [(&str, &str, &str); 3] = [
-    ("calendar", "自然周期（年、季、月）", "Calendar windows"),
-    ("rolling", "自上次认证起滚动计算", "Rolling from the last certification"),
-    ("birthday_month", "生日当月认证（每年）", "In the birthday month, yearly"),
+pub const MODES: [CodeName; 3] = [
+    CodeName {
+        code: "calendar",
+        name_zh: "自然周期（年、季、月）",
+        name_ug: "تەبىئىي مەزگىل (يىل، پەسىل، ئاي)",
+        name_en: "Calendar windows",
+    },
+    CodeName {
+        code: "rolling",
+        name_zh: "自上次认证起滚动计算",
+        name_ug: "ئالدىنقى قېتىملىق دەلىللەشتىن باشلاپ ھېسابلىنىدۇ",
+        name_en: "Rolling from the last certification",
+    },
+    CodeName {
+        code: "birthday_month",
+        name_zh: "生日当月认证（每年）",
+        name_ug: "تۇغۇلغان ئايدا دەلىللەش (ھەر يىلى)",
+        name_en: "In the birthday month, yearly",
+    },
 ];
+
+/// A code of the API with its name in each language the console reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct CodeName {
+    /// The code as the API writes it.
+    pub code: &'static str,
+    /// The name in Chinese.
+    pub name_zh: &'static str,
+    /// The name in Uyghur.
+    pub name_ug: &'static str,
+    /// The name in English.
+    pub name_en: &'static str,
+}
 
 /// One version of a benefit type's cycle policy, in force from its date.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -690,12 +722,12 @@ mod tests {
     #[test]
     fn the_named_units_and_modes_are_the_serialised_ones() {
         let periods = [Period::Year, Period::Quarter, Period::Month, Period::Days(30)];
-        for (period, (unit, _, _)) in periods.iter().zip(PERIOD_UNITS) {
-            assert_eq!(serde_json::to_value(period).unwrap()["unit"], unit);
+        for (period, unit) in periods.iter().zip(PERIOD_UNITS) {
+            assert_eq!(serde_json::to_value(period).unwrap()["unit"], unit.code);
         }
         let modes = [CycleMode::Calendar { collection_window: None }, CycleMode::Rolling, CycleMode::BirthdayMonth];
-        for (mode, (code, _, _)) in modes.iter().zip(MODES) {
-            assert_eq!(serde_json::to_value(mode).unwrap()["mode"], code);
+        for (mode, named) in modes.iter().zip(MODES) {
+            assert_eq!(serde_json::to_value(mode).unwrap()["mode"], named.code);
         }
     }
 

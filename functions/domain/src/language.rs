@@ -59,6 +59,16 @@ impl Language {
         self.pick("中文", "维吾尔语", "英语")
     }
 
+    /// The language's name as a reader of `reader` reads it (the console's
+    /// language list).
+    pub fn name_in(self, reader: Language) -> &'static str {
+        match reader {
+            Self::Zh => self.name_zh(),
+            Self::Ug => self.pick("خەنزۇچە", "ئۇيغۇرچە", "ئىنگلىزچە"),
+            Self::En => self.pick("Chinese", "Uyghur", "English"),
+        }
+    }
+
     /// The language's name in itself, as a person picks it.
     pub fn own_name(self) -> &'static str {
         self.pick("中文", "ئۇيغۇرچە", "English")

@@ -45,21 +45,21 @@ fn codes() -> spin_sdk::http::Response {
         .map(|b| {
             let designations: Vec<_> = DESIGNATIONS.iter().filter(|d| d.benefit == *b).map(|d| serde_json::json!({ "text": d.text, "kind": d.kind })).collect();
             serde_json::json!({
-                "code": b.code(), "name_zh": b.name_zh(), "name_en": b.name_en(), "national_code": b.national_code(), "designations": designations,
+                "code": b.code(), "name_zh": b.name_zh(), "name_ug": b.name_ug(), "name_en": b.name_en(), "national_code": b.national_code(), "designations": designations,
             })
         })
         .collect();
     let out_of_scope: Vec<_> =
         OUT_OF_SCOPE_CODES.iter().map(|(code, name)| serde_json::json!({ "national_code": code, "name_zh": name })).collect();
-    let named = |list: &[(&str, &str, &str)]| -> Vec<serde_json::Value> {
-        list.iter().map(|(code, zh, en)| serde_json::json!({ "code": code, "name_zh": zh, "name_en": en })).collect()
-    };
     let body = serde_json::json!({
         "benefit_types": benefit_types, "out_of_scope_insurance_types": out_of_scope,
-        "cycle_periods": named(&zige_domain::cycle::PERIOD_UNITS), "cycle_modes": named(&zige_domain::cycle::MODES),
+        "cycle_periods": zige_domain::cycle::PERIOD_UNITS, "cycle_modes": zige_domain::cycle::MODES,
         // The evidence catalogue (R5.5–R5.8, R6) and staff's own verification.
         "evidence": zige_domain::evidence::CATALOGUE.iter().chain([&zige_domain::evidence::STAFF_VERIFICATION]).collect::<Vec<_>>(),
-        "languages": zige_domain::language::LANGUAGES.iter().map(|l| serde_json::json!({ "code": l.code(), "name_zh": l.name_zh(), "own_name": l.own_name(), "rtl": l.right_to_left() })).collect::<Vec<_>>(),
+        "languages": zige_domain::language::LANGUAGES.iter().map(|l| {
+            use zige_domain::language::Language::{En, Ug, Zh};
+            serde_json::json!({ "code": l.code(), "name_zh": l.name_in(Zh), "name_ug": l.name_in(Ug), "name_en": l.name_in(En), "own_name": l.own_name(), "rtl": l.right_to_left() })
+        }).collect::<Vec<_>>(),
     });
     spin_sdk::http::Response::builder()
         .status(200)

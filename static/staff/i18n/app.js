@@ -1,0 +1,21 @@
+// Uyghur and English for app.js and the page itself (index.html); the keys are the Chinese texts.
+export default {
+  '登录 · 资格认证工作台': { ug: 'كىرىش · سالاھىيەت دەلىللەش خىزمەت سۇپىسى', en: 'Log in · Eligibility certification console' },
+  '{screen} · 资格认证工作台': { ug: '{screen} · سالاھىيەت دەلىللەش خىزمەت سۇپىسى', en: '{screen} · Eligibility certification console' },
+  '登录': { ug: 'كىرىش', en: 'Log in' },
+  '密码': { ug: 'پارول', en: 'Password' },
+  '请输入用户名和密码': { ug: 'ئىشلەتكۈچى نامى ۋە پارولنى كىرگۈزۈڭ', en: 'Enter your username and password' },
+  '乌鲁木齐市领取社会保险待遇资格认证（乌人社规〔2022〕3号）': { ug: 'ئۈرۈمچى شەھىرىنىڭ ئىجتىمائىي سۇغۇرتا تەمىناتى ئالغۇچىلارنىڭ سالاھىيىتىنى دەلىللەش (乌人社规〔2022〕3号)', en: 'Urumqi social-insurance benefit eligibility certification (乌人社规〔2022〕3号)' },
+  '退出登录': { ug: 'چېكىنىش', en: 'Log out' },
+  '已退出登录': { ug: 'چېكىندىڭىز', en: 'You have logged out' },
+  '没有可用的功能': { ug: 'ئىشلىتەلەيدىغان ئىقتىدار يوق', en: 'Nothing to open' },
+  '您的账号用于系统对接，不提供工作台功能。': { ug: 'ھېساباتىڭىز سىستېما ئۇلاش ئۈچۈن، خىزمەت سۇپىسى ئىقتىدارى يوق.', en: 'Your account is for system integration; it has no console screens.' },
+  '正在加载…': { ug: 'يۈكلىنىۋاتىدۇ…', en: 'Loading…' },
+  '已登录：{username}': { ug: 'كىردىڭىز: {username}', en: 'Logged in: {username}' },
+  '登录已过期，请重新登录': { ug: 'كىرىش ۋاقتى ئۆتۈپ كەتتى، قايتا كىرىڭ', en: 'Your session has ended; log in again' },
+  '界面语言': { ug: 'كۆرۈنمە يۈز تىلى', en: 'Language' },
+  '跳到主要内容': { ug: 'ئاساسىي مەزمۇنغا ئۆتۈش', en: 'Skip to the main content' },
+  '社会保险待遇资格认证': { ug: 'ئىجتىمائىي سۇغۇرتا تەمىناتى سالاھىيىتىنى دەلىللەش', en: 'Social-insurance eligibility certification' },
+  '经办工作台': { ug: 'خىزمەت سۇپىسى', en: 'Staff console' },
+  '主导航': { ug: 'ئاساسىي يول باشلاش', en: 'Main navigation' },
+};

@@ -1,0 +1,22 @@
+// Uyghur and English for homevisits.js; the keys are the Chinese texts.
+export default {
+  '高龄、孤寡、病残等行动不便人员申请上门认证，须在5个工作日内安排（R6.3）。': { ug: 'ياشانغان، يالغۇز، كېسەل ياكى مېيىپ قاتارلىق ھەرىكەت قىلىشى قىيىن كىشىلەر ئۆيىگە بېرىپ دەلىللەشنى ئىلتىماس قىلسا، 5 خىزمەت كۈنى ئىچىدە ئورۇنلاشتۇرۇلۇشى كېرەك (R6.3).', en: 'When people who cannot easily get about (the very old, those living alone, the ill or disabled) ask to be certified at home, the visit is arranged within 5 working days (R6.3).' },
+  '申请状态': { ug: 'ئىلتىماس ھالىتى', en: 'Request status' },
+  '{status}的上门申请': { ug: 'ئۆيگە بېرىش ئىلتىماسلىرى: {status}', en: 'Home-visit requests: {status}' },
+  '申请人': { ug: 'ئىلتىماسچى', en: 'Applicant' },
+  '方便的日子': { ug: 'قولاي كۈنلەر', en: 'Preferred days' },
+  '最迟上门': { ug: 'ئەڭ كېچىكىپ بېرىش ۋاقتى', en: 'Visit by' },
+  '安排': { ug: 'ئورۇنلاشتۇرۇش', en: 'Schedule' },
+  '{date} 上门': { ug: '{date} كۈنى بېرىلىدۇ', en: 'Visit on {date}' },
+  '安排上门': { ug: 'ئۆيگە بېرىشنى ئورۇنلاشتۇرۇش', en: 'Schedule visit' },
+  '为{name}安排上门': { ug: '{name} نىڭ ئۆيىگە بېرىشنى ئورۇنلاشتۇرۇش', en: 'Schedule a visit to {name}' },
+  '登记{name}的上门认证结果': { ug: '{name} نىڭ ئۆيىدە دەلىللەش نەتىجىسىنى تىزىملاش', en: 'Record the outcome of the home certification of {name}' },
+  '没有待安排的上门申请': { ug: 'ئورۇنلاشتۇرۇشنى كۈتۈۋاتقان ئۆيگە بېرىش ئىلتىماسى يوق', en: 'No home-visit requests waiting' },
+  '没有已安排的上门申请': { ug: 'ئورۇنلاشتۇرۇلغان ئۆيگە بېرىش ئىلتىماسى يوق', en: 'No scheduled home visits' },
+  '安排上门：{name}': { ug: 'ئۆيگە بېرىشنى ئورۇنلاشتۇرۇش: {name}', en: 'Schedule a visit: {name}' },
+  '确定安排': { ug: 'ئورۇنلاشتۇرۇشنى جەزملەش', en: 'Schedule' },
+  '最迟 {date}（5个工作日内）；确定后将短信告知本人。': { ug: 'ئەڭ كېچىككەندە {date} كۈنى (5 خىزمەت كۈنى ئىچىدە)؛ جەزملەنگەندىن كېيىن ئۆزىگە قىسقا ئۇچۇر ئارقىلىق ئۇقتۇرۇلىدۇ.', en: 'By {date} (within 5 working days); the person is told by text message.' },
+  '已安排 {date} 上门为 {name} 办理认证。': { ug: '{date} كۈنى {name} نىڭ ئۆيىگە بېرىپ دەلىللەش ئورۇنلاشتۇرۇلدى.', en: 'Visit to certify {name} scheduled for {date}.' },
+  '上门服务：{reason}，预约 {date} 上门': { ug: 'ئۆيگە بېرىپ مۇلازىمەت قىلىش: {reason}، {date} كۈنى بېرىشكە ۋاقىت بېكىتىلگەن', en: 'Home visit: {reason}; booked for {date}' },
+  '上门服务：{reason}': { ug: 'ئۆيگە بېرىپ مۇلازىمەت قىلىش: {reason}', en: 'Home visit: {reason}' },
+};
