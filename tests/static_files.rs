@@ -132,3 +132,45 @@ async fn the_console_retypes_no_evidence_catalogue() {
             .all(|k| e[k].as_str().is_some_and(|v| !v.is_empty())))
     );
 }
+
+/// Issue 20: no table of the domain's codes is typed again in the console.
+/// Every list `GET /api/v1/codes` serves comes named in the three languages,
+/// and no console file pairs one of its codes with its Chinese name.
+#[tokio::test]
+async fn the_console_retypes_no_code_table_of_the_domain() {
+    let app = spawn_app().await;
+    let codes = get(&app, "/api/v1/codes", &[]).await.json();
+    let staff = zige_tests::workspace().join("static/staff");
+    let mut sources = String::new();
+    for dir in [staff.clone(), staff.join("i18n")] {
+        for file in std::fs::read_dir(dir).unwrap().map(|f| f.unwrap().path()).filter(|p| p.extension().is_some_and(|e| e == "js")) {
+            sources.push_str(&std::fs::read_to_string(file).unwrap());
+        }
+    }
+    let lists = [
+        "benefit_types",
+        "cycle_periods",
+        "cycle_modes",
+        "evidence",
+        "languages",
+        "roles",
+        "org_kinds",
+        "lists",
+        "payment_states",
+        "suspension_reasons",
+        "verification_channels",
+        "request_channels",
+    ];
+    for list in lists {
+        let entries = codes[list].as_array().unwrap_or_else(|| panic!("{list} is served: {codes}"));
+        for entry in entries {
+            let (code, name) = (entry["code"].as_str().unwrap(), entry["name_zh"].as_str().unwrap());
+            assert!(["name_ug", "name_en"].iter().all(|k| entry[k].as_str().is_some_and(|v| !v.is_empty())), "{list}: {entry}");
+            for typed in [format!("{code}: t('{name}')"), format!("{code}: '{name}'")] {
+                // The code as a whole key, not the end of a longer one.
+                let whole = sources.match_indices(&typed).any(|(at, _)| !sources[..at].ends_with(|c: char| c.is_alphanumeric() || c == '_'));
+                assert!(!whole, "static/staff types {list}'s {code} again: {typed}");
+            }
+        }
+    }
+}

@@ -5,7 +5,7 @@
 
 import { ApiError, get, post, patch, upload, query } from './api.js';
 import { h, clear, table, field, select, badge, dateTime, problemBox, showError, success, announce, modal, busy, button, todayChina, fetchInto } from './ui.js';
-import { ROLES, ORG_KINDS, ROLE_ORG_KIND, ORG_PARENT_KINDS, label } from './labels.js';
+import { ROLES, ORG_KINDS, ROLE_ORG_KINDS, ORG_PARENT_KINDS, label } from './labels.js';
 import { localProblem, mark, t } from './i18n.js';
 
 const ORG_ID = /^[A-Za-z0-9_-]{1,40}$/;
@@ -262,9 +262,9 @@ function staffForm(orgs, feedback, reload) {
   const role = select('role', Object.entries(ROLES), { empty: t('请选择'), attrs: { required: true, dataset: { testid: 'staff-role' } } });
   const org = select('org_id', [], { empty: t('请先选择角色'), attrs: { required: true, dataset: { testid: 'staff-org' } } });
   role.addEventListener('change', () => {
-    const kind = ROLE_ORG_KIND[role.value];
-    clear(org).append(h('option', { value: '' }, kind ? t('请选择') : t('请先选择角色')));
-    for (const o of orgs.filter((x) => x.kind === kind)) org.append(h('option', { value: o.id }, `${o.name}${mark.open}${o.id}${mark.close}`));
+    const kinds = ROLE_ORG_KINDS[role.value] ?? [];
+    clear(org).append(h('option', { value: '' }, kinds.length ? t('请选择') : t('请先选择角色')));
+    for (const o of orgs.filter((x) => kinds.includes(x.kind))) org.append(h('option', { value: o.id }, `${o.name}${mark.open}${o.id}${mark.close}`));
   });
   const { input: password, wrap } = passwordField('password', 'staff-password-input');
   const errors = h('div');

@@ -4,17 +4,8 @@
 import { get } from './api.js';
 import { t, pickName } from './i18n.js';
 
-export const ROLES = {
-  city_admin: t('市人社局系统管理员'),
-  city_social_insurance: t('市社会保险经办机构'),
-  city_retiree: t('市退管机构'),
-  district: t('区（县）退管机构'),
-  sub_district: t('街道（乡镇）'),
-  community: t('社区（村）'),
-  employer: t('参保单位'),
-  auditor: t('审计'),
-  integration: t('系统对接'),
-};
+/** Role code → name, from the domain (`GET /api/v1/codes`), filled by {@link loadCodes}; so are the tables below marked so. */
+export const ROLES = {};
 
 /** Benefit type code → name in the current language, from the domain's table (`GET /api/v1/codes`), filled by {@link loadCodes}. */
 export const BENEFIT_TYPES = {};
@@ -22,7 +13,7 @@ export const BENEFIT_TYPES = {};
 /** The domain's benefit types with their national codes and every name files may use for them. */
 export const BENEFIT_DESIGNATIONS = [];
 
-/** The rest of the domain's code tables (`GET /api/v1/codes`): cycle periods and modes. */
+/** The domain's code tables as `GET /api/v1/codes` gives them (cycle periods and modes, the evidence catalogue, …). */
 export const CODES = { cycle_periods: [], cycle_modes: [] };
 
 /** Loads the domain's code tables once, before any screen renders. */
@@ -33,32 +24,34 @@ export async function loadCodes() {
   for (const l of codes.languages) LANGUAGES[l.code] = pickName(l);
   for (const e of codes.evidence) EVIDENCE[e.code] = [pickName(e), e.requirement, e.effect];
   LOSS_CODES.splice(0, LOSS_CODES.length, ...codes.evidence.filter((e) => e.effect === 'loss').map((e) => e.code));
+  const named = (table, entries) => {
+    for (const entry of entries) table[entry.code] = pickName(entry);
+  };
+  named(ROLES, codes.roles);
+  named(ORG_KINDS, codes.org_kinds);
+  named(LISTS, codes.lists);
+  named(PAYMENT, codes.payment_states);
+  named(SUSPENSION_REASONS, codes.suspension_reasons);
+  named(CHANNELS, codes.verification_channels);
+  named(OUTCOMES, codes.field_outcomes);
+  named(REQUEST_CHANNELS, codes.request_channels);
+  named(PARTNER_KINDS, codes.partner_kinds);
+  named(EVENT_TYPES, codes.event_types);
+  for (const role of codes.roles) ROLE_ORG_KINDS[role.code] = role.org_kinds;
+  for (const kind of codes.org_kinds.filter((k) => k.parent_kinds.length)) ORG_PARENT_KINDS[kind.code] = kind.parent_kinds;
   BENEFIT_DESIGNATIONS.splice(0, BENEFIT_DESIGNATIONS.length, ...codes.benefit_types);
 }
 
-export const LISTS = {
-  eligible: t('具备领取待遇资格人员名单'),
-  lost: t('丧失领取待遇资格人员名单'),
-  to_verify: t('待核实人员名单'),
-  unassessed: t('尚未评估'),
-};
+/** List code → its official name (R5.4), from the domain; `unassessed` is the console's own. */
+export const LISTS = { unassessed: t('尚未评估') };
 
 export const LIST_SHORT = { eligible: t('具备资格'), lost: t('丧失资格'), to_verify: t('待核实'), unassessed: t('未评估') };
 
-export const PAYMENT = {
-  active: t('正常发放'),
-  suspended: t('待遇暂停'),
-  terminated: t('待遇停发'),
-  restored: t('待遇恢复'),
-};
+/** Payment state → name, from the domain. */
+export const PAYMENT = {};
 
-export const SUSPENSION_REASONS = {
-  loss_of_eligibility: t('丧失资格'),
-  monitoring_flag: t('联网监测疑点'),
-  unreachable: t('无法联系到本人'),
-  not_eligible: t('核实不符合条件'),
-  cycle_lapsed: t('认证期满未认证'),
-};
+/** Suspension reason → name, from the domain. */
+export const SUSPENSION_REASONS = {};
 
 /**
  * The evidence catalogue (R5.5–R5.8, R6) from the domain (`GET /api/v1/codes`):
@@ -92,25 +85,18 @@ export function lossOf(code) {
 /** The catalogue's losses, filled by {@link loadCodes}. */
 export const LOSS_CODES = [];
 
-export const OUTCOMES = { eligible: t('符合条件'), not_eligible: t('不符合条件'), unreachable: t('无法联系到本人') };
+/** Outcome of a verification by staff → name, from the domain. */
+export const OUTCOMES = {};
 
-export const CHANNELS = {
-  window: t('窗口认证'),
-  video: t('视频认证'),
-  home_visit: t('上门认证'),
-  activity: t('社会化管理服务活动'),
-  visit: t('走访慰问'),
-  health_check: t('体检、义诊'),
-  survey: t('全民参保登记调查'),
-};
+/** Channel of a verification by staff → name, from the domain. */
+export const CHANNELS = {};
 
-/** Family relations staff record (R3.1). */
 /** The family relations staff register and record (R3.1, R7.2); the others are helpers (R6.3) or dependants. */
 export const FAMILY_RELATIONS = ['spouse', 'child', 'parent', 'sibling', 'grandchild'];
 export const RELATIVES = { spouse: t('配偶'), child: t('子女'), parent: t('父母'), sibling: t('兄弟姐妹'), grandchild: t('孙子女'), depends_on_deceased_worker: t('供养关系人'), community_worker: t('社区工作人员'), volunteer: t('志愿者') };
 
-/** How a request reached zige (R6.3, R7.2): the person online, or recorded by staff. */
-export const REQUEST_CHANNELS = { online: t('本人网上办理'), window: t('窗口'), phone: t('电话'), letter: t('信函'), family: t('家属代办') };
+/** How a request reached zige (R6.3, R7.2): the person online, recorded by staff, or arranged after failed face checks; from the domain. */
+export const REQUEST_CHANNELS = {};
 
 /** Why a home visit is asked for (R6.3). */
 export const VISIT_REASONS = { very_old: t('高龄'), illness: t('疾病'), disability: t('残疾'), other: t('其他') };
@@ -136,47 +122,11 @@ export const REVIEW_RESULTS = { confirmed: t('已确认'), sent_back: t('已退�
 export const RECOVERY_STATUS = { open: t('追回中'), recovered: t('已追回'), withdrawn: t('已撤销') };
 export const PAYMENT_KINDS = { refund: t('退款'), instalment: t('分期还款'), deduction: t('抵扣'), payment: t('缴款') };
 
-export const PARTNER_KINDS = {
-  police: t('公安'),
-  justice: t('司法'),
-  civil_affairs: t('民政'),
-  transport: t('交通运输'),
-  health: t('卫生健康'),
-  medical_insurance: t('医疗保障'),
-  court: t('法院'),
-  bank: t('待遇代发银行'),
-  national_monitoring: t('全国认证系统联网监测'),
-  regional_platform: t('自治区社会保险管理局'),
-};
+/** Kind of partner agency → name, from the domain. */
+export const PARTNER_KINDS = {};
 
-export const EVENT_TYPES = {
-  activity_participation: t('参加社会化管理服务活动'),
-  overseas_proof_of_life: t('境外健在证明'),
-  bank_card_confirmation: t('社保卡合作银行确认'),
-  unit_confirmation: t('管理单位确认'),
-  long_term_care: t('长期护理保险'),
-  family_doctor_contract: t('家庭医生签约'),
-  hospital_stay: t('住院记录'),
-  travel_record: t('乘机、乘车记录'),
-  bank_in_person: t('本人办理银行业务'),
-  border_crossing: t('出入境记录'),
-  video_face_match: t('公共视频人脸比对'),
-  other_proof_of_life: t('其他确认资格渠道'),
-  death: t('死亡'),
-  missing: t('失踪'),
-  imprisonment: t('服刑'),
-  adoption: t('被收养'),
-  remarriage: t('再婚'),
-  dependant_employment: t('供养亲属就业'),
-  military_service: t('参军、服兵役'),
-  reemployment: t('重新就业'),
-  emigration: t('移居境外'),
-  pension_start: t('开始领取养老金'),
-  refused_job_offer: t('拒不接受就业或培训'),
-  other_loss: t('其他丧失资格情形'),
-  monitoring_flag: t('联网监测疑点'),
-  retraction: t('撤回记录'),
-};
+/** Partner event type → name, from the domain. */
+export const EVENT_TYPES = {};
 
 export const REPORT_KINDS = { improper_receipt: t('违规领取'), staff_misconduct: t('工作人员违纪') };
 export const REPORT_STATUS = { received: t('已受理'), investigating: t('调查中'), closed: t('已办结') };
@@ -209,36 +159,14 @@ export const HISTORY_FIELDS = {
   monthly_amount_fen: t('月待遇'),
 };
 
-export const ORG_KINDS = {
-  hrss_bureau: t('市人社局'),
-  social_insurance_agency: t('市社会保险经办机构'),
-  retiree_agency: t('市退管机构'),
-  district: t('区（县）退管机构'),
-  sub_district: t('片区管委会、街道（乡镇）'),
-  community: t('社区（村）'),
-  employer: t('参保单位'),
-};
+/** Organisation kind → name, from the domain. */
+export const ORG_KINDS = {};
 
-/** Which organisation kinds each role belongs to (platform::auth Role::fits). */
-export const ROLE_ORG_KIND = {
-  city_admin: 'hrss_bureau',
-  auditor: 'hrss_bureau',
-  city_social_insurance: 'social_insurance_agency',
-  integration: 'social_insurance_agency',
-  city_retiree: 'retiree_agency',
-  district: 'district',
-  sub_district: 'sub_district',
-  community: 'community',
-  employer: 'employer',
-};
+/** Which organisation kinds each role belongs to (R2.3), from the domain. */
+export const ROLE_ORG_KINDS = {};
 
-/** Which parents a new organisation of a kind may sit under (R2.1). */
-export const ORG_PARENT_KINDS = {
-  district: ['retiree_agency'],
-  sub_district: ['district'],
-  community: ['sub_district', 'district'],
-  employer: ['social_insurance_agency', 'hrss_bureau'],
-};
+/** Which kinds a new organisation of a kind may sit under (R2.1), from the domain: only the kinds staff may create. */
+export const ORG_PARENT_KINDS = {};
 
 /** Filing status of a district's month (R8.2): [text, badge kind, explanation]. */
 export const ARCHIVE_STATUS = {

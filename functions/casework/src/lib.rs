@@ -28,9 +28,6 @@ use zige_platform::records;
 use zige_platform::request::{self, BodyLimits, Bounded, Page};
 use zige_platform::workflow::{self, Actor, AtHand};
 
-/// The channels of field verification (R5.5-1, R6.4, R6.5).
-const CHANNELS: [&str; 7] = ["window", "video", "home_visit", "activity", "visit", "health_check", "survey"];
-
 /// What casework's routes take: outcomes, reviews, the front desk's
 /// records and the files of decisions carry photos and scans; sign-in and
 /// survey sheets are text files.
@@ -441,8 +438,9 @@ impl Outcome {
     /// and a video certification its recording (R6.2).
     fn checked(mut body: OutcomeRequest, kind: DecisionKind) -> Result<Self, Problem> {
         let files = attachments(&std::mem::take(&mut body.files))?;
-        if !CHANNELS.contains(&body.channel.as_str()) {
-            return Err(Problem::invalid("channel", "核实渠道有误", format!("channel: one of {}", CHANNELS.join(", "))));
+        let channels = zige_domain::evidence::VERIFICATION_CHANNELS.map(|c| c.code);
+        if !channels.contains(&body.channel.as_str()) {
+            return Err(Problem::invalid("channel", "核实渠道有误", format!("channel: one of {}", channels.join(", "))));
         }
         if body.note.chars().count() > 500 {
             return Err(Problem::invalid("note", "说明最长500字", "note: at most 500 characters"));

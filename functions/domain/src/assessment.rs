@@ -26,21 +26,38 @@ pub enum ListKind {
 }
 
 impl ListKind {
+    /// Every list.
+    pub const ALL: [ListKind; 3] = [Self::Eligible, Self::Lost, Self::ToVerify];
+
     /// The list's stable code.
     pub fn code(self) -> &'static str {
-        match self {
-            Self::Eligible => "eligible",
-            Self::Lost => "lost",
-            Self::ToVerify => "to_verify",
-        }
+        self.code_name().code
     }
 
     /// The list's official Chinese name (R5.4).
     pub fn name_zh(self) -> &'static str {
+        self.code_name().name_zh
+    }
+
+    /// The list's code and its names (R5.4).
+    pub fn code_name(self) -> crate::names::CodeName {
+        use crate::names::CodeName;
         match self {
-            Self::Eligible => "具备领取待遇资格人员名单",
-            Self::Lost => "丧失领取待遇资格人员名单",
-            Self::ToVerify => "待核实人员名单",
+            Self::Eligible => CodeName::new(
+                "eligible",
+                ["具备领取待遇资格人员名单", "تەمىنات ئېلىش سالاھىيىتى بار كىشىلەر تىزىملىكى", "List of persons eligible for benefits"],
+            ),
+            Self::Lost => CodeName::new(
+                "lost",
+                [
+                    "丧失领取待遇资格人员名单",
+                    "تەمىنات ئېلىش سالاھىيىتىدىن ئايرىلغان كىشىلەر تىزىملىكى",
+                    "List of persons no longer eligible for benefits",
+                ],
+            ),
+            Self::ToVerify => {
+                CodeName::new("to_verify", ["待核实人员名单", "ئېنىقلىنىدىغان كىشىلەر تىزىملىكى", "List of persons to verify"])
+            }
         }
     }
 }

@@ -5,6 +5,7 @@
 //! date it took effect, so what applied on a past date stays answerable.
 
 use crate::benefit::BenefitType;
+use crate::names::CodeName;
 use chrono::{Datelike, Duration, Months, NaiveDate};
 use std::fmt;
 
@@ -400,46 +401,21 @@ impl CyclePolicy {
 /// The period units of [`Period`] as the API writes them, with their names
 /// for forms.
 pub const PERIOD_UNITS: [CodeName; 4] = [
-    CodeName { code: "year", name_zh: "每年", name_ug: "ھەر يىلى", name_en: "Yearly" },
-    CodeName { code: "quarter", name_zh: "每季度", name_ug: "ھەر پەسىلدە", name_en: "Quarterly" },
-    CodeName { code: "month", name_zh: "每月", name_ug: "ھەر ئايدا", name_en: "Monthly" },
-    CodeName { code: "days", name_zh: "按天数", name_ug: "كۈن سانى بويىچە", name_en: "Every N days" },
+    CodeName::new("year", ["每年", "ھەر يىلى", "Yearly"]),
+    CodeName::new("quarter", ["每季度", "ھەر پەسىلدە", "Quarterly"]),
+    CodeName::new("month", ["每月", "ھەر ئايدا", "Monthly"]),
+    CodeName::new("days", ["按天数", "كۈن سانى بويىچە", "Every N days"]),
 ];
 
 /// The modes of [`CycleMode`] as the API writes them, with their names.
 pub const MODES: [CodeName; 3] = [
-    CodeName {
-        code: "calendar",
-        name_zh: "自然周期（年、季、月）",
-        name_ug: "تەبىئىي مەزگىل (يىل، پەسىل، ئاي)",
-        name_en: "Calendar windows",
-    },
-    CodeName {
-        code: "rolling",
-        name_zh: "自上次认证起滚动计算",
-        name_ug: "ئالدىنقى قېتىملىق دەلىللەشتىن باشلاپ ھېسابلىنىدۇ",
-        name_en: "Rolling from the last certification",
-    },
-    CodeName {
-        code: "birthday_month",
-        name_zh: "生日当月认证（每年）",
-        name_ug: "تۇغۇلغان ئايدا دەلىللەش (ھەر يىلى)",
-        name_en: "In the birthday month, yearly",
-    },
+    CodeName::new("calendar", ["自然周期（年、季、月）", "تەبىئىي مەزگىل (يىل، پەسىل، ئاي)", "Calendar windows"]),
+    CodeName::new(
+        "rolling",
+        ["自上次认证起滚动计算", "ئالدىنقى قېتىملىق دەلىللەشتىن باشلاپ ھېسابلىنىدۇ", "Rolling from the last certification"],
+    ),
+    CodeName::new("birthday_month", ["生日当月认证（每年）", "تۇغۇلغان ئايدا دەلىللەش (ھەر يىلى)", "In the birthday month, yearly"]),
 ];
-
-/// A code of the API with its name in each language the console reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-pub struct CodeName {
-    /// The code as the API writes it.
-    pub code: &'static str,
-    /// The name in Chinese.
-    pub name_zh: &'static str,
-    /// The name in Uyghur.
-    pub name_ug: &'static str,
-    /// The name in English.
-    pub name_en: &'static str,
-}
 
 /// One version of a benefit type's cycle policy, in force from its date.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]

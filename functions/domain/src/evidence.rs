@@ -2,6 +2,7 @@
 //! from in the notice, which benefits it concerns, and what it does.
 
 use crate::benefit::BenefitType;
+use crate::names::CodeName;
 use chrono::NaiveDate;
 use std::fmt;
 
@@ -521,34 +522,94 @@ impl fmt::Display for EventError {
 
 impl std::error::Error for EventError {}
 
-/// The event types of the partner contract, in the order documented.
-pub const EVENT_TYPES: &[&str] = &[
-    "activity_participation",
-    "overseas_proof_of_life",
-    "bank_card_confirmation",
-    "unit_confirmation",
-    "long_term_care",
-    "family_doctor_contract",
-    "hospital_stay",
-    "travel_record",
-    "bank_in_person",
-    "border_crossing",
-    "video_face_match",
-    "other_proof_of_life",
-    "death",
-    "missing",
-    "imprisonment",
-    "adoption",
-    "remarriage",
-    "dependant_employment",
-    "military_service",
-    "reemployment",
-    "emigration",
-    "pension_start",
-    "refused_job_offer",
-    "other_loss",
-    "monitoring_flag",
-    "retraction",
+/// The channels of a verification by staff (R5.5-1, R6.2–R6.5), as an
+/// outcome names them.
+pub const VERIFICATION_CHANNELS: [CodeName; 7] = [
+    CodeName::new("window", ["窗口认证", "كۆزنەكتە دەلىللەش", "Window certification"]),
+    CodeName::new("video", ["视频认证", "سىنلىق ئالاقە ئارقىلىق دەلىللەش", "Video certification"]),
+    CodeName::new("home_visit", ["上门认证", "ئۆيگە بېرىپ دەلىللەش", "Home-visit certification"]),
+    CodeName::new("activity", ["社会化管理服务活动", "ئىجتىمائىي باشقۇرۇش مۇلازىمىتى پائالىيىتى", "Socialised-management activity"]),
+    CodeName::new("visit", ["走访慰问", "زىيارەت قىلىپ ھال سوراش", "Visit"]),
+    CodeName::new("health_check", ["体检、义诊", "سالامەتلىك تەكشۈرۈش، ھەقسىز داۋالاش", "Health check or free clinic"]),
+    CodeName::new("survey", ["全民参保登记调查", "ھەممە ئادەمنى سۇغۇرتىغا تىزىملاش تەكشۈرۈشى", "Universal-enrolment survey"]),
+];
+
+/// The outcomes of a verification by staff (R6.6), with their names.
+pub const FIELD_OUTCOMES: [CodeName; 3] = [
+    CodeName::new("eligible", ["符合条件", "شەرتكە توشىدۇ", "Eligible"]),
+    CodeName::new("not_eligible", ["不符合条件", "شەرتكە توشمايدۇ", "Not eligible"]),
+    CodeName::new("unreachable", ["无法联系到本人", "ئۆزى بىلەن ئالاقىلاشقىلى بولمىدى", "Could not reach the person"]),
+];
+
+/// The kinds of partner agency that send records (R5.2, R5.5, R5.6), with
+/// their names.
+pub const PARTNER_KINDS: [CodeName; 10] = [
+    CodeName::new("police", ["公安", "جامائەت خەۋپسىزلىكى", "Police"]),
+    CodeName::new("justice", ["司法", "ئەدلىيە", "Justice"]),
+    CodeName::new("civil_affairs", ["民政", "خەلق ئىشلىرى", "Civil affairs"]),
+    CodeName::new("transport", ["交通运输", "قاتناش-تىرانسپورت", "Transport"]),
+    CodeName::new("health", ["卫生健康", "سەھىيە ۋە سالامەتلىك", "Health"]),
+    CodeName::new("medical_insurance", ["医疗保障", "داۋالاش كاپالىتى", "Medical insurance"]),
+    CodeName::new("court", ["法院", "سوت", "Court"]),
+    CodeName::new("bank", ["待遇代发银行", "تەمىناتنى ۋاكالىتەن تارقىتىدىغان بانكا", "Paying bank"]),
+    CodeName::new(
+        "national_monitoring",
+        ["全国认证系统联网监测", "مەملىكەتلىك دەلىللەش سىستېمىسىنىڭ تورلاشقان كۆزىتىشى", "National certification system monitoring"],
+    ),
+    CodeName::new(
+        "regional_platform",
+        ["自治区社会保险管理局", "ئاپتونوم رايونلۇق ئىجتىمائىي سۇغۇرتا باشقۇرۇش ئىدارىسى", "Regional social insurance administration"],
+    ),
+];
+
+/// The event types of the partner contract, in the order documented, with
+/// their names.
+pub const EVENT_TYPES: [CodeName; 26] = [
+    CodeName::new(
+        "activity_participation",
+        ["参加社会化管理服务活动", "ئىجتىمائىي باشقۇرۇش مۇلازىمىتى پائالىيىتىگە قاتناشقان", "Took part in a socialised-management activity"],
+    ),
+    CodeName::new("overseas_proof_of_life", ["境外健在证明", "چەتئەلدىكى ھايات ئىسپاتى", "Overseas proof of life"]),
+    CodeName::new(
+        "bank_card_confirmation",
+        [
+            "社保卡合作银行确认",
+            "ئىجتىمائىي كاپالەت كارتىسى ھەمكارلاشقان بانكىنىڭ جەزملىشى",
+            "Confirmed by a social-security-card partner bank",
+        ],
+    ),
+    CodeName::new("unit_confirmation", ["管理单位确认", "باشقۇرغۇچى ئورۇننىڭ جەزملىشى", "Confirmed by the managing unit"]),
+    CodeName::new("long_term_care", ["长期护理保险", "ئۇزۇن مۇددەتلىك كۈتۈنۈش سۇغۇرتىسى", "Long-term-care insurance"]),
+    CodeName::new("family_doctor_contract", ["家庭医生签约", "ئائىلە دوختۇرى بىلەن توختام تۈزۈش", "Family-doctor contract"]),
+    CodeName::new("hospital_stay", ["住院记录", "دوختۇرخانىدا يېتىش خاتىرىسى", "Hospital stay"]),
+    CodeName::new("travel_record", ["乘机、乘车记录", "ئايروپىلان ياكى پويىزغا ئولتۇرۇش خاتىرىسى", "Flight or rail travel record"]),
+    CodeName::new("bank_in_person", ["本人办理银行业务", "بانكا ئىشلىرىنى ئۆزى بېجىرگەن", "Bank business in person"]),
+    CodeName::new("border_crossing", ["出入境记录", "چېگرىدىن چىقىش-كىرىش خاتىرىسى", "Entry-exit record"]),
+    CodeName::new("video_face_match", ["公共视频人脸比对", "ئاممىۋى سىن كۆزىتىشىدە چىراي سېلىشتۇرۇش", "Public-video face match"]),
+    CodeName::new(
+        "other_proof_of_life",
+        ["其他确认资格渠道", "سالاھىيەتنى جەزملەيدىغان باشقا يوللار", "Other channel confirming eligibility"],
+    ),
+    CodeName::new("death", ["死亡", "ۋاپات", "Death"]),
+    CodeName::new("missing", ["失踪", "يوقاپ كەتكەن", "Missing"]),
+    CodeName::new("imprisonment", ["服刑", "جازا ئۆتەش", "Imprisonment"]),
+    CodeName::new("adoption", ["被收养", "باشقىلار بېقىۋالغان", "Adopted"]),
+    CodeName::new("remarriage", ["再婚", "قايتا توي قىلغان", "Remarried"]),
+    CodeName::new("dependant_employment", ["供养亲属就业", "بېقىلىدىغان تۇغقىنى ئىشقا ئورۇنلاشقان", "Dependant employed"]),
+    CodeName::new(
+        "military_service",
+        ["参军、服兵役", "ئارمىيەگە قاتناشقان ياكى ھەربىي خىزمەت ئۆتەۋاتىدۇ", "Joined the army or doing military service"],
+    ),
+    CodeName::new("reemployment", ["重新就业", "قايتا ئىشقا ئورۇنلاشقان", "Re-employed"]),
+    CodeName::new("emigration", ["移居境外", "چەتئەلگە كۆچۈپ كەتكەن", "Emigrated"]),
+    CodeName::new("pension_start", ["开始领取养老金", "پېنسىيە ئېلىشقا باشلىغان", "Started a pension"]),
+    CodeName::new(
+        "refused_job_offer",
+        ["拒不接受就业或培训", "خىزمەت ياكى تەربىيەلەشنى قوبۇل قىلىشنى رەت قىلغان", "Refused work or training"],
+    ),
+    CodeName::new("other_loss", ["其他丧失资格情形", "سالاھىيەتتىن ئايرىلىشنىڭ باشقا ئەھۋالى", "Other loss of eligibility"]),
+    CodeName::new("monitoring_flag", ["联网监测疑点", "تورلاشقان كۆزىتىشتىكى گۇمانلىق ئەھۋال", "Flagged by online monitoring"]),
+    CodeName::new("retraction", ["撤回记录", "خاتىرىنى قايتۇرۇۋېلىش", "Retraction of a record"]),
 ];
 
 impl EvidenceKind {
@@ -810,7 +871,7 @@ mod tests {
             "retracts" => Some("e-1".to_string()),
             _ => None,
         };
-        for event_type in EVENT_TYPES {
+        for event_type in EVENT_TYPES.map(|e| e.code) {
             let kind = EvidenceKind::from_event(event_type, &details).unwrap_or_else(|e| panic!("{event_type}: {e}"));
             assert!(kind.code().starts_with(event_type), "{event_type} -> {}", kind.code());
         }

@@ -22,6 +22,7 @@ pub mod language;
 pub mod masking;
 pub mod messages;
 pub mod money;
+pub mod names;
 pub mod payment;
 pub mod routing;
 

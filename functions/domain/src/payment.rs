@@ -1,6 +1,7 @@
 //! The payment state of one benefit (R3.4, R3.5, R7): a state machine whose
 //! every transition is named, guarded and tied to its requirement.
 
+use crate::names::CodeName;
 use chrono::{Months, NaiveDate};
 use std::fmt;
 
@@ -21,14 +22,33 @@ pub enum SuspensionReason {
 }
 
 impl SuspensionReason {
+    /// Every reason.
+    pub const ALL: [SuspensionReason; 5] =
+        [Self::LossOfEligibility, Self::MonitoringFlag, Self::Unreachable, Self::NotEligible, Self::CycleLapsed];
+
     /// The reason's stable code.
     pub fn code(self) -> &'static str {
+        self.code_name().code
+    }
+
+    /// The reason's code and its names.
+    pub fn code_name(self) -> CodeName {
         match self {
-            Self::LossOfEligibility => "loss_of_eligibility",
-            Self::MonitoringFlag => "monitoring_flag",
-            Self::Unreachable => "unreachable",
-            Self::NotEligible => "not_eligible",
-            Self::CycleLapsed => "cycle_lapsed",
+            Self::LossOfEligibility => CodeName::new("loss_of_eligibility", ["丧失资格", "سالاھىيىتىدىن ئايرىلغان", "Lost eligibility"]),
+            Self::MonitoringFlag => {
+                CodeName::new("monitoring_flag", ["联网监测疑点", "تورلاشقان كۆزىتىشتىكى گۇمانلىق ئەھۋال", "Flagged by online monitoring"])
+            }
+            Self::Unreachable => {
+                CodeName::new("unreachable", ["无法联系到本人", "ئۆزى بىلەن ئالاقىلاشقىلى بولمىدى", "Could not reach the person"])
+            }
+            Self::NotEligible => CodeName::new(
+                "not_eligible",
+                ["核实不符合条件", "ئېنىقلاش نەتىجىسىدە شەرتكە توشمىغان", "Found not eligible on verification"],
+            ),
+            Self::CycleLapsed => CodeName::new(
+                "cycle_lapsed",
+                ["认证期满未认证", "دەلىللەش مۆھلىتى توشقۇچە دەلىللەنمىگەن", "Not certified by the end of the period"],
+            ),
         }
     }
 
@@ -70,6 +90,15 @@ pub enum PaymentState {
         since: NaiveDate,
     },
 }
+
+/// The states of [`PaymentState`] as the API writes them (its `state`),
+/// with their names in the notice's words.
+pub const PAYMENT_STATES: [CodeName; 4] = [
+    CodeName::new("active", ["正常发放", "نورمال تارقىتىلىۋاتىدۇ", "Paid normally"]),
+    CodeName::new("suspended", ["待遇暂停", "تەمىنات ۋاقىتلىق توختىتىلغان", "Benefit suspended"]),
+    CodeName::new("terminated", ["待遇停发", "تەمىنات تارقىتىش ئاخىرلاشتۇرۇلغان", "Benefit terminated"]),
+    CodeName::new("restored", ["待遇恢复", "تەمىنات ئەسلىگە كەلتۈرۈلگەن", "Benefit restored"]),
+];
 
 /// A named change of payment state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -264,6 +293,23 @@ impl PaymentState {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_named_states_and_reasons_are_the_api_s_codes() {
+        let since = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        let states = [
+            PaymentState::Active,
+            PaymentState::Suspended { reason: SuspensionReason::Unreachable, since, objection_on: None },
+            PaymentState::Terminated { since },
+            PaymentState::Restored { since },
+        ];
+        for (state, named) in states.iter().zip(PAYMENT_STATES) {
+            assert_eq!(serde_json::to_value(state).unwrap()["state"], named.code);
+        }
+        for reason in SuspensionReason::ALL {
+            assert_eq!(serde_json::to_value(reason).unwrap(), reason.code());
+        }
+    }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()

@@ -2,6 +2,7 @@
 //! (R2.3), over the organisation tree of R2.1.
 
 use crate::benefit::{ManagementMode, Residence};
+use crate::names::CodeName;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -26,6 +27,65 @@ pub enum OrgKind {
 }
 
 impl OrgKind {
+    /// Every kind, from the top of the tree down.
+    pub const ALL: [OrgKind; 7] = [
+        Self::HrssBureau,
+        Self::SocialInsuranceAgency,
+        Self::RetireeAgency,
+        Self::District,
+        Self::SubDistrict,
+        Self::Community,
+        Self::Employer,
+    ];
+
+    /// The kind's code, as the API writes it.
+    pub fn code(self) -> &'static str {
+        self.code_name().code
+    }
+
+    /// The kind's code and its names.
+    pub fn code_name(self) -> CodeName {
+        match self {
+            Self::HrssBureau => {
+                CodeName::new("hrss_bureau", ["市人社局", "شەھەرلىك ئادەم كۈچى بايلىقى ۋە ئىجتىمائىي كاپالەت ئىدارىسى", "City HRSS bureau"])
+            }
+            Self::SocialInsuranceAgency => CodeName::new(
+                "social_insurance_agency",
+                ["市社会保险经办机构", "شەھەرلىك ئىجتىمائىي سۇغۇرتا بېجىرىش ئورگىنى", "City social-insurance agency"],
+            ),
+            Self::RetireeAgency => {
+                CodeName::new("retiree_agency", ["市退管机构", "شەھەرلىك پېنسىيونېرلارنى باشقۇرۇش ئورگىنى", "City retiree office"])
+            }
+            Self::District => CodeName::new(
+                "district",
+                ["区（县）退管机构", "رايونلۇق (ناھىيەلىك) پېنسىيونېرلارنى باشقۇرۇش ئورگىنى", "District (county) retiree office"],
+            ),
+            Self::SubDistrict => CodeName::new(
+                "sub_district",
+                [
+                    "片区管委会、街道（乡镇）",
+                    "رايون باشقۇرۇش كومىتېتى، كوچا باشقارمىسى (يېزا-بازار)",
+                    "Area management committee or sub-district (township)",
+                ],
+            ),
+            Self::Community => CodeName::new("community", ["社区（村）", "مەھەللە (كەنت)", "Community (village)"]),
+            Self::Employer => CodeName::new("employer", ["参保单位", "سۇغۇرتىغا قاتناشقان ئورۇن", "Insured employer"]),
+        }
+    }
+
+    /// Whether an organisation of this kind may sit under one of `parent`'s
+    /// kind (R2.1); the three city organisations are made with the city.
+    pub fn may_sit_under(self, parent: OrgKind) -> bool {
+        use OrgKind::*;
+        match self {
+            District => parent == RetireeAgency,
+            SubDistrict => parent == District,
+            Community => matches!(parent, SubDistrict | District),
+            Employer => matches!(parent, SocialInsuranceAgency | HrssBureau),
+            HrssBureau | SocialInsuranceAgency | RetireeAgency => false,
+        }
+    }
+
     /// City-level organisations see the whole city (R2.3).
     pub fn is_city_level(self) -> bool {
         matches!(self, Self::HrssBureau | Self::SocialInsuranceAgency | Self::RetireeAgency)
@@ -200,6 +260,35 @@ impl OrgTree {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn org_kind_codes_are_the_api_s() {
+        for kind in OrgKind::ALL {
+            assert_eq!(serde_json::to_value(kind).unwrap(), kind.code());
+        }
+    }
+
+    #[test]
+    fn r2_1_which_kind_sits_under_which() {
+        use OrgKind::*;
+        let cases = [
+            (District, RetireeAgency, true),
+            (District, HrssBureau, false),
+            (SubDistrict, District, true),
+            (SubDistrict, RetireeAgency, false),
+            (Community, SubDistrict, true),
+            (Community, District, true),
+            (Community, Community, false),
+            (Employer, SocialInsuranceAgency, true),
+            (Employer, HrssBureau, true),
+            (Employer, District, false),
+            (HrssBureau, HrssBureau, false),
+            (RetireeAgency, HrssBureau, false),
+        ];
+        for (kind, parent, fits) in cases {
+            assert_eq!(kind.may_sit_under(parent), fits, "{kind:?} under {parent:?}");
+        }
+    }
 
     fn org(id: &str, parent: Option<&str>, kind: OrgKind, code: Option<&str>) -> Org {
         Org { id: id.into(), parent: parent.map(Into::into), kind, division_code: code.map(Into::into) }

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use serde_json::json;
 use spin_sdk::http::{Method, Request, Response};
 use spin_sdk::http_component;
-use zige_domain::evidence::EVENT_TYPES;
+use zige_domain::evidence::{EVENT_TYPES, PARTNER_KINDS};
 use zige_platform::audit::{self, Entry};
 use zige_platform::auth::{self, Permission, Staff};
 use zige_platform::datashare;
@@ -19,19 +19,6 @@ use zige_platform::secrets;
 use zige_platform::workflow::Actor;
 
 mod imports;
-
-const KINDS: [&str; 10] = [
-    "police",
-    "justice",
-    "civil_affairs",
-    "transport",
-    "health",
-    "medical_insurance",
-    "court",
-    "bank",
-    "national_monitoring",
-    "regional_platform",
-];
 
 /// A file of partner records is the one large body here.
 struct Bodies;
@@ -152,10 +139,11 @@ fn create(db: &Db, staff: &Staff, req: &Request) -> Result<Response, Problem> {
     if new.name.trim().is_empty() || new.name.chars().count() > 100 {
         return Err(Problem::invalid("name", "名称不能为空，最长100字", "name: 1 to 100 characters"));
     }
-    if !KINDS.contains(&new.kind.as_str()) {
-        return Err(Problem::invalid("kind", "未知的合作单位类型", format!("kind: one of {}", KINDS.join(", "))));
+    let kinds = PARTNER_KINDS.map(|k| k.code);
+    if !kinds.contains(&new.kind.as_str()) {
+        return Err(Problem::invalid("kind", "未知的合作单位类型", format!("kind: one of {}", kinds.join(", "))));
     }
-    if new.event_types.is_empty() || new.event_types.iter().any(|t| !EVENT_TYPES.contains(&t.as_str())) {
+    if new.event_types.is_empty() || new.event_types.iter().any(|t| !EVENT_TYPES.iter().any(|e| e.code == t)) {
         return Err(Problem::invalid("event_types", "事件类型有误", "event_types: one or more of the documented event types"));
     }
     let (secret, key) = new_secret()?;

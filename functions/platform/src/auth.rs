@@ -5,6 +5,7 @@ use crate::Problem;
 use crate::db::{Db, Value, text};
 use anyhow::Result;
 use spin_sdk::http::Request;
+use zige_domain::names::CodeName;
 use zige_domain::routing::{Org, OrgKind, OrgTree, Placement};
 
 /// How long a staff session lasts.
@@ -62,6 +63,30 @@ impl Role {
             Role::Auditor => "auditor",
             Role::Integration => "integration",
         }
+    }
+
+    /// The role's code and its names.
+    pub fn code_name(self) -> CodeName {
+        let names = match self {
+            Role::CityAdmin => [
+                "市人社局系统管理员",
+                "شەھەرلىك ئادەم كۈچى بايلىقى ۋە ئىجتىمائىي كاپالەت ئىدارىسىنىڭ سىستېما باشقۇرغۇچىسى",
+                "City HRSS bureau system administrator",
+            ],
+            Role::CitySocialInsurance => {
+                ["市社会保险经办机构", "شەھەرلىك ئىجتىمائىي سۇغۇرتا بېجىرىش ئورگىنى", "City social-insurance agency"]
+            }
+            Role::CityRetiree => ["市退管机构", "شەھەرلىك پېنسىيونېرلارنى باشقۇرۇش ئورگىنى", "City retiree office"],
+            Role::District => {
+                ["区（县）退管机构", "رايونلۇق (ناھىيەلىك) پېنسىيونېرلارنى باشقۇرۇش ئورگىنى", "District (county) retiree office"]
+            }
+            Role::SubDistrict => ["街道（乡镇）", "كوچا باشقارمىسى (يېزا-بازار)", "Sub-district (township)"],
+            Role::Community => ["社区（村）", "مەھەللە (كەنت)", "Community (village)"],
+            Role::Employer => ["参保单位", "سۇغۇرتىغا قاتناشقان ئورۇن", "Insured employer"],
+            Role::Auditor => ["审计", "تەپتىشچى", "Auditor"],
+            Role::Integration => ["系统对接", "سىستېما ئۇلىنىشى", "System integration"],
+        };
+        CodeName::new(self.code(), names)
     }
 
     /// Parses a code.

@@ -211,7 +211,7 @@ fn apply(db: &Db, partner: &Partner, event: &Json, event_id: &str, key: &[u8], t
     }
     let partner_id = partner.id.as_str();
     let event_type = event.get("type").and_then(Json::as_str).unwrap_or_default();
-    if !EVENT_TYPES.contains(&event_type) {
+    if !EVENT_TYPES.iter().any(|e| e.code == event_type) {
         return Ok(Err(format!("type: unknown event type \"{event_type}\"")));
     }
     if !partner.event_types.iter().any(|t| t == event_type) {

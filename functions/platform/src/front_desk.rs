@@ -13,6 +13,7 @@ use crate::{records, secrets};
 use anyhow::Context;
 use chrono::NaiveDate;
 use serde::Deserialize;
+use zige_domain::names::CodeName;
 
 /// Family relations staff may register or record (R5.6, R7.2).
 pub const FAMILY_RELATIONS: [&str; 5] = ["spouse", "child", "parent", "sibling", "grandchild"];
@@ -38,6 +39,24 @@ impl Channel {
     /// The channels staff record, with their codes.
     pub const STAFF: [(Channel, &'static str); 4] =
         [(Self::Window, "window"), (Self::Phone, "phone"), (Self::Letter, "letter"), (Self::Family, "family")];
+
+    /// Every channel, the person's own first.
+    pub const ALL: [Channel; 6] = [Self::Online, Self::Window, Self::Phone, Self::Letter, Self::Family, Self::FaceCheck];
+
+    /// The channel's code and its names.
+    pub fn code_name(self) -> CodeName {
+        let names = match self {
+            Self::Online => ["本人网上办理", "ئۆزى توردا بېجىرگەن", "Online, by the person"],
+            Self::Window => ["窗口", "كۆزنەك", "Window"],
+            Self::Phone => ["电话", "تېلېفون", "Phone"],
+            Self::Letter => ["信函", "خەت-چەك", "Letter"],
+            Self::Family => ["家属代办", "ئائىلە ئەزاسى ۋاكالىتەن بېجىرگەن", "By a family member"],
+            Self::FaceCheck => {
+                ["刷脸未通过后安排", "چىراي تونۇش مەغلۇپ بولغاندىن كېيىن ئورۇنلاشتۇرۇلغان", "Arranged after failed face checks"]
+            }
+        };
+        CodeName::new(self.code(), names)
+    }
 
     /// The stable code.
     pub fn code(self) -> &'static str {

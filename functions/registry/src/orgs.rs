@@ -37,18 +37,6 @@ struct NewOrg {
     division_code: Option<String>,
 }
 
-/// Which kinds may sit under which (R2.1).
-fn parent_fits(kind: OrgKind, parent: OrgKind) -> bool {
-    use OrgKind::*;
-    match kind {
-        District => parent == RetireeAgency,
-        SubDistrict => parent == District,
-        Community => matches!(parent, SubDistrict | District),
-        Employer => matches!(parent, SocialInsuranceAgency | HrssBureau),
-        HrssBureau | SocialInsuranceAgency | RetireeAgency => false,
-    }
-}
-
 /// Creates an organisation under an existing parent (city administrators).
 pub fn create(ctx: &Ctx, req: &Request) -> Result<Response, Problem> {
     ctx.staff.require(Permission::ManageOrgs)?;
@@ -63,7 +51,7 @@ pub fn create(ctx: &Ctx, req: &Request) -> Result<Response, Problem> {
     let tree = auth::org_tree(&ctx.db)?;
     let parent =
         tree.get(&new.parent_id).map_err(|_| Problem::invalid("parent_id", "上级机构不存在", "parent_id: no such organisation"))?;
-    if !parent_fits(new.kind, parent.kind) {
+    if !new.kind.may_sit_under(parent.kind) {
         return Err(Problem::invalid(
             "parent_id",
             "该类机构不能设在此上级机构下",

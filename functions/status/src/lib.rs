@@ -34,12 +34,26 @@ fn openapi() -> spin_sdk::http::Response {
         .build()
 }
 
-/// The domain's code tables, so that no front-end types a second copy: the
-/// benefit types with their national codes and every name accepted for
-/// them in files, the insurance types the notice does not cover, and the
-/// cycle periods and modes of a policy.
+/// The domain's code tables with their names in Chinese, Uyghur and
+/// English, so that no front-end types a second copy: the benefit types
+/// with their national codes and every name accepted for them in files, the
+/// insurance types the notice does not cover, the cycle periods and modes
+/// of a policy, the evidence catalogue, the languages, the roles and kinds
+/// of organisation, the lists, payment states and suspension reasons, and
+/// the channels of a verification and of a request.
 fn codes() -> spin_sdk::http::Response {
+    use zige_domain::assessment::ListKind;
     use zige_domain::benefit::{BenefitType, DESIGNATIONS, OUT_OF_SCOPE_CODES};
+    use zige_domain::payment::SuspensionReason;
+    use zige_domain::routing::OrgKind;
+    use zige_platform::auth::Role;
+    use zige_platform::front_desk::Channel;
+    // A code's names with one more field.
+    let with = |names: zige_domain::names::CodeName, field: &str, codes: Vec<&str>| {
+        let mut entry = serde_json::to_value(names).unwrap_or_default();
+        entry[field] = serde_json::json!(codes);
+        entry
+    };
     let benefit_types: Vec<serde_json::Value> = BenefitType::ALL
         .iter()
         .map(|b| {
@@ -60,6 +74,16 @@ fn codes() -> spin_sdk::http::Response {
             use zige_domain::language::Language::{En, Ug, Zh};
             serde_json::json!({ "code": l.code(), "name_zh": l.name_in(Zh), "name_ug": l.name_in(Ug), "name_en": l.name_in(En), "own_name": l.own_name(), "rtl": l.right_to_left() })
         }).collect::<Vec<_>>(),
+        // Who works in zige and where (R2.1, R2.3): each role with the kinds
+        // of organisation it belongs to, each kind with those it may sit under.
+        "roles": Role::ALL.map(|r| with(r.code_name(), "org_kinds", OrgKind::ALL.iter().filter(|k| r.fits(**k)).map(|k| k.code()).collect())),
+        "org_kinds": OrgKind::ALL.map(|k| with(k.code_name(), "parent_kinds", OrgKind::ALL.iter().filter(|p| k.may_sit_under(**p)).map(|p| p.code()).collect())),
+        "lists": ListKind::ALL.map(ListKind::code_name),
+        "payment_states": zige_domain::payment::PAYMENT_STATES,
+        "suspension_reasons": SuspensionReason::ALL.map(SuspensionReason::code_name),
+        "verification_channels": zige_domain::evidence::VERIFICATION_CHANNELS, "field_outcomes": zige_domain::evidence::FIELD_OUTCOMES,
+        "request_channels": Channel::ALL.map(Channel::code_name),
+        "event_types": zige_domain::evidence::EVENT_TYPES, "partner_kinds": zige_domain::evidence::PARTNER_KINDS,
     });
     spin_sdk::http::Response::builder()
         .status(200)

@@ -19,4 +19,5 @@ export default {
   '已安排 {date} 上门为 {name} 办理认证。': { ug: '{date} كۈنى {name} نىڭ ئۆيىگە بېرىپ دەلىللەش ئورۇنلاشتۇرۇلدى.', en: 'Visit to certify {name} scheduled for {date}.' },
   '上门服务：{reason}，预约 {date} 上门': { ug: 'ئۆيگە بېرىپ مۇلازىمەت قىلىش: {reason}، {date} كۈنى بېرىشكە ۋاقىت بېكىتىلگەن', en: 'Home visit: {reason}; booked for {date}' },
   '上门服务：{reason}': { ug: 'ئۆيگە بېرىپ مۇلازىمەت قىلىش: {reason}', en: 'Home visit: {reason}' },
+  '电话': { ug: 'تېلېفون', en: 'Phone' },
 };
