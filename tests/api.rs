@@ -2,6 +2,7 @@
 //! beside this one, compiled into one test binary so that it is built,
 //! linked and started once. Each test spawns its own app with fresh state.
 
+mod architecture;
 mod archives;
 mod audit;
 mod authorization;

@@ -168,7 +168,8 @@ async fn the_console_retypes_no_code_table_of_the_domain() {
             assert!(["name_ug", "name_en"].iter().all(|k| entry[k].as_str().is_some_and(|v| !v.is_empty())), "{list}: {entry}");
             for typed in [format!("{code}: t('{name}')"), format!("{code}: '{name}'")] {
                 // The code as a whole key, not the end of a longer one.
-                let whole = sources.match_indices(&typed).any(|(at, _)| !sources[..at].ends_with(|c: char| c.is_alphanumeric() || c == '_'));
+                let whole =
+                    sources.match_indices(&typed).any(|(at, _)| !sources[..at].ends_with(|c: char| c.is_alphanumeric() || c == '_'));
                 assert!(!whole, "static/staff types {list}'s {code} again: {typed}");
             }
         }

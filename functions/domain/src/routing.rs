@@ -178,6 +178,15 @@ impl OrgTree {
         self.orgs.get(id).ok_or_else(|| RoutingError::UnknownOrg(id.to_string()))
     }
 
+    /// The city's organisation of a city-level kind (the city has one of
+    /// each): the retiree agency receives escalations, the social-insurance
+    /// agency files terminations and recoveries (R2.1, R7.2). Found by its
+    /// kind, because the operator chooses the ids.
+    pub fn city_org(&self, kind: OrgKind) -> Result<&Org, RoutingError> {
+        debug_assert!(kind.is_city_level());
+        self.orgs.values().find(|o| o.kind == kind).ok_or_else(|| RoutingError::UnknownOrg(kind.code().to_string()))
+    }
+
     /// Whether `id` is `ancestor` or lies beneath it.
     pub fn is_within(&self, id: &str, ancestor: &str) -> bool {
         let mut current = self.orgs.get(id);
@@ -266,6 +275,20 @@ mod tests {
         for kind in OrgKind::ALL {
             assert_eq!(serde_json::to_value(kind).unwrap(), kind.code());
         }
+    }
+
+    #[test]
+    fn r2_1_the_city_s_organisations_are_found_by_kind_whatever_their_ids() {
+        let tree = OrgTree::new([
+            org("bureau", None, OrgKind::HrssBureau, None),
+            org("agency-7", Some("bureau"), OrgKind::SocialInsuranceAgency, None),
+            org("retirees", Some("bureau"), OrgKind::RetireeAgency, None),
+        ])
+        .unwrap();
+        assert_eq!(tree.city_org(OrgKind::SocialInsuranceAgency).unwrap().id, "agency-7");
+        assert_eq!(tree.city_org(OrgKind::RetireeAgency).unwrap().id, "retirees");
+        let only_the_bureau = OrgTree::new([org("bureau", None, OrgKind::HrssBureau, None)]).unwrap();
+        assert!(only_the_bureau.city_org(OrgKind::RetireeAgency).is_err());
     }
 
     #[test]

@@ -9,7 +9,7 @@ use crate::audit::{self, Entry};
 use crate::db::{Db, int, text};
 use crate::records::{self, BenefitRow};
 use crate::secrets::Sealer;
-use crate::workflow::{self, AGENCY_ORG, Actor, AtHand, Subject};
+use crate::workflow::{self, Actor, AtHand, Subject};
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
@@ -19,7 +19,7 @@ use zige_domain::effects;
 use zige_domain::escalation::{Overdue, escalations};
 use zige_domain::evidence::{DecisionKind, StaffDecision};
 use zige_domain::masking::mask_name;
-use zige_domain::routing::OrgTree;
+use zige_domain::routing::{OrgKind, OrgTree};
 use zige_domain::{WorkingCalendar, deadlines};
 
 /// The actor of every change a timer makes.
@@ -394,7 +394,8 @@ fn instalments(db: &Db, settings: &Settings, cursor: &str, limit: usize) -> Resu
         let agreement = records::Agreement::load(db, case)?;
         let overdue = Overdue::Instalments { plan: &agreement.plan, payments: &agreement.payments, marked: &agreement.missed };
         let due = escalations(&overdue, &settings.calendar, today)?;
-        let filed = workflow::escalate_overdue(db, Subject::Overpayment(case), AGENCY_ORG, &settings.tree, &due, today)?;
+        let agency = settings.tree.city_org(OrgKind::SocialInsuranceAgency).map_err(|e| anyhow::anyhow!("routing: {e}"))?;
+        let filed = workflow::escalate_overdue(db, Subject::Overpayment(case), &agency.id, &settings.tree, &due, today)?;
         changed.extend(filed);
     }
     audit_batch(db, "timers.instalment_missed", &changed)?;

@@ -18,6 +18,7 @@ use zige_domain::escalation::{Escalation, Recipient};
 use zige_domain::evidence::{DecisionKind, Evidence, EvidenceKind, StaffDecision};
 use zige_domain::money::{Fen, YearMonth};
 use zige_domain::payment::Transition;
+use zige_domain::routing::OrgKind;
 
 /// Who is acting, for history and audit.
 pub struct Actor<'a> {
@@ -404,7 +405,10 @@ pub fn carry_out(
                 let task = match (queue, responsible) {
                     (Queue::Responsible, Some(org)) => open_task_at(db, org, person_id, kind, &e.reason, today, *deadline, by)?,
                     (Queue::Responsible, None) => open_task(db, person_id, kind, &e.reason, today, *deadline, by)?,
-                    (Queue::Agency, _) => open_task_at(db, AGENCY_ORG, person_id, kind, &e.reason, today, *deadline, by)?,
+                    (Queue::Agency, _) => {
+                        let agency = city_org(db, OrgKind::SocialInsuranceAgency)?;
+                        open_task_at(db, &agency, person_id, kind, &e.reason, today, *deadline, by)?
+                    }
                 };
                 tasks.push(task);
             }
@@ -419,8 +423,14 @@ pub fn carry_out(
     Ok(Done { effects, tasks, cases })
 }
 
-/// The social-insurance agency (R7.2: it files terminations).
-pub const AGENCY_ORG: &str = "city-si";
+/// The id of the city's organisation of a city-level kind (R2.1): the
+/// social-insurance agency files terminations and recoveries (R7.2), the
+/// retiree agency receives escalations. Looked up by its kind, because the
+/// operator chooses the ids.
+pub fn city_org(db: &Db, kind: OrgKind) -> Result<String> {
+    db.one("SELECT id FROM orgs WHERE kind = ? ORDER BY id LIMIT 1", &[text(kind.code())], |r| r.text("id"))?
+        .ok_or_else(|| anyhow::anyhow!("the organisation tree has no {}", kind.code()))
+}
 
 /// Writes a new payment state and its history line.
 pub fn set_payment(db: &Db, person_id: &str, benefit_id: &str, old: &str, next: &zige_domain::PaymentState, by: &Actor<'_>) -> Result<()> {
@@ -519,9 +529,6 @@ pub enum Subject<'a> {
     Overpayment(&'a str),
 }
 
-/// The city organisation that receives escalations (市退管机构).
-pub const CITY_ORG: &str = "city-retiree";
-
 /// Files the escalations the domain found due for `subject`, whose
 /// responsible organisation is `org`, and marks the subject so that the
 /// sweep does not look at it again: each once, whatever runs it again.
@@ -534,14 +541,16 @@ pub fn escalate_overdue(
     escalations: &[Escalation],
     today: NaiveDate,
 ) -> Result<Vec<String>> {
-    let district = tree.district_of(org).map_or(CITY_ORG, |d| d.id.as_str());
+    let city_org = |kind| tree.city_org(kind).map(|o| o.id.as_str()).map_err(|e| anyhow::anyhow!("routing: {e}"));
+    let city = city_org(OrgKind::RetireeAgency)?;
+    let district = tree.district_of(org).map_or(city, |d| d.id.as_str());
     let on = today.to_string();
     let mut filed = Vec::new();
     for e in escalations {
         let to = match e.to {
             Recipient::District => district,
-            Recipient::City => CITY_ORG,
-            Recipient::Agency => AGENCY_ORG,
+            Recipient::City => city,
+            Recipient::Agency => city_org(OrgKind::SocialInsuranceAgency)?,
         };
         let (kind, id) = match (subject, e.instalment) {
             (Subject::Task(id), _) => ("task", id.to_string()),

@@ -25,7 +25,7 @@ use zige_platform::db::{Db, int, text};
 use zige_platform::problem::{Problem, json_response};
 use zige_platform::request::{self, Page};
 use zige_platform::request::{Bounded, SmallBodies};
-use zige_platform::workflow::{AGENCY_ORG, Actor, AtHand};
+use zige_platform::workflow::{Actor, AtHand};
 use zige_platform::{records, secrets, workflow};
 
 #[http_component]
@@ -569,7 +569,8 @@ fn escalate(ctx: &Ctx<'_>, req: &Request, id: &str) -> Result<Response, Problem>
         let missed = missed_instalments(&agreement.plan, &agreement.payments, ctx.today);
         let reason = format!("书面报告：{}（未按期缴纳期次：{:?}）", body.evidence.trim(), missed);
         let level = format!("written:{}", ctx.today);
-        workflow::escalate(db, "overpayment", id, &level, AGENCY_ORG, &reason, ctx.today)?;
+        let agency = workflow::city_org(db, zige_domain::routing::OrgKind::SocialInsuranceAgency)?;
+        workflow::escalate(db, "overpayment", id, &level, &agency, &reason, ctx.today)?;
         if body.refused {
             db.exec("UPDATE overpayments SET refusals = refusals + 1 WHERE id = ?", &[text(id)])?;
         }

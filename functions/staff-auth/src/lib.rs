@@ -99,9 +99,10 @@ fn bootstrap(db: &Db, login: &Login) -> Result<Option<Account>, Problem> {
             return Ok(());
         }
         let id = secrets::new_id("s")?;
+        let bureau = zige_platform::workflow::city_org(db, zige_domain::routing::OrgKind::HrssBureau)?;
         db.exec(
-            "INSERT INTO staff (id, username, password_hash, role, org_id, display_name, created_at) VALUES (?, ?, ?, 'city_admin', 'city-hrss', '系统管理员', ?)",
-            &[text(id.as_str()), text(user.as_str()), text(secrets::hash_password(&password)?), text(zige_platform::now_rfc3339())],
+            "INSERT INTO staff (id, username, password_hash, role, org_id, display_name, created_at) VALUES (?, ?, ?, 'city_admin', ?, '系统管理员', ?)",
+            &[text(id.as_str()), text(user.as_str()), text(secrets::hash_password(&password)?), text(bureau.as_str()), text(zige_platform::now_rfc3339())],
         )?;
         let entry = Entry { actor: "system:bootstrap", role: "system", action: "staff.bootstrap_admin", object: &id, payload: id.as_bytes() };
         audit::append(db, &entry)?;

@@ -1,0 +1,59 @@
+//! The invariants of ARCHITECTURE.md that the source itself can show
+//! (issue 20): checked over `functions/*/src`, so that a change breaking
+//! one fails here rather than in review.
+
+use std::path::{Path, PathBuf};
+
+/// Every Rust source file of the functions, with its path from the repository root.
+fn sources() -> Vec<(String, String)> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()) {
+            if entry.is_dir() {
+                walk(&entry, out);
+            } else if entry.extension().is_some_and(|e| e == "rs") {
+                out.push(entry);
+            }
+        }
+    }
+    let root = zige_tests::workspace();
+    let mut files = Vec::new();
+    for function in std::fs::read_dir(root.join("functions")).unwrap().map(|e| e.unwrap().path()) {
+        if function.join("src").is_dir() {
+            walk(&function.join("src"), &mut files);
+        }
+    }
+    files.iter().map(|f| (f.strip_prefix(&root).unwrap().display().to_string(), std::fs::read_to_string(f).unwrap())).collect()
+}
+
+/// Only the executor (`workflow::carry_out` and its helpers) changes a
+/// payment state, opens a task, issues a payroll instruction, opens a
+/// recovery case or files an escalation.
+#[test]
+fn only_the_executor_changes_payments_and_opens_work() {
+    let writes = ["SET payment_status", "INTO tasks ", "INTO payroll_instructions", "INTO overpayments", "INTO escalations"];
+    let sources = sources();
+    assert!(sources.len() > 30, "found the sources");
+    for (path, text) in &sources {
+        if path == "functions/platform/src/workflow.rs" {
+            continue;
+        }
+        for write in writes {
+            assert!(!text.contains(write), "{path} does what only the executor may: {write}");
+        }
+    }
+    let executor = &sources.iter().find(|(p, _)| p == "functions/platform/src/workflow.rs").unwrap().1;
+    assert!(writes.iter().all(|w| executor.contains(w)), "the executor still does each");
+}
+
+/// No code names an organisation by its id: the city's own organisations
+/// are found by their kind (`OrgTree::city_org`, `workflow::city_org`),
+/// because an operator chooses the ids.
+#[test]
+fn no_code_names_an_organisation_by_id() {
+    let seeded = ["\"city-hrss\"", "\"city-si\"", "\"city-retiree\"", "'city-hrss'", "'city-si'", "'city-retiree'"];
+    for (path, text) in sources() {
+        for id in seeded {
+            assert!(!text.contains(id), "{path} names the organisation {id}");
+        }
+    }
+}
