@@ -192,11 +192,11 @@ fn retract_death_report(db: &Db, staff: &Staff, req: &Request, report_id: &str) 
     let actor = staff.actor();
     let by = Actor { actor: &actor, role: staff.role.code() };
     let answer = db.transaction(|db| -> Result<Json, Problem> {
-        let report = db.one(
+        let report = db.try_one(
             "SELECT r.person_id, r.evidence_id, r.retracted_on, p.residence, p.community_id, p.management, p.employer_id, p.insured_district
              FROM death_reports r JOIN persons p ON p.id = r.person_id WHERE r.id = ?",
             &[text(report_id)],
-            |r| (r.text("person_id"), r.text("evidence_id"), r.opt_text("retracted_on"), records::placement(&r)),
+            |r| Ok((r.text("person_id"), r.text("evidence_id"), r.opt_text("retracted_on"), records::placement(&r)?)),
         )?;
         let (person, evidence, retracted) = match report {
             Some((person, evidence, retracted, placement)) if auth::covers(&tree, staff, &placement) => (person, evidence, retracted),

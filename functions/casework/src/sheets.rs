@@ -88,10 +88,10 @@ impl<'a> Sheet<'a> {
             let outcome = match IdNumber::parse(cell) {
                 Err(e) => json!({ "outcome": "rejected", "reason": e.to_string() }),
                 Ok(id) => {
-                    let found = db.one(
+                    let found = db.try_one(
                         "SELECT id, residence, community_id, management, employer_id, insured_district FROM persons WHERE id_index = ?",
                         &[text(id.blind_index(&key))],
-                        |r| (r.text("id"), records::placement(&r)),
+                        |r| Ok((r.text("id"), records::placement(&r)?)),
                     )?;
                     let mut outcome = match found {
                         Some((person, placement)) if auth::covers(&tree, staff, &placement) => act(&cells, &person)?,

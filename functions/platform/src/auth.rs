@@ -272,9 +272,11 @@ pub fn staff(req: &Request, db: &Db) -> Result<Staff, Problem> {
 
 /// The organisation tree from the database.
 pub fn org_tree(db: &Db) -> Result<OrgTree> {
-    let orgs = db.all("SELECT id, parent_id, kind, division_code FROM orgs", &[], |r| {
-        let kind: OrgKind = serde_json::from_value(serde_json::Value::String(r.text("kind"))).unwrap_or(OrgKind::Community);
-        Org { id: r.text("id"), parent: r.opt_text("parent_id"), kind, division_code: r.opt_text("division_code") }
+    let orgs = db.try_all("SELECT id, parent_id, kind, division_code FROM orgs", &[], |r| {
+        let (id, kind) = (r.text("id"), r.text("kind"));
+        let kind =
+            OrgKind::ALL.into_iter().find(|k| k.code() == kind).ok_or_else(|| anyhow::anyhow!("organisation {id}: kind {kind:?}"))?;
+        Ok(Org { id, parent: r.opt_text("parent_id"), kind, division_code: r.opt_text("division_code") })
     })?;
     OrgTree::new(orgs).map_err(|e| anyhow::anyhow!("the organisation tree is broken: {e}"))
 }

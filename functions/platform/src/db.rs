@@ -234,6 +234,18 @@ impl Db {
         Ok(rows(&result).map(f).collect())
     }
 
+    /// Every row of a query, read by `f`, which fails on a row it cannot read.
+    pub fn try_all<T>(&self, sql: &str, params: &[Value], f: impl FnMut(Row<'_>) -> Result<T>) -> Result<Vec<T>> {
+        let result = self.query(sql, params)?;
+        rows(&result).map(f).collect()
+    }
+
+    /// The first row of a query, read by `f`, which fails on a row it cannot read.
+    pub fn try_one<T>(&self, sql: &str, params: &[Value], f: impl FnOnce(Row<'_>) -> Result<T>) -> Result<Option<T>> {
+        let result = self.query(sql, params)?;
+        rows(&result).next().map(f).transpose()
+    }
+
     /// Runs `work` in a write transaction (`BEGIN IMMEDIATE`, so concurrent
     /// writers wait instead of failing): committed when it returns `Ok`,
     /// rolled back otherwise.

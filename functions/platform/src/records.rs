@@ -37,20 +37,33 @@ pub fn date(text: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
 }
 
-/// Rebuilds the payment state from its columns.
-pub fn payment_state(status: &str, reason: Option<&str>, since: Option<&str>, objection_on: Option<&str>) -> PaymentState {
-    let since = since.and_then(date);
-    let reason: Option<SuspensionReason> = reason.and_then(|r| serde_json::from_value(serde_json::Value::String(r.to_string())).ok());
-    match (status, since) {
-        ("suspended", Some(since)) => PaymentState::Suspended {
-            reason: reason.unwrap_or(SuspensionReason::LossOfEligibility),
-            since,
-            objection_on: objection_on.and_then(date),
-        },
-        ("terminated", Some(since)) => PaymentState::Terminated { since },
-        ("restored", Some(since)) => PaymentState::Restored { since },
-        _ => PaymentState::Active,
-    }
+/// A stored date that must be there: an error naming the column when it
+/// does not read, because a record read wrongly would be judged wrongly.
+fn stored_date(column: &str, text: &str) -> Result<NaiveDate> {
+    date(text).with_context(|| format!("{column} {text:?} is not a date"))
+}
+
+/// Rebuilds the payment state from its columns; an error when they do not
+/// make one (a suspension without its day, an unknown state or reason).
+pub fn payment_state(status: &str, reason: Option<&str>, since: Option<&str>, objection_on: Option<&str>) -> Result<PaymentState> {
+    let since = || stored_date("payment_since", since.unwrap_or_default());
+    Ok(match status {
+        "active" => PaymentState::Active,
+        "suspended" => {
+            let reason = reason.unwrap_or_default();
+            PaymentState::Suspended {
+                reason: SuspensionReason::ALL
+                    .into_iter()
+                    .find(|r| r.code() == reason)
+                    .with_context(|| format!("payment_reason {reason:?}"))?,
+                since: since()?,
+                objection_on: objection_on.map(|d| stored_date("objection_on", d)).transpose()?,
+            }
+        }
+        "terminated" => PaymentState::Terminated { since: since()? },
+        "restored" => PaymentState::Restored { since: since()? },
+        other => anyhow::bail!("payment_status {other:?} is not a payment state"),
+    })
 }
 
 /// The payment state as its columns: status, reason, since, objection day.
@@ -68,46 +81,55 @@ pub fn payment_columns(state: &PaymentState) -> (&'static str, Option<&'static s
 /// The columns [`benefit_row`] reads.
 pub const BENEFIT_COLUMNS: &str = "id, person_id, benefit_type, monthly_amount_fen, start_date, insured_district, payment_status, payment_reason, payment_since, objection_on";
 
-/// A benefit from a row with [`BENEFIT_COLUMNS`]; `None` when a stored value
-/// no longer parses.
-pub fn benefit_row(r: &Row<'_>) -> Option<BenefitRow> {
-    let payment = payment_state(
-        &r.text("payment_status"),
-        r.opt_text("payment_reason").as_deref(),
-        r.opt_text("payment_since").as_deref(),
-        r.opt_text("objection_on").as_deref(),
-    );
-    Some(BenefitRow {
-        id: r.text("id"),
-        benefit_type: BenefitType::parse(&r.text("benefit_type")).ok()?,
-        monthly_amount: Fen::new(r.int("monthly_amount_fen")),
-        start: date(&r.text("start_date"))?,
-        insured_district: r.text("insured_district"),
-        payment,
-    })
+/// A benefit from a row with [`BENEFIT_COLUMNS`]; an error naming the
+/// benefit when a stored value no longer parses.
+pub fn benefit_row(r: &Row<'_>) -> Result<BenefitRow> {
+    let id = r.text("id");
+    let read = || -> Result<BenefitRow> {
+        let payment = payment_state(
+            &r.text("payment_status"),
+            r.opt_text("payment_reason").as_deref(),
+            r.opt_text("payment_since").as_deref(),
+            r.opt_text("objection_on").as_deref(),
+        )?;
+        Ok(BenefitRow {
+            id: id.clone(),
+            benefit_type: BenefitType::parse(&r.text("benefit_type")).map_err(|e| anyhow::anyhow!("benefit_type: {e}"))?,
+            monthly_amount: Fen::new(r.int("monthly_amount_fen")),
+            start: stored_date("start_date", &r.text("start_date"))?,
+            insured_district: r.text("insured_district"),
+            payment,
+        })
+    };
+    read().with_context(|| format!("benefit {id}"))
 }
 
 /// Every benefit of a person, oldest first.
 pub fn benefits(db: &Db, person_id: &str) -> Result<Vec<BenefitRow>> {
     let sql = format!("SELECT {BENEFIT_COLUMNS} FROM benefits WHERE person_id = ? ORDER BY start_date, id");
-    Ok(db.all(&sql, &[text(person_id)], |r| benefit_row(&r))?.into_iter().flatten().collect())
+    db.try_all(&sql, &[text(person_id)], |r| benefit_row(&r))
 }
 
 /// The columns [`evidence_row`] reads.
 pub const EVIDENCE_COLUMNS: &str = "id, person_id, kind, occurred_on, received_on, source";
 
-/// A record from a row with [`EVIDENCE_COLUMNS`], with its source.
-pub fn evidence_row(r: &Row<'_>) -> Option<(Evidence, String)> {
-    let kind: EvidenceKind = serde_json::from_str(&r.text("kind")).ok()?;
-    let evidence =
-        Evidence { id: r.text("id"), kind, occurred_on: date(&r.text("occurred_on"))?, received_on: date(&r.text("received_on"))? };
-    Some((evidence, r.text("source")))
+/// A record from a row with [`EVIDENCE_COLUMNS`], with its source; an
+/// error naming the record when a stored value no longer parses (a loss of
+/// eligibility left unread would be a pension paid on).
+pub fn evidence_row(r: &Row<'_>) -> Result<(Evidence, String)> {
+    let id = r.text("id");
+    let read = || -> Result<Evidence> {
+        let kind: EvidenceKind = serde_json::from_str(&r.text("kind")).context("kind")?;
+        let occurred_on = stored_date("occurred_on", &r.text("occurred_on"))?;
+        Ok(Evidence { id: id.clone(), kind, occurred_on, received_on: stored_date("received_on", &r.text("received_on"))? })
+    };
+    Ok((read().with_context(|| format!("evidence {id}"))?, r.text("source")))
 }
 
-/// Every record about a person that the domain understands.
+/// Every record about a person.
 pub fn evidence(db: &Db, person_id: &str) -> Result<Vec<(Evidence, String)>> {
     let sql = format!("SELECT {EVIDENCE_COLUMNS} FROM evidence WHERE person_id = ? ORDER BY occurred_on, id");
-    Ok(db.all(&sql, &[text(person_id)], |r| evidence_row(&r))?.into_iter().flatten().collect())
+    db.try_all(&sql, &[text(person_id)], |r| evidence_row(&r))
 }
 
 /// Decisions that count: not sent back for another verification, not
@@ -122,16 +144,21 @@ pub const DECISIONS_IN_FORCE: &str = "(reviewed_on IS NOT NULL OR auto_suspended
 /// The columns [`decision_row`] reads.
 pub const DECISION_COLUMNS: &str = "id, person_id, outcome, decided_on, decided_by";
 
-/// A staff decision from a row with [`DECISION_COLUMNS`], with who decided.
-pub fn decision_row(r: &Row<'_>) -> Option<(StaffDecision, String)> {
-    let outcome: DecisionKind = serde_json::from_str(&r.text("outcome")).ok()?;
-    Some((StaffDecision { id: r.text("id"), outcome, decided_on: date(&r.text("decided_on"))? }, r.text("decided_by")))
+/// A staff decision from a row with [`DECISION_COLUMNS`], with who decided;
+/// an error naming the decision when a stored value no longer parses.
+pub fn decision_row(r: &Row<'_>) -> Result<(StaffDecision, String)> {
+    let id = r.text("id");
+    let read = || -> Result<StaffDecision> {
+        let outcome: DecisionKind = serde_json::from_str(&r.text("outcome")).context("outcome")?;
+        Ok(StaffDecision { id: id.clone(), outcome, decided_on: stored_date("decided_on", &r.text("decided_on"))? })
+    };
+    Ok((read().with_context(|| format!("decision {id}"))?, r.text("decided_by")))
 }
 
 /// Every staff decision about a person.
 pub fn decisions(db: &Db, person_id: &str) -> Result<Vec<(StaffDecision, String)>> {
     let sql = format!("SELECT {DECISION_COLUMNS} FROM decisions WHERE person_id = ? AND {DECISIONS_STANDING} ORDER BY decided_on, id");
-    Ok(db.all(&sql, &[text(person_id)], |r| decision_row(&r))?.into_iter().flatten().collect())
+    db.try_all(&sql, &[text(person_id)], |r| decision_row(&r))
 }
 
 /// Assesses every benefit of a person on `today` with the cycle policies in
@@ -207,8 +234,8 @@ pub struct PersonRecords {
     pub birth_month: Option<u32>,
     /// Routing facts (R2.2).
     pub placement: Placement,
-    /// Benefits (`None` where a stored row no longer reads) with their stored snapshot.
-    pub benefits: Vec<(Option<BenefitRow>, StoredSnapshot)>,
+    /// Benefits with their stored snapshot.
+    pub benefits: Vec<(BenefitRow, StoredSnapshot)>,
     /// Records on file.
     pub evidence: Vec<Evidence>,
     /// Standing staff decisions.
@@ -227,14 +254,14 @@ fn by_person<T>(rows: Vec<(String, T)>) -> BTreeMap<String, Vec<T>> {
 /// The next `limit` persons after `cursor` (by id) with their benefits,
 /// records and decisions, in four set-based reads.
 pub fn load_persons(db: &Db, cursor: &str, limit: usize) -> Result<Vec<PersonRecords>> {
-    let persons = db.all(
+    let persons = db.try_all(
         "SELECT id, name, birth_date, residence, community_id, management, employer_id, insured_district FROM persons WHERE id > ? ORDER BY id LIMIT ?",
         &[text(cursor), crate::db::int(limit as i64)],
-        |r| (r.text("id"), r.text("name"), birth_month(Some(&r.text("birth_date"))), placement(&r)),
+        |r| Ok((r.text("id"), r.text("name"), birth_month(Some(&r.text("birth_date"))), placement(&r)?)),
     )?;
     let Some(last) = persons.last().map(|p| p.0.clone()) else { return Ok(Vec::new()) };
     let range = [text(cursor), text(last.as_str())];
-    let mut benefits = by_person(db.all(
+    let mut benefits = by_person(db.try_all(
         &format!(
             "SELECT {BENEFIT_COLUMNS}, cycle_status, cycle_due, list_kind, list_reasons, certified_on, certified_by FROM benefits
              WHERE person_id > ? AND person_id <= ? ORDER BY person_id, start_date, id"
@@ -249,31 +276,21 @@ pub fn load_persons(db: &Db, cursor: &str, limit: usize) -> Result<Vec<PersonRec
                 r.opt_text("certified_on"),
                 r.opt_text("certified_by"),
             ];
-            (r.text("person_id"), (benefit_row(&r), stored))
+            Ok((r.text("person_id"), (benefit_row(&r)?, stored)))
         },
     )?);
-    let mut evidence = by_person(
-        db.all(
-            &format!("SELECT {EVIDENCE_COLUMNS} FROM evidence WHERE person_id > ? AND person_id <= ? ORDER BY person_id, occurred_on, id"),
-            &range,
-            |r| (r.text("person_id"), evidence_row(&r).map(|(e, _)| e)),
-        )?
-        .into_iter()
-        .filter_map(|(p, e)| Some((p, e?)))
-        .collect(),
-    );
-    let mut decisions = by_person(
-        db.all(
-            &format!(
-                "SELECT {DECISION_COLUMNS} FROM decisions WHERE person_id > ? AND person_id <= ? AND {DECISIONS_STANDING} ORDER BY person_id, decided_on, id"
-            ),
-            &range,
-            |r| (r.text("person_id"), decision_row(&r).map(|(d, _)| d)),
-        )?
-        .into_iter()
-        .filter_map(|(p, d)| Some((p, d?)))
-        .collect(),
-    );
+    let mut evidence = by_person(db.try_all(
+        &format!("SELECT {EVIDENCE_COLUMNS} FROM evidence WHERE person_id > ? AND person_id <= ? ORDER BY person_id, occurred_on, id"),
+        &range,
+        |r| Ok((r.text("person_id"), evidence_row(&r)?.0)),
+    )?);
+    let mut decisions = by_person(db.try_all(
+        &format!(
+            "SELECT {DECISION_COLUMNS} FROM decisions WHERE person_id > ? AND person_id <= ? AND {DECISIONS_STANDING} ORDER BY person_id, decided_on, id"
+        ),
+        &range,
+        |r| Ok((r.text("person_id"), decision_row(&r)?.0)),
+    )?);
     Ok(persons
         .into_iter()
         .map(|(id, name, birth_month, placement)| PersonRecords {
@@ -288,26 +305,30 @@ pub fn load_persons(db: &Db, cursor: &str, limit: usize) -> Result<Vec<PersonRec
         .collect())
 }
 
-/// A person's routing facts from a `persons` row (R2.2, R3.3).
-pub fn placement(row: &Row<'_>) -> Placement {
-    let residence = match ResidenceKind::parse(&row.text("residence")) {
-        Ok(ResidenceKind::Local) => Residence::Local { community: row.text("community_id") },
-        Ok(ResidenceKind::Abroad) => Residence::Abroad,
-        _ => Residence::Domestic,
+/// A person's routing facts from a `persons` row (R2.2, R3.3); an error
+/// when the stored residence or management mode no longer parses, since a
+/// person routed nowhere would be missed.
+pub fn placement(row: &Row<'_>) -> Result<Placement> {
+    let residence = match ResidenceKind::parse(&row.text("residence")).map_err(|e| anyhow::anyhow!("residence: {e}"))? {
+        ResidenceKind::Local => Residence::Local { community: row.text("community_id") },
+        ResidenceKind::Abroad => Residence::Abroad,
+        ResidenceKind::Domestic => Residence::Domestic,
     };
-    Placement {
+    Ok(Placement {
         residence,
-        management: ManagementMode::parse(&row.text("management")).unwrap_or(ManagementMode::Socialised),
+        management: ManagementMode::parse(&row.text("management")).map_err(|e| anyhow::anyhow!("management: {e}"))?,
         employer: row.opt_text("employer_id"),
         insured_district: row.text("insured_district"),
-    }
+    })
 }
 
 /// A person's routing facts, looked up by id.
 pub fn load_placement(db: &Db, person_id: &str) -> Result<Option<Placement>> {
-    db.one("SELECT residence, community_id, management, employer_id, insured_district FROM persons WHERE id = ?", &[text(person_id)], |r| {
-        placement(&r)
-    })
+    db.try_one(
+        "SELECT residence, community_id, management, employer_id, insured_district FROM persons WHERE id = ?",
+        &[text(person_id)],
+        |r| placement(&r),
+    )
 }
 
 /// The list and reasons of a benefit registered but not yet assessed: to be

@@ -211,9 +211,8 @@ fn cycles(db: &Db, settings: &Settings, cursor: &str, limit: usize) -> Result<St
     let deadline = || deadlines::verification_task_deadline(&settings.calendar, today, settings.verification_working_days);
     let mut changed = Vec::new();
     for person in &persons {
-        let stored: BTreeMap<&str, &records::StoredSnapshot> =
-            person.benefits.iter().filter_map(|(b, s)| Some((b.as_ref()?.id.as_str(), s))).collect();
-        let loaded: Vec<BenefitRow> = person.benefits.iter().filter_map(|(b, _)| b.clone()).collect();
+        let stored: BTreeMap<&str, &records::StoredSnapshot> = person.benefits.iter().map(|(b, s)| (b.id.as_str(), s)).collect();
+        let loaded: Vec<BenefitRow> = person.benefits.iter().map(|(b, _)| b.clone()).collect();
         let assessed = records::assess_loaded(loaded, &person.evidence, &person.decisions, &settings.policies, person.birth_month, today);
         for (benefit, assessment) in assessed {
             let position = assessment.cycle;
@@ -360,12 +359,12 @@ fn home_visits(db: &Db, settings: &Settings, cursor: &str, limit: usize) -> Resu
 /// Refund deadlines (R7.3, R7.6): an overpayment not refunded by the
 /// deadline of its notice is escalated as the domain says, once.
 fn refund_deadlines(db: &Db, settings: &Settings, cursor: &str, limit: usize) -> Result<Step> {
-    let overdue = db.all(
+    let overdue = db.try_all(
         "SELECT o.id, o.refund_deadline, p.residence, p.community_id, p.management, p.employer_id, p.insured_district
          FROM overpayments o JOIN persons p ON p.id = o.person_id
          WHERE o.status = 'open' AND o.refund_deadline < ? AND o.id > ? ORDER BY o.id LIMIT ?",
         &[text(settings.today.to_string()), text(cursor), int(limit as i64)],
-        |r| (r.text("id"), records::date(&r.text("refund_deadline")), records::placement(&r)),
+        |r| Ok((r.text("id"), records::date(&r.text("refund_deadline")), records::placement(&r)?)),
     )?;
     let mut changed = Vec::new();
     for (id, deadline, placement) in &overdue {

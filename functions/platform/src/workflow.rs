@@ -254,7 +254,7 @@ impl OnFile {
             records::DECISIONS_STANDING,
             records::DECISIONS_IN_FORCE
         );
-        let decisions = db.all(&sql, &[text(person_id)], |r| records::decision_row(&r))?.into_iter().flatten().map(|(d, _)| d).collect();
+        let decisions = db.try_all(&sql, &[text(person_id)], |r| Ok(records::decision_row(&r)?.0))?;
         let cases = db.all(
             "SELECT id, benefit_id, evidence_id, paid_fen, status FROM overpayments WHERE person_id = ? ORDER BY created_at, id",
             &[text(person_id)],

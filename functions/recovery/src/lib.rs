@@ -87,7 +87,7 @@ const PLACEMENT: &str = "p.residence, p.community_id, p.management, p.employer_i
 fn visible(db: &Db, tree: &OrgTree, staff: &Staff, id: &str) -> Result<Placement, Problem> {
     let sql = format!("SELECT {PLACEMENT} FROM overpayments o JOIN persons p ON p.id = o.person_id WHERE o.id = ?");
     let placement =
-        db.one(&sql, &[text(id)], |r| records::placement(&r))?.ok_or_else(|| Problem::not_found("该追回案件", "recovery case"))?;
+        db.try_one(&sql, &[text(id)], |r| records::placement(&r))?.ok_or_else(|| Problem::not_found("该追回案件", "recovery case"))?;
     if auth::covers(tree, staff, &placement) { Ok(placement) } else { Err(Problem::not_found("该追回案件", "recovery case")) }
 }
 
@@ -137,7 +137,7 @@ fn open(ctx: &Ctx<'_>, tree: &OrgTree, req: &Request) -> Result<Response, Proble
     }
     let kind = workflow::loss_finding(&body.loss, body.loss_date, ctx.today)?;
     let sql = format!("SELECT b.person_id, {PLACEMENT} FROM benefits b JOIN persons p ON p.id = b.person_id WHERE b.id = ?");
-    let found = ctx.db.one(&sql, &[text(body.benefit_id.as_str())], |r| (r.text("person_id"), records::placement(&r)))?;
+    let found = ctx.db.try_one(&sql, &[text(body.benefit_id.as_str())], |r| Ok((r.text("person_id"), records::placement(&r)?)))?;
     let person = match found {
         Some((person, placement)) if auth::covers(tree, ctx.staff, &placement) => person,
         _ => return Err(Problem::not_found("该待遇", "benefit").with_field("benefit_id")),

@@ -22,8 +22,8 @@ const PERSON_COLUMNS: &str = "id, id_masked, birth_date, name, phone, address, r
 /// Loads a person the caller may see; 404 when absent or out of scope, so
 /// existence itself does not leak (R2.3).
 pub fn visible_person(ctx: &Ctx, tree: &OrgTree, id: &str) -> Result<Json, Problem> {
-    let found = ctx.db.one(&format!("SELECT {PERSON_COLUMNS} FROM persons WHERE id = ?"), &[text(id)], |r| {
-        (auth::covers(tree, &ctx.staff, &placement(&r)), person_json(&r))
+    let found = ctx.db.try_one(&format!("SELECT {PERSON_COLUMNS} FROM persons WHERE id = ?"), &[text(id)], |r| {
+        Ok((auth::covers(tree, &ctx.staff, &placement(&r)?), person_json(&r)))
     })?;
     match found {
         Some((true, person)) => Ok(person),
@@ -86,9 +86,11 @@ pub fn search(ctx: &Ctx, req: &Request) -> Result<Response, Problem> {
         ),
         &page_params,
     )?;
-    let items: Vec<Json> = zige_platform::db::rows(&rows)
-        .filter(|r| auth::covers(&tree, &ctx.staff, &placement(r)))
-        .map(|r| {
+    let placed = zige_platform::db::rows(&rows).map(|r| Ok((placement(&r)?, r))).collect::<anyhow::Result<Vec<_>>>()?;
+    let items: Vec<Json> = placed
+        .into_iter()
+        .filter(|(placed, _)| auth::covers(&tree, &ctx.staff, placed))
+        .map(|(_, r)| {
             json!({
                 "person_id": r.text("id"),
                 "name_masked": mask_name(&r.text("name")),

@@ -186,12 +186,8 @@ fn compare(
         let Some(last) = persons.last() else { break };
         cursor = last.id.clone();
         for person in &persons {
-            let rows: Vec<_> = person
-                .benefits
-                .iter()
-                .filter_map(|(b, _)| b.clone())
-                .filter(|b| b.benefit_type == benefit && b.payment.is_payable())
-                .collect();
+            let rows: Vec<_> =
+                person.benefits.iter().map(|(b, _)| b.clone()).filter(|b| b.benefit_type == benefit && b.payment.is_payable()).collect();
             if rows.is_empty() {
                 continue;
             }
