@@ -392,3 +392,19 @@ async fn r6_3_failed_face_checks_of_someone_on_the_service_ledger_open_a_home_vi
     assert_eq!(answer["next_step"], "home_visit", "on the service ledger now: {answer}");
     assert_eq!(visits(&other), 1);
 }
+
+/// Issue 20: a setting that does not read is an error naming it in the log,
+/// not a default of the code's own: a limit set to "many" does not quietly
+/// become 20.
+#[tokio::test]
+async fn a_setting_that_does_not_read_is_an_error_not_a_default() {
+    let mut variables = zige_tests::test_variables();
+    variables.push(("hourly_limit_per_person".into(), "many".into()));
+    let app = zige_tests::spawn(&zige_tests::zige_manifest(), zige_tests::Spawn { variables, ..Default::default() }).await;
+    let city = seed_city(&app).await;
+    let token = app.recipient(&city.ids["ts_local"]).await;
+    let refused = app.call(&token, "POST", "/api/v1/me/certifications/challenges", None).await;
+    assert_eq!(refused.status, 500, "{}", refused.text());
+    assert!(refused.header("content-type").is_some_and(|t| t.starts_with("application/problem+json")));
+    assert!(!refused.text().contains("many") && !refused.text().contains("hourly_limit"), "internals stay in the log: {}", refused.text());
+}

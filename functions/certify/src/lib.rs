@@ -27,14 +27,39 @@ use zige_platform::{jws, rate, records, request, secrets};
 const CHALLENGE_SECONDS: i64 = 600;
 /// Failed attempts allowed per person and day.
 const DAILY_FAILURES: i64 = 3;
-/// Challenges and submissions allowed in an hour per person, per device
-/// (the mini-program's `x-zige-device`), and per client address, unless the
-/// Spin variables `hourly_limit_per_person`, `hourly_limit_per_device` and
-/// `hourly_limit_per_address` say otherwise. The address is only a flood
-/// guard, set high: a whole city may reach zige through one carrier's NAT.
-const PER_PERSON_HOURLY: i64 = 20;
-const PER_DEVICE_HOURLY: i64 = 20;
-const PER_ADDRESS_HOURLY: i64 = 2000;
+/// What the operator sets for face certification (spin.toml's variables).
+struct Settings {
+    /// The face provider whose signed results count, and its shared secret.
+    provider_id: String,
+    provider_secret: String,
+    /// The lowest similarity score that certifies.
+    score_threshold: f64,
+    /// Challenges and submissions allowed in an hour per person, per device
+    /// (the mini-program's `x-zige-device`) and per client address. The
+    /// address is only a flood guard, set high: a whole city may reach zige
+    /// through one carrier's NAT.
+    per_person_hourly: i64,
+    per_device_hourly: i64,
+    per_address_hourly: i64,
+    /// Failed checks in a day before a person on the service ledger, or of
+    /// `home_visit_age`, is visited instead (R6.3).
+    assist: AssistPolicy,
+}
+
+impl Settings {
+    fn load() -> anyhow::Result<Self> {
+        use zige_platform::settings::{parsed, positive, text};
+        Ok(Self {
+            provider_id: text("face_provider_id")?,
+            provider_secret: text("face_provider_secret")?,
+            score_threshold: parsed("face_score_threshold", "a score between 0 and 1, such as 0.80")?,
+            per_person_hourly: positive("hourly_limit_per_person")?,
+            per_device_hourly: positive("hourly_limit_per_device")?,
+            per_address_hourly: positive("hourly_limit_per_address")?,
+            assist: AssistPolicy { failures: positive("face_failures_before_visit")?, age: positive("home_visit_age")? },
+        })
+    }
+}
 
 /// The largest evidence file, decoded.
 const MAX_EVIDENCE: usize = 1 << 20;
@@ -80,13 +105,13 @@ fn device(req: &Request) -> Option<String> {
     valid.then(|| zige_platform::secrets::sha256_hex(id.as_bytes())[..32].to_string())
 }
 
-fn throttle_all(req: &Request, person_id: &str) -> Result<(), Problem> {
-    rate::hourly(&format!("person:{person_id}"), rate::limit("hourly_limit_per_person", PER_PERSON_HOURLY))?;
+fn throttle_all(req: &Request, settings: &Settings, person_id: &str) -> Result<(), Problem> {
+    rate::hourly(&format!("person:{person_id}"), settings.per_person_hourly)?;
     if let Some(device) = device(req) {
-        rate::hourly(&format!("device:{device}"), rate::limit("hourly_limit_per_device", PER_DEVICE_HOURLY))?;
+        rate::hourly(&format!("device:{device}"), settings.per_device_hourly)?;
     }
     let ip = zige_platform::request::client_address(req);
-    rate::hourly(&format!("addr:{ip}"), rate::limit("hourly_limit_per_address", PER_ADDRESS_HOURLY))
+    rate::hourly(&format!("addr:{ip}"), settings.per_address_hourly)
 }
 
 fn failures_today(db: &Db, person_id: &str) -> anyhow::Result<i64> {
@@ -115,7 +140,7 @@ fn challenge(req: &Request) -> Result<Response, Problem> {
         return Err(exhausted());
     }
     let store = Store::open_default().map_err(anyhow::Error::from)?;
-    throttle_all(req, &person_id)?;
+    throttle_all(req, &Settings::load()?, &person_id)?;
     let id = secrets::random_token()?[..32].to_string();
     let now = zige_platform::unix_now();
     let challenge = Challenge { nonce: secrets::random_token()?, person_id, created_at: now, expires_at: now + CHALLENGE_SECONDS };
@@ -216,6 +241,7 @@ impl Refusal {
 /// Every check of the signed result, in order; returns the refusal, if any,
 /// and whether the nonce was presented for this challenge (then it is spent).
 fn check(
+    settings: &Settings,
     sub: &Submission,
     who: &Recipient,
     challenge: Option<&Challenge>,
@@ -223,10 +249,9 @@ fn check(
     now: i64,
     used: &dyn Fn(&str) -> bool,
 ) -> Result<(), (Refusal, bool)> {
-    let provider_id = spin_sdk::variables::get("face_provider_id").unwrap_or_default();
-    let secret = spin_sdk::variables::get("face_provider_secret").unwrap_or_default();
+    let (provider_id, secret) = (&settings.provider_id, &settings.provider_secret);
     let signature = URL_SAFE_NO_PAD.decode(sub.signature.trim_end_matches('=')).map_err(|_| (Refusal::SignatureInvalid, false))?;
-    if secret.is_empty() || sub.provider != provider_id || !jws::hmac_matches(secret.as_bytes(), sub.result.as_bytes(), &signature) {
+    if secret.is_empty() || sub.provider != *provider_id || !jws::hmac_matches(secret.as_bytes(), sub.result.as_bytes(), &signature) {
         return Err((Refusal::SignatureInvalid, false));
     }
     let result: ProviderResult = URL_SAFE_NO_PAD
@@ -252,8 +277,7 @@ fn check(
     if !result.liveness {
         return Err((Refusal::LivenessFailed, true));
     }
-    let threshold: f64 = spin_sdk::variables::get("face_score_threshold").ok().and_then(|t| t.parse().ok()).unwrap_or(0.80);
-    if !(result.score >= threshold) {
+    if !(result.score >= settings.score_threshold) {
         return Err((Refusal::ScoreBelowThreshold, true));
     }
     match result.verified_at.unix() {
@@ -299,8 +323,9 @@ fn submit(req: &Request) -> Result<Response, Problem> {
     if failures_today(&db, &person_id)? >= DAILY_FAILURES {
         return Err(exhausted());
     }
+    let settings = Settings::load()?;
     let store = Store::open_default().map_err(anyhow::Error::from)?;
-    throttle_all(req, &person_id)?;
+    throttle_all(req, &settings, &person_id)?;
     let key = challenge_key(&body.challenge_id);
     let challenge: Option<Challenge> = store.get(&key).map_err(anyhow::Error::from)?.and_then(|b| serde_json::from_slice(&b).ok());
     let now = zige_platform::unix_now();
@@ -308,7 +333,7 @@ fn submit(req: &Request) -> Result<Response, Problem> {
     let actor = who.actor();
     let by = Actor { actor: &actor, role: "recipient" };
     let used = |nonce: &str| db.one("SELECT 1 AS x FROM used_nonces WHERE nonce = ?", &[text(nonce)], |_| ()).ok().flatten().is_some();
-    let outcome = check(&body, &who, challenge.as_ref(), &person_id, now, &used);
+    let outcome = check(&settings, &body, &who, challenge.as_ref(), &person_id, now, &used);
     let spend = |db: &Db, nonce: &str| -> anyhow::Result<bool> {
         let used = db.one("SELECT 1 AS x FROM used_nonces WHERE nonce = ?", &[text(nonce)], |_| ())?.is_some();
         if !used {
@@ -334,7 +359,7 @@ fn submit(req: &Request) -> Result<Response, Problem> {
         };
         if let Some(refusal) = refusal {
             record_failure(db, &person_id, &actor, &refusal)?;
-            let visit = arrange_visit(db, &person_id, today, &by)?;
+            let visit = arrange_visit(db, settings.assist, &person_id, today, &by)?;
             return Ok(Err((refusal, visit)));
         }
         let evidence_id = format!("face:{}", body.challenge_id);
@@ -410,19 +435,9 @@ fn record_failure(db: &Db, person_id: &str, actor: &str, refusal: &Refusal) -> R
     Ok(())
 }
 
-/// Failed checks before a person on the service ledger, or of the age
-/// below, is visited instead (R6.3), unless the Spin variables
-/// `face_failures_before_visit` and `home_visit_age` say otherwise.
-const FAILURES_BEFORE_VISIT: i64 = 2;
-const HOME_VISIT_AGE: i64 = 80;
-
 /// Opens a home visit when the domain says failed checks call for one
 /// (R6.3); returns whether one is arranged.
-fn arrange_visit(db: &Db, person_id: &str, today: chrono::NaiveDate, by: &Actor<'_>) -> Result<bool, Problem> {
-    let policy = AssistPolicy {
-        failures: u32::try_from(rate::limit("face_failures_before_visit", FAILURES_BEFORE_VISIT)).unwrap_or(u32::MAX),
-        age: u32::try_from(rate::limit("home_visit_age", HOME_VISIT_AGE)).unwrap_or(u32::MAX),
-    };
+fn arrange_visit(db: &Db, policy: AssistPolicy, person_id: &str, today: chrono::NaiveDate, by: &Actor<'_>) -> Result<bool, Problem> {
     let (groups, birth) = db
         .one("SELECT special_groups, birth_date FROM persons WHERE id = ?", &[text(person_id)], |r| {
             (r.text("special_groups"), r.opt_text("birth_date"))

@@ -23,7 +23,8 @@ const ASSERTION_SECONDS: i64 = 600;
 
 #[http_component]
 fn handle(req: Bounded<SmallBodies>) -> Response {
-    let enabled = spin_sdk::variables::get("demo_mode").is_ok_and(|v| v == "true");
+    // A demo_mode that does not read as true or false keeps the demo off.
+    let enabled = zige_platform::settings::flag("demo_mode").unwrap_or(false);
     if !enabled {
         return Problem::not_found("该地址", "resource").into_response();
     }
@@ -42,7 +43,7 @@ fn handle(req: Bounded<SmallBodies>) -> Response {
 
 /// A variable holding a secret; the demo cannot sign without it.
 fn secret(name: &str) -> Result<String, Problem> {
-    spin_sdk::variables::get(name).ok().filter(|s| !s.is_empty()).ok_or_else(|| {
+    zige_platform::settings::text(name).ok().filter(|s| !s.is_empty()).ok_or_else(|| {
         Problem::new(503, "demo_unconfigured", format!("演示模式缺少配置 {name}"), format!("The demo needs the variable {name}"))
     })
 }
@@ -78,6 +79,6 @@ fn face(req: &Request) -> Result<Response, Problem> {
     let subject = id_number(&body.subject, "subject")?;
     let result = json!({ "nonce": body.nonce, "subject": subject.as_str(), "liveness": true, "score": 0.95, "verified_at": zige_platform::unix_now() });
     let (result, signature) = jws::sign_provider_result(&result, secret("face_provider_secret")?.as_bytes());
-    let provider = spin_sdk::variables::get("face_provider_id").unwrap_or_default();
+    let provider = zige_platform::settings::text("face_provider_id")?;
     Ok(json_response(200, &json!({ "provider": provider, "result": result, "signature": signature })))
 }

@@ -94,7 +94,7 @@ fn with_security(mut response: Response, path: &str) -> Response {
     let frame_ancestors = if path.starts_with("/staff") {
         "'none'".to_string()
     } else {
-        let embed = spin_sdk::variables::get("embed_origins").unwrap_or_default();
+        let embed = zige_platform::settings::text("embed_origins").unwrap_or_default();
         format!("'self' {}", embed.split([' ', ',']).filter(|o| !o.is_empty()).collect::<Vec<_>>().join(" ")).trim_end().to_string()
     };
     response.set_header("content-security-policy", format!("{CSP_BASE}; frame-ancestors {frame_ancestors}"));

@@ -21,6 +21,7 @@ pub mod records;
 pub mod request;
 pub mod secrets;
 pub mod session;
+pub mod settings;
 pub mod spreadsheet;
 pub mod timers;
 pub mod workflow;

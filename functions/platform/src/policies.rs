@@ -6,23 +6,11 @@
 //! `reminder_days_before_due`.
 
 use crate::db::Db;
+use crate::settings::variable;
 use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
 use zige_domain::BenefitType;
 use zige_domain::cycle::{CyclePolicy, Period, PolicySet, PolicyVersion};
-
-/// A Spin variable; natively (benchmarks, tools) the same
-/// `SPIN_VARIABLE_<NAME>` environment variable Spin reads, or `None`.
-fn variable(name: &str) -> Result<Option<String>> {
-    #[cfg(target_arch = "wasm32")]
-    {
-        spin_sdk::variables::get(name).map(Some).with_context(|| format!("reading the {name} variable"))
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        Ok(std::env::var(format!("SPIN_VARIABLE_{}", name.to_uppercase())).ok())
-    }
-}
 
 /// The unemployment cycle from its variable: `month`, `quarter` or `year`.
 fn unemployment_period(text: Option<&str>) -> Result<Period> {

@@ -7,12 +7,6 @@
 use crate::problem::Problem;
 use spin_sdk::wit::wasi::keyvalue::{atomics, store};
 
-/// A limit from a Spin variable, or `default` when it is unset or not a
-/// positive whole number.
-pub fn limit(variable: &str, default: i64) -> i64 {
-    spin_sdk::variables::get(variable).ok().and_then(|v| v.parse().ok()).filter(|n: &i64| *n > 0).unwrap_or(default)
-}
-
 /// Counts one event of `scope` in the current one-hour window and refuses
 /// with 429 once `limit` is passed.
 pub fn hourly(scope: &str, limit: i64) -> Result<(), Problem> {

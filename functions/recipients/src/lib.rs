@@ -63,7 +63,7 @@ struct SessionRequest {
 /// Opens a session from an identity assertion (HS256 with `idp_secret`).
 fn login(req: &Request) -> Result<Response, Problem> {
     let body: SessionRequest = request::json_body(req)?;
-    let secret = spin_sdk::variables::get("idp_secret").unwrap_or_default();
+    let secret = zige_platform::settings::text("idp_secret")?;
     let refused = |code: &str| {
         Problem::new(401, "assertion_refused", "身份验证未通过，请重新登录", "The identity assertion was refused")
             .with_reason(code.to_string())

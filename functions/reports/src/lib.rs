@@ -46,7 +46,7 @@ fn route(req: &Request) -> Result<Response, Problem> {
 
 /// `GET /api/v1/reports/hotline`: where to report by phone.
 fn hotline() -> Result<Response, Problem> {
-    let number = spin_sdk::variables::get("report_hotline").map_err(anyhow::Error::from)?;
+    let number = zige_platform::settings::text("report_hotline")?;
     Ok(json_response(
         200,
         &json!({ "hotline": number, "text_zh": format!("举报电话：{number}"), "text_en": format!("Report line: {number}") }),
@@ -82,10 +82,6 @@ fn bounded(field: &'static str, value: &str, max: usize) -> Result<String, Probl
     Ok(value.to_string())
 }
 
-/// Public reports one client address may make in an hour, unless the Spin
-/// variable `hourly_reports_per_address` says otherwise.
-const REPORTS_PER_ADDRESS_HOURLY: i64 = 30;
-
 /// `POST /api/v1/reports`: anyone reports; the answer gives a reference to
 /// follow progress with.
 fn submit(req: &Request) -> Result<Response, Problem> {
@@ -94,10 +90,7 @@ fn submit(req: &Request) -> Result<Response, Problem> {
     // one is a permanent row. The limit is high enough for a city behind
     // one carrier's address to report what it sees.
     let address = request::client_address(req);
-    zige_platform::rate::hourly(
-        &format!("report:{address}"),
-        zige_platform::rate::limit("hourly_reports_per_address", REPORTS_PER_ADDRESS_HOURLY),
-    )?;
+    zige_platform::rate::hourly(&format!("report:{address}"), zige_platform::settings::positive("hourly_reports_per_address")?)?;
     if !matches!(body.kind.as_str(), "improper_receipt" | "staff_misconduct") {
         return Err(Problem::invalid("kind", "请选择举报类别", "kind: improper_receipt or staff_misconduct"));
     }

@@ -88,8 +88,8 @@ fn locked(seconds: i64) -> Problem {
 
 /// While no city administrator exists, the bootstrap variables create one.
 fn bootstrap(db: &Db, login: &Login) -> Result<Option<Account>, Problem> {
-    let user = spin_sdk::variables::get("bootstrap_admin_user").unwrap_or_default();
-    let password = spin_sdk::variables::get("bootstrap_admin_password").unwrap_or_default();
+    let user = zige_platform::settings::text("bootstrap_admin_user")?;
+    let password = zige_platform::settings::text("bootstrap_admin_password")?;
     if user.is_empty() || password.is_empty() || login.username != user || login.password != password {
         return Ok(None);
     }

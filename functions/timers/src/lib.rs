@@ -48,7 +48,7 @@ struct TickRequest {
 
 fn authorise(req: &Request) -> Result<(), Problem> {
     use subtle::ConstantTimeEq;
-    let expected = spin_sdk::variables::get("scheduler_token").map_err(anyhow::Error::from)?;
+    let expected = zige_platform::settings::text("scheduler_token")?;
     let given = request::bearer(req).unwrap_or_default();
     if expected.is_empty() || !bool::from(given.as_bytes().ct_eq(expected.as_bytes())) {
         return Err(Problem::new(401, "unauthorised", "需要调度令牌", "The scheduler token is missing or wrong"));
@@ -59,7 +59,7 @@ fn authorise(req: &Request) -> Result<(), Problem> {
 async fn tick(req: &Request) -> Result<Response, Problem> {
     authorise(req)?;
     let body: TickRequest = if req.body().is_empty() { TickRequest::default() } else { request::json_body(req)? };
-    let as_of_allowed = spin_sdk::variables::get("tick_as_of_enabled").map_err(anyhow::Error::from)? == "true";
+    let as_of_allowed = zige_platform::settings::flag("tick_as_of_enabled")?;
     let today = match body.as_of {
         Some(_) if !as_of_allowed => {
             return Err(Problem::invalid("as_of", "只有测试环境可以指定日期", "as_of is accepted only when tick_as_of_enabled is true"));
@@ -100,11 +100,7 @@ async fn tick(req: &Request) -> Result<Response, Problem> {
 
 /// The timers' settings from the Spin variables.
 fn settings(db: &Db, today: NaiveDate) -> anyhow::Result<timers::Settings> {
-    use anyhow::Context;
-    let verification_working_days = spin_sdk::variables::get("verification_deadline_working_days")?
-        .trim()
-        .parse()
-        .context("verification_deadline_working_days: a whole number of working days")?;
+    let verification_working_days = zige_platform::settings::positive("verification_deadline_working_days")?;
     let imports = (Sealer::from_variable()?, secrets::pii_key()?);
     timers::Settings::load(db, today, verification_working_days, Some(imports))
 }

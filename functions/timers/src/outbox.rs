@@ -27,7 +27,7 @@ fn backoff_seconds(attempts: i64) -> i64 {
 /// Sends pending messages while the budget lasts; returns how many the
 /// gateway accepted and whether nothing sendable is left.
 pub async fn push(db: &Db, budget: &mut Budget) -> Result<(usize, bool)> {
-    let gateway = spin_sdk::variables::get("notify_gateway_url")?;
+    let gateway = zige_platform::settings::text("notify_gateway_url")?;
     if gateway.trim().is_empty() {
         return Ok((0, true));
     }
