@@ -5,7 +5,7 @@
 //! (R5.5, R6.2) is a field outcome for anyone in the clerk's scope, with or
 //! without a task open. Each is scoped by R2.3 and audited.
 
-use super::{Outcome, OutcomeRequest, record};
+use crate::outcomes::{Outcome, OutcomeRequest, record};
 use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::json;

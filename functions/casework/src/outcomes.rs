@@ -1,0 +1,188 @@
+//! Field outcomes (R6.2, R6.6, R7.1): their channel, files and loss
+//! findings, recorded against a task; one recorded below the city waits
+//! for the city's review.
+
+use chrono::NaiveDate;
+use serde::Deserialize;
+use serde_json::{Value as Json, json};
+use spin_sdk::http::{Request, Response};
+use zige_domain::evidence::{DecisionKind, StaffDecision};
+use zige_platform::attachments::{Attachment, Upload};
+use zige_platform::audit::{self, Entry};
+use zige_platform::auth::{self, Permission, Staff};
+use zige_platform::db::{Db, opt_text, text};
+use zige_platform::problem::{Problem, json_response};
+use zige_platform::records;
+use zige_platform::request;
+use zige_platform::workflow::{self, Actor, AtHand};
+
+use crate::attachments;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct OutcomeRequest {
+    outcome: String,
+    pub(crate) channel: String,
+    #[serde(default)]
+    note: String,
+    loss: Option<workflow::LossRequest>,
+    loss_date: Option<NaiveDate>,
+    /// For "eligible": the one benefit verified (a dependant who has not
+    /// remarried), when the outcome is about it alone (R1.3, R5.7, R5.8).
+    benefit_id: Option<String>,
+    /// Photos, videos, the roster or sign-in sheet (R6.4).
+    #[serde(default)]
+    files: Vec<Upload>,
+}
+
+impl OutcomeRequest {
+    /// An "eligible" with nothing else but its channel and note.
+    pub(crate) fn eligible(channel: String, note: String, files: Vec<Upload>) -> Self {
+        Self { outcome: "eligible".into(), channel, note, loss: None, loss_date: None, benefit_id: None, files }
+    }
+}
+
+/// Parses an outcome: "eligible", "unreachable", or "not eligible" with the
+/// reason and the date of loss (R6.6).
+fn decision_kind(body: &OutcomeRequest, today: NaiveDate) -> Result<DecisionKind, Problem> {
+    match body.outcome.as_str() {
+        "eligible" => Ok(match &body.benefit_id {
+            Some(benefit_id) => DecisionKind::Entitled { benefit_id: benefit_id.clone() },
+            None => DecisionKind::Eligible,
+        }),
+        "unreachable" => Ok(DecisionKind::Unreachable),
+        "not_eligible" => {
+            let loss =
+                body.loss.as_ref().ok_or_else(|| Problem::invalid("loss", "不符合条件时须写明原因", "loss: the reason is required"))?;
+            workflow::loss_finding(loss, body.loss_date, today)
+        }
+        _ => Err(Problem::invalid("outcome", "结果应为符合、不符合或联系不上", "outcome: eligible, not_eligible or unreachable")),
+    }
+}
+
+/// `POST /api/v1/tasks/{id}/outcome`: records a field outcome and closes
+/// the task. An outcome recorded by city staff takes effect at once; one
+/// recorded below the city waits for the city's review (R7.1), except an
+/// "eligible" that restores nothing, which needs no review.
+pub(crate) fn outcome(db: &Db, staff: &Staff, req: &Request, task_id: &str) -> Result<Response, Problem> {
+    staff.require(Permission::WorkTasks)?;
+    let outcome = Outcome::parse(req)?;
+    record(db, staff, &outcome, task_id, req.body())
+}
+
+/// A field outcome, parsed and checked before anything is written.
+pub(crate) struct Outcome {
+    pub(crate) body: OutcomeRequest,
+    files: Vec<Attachment>,
+    kind: DecisionKind,
+}
+
+impl Outcome {
+    pub(crate) fn parse(req: &Request) -> Result<Self, Problem> {
+        let body: OutcomeRequest = request::json_body(req)?;
+        let kind = decision_kind(&body, zige_platform::today())?;
+        Self::checked(body, kind)
+    }
+
+    /// Checks the channel, the note and the files of an outcome whose
+    /// kind is parsed: an "eligible" keeps a photo or video of the person,
+    /// and a video certification its recording (R6.2).
+    pub(crate) fn checked(mut body: OutcomeRequest, kind: DecisionKind) -> Result<Self, Problem> {
+        let files = attachments(&std::mem::take(&mut body.files))?;
+        let channels = zige_domain::evidence::VERIFICATION_CHANNELS.map(|c| c.code);
+        if !channels.contains(&body.channel.as_str()) {
+            return Err(Problem::invalid("channel", "核实渠道有误", format!("channel: one of {}", channels.join(", "))));
+        }
+        if body.note.chars().count() > 500 {
+            return Err(Problem::invalid("note", "说明最长500字", "note: at most 500 characters"));
+        }
+        if body.channel == "video" && !files.iter().any(|f| f.content_type.starts_with("video/")) {
+            return Err(Problem::invalid(
+                "files",
+                "视频认证须上传认证录像（R6.2）",
+                "files: a video certification keeps its recording (R6.2)",
+            ));
+        }
+        let pictured = files.iter().any(|f| f.content_type.starts_with("image/") || f.content_type.starts_with("video/"));
+        if kind.needs_picture() && !pictured {
+            return Err(Problem::invalid(
+                "files",
+                "核实为符合条件的，须上传本人照片或视频（R6.2）",
+                "files: an eligible outcome keeps a photo or video of the person (R6.2)",
+            ));
+        }
+        Ok(Self { body, files, kind })
+    }
+}
+
+/// Records a checked outcome on an open task and closes it; `raw` is the
+/// request body, for the audit record.
+pub(crate) fn record(db: &Db, staff: &Staff, outcome: &Outcome, task_id: &str, raw: &[u8]) -> Result<Response, Problem> {
+    let Outcome { body, files, kind } = outcome;
+    let kind = kind.clone();
+    let today = zige_platform::today();
+    let tree = auth::org_tree(db)?;
+    let actor = staff.actor();
+    let by = Actor { actor: &actor, role: staff.role.code() };
+    let city = auth::allows(staff.role, Permission::ReviewOutcomes);
+    let answer = db.transaction(|db| -> Result<Json, Problem> {
+        let task = db.one("SELECT person_id, org_id, status FROM tasks WHERE id = ?", &[text(task_id)], |r| {
+            (r.text("person_id"), r.text("org_id"), r.text("status"))
+        })?;
+        let person = match task {
+            Some((_, org, _)) if !tree.is_within(&org, &staff.org_id) => return Err(Problem::not_found("该任务", "task")),
+            Some((_, _, status)) if status != "open" => {
+                return Err(Problem::new(409, "task_closed", "该任务已办结", "The task is already closed"));
+            }
+            Some((person, _, _)) => person,
+            None => return Err(Problem::not_found("该任务", "task")),
+        };
+        if let DecisionKind::Entitled { benefit_id } = &kind {
+            if !records::benefits(db, &person)?.iter().any(|b| &b.id == benefit_id) {
+                return Err(Problem::invalid("benefit_id", "该待遇不属于此人", "benefit_id: a benefit of this person"));
+            }
+        }
+        let id = zige_platform::secrets::new_id("dec")?;
+        let decision = StaffDecision { id: id.clone(), outcome: kind.clone(), decided_on: today };
+        let needs_review = workflow::OnFile::load(db, &person, today)?.needs_city_review(&decision, city, today);
+        db.exec(
+            "INSERT INTO decisions (id, person_id, outcome, decided_on, decided_by, created_at, org_id, reviewed_on, channel, note, task_id, review)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            &[
+                text(id.as_str()),
+                text(person.as_str()),
+                text(serde_json::to_string(&kind).map_err(anyhow::Error::from)?),
+                text(today.to_string()),
+                text(actor.as_str()),
+                text(zige_platform::now_rfc3339()),
+                text(staff.org_id.as_str()),
+                opt_text((!needs_review).then(|| today.to_string())),
+                text(body.channel.as_str()),
+                text(body.note.as_str()),
+                text(task_id),
+                opt_text((!needs_review).then_some("decided")),
+            ],
+        )?;
+        db.exec(
+            "UPDATE tasks SET status = 'done', closed_on = ?, closed_by = ? WHERE id = ?",
+            &[text(today.to_string()), text(actor.as_str()), text(task_id)],
+        )?;
+        audit::append(db, &Entry { actor: &actor, role: by.role, action: "decision.record", object: &id, payload: raw })?;
+        for file in files {
+            workflow::store_decision_file(db, &id, &person, file)?;
+        }
+        if body.channel == "home_visit" {
+            // The visit the person asked for is done (R6.3).
+            db.exec(
+                "UPDATE home_visits SET status = 'done', visited_on = ?, decision_id = ? WHERE person_id = ? AND status IN ('open', 'scheduled')",
+                &[text(today.to_string()), text(id.as_str()), text(person.as_str())],
+            )?;
+        }
+        if !needs_review {
+            workflow::decide(db, &person, AtHand::Decision(&id), today, &by)?.map_err(anyhow::Error::from)?;
+        }
+        records::refresh(db, &person, today)?;
+        Ok(json!({ "decision_id": id, "pending_review": needs_review, "files": files.len() }))
+    })?;
+    Ok(json_response(201, &answer))
+}
