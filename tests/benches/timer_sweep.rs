@@ -66,9 +66,13 @@ async fn main() {
     let started = Instant::now();
     let settings = Settings::load(&db, as_of, 15, None).expect("settings");
     let mut budget = Budget::new(Duration::from_secs(3600), usize::MAX);
+    let mut profile = Vec::new();
+    db.take_profile();
     for job in &timers::JOBS {
+        let job_started = Instant::now();
         let (_, done) = timers::run(&db, job, &settings, &mut budget).expect("the job");
         assert!(done);
+        profile.push((job.name, job_started.elapsed(), db.take_profile()));
     }
     let native = started.elapsed();
     let native_counts = changed(&native_file);
@@ -84,4 +88,19 @@ async fn main() {
         hosted.as_secs_f64() / native.as_secs_f64(),
         peak / 1024
     );
+    // Where the native sweep spends its time (issue 19): each job, and its
+    // statements by time, beside the time outside SQL.
+    for (job, took, statements) in profile {
+        let in_sql: Duration = statements.iter().map(|s| s.2).sum();
+        let count: u64 = statements.iter().map(|s| s.1).sum();
+        println!(
+            "  {job}: {:.2}s, {count} statements taking {:.2}s, {:.2}s outside SQL",
+            took.as_secs_f64(),
+            in_sql.as_secs_f64(),
+            (took.saturating_sub(in_sql)).as_secs_f64()
+        );
+        for (sql, n, t) in statements.iter().take(6) {
+            println!("    {:>8} × {:.2}s  {sql}", n, t.as_secs_f64());
+        }
+    }
 }

@@ -30,6 +30,10 @@ pub struct Db {
     tuned: std::cell::Cell<bool>,
     /// The key of audit records' payload hashes, read once when first needed.
     audit_key: std::cell::OnceCell<Vec<u8>>,
+    /// Natively, each statement's count and time by its first words, for
+    /// the benchmarks' profile of where a job spends its time.
+    #[cfg(not(target_arch = "wasm32"))]
+    profile: std::cell::RefCell<std::collections::BTreeMap<String, (u64, std::time::Duration)>>,
 }
 
 /// How long a batch's write transaction should take at most: well under
@@ -141,6 +145,8 @@ impl Db {
             round_trip: Default::default(),
             tuned: Default::default(),
             audit_key: Default::default(),
+            #[cfg(not(target_arch = "wasm32"))]
+            profile: Default::default(),
         };
         crate::migrations::migrate(&db)?;
         Ok(db)
@@ -186,8 +192,28 @@ impl Db {
         Ok(self.conn.execute(sql, params)?)
     }
 
+    /// Natively: the statements run since the last call, by their first
+    /// words, with their count and time, most time first.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn take_profile(&self) -> Vec<(String, u64, std::time::Duration)> {
+        let mut profile: Vec<_> = std::mem::take(&mut *self.profile.borrow_mut()).into_iter().map(|(sql, (n, t))| (sql, n, t)).collect();
+        profile.sort_by(|a, b| b.2.cmp(&a.2));
+        profile
+    }
+
     #[cfg(not(target_arch = "wasm32"))]
     fn execute(&self, sql: &str, params: &[Value]) -> Result<QueryResult> {
+        let started = std::time::Instant::now();
+        let result = self.execute_native(sql, params);
+        let mut profile = self.profile.borrow_mut();
+        let entry = profile.entry(sql.split_whitespace().take(8).collect::<Vec<_>>().join(" ")).or_default();
+        entry.0 += 1;
+        entry.1 += started.elapsed();
+        result
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    fn execute_native(&self, sql: &str, params: &[Value]) -> Result<QueryResult> {
         use rusqlite::types::{Value as Native, ValueRef};
         let to_native = |v: &Value| match v {
             Value::Integer(i) => Native::Integer(*i),
