@@ -197,7 +197,7 @@ impl Db {
     #[cfg(not(target_arch = "wasm32"))]
     pub fn take_profile(&self) -> Vec<(String, u64, std::time::Duration)> {
         let mut profile: Vec<_> = std::mem::take(&mut *self.profile.borrow_mut()).into_iter().map(|(sql, (n, t))| (sql, n, t)).collect();
-        profile.sort_by(|a, b| b.2.cmp(&a.2));
+        profile.sort_by_key(|p| std::cmp::Reverse(p.2));
         profile
     }
 
