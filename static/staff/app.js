@@ -193,7 +193,8 @@ async function start() {
     renderLogin(error instanceof ApiError && error.status !== 401 ? error.problem : null);
     return;
   }
-  await Promise.all([ctx.loadOrgs(), loadCodes()]);
+  const [, codes] = await Promise.all([ctx.loadOrgs(), bootCodes ?? get('/api/v1/codes')]);
+  loadCodes(codes);
   renderShell();
   await route();
   announce(t('已登录：{username}', { username: ctx.me.username }));
@@ -219,7 +220,9 @@ function languageSwitch() {
 window.addEventListener('hashchange', () => route());
 
 applyLang();
-// The languages come with the code tables, which need no login.
-const LANGUAGE_CHOICES = await get('/api/v1/codes').then((codes) => codes.languages).catch(() => []);
+// The code tables need no login: fetched once, for the language choice on
+// the login card and for the tables of names after it.
+const bootCodes = await get('/api/v1/codes').catch(() => null);
+const LANGUAGE_CHOICES = bootCodes?.languages ?? [];
 if (token()) start();
 else renderLogin();

@@ -1,7 +1,6 @@
 // Names for the API's codes, in the notice's own words: written in Chinese
 // and given in the current language by t() (the page reloads when it changes).
 
-import { get } from './api.js';
 import { t, pickName } from './i18n.js';
 
 /** Role code → name, from the domain (`GET /api/v1/codes`), filled by {@link loadCodes}; so are the tables below marked so. */
@@ -16,9 +15,8 @@ export const BENEFIT_DESIGNATIONS = [];
 /** The domain's code tables as `GET /api/v1/codes` gives them (cycle periods and modes, the evidence catalogue, …). */
 export const CODES = { cycle_periods: [], cycle_modes: [] };
 
-/** Loads the domain's code tables once, before any screen renders. */
-export async function loadCodes() {
-  const codes = await get('/api/v1/codes');
+/** Fills the tables from the domain's code tables (`GET /api/v1/codes`), once, before any screen renders. */
+export function loadCodes(codes) {
   Object.assign(CODES, codes);
   for (const b of codes.benefit_types) BENEFIT_TYPES[b.code] = pickName(b);
   for (const l of codes.languages) LANGUAGES[l.code] = pickName(l);

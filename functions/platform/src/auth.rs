@@ -65,24 +65,25 @@ impl Role {
         }
     }
 
-    /// The role's code and its names.
+    /// The role's code and its names: the name of its organisation's kind
+    /// where the role is that organisation's own.
     pub fn code_name(self) -> CodeName {
+        let of_kind = |kind: OrgKind| {
+            let named = kind.code_name();
+            [named.name_zh, named.name_ug, named.name_en]
+        };
         let names = match self {
             Role::CityAdmin => [
                 "市人社局系统管理员",
                 "شەھەرلىك ئادەم كۈچى بايلىقى ۋە ئىجتىمائىي كاپالەت ئىدارىسىنىڭ سىستېما باشقۇرغۇچىسى",
                 "City HRSS bureau system administrator",
             ],
-            Role::CitySocialInsurance => {
-                ["市社会保险经办机构", "شەھەرلىك ئىجتىمائىي سۇغۇرتا بېجىرىش ئورگىنى", "City social-insurance agency"]
-            }
-            Role::CityRetiree => ["市退管机构", "شەھەرلىك پېنسىيونېرلارنى باشقۇرۇش ئورگىنى", "City retiree office"],
-            Role::District => {
-                ["区（县）退管机构", "رايونلۇق (ناھىيەلىك) پېنسىيونېرلارنى باشقۇرۇش ئورگىنى", "District (county) retiree office"]
-            }
+            Role::CitySocialInsurance => of_kind(OrgKind::SocialInsuranceAgency),
+            Role::CityRetiree => of_kind(OrgKind::RetireeAgency),
+            Role::District => of_kind(OrgKind::District),
             Role::SubDistrict => ["街道（乡镇）", "كوچا باشقارمىسى (يېزا-بازار)", "Sub-district (township)"],
-            Role::Community => ["社区（村）", "مەھەللە (كەنت)", "Community (village)"],
-            Role::Employer => ["参保单位", "سۇغۇرتىغا قاتناشقان ئورۇن", "Insured employer"],
+            Role::Community => of_kind(OrgKind::Community),
+            Role::Employer => of_kind(OrgKind::Employer),
             Role::Auditor => ["审计", "تەپتىشچى", "Auditor"],
             Role::Integration => ["系统对接", "سىستېما ئۇلىنىشى", "System integration"],
         };
