@@ -2,69 +2,40 @@
 //! records, `GET /api/v1/audit/verify` recomputes the hash chain and reports
 //! the first broken link.
 
-use spin_sdk::http::{Method, Request, Response};
-use spin_sdk::http_component;
+use spin_sdk::http::{IncomingRequest, Request, Response, ResponseOutparam};
 use zige_platform::audit;
-use zige_platform::auth::{self, Permission};
+use zige_platform::auth::Permission::{FileArchives, ReadAudit};
 use zige_platform::db::{Db, int};
 use zige_platform::problem::{Problem, json_response};
-use zige_platform::request::{self, BodyLimits, Bounded};
+use zige_platform::request;
+use zige_platform::web::{self, Route, any_staff, staff};
 
 mod archives;
 
-/// A copy of an archive sent to be verified is the one large body here.
-struct Bodies;
+/// The audit trail's and the archives' routes. What an archive route shows
+/// depends on the caller's scope (`archives`); a copy of an archive sent to
+/// be verified is the one large body here.
+pub const ROUTES: &[Route] = &[
+    Route::get("/api/v1/audit", staff(ReadAudit, |c, _| list(c.db()?, c.req))),
+    Route::get("/api/v1/audit/verify", staff(ReadAudit, |c, _| verify(c.db()?, c.req))),
+    Route::get("/api/v1/audit/head", staff(ReadAudit, |c, _| head(c.db()?))),
+    Route::post("/api/v1/archives", staff(FileArchives, |c, s| archives::create(c.db()?, s, c.req))),
+    Route::get("/api/v1/archives", any_staff(|c, s| archives::list(c.db()?, s, c.req))),
+    Route::get("/api/v1/archives/completeness", any_staff(|c, s| archives::completeness(c.db()?, s, c.req))),
+    Route::get("/api/v1/archives/:id/download", any_staff(|c, s| archives::download(c.db()?, s, c.param("id")))),
+    Route::get("/api/v1/archives/:id/verify", any_staff(|c, s| archives::verify(c.db()?, s, c.param("id"), None))),
+    Route::post("/api/v1/archives/:id/verify", any_staff(|c, s| archives::verify(c.db()?, s, c.param("id"), Some(c.req.body()))))
+        .body_limit(archives::MAX_COPY_BYTES),
+];
 
-impl BodyLimits for Bodies {
-    fn body_limit(method: &Method, path: &str) -> usize {
-        let copy = *method == Method::Post && path.starts_with("/api/v1/archives/") && path.ends_with("/verify");
-        if copy { archives::MAX_COPY_BYTES } else { request::MAX_JSON_BODY }
-    }
-}
-
-#[http_component]
-fn handle(req: Bounded<Bodies>) -> Response {
-    let path = req.path().trim_end_matches('/');
-    let result = match (req.method(), path) {
-        (Method::Get, "/api/v1/audit") => list(&req),
-        (Method::Get, "/api/v1/audit/verify") => verify(&req),
-        (Method::Get, "/api/v1/audit/head") => head(&req),
-        (_, "/api/v1/audit" | "/api/v1/audit/verify" | "/api/v1/audit/head") => Err(Problem::method_not_allowed()),
-        (_, p) if p == "/api/v1/archives" || p.starts_with("/api/v1/archives/") => archive_route(&req, p),
-        _ => Err(Problem::not_found("该地址", "resource")),
-    };
-    result.unwrap_or_else(Problem::into_response)
-}
-
-/// The monthly archives (R8.2).
-fn archive_route(req: &Request, path: &str) -> Result<Response, Problem> {
-    let segments: Vec<&str> = path.trim_start_matches("/api/v1/archives").split('/').filter(|s| !s.is_empty()).collect();
-    let known = matches!(segments.as_slice(), [] | ["completeness"] | [_, "download" | "verify"]);
-    if !known {
-        return Err(Problem::not_found("该地址", "resource"));
-    }
-    let db = Db::open()?;
-    let staff = auth::staff(req, &db)?;
-    match (req.method(), segments.as_slice()) {
-        (Method::Post, []) => archives::create(&db, &staff, req),
-        (Method::Get, []) => archives::list(&db, &staff, req),
-        (Method::Get, ["completeness"]) => archives::completeness(&db, &staff, req),
-        (Method::Get, [id, "download"]) => archives::download(&db, &staff, id),
-        (Method::Get, [id, "verify"]) => archives::verify(&db, &staff, id, None),
-        (Method::Post, [id, "verify"]) => archives::verify(&db, &staff, id, Some(req.body())),
-        _ => Err(Problem::method_not_allowed()),
-    }
-}
-
-fn auditor(req: &Request) -> Result<Db, Problem> {
-    let db = Db::open()?;
-    auth::staff(req, &db)?.require(Permission::ReadAudit)?;
-    Ok(db)
+#[cfg(target_arch = "wasm32")]
+#[spin_sdk::http_component]
+async fn handle(incoming: IncomingRequest, out: ResponseOutparam) {
+    web::serve(incoming, out, ROUTES).await
 }
 
 /// Records after `after` (a sequence number), oldest first.
-fn list(req: &Request) -> Result<Response, Problem> {
-    let db = auditor(req)?;
+fn list(db: &Db, req: &Request) -> Result<Response, Problem> {
     let number = |name: &str, default: i64, max: i64| -> Result<i64, Problem> {
         request::query_param(req, name).map_or(Ok(default), |v| {
             v.parse::<i64>().ok().filter(|n| (0..=max).contains(n)).ok_or_else(|| {
@@ -97,19 +68,18 @@ fn list(req: &Request) -> Result<Response, Problem> {
 /// a head a witness kept (from `/api/v1/audit/head`, an archive's manifest
 /// or the payroll feed), also reports whether the chain still reaches it:
 /// records cut from the end, or replaced, leave it unreached.
-fn verify(req: &Request) -> Result<Response, Problem> {
-    let db = auditor(req)?;
+fn verify(db: &Db, req: &Request) -> Result<Response, Problem> {
     let given = match request::query_param(req, "head") {
         None => None,
         Some(text) => Some(audit::Head::parse(&text).ok_or_else(|| {
             Problem::new(400, "invalid_query", "head应为“序号:哈希值”", "head: SEQ:HASH, the hash 64 hexadecimal digits").with_field("head")
         })?),
     };
-    let report = audit::verify(&db)?;
+    let report = audit::verify(db)?;
     let mut answer = serde_json::to_value(&report).map_err(anyhow::Error::from)?;
-    answer["head"] = serde_json::to_value(audit::head(&db)?).map_err(anyhow::Error::from)?;
+    answer["head"] = serde_json::to_value(audit::head(db)?).map_err(anyhow::Error::from)?;
     if let Some(given) = given {
-        let reached = audit::reaches(&db, &given)?;
+        let reached = audit::reaches(db, &given)?;
         answer["head_reached"] = serde_json::json!(reached);
         if !reached {
             answer["intact"] = serde_json::json!(false);
@@ -124,7 +94,6 @@ fn verify(req: &Request) -> Result<Response, Problem> {
 
 /// `GET /api/v1/audit/head`: the chain's newest record, for an outside
 /// witness to keep.
-fn head(req: &Request) -> Result<Response, Problem> {
-    let db = auditor(req)?;
-    Ok(json_response(200, &serde_json::json!({ "head": audit::head(&db)? })))
+fn head(db: &Db) -> Result<Response, Problem> {
+    Ok(json_response(200, &serde_json::json!({ "head": audit::head(db)? })))
 }

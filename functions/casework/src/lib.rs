@@ -14,90 +14,63 @@ mod reviews;
 mod sheets;
 mod tasks;
 
-use spin_sdk::http::{Method, Request, Response};
-use spin_sdk::http_component;
+use spin_sdk::http::{IncomingRequest, ResponseOutparam};
 use zige_domain::routing::OrgTree;
 use zige_platform::attachments::{Attachment, Upload};
-use zige_platform::auth::{self, Staff};
-use zige_platform::db::{Db, Value, text};
+use zige_platform::auth::Permission::{DispatchVerification, ReviewOutcomes, TerminateBenefits, WorkTasks};
+use zige_platform::auth::Staff;
+use zige_platform::db::{Value, text};
 use zige_platform::problem::Problem;
-use zige_platform::request::{self, BodyLimits, Bounded};
+use zige_platform::web::{self, Route, staff};
 
-/// What casework's routes take: outcomes, reviews, the front desk's
-/// records and the files of decisions carry photos and scans; sign-in and
-/// survey sheets are text files.
-struct Bodies;
+/// Casework's routes. Outcomes, reviews, the front desk's records and the
+/// files of decisions carry photos and scans; sign-in and survey sheets are
+/// text files.
+pub const ROUTES: &[Route] = &[
+    Route::get("/api/v1/tasks", staff(WorkTasks, |c, s| tasks::tasks(c.db()?, s, c.req))),
+    Route::post("/api/v1/tasks/dispatch", staff(DispatchVerification, |c, s| tasks::dispatch(c.db()?, s, c.req))),
+    Route::post("/api/v1/tasks/:id/outcome", staff(WorkTasks, |c, s| outcomes::outcome(c.db()?, s, c.req, c.param("id"))))
+        .body_limit(FILES_BODY_LIMIT),
+    Route::post("/api/v1/tasks/:id/assignment", staff(WorkTasks, |c, s| tasks::assign(c.db()?, s, c.req, c.param("id")))),
+    Route::get("/api/v1/decisions", staff(ReviewOutcomes, |c, _| reviews::pending(c.db()?, c.req))),
+    Route::post("/api/v1/decisions/reviews", staff(ReviewOutcomes, |c, s| reviews::bulk_review(c.db()?, s, c.req))),
+    Route::post("/api/v1/decisions/:id/review", staff(ReviewOutcomes, |c, s| reviews::review(c.db()?, s, c.req, c.param("id"))))
+        .body_limit(FILES_BODY_LIMIT),
+    Route::post("/api/v1/sign-ins", staff(WorkTasks, |c, s| sheets::sign_in(c.db()?, s, c.req))).body_limit(sheets::MAX_SHEET),
+    Route::post("/api/v1/sign-ins/:id/files", staff(WorkTasks, |c, s| sheets::sign_in_files(c.db()?, s, c.req, c.param("id"))))
+        .body_limit(FILES_BODY_LIMIT),
+    Route::post("/api/v1/surveys", staff(WorkTasks, |c, s| sheets::survey(c.db()?, s, c.req))).body_limit(sheets::MAX_SHEET),
+    Route::get("/api/v1/home-visits", staff(WorkTasks, |c, s| home_visits::home_visits(c.db()?, s, c.req))),
+    Route::post("/api/v1/home-visits", staff(WorkTasks, |c, s| front_desk::home_visit(c.db()?, s, c.req))),
+    Route::post("/api/v1/home-visits/:id/schedule", staff(WorkTasks, |c, s| home_visits::schedule(c.db()?, s, c.req, c.param("id")))),
+    Route::post(
+        "/api/v1/home-visits/:id/outcome",
+        staff(WorkTasks, |c, s| home_visits::home_visit_outcome(c.db()?, s, c.req, c.param("id"))),
+    )
+    .body_limit(FILES_BODY_LIMIT),
+    Route::post(
+        "/api/v1/benefits/:id/termination",
+        staff(TerminateBenefits, |c, s| decisions::terminate_or_reinstate(c.db()?, s, c.req, c.param("id"), decisions::Ending::Terminate)),
+    )
+    .body_limit(FILES_BODY_LIMIT),
+    Route::post(
+        "/api/v1/benefits/:id/reinstatement",
+        staff(TerminateBenefits, |c, s| decisions::terminate_or_reinstate(c.db()?, s, c.req, c.param("id"), decisions::Ending::Reinstate)),
+    )
+    .body_limit(FILES_BODY_LIMIT),
+    Route::post(
+        "/api/v1/death-reports/:id/retraction",
+        staff(ReviewOutcomes, |c, s| decisions::retract_death_report(c.db()?, s, c.req, c.param("id"))),
+    ),
+    Route::post("/api/v1/objections", staff(WorkTasks, |c, s| front_desk::objection(c.db()?, s, c.req))).body_limit(FILES_BODY_LIMIT),
+    Route::post("/api/v1/certifications", staff(WorkTasks, |c, s| front_desk::certification(c.db()?, s, c.req)))
+        .body_limit(FILES_BODY_LIMIT),
+];
 
-impl BodyLimits for Bodies {
-    fn body_limit(_: &Method, path: &str) -> usize {
-        let segments: Vec<&str> = path.strip_prefix("/api/v1/").unwrap_or("").split('/').collect();
-        match segments.as_slice() {
-            ["sign-ins"] | ["surveys"] => sheets::MAX_SHEET,
-            [_, _, "outcome" | "review" | "termination" | "reinstatement" | "files"] | ["objections"] | ["certifications"] => {
-                FILES_BODY_LIMIT
-            }
-            _ => request::MAX_JSON_BODY,
-        }
-    }
-}
-
-#[http_component]
-fn handle(req: Bounded<Bodies>) -> Response {
-    route(&req).unwrap_or_else(Problem::into_response)
-}
-
-fn route(req: &Request) -> Result<Response, Problem> {
-    let path = req.path().trim_end_matches('/');
-    let segments: Vec<&str> = path.strip_prefix("/api/v1/").unwrap_or("").split('/').collect();
-    let known = matches!(
-        segments.as_slice(),
-        ["tasks"]
-            | ["tasks", "dispatch"]
-            | ["tasks", _, "outcome" | "assignment"]
-            | ["decisions"]
-            | ["decisions", "reviews"]
-            | ["decisions", _, "review"]
-            | ["sign-ins"]
-            | ["sign-ins", _, "files"]
-            | ["surveys"]
-            | ["home-visits"]
-            | ["home-visits", _, "schedule" | "outcome"]
-            | ["benefits", _, "termination" | "reinstatement"]
-            | ["death-reports", _, "retraction"]
-            | ["objections"]
-            | ["certifications"]
-    );
-    if !known {
-        return Err(Problem::not_found("该地址", "resource"));
-    }
-    let db = Db::open()?;
-    let staff = auth::staff(req, &db)?;
-    match (req.method(), segments.as_slice()) {
-        (Method::Get, ["tasks"]) => tasks::tasks(&db, &staff, req),
-        (Method::Post, ["tasks", "dispatch"]) => tasks::dispatch(&db, &staff, req),
-        (Method::Post, ["benefits", id, "termination"]) => {
-            decisions::terminate_or_reinstate(&db, &staff, req, id, decisions::Ending::Terminate)
-        }
-        (Method::Post, ["benefits", id, "reinstatement"]) => {
-            decisions::terminate_or_reinstate(&db, &staff, req, id, decisions::Ending::Reinstate)
-        }
-        (Method::Post, ["tasks", id, "outcome"]) => outcomes::outcome(&db, &staff, req, id),
-        (Method::Get, ["decisions"]) => reviews::pending(&db, &staff, req),
-        (Method::Post, ["decisions", "reviews"]) => reviews::bulk_review(&db, &staff, req),
-        (Method::Post, ["decisions", id, "review"]) => reviews::review(&db, &staff, req, id),
-        (Method::Post, ["tasks", id, "assignment"]) => tasks::assign(&db, &staff, req, id),
-        (Method::Post, ["sign-ins"]) => sheets::sign_in(&db, &staff, req),
-        (Method::Post, ["sign-ins", id, "files"]) => sheets::sign_in_files(&db, &staff, req, id),
-        (Method::Post, ["surveys"]) => sheets::survey(&db, &staff, req),
-        (Method::Get, ["home-visits"]) => home_visits::home_visits(&db, &staff, req),
-        (Method::Post, ["home-visits"]) => front_desk::home_visit(&db, &staff, req),
-        (Method::Post, ["objections"]) => front_desk::objection(&db, &staff, req),
-        (Method::Post, ["certifications"]) => front_desk::certification(&db, &staff, req),
-        (Method::Post, ["home-visits", id, "schedule"]) => home_visits::schedule(&db, &staff, req, id),
-        (Method::Post, ["home-visits", id, "outcome"]) => home_visits::home_visit_outcome(&db, &staff, req, id),
-        (Method::Post, ["death-reports", id, "retraction"]) => decisions::retract_death_report(&db, &staff, req, id),
-        _ => Err(Problem::method_not_allowed()),
-    }
+#[cfg(target_arch = "wasm32")]
+#[spin_sdk::http_component]
+async fn handle(incoming: IncomingRequest, out: ResponseOutparam) {
+    web::serve(incoming, out, ROUTES).await
 }
 
 /// Checks the files a request carries, naming the one refused.

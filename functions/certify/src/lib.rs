@@ -8,8 +8,7 @@ use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use spin_sdk::http::{Method, Request, Response};
-use spin_sdk::http_component;
+use spin_sdk::http::{IncomingRequest, Request, Response, ResponseOutparam};
 use spin_sdk::key_value::Store;
 use zige_domain::effects::{AssistPolicy, after_failed_face};
 use zige_domain::evidence::EvidenceKind;
@@ -18,8 +17,8 @@ use zige_platform::audit::{self, Entry};
 use zige_platform::db::{Db, text};
 use zige_platform::front_desk::{self, Helper, RelativeGiven};
 use zige_platform::problem::{Problem, json_response};
-use zige_platform::recipient::{self, Recipient};
-use zige_platform::request::{BodyLimits, Bounded};
+use zige_platform::recipient::Recipient;
+use zige_platform::web::{self, Route, recipient};
 use zige_platform::workflow::{self, Actor};
 use zige_platform::{jws, rate, records, request, secrets};
 
@@ -65,23 +64,19 @@ impl Settings {
 const MAX_EVIDENCE: usize = 1 << 20;
 
 /// A submission carries the liveness photo (at most 1 MiB, base64).
-struct Bodies;
+const SUBMISSION_BODY: usize = 2 << 20;
 
-impl BodyLimits for Bodies {
-    fn body_limit(_: &Method, _: &str) -> usize {
-        2 << 20
-    }
-}
+/// The recipient's face certification: a challenge, then the provider's
+/// signed result.
+pub const ROUTES: &[Route] = &[
+    Route::post("/api/v1/me/certifications/challenges", recipient(|c, who| challenge(c.db()?, who, c.req))).body_limit(SUBMISSION_BODY),
+    Route::post("/api/v1/me/certifications", recipient(|c, who| submit(c.db()?, who, c.req))).body_limit(SUBMISSION_BODY),
+];
 
-#[http_component]
-fn handle(req: Bounded<Bodies>) -> Response {
-    let result = match (req.method(), req.path().trim_end_matches('/')) {
-        (Method::Post, "/api/v1/me/certifications/challenges") => challenge(&req),
-        (Method::Post, "/api/v1/me/certifications") => submit(&req),
-        (_, "/api/v1/me/certifications/challenges" | "/api/v1/me/certifications") => Err(Problem::method_not_allowed()),
-        _ => Err(Problem::not_found("该地址", "resource")),
-    };
-    result.unwrap_or_else(Problem::into_response)
+#[cfg(target_arch = "wasm32")]
+#[spin_sdk::http_component]
+async fn handle(incoming: IncomingRequest, out: ResponseOutparam) {
+    web::serve(incoming, out, ROUTES).await
 }
 
 #[derive(Serialize, Deserialize)]
@@ -132,9 +127,7 @@ fn exhausted() -> Problem {
 }
 
 /// Issues a one-time nonce valid for 10 minutes.
-fn challenge(req: &Request) -> Result<Response, Problem> {
-    let db = Db::open()?;
-    let who = recipient::recipient(req, &db)?;
+fn challenge(db: &Db, who: &Recipient, req: &Request) -> Result<Response, Problem> {
     let person_id = who.person()?.to_string();
     if failures_today(&db, &person_id)? >= DAILY_FAILURES {
         return Err(exhausted());
@@ -287,9 +280,7 @@ fn check(
 }
 
 /// Checks the provider's signed result and records the certification.
-fn submit(req: &Request) -> Result<Response, Problem> {
-    let db = Db::open()?;
-    let who = recipient::recipient(req, &db)?;
+fn submit(db: &Db, who: &Recipient, req: &Request) -> Result<Response, Problem> {
     let person_id = who.person()?.to_string();
     let body: Submission = request::json_body(req)?;
     let file = match &body.evidence {

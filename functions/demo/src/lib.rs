@@ -10,35 +10,38 @@
 
 use serde::Deserialize;
 use serde_json::json;
-use spin_sdk::http::{Method, Request, Response};
-use spin_sdk::http_component;
+use spin_sdk::http::{IncomingRequest, Request, Response, ResponseOutparam};
 use zige_domain::IdNumber;
 use zige_platform::jws;
 use zige_platform::problem::{Problem, json_response};
 use zige_platform::request;
-use zige_platform::request::{Bounded, SmallBodies};
+use zige_platform::web::{self, Route, public};
 
 /// How long a demo assertion is valid.
 const ASSERTION_SECONDS: i64 = 600;
 
-#[http_component]
-fn handle(req: Bounded<SmallBodies>) -> Response {
-    // A demo_mode that does not read as true or false keeps the demo off.
+/// The demo's routes, served only in demo mode.
+pub const ROUTES: &[Route] = &[
+    Route::get(
+        "/api/v1/demo",
+        public(|_| {
+            Ok(json_response(
+                200,
+                &json!({ "enabled": true, "notice_zh": "演示模式：身份与人脸识别均为模拟，仅供本地试用", "notice_en": "Demo mode: identity and face checks are simulated, for local use only" }),
+            ))
+        }),
+    ),
+    Route::post("/api/v1/demo/assertion", public(|c| assertion(c.req))),
+    Route::post("/api/v1/demo/face", public(|c| face(c.req))),
+];
+
+#[cfg(target_arch = "wasm32")]
+#[spin_sdk::http_component]
+async fn handle(incoming: IncomingRequest, out: ResponseOutparam) {
+    // Without demo mode no route exists: every address is 404. A demo_mode
+    // that does not read as true or false keeps the demo off.
     let enabled = zige_platform::settings::flag("demo_mode").unwrap_or(false);
-    if !enabled {
-        return Problem::not_found("该地址", "resource").into_response();
-    }
-    let result = match (req.method(), req.path().trim_end_matches('/')) {
-        (Method::Get, "/api/v1/demo") => Ok(json_response(
-            200,
-            &json!({ "enabled": true, "notice_zh": "演示模式：身份与人脸识别均为模拟，仅供本地试用", "notice_en": "Demo mode: identity and face checks are simulated, for local use only" }),
-        )),
-        (Method::Post, "/api/v1/demo/assertion") => assertion(&req),
-        (Method::Post, "/api/v1/demo/face") => face(&req),
-        (_, "/api/v1/demo" | "/api/v1/demo/assertion" | "/api/v1/demo/face") => Err(Problem::method_not_allowed()),
-        _ => Err(Problem::not_found("该地址", "resource")),
-    };
-    result.unwrap_or_else(Problem::into_response)
+    web::serve(incoming, out, if enabled { ROUTES } else { &[] }).await
 }
 
 /// A variable holding a secret; the demo cannot sign without it.

@@ -8,14 +8,14 @@
 
 use serde::Deserialize;
 use serde_json::json;
-use spin_sdk::http::{Method, Request, Response};
-use spin_sdk::http_component;
+use spin_sdk::http::{IncomingRequest, Request, Response, ResponseOutparam};
 use zige_platform::audit::{self, Entry};
-use zige_platform::auth::{self, Permission, Staff};
+use zige_platform::auth::Permission::ReadFeeds;
+use zige_platform::auth::Staff;
 use zige_platform::db::{Db, Row, int, text};
 use zige_platform::problem::{Problem, json_response};
 use zige_platform::request;
-use zige_platform::request::{Bounded, SmallBodies};
+use zige_platform::web::{self, Route, staff};
 
 /// A feed: its name, its items after a sequence number, and how an item reads.
 struct Feed {
@@ -46,26 +46,18 @@ const NOTIFICATIONS: Feed = Feed {
     item: |r| json!({ "seq": r.int("seq"), "kind": r.text("kind"), "phone": r.text("phone"), "text": r.text("message"), "created_at": r.text("created_at") }),
 };
 
-#[http_component]
-fn handle(req: Bounded<SmallBodies>) -> Response {
-    route(&req).unwrap_or_else(Problem::into_response)
-}
+/// The feeds' routes: each feed is read and acknowledged.
+pub const ROUTES: &[Route] = &[
+    Route::get("/api/v1/payroll/instructions", staff(ReadFeeds, |c, s| read(c.db()?, s, c.req, &PAYROLL))),
+    Route::post("/api/v1/payroll/acknowledgements", staff(ReadFeeds, |c, s| acknowledge(c.db()?, s, c.req, &PAYROLL))),
+    Route::get("/api/v1/notifications/messages", staff(ReadFeeds, |c, s| read(c.db()?, s, c.req, &NOTIFICATIONS))),
+    Route::post("/api/v1/notifications/acknowledgements", staff(ReadFeeds, |c, s| acknowledge(c.db()?, s, c.req, &NOTIFICATIONS))),
+];
 
-fn route(req: &Request) -> Result<Response, Problem> {
-    let path = req.path().trim_end_matches('/');
-    let (feed, rest) = match path {
-        p if p.starts_with("/api/v1/payroll/") => (PAYROLL, &p["/api/v1/payroll/".len()..]),
-        p if p.starts_with("/api/v1/notifications/") => (NOTIFICATIONS, &p["/api/v1/notifications/".len()..]),
-        _ => return Err(Problem::not_found("该地址", "resource")),
-    };
-    let expected = if feed.name == "payroll" { "instructions" } else { "messages" };
-    let db = Db::open()?;
-    match (req.method(), rest) {
-        (Method::Get, r) if r == expected => read(&db, &auth::staff(req, &db)?, req, &feed),
-        (Method::Post, "acknowledgements") => acknowledge(&db, &auth::staff(req, &db)?, req, &feed),
-        (_, r) if r == expected || r == "acknowledgements" => Err(Problem::method_not_allowed()),
-        _ => Err(Problem::not_found("该地址", "resource")),
-    }
+#[cfg(target_arch = "wasm32")]
+#[spin_sdk::http_component]
+async fn handle(incoming: IncomingRequest, out: ResponseOutparam) {
+    web::serve(incoming, out, ROUTES).await
 }
 
 fn acked(db: &Db, feed: &Feed, staff: &Staff) -> anyhow::Result<i64> {
@@ -79,7 +71,6 @@ fn acked(db: &Db, feed: &Feed, staff: &Staff) -> anyhow::Result<i64> {
 /// `GET …?after=<seq>&limit=<n>`: items after the cursor (default: after the
 /// consumer's last acknowledgement), oldest first.
 fn read(db: &Db, staff: &Staff, req: &Request, feed: &Feed) -> Result<Response, Problem> {
-    staff.require(Permission::ReadFeeds)?;
     let number = |name: &str, max: i64| -> Result<Option<i64>, Problem> {
         request::query_param(req, name)
             .map(|v| {
@@ -139,7 +130,6 @@ struct Acknowledgement {
 /// `POST …/acknowledgements {"through": seq}`: the consumer has applied
 /// everything up to `through`. Acknowledgements only move forward.
 fn acknowledge(db: &Db, staff: &Staff, req: &Request, feed: &Feed) -> Result<Response, Problem> {
-    staff.require(Permission::ReadFeeds)?;
     let ack: Acknowledgement = request::json_body(req)?;
     let acked = db.transaction(|db| -> Result<i64, Problem> {
         let newest = db.one(feed.newest, &[], |r| r.int("seq"))?.unwrap_or(0);

@@ -6,29 +6,38 @@
 //! and 404s that never echo the path asked for.
 
 use sha2::{Digest, Sha256};
-use spin_sdk::http::{Method, Response};
-use spin_sdk::http_component;
+use spin_sdk::http::{IncomingRequest, Method, Request, Response, ResponseOutparam};
 use zige_platform::problem::Problem;
-use zige_platform::request::{Bounded, SmallBodies};
+use zige_platform::web::{self, Route, public};
 
 /// Scripts, styles, images and data from this origin only; no inline
 /// scripts or styles.
 const CSP_BASE: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; \
                         font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'";
 
-#[http_component]
-fn handle(req: Bounded<SmallBodies>) -> Response {
+/// Every path is a file to read; other methods are 405.
+pub const ROUTES: &[Route] = &[Route::get("/*", public(file)), Route::head("/*", public(file))];
+
+#[cfg(target_arch = "wasm32")]
+#[spin_sdk::http_component]
+async fn handle(incoming: IncomingRequest, out: ResponseOutparam) {
+    web::serve(incoming, out, ROUTES).await
+}
+
+/// The file a path names, with its caching and security headers.
+fn file(call: &web::Call) -> web::Answer {
+    let req = call.req;
     let path = req.path().to_string();
     if ["/api/", "/hooks/", "/internal/"].iter().any(|prefix| path.starts_with(prefix)) {
         // An API address no component answers: the API's kind of 404.
-        return Problem::not_found("该地址", "resource").into_response();
+        return Err(Problem::not_found("该地址", "resource"));
     }
-    match req.method() {
-        Method::Get | Method::Head => {}
-        _ => return with_security(Response::builder().status(405).header("allow", "GET, HEAD").body("").build(), &path),
-    }
-    let Some(file) = resolve(&path) else { return not_found(&path) };
-    let Ok(content) = std::fs::read(&file) else { return not_found(&path) };
+    Ok(file_at(req, &path))
+}
+
+fn file_at(req: &Request, path: &str) -> Response {
+    let Some(file) = resolve(path) else { return not_found(path) };
+    let Ok(content) = std::fs::read(&file) else { return not_found(path) };
     let etag = format!("\"{}\"", hex_prefix(&Sha256::digest(&content)));
     let matches = req
         .header("if-none-match")
@@ -43,7 +52,7 @@ fn handle(req: Bounded<SmallBodies>) -> Response {
         let body = if *req.method() == Method::Head { Vec::new() } else { content };
         builder.status(200).body(body).build()
     };
-    with_security(response, &path)
+    with_security(response, path)
 }
 
 /// The file a path names, or `None` for anything that could leave

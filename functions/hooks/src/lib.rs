@@ -8,36 +8,25 @@
 //! gets the original answer.
 
 use serde_json::Value as Json;
-use spin_sdk::http::{Method, Request, Response};
-use spin_sdk::http_component;
+use spin_sdk::http::{IncomingRequest, Request, Response, ResponseOutparam};
 use zige_platform::audit::{self, Entry};
 use zige_platform::datashare::{self, Partner};
 use zige_platform::db::{Db, text};
 use zige_platform::problem::{Problem, json_response};
-use zige_platform::request::{BodyLimits, Bounded};
 use zige_platform::secrets::{self, Sealer};
+use zige_platform::web::{self, Route, partner};
 
-/// A delivery of up to [`MAX_EVENTS`] events.
-struct Deliveries;
-
-impl BodyLimits for Deliveries {
-    fn body_limit(_: &Method, _: &str) -> usize {
-        5 << 20
-    }
-}
 /// The most events in one delivery.
 const MAX_EVENTS: usize = 1000;
 
-#[http_component]
-fn handle(req: Bounded<Deliveries>) -> Response {
-    let path = req.path().trim_end_matches('/');
-    let partner = path.strip_prefix("/hooks/v1/").and_then(|rest| rest.strip_suffix("/events")).filter(|p| !p.contains('/'));
-    let result = match (req.method(), partner) {
-        (Method::Post, Some(partner)) => deliver(&req, partner),
-        (_, Some(_)) => Err(Problem::method_not_allowed()),
-        _ => Err(Problem::not_found("该地址", "resource")),
-    };
-    result.unwrap_or_else(Problem::into_response)
+/// One route: a partner's deliveries of up to [`MAX_EVENTS`] events.
+pub const ROUTES: &[Route] =
+    &[Route::post("/hooks/v1/:partner_id/events", partner(|c| deliver(c.req, c.param("partner_id")))).body_limit(5 << 20)];
+
+#[cfg(target_arch = "wasm32")]
+#[spin_sdk::http_component]
+async fn handle(incoming: IncomingRequest, out: ResponseOutparam) {
+    web::serve(incoming, out, ROUTES).await
 }
 
 /// Refuses a delivery with 401 and counts the refusal: per partner (every

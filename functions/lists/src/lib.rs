@@ -8,92 +8,70 @@
 
 mod ledgers;
 
-use futures::SinkExt;
 use serde_json::{Value as Json, json};
-use spin_sdk::http::{Fields, IncomingRequest, Method, OutgoingResponse, Request, Response, ResponseOutparam};
-use spin_sdk::http_component;
+use spin_sdk::http::{IncomingRequest, Request, Response, ResponseOutparam};
 use std::collections::BTreeMap;
 use zige_domain::masking::mask_name;
 use zige_domain::{BenefitType, ListKind};
 use zige_platform::audit::{self, Entry};
-use zige_platform::auth::{self, Permission, Staff};
+use zige_platform::auth::Permission::ReadPersons;
+use zige_platform::auth::{self, Staff};
 use zige_platform::db::{Db, Value, int, text};
 use zige_platform::problem::{Problem, json_response};
 use zige_platform::records;
 use zige_platform::request::{self, Page};
 use zige_platform::spreadsheet::CsvFile;
+use zige_platform::web::{self, Call, Export, Route, export, staff};
 
 /// Rows read per query while exporting.
 const EXPORT_BATCH: i64 = 2000;
 
-/// What a request gets back: a whole response, or an export to stream.
-enum Reply {
-    Whole(Response),
-    Export(Filter),
-}
+/// The lists' routes: every one reads persons within the caller's scope.
+pub const ROUTES: &[Route] = &[
+    Route::get("/api/v1/dashboard", staff(ReadPersons, |c, s| dashboard(c.db()?, s, catch_up(c.db()?)?))),
+    Route::get(
+        "/api/v1/ledgers/:kind",
+        staff(ReadPersons, |c, s| {
+            catch_up(c.db()?)?;
+            ledgers::ledger(c.db()?, s, c.req, c.param("kind"))
+        }),
+    ),
+    Route::get(
+        "/api/v1/lists/:kind",
+        staff(ReadPersons, |c, s| {
+            let pending = catch_up(c.db()?)?;
+            list(c.db()?, &Filter::parse(c.db()?, s, c.req, c.param("kind"))?, c.req, pending)
+        }),
+    ),
+    Route::get("/api/v1/lists/:kind/export", export(ReadPersons, export_list)),
+];
 
-#[http_component]
+#[cfg(target_arch = "wasm32")]
+#[spin_sdk::http_component]
 async fn handle(incoming: IncomingRequest, out: ResponseOutparam) {
-    let reply = request::read_bounded(incoming, request::MAX_JSON_BODY).await.and_then(|req| route(&req));
-    match reply {
-        Ok(Reply::Whole(response)) => respond(out, response).await,
-        Ok(Reply::Export(filter)) => {
-            if let Err(e) = export(out, &filter).await {
-                // Headers are sent already: the client sees a cut-off file.
-                eprintln!("lists: export failed: {e:#}");
-            }
-        }
-        Err(problem) => respond(out, problem.into_response()).await,
-    }
+    web::serve(incoming, out, ROUTES).await
 }
 
-/// Sends a whole response through the streaming interface.
-async fn respond(out: ResponseOutparam, response: Response) {
-    let headers: Vec<(String, Vec<u8>)> = response.headers().map(|(name, value)| (name.to_string(), value.as_bytes().to_vec())).collect();
-    let outgoing = OutgoingResponse::new(Fields::from_list(&headers).unwrap_or_else(|_| Fields::new()));
-    let _ = outgoing.set_status_code(*response.status());
-    let mut body = outgoing.take_body();
-    out.set(outgoing);
-    if let Err(e) = body.send(response.body().to_vec()).await {
-        eprintln!("lists: sending a response failed: {e}");
-    }
-}
-
-fn route(req: &Request) -> Result<Reply, Problem> {
-    let path = req.path().trim_end_matches('/');
-    let segments: Vec<&str> = path.strip_prefix("/api/v1/").unwrap_or("").split('/').collect();
-    if !matches!(segments.as_slice(), ["lists", _] | ["lists", _, "export"] | ["dashboard"] | ["ledgers", _]) {
-        return Err(Problem::not_found("该地址", "resource"));
-    }
-    if *req.method() != Method::Get {
-        return Err(Problem::method_not_allowed());
-    }
-    let db = Db::open()?;
-    let staff = auth::staff(req, &db)?;
-    staff.require(Permission::ReadPersons)?;
-    let pending = catch_up(&db)?;
-    match segments.as_slice() {
-        ["dashboard"] => Ok(Reply::Whole(dashboard(&db, &staff, pending)?)),
-        ["ledgers", kind] => Ok(Reply::Whole(ledgers::ledger(&db, &staff, req, kind)?)),
-        ["lists", kind] => Ok(Reply::Whole(list(&db, &Filter::parse(&db, &staff, req, kind)?, req, pending)?)),
-        [_, kind, _] => {
-            let filter = Filter::parse(&db, &staff, req, kind)?;
-            // Built before the audit record, so that a refused export records nothing.
-            let reply = match request::query_param(req, "format").as_deref() {
-                None | Some("csv") => Reply::Export(filter),
-                Some("xlsx") => Reply::Whole(export_xlsx(&db, &filter)?),
-                Some(_) => {
-                    return Err(Problem::new(400, "invalid_query", "format应为csv或xlsx", "format: csv or xlsx").with_field("format"));
-                }
-            };
-            let payload = format!("{kind}?{}", req.query());
-            let entry =
-                Entry { actor: &staff.actor(), role: staff.role.code(), action: "list.export", object: kind, payload: payload.as_bytes() };
-            db.transaction(|db| audit::append(db, &entry))?;
-            Ok(reply)
+/// `GET /api/v1/lists/{kind}/export`: the list as CSV, streamed, or as an
+/// Excel workbook; audited (R8.1).
+fn export_list<'a>(call: &'a Call<'a>, staff: &Staff) -> Result<Export<'a>, Problem> {
+    let (db, kind) = (call.db()?, call.param("kind"));
+    catch_up(db)?;
+    let filter = Filter::parse(db, staff, call.req, kind)?;
+    // Built before the audit record, so that a refused export records nothing.
+    let export = match request::query_param(call.req, "format").as_deref() {
+        None | Some("csv") => csv_export(db, filter),
+        Some("xlsx") => {
+            let mut workbook = export_xlsx(db, &filter)?;
+            let body = std::mem::take(workbook.body_mut());
+            Export { head: workbook, parts: Box::new(std::iter::once(Ok(body))) }
         }
-        _ => Err(Problem::not_found("该地址", "resource")),
-    }
+        Some(_) => return Err(Problem::new(400, "invalid_query", "format应为csv或xlsx", "format: csv or xlsx").with_field("format")),
+    };
+    let payload = format!("{kind}?{}", call.req.query());
+    let entry = Entry { actor: &staff.actor(), role: staff.role.code(), action: "list.export", object: kind, payload: payload.as_bytes() };
+    db.transaction(|db| audit::append(db, &entry))?;
+    Ok(export)
 }
 
 /// Queue entries renewed before a list answers; the tick renews the rest.
@@ -215,33 +193,34 @@ fn list(db: &Db, filter: &Filter, req: &Request, pending: i64) -> Result<Respons
 const HEADERS: [&str; 11] =
     ["名单", "姓名", "公民身份号码", "待遇类别", "参保地", "所在社区", "认证日期", "认证方式", "应认证日期", "待遇状态", "原因"];
 
-/// Streams `GET /api/v1/lists/{kind}/export` as CSV, reading the list in
-/// batches by benefit id, so memory stays flat however long the list is.
-async fn export(out: ResponseOutparam, filter: &Filter) -> anyhow::Result<()> {
+/// `GET /api/v1/lists/{kind}/export` as CSV, read in batches by benefit
+/// id, so memory stays flat however long the list is.
+fn csv_export(db: &Db, filter: Filter) -> Export<'_> {
     let file_name = format!("{}.csv", filter.list.code());
-    let headers = [
-        ("content-type".to_string(), b"text/csv; charset=utf-8".to_vec()),
-        ("content-disposition".to_string(), format!("attachment; filename=\"{file_name}\"").into_bytes()),
-        ("cache-control".to_string(), b"no-store".to_vec()),
-    ];
-    let outgoing = OutgoingResponse::new(Fields::from_list(&headers).map_err(|e| anyhow::anyhow!("{e:?}"))?);
-    outgoing.set_status_code(200).map_err(|()| anyhow::anyhow!("status"))?;
-    let mut body = outgoing.take_body();
-    out.set(outgoing);
-    let mut head = CsvFile::new();
-    head.row(HEADERS)?;
-    body.send(head.finish()?).await?;
-    let db = Db::open()?;
+    let head = Response::builder()
+        .status(200)
+        .header("content-type", "text/csv; charset=utf-8")
+        .header("content-disposition", format!("attachment; filename=\"{file_name}\""))
+        .header("cache-control", "no-store")
+        .build();
+    let mut header = Some(());
     let mut after = Some(String::new());
-    while let Some(rows) = next_batch(&db, filter, &mut after)? {
-        let mut file = CsvFile::continued();
-        for row in &rows {
-            file.row(export_cells(filter.list, row))?;
+    let parts = std::iter::from_fn(move || {
+        if header.take().is_some() {
+            let mut file = CsvFile::new();
+            return Some(file.row(HEADERS).and_then(|()| file.finish()));
         }
-        body.send(file.finish()?).await?;
-    }
-    body.close().await?;
-    Ok(())
+        let part = next_batch(db, &filter, &mut after).and_then(|rows| {
+            let Some(rows) = rows else { return Ok(None) };
+            let mut file = CsvFile::continued();
+            for row in &rows {
+                file.row(export_cells(filter.list, row))?;
+            }
+            file.finish().map(Some)
+        });
+        part.transpose()
+    });
+    Export { head, parts: Box::new(parts) }
 }
 
 /// The next batch of an export after the benefit id `after` (empty at the

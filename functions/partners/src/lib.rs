@@ -6,73 +6,45 @@
 use base64::Engine;
 use serde::Deserialize;
 use serde_json::json;
-use spin_sdk::http::{Method, Request, Response};
-use spin_sdk::http_component;
+use spin_sdk::http::{IncomingRequest, Request, Response, ResponseOutparam};
 use zige_domain::evidence::{EVENT_TYPES, PARTNER_KINDS};
 use zige_platform::audit::{self, Entry};
-use zige_platform::auth::{self, Permission, Staff};
+use zige_platform::auth::Permission::{ImportPartnerRecords, ManagePartners, ReviewUnmatched};
+use zige_platform::auth::Staff;
 use zige_platform::datashare;
 use zige_platform::db::{Db, int, text};
 use zige_platform::problem::{Problem, json_response};
-use zige_platform::request::{self, BodyLimits, Bounded, Page};
+use zige_platform::request::{self, Page};
 use zige_platform::secrets;
+use zige_platform::web::{self, Route, staff};
 use zige_platform::workflow::Actor;
 
 mod imports;
 
-/// A file of partner records is the one large body here.
-struct Bodies;
+/// The partners' routes; a file of partner records is the one large body.
+pub const ROUTES: &[Route] = &[
+    Route::get("/api/v1/partners", staff(ManagePartners, |c, _| list(c.db()?))),
+    Route::post("/api/v1/partners", staff(ManagePartners, |c, s| create(c.db()?, s, c.req))),
+    Route::patch("/api/v1/partners/:id", staff(ManagePartners, |c, s| update(c.db()?, s, c.req, c.param("id")))),
+    Route::post("/api/v1/partners/:id/secrets", staff(ManagePartners, |c, s| add_secret(c.db()?, s, c.param("id")))),
+    Route::delete(
+        "/api/v1/partners/:id/secrets/:secret",
+        staff(ManagePartners, |c, s| revoke(c.db()?, s, c.param("id"), c.param("secret"))),
+    ),
+    Route::get("/api/v1/partners/unmatched", staff(ReviewUnmatched, |c, _| unmatched(c.db()?, c.req))),
+    Route::post("/api/v1/partners/unmatched/:id/rematch", staff(ReviewUnmatched, |c, s| rematch(c.db()?, s, c.param("id")))),
+    Route::get("/api/v1/datashare/imports", staff(ImportPartnerRecords, |c, _| imports::list(c.db()?, c.req))),
+    Route::post("/api/v1/datashare/imports", staff(ImportPartnerRecords, |c, s| imports::create(c.db()?, s, c.req)))
+        .body_limit(imports::MAX_FILE),
+    Route::get("/api/v1/datashare/imports/:id", staff(ImportPartnerRecords, |c, _| imports::get(c.db()?, c.param("id")))),
+    Route::post("/api/v1/datashare/imports/:id/resume", staff(ImportPartnerRecords, |c, _| imports::resume(c.db()?, c.param("id")))),
+    Route::get("/api/v1/datashare/imports/:id/results", staff(ImportPartnerRecords, |c, s| imports::results(c.db()?, s, c.param("id")))),
+];
 
-impl BodyLimits for Bodies {
-    fn body_limit(method: &Method, path: &str) -> usize {
-        if *method == Method::Post && path == "/api/v1/datashare/imports" { imports::MAX_FILE } else { request::MAX_JSON_BODY }
-    }
-}
-
-#[http_component]
-fn handle(req: Bounded<Bodies>) -> Response {
-    route(&req).unwrap_or_else(Problem::into_response)
-}
-
-fn route(req: &Request) -> Result<Response, Problem> {
-    let path = req.path().trim_end_matches('/');
-    if let Some(rest) = path.strip_prefix("/api/v1/datashare/imports") {
-        return route_imports(req, rest);
-    }
-    let segments: Vec<&str> = path.strip_prefix("/api/v1/partners").unwrap_or("/?").split('/').skip(1).collect();
-    let known = matches!(segments.as_slice(), [] | ["unmatched"] | ["unmatched", _, "rematch"] | [_] | [_, "secrets"] | [_, "secrets", _]);
-    if !known {
-        return Err(Problem::not_found("该地址", "resource"));
-    }
-    let db = Db::open()?;
-    let staff = auth::staff(req, &db)?;
-    match (req.method(), segments.as_slice()) {
-        (Method::Post, ["unmatched", id, "rematch"]) => rematch(&db, &staff, id),
-        (Method::Get, []) => list(&db, &staff),
-        (Method::Post, []) => create(&db, &staff, req),
-        (Method::Get, ["unmatched"]) => unmatched(&db, &staff, req),
-        (Method::Patch, [id]) => update(&db, &staff, req, id),
-        (Method::Post, [id, "secrets"]) => add_secret(&db, &staff, id),
-        (Method::Delete, [id, "secrets", secret]) => revoke(&db, &staff, id, secret),
-        _ => Err(Problem::method_not_allowed()),
-    }
-}
-
-fn route_imports(req: &Request, rest: &str) -> Result<Response, Problem> {
-    let segments: Vec<&str> = rest.split('/').skip(1).collect();
-    if !matches!(segments.as_slice(), [] | [_] | [_, "resume" | "results"]) {
-        return Err(Problem::not_found("该地址", "resource"));
-    }
-    let db = Db::open()?;
-    let staff = auth::staff(req, &db)?;
-    match (req.method(), segments.as_slice()) {
-        (Method::Get, []) => imports::list(&db, &staff, req),
-        (Method::Post, []) => imports::create(&db, &staff, req),
-        (Method::Get, [id]) => imports::get(&db, &staff, id),
-        (Method::Post, [id, "resume"]) => imports::resume(&db, &staff, id),
-        (Method::Get, [id, "results"]) => imports::results(&db, &staff, id),
-        _ => Err(Problem::method_not_allowed()),
-    }
+#[cfg(target_arch = "wasm32")]
+#[spin_sdk::http_component]
+async fn handle(incoming: IncomingRequest, out: ResponseOutparam) {
+    web::serve(incoming, out, ROUTES).await
 }
 
 /// A new webhook secret: `whsec_` and base64 of 32 random bytes.
@@ -90,8 +62,7 @@ fn store_secret(db: &Db, partner_id: &str, key: &[u8]) -> anyhow::Result<String>
     Ok(id)
 }
 
-fn list(db: &Db, staff: &Staff) -> Result<Response, Problem> {
-    staff.require(Permission::ManagePartners)?;
+fn list(db: &Db) -> Result<Response, Problem> {
     let partners = db.all("SELECT id, name, kind, event_types, disabled, created_at FROM partners ORDER BY id", &[], |r| {
         (
             r.text("id"),
@@ -124,7 +95,6 @@ struct NewPartner {
 }
 
 fn create(db: &Db, staff: &Staff, req: &Request) -> Result<Response, Problem> {
-    staff.require(Permission::ManagePartners)?;
     let new: NewPartner = request::json_body(req)?;
     if new.partner_id.is_empty()
         || new.partner_id.len() > 40
@@ -190,7 +160,6 @@ fn exists(db: &Db, id: &str) -> Result<(), Problem> {
 }
 
 fn update(db: &Db, staff: &Staff, req: &Request, id: &str) -> Result<Response, Problem> {
-    staff.require(Permission::ManagePartners)?;
     let change: PartnerChange = request::json_body(req)?;
     db.transaction(|db| -> Result<(), Problem> {
         exists(db, id)?;
@@ -204,7 +173,6 @@ fn update(db: &Db, staff: &Staff, req: &Request, id: &str) -> Result<Response, P
 
 /// Adds a secret; old and new both verify until the old one is revoked.
 fn add_secret(db: &Db, staff: &Staff, id: &str) -> Result<Response, Problem> {
-    staff.require(Permission::ManagePartners)?;
     let (secret, key) = new_secret()?;
     let secret_id = db.transaction(|db| -> Result<String, Problem> {
         exists(db, id)?;
@@ -225,7 +193,6 @@ fn add_secret(db: &Db, staff: &Staff, id: &str) -> Result<Response, Problem> {
 }
 
 fn revoke(db: &Db, staff: &Staff, id: &str, secret_id: &str) -> Result<Response, Problem> {
-    staff.require(Permission::ManagePartners)?;
     db.transaction(|db| -> Result<(), Problem> {
         let active = db.one(
             "SELECT 1 AS x FROM partner_secrets WHERE id = ? AND partner_id = ? AND revoked_at IS NULL",
@@ -253,7 +220,6 @@ fn revoke(db: &Db, staff: &Staff, id: &str, secret_id: &str) -> Result<Response,
 
 /// Re-matches an event that named nobody, now that the person is known.
 fn rematch(db: &Db, staff: &Staff, id: &str) -> Result<Response, Problem> {
-    staff.require(Permission::ReviewUnmatched)?;
     let id: i64 = id.parse().map_err(|_| Problem::not_found("该记录", "unmatched event"))?;
     let actor = staff.actor();
     let by = Actor { actor: &actor, role: staff.role.code() };
@@ -270,8 +236,7 @@ fn rematch(db: &Db, staff: &Staff, id: &str) -> Result<Response, Problem> {
 }
 
 /// Events naming nobody in the registry, for staff to review and re-match.
-fn unmatched(db: &Db, staff: &Staff, req: &Request) -> Result<Response, Problem> {
-    staff.require(Permission::ReviewUnmatched)?;
+fn unmatched(db: &Db, req: &Request) -> Result<Response, Problem> {
     let page = Page::from_query(req)?;
     let items = db.all(
         "SELECT id, partner_id, event_id, event_type, subject_masked, occurred_on, status, received_at FROM unmatched_events ORDER BY id DESC LIMIT ? OFFSET ?",

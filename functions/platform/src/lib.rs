@@ -24,6 +24,7 @@ pub mod session;
 pub mod settings;
 pub mod spreadsheet;
 pub mod timers;
+pub mod web;
 pub mod workflow;
 
 pub use problem::Problem;

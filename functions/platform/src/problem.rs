@@ -32,6 +32,9 @@ pub struct Problem {
     /// (`home_visit`: someone will come, R6.3).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_step: Option<String>,
+    /// The methods a path serves, sent as `Allow` with a 405.
+    #[serde(skip)]
+    pub allow: Option<String>,
 }
 
 impl Problem {
@@ -48,6 +51,7 @@ impl Problem {
             reason: None,
             attempts_left: None,
             next_step: None,
+            allow: None,
         }
     }
 
@@ -57,9 +61,11 @@ impl Problem {
         self
     }
 
-    /// 405 for a method the route does not serve.
-    pub fn method_not_allowed() -> Self {
-        Self::new(405, "method_not_allowed", "此地址不支持该请求方法", "This method is not allowed here")
+    /// 405 for a method the path does not serve, naming those it does.
+    pub fn method_not_allowed(allowed: &[String]) -> Self {
+        let mut problem = Self::new(405, "method_not_allowed", "此地址不支持该请求方法", "This method is not allowed here");
+        problem.allow = Some(allowed.join(", "));
+        problem
     }
 
     /// 503 when a dependency (database, key-value store) is unavailable.
@@ -70,12 +76,12 @@ impl Problem {
     /// The HTTP response carrying this problem.
     pub fn into_response(self) -> Response {
         let body = serde_json::to_vec(&self).unwrap_or_default();
-        Response::builder()
-            .status(self.status)
-            .header("content-type", "application/problem+json; charset=utf-8")
-            .header("cache-control", "no-store")
-            .body(body)
-            .build()
+        let mut response = Response::builder();
+        response.status(self.status).header("content-type", "application/problem+json; charset=utf-8").header("cache-control", "no-store");
+        if let Some(allow) = &self.allow {
+            response.header("allow", allow.as_str());
+        }
+        response.body(body).build()
     }
 }
 

@@ -3,9 +3,7 @@
 
 use crate::Problem;
 use serde::de::DeserializeOwned;
-use spin_sdk::http::conversions::TryFromIncomingRequest;
-use spin_sdk::http::{IncomingRequest, Method, Request};
-use std::marker::PhantomData;
+use spin_sdk::http::{IncomingRequest, Request};
 
 /// The largest body a route takes unless its component says otherwise.
 pub const MAX_JSON_BODY: usize = 1 << 20;
@@ -13,49 +11,6 @@ pub const MAX_JSON_BODY: usize = 1 << 20;
 /// How long a client may take to send a body: longer is a slow client
 /// holding an instance (issue 17). Checked as chunks arrive.
 const BODY_READ_TIME: std::time::Duration = std::time::Duration::from_secs(120);
-
-/// The body limit of each route of a component, applied before the body is
-/// read: a client that says or sends more gets a 413 and the component never
-/// holds the rest in memory (issue 17).
-pub trait BodyLimits {
-    /// The largest body `method` on `path` takes.
-    fn body_limit(method: &Method, path: &str) -> usize;
-}
-
-/// A component whose routes all take [`MAX_JSON_BODY`] at most.
-pub struct SmallBodies;
-
-impl BodyLimits for SmallBodies {
-    fn body_limit(_: &Method, _: &str) -> usize {
-        MAX_JSON_BODY
-    }
-}
-
-/// A request whose body was read only up to its route's limit (`L`); the
-/// component's handler takes it in place of a plain [`Request`].
-pub struct Bounded<L> {
-    request: Request,
-    limits: PhantomData<fn() -> L>,
-}
-
-impl<L> std::ops::Deref for Bounded<L> {
-    type Target = Request;
-    fn deref(&self) -> &Request {
-        &self.request
-    }
-}
-
-#[async_trait::async_trait]
-impl<L: BodyLimits> TryFromIncomingRequest for Bounded<L> {
-    type Error = Problem;
-
-    async fn try_from_incoming_request(incoming: IncomingRequest) -> Result<Self, Problem> {
-        let target = incoming.path_with_query().unwrap_or_default();
-        let path = target.split_once('?').map_or(target.as_str(), |(path, _)| path);
-        let limit = L::body_limit(&incoming.method(), path.trim_end_matches('/'));
-        Ok(Self { request: read_bounded(incoming, limit).await?, limits: PhantomData })
-    }
-}
 
 fn too_large(limit: usize) -> Problem {
     let (zh, en) = if limit >= 1 << 20 {
@@ -104,7 +59,7 @@ pub async fn read_bounded(incoming: IncomingRequest, limit: usize) -> Result<Req
 
 /// Parses a JSON body into `T`, refusing malformed JSON, wrong types and
 /// unknown fields with a 4xx naming the field. Its size was bounded when it
-/// was read ([`Bounded`]).
+/// was read (`web::serve`).
 pub fn json_body<T: DeserializeOwned>(req: &Request) -> Result<T, Problem> {
     let mut deserializer = serde_json::Deserializer::from_slice(req.body());
     let parsed: Result<T, _> = serde_path_to_error::deserialize(&mut deserializer);

@@ -7,8 +7,7 @@ use anyhow::Context;
 use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::json;
-use spin_sdk::http::{Method, Request, Response};
-use spin_sdk::http_component;
+use spin_sdk::http::{IncomingRequest, Request, Response, ResponseOutparam};
 use zige_domain::IdNumber;
 use zige_domain::evidence::EvidenceKind;
 use zige_domain::language::Language;
@@ -17,41 +16,28 @@ use zige_platform::db::{Db, text};
 use zige_platform::front_desk::{self, Lodged, VisitRequest};
 use zige_platform::problem::{Problem, json_response};
 use zige_platform::recipient::{self, Recipient};
-use zige_platform::request::{BodyLimits, Bounded};
+use zige_platform::web::{self, Route, public, recipient};
 use zige_platform::workflow::{self, Actor};
 use zige_platform::{jws, records, request, secrets};
 
-/// An objection carries up to three attachments of 1 MiB (base64); the
-/// rest are a few fields.
-struct Bodies;
+/// A request of a few fields.
+const SMALL_BODY: usize = 16 << 10;
 
-impl BodyLimits for Bodies {
-    fn body_limit(_: &Method, path: &str) -> usize {
-        if path == "/api/v1/me/objections" { 4 << 20 } else { 16 << 10 }
-    }
-}
+/// The recipients' routes. An objection carries up to three attachments of
+/// 1 MiB (base64); the rest are a few fields.
+pub const ROUTES: &[Route] = &[
+    Route::post("/api/v1/sessions", public(|c| login(c.req))).body_limit(SMALL_BODY),
+    Route::delete("/api/v1/sessions/current", recipient(|c, who| logout(c.db()?, who, c.req))).body_limit(SMALL_BODY),
+    Route::post("/api/v1/me/home-visits", recipient(|c, who| home_visit(c.db()?, who, c.req))).body_limit(SMALL_BODY),
+    Route::post("/api/v1/me/objections", recipient(|c, who| objection(c.db()?, who, c.req))).body_limit(4 << 20),
+    Route::put("/api/v1/me/language", recipient(|c, who| language(c.db()?, who, c.req))).body_limit(SMALL_BODY),
+    Route::post("/api/v1/death-reports", recipient(|c, who| death_report(c.db()?, who, c.req))).body_limit(SMALL_BODY),
+];
 
-#[http_component]
-fn handle(req: Bounded<Bodies>) -> Response {
-    let result = match (req.method(), req.path().trim_end_matches('/')) {
-        (Method::Post, "/api/v1/sessions") => login(&req),
-        (Method::Delete, "/api/v1/sessions/current") => logout(&req),
-        (Method::Post, "/api/v1/me/home-visits") => home_visit(&req),
-        (Method::Post, "/api/v1/me/objections") => objection(&req),
-        (Method::Put, "/api/v1/me/language") => language(&req),
-        (Method::Post, "/api/v1/death-reports") => death_report(&req),
-        (
-            _,
-            "/api/v1/sessions"
-            | "/api/v1/sessions/current"
-            | "/api/v1/me/home-visits"
-            | "/api/v1/me/objections"
-            | "/api/v1/me/language"
-            | "/api/v1/death-reports",
-        ) => Err(Problem::method_not_allowed()),
-        _ => Err(Problem::not_found("该地址", "resource")),
-    };
-    result.unwrap_or_else(Problem::into_response)
+#[cfg(target_arch = "wasm32")]
+#[spin_sdk::http_component]
+async fn handle(incoming: IncomingRequest, out: ResponseOutparam) {
+    web::serve(incoming, out, ROUTES).await
 }
 
 #[derive(Deserialize)]
@@ -90,9 +76,7 @@ fn login(req: &Request) -> Result<Response, Problem> {
 
 /// Logs out: the session ends at once, so a shared or borrowed phone
 /// (often a relative's) does not stay signed in as the person.
-fn logout(req: &Request) -> Result<Response, Problem> {
-    let db = Db::open()?;
-    let who = recipient::recipient(req, &db)?;
+fn logout(db: &Db, who: &Recipient, req: &Request) -> Result<Response, Problem> {
     let token = request::bearer(req).ok_or_else(Problem::unauthenticated)?;
     db.transaction(|db| -> anyhow::Result<()> {
         let actor = who.actor();
@@ -105,9 +89,7 @@ fn logout(req: &Request) -> Result<Response, Problem> {
 /// Asks for a home visit (R6.3): routed to the responsible community or
 /// district (R2.2), to be scheduled within 5 working days. A second request
 /// while one is open is merged into it.
-fn home_visit(req: &Request) -> Result<Response, Problem> {
-    let db = Db::open()?;
-    let who = recipient::recipient(req, &db)?;
+fn home_visit(db: &Db, who: &Recipient, req: &Request) -> Result<Response, Problem> {
     let person_id = who.person()?.to_string();
     let body: VisitRequest = request::json_body(req)?;
     let actor = who.actor();
@@ -128,9 +110,7 @@ struct LanguageChoice {
 /// `PUT /api/v1/me/language {"language": "ug"}`: the language the person
 /// reads zige in, chosen on the page; their messages and status reasons are
 /// given in it (issue 18).
-fn language(req: &Request) -> Result<Response, Problem> {
-    let db = Db::open()?;
-    let who = recipient::recipient(req, &db)?;
+fn language(db: &Db, who: &Recipient, req: &Request) -> Result<Response, Problem> {
     let person_id = who.person()?.to_string();
     let choice: LanguageChoice = request::json_body(req)?;
     let language = Language::parse(&choice.language)
@@ -169,9 +149,7 @@ struct Attachment {
 
 /// Objects to a suspension within three months (R7.2): the clock towards
 /// termination stops and re-verification opens.
-fn objection(req: &Request) -> Result<Response, Problem> {
-    let db = Db::open()?;
-    let who = recipient::recipient(req, &db)?;
+fn objection(db: &Db, who: &Recipient, req: &Request) -> Result<Response, Problem> {
     let person_id = who.person()?.to_string();
     let body: ObjectionRequest = request::json_body(req)?;
     let files = decode_attachments(&body.attachments)?;
@@ -243,9 +221,7 @@ const DAILY_DEATH_REPORTS: i64 = 3;
 /// registered relative gets the same answer whether or not the ID number
 /// belongs to a recipient (it depends only on whether a certificate number
 /// was given), and every reporter makes at most three reports a day.
-fn death_report(req: &Request) -> Result<Response, Problem> {
-    let db = Db::open()?;
-    let reporter = recipient::recipient(req, &db)?;
+fn death_report(db: &Db, reporter: &Recipient, req: &Request) -> Result<Response, Problem> {
     let body: DeathReport = request::json_body(req)?;
     let id = IdNumber::parse(&body.id_number).map_err(|e| Problem::invalid("id_number", e.message_zh(), e.to_string()))?;
     let today = zige_platform::today();

@@ -11,8 +11,7 @@
 use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::{Value as Json, json};
-use spin_sdk::http::{Method, Request, Response};
-use spin_sdk::http_component;
+use spin_sdk::http::{IncomingRequest, Method, Request, Response, ResponseOutparam};
 use std::collections::BTreeMap;
 use zige_domain::BenefitType;
 use zige_domain::benefit::ManagementMode;
@@ -20,52 +19,64 @@ use zige_domain::effects::survivor_deduction;
 use zige_domain::money::{Blacklist, BlacklistDecision, Fen, allocate, instalment_plan, missed_instalments};
 use zige_domain::routing::{OrgTree, Placement};
 use zige_platform::audit::{self, Entry};
-use zige_platform::auth::{self, Permission, Staff};
+use zige_platform::auth::Permission::{self, RecoverOverpayments};
+use zige_platform::auth::{self, Staff};
 use zige_platform::db::{Db, int, text};
 use zige_platform::problem::{Problem, json_response};
 use zige_platform::request::{self, Page};
-use zige_platform::request::{Bounded, SmallBodies};
+use zige_platform::web::{self, Call, Route, staff};
 use zige_platform::workflow::{Actor, AtHand};
 use zige_platform::{records, secrets, workflow};
 
-#[http_component]
-fn handle(req: Bounded<SmallBodies>) -> Response {
-    route(&req).unwrap_or_else(Problem::into_response)
+/// The recovery routes. Every one needs [`RecoverOverpayments`]; opening a
+/// case, instalments, deductions and blacklisting need the agency's
+/// `DecideRecovery` as well, checked after the case is found in scope.
+pub const ROUTES: &[Route] = &[
+    Route::get(
+        "/api/v1/recoveries",
+        staff(RecoverOverpayments, |c, s| {
+            let (ctx, tree) = ctx(c, s)?;
+            list(&ctx, &tree, c.req)
+        }),
+    ),
+    Route::post(
+        "/api/v1/recoveries",
+        staff(RecoverOverpayments, |c, s| {
+            let (ctx, tree) = ctx(c, s)?;
+            open(&ctx, &tree, c.req)
+        }),
+    ),
+    Route::get("/api/v1/recoveries/:id", staff(RecoverOverpayments, |c, s| Ok(json_response(200, &case(&ctx(c, s)?.0, c.param("id"))?)))),
+    Route::get("/api/v1/recoveries/:id/notice", staff(RecoverOverpayments, |c, s| notice(&ctx(c, s)?.0, c.req, c.param("id")))),
+    Route::post("/api/v1/recoveries/:id/notice", staff(RecoverOverpayments, |c, s| serve(&ctx(c, s)?.0, c.req, c.param("id")))),
+    Route::post("/api/v1/recoveries/:id/payments", staff(RecoverOverpayments, |c, s| pay(&ctx(c, s)?.0, c.req, c.param("id")))),
+    Route::post("/api/v1/recoveries/:id/instalments", staff(RecoverOverpayments, |c, s| plan(&ctx(c, s)?.0, c.req, c.param("id")))),
+    Route::post("/api/v1/recoveries/:id/deduction", staff(RecoverOverpayments, |c, s| deduct(&ctx(c, s)?.0, c.req, c.param("id")))),
+    Route::post("/api/v1/recoveries/:id/escalation", staff(RecoverOverpayments, |c, s| escalate(&ctx(c, s)?.0, c.req, c.param("id")))),
+    Route::post("/api/v1/recoveries/:id/blacklist", staff(RecoverOverpayments, |c, s| blacklist(&ctx(c, s)?.0, c.req, c.param("id")))),
+];
+
+#[cfg(target_arch = "wasm32")]
+#[spin_sdk::http_component]
+async fn handle(incoming: IncomingRequest, out: ResponseOutparam) {
+    web::serve(incoming, out, ROUTES).await
 }
 
-fn route(req: &Request) -> Result<Response, Problem> {
-    let path = req.path().trim_end_matches('/');
-    let segments: Vec<&str> = path.strip_prefix("/api/v1/recoveries").unwrap_or("/?").split('/').skip(1).collect();
-    let known =
-        matches!(segments.as_slice(), [] | [_] | [_, "notice" | "payments" | "instalments" | "deduction" | "escalation" | "blacklist"]);
-    if !known {
-        return Err(Problem::not_found("该地址", "resource"));
-    }
-    let db = Db::open()?;
-    let staff = auth::staff(req, &db)?;
-    staff.require(Permission::RecoverOverpayments)?;
-    let tree = auth::org_tree(&db)?;
-    if let [id, ..] = segments.as_slice() {
-        visible(&db, &tree, &staff, id)?;
-        let withdrawn = db.one("SELECT 1 AS x FROM overpayments WHERE id = ? AND status = 'withdrawn'", &[text(*id)], |_| ())?.is_some();
-        if withdrawn && *req.method() != Method::Get {
+/// The handlers' context and the organisation tree. A route on one case
+/// refuses a case outside the caller's scope (404) and, except to read it,
+/// a withdrawn case (409).
+fn ctx<'a>(call: &'a Call, staff: &'a Staff) -> Result<(Ctx<'a>, OrgTree), Problem> {
+    let db = call.db()?;
+    let tree = auth::org_tree(db)?;
+    let id = call.param("id");
+    if !id.is_empty() {
+        visible(db, &tree, staff, id)?;
+        let withdrawn = db.one("SELECT 1 AS x FROM overpayments WHERE id = ? AND status = 'withdrawn'", &[text(id)], |_| ())?.is_some();
+        if withdrawn && *call.req.method() != Method::Get {
             return Err(Problem::new(409, "case_withdrawn", "该追回案件已撤销，不能再办理", "The recovery case was withdrawn"));
         }
     }
-    let ctx = Ctx { db: &db, staff: &staff, today: zige_platform::today() };
-    match (req.method(), segments.as_slice()) {
-        (Method::Get, []) => list(&ctx, &tree, req),
-        (Method::Post, []) => open(&ctx, &tree, req),
-        (Method::Get, [id]) => Ok(json_response(200, &case(&ctx, id)?)),
-        (Method::Get, [id, "notice"]) => notice(&ctx, req, id),
-        (Method::Post, [id, "notice"]) => serve(&ctx, req, id),
-        (Method::Post, [id, "payments"]) => pay(&ctx, req, id),
-        (Method::Post, [id, "instalments"]) => plan(&ctx, req, id),
-        (Method::Post, [id, "deduction"]) => deduct(&ctx, req, id),
-        (Method::Post, [id, "escalation"]) => escalate(&ctx, req, id),
-        (Method::Post, [id, "blacklist"]) => blacklist(&ctx, req, id),
-        _ => Err(Problem::method_not_allowed()),
-    }
+    Ok((Ctx { db, staff, today: zige_platform::today() }, tree))
 }
 
 struct Ctx<'a> {

@@ -10,81 +10,49 @@ mod persons;
 mod policies;
 mod roster;
 
-use spin_sdk::http::{Method, Request, Response};
-use spin_sdk::http_component;
+use spin_sdk::http::{IncomingRequest, ResponseOutparam};
 use zige_platform::Problem;
-use zige_platform::auth::{self, Staff};
+use zige_platform::auth::Permission::{EditPersons, ImportRoster, ManageOrgs, ManageStaff, ReadPersons};
+use zige_platform::auth::Staff;
 use zige_platform::db::Db;
-use zige_platform::request::{self, BodyLimits, Bounded};
+use zige_platform::web::{self, Call, Route, any_staff, staff};
 
 /// What every handler gets: the database and the logged-in staff member.
-pub(crate) struct Ctx {
-    pub db: Db,
-    pub staff: Staff,
+pub(crate) struct Ctx<'a> {
+    pub db: &'a Db,
+    pub staff: &'a Staff,
 }
 
-/// The roster file is the registry's one large body.
-struct Bodies;
-
-impl BodyLimits for Bodies {
-    fn body_limit(_: &Method, path: &str) -> usize {
-        if path == "/api/v1/roster/imports" { roster::MAX_BODY } else { request::MAX_JSON_BODY }
-    }
+fn ctx<'a>(call: &'a Call, staff: &'a Staff) -> Result<Ctx<'a>, Problem> {
+    Ok(Ctx { db: call.db()?, staff })
 }
 
-#[http_component]
-fn handle(req: Bounded<Bodies>) -> Response {
-    route(&req).unwrap_or_else(Problem::into_response)
-}
+/// The registry's routes; the roster file is its one large body.
+pub const ROUTES: &[Route] = &[
+    Route::get("/api/v1/orgs", staff(ReadPersons, |c, s| orgs::list(&ctx(c, s)?))),
+    Route::post("/api/v1/orgs", staff(ManageOrgs, |c, s| orgs::create(&ctx(c, s)?, c.req))),
+    Route::get("/api/v1/staff", staff(ManageStaff, |c, s| accounts::list(&ctx(c, s)?))),
+    Route::post("/api/v1/staff", staff(ManageStaff, |c, s| accounts::create(&ctx(c, s)?, c.req))),
+    Route::get("/api/v1/staff/confirmations", any_staff(|c, s| accounts::awaiting(&ctx(c, s)?))),
+    Route::patch("/api/v1/staff/:id", staff(ManageStaff, |c, s| accounts::update(&ctx(c, s)?, c.req, c.param("id")))),
+    Route::post("/api/v1/staff/:id/confirmation", any_staff(|c, s| accounts::confirm(&ctx(c, s)?, c.param("id")))),
+    Route::get("/api/v1/persons", staff(ReadPersons, |c, s| persons::search(&ctx(c, s)?, c.req))),
+    Route::get("/api/v1/persons/:id", staff(ReadPersons, |c, s| persons::dossier(&ctx(c, s)?, c.param("id")))),
+    Route::patch("/api/v1/persons/:id", staff(EditPersons, |c, s| persons::update(&ctx(c, s)?, c.req, c.param("id")))),
+    Route::get("/api/v1/persons/:id/history", staff(ReadPersons, |c, s| persons::history(&ctx(c, s)?, c.req, c.param("id")))),
+    Route::post("/api/v1/persons/:id/relatives", staff(EditPersons, |c, s| persons::add_relative(&ctx(c, s)?, c.req, c.param("id")))),
+    Route::get("/api/v1/roster/columns", staff(ImportRoster, |_, _| roster::columns())),
+    Route::post("/api/v1/roster/imports", staff(ImportRoster, |c, s| roster::import(&ctx(c, s)?, c.req))).body_limit(roster::MAX_BODY),
+    Route::get("/api/v1/roster/imports/:id", staff(ImportRoster, |c, s| roster::get(&ctx(c, s)?, c.param("id")))),
+    Route::get("/api/v1/calendar", staff(ReadPersons, |c, s| calendar::list(&ctx(c, s)?))),
+    Route::put("/api/v1/calendar/:year", staff(ManageOrgs, |c, s| calendar::put_year(&ctx(c, s)?, c.req, c.param("year")))),
+    Route::get("/api/v1/policies", staff(ReadPersons, |c, s| policies::list(&ctx(c, s)?, c.req))),
+    Route::post("/api/v1/policies", staff(ManageOrgs, |c, s| policies::create(&ctx(c, s)?, c.req))),
+    Route::post("/api/v1/policies/preview", staff(ManageOrgs, |c, s| policies::preview(&ctx(c, s)?, c.req))),
+];
 
-fn route(req: &Request) -> Result<Response, Problem> {
-    let path = req.path().trim_end_matches('/');
-    let segments: Vec<&str> = path.strip_prefix("/api/v1/").unwrap_or("").split('/').collect();
-    let method = req.method();
-    let known = matches!(
-        segments.as_slice(),
-        ["orgs"]
-            | ["staff"]
-            | ["staff", _]
-            | ["staff", _, "confirmation"]
-            | ["persons"]
-            | ["persons", _]
-            | ["persons", _, "history" | "relatives"]
-            | ["roster", "columns"]
-            | ["roster", "imports"]
-            | ["roster", "imports", _]
-            | ["calendar"]
-            | ["calendar", _]
-            | ["policies"]
-            | ["policies", "preview"]
-    );
-    if !known {
-        return Err(Problem::not_found("该地址", "resource"));
-    }
-    let db = Db::open()?;
-    let staff = auth::staff(req, &db)?;
-    let ctx = Ctx { db, staff };
-    match (method, segments.as_slice()) {
-        (Method::Get, ["orgs"]) => orgs::list(&ctx),
-        (Method::Post, ["orgs"]) => orgs::create(&ctx, req),
-        (Method::Get, ["staff"]) => accounts::list(&ctx),
-        (Method::Post, ["staff"]) => accounts::create(&ctx, req),
-        (Method::Get, ["staff", "confirmations"]) => accounts::awaiting(&ctx),
-        (Method::Patch, ["staff", id]) => accounts::update(&ctx, req, id),
-        (Method::Post, ["staff", id, "confirmation"]) => accounts::confirm(&ctx, id),
-        (Method::Get, ["persons"]) => persons::search(&ctx, req),
-        (Method::Get, ["persons", id]) => persons::dossier(&ctx, id),
-        (Method::Patch, ["persons", id]) => persons::update(&ctx, req, id),
-        (Method::Get, ["persons", id, "history"]) => persons::history(&ctx, req, id),
-        (Method::Post, ["persons", id, "relatives"]) => persons::add_relative(&ctx, req, id),
-        (Method::Get, ["roster", "columns"]) => roster::columns(&ctx),
-        (Method::Post, ["roster", "imports"]) => roster::import(&ctx, req),
-        (Method::Get, ["roster", "imports", id]) => roster::get(&ctx, id),
-        (Method::Get, ["calendar"]) => calendar::list(&ctx),
-        (Method::Put, ["calendar", year]) => calendar::put_year(&ctx, req, year),
-        (Method::Get, ["policies"]) => policies::list(&ctx, req),
-        (Method::Post, ["policies"]) => policies::create(&ctx, req),
-        (Method::Post, ["policies", "preview"]) => policies::preview(&ctx, req),
-        _ => Err(Problem::method_not_allowed()),
-    }
+#[cfg(target_arch = "wasm32")]
+#[spin_sdk::http_component]
+async fn handle(incoming: IncomingRequest, out: ResponseOutparam) {
+    web::serve(incoming, out, ROUTES).await
 }

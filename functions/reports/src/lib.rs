@@ -7,41 +7,33 @@
 
 use serde::Deserialize;
 use serde_json::{Value as Json, json};
-use spin_sdk::http::{Method, Request, Response};
-use spin_sdk::http_component;
+use spin_sdk::http::{IncomingRequest, Request, Response, ResponseOutparam};
 use zige_platform::audit::{self, Entry};
-use zige_platform::auth::{self, Permission};
+use zige_platform::auth::Permission::HandleReports;
+use zige_platform::auth::Staff;
 use zige_platform::db::{Db, int, opt_text, text};
 use zige_platform::problem::{Problem, json_response};
-use zige_platform::request::{self, BodyLimits, Bounded, Page};
+use zige_platform::request::{self, Page};
 use zige_platform::secrets::{self, Sealer};
+use zige_platform::web::{self, Route, public, staff};
 
 /// A public report is a short text.
-struct Bodies;
+const REPORT_BODY: usize = 64 << 10;
 
-impl BodyLimits for Bodies {
-    fn body_limit(_: &Method, _: &str) -> usize {
-        64 << 10
-    }
-}
+/// Anyone may report and follow a report; the role that handles reports
+/// reads and works the queue.
+pub const ROUTES: &[Route] = &[
+    Route::get("/api/v1/reports/hotline", public(|_| hotline())).body_limit(REPORT_BODY),
+    Route::post("/api/v1/reports", public(|c| submit(c.req))).body_limit(REPORT_BODY),
+    Route::get("/api/v1/reports/by-reference/:reference", public(|c| progress(c.param("reference")))).body_limit(REPORT_BODY),
+    Route::get("/api/v1/reports", staff(HandleReports, |c, s| list(c.db()?, s, c.req))).body_limit(REPORT_BODY),
+    Route::patch("/api/v1/reports/:id", staff(HandleReports, |c, s| update(c.db()?, s, c.req, c.param("id")))).body_limit(REPORT_BODY),
+];
 
-#[http_component]
-fn handle(req: Bounded<Bodies>) -> Response {
-    route(&req).unwrap_or_else(Problem::into_response)
-}
-
-fn route(req: &Request) -> Result<Response, Problem> {
-    let path = req.path().trim_end_matches('/');
-    let segments: Vec<&str> = path.strip_prefix("/api/v1/reports").unwrap_or("/?").split('/').skip(1).collect();
-    match (req.method(), segments.as_slice()) {
-        (Method::Get, ["hotline"]) => hotline(),
-        (Method::Post, []) => submit(req),
-        (Method::Get, ["by-reference", reference]) => progress(reference),
-        (Method::Get, []) => list(req),
-        (Method::Patch, [id]) => update(req, id),
-        (_, [] | ["hotline"] | ["by-reference", _] | [_]) => Err(Problem::method_not_allowed()),
-        _ => Err(Problem::not_found("该地址", "resource")),
-    }
+#[cfg(target_arch = "wasm32")]
+#[spin_sdk::http_component]
+async fn handle(incoming: IncomingRequest, out: ResponseOutparam) {
+    web::serve(incoming, out, ROUTES).await
 }
 
 /// `GET /api/v1/reports/hotline`: where to report by phone.
@@ -144,10 +136,7 @@ fn progress(reference: &str) -> Result<Response, Problem> {
 
 /// `GET /api/v1/reports?status=…`: the handling role's queue, reporters
 /// opened for it alone.
-fn list(req: &Request) -> Result<Response, Problem> {
-    let db = Db::open()?;
-    let staff = auth::staff(req, &db)?;
-    staff.require(Permission::HandleReports)?;
+fn list(db: &Db, staff: &Staff, req: &Request) -> Result<Response, Problem> {
     let page = Page::from_query(req)?;
     let status = request::query_param(req, "status").unwrap_or_else(|| "received".into());
     let sealer = Sealer::from_variable()?;
@@ -183,10 +172,7 @@ struct Handling {
 
 /// `PATCH /api/v1/reports/{id}`: handling moves forward to closure; closing
 /// needs the resolution.
-fn update(req: &Request, id: &str) -> Result<Response, Problem> {
-    let db = Db::open()?;
-    let staff = auth::staff(req, &db)?;
-    staff.require(Permission::HandleReports)?;
+fn update(db: &Db, staff: &Staff, req: &Request, id: &str) -> Result<Response, Problem> {
     let body: Handling = request::json_body(req)?;
     let resolution = body.resolution.as_deref().map(str::trim).filter(|r| !r.is_empty()).map(str::to_string);
     if !matches!(body.status.as_str(), "investigating" | "closed") {

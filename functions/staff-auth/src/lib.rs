@@ -5,34 +5,28 @@
 //! address out of that login name for a while (`login_guard`).
 
 use serde::Deserialize;
-use spin_sdk::http::{Method, Request, Response};
-use spin_sdk::http_component;
+use spin_sdk::http::{IncomingRequest, Request, Response, ResponseOutparam};
 use zige_platform::audit::{self, Entry};
 use zige_platform::auth::{self, Permission, Role, Staff};
 use zige_platform::db::{Db, text};
 use zige_platform::problem::{Problem, json_response};
-use zige_platform::request::{BodyLimits, Bounded};
+use zige_platform::web::{self, Route, any_staff, public};
 use zige_platform::{login_guard, request, secrets};
 
-/// A login or a password change is a few hundred bytes.
-struct Bodies;
+/// A login is a few hundred bytes.
+const LOGIN_BODY: usize = 4 << 10;
 
-impl BodyLimits for Bodies {
-    fn body_limit(_: &Method, _: &str) -> usize {
-        4 << 10
-    }
-}
+/// Staff sessions: log in, log out, who is logged in.
+pub const ROUTES: &[Route] = &[
+    Route::post("/api/v1/staff/sessions", public(|c| login(c.req))).body_limit(LOGIN_BODY),
+    Route::delete("/api/v1/staff/sessions/current", any_staff(|c, s| logout(c.db()?, s, c.req))).body_limit(LOGIN_BODY),
+    Route::get("/api/v1/staff/me", any_staff(|_, s| Ok(me(s)))).body_limit(LOGIN_BODY),
+];
 
-#[http_component]
-fn handle(req: Bounded<Bodies>) -> Response {
-    let result = match (req.method(), req.path()) {
-        (Method::Post, "/api/v1/staff/sessions") => login(&req),
-        (Method::Delete, "/api/v1/staff/sessions/current") => logout(&req),
-        (Method::Get, "/api/v1/staff/me") => me(&req),
-        (_, "/api/v1/staff/sessions" | "/api/v1/staff/sessions/current" | "/api/v1/staff/me") => Err(Problem::method_not_allowed()),
-        _ => Err(Problem::not_found("该地址", "resource")),
-    };
-    result.unwrap_or_else(Problem::into_response)
+#[cfg(target_arch = "wasm32")]
+#[spin_sdk::http_component]
+async fn handle(incoming: IncomingRequest, out: ResponseOutparam) {
+    web::serve(incoming, out, ROUTES).await
 }
 
 #[derive(Deserialize)]
@@ -181,9 +175,7 @@ fn login(req: &Request) -> Result<Response, Problem> {
     ))
 }
 
-fn logout(req: &Request) -> Result<Response, Problem> {
-    let db = Db::open()?;
-    let staff = auth::staff(req, &db)?;
+fn logout(db: &Db, staff: &Staff, req: &Request) -> Result<Response, Problem> {
     let token = request::bearer(req).ok_or_else(Problem::unauthenticated)?;
     db.transaction(|db| -> anyhow::Result<()> {
         audit::append(
@@ -195,14 +187,12 @@ fn logout(req: &Request) -> Result<Response, Problem> {
     Ok(Response::builder().status(204).build())
 }
 
-fn me(req: &Request) -> Result<Response, Problem> {
-    let db = Db::open()?;
-    let staff = auth::staff(req, &db)?;
-    Ok(json_response(
+fn me(staff: &Staff) -> Response {
+    json_response(
         200,
         &serde_json::json!({ "id": staff.id, "username": staff.username, "role": staff.role.code(), "org": staff.org_id,
             "permissions": Permission::ALL.iter().filter(|p| auth::allows(staff.role, **p)).collect::<Vec<_>>() }),
-    ))
+    )
 }
 
 /// An argon2id hash of a random string, checked against when the username

@@ -3,25 +3,25 @@
 
 mod me;
 
-use spin_sdk::http::{IntoResponse, Method};
-use spin_sdk::http_component;
+use spin_sdk::http::{IncomingRequest, ResponseOutparam};
 use spin_sdk::key_value::Store;
 use zige_platform::db::Db;
 use zige_platform::problem::{Problem, json_response};
-use zige_platform::request::{Bounded, SmallBodies};
+use zige_platform::web::{self, Route, public, recipient};
 
-#[http_component]
-fn handle(req: Bounded<SmallBodies>) -> anyhow::Result<impl IntoResponse> {
-    Ok(match (req.method(), req.path()) {
-        (Method::Get, "/api/health") => health(),
-        (Method::Get, "/api/v1/openapi.json") => openapi(),
-        (Method::Get, "/api/v1/codes") => codes(),
-        (Method::Get, "/api/v1/me/status") => me::status(&req).unwrap_or_else(Problem::into_response),
-        (Method::Get, "/api/v1/me/history") => me::history(&req).unwrap_or_else(Problem::into_response),
-        (_, "/api/v1/me/status" | "/api/v1/me/history") => Problem::method_not_allowed().into_response(),
-        (_, "/api/health" | "/api/v1/openapi.json" | "/api/v1/codes") => Problem::method_not_allowed().into_response(),
-        _ => Problem::new(404, "not_found", "找不到该地址", "No such resource").into_response(),
-    })
+/// Health, the documents every client reads, and a recipient's own status.
+pub const ROUTES: &[Route] = &[
+    Route::get("/api/health", public(|_| Ok(health()))),
+    Route::get("/api/v1/openapi.json", public(|_| Ok(openapi()))),
+    Route::get("/api/v1/codes", public(|_| Ok(codes()))),
+    Route::get("/api/v1/me/status", recipient(|c, who| me::status(c.db()?, who, c.req))),
+    Route::get("/api/v1/me/history", recipient(|c, who| me::history(c.db()?, who))),
+];
+
+#[cfg(target_arch = "wasm32")]
+#[spin_sdk::http_component]
+async fn handle(incoming: IncomingRequest, out: ResponseOutparam) {
+    web::serve(incoming, out, ROUTES).await
 }
 
 /// The OpenAPI document describing every endpoint.

@@ -11,7 +11,8 @@ use zige_domain::language::Language;
 use zige_domain::payment::{PaymentState, three_months_after};
 use zige_platform::db::{Db, text};
 use zige_platform::problem::{Problem, json_response};
-use zige_platform::{recipient, records, request};
+use zige_platform::recipient::Recipient;
+use zige_platform::{records, request};
 
 /// What the person can do next, in plain words.
 fn actions(payment: &PaymentState, status: CycleStatus, list: ListKind, today: chrono::NaiveDate) -> Vec<Json> {
@@ -39,9 +40,7 @@ fn actions(payment: &PaymentState, status: CycleStatus, list: ListKind, today: c
 /// `GET /api/v1/me/status[?lang=zh|ug|en]`: the reasons in the language
 /// asked for, else the person's own (issue 18), with the Chinese original
 /// beside them for a talk with staff.
-pub fn status(req: &Request) -> Result<Response, Problem> {
-    let db = Db::open()?;
-    let who = recipient::recipient(req, &db)?;
+pub fn status(db: &Db, who: &Recipient, req: &Request) -> Result<Response, Problem> {
     let person_id = who.person()?.to_string();
     let language = match request::query_param(req, "lang") {
         Some(code) => Language::parse(&code).map_err(|e| Problem::invalid("lang", "语言应为zh、ug或en", e.to_string()))?,
@@ -94,9 +93,7 @@ pub fn status(req: &Request) -> Result<Response, Problem> {
 }
 
 /// `GET /api/v1/me/history`: certifications and decisions, newest first.
-pub fn history(req: &Request) -> Result<Response, Problem> {
-    let db = Db::open()?;
-    let who = recipient::recipient(req, &db)?;
+pub fn history(db: &Db, who: &Recipient) -> Result<Response, Problem> {
     let person_id = who.person()?.to_string();
     let mut items: Vec<(String, Json)> = records::evidence(&db, &person_id)?
         .into_iter()

@@ -8,17 +8,17 @@
 //! tick killed halfway is finished by the next one.
 
 use chrono::NaiveDate;
+use futures::FutureExt;
 use serde::Deserialize;
 use serde_json::{Map, Value as Json, json};
-use spin_sdk::http::{Method, Request, Response};
-use spin_sdk::http_component;
+use spin_sdk::http::{IncomingRequest, Request, Response, ResponseOutparam};
 use std::time::Duration;
 use zige_platform::db::Db;
 use zige_platform::problem::{Problem, json_response};
 use zige_platform::request;
-use zige_platform::request::{Bounded, SmallBodies};
 use zige_platform::secrets::{self, Sealer};
 use zige_platform::timers::{self, Budget};
+use zige_platform::web::{self, Route, scheduler};
 
 mod outbox;
 
@@ -27,13 +27,13 @@ const TIME_BUDGET: Duration = Duration::from_secs(10);
 /// The most rows one tick handles, over all jobs.
 const ROW_BUDGET: usize = 200_000;
 
-#[http_component]
-async fn handle(req: Bounded<SmallBodies>) -> Response {
-    match (req.method(), req.path().trim_end_matches('/')) {
-        (Method::Post, "/internal/tick") => tick(&req).await.unwrap_or_else(Problem::into_response),
-        (_, "/internal/tick") => Problem::method_not_allowed().into_response(),
-        _ => Problem::not_found("该地址", "resource").into_response(),
-    }
+/// One route: the scheduler's tick.
+pub const ROUTES: &[Route] = &[Route::post("/internal/tick", scheduler(|c| tick(c.req).boxed_local()))];
+
+#[cfg(target_arch = "wasm32")]
+#[spin_sdk::http_component]
+async fn handle(incoming: IncomingRequest, out: ResponseOutparam) {
+    web::serve(incoming, out, ROUTES).await
 }
 
 #[derive(Deserialize, Default)]
@@ -46,18 +46,7 @@ struct TickRequest {
     rows: Option<usize>,
 }
 
-fn authorise(req: &Request) -> Result<(), Problem> {
-    use subtle::ConstantTimeEq;
-    let expected = zige_platform::settings::text("scheduler_token")?;
-    let given = request::bearer(req).unwrap_or_default();
-    if expected.is_empty() || !bool::from(given.as_bytes().ct_eq(expected.as_bytes())) {
-        return Err(Problem::new(401, "unauthorised", "需要调度令牌", "The scheduler token is missing or wrong"));
-    }
-    Ok(())
-}
-
 async fn tick(req: &Request) -> Result<Response, Problem> {
-    authorise(req)?;
     let body: TickRequest = if req.body().is_empty() { TickRequest::default() } else { request::json_body(req)? };
     let as_of_allowed = zige_platform::settings::flag("tick_as_of_enabled")?;
     let today = match body.as_of {
