@@ -2,13 +2,13 @@
 //! records, `GET /api/v1/audit/verify` recomputes the hash chain and reports
 //! the first broken link.
 
-use spin_sdk::http::{IncomingRequest, Request, Response, ResponseOutparam};
+use spin_sdk::http::{Request, Response};
 use zige_platform::audit;
 use zige_platform::auth::Permission::{FileArchives, ReadAudit};
 use zige_platform::db::{Db, int};
 use zige_platform::problem::{Problem, json_response};
 use zige_platform::request;
-use zige_platform::web::{self, Route, any_staff, staff};
+use zige_platform::web::{Route, any_staff, staff};
 
 mod archives;
 
@@ -30,8 +30,8 @@ pub const ROUTES: &[Route] = &[
 
 #[cfg(target_arch = "wasm32")]
 #[spin_sdk::http_component]
-async fn handle(incoming: IncomingRequest, out: ResponseOutparam) {
-    web::serve(incoming, out, ROUTES).await
+async fn handle(incoming: spin_sdk::http::IncomingRequest, out: spin_sdk::http::ResponseOutparam) {
+    zige_platform::web::serve(incoming, out, ROUTES).await
 }
 
 /// Records after `after` (a sequence number), oldest first.

@@ -14,14 +14,13 @@ mod reviews;
 mod sheets;
 mod tasks;
 
-use spin_sdk::http::{IncomingRequest, ResponseOutparam};
 use zige_domain::routing::OrgTree;
 use zige_platform::attachments::{Attachment, Upload};
 use zige_platform::auth::Permission::{DispatchVerification, ReviewOutcomes, TerminateBenefits, WorkTasks};
 use zige_platform::auth::Staff;
 use zige_platform::db::{Value, text};
 use zige_platform::problem::Problem;
-use zige_platform::web::{self, Route, staff};
+use zige_platform::web::{Route, staff};
 
 /// Casework's routes. Outcomes, reviews, the front desk's records and the
 /// files of decisions carry photos and scans; sign-in and survey sheets are
@@ -69,8 +68,8 @@ pub const ROUTES: &[Route] = &[
 
 #[cfg(target_arch = "wasm32")]
 #[spin_sdk::http_component]
-async fn handle(incoming: IncomingRequest, out: ResponseOutparam) {
-    web::serve(incoming, out, ROUTES).await
+async fn handle(incoming: spin_sdk::http::IncomingRequest, out: spin_sdk::http::ResponseOutparam) {
+    zige_platform::web::serve(incoming, out, ROUTES).await
 }
 
 /// Checks the files a request carries, naming the one refused.

@@ -8,7 +8,7 @@ use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use spin_sdk::http::{IncomingRequest, Request, Response, ResponseOutparam};
+use spin_sdk::http::{Request, Response};
 use spin_sdk::key_value::Store;
 use zige_domain::effects::{AssistPolicy, after_failed_face};
 use zige_domain::evidence::EvidenceKind;
@@ -18,7 +18,7 @@ use zige_platform::db::{Db, text};
 use zige_platform::front_desk::{self, Helper, RelativeGiven};
 use zige_platform::problem::{Problem, json_response};
 use zige_platform::recipient::Recipient;
-use zige_platform::web::{self, Route, recipient};
+use zige_platform::web::{Route, recipient};
 use zige_platform::workflow::{self, Actor};
 use zige_platform::{jws, rate, records, request, secrets};
 
@@ -75,8 +75,8 @@ pub const ROUTES: &[Route] = &[
 
 #[cfg(target_arch = "wasm32")]
 #[spin_sdk::http_component]
-async fn handle(incoming: IncomingRequest, out: ResponseOutparam) {
-    web::serve(incoming, out, ROUTES).await
+async fn handle(incoming: spin_sdk::http::IncomingRequest, out: spin_sdk::http::ResponseOutparam) {
+    zige_platform::web::serve(incoming, out, ROUTES).await
 }
 
 #[derive(Serialize, Deserialize)]

@@ -10,12 +10,12 @@
 
 use serde::Deserialize;
 use serde_json::json;
-use spin_sdk::http::{IncomingRequest, Request, Response, ResponseOutparam};
+use spin_sdk::http::{Request, Response};
 use zige_domain::IdNumber;
 use zige_platform::jws;
 use zige_platform::problem::{Problem, json_response};
 use zige_platform::request;
-use zige_platform::web::{self, Route, public};
+use zige_platform::web::{Route, public};
 
 /// How long a demo assertion is valid.
 const ASSERTION_SECONDS: i64 = 600;
@@ -37,11 +37,11 @@ pub const ROUTES: &[Route] = &[
 
 #[cfg(target_arch = "wasm32")]
 #[spin_sdk::http_component]
-async fn handle(incoming: IncomingRequest, out: ResponseOutparam) {
+async fn handle(incoming: spin_sdk::http::IncomingRequest, out: spin_sdk::http::ResponseOutparam) {
     // Without demo mode no route exists: every address is 404. A demo_mode
     // that does not read as true or false keeps the demo off.
     let enabled = zige_platform::settings::flag("demo_mode").unwrap_or(false);
-    web::serve(incoming, out, if enabled { ROUTES } else { &[] }).await
+    zige_platform::web::serve(incoming, out, if enabled { ROUTES } else { &[] }).await
 }
 
 /// A variable holding a secret; the demo cannot sign without it.

@@ -8,14 +8,14 @@
 
 use serde::Deserialize;
 use serde_json::json;
-use spin_sdk::http::{IncomingRequest, Request, Response, ResponseOutparam};
+use spin_sdk::http::{Request, Response};
 use zige_platform::audit::{self, Entry};
 use zige_platform::auth::Permission::ReadFeeds;
 use zige_platform::auth::Staff;
 use zige_platform::db::{Db, Row, int, text};
 use zige_platform::problem::{Problem, json_response};
 use zige_platform::request;
-use zige_platform::web::{self, Route, staff};
+use zige_platform::web::{Route, staff};
 
 /// A feed: its name, its items after a sequence number, and how an item reads.
 struct Feed {
@@ -56,8 +56,8 @@ pub const ROUTES: &[Route] = &[
 
 #[cfg(target_arch = "wasm32")]
 #[spin_sdk::http_component]
-async fn handle(incoming: IncomingRequest, out: ResponseOutparam) {
-    web::serve(incoming, out, ROUTES).await
+async fn handle(incoming: spin_sdk::http::IncomingRequest, out: spin_sdk::http::ResponseOutparam) {
+    zige_platform::web::serve(incoming, out, ROUTES).await
 }
 
 fn acked(db: &Db, feed: &Feed, staff: &Staff) -> anyhow::Result<i64> {

@@ -6,9 +6,9 @@
 //! and 404s that never echo the path asked for.
 
 use sha2::{Digest, Sha256};
-use spin_sdk::http::{IncomingRequest, Method, Request, Response, ResponseOutparam};
+use spin_sdk::http::{Method, Request, Response};
 use zige_platform::problem::Problem;
-use zige_platform::web::{self, Route, public};
+use zige_platform::web::{Answer, Call, Route, public};
 
 /// Scripts, styles, images and data from this origin only; no inline
 /// scripts or styles.
@@ -20,12 +20,12 @@ pub const ROUTES: &[Route] = &[Route::get("/*", public(file)), Route::head("/*",
 
 #[cfg(target_arch = "wasm32")]
 #[spin_sdk::http_component]
-async fn handle(incoming: IncomingRequest, out: ResponseOutparam) {
-    web::serve(incoming, out, ROUTES).await
+async fn handle(incoming: spin_sdk::http::IncomingRequest, out: spin_sdk::http::ResponseOutparam) {
+    zige_platform::web::serve(incoming, out, ROUTES).await
 }
 
 /// The file a path names, with its caching and security headers.
-fn file(call: &web::Call) -> web::Answer {
+fn file(call: &Call) -> Answer {
     let req = call.req;
     let path = req.path().to_string();
     if ["/api/", "/hooks/", "/internal/"].iter().any(|prefix| path.starts_with(prefix)) {

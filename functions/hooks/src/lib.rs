@@ -8,25 +8,25 @@
 //! gets the original answer.
 
 use serde_json::Value as Json;
-use spin_sdk::http::{IncomingRequest, Request, Response, ResponseOutparam};
+use spin_sdk::http::{Request, Response};
 use zige_platform::audit::{self, Entry};
 use zige_platform::datashare::{self, Partner};
 use zige_platform::db::{Db, text};
 use zige_platform::problem::{Problem, json_response};
 use zige_platform::secrets::{self, Sealer};
-use zige_platform::web::{self, Route, partner};
+use zige_platform::web::{Route, partner};
 
 /// The most events in one delivery.
 const MAX_EVENTS: usize = 1000;
 
 /// One route: a partner's deliveries of up to [`MAX_EVENTS`] events.
 pub const ROUTES: &[Route] =
-    &[Route::post("/hooks/v1/:partner_id/events", partner(|c| deliver(c.req, c.param("partner_id")))).body_limit(5 << 20)];
+    &[Route::post("/hooks/v1/:partner_id/events", partner(|c| deliver(c.db()?, c.req, c.param("partner_id")))).body_limit(5 << 20)];
 
 #[cfg(target_arch = "wasm32")]
 #[spin_sdk::http_component]
-async fn handle(incoming: IncomingRequest, out: ResponseOutparam) {
-    web::serve(incoming, out, ROUTES).await
+async fn handle(incoming: spin_sdk::http::IncomingRequest, out: spin_sdk::http::ResponseOutparam) {
+    zige_platform::web::serve(incoming, out, ROUTES).await
 }
 
 /// Refuses a delivery with 401 and counts the refusal: per partner (every
@@ -60,9 +60,8 @@ fn unauthorised(db: &Db, partner: &str, known: bool, why: &str, body: &[u8]) -> 
     Problem::new(401, "unauthorised", "签名或身份无效", "The delivery's signature or sender is not valid").with_reason(why.to_string())
 }
 
-fn deliver(req: &Request, partner_id: &str) -> Result<Response, Problem> {
+fn deliver(db: &Db, req: &Request, partner_id: &str) -> Result<Response, Problem> {
     let body = req.body();
-    let db = Db::open()?;
     let partner = match Partner::load(&db, partner_id)? {
         None => return Err(unauthorised(&db, partner_id, false, "unknown_partner", body)),
         Some(p) if p.disabled => return Err(unauthorised(&db, partner_id, true, "partner_disabled", body)),

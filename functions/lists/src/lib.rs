@@ -9,7 +9,7 @@
 mod ledgers;
 
 use serde_json::{Value as Json, json};
-use spin_sdk::http::{IncomingRequest, Request, Response, ResponseOutparam};
+use spin_sdk::http::{Request, Response};
 use std::collections::BTreeMap;
 use zige_domain::masking::mask_name;
 use zige_domain::{BenefitType, ListKind};
@@ -21,7 +21,7 @@ use zige_platform::problem::{Problem, json_response};
 use zige_platform::records;
 use zige_platform::request::{self, Page};
 use zige_platform::spreadsheet::CsvFile;
-use zige_platform::web::{self, Call, Export, Route, export, staff};
+use zige_platform::web::{Call, Export, Route, export, staff};
 
 /// Rows read per query while exporting.
 const EXPORT_BATCH: i64 = 2000;
@@ -48,8 +48,8 @@ pub const ROUTES: &[Route] = &[
 
 #[cfg(target_arch = "wasm32")]
 #[spin_sdk::http_component]
-async fn handle(incoming: IncomingRequest, out: ResponseOutparam) {
-    web::serve(incoming, out, ROUTES).await
+async fn handle(incoming: spin_sdk::http::IncomingRequest, out: spin_sdk::http::ResponseOutparam) {
+    zige_platform::web::serve(incoming, out, ROUTES).await
 }
 
 /// `GET /api/v1/lists/{kind}/export`: the list as CSV, streamed, or as an

@@ -6,7 +6,7 @@
 use base64::Engine;
 use serde::Deserialize;
 use serde_json::json;
-use spin_sdk::http::{IncomingRequest, Request, Response, ResponseOutparam};
+use spin_sdk::http::{Request, Response};
 use zige_domain::evidence::{EVENT_TYPES, PARTNER_KINDS};
 use zige_platform::audit::{self, Entry};
 use zige_platform::auth::Permission::{ImportPartnerRecords, ManagePartners, ReviewUnmatched};
@@ -16,7 +16,7 @@ use zige_platform::db::{Db, int, text};
 use zige_platform::problem::{Problem, json_response};
 use zige_platform::request::{self, Page};
 use zige_platform::secrets;
-use zige_platform::web::{self, Route, staff};
+use zige_platform::web::{Route, staff};
 use zige_platform::workflow::Actor;
 
 mod imports;
@@ -28,8 +28,8 @@ pub const ROUTES: &[Route] = &[
     Route::patch("/api/v1/partners/:id", staff(ManagePartners, |c, s| update(c.db()?, s, c.req, c.param("id")))),
     Route::post("/api/v1/partners/:id/secrets", staff(ManagePartners, |c, s| add_secret(c.db()?, s, c.param("id")))),
     Route::delete(
-        "/api/v1/partners/:id/secrets/:secret",
-        staff(ManagePartners, |c, s| revoke(c.db()?, s, c.param("id"), c.param("secret"))),
+        "/api/v1/partners/:id/secrets/:secret_id",
+        staff(ManagePartners, |c, s| revoke(c.db()?, s, c.param("id"), c.param("secret_id"))),
     ),
     Route::get("/api/v1/partners/unmatched", staff(ReviewUnmatched, |c, _| unmatched(c.db()?, c.req))),
     Route::post("/api/v1/partners/unmatched/:id/rematch", staff(ReviewUnmatched, |c, s| rematch(c.db()?, s, c.param("id")))),
@@ -43,8 +43,8 @@ pub const ROUTES: &[Route] = &[
 
 #[cfg(target_arch = "wasm32")]
 #[spin_sdk::http_component]
-async fn handle(incoming: IncomingRequest, out: ResponseOutparam) {
-    web::serve(incoming, out, ROUTES).await
+async fn handle(incoming: spin_sdk::http::IncomingRequest, out: spin_sdk::http::ResponseOutparam) {
+    zige_platform::web::serve(incoming, out, ROUTES).await
 }
 
 /// A new webhook secret: `whsec_` and base64 of 32 random bytes.

@@ -124,6 +124,13 @@ impl Db {
         Self::ready(Connection::open_default().context("opening the database")?)
     }
 
+    /// Natively there is no app database: the components build natively only
+    /// for their route tables' tests, and benchmarks name their file.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn open() -> Result<Self> {
+        anyhow::bail!("natively a database is opened by its file (Db::open_file)")
+    }
+
     /// Opens a database file natively (benchmarks), with the same busy
     /// timeout as the local host, and applies pending migrations.
     #[cfg(not(target_arch = "wasm32"))]

@@ -181,20 +181,9 @@ impl Call<'_> {
         if let Some(db) = self.db.get() {
             return Ok(db);
         }
-        let db = open_db()?;
+        let db = Db::open()?;
         Ok(self.db.get_or_init(|| db))
     }
-}
-
-#[cfg(target_arch = "wasm32")]
-fn open_db() -> anyhow::Result<Db> {
-    Db::open()
-}
-
-/// Natively the route tables are read by their tests, never served.
-#[cfg(not(target_arch = "wasm32"))]
-fn open_db() -> anyhow::Result<Db> {
-    anyhow::bail!("requests are served by the WebAssembly components only")
 }
 
 /// Serves a request with the component's routes.

@@ -7,7 +7,7 @@ use anyhow::Context;
 use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::json;
-use spin_sdk::http::{IncomingRequest, Request, Response, ResponseOutparam};
+use spin_sdk::http::{Request, Response};
 use zige_domain::IdNumber;
 use zige_domain::evidence::EvidenceKind;
 use zige_domain::language::Language;
@@ -16,7 +16,7 @@ use zige_platform::db::{Db, text};
 use zige_platform::front_desk::{self, Lodged, VisitRequest};
 use zige_platform::problem::{Problem, json_response};
 use zige_platform::recipient::{self, Recipient};
-use zige_platform::web::{self, Route, public, recipient};
+use zige_platform::web::{Route, public, recipient};
 use zige_platform::workflow::{self, Actor};
 use zige_platform::{jws, records, request, secrets};
 
@@ -26,7 +26,7 @@ const SMALL_BODY: usize = 16 << 10;
 /// The recipients' routes. An objection carries up to three attachments of
 /// 1 MiB (base64); the rest are a few fields.
 pub const ROUTES: &[Route] = &[
-    Route::post("/api/v1/sessions", public(|c| login(c.req))).body_limit(SMALL_BODY),
+    Route::post("/api/v1/sessions", public(|c| login(c.db()?, c.req))).body_limit(SMALL_BODY),
     Route::delete("/api/v1/sessions/current", recipient(|c, who| logout(c.db()?, who, c.req))).body_limit(SMALL_BODY),
     Route::post("/api/v1/me/home-visits", recipient(|c, who| home_visit(c.db()?, who, c.req))).body_limit(SMALL_BODY),
     Route::post("/api/v1/me/objections", recipient(|c, who| objection(c.db()?, who, c.req))).body_limit(4 << 20),
@@ -36,8 +36,8 @@ pub const ROUTES: &[Route] = &[
 
 #[cfg(target_arch = "wasm32")]
 #[spin_sdk::http_component]
-async fn handle(incoming: IncomingRequest, out: ResponseOutparam) {
-    web::serve(incoming, out, ROUTES).await
+async fn handle(incoming: spin_sdk::http::IncomingRequest, out: spin_sdk::http::ResponseOutparam) {
+    zige_platform::web::serve(incoming, out, ROUTES).await
 }
 
 #[derive(Deserialize)]
@@ -47,7 +47,7 @@ struct SessionRequest {
 }
 
 /// Opens a session from an identity assertion (HS256 with `idp_secret`).
-fn login(req: &Request) -> Result<Response, Problem> {
+fn login(db: &Db, req: &Request) -> Result<Response, Problem> {
     let body: SessionRequest = request::json_body(req)?;
     let secret = zige_platform::settings::text("idp_secret")?;
     let refused = |code: &str| {
@@ -59,7 +59,6 @@ fn login(req: &Request) -> Result<Response, Problem> {
     }
     let claims = jws::verify(&body.assertion, secret.as_bytes(), zige_platform::unix_now()).map_err(|e| refused(e.code()))?;
     let id = IdNumber::parse(&claims.sub).map_err(|_| refused("assertion_bad_subject"))?;
-    let db = Db::open()?;
     let id_index = id.blind_index(&secrets::pii_key()?);
     let person_id = db.one("SELECT id FROM persons WHERE id_index = ?", &[text(id_index.as_str())], |r| r.text("id"))?;
     let who = Recipient { id_index, id_masked: id.masked(), name: claims.name.chars().take(50).collect(), person_id };

@@ -11,7 +11,7 @@
 use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::{Value as Json, json};
-use spin_sdk::http::{IncomingRequest, Method, Request, Response, ResponseOutparam};
+use spin_sdk::http::{Method, Request, Response};
 use std::collections::BTreeMap;
 use zige_domain::BenefitType;
 use zige_domain::benefit::ManagementMode;
@@ -24,7 +24,7 @@ use zige_platform::auth::{self, Staff};
 use zige_platform::db::{Db, int, text};
 use zige_platform::problem::{Problem, json_response};
 use zige_platform::request::{self, Page};
-use zige_platform::web::{self, Call, Route, staff};
+use zige_platform::web::{Call, Route, staff};
 use zige_platform::workflow::{Actor, AtHand};
 use zige_platform::{records, secrets, workflow};
 
@@ -58,8 +58,8 @@ pub const ROUTES: &[Route] = &[
 
 #[cfg(target_arch = "wasm32")]
 #[spin_sdk::http_component]
-async fn handle(incoming: IncomingRequest, out: ResponseOutparam) {
-    web::serve(incoming, out, ROUTES).await
+async fn handle(incoming: spin_sdk::http::IncomingRequest, out: spin_sdk::http::ResponseOutparam) {
+    zige_platform::web::serve(incoming, out, ROUTES).await
 }
 
 /// The handlers' context and the organisation tree. A route on one case

@@ -10,12 +10,11 @@ mod persons;
 mod policies;
 mod roster;
 
-use spin_sdk::http::{IncomingRequest, ResponseOutparam};
 use zige_platform::Problem;
 use zige_platform::auth::Permission::{EditPersons, ImportRoster, ManageOrgs, ManageStaff, ReadPersons};
 use zige_platform::auth::Staff;
 use zige_platform::db::Db;
-use zige_platform::web::{self, Call, Route, any_staff, staff};
+use zige_platform::web::{Call, Route, any_staff, staff};
 
 /// What every handler gets: the database and the logged-in staff member.
 pub(crate) struct Ctx<'a> {
@@ -53,6 +52,6 @@ pub const ROUTES: &[Route] = &[
 
 #[cfg(target_arch = "wasm32")]
 #[spin_sdk::http_component]
-async fn handle(incoming: IncomingRequest, out: ResponseOutparam) {
-    web::serve(incoming, out, ROUTES).await
+async fn handle(incoming: spin_sdk::http::IncomingRequest, out: spin_sdk::http::ResponseOutparam) {
+    zige_platform::web::serve(incoming, out, ROUTES).await
 }

@@ -7,7 +7,7 @@
 
 use serde::Deserialize;
 use serde_json::{Value as Json, json};
-use spin_sdk::http::{IncomingRequest, Request, Response, ResponseOutparam};
+use spin_sdk::http::{Request, Response};
 use zige_platform::audit::{self, Entry};
 use zige_platform::auth::Permission::HandleReports;
 use zige_platform::auth::Staff;
@@ -15,7 +15,7 @@ use zige_platform::db::{Db, int, opt_text, text};
 use zige_platform::problem::{Problem, json_response};
 use zige_platform::request::{self, Page};
 use zige_platform::secrets::{self, Sealer};
-use zige_platform::web::{self, Route, public, staff};
+use zige_platform::web::{Route, public, staff};
 
 /// A public report is a short text.
 const REPORT_BODY: usize = 64 << 10;
@@ -24,16 +24,16 @@ const REPORT_BODY: usize = 64 << 10;
 /// reads and works the queue.
 pub const ROUTES: &[Route] = &[
     Route::get("/api/v1/reports/hotline", public(|_| hotline())).body_limit(REPORT_BODY),
-    Route::post("/api/v1/reports", public(|c| submit(c.req))).body_limit(REPORT_BODY),
-    Route::get("/api/v1/reports/by-reference/:reference", public(|c| progress(c.param("reference")))).body_limit(REPORT_BODY),
+    Route::post("/api/v1/reports", public(|c| submit(c.db()?, c.req))).body_limit(REPORT_BODY),
+    Route::get("/api/v1/reports/by-reference/:reference", public(|c| progress(c.db()?, c.param("reference")))).body_limit(REPORT_BODY),
     Route::get("/api/v1/reports", staff(HandleReports, |c, s| list(c.db()?, s, c.req))).body_limit(REPORT_BODY),
     Route::patch("/api/v1/reports/:id", staff(HandleReports, |c, s| update(c.db()?, s, c.req, c.param("id")))).body_limit(REPORT_BODY),
 ];
 
 #[cfg(target_arch = "wasm32")]
 #[spin_sdk::http_component]
-async fn handle(incoming: IncomingRequest, out: ResponseOutparam) {
-    web::serve(incoming, out, ROUTES).await
+async fn handle(incoming: spin_sdk::http::IncomingRequest, out: spin_sdk::http::ResponseOutparam) {
+    zige_platform::web::serve(incoming, out, ROUTES).await
 }
 
 /// `GET /api/v1/reports/hotline`: where to report by phone.
@@ -76,7 +76,7 @@ fn bounded(field: &'static str, value: &str, max: usize) -> Result<String, Probl
 
 /// `POST /api/v1/reports`: anyone reports; the answer gives a reference to
 /// follow progress with.
-fn submit(req: &Request) -> Result<Response, Problem> {
+fn submit(db: &Db, req: &Request) -> Result<Response, Problem> {
     let body: NewReport = request::json_body(req)?;
     // Anyone may report, so reports are limited per client address: each
     // one is a permanent row. The limit is high enough for a city behind
@@ -101,7 +101,6 @@ fn submit(req: &Request) -> Result<Response, Problem> {
     };
     let id = secrets::new_id("rep")?;
     let reference = secrets::random_token()?.chars().filter(char::is_ascii_alphanumeric).take(12).collect::<String>().to_uppercase();
-    let db = Db::open()?;
     db.transaction(|db| -> anyhow::Result<()> {
         db.exec(
             "INSERT INTO reports (id, reference, kind, district, subject, details, reporter_sealed, received_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -124,8 +123,7 @@ fn submit(req: &Request) -> Result<Response, Problem> {
 }
 
 /// `GET /api/v1/reports/by-reference/{reference}`: the status only.
-fn progress(reference: &str) -> Result<Response, Problem> {
-    let db = Db::open()?;
+fn progress(db: &Db, reference: &str) -> Result<Response, Problem> {
     let found = db.one(
         "SELECT status, received_on, closed_on FROM reports WHERE reference = ?",
         &[text(reference)],

@@ -5,12 +5,12 @@
 //! address out of that login name for a while (`login_guard`).
 
 use serde::Deserialize;
-use spin_sdk::http::{IncomingRequest, Request, Response, ResponseOutparam};
+use spin_sdk::http::{Request, Response};
 use zige_platform::audit::{self, Entry};
 use zige_platform::auth::{self, Permission, Role, Staff};
 use zige_platform::db::{Db, text};
 use zige_platform::problem::{Problem, json_response};
-use zige_platform::web::{self, Route, any_staff, public};
+use zige_platform::web::{Route, any_staff, public};
 use zige_platform::{login_guard, request, secrets};
 
 /// A login is a few hundred bytes.
@@ -18,15 +18,15 @@ const LOGIN_BODY: usize = 4 << 10;
 
 /// Staff sessions: log in, log out, who is logged in.
 pub const ROUTES: &[Route] = &[
-    Route::post("/api/v1/staff/sessions", public(|c| login(c.req))).body_limit(LOGIN_BODY),
+    Route::post("/api/v1/staff/sessions", public(|c| login(c.db()?, c.req))).body_limit(LOGIN_BODY),
     Route::delete("/api/v1/staff/sessions/current", any_staff(|c, s| logout(c.db()?, s, c.req))).body_limit(LOGIN_BODY),
     Route::get("/api/v1/staff/me", any_staff(|_, s| Ok(me(s)))).body_limit(LOGIN_BODY),
 ];
 
 #[cfg(target_arch = "wasm32")]
 #[spin_sdk::http_component]
-async fn handle(incoming: IncomingRequest, out: ResponseOutparam) {
-    web::serve(incoming, out, ROUTES).await
+async fn handle(incoming: spin_sdk::http::IncomingRequest, out: spin_sdk::http::ResponseOutparam) {
+    zige_platform::web::serve(incoming, out, ROUTES).await
 }
 
 #[derive(Deserialize)]
@@ -105,9 +105,8 @@ fn bootstrap(db: &Db, login: &Login) -> Result<Option<Account>, Problem> {
     Ok(find(db, &login.username)?)
 }
 
-fn login(req: &Request) -> Result<Response, Problem> {
+fn login(db: &Db, req: &Request) -> Result<Response, Problem> {
     let login: Login = request::json_body(req)?;
-    let db = Db::open()?;
     let client = request::client_address(req);
     let now = zige_platform::unix_now();
     // Counted before the password is checked, so parallel guesses cannot

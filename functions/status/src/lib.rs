@@ -3,15 +3,13 @@
 
 mod me;
 
-use spin_sdk::http::{IncomingRequest, ResponseOutparam};
 use spin_sdk::key_value::Store;
-use zige_platform::db::Db;
 use zige_platform::problem::{Problem, json_response};
-use zige_platform::web::{self, Route, public, recipient};
+use zige_platform::web::{Call, Route, public, recipient};
 
 /// Health, the documents every client reads, and a recipient's own status.
 pub const ROUTES: &[Route] = &[
-    Route::get("/api/health", public(|_| Ok(health()))),
+    Route::get("/api/health", public(|c| Ok(health(c)))),
     Route::get("/api/v1/openapi.json", public(|_| Ok(openapi()))),
     Route::get("/api/v1/codes", public(|_| Ok(codes()))),
     Route::get("/api/v1/me/status", recipient(|c, who| me::status(c.db()?, who, c.req))),
@@ -20,8 +18,8 @@ pub const ROUTES: &[Route] = &[
 
 #[cfg(target_arch = "wasm32")]
 #[spin_sdk::http_component]
-async fn handle(incoming: IncomingRequest, out: ResponseOutparam) {
-    web::serve(incoming, out, ROUTES).await
+async fn handle(incoming: spin_sdk::http::IncomingRequest, out: spin_sdk::http::ResponseOutparam) {
+    zige_platform::web::serve(incoming, out, ROUTES).await
 }
 
 /// The OpenAPI document describing every endpoint.
@@ -98,7 +96,7 @@ fn codes() -> spin_sdk::http::Response {
 /// answers with its schema version. The probe is written only when it is
 /// missing (the first check, or a store that lost its data), so that the
 /// check a load balancer repeats every few seconds writes nothing.
-fn health() -> spin_sdk::http::Response {
+fn health(call: &Call) -> spin_sdk::http::Response {
     // Which variable to set, before anything else.
     if let Err(keys) = zige_platform::keys::check() {
         return Problem::from(keys).into_response();
@@ -114,13 +112,13 @@ fn health() -> spin_sdk::http::Response {
         eprintln!("health: key-value store check failed: {kv:?}");
         return Problem::unavailable("键值存储", "The key-value store").into_response();
     }
-    let schema = Db::open().and_then(|db| zige_platform::migrations::migrate(&db));
+    let schema = call.db().and_then(|db| Ok(zige_platform::migrations::migrate(db)?));
     match schema {
         Ok(schema_version) => {
             json_response(200, &serde_json::json!({"status": "ok", "version": env!("CARGO_PKG_VERSION"), "schema_version": schema_version}))
         }
         Err(e) => {
-            eprintln!("health: database check failed: {e:#}");
+            eprintln!("health: database check failed: {}", e.detail_en);
             Problem::unavailable("数据库", "The database").into_response()
         }
     }

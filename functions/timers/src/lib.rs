@@ -11,14 +11,14 @@ use chrono::NaiveDate;
 use futures::FutureExt;
 use serde::Deserialize;
 use serde_json::{Map, Value as Json, json};
-use spin_sdk::http::{IncomingRequest, Request, Response, ResponseOutparam};
+use spin_sdk::http::{Request, Response};
 use std::time::Duration;
 use zige_platform::db::Db;
 use zige_platform::problem::{Problem, json_response};
 use zige_platform::request;
 use zige_platform::secrets::{self, Sealer};
 use zige_platform::timers::{self, Budget};
-use zige_platform::web::{self, Route, scheduler};
+use zige_platform::web::{Route, scheduler};
 
 mod outbox;
 
@@ -32,8 +32,8 @@ pub const ROUTES: &[Route] = &[Route::post("/internal/tick", scheduler(|c| tick(
 
 #[cfg(target_arch = "wasm32")]
 #[spin_sdk::http_component]
-async fn handle(incoming: IncomingRequest, out: ResponseOutparam) {
-    web::serve(incoming, out, ROUTES).await
+async fn handle(incoming: spin_sdk::http::IncomingRequest, out: spin_sdk::http::ResponseOutparam) {
+    zige_platform::web::serve(incoming, out, ROUTES).await
 }
 
 #[derive(Deserialize, Default)]
@@ -57,6 +57,7 @@ async fn tick(req: &Request) -> Result<Response, Problem> {
         None => zige_platform::today(),
     };
     let mut budget = Budget::new(TIME_BUDGET, body.rows.unwrap_or(ROW_BUDGET).clamp(1, ROW_BUDGET));
+    // Its own connection, closed before the key-value store is pruned.
     let db = Db::open()?;
     let settings = settings(&db, today)?;
     let mut processed = Map::new();
