@@ -34,14 +34,14 @@ fn only_the_executor_changes_payments_and_opens_work() {
     let sources = sources();
     assert!(sources.len() > 30, "found the sources");
     for (path, text) in &sources {
-        if path == "functions/platform/src/workflow.rs" {
+        if path == "functions/services/src/workflow.rs" {
             continue;
         }
         for write in writes {
             assert!(!text.contains(write), "{path} does what only the executor may: {write}");
         }
     }
-    let executor = &sources.iter().find(|(p, _)| p == "functions/platform/src/workflow.rs").unwrap().1;
+    let executor = &sources.iter().find(|(p, _)| p == "functions/services/src/workflow.rs").unwrap().1;
     assert!(writes.iter().all(|w| executor.contains(w)), "the executor still does each");
 }
 
@@ -54,6 +54,28 @@ fn no_code_names_an_organisation_by_id() {
     for (path, text) in sources() {
         for id in seeded {
             assert!(!text.contains(id), "{path} names the organisation {id}");
+        }
+    }
+}
+
+/// The shared crates are layered: the store knows nothing of HTTP, the web
+/// edge nothing of the services, and none of them of a component.
+#[test]
+fn the_shared_crates_depend_only_downwards() {
+    let layers = ["zige-domain", "zige-store", "zige-http", "zige-services"];
+    let root = zige_tests::workspace();
+    for (level, name) in layers.iter().enumerate().skip(1) {
+        let dir = name.trim_start_matches("zige-");
+        let manifest: toml::Table = std::fs::read_to_string(root.join(format!("functions/{dir}/Cargo.toml"))).unwrap().parse().unwrap();
+        let mut zige: Vec<&str> = Vec::new();
+        for section in ["dependencies", "dev-dependencies"] {
+            if let Some(deps) = manifest.get(section).and_then(|d| d.as_table()) {
+                zige.extend(deps.keys().map(String::as_str).filter(|d| d.starts_with("zige-")));
+            }
+        }
+        for dependency in zige {
+            let below = layers[..level].contains(&dependency);
+            assert!(below, "{name} depends on {dependency}, which is not below it");
         }
     }
 }

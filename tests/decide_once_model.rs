@@ -262,7 +262,7 @@ fn modelled(model: &Model) -> Stored {
             .benefits
             .iter()
             .map(|b| {
-                let (status, _, since, objection) = zige_platform::records::payment_columns(&b.facts.payment);
+                let (status, _, since, objection) = zige_store::records::payment_columns(&b.facts.payment);
                 (b.facts.id.clone(), format!("{status} {} {}", since.unwrap_or_default(), objection.unwrap_or_default()))
             })
             .collect();

@@ -10,7 +10,7 @@ async fn r8_1_no_staff_response_or_export_carries_a_birth_date() {
     let app = spawn_app().await;
     let city = seed_city(&app).await;
     // The sweep puts everyone on a list.
-    app.tick_until_done(&zige_platform::today().to_string()).await;
+    app.tick_until_done(&zige_store::today().to_string()).await;
     // Each person's birth date as the ID number's digits and as a date.
     let hidden: Vec<String> = city
         .ids
@@ -64,7 +64,7 @@ async fn r8_1_no_staff_response_or_export_carries_a_birth_date() {
     let person = city.person_id(&app, "ts_local").await;
     let dossier = app.call(&city.admin, "GET", &format!("/api/v1/persons/{person}"), None).await.json();
     let born = chrono::NaiveDate::from_ymd_opt(1950, 1, 1).unwrap();
-    assert_eq!(dossier["person"]["age"], zige_domain::masking::age_on(born, zige_platform::today()), "{dossier}");
+    assert_eq!(dossier["person"]["age"], zige_domain::masking::age_on(born, zige_store::today()), "{dossier}");
     assert!(dossier["person"]["id_number_masked"].as_str().unwrap().contains('*'));
 }
 

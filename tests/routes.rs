@@ -1,12 +1,12 @@
 //! The route tables (issue 20): each component declares its routes once
-//! (`zige_platform::web::Route`), and everything else is checked against
+//! (`zige_http::web::Route`), and everything else is checked against
 //! them route by route: the OpenAPI document, spin.toml, and who may call.
 
 use serde_json::Value as Json;
 use std::collections::BTreeSet;
 use zige_domain::routing::OrgKind;
-use zige_platform::auth::{self, Role};
-use zige_platform::web::{Access, Route};
+use zige_http::auth::{self, Role};
+use zige_http::web::{Access, Route};
 use zige_tests::{seed_city, spawn_app, zige_manifest};
 
 /// Every component's crate, as its wasm file is named, with its routes.

@@ -1,89 +1,40 @@
 // Calls to the zige API with the recipient's session, and errors turned
-// into sentences a person understands (never raw JSON).
+// into sentences a person understands (never raw JSON). The fetch core is
+// static/shared/api.js; the page's wording of errors is here.
 
 import { t, has, lang } from './i18n.js';
+import { ApiError, client, jsonBody, session } from '../shared/api.js';
 
-const TOKEN_KEY = 'zige.token';
+export { ApiError };
 
-function session() {
-  try {
-    return window.sessionStorage;
-  } catch {
-    return null;
-  }
-}
+const core = client({ tokenKey: 'zige.token' });
 
 export function getToken() {
-  return session()?.getItem(TOKEN_KEY) || null;
+  return core.token();
 }
 
 export function setToken(token) {
-  session()?.setItem(TOKEN_KEY, token);
+  core.setToken(token);
 }
 
 export function clearSession() {
-  const s = session();
-  if (!s) return;
-  s.removeItem(TOKEN_KEY);
-  s.removeItem('zige.demo_id');
-}
-
-/** An API call that did not succeed: a network failure or a problem document. */
-export class ApiError extends Error {
-  constructor({ network = false, status = 0, problem = null }) {
-    super(network ? 'network failure' : `HTTP ${status}`);
-    this.network = network;
-    this.status = status;
-    this.problem = problem;
-  }
-
-  /** The problem's stable code: the last segment of its `type`. */
-  get code() {
-    const type = this.problem?.type;
-    return typeof type === 'string' ? type.split('/').pop() : null;
-  }
-
-  get reason() {
-    return typeof this.problem?.reason === 'string' ? this.problem.reason : null;
-  }
-
-  get field() {
-    return typeof this.problem?.field === 'string' ? this.problem.field : null;
-  }
+  core.clearToken();
+  session()?.removeItem('zige.demo_id');
 }
 
 /**
  * Calls the API. Resolves to `{ status, data }` on 2xx; rejects with an
- * ApiError otherwise. `anonymous`: the session is not sent (a report stays
- * anonymous even when the person happens to be logged in).
+ * ApiError otherwise (its problem null when the answer had none, `network`
+ * set when there was no answer). `anonymous`: the session is not sent (a
+ * report stays anonymous even when the person happens to be logged in).
  */
 export async function api(method, path, body, { anonymous = false } = {}) {
-  const headers = { Accept: 'application/json, application/problem+json' };
-  const token = anonymous ? null : getToken();
-  if (token) headers.Authorization = `Bearer ${token}`;
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  let response;
-  try {
-    response = await fetch(path, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-      cache: 'no-store',
-      credentials: 'same-origin',
-    });
-  } catch {
-    throw new ApiError({ network: true });
-  }
+  const response = await core.request(method, path, { body, accept: 'application/json, application/problem+json', anonymous });
   let data = null;
   try {
-    const text = await response.text();
-    data = text ? JSON.parse(text) : null;
+    data = await jsonBody(response);
   } catch {
-    data = null; // not JSON (a proxy's error page, say): explained generically
-  }
-  if (!response.ok) {
-    const problem = data && typeof data === 'object' && !Array.isArray(data) ? data : null;
-    throw new ApiError({ status: response.status, problem });
+    data = null; // not JSON: no data
   }
   return { status: response.status, data };
 }

@@ -1,33 +1,12 @@
 // The API client: the staff session's bearer token, JSON in and out, and
 // problem+json errors turned into ApiError (Chinese message, English below).
+// The fetch core is static/shared/api.js; the console's wording of problems
+// without one of their own is here.
 
 import { localProblem } from './i18n.js';
+import { ApiError, client, jsonBody } from '../shared/api.js';
 
-const TOKEN_KEY = 'zige.staff.token';
-
-export function token() {
-  return sessionStorage.getItem(TOKEN_KEY);
-}
-
-export function setToken(value) {
-  if (value) sessionStorage.setItem(TOKEN_KEY, value);
-  else sessionStorage.removeItem(TOKEN_KEY);
-}
-
-/** An API error with the problem's Chinese and English messages. */
-export class ApiError extends Error {
-  constructor(status, problem) {
-    super(problem.detail);
-    this.status = status;
-    this.problem = problem;
-  }
-}
-
-let onUnauthenticated = () => {};
-/** Called when the session is gone (401) so the console can ask to log in again. */
-export function whenUnauthenticated(handler) {
-  onUnauthenticated = handler;
-}
+export { ApiError };
 
 /** The problem for an answer without one of its own (no network, a proxy's error page). */
 function fallbackProblem(status) {
@@ -41,47 +20,41 @@ function fallbackProblem(status) {
   return { status, title: 'error', ...(known[status] ?? localProblem('请求失败（{status}）', { status })) };
 }
 
+const core = client({
+  tokenKey: 'zige.staff.token',
+  problem: (status, found) => (found && typeof found.detail === 'string' ? found : fallbackProblem(status)),
+});
+
+/** The session's bearer token, or null. */
+export function token() {
+  return core.token();
+}
+
+/** Keeps the session's token; a falsy value forgets it. */
+export function setToken(value) {
+  core.setToken(value);
+}
+
+let onUnauthenticated = () => {};
+/** Called when the session is gone (401) so the console can ask to log in again. */
+export function whenUnauthenticated(handler) {
+  onUnauthenticated = handler;
+}
+
 async function send(method, path, body, accept, contentType = null) {
-  const headers = { accept };
-  const bearer = token();
-  if (bearer) headers.authorization = `Bearer ${bearer}`;
-  const init = { method, headers, cache: 'no-store' };
-  if (body !== undefined && contentType) {
-    headers['content-type'] = contentType;
-    init.body = body;
-  } else if (body !== undefined) {
-    headers['content-type'] = 'application/json';
-    init.body = JSON.stringify(body);
-  }
-  let response;
   try {
-    response = await fetch(path, init);
-  } catch {
-    throw new ApiError(0, fallbackProblem(0));
+    return await core.request(method, path, { body, accept, contentType });
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401 && !path.endsWith('/staff/sessions')) onUnauthenticated(error.problem);
+    throw error;
   }
-  if (!response.ok) {
-    let problem = null;
-    const type = response.headers.get('content-type') ?? '';
-    if (type.includes('json')) {
-      try {
-        problem = await response.json();
-      } catch {
-        problem = null;
-      }
-    }
-    if (!problem || typeof problem.detail !== 'string') problem = fallbackProblem(response.status);
-    if (response.status === 401 && !path.endsWith('/staff/sessions')) onUnauthenticated(problem);
-    throw new ApiError(response.status, problem);
-  }
-  return response;
 }
 
 /** A JSON request; resolves to the parsed body (null for 204). */
 export async function api(method, path, body) {
   const response = await send(method, path, body, 'application/json');
   if (response.status === 204) return null;
-  const text = await response.text();
-  return text ? JSON.parse(text) : null;
+  return jsonBody(response);
 }
 
 export const get = (path) => api('GET', path);
@@ -92,8 +65,7 @@ export const del = (path) => api('DELETE', path);
 /** Posts a text body (a CSV sheet) as it is; resolves to the parsed JSON answer. */
 export async function postText(path, text, contentType = 'text/csv; charset=utf-8') {
   const response = await send('POST', path, text, 'application/json', contentType);
-  const body = await response.text();
-  return body ? JSON.parse(body) : null;
+  return jsonBody(response);
 }
 
 /**
@@ -103,8 +75,7 @@ export async function postText(path, text, contentType = 'text/csv; charset=utf-
 export async function upload(method, path, body, contentType) {
   const response = await send(method, path, body, 'application/json', contentType);
   if (response.status === 204) return null;
-  const text = await response.text();
-  return text ? JSON.parse(text) : null;
+  return jsonBody(response);
 }
 
 /** A file the API answers (CSV, HTML) as a Blob, with the bearer token. */

@@ -1,43 +1,13 @@
-// Small DOM helpers: elements without innerHTML, tables with real headers,
-// problem boxes, the live status region, dialogs and formatting.
+// Small DOM helpers: tables with real headers, problem boxes, the live
+// status region, dialogs and formatting. Elements are made with `h` of
+// static/shared/dom.js (no innerHTML), re-exported here for the console's
+// modules.
 
+import { h, append, clear } from '../shared/dom.js';
 import { ApiError, get } from './api.js';
 import { lang, localProblem, t } from './i18n.js';
 
-/**
- * Creates an element. `attrs`: `class`, `text`, `dataset`, `on` (event →
- * handler) and any other attribute; `style` and `on*` attributes are refused
- * (the Content-Security-Policy forbids them).
- */
-export function h(tag, attrs = {}, ...children) {
-  const el = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs ?? {})) {
-    if (value === undefined || value === null || value === false) continue;
-    if (key === 'class') el.className = Array.isArray(value) ? value.filter(Boolean).join(' ') : value;
-    else if (key === 'text') el.textContent = value;
-    else if (key === 'dataset') Object.assign(el.dataset, value);
-    else if (key === 'on') for (const [event, handler] of Object.entries(value)) el.addEventListener(event, handler);
-    else if (key === 'style' || key.startsWith('on')) throw new Error(`refused attribute ${key}`);
-    else if (key === 'value' && 'value' in el) el.value = value;
-    else if (key === 'checked' || key === 'selected' || key === 'disabled' || key === 'required' || key === 'multiple') el[key] = Boolean(value);
-    else el.setAttribute(key, value === true ? '' : String(value));
-  }
-  append(el, children);
-  return el;
-}
-
-export function append(el, children) {
-  for (const child of children.flat(Infinity)) {
-    if (child === null || child === undefined || child === false) continue;
-    el.append(child instanceof Node ? child : document.createTextNode(String(child)));
-  }
-  return el;
-}
-
-export function clear(el) {
-  while (el.firstChild) el.firstChild.remove();
-  return el;
-}
+export { h, append, clear };
 
 /** Says something in the polite live region. */
 export function announce(message) {

@@ -8,8 +8,8 @@
 //! Run: `cargo bench -p zige-tests --bench timer_sweep [-- PERSONS BENEFITS]`
 
 use std::time::{Duration, Instant};
-use zige_platform::db::Db;
-use zige_platform::timers::{self, Budget, Settings};
+use zige_services::timers::{self, Budget, Settings};
+use zige_store::db::Db;
 use zige_tests::spawn_process;
 use zige_tests::synthetic::{CitySpec, generate};
 

@@ -13,9 +13,9 @@
 use base64::Engine;
 use hmac::Mac;
 use std::time::Instant;
-use zige_platform::datashare::{self, Partner};
-use zige_platform::db::Db;
-use zige_platform::secrets::Sealer;
+use zige_services::datashare::{self, Partner};
+use zige_store::db::Db;
+use zige_store::secrets::Sealer;
 use zige_tests::{ROSTER_HEADER, id_number, spawn_app, unix_now};
 
 /// The development `pii_key` of spin.toml, which the benchmark's app uses.
@@ -120,7 +120,7 @@ async fn main() {
             body.as_bytes(),
             &sealer.seal(body.as_bytes()).expect("sealed"),
             key,
-            zige_platform::today(),
+            zige_store::today(),
         )
         .expect("applied natively");
         assert_eq!(&answer, hosted_answer, "the native loop gives the same outcomes");

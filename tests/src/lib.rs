@@ -639,7 +639,7 @@ pub async fn concurrently(n: usize, addr: SocketAddr, method: &'static str, path
 
 /// How many migration files the platform crate ships.
 pub fn migration_files() -> i64 {
-    let dir = workspace().join("functions/platform/migrations");
+    let dir = workspace().join("functions/store/migrations");
     std::fs::read_dir(dir)
         .map(|d| d.filter(|e| e.as_ref().is_ok_and(|e| e.path().extension().is_some_and(|x| x == "sql"))).count())
         .unwrap_or(0) as i64

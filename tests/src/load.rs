@@ -134,9 +134,9 @@ pub async fn runtime_floor(connections: usize, duration: Duration) -> Figure {
     let variables = vec![("required_secret".to_string(), "floor".to_string())];
     let probe = crate::spawn(&crate::probe_manifest(), crate::Spawn { variables, ..Default::default() }).await;
     // The schema matters: a fresh connection reads it before its first statement.
-    let statements: Vec<serde_json::Value> = zige_platform::migrations::MIGRATIONS
+    let statements: Vec<serde_json::Value> = zige_store::migrations::MIGRATIONS
         .iter()
-        .flat_map(|m| zige_platform::migrations::statements(m.sql))
+        .flat_map(|m| zige_store::migrations::statements(m.sql))
         .map(|sql| serde_json::json!({ "sql": sql }))
         .collect();
     let loaded = probe.post_json("/echo?op=sql", &serde_json::json!({ "statements": statements })).await;

@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use std::path::Path;
 use zige_domain::cycle::CycleStatus;
 use zige_domain::{BenefitType, Evidence, EvidenceKind, Fen, PaymentState};
-use zige_platform::records::{self, BenefitRow, Snapshot};
+use zige_store::records::{self, BenefitRow, Snapshot};
 
 /// The development `pii_key` of spin.toml, which the benchmark apps use.
 pub const PII_KEY: &str = "zige-development-key-change-me";
@@ -62,7 +62,7 @@ const DISTRICTS: [&str; 8] = ["650102", "650103", "650104", "650105", "650106", 
 /// Writes the city into a new database file at `path`.
 pub fn generate(path: &Path, spec: &CitySpec) -> Result<()> {
     anyhow::ensure!(spec.benefits >= 3 * spec.persons && spec.benefits <= 4 * spec.persons, "three or four benefits per person");
-    drop(zige_platform::db::Db::open_file(path)?);
+    drop(zige_store::db::Db::open_file(path)?);
     let mut conn = rusqlite::Connection::open(path)?;
     conn.execute_batch("PRAGMA synchronous = OFF")?;
     let tx = conn.transaction()?;

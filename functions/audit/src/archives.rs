@@ -13,12 +13,12 @@ use spin_sdk::http::{Request, Response};
 use std::io::{Cursor, Read, Write};
 use zige_domain::masking::mask_name;
 use zige_domain::money::YearMonth;
-use zige_platform::audit::{self, Entry};
-use zige_platform::auth::{self, Permission, Staff};
-use zige_platform::db::{Db, Value, int, text};
-use zige_platform::problem::{Problem, json_response};
-use zige_platform::request;
-use zige_platform::secrets::{new_id, sha256_hex};
+use zige_http::auth::{self, Permission, Staff};
+use zige_http::problem::{Problem, json_response};
+use zige_http::request;
+use zige_store::audit::{self, Entry};
+use zige_store::db::{Db, Value, int, text};
+use zige_store::secrets::{new_id, sha256_hex};
 
 /// The most bytes one archive may bind: it is built in the component's memory.
 const MAX_ARCHIVE_BYTES: usize = 128 << 20;
@@ -74,7 +74,7 @@ struct Part {
 
 /// A CSV file with a BOM (Excel reads it) from a header and rows.
 fn csv_part(path: &str, header: &[&str], rows: Vec<Vec<String>>) -> Result<Part, Problem> {
-    let mut file = zige_platform::spreadsheet::CsvFile::new();
+    let mut file = zige_http::spreadsheet::CsvFile::new();
     file.row(header)?;
     for row in rows {
         file.row(row)?;
@@ -203,12 +203,7 @@ fn gather(db: &Db, district: &str, month: YearMonth) -> Result<(Vec<Part>, i64),
         ),
         &[params.clone(), params.clone(), params.clone(), params.clone(), params.clone()].concat(),
         |r| Part {
-            path: format!(
-                "evidence/{}/{}{}",
-                r.text("source"),
-                r.text("id"),
-                zige_platform::attachments::extension(&r.text("content_type"))
-            ),
+            path: format!("evidence/{}/{}{}", r.text("source"), r.text("id"), zige_http::attachments::extension(&r.text("content_type"))),
             data: r.blob("data"),
         },
     )?;
@@ -247,7 +242,7 @@ pub fn create(db: &Db, staff: &Staff, req: &Request) -> Result<Response, Problem
     }
     let body: Body = request::json_body(req)?;
     let month = month_of(&body.month)?;
-    let today = zige_platform::today();
+    let today = zige_store::today();
     if month > YearMonth::of(today) {
         return Err(Problem::invalid("month", "不能装订尚未到来的月份", "month: not a month still to come"));
     }
@@ -269,7 +264,7 @@ pub fn create(db: &Db, staff: &Staff, req: &Request) -> Result<Response, Problem
             })?
             .unwrap_or(1);
         let id = new_id("arc")?;
-        let created_at = zige_platform::now_rfc3339();
+        let created_at = zige_store::now_rfc3339();
         // The audit chain's head as it stands, before this binding's own record.
         let audit_head = audit::head(db)?;
         let header = json!({ "archive_id": id, "district": district, "month": month.to_string(), "version": version, "created_at": created_at, "created_by": actor, "records": records, "requirement": "R8.2", "audit_head": audit_head });
@@ -301,7 +296,7 @@ pub fn create(db: &Db, staff: &Staff, req: &Request) -> Result<Response, Problem
 /// The columns of an archive's description.
 const SUMMARY: &str = "id, district, month, version, created_at, created_by, records, files, sha256, size";
 
-fn summary(r: &zige_platform::db::Row<'_>) -> Json {
+fn summary(r: &zige_store::db::Row<'_>) -> Json {
     json!({
         "archive_id": r.text("id"), "district": r.text("district"), "month": r.text("month"), "version": r.int("version"),
         "created_at": r.text("created_at"), "created_by": r.text("created_by"), "records": r.int("records"), "files": r.int("files"),
@@ -320,7 +315,7 @@ pub fn list(db: &Db, staff: &Staff, req: &Request) -> Result<Response, Problem> 
     } else if !tree_is_city(db, staff)? {
         let tree = auth::org_tree(db)?;
         let own: Vec<Value> = tree.subtree(&staff.org_id).map(|o| text(o.id.as_str())).collect();
-        condition.push_str(&format!(" AND district IN ({})", zige_platform::db::placeholders(own.len())));
+        condition.push_str(&format!(" AND district IN ({})", zige_store::db::placeholders(own.len())));
         params.extend(own);
     }
     if let Some(month) = request::query_param(req, "month").filter(|m| !m.is_empty()) {
@@ -465,7 +460,7 @@ pub fn verify(db: &Db, staff: &Staff, id: &str, copy: Option<&[u8]>) -> Result<R
 /// has nothing to file — the city's inspection view of R8.2.
 pub fn completeness(db: &Db, staff: &Staff, req: &Request) -> Result<Response, Problem> {
     may_read(staff)?;
-    let today = zige_platform::today();
+    let today = zige_store::today();
     let year = match request::query_param(req, "year") {
         None => chrono::Datelike::year(&today),
         Some(y) => y.parse::<i32>().ok().filter(|y| (2000..=chrono::Datelike::year(&today)).contains(y)).ok_or_else(|| {

@@ -3,12 +3,12 @@
 //! the first broken link.
 
 use spin_sdk::http::{Request, Response};
-use zige_platform::audit;
-use zige_platform::auth::Permission::{FileArchives, ReadAudit};
-use zige_platform::db::{Db, int};
-use zige_platform::problem::{Problem, json_response};
-use zige_platform::request;
-use zige_platform::web::{Route, any_staff, staff};
+use zige_http::auth::Permission::{FileArchives, ReadAudit};
+use zige_http::problem::{Problem, json_response};
+use zige_http::request;
+use zige_http::web::{Route, any_staff, staff};
+use zige_store::audit;
+use zige_store::db::{Db, int};
 
 mod archives;
 
@@ -28,11 +28,7 @@ pub const ROUTES: &[Route] = &[
         .body_limit(archives::MAX_COPY_BYTES),
 ];
 
-#[cfg(target_arch = "wasm32")]
-#[spin_sdk::http_component]
-async fn handle(incoming: spin_sdk::http::IncomingRequest, out: spin_sdk::http::ResponseOutparam) {
-    zige_platform::web::serve(incoming, out, ROUTES).await
-}
+zige_http::serve_routes!(ROUTES);
 
 /// Records after `after` (a sequence number), oldest first.
 fn list(db: &Db, req: &Request) -> Result<Response, Problem> {

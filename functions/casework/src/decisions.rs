@@ -7,14 +7,14 @@ use serde::Deserialize;
 use serde_json::{Value as Json, json};
 use spin_sdk::http::{Request, Response};
 use zige_domain::evidence::EvidenceKind;
-use zige_platform::attachments::Upload;
-use zige_platform::audit::{self, Entry};
-use zige_platform::auth::{self, Staff};
-use zige_platform::db::{Db, text};
-use zige_platform::problem::{Problem, json_response};
-use zige_platform::records;
-use zige_platform::request;
-use zige_platform::workflow::{self, Actor, AtHand};
+use zige_http::attachments::Upload;
+use zige_http::auth::{self, Staff};
+use zige_http::problem::{Problem, json_response};
+use zige_http::request;
+use zige_services::workflow::{self, Actor, AtHand};
+use zige_store::audit::{self, Entry};
+use zige_store::db::{Db, text};
+use zige_store::records;
 
 use crate::attachments;
 
@@ -50,7 +50,7 @@ pub(crate) fn terminate_or_reinstate(db: &Db, staff: &Staff, req: &Request, bene
         return Err(Problem::invalid("note", "请写明决定的理由（500字以内）", "note: the reason for the decision, up to 500 characters"));
     }
     let files = attachments(&body.files)?;
-    let today = zige_platform::today();
+    let today = zige_store::today();
     let actor = staff.actor();
     let by = Actor { actor: &actor, role: staff.role.code() };
     let answer = db.transaction(|db| -> Result<Json, Problem> {
@@ -97,7 +97,7 @@ pub(crate) fn retract_death_report(db: &Db, staff: &Staff, req: &Request, report
         return Err(Problem::invalid("reason", "请写明撤回的理由（500字以内）", "reason: why the report is false, up to 500 characters"));
     }
     let tree = auth::org_tree(db)?;
-    let today = zige_platform::today();
+    let today = zige_store::today();
     let actor = staff.actor();
     let by = Actor { actor: &actor, role: staff.role.code() };
     let answer = db.transaction(|db| -> Result<Json, Problem> {

@@ -12,14 +12,14 @@ use serde_json::json;
 use spin_sdk::http::{Request, Response};
 use zige_domain::effects::Command;
 use zige_domain::evidence::DecisionKind;
-use zige_platform::attachments::Upload;
-use zige_platform::auth::{self, Staff};
-use zige_platform::db::{Db, text};
-use zige_platform::front_desk::{self, Channel, Lodged, Relative, RelativeGiven, VisitRequest};
-use zige_platform::problem::{Problem, json_response};
-use zige_platform::records;
-use zige_platform::request;
-use zige_platform::workflow::{self, Actor};
+use zige_http::attachments::Upload;
+use zige_http::auth::{self, Staff};
+use zige_http::problem::{Problem, json_response};
+use zige_http::request;
+use zige_services::front_desk::{self, Channel, Lodged, Relative, RelativeGiven, VisitRequest};
+use zige_services::workflow::{self, Actor};
+use zige_store::db::{Db, text};
+use zige_store::records;
 
 /// The responsible organisation of a person the clerk may act for (R2.3);
 /// a person outside the scope is not found.
@@ -70,7 +70,7 @@ pub fn objection(db: &Db, staff: &Staff, req: &Request) -> Result<Response, Prob
     let actor = staff.actor();
     let by = Actor { actor: &actor, role: staff.role.code() };
     let lodged = Lodged::by_staff(channel, relative.as_ref(), &by)?;
-    let today = zige_platform::today();
+    let today = zige_store::today();
     let objection = front_desk::lodge_objection(db, &body.person_id, &body.benefit_id, &body.text, &files, &lodged, today)?;
     Ok(json_response(
         201,
@@ -103,7 +103,7 @@ const REQUEST_DAYS_BACK: i64 = 7;
 pub fn home_visit(db: &Db, staff: &Staff, req: &Request) -> Result<Response, Problem> {
     let body: VisitRecorded = request::json_body(req)?;
     let (channel, relative) = body.made.parse()?;
-    let today = zige_platform::today();
+    let today = zige_store::today();
     let requested_on = body.requested_on.unwrap_or(today);
     if requested_on > today || requested_on < today - chrono::Duration::days(REQUEST_DAYS_BACK) {
         return Err(Problem::invalid("requested_on", "申请日期应在最近7天内", "requested_on: within the last 7 days"));
@@ -156,7 +156,7 @@ pub fn certification(db: &Db, staff: &Staff, req: &Request) -> Result<Response, 
         None => {
             let actor = staff.actor();
             let by = Actor { actor: &actor, role: staff.role.code() };
-            let today = zige_platform::today();
+            let today = zige_store::today();
             db.transaction(|db| workflow::command(db, &body.person_id, Some(&org), Command::AtDesk, today, &by))?
         }
     };

@@ -8,13 +8,13 @@ use serde_json::{Value as Json, json};
 use spin_sdk::http::{Request, Response};
 use std::collections::BTreeMap;
 use zige_domain::effects::{self, Command};
-use zige_platform::audit::{self, Entry};
-use zige_platform::auth::{self, Staff};
-use zige_platform::db::{Db, int, text};
-use zige_platform::problem::{Problem, json_response};
-use zige_platform::records;
-use zige_platform::request::{self, Page};
-use zige_platform::workflow::{self, Actor};
+use zige_http::auth::{self, Staff};
+use zige_http::problem::{Problem, json_response};
+use zige_http::request::{self, Page};
+use zige_services::workflow::{self, Actor};
+use zige_store::audit::{self, Entry};
+use zige_store::db::{Db, int, text};
+use zige_store::records;
 
 use crate::outcomes::{Outcome, record};
 
@@ -41,7 +41,7 @@ pub(crate) fn home_visit_outcome(db: &Db, staff: &Staff, req: &Request, visit_id
     };
     let actor = staff.actor();
     let by = Actor { actor: &actor, role: staff.role.code() };
-    let today = zige_platform::today();
+    let today = zige_store::today();
     let task = db.transaction(|db| workflow::command(db, &person, Some(&org), Command::HomeVisit, today, &by))?;
     record(db, staff, &outcome, &task, req.body())
 }
@@ -56,7 +56,7 @@ pub(crate) fn home_visits(db: &Db, staff: &Staff, req: &Request) -> Result<Respo
     }
     let tree = auth::org_tree(db)?;
     let mut params = scope_orgs(&tree, staff);
-    let orgs = zige_platform::db::placeholders(params.len());
+    let orgs = zige_store::db::placeholders(params.len());
     params.extend([text(status), int(page.per_page), int(page.offset())]);
     let sql = format!(
         "SELECT h.id, h.org_id, h.reason, h.address, h.phone, h.preferred_days, h.requested_on, h.deadline, h.deadline_provisional, h.status,
@@ -90,7 +90,7 @@ struct Schedule {
 pub(crate) fn schedule(db: &Db, staff: &Staff, req: &Request, id: &str) -> Result<Response, Problem> {
     let body: Schedule = request::json_body(req)?;
     let tree = auth::org_tree(db)?;
-    let today = zige_platform::today();
+    let today = zige_store::today();
     let actor = staff.actor();
     let by = Actor { actor: &actor, role: staff.role.code() };
     db.transaction(|db| -> Result<(), Problem> {

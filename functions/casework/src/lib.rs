@@ -15,12 +15,12 @@ mod sheets;
 mod tasks;
 
 use zige_domain::routing::OrgTree;
-use zige_platform::attachments::{Attachment, Upload};
-use zige_platform::auth::Permission::{DispatchVerification, ReviewOutcomes, TerminateBenefits, WorkTasks};
-use zige_platform::auth::Staff;
-use zige_platform::db::{Value, text};
-use zige_platform::problem::Problem;
-use zige_platform::web::{Route, staff};
+use zige_http::attachments::{Attachment, Upload};
+use zige_http::auth::Permission::{DispatchVerification, ReviewOutcomes, TerminateBenefits, WorkTasks};
+use zige_http::auth::Staff;
+use zige_http::problem::Problem;
+use zige_http::web::{Route, staff};
+use zige_store::db::{Value, text};
 
 /// Casework's routes. Outcomes, reviews, the front desk's records and the
 /// files of decisions carry photos and scans; sign-in and survey sheets are
@@ -66,11 +66,7 @@ pub const ROUTES: &[Route] = &[
         .body_limit(FILES_BODY_LIMIT),
 ];
 
-#[cfg(target_arch = "wasm32")]
-#[spin_sdk::http_component]
-async fn handle(incoming: spin_sdk::http::IncomingRequest, out: spin_sdk::http::ResponseOutparam) {
-    zige_platform::web::serve(incoming, out, ROUTES).await
-}
+zige_http::serve_routes!(ROUTES);
 
 /// Checks the files a request carries, naming the one refused.
 pub(crate) fn attachments(files: &[Upload]) -> Result<Vec<Attachment>, Problem> {

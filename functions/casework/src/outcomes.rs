@@ -7,14 +7,14 @@ use serde::Deserialize;
 use serde_json::{Value as Json, json};
 use spin_sdk::http::{Request, Response};
 use zige_domain::evidence::{DecisionKind, StaffDecision};
-use zige_platform::attachments::{Attachment, Upload};
-use zige_platform::audit::{self, Entry};
-use zige_platform::auth::{self, Permission, Staff};
-use zige_platform::db::{Db, opt_text, text};
-use zige_platform::problem::{Problem, json_response};
-use zige_platform::records;
-use zige_platform::request;
-use zige_platform::workflow::{self, Actor, AtHand};
+use zige_http::attachments::{Attachment, Upload};
+use zige_http::auth::{self, Permission, Staff};
+use zige_http::problem::{Problem, json_response};
+use zige_http::request;
+use zige_services::workflow::{self, Actor, AtHand};
+use zige_store::audit::{self, Entry};
+use zige_store::db::{Db, opt_text, text};
+use zige_store::records;
 
 use crate::attachments;
 
@@ -79,7 +79,7 @@ pub(crate) struct Outcome {
 impl Outcome {
     pub(crate) fn parse(req: &Request) -> Result<Self, Problem> {
         let body: OutcomeRequest = request::json_body(req)?;
-        let kind = decision_kind(&body, zige_platform::today())?;
+        let kind = decision_kind(&body, zige_store::today())?;
         Self::checked(body, kind)
     }
 
@@ -119,7 +119,7 @@ impl Outcome {
 pub(crate) fn record(db: &Db, staff: &Staff, outcome: &Outcome, task_id: &str, raw: &[u8]) -> Result<Response, Problem> {
     let Outcome { body, files, kind } = outcome;
     let kind = kind.clone();
-    let today = zige_platform::today();
+    let today = zige_store::today();
     let tree = auth::org_tree(db)?;
     let actor = staff.actor();
     let by = Actor { actor: &actor, role: staff.role.code() };
@@ -141,7 +141,7 @@ pub(crate) fn record(db: &Db, staff: &Staff, outcome: &Outcome, task_id: &str, r
                 return Err(Problem::invalid("benefit_id", "该待遇不属于此人", "benefit_id: a benefit of this person"));
             }
         }
-        let id = zige_platform::secrets::new_id("dec")?;
+        let id = zige_store::secrets::new_id("dec")?;
         let decision = StaffDecision { id: id.clone(), outcome: kind.clone(), decided_on: today };
         let needs_review = workflow::OnFile::load(db, &person, today)?.needs_city_review(&decision, city, today);
         db.exec(
@@ -153,7 +153,7 @@ pub(crate) fn record(db: &Db, staff: &Staff, outcome: &Outcome, task_id: &str, r
                 text(serde_json::to_string(&kind).map_err(anyhow::Error::from)?),
                 text(today.to_string()),
                 text(actor.as_str()),
-                text(zige_platform::now_rfc3339()),
+                text(zige_store::now_rfc3339()),
                 text(staff.org_id.as_str()),
                 opt_text((!needs_review).then(|| today.to_string())),
                 text(body.channel.as_str()),

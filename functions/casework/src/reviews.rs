@@ -7,14 +7,14 @@ use spin_sdk::http::{Request, Response};
 use zige_domain::effects::Command;
 use zige_domain::evidence::DecisionKind;
 use zige_domain::masking::mask_name;
-use zige_platform::attachments::{Attachment, Upload};
-use zige_platform::audit::{self, Entry};
-use zige_platform::auth::Staff;
-use zige_platform::db::{Db, int, text};
-use zige_platform::problem::{Problem, json_response};
-use zige_platform::records;
-use zige_platform::request::{self, Page};
-use zige_platform::workflow::{self, Actor, AtHand};
+use zige_http::attachments::{Attachment, Upload};
+use zige_http::auth::Staff;
+use zige_http::problem::{Problem, json_response};
+use zige_http::request::{self, Page};
+use zige_services::workflow::{self, Actor, AtHand};
+use zige_store::audit::{self, Entry};
+use zige_store::db::{Db, int, text};
+use zige_store::records;
 
 use crate::attachments;
 
@@ -22,7 +22,7 @@ use crate::attachments;
 /// the last day before the 3-working-day rule suspends (R7.1).
 pub(crate) fn pending(db: &Db, req: &Request) -> Result<Response, Problem> {
     let page = Page::from_query(req)?;
-    let calendar = zige_platform::calendar::load(db)?;
+    let calendar = zige_store::calendar::load(db)?;
     let items = db.all(
         "SELECT d.id, d.outcome, d.decided_on, d.org_id, d.channel, d.note, d.task_id, p.id AS person_id, p.name, p.id_masked
          FROM decisions d JOIN persons p ON p.id = d.person_id
@@ -80,7 +80,7 @@ fn check_review(body: &ReviewRequest) -> Result<(), Problem> {
 
 /// Reviews one outcome in its own transaction.
 fn review_one(db: &Db, staff: &Staff, body: &ReviewRequest, files: &[Attachment], id: &str, payload: &[u8]) -> Result<Json, Problem> {
-    let today = zige_platform::today();
+    let today = zige_store::today();
     let actor = staff.actor();
     let by = Actor { actor: &actor, role: staff.role.code() };
     db.transaction(|db| -> Result<Json, Problem> {
@@ -109,7 +109,7 @@ fn review_one(db: &Db, staff: &Staff, body: &ReviewRequest, files: &[Attachment]
                 "sent_back"
             }
             _ => {
-                let certified = zige_platform::secrets::new_id("dec")?;
+                let certified = zige_store::secrets::new_id("dec")?;
                 db.exec(
                     "INSERT INTO decisions (id, person_id, outcome, decided_on, decided_by, created_at, org_id, reviewed_on, note, review)
                      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'decided')",
@@ -119,7 +119,7 @@ fn review_one(db: &Db, staff: &Staff, body: &ReviewRequest, files: &[Attachment]
                         text(serde_json::to_string(&DecisionKind::Eligible).map_err(anyhow::Error::from)?),
                         text(today.to_string()),
                         text(actor.as_str()),
-                        text(zige_platform::now_rfc3339()),
+                        text(zige_store::now_rfc3339()),
                         text(staff.org_id.as_str()),
                         text(today.to_string()),
                         text(body.note.trim()),

@@ -12,14 +12,14 @@ use spin_sdk::http::{Request, Response};
 use zige_domain::IdNumber;
 use zige_domain::evidence::EvidenceKind;
 use zige_domain::masking::mask_name;
-use zige_platform::attachments::Upload;
-use zige_platform::audit::{self, Entry};
-use zige_platform::auth::{self, Staff};
-use zige_platform::db::{Db, Value, int, text};
-use zige_platform::problem::{Problem, json_response};
-use zige_platform::records;
-use zige_platform::request;
-use zige_platform::workflow::{self, Actor};
+use zige_http::attachments::Upload;
+use zige_http::auth::{self, Staff};
+use zige_http::problem::{Problem, json_response};
+use zige_http::request;
+use zige_services::workflow::{self, Actor};
+use zige_store::audit::{self, Entry};
+use zige_store::db::{Db, Value, int, text};
+use zige_store::records;
 
 /// The largest sheet.
 pub(crate) const MAX_SHEET: usize = 4 << 20;
@@ -79,7 +79,7 @@ impl<'a> Sheet<'a> {
         staff: &Staff,
         mut act: impl FnMut(&[&str], &str) -> Result<Json, Problem>,
     ) -> Result<Vec<Json>, Problem> {
-        let key = zige_platform::secrets::pii_key()?;
+        let key = zige_store::secrets::pii_key()?;
         let tree = auth::org_tree(db)?;
         let mut results = Vec::new();
         for (line, text_line) in &self.lines {
@@ -113,7 +113,7 @@ impl<'a> Sheet<'a> {
 fn day_before_now(req: &Request, name: &str, what_zh: &str) -> Result<NaiveDate, Problem> {
     request::query_param(req, name)
         .and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok())
-        .filter(|d| *d <= zige_platform::today())
+        .filter(|d| *d <= zige_store::today())
         .ok_or_else(|| Problem::invalid(name, format!("{what_zh}有误"), format!("{name}: a date no later than today")))
 }
 
@@ -131,7 +131,7 @@ struct Line<'a> {
 /// person's lists renewed, in one transaction.
 fn file_line(db: &Db, staff: &Staff, person: &str, line: &Line<'_>, payload: &[u8]) -> Result<(), Problem> {
     let actor = staff.actor();
-    let today = zige_platform::today();
+    let today = zige_store::today();
     db.transaction(|db| -> anyhow::Result<()> {
         let by = Actor { actor: &actor, role: staff.role.code() };
         workflow::file_record(db, line.evidence, person, line.kind, line.on, today, line.source, &by)?;
@@ -155,7 +155,7 @@ pub fn sign_in(db: &Db, staff: &Staff, req: &Request) -> Result<Response, Proble
     let held_on = day_before_now(req, "held_on", "活动日期")?;
     let text_sheet = request::decode_text(req.body());
     let sheet = Sheet::parse(&text_sheet, "签到表")?;
-    let digest = zige_platform::secrets::sha256_hex(activity.as_bytes());
+    let digest = zige_store::secrets::sha256_hex(activity.as_bytes());
     let prefix = format!("activity:{held_on}:{digest}:");
     let results = sheet.each_person(db, staff, |_, person| {
         let evidence = format!("{prefix}{person}");
@@ -165,8 +165,7 @@ pub fn sign_in(db: &Db, staff: &Staff, req: &Request) -> Result<Response, Proble
         Ok(json!({ "outcome": "certified" }))
     })?;
     let certified = results.iter().filter(|r| r["outcome"] == "certified").count() as i64;
-    let id =
-        format!("si_{}", &zige_platform::secrets::sha256_hex(&[staff.org_id.as_bytes(), prefix.as_bytes(), req.body()].concat())[..20]);
+    let id = format!("si_{}", &zige_store::secrets::sha256_hex(&[staff.org_id.as_bytes(), prefix.as_bytes(), req.body()].concat())[..20]);
     let actor = staff.actor();
     db.transaction(|db| -> anyhow::Result<()> {
         db.exec(
@@ -179,11 +178,11 @@ pub fn sign_in(db: &Db, staff: &Staff, req: &Request) -> Result<Response, Proble
                 text(activity.as_str()),
                 text(held_on.to_string()),
                 Value::Blob(sheet.masked().into_bytes()),
-                text(zige_platform::secrets::sha256_hex(req.body())),
+                text(zige_store::secrets::sha256_hex(req.body())),
                 int(certified),
                 int(results.len() as i64 - certified),
                 text(actor.as_str()),
-                text(zige_platform::now_rfc3339()),
+                text(zige_store::now_rfc3339()),
             ],
         )?;
         audit::append(db, &Entry { actor: &actor, role: staff.role.code(), action: "sign_in.record", object: &id, payload: req.body() }).map(drop)
@@ -216,14 +215,14 @@ pub fn sign_in_files(db: &Db, staff: &Staff, req: &Request, id: &str) -> Result<
             db.exec(
                 "INSERT INTO sign_in_files (id, sign_in_id, file_name, content_type, sha256, size, data, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 &[
-                    text(zige_platform::secrets::new_id("f")?),
+                    text(zige_store::secrets::new_id("f")?),
                     text(id),
                     text(file.file_name.as_str()),
                     text(file.content_type),
-                    text(zige_platform::secrets::sha256_hex(&file.data)),
+                    text(zige_store::secrets::sha256_hex(&file.data)),
                     int(file.data.len() as i64),
                     Value::Blob(file.data.clone()),
-                    text(zige_platform::now_rfc3339()),
+                    text(zige_store::now_rfc3339()),
                 ],
             )?;
         }

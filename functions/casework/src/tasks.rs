@@ -9,13 +9,13 @@ use spin_sdk::http::{Request, Response};
 use std::collections::BTreeMap;
 use zige_domain::effects::Command;
 use zige_domain::masking::mask_name;
-use zige_platform::audit::{self, Entry};
-use zige_platform::auth::{self, Staff};
-use zige_platform::db::{Db, int, opt_text, text};
-use zige_platform::problem::{Problem, json_response};
-use zige_platform::records;
-use zige_platform::request::{self, Page};
-use zige_platform::workflow::{self, Actor};
+use zige_http::auth::{self, Staff};
+use zige_http::problem::{Problem, json_response};
+use zige_http::request::{self, Page};
+use zige_services::workflow::{self, Actor};
+use zige_store::audit::{self, Entry};
+use zige_store::db::{Db, int, opt_text, text};
+use zige_store::records;
 
 use crate::scope_orgs;
 
@@ -38,7 +38,7 @@ struct Dispatch {
 /// insurance (R2.2, R6.1). A person who has an open task keeps it.
 pub(crate) fn dispatch(db: &Db, staff: &Staff, req: &Request) -> Result<Response, Problem> {
     let body: Dispatch = request::json_body(req)?;
-    let today = zige_platform::today();
+    let today = zige_store::today();
     let deadline = NaiveDate::parse_from_str(&body.deadline, "%Y-%m-%d")
         .ok()
         .and_then(|d| zige_domain::deadlines::verification_deadline(today, d).ok())
@@ -100,7 +100,7 @@ pub(crate) fn tasks(db: &Db, staff: &Staff, req: &Request) -> Result<Response, P
     };
     let tree = auth::org_tree(db)?;
     let mut params = scope_orgs(&tree, staff);
-    let orgs = zige_platform::db::placeholders(params.len());
+    let orgs = zige_store::db::placeholders(params.len());
     let mut filter = String::new();
     if let Some(kind) = request::query_param(req, "kind") {
         filter.push_str(" AND t.kind = ?");

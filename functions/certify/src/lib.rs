@@ -13,14 +13,15 @@ use spin_sdk::key_value::Store;
 use zige_domain::effects::{AssistPolicy, after_failed_face};
 use zige_domain::evidence::EvidenceKind;
 use zige_domain::masking::age_on;
-use zige_platform::audit::{self, Entry};
-use zige_platform::db::{Db, text};
-use zige_platform::front_desk::{self, Helper, RelativeGiven};
-use zige_platform::problem::{Problem, json_response};
-use zige_platform::recipient::Recipient;
-use zige_platform::web::{Route, recipient};
-use zige_platform::workflow::{self, Actor};
-use zige_platform::{jws, rate, records, request, secrets};
+use zige_http::problem::{Problem, json_response};
+use zige_http::recipient::Recipient;
+use zige_http::web::{Route, recipient};
+use zige_http::{jws, rate, request};
+use zige_services::front_desk::{self, Helper, RelativeGiven};
+use zige_services::workflow::{self, Actor};
+use zige_store::audit::{self, Entry};
+use zige_store::db::{Db, text};
+use zige_store::{records, secrets};
 
 /// How long a challenge lives.
 const CHALLENGE_SECONDS: i64 = 600;
@@ -47,7 +48,7 @@ struct Settings {
 
 impl Settings {
     fn load() -> anyhow::Result<Self> {
-        use zige_platform::settings::{parsed, positive, text};
+        use zige_store::settings::{parsed, positive, text};
         Ok(Self {
             provider_id: text("face_provider_id")?,
             provider_secret: text("face_provider_secret")?,
@@ -73,11 +74,7 @@ pub const ROUTES: &[Route] = &[
     Route::post("/api/v1/me/certifications", recipient(|c, who| submit(c.db()?, who, c.req))).body_limit(SUBMISSION_BODY),
 ];
 
-#[cfg(target_arch = "wasm32")]
-#[spin_sdk::http_component]
-async fn handle(incoming: spin_sdk::http::IncomingRequest, out: spin_sdk::http::ResponseOutparam) {
-    zige_platform::web::serve(incoming, out, ROUTES).await
-}
+zige_http::serve_routes!(ROUTES);
 
 #[derive(Serialize, Deserialize)]
 struct Challenge {
@@ -97,7 +94,7 @@ fn challenge_key(id: &str) -> String {
 fn device(req: &Request) -> Option<String> {
     let id = req.header("x-zige-device")?.as_str()?.trim();
     let valid = !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-    valid.then(|| zige_platform::secrets::sha256_hex(id.as_bytes())[..32].to_string())
+    valid.then(|| zige_store::secrets::sha256_hex(id.as_bytes())[..32].to_string())
 }
 
 fn throttle_all(req: &Request, settings: &Settings, person_id: &str) -> Result<(), Problem> {
@@ -105,12 +102,12 @@ fn throttle_all(req: &Request, settings: &Settings, person_id: &str) -> Result<(
     if let Some(device) = device(req) {
         rate::hourly(&format!("device:{device}"), settings.per_device_hourly)?;
     }
-    let ip = zige_platform::request::client_address(req);
+    let ip = zige_http::request::client_address(req);
     rate::hourly(&format!("addr:{ip}"), settings.per_address_hourly)
 }
 
 fn failures_today(db: &Db, person_id: &str) -> anyhow::Result<i64> {
-    let day = zige_platform::today().to_string();
+    let day = zige_store::today().to_string();
     Ok(db
         .one("SELECT failures FROM face_attempts WHERE person_id = ? AND day = ?", &[text(person_id), text(day)], |r| r.int("failures"))?
         .unwrap_or(0))
@@ -135,12 +132,12 @@ fn challenge(db: &Db, who: &Recipient, req: &Request) -> Result<Response, Proble
     let store = Store::open_default().map_err(anyhow::Error::from)?;
     throttle_all(req, &Settings::load()?, &person_id)?;
     let id = secrets::random_token()?[..32].to_string();
-    let now = zige_platform::unix_now();
+    let now = zige_store::unix_now();
     let challenge = Challenge { nonce: secrets::random_token()?, person_id, created_at: now, expires_at: now + CHALLENGE_SECONDS };
     store.set(&challenge_key(&id), &serde_json::to_vec(&challenge).map_err(anyhow::Error::from)?).map_err(anyhow::Error::from)?;
     Ok(json_response(
         201,
-        &json!({ "challenge_id": id, "nonce": challenge.nonce, "expires_at": zige_platform::rfc3339_from_unix(challenge.expires_at) }),
+        &json!({ "challenge_id": id, "nonce": challenge.nonce, "expires_at": zige_store::rfc3339_from_unix(challenge.expires_at) }),
     ))
 }
 
@@ -300,7 +297,7 @@ fn submit(db: &Db, who: &Recipient, req: &Request) -> Result<Response, Problem> 
                 return Err(Problem::new(413, "file_too_large", "照片不能超过1MB", "The evidence file is larger than 1 MiB")
                     .with_field("evidence.data"));
             }
-            if !zige_platform::attachments::matches_bytes(&f.content_type, &data) {
+            if !zige_http::attachments::matches_bytes(&f.content_type, &data) {
                 return Err(Problem::invalid(
                     "evidence.data",
                     "照片内容与所选类型不符",
@@ -319,8 +316,8 @@ fn submit(db: &Db, who: &Recipient, req: &Request) -> Result<Response, Problem> 
     throttle_all(req, &settings, &person_id)?;
     let key = challenge_key(&body.challenge_id);
     let challenge: Option<Challenge> = store.get(&key).map_err(anyhow::Error::from)?.and_then(|b| serde_json::from_slice(&b).ok());
-    let now = zige_platform::unix_now();
-    let today = zige_platform::today();
+    let now = zige_store::unix_now();
+    let today = zige_store::today();
     let actor = who.actor();
     let by = Actor { actor: &actor, role: "recipient" };
     let used = |nonce: &str| db.one("SELECT 1 AS x FROM used_nonces WHERE nonce = ?", &[text(nonce)], |_| ()).ok().flatten().is_some();
@@ -330,7 +327,7 @@ fn submit(db: &Db, who: &Recipient, req: &Request) -> Result<Response, Problem> 
         if !used {
             db.exec(
                 "INSERT INTO used_nonces (nonce, person_id, used_at) VALUES (?, ?, ?)",
-                &[text(nonce), text(person_id.as_str()), text(zige_platform::now_rfc3339())],
+                &[text(nonce), text(person_id.as_str()), text(zige_store::now_rfc3339())],
             )?;
         }
         Ok(used)
@@ -414,7 +411,7 @@ fn submit(db: &Db, who: &Recipient, req: &Request) -> Result<Response, Problem> 
 
 /// Counts a failed attempt for today.
 fn record_failure(db: &Db, person_id: &str, actor: &str, refusal: &Refusal) -> Result<(), Problem> {
-    let day = zige_platform::today().to_string();
+    let day = zige_store::today().to_string();
     db.exec(
         "INSERT INTO face_attempts (person_id, day, failures) VALUES (?, ?, 1) ON CONFLICT (person_id, day) DO UPDATE SET failures = failures + 1",
         &[text(person_id), text(day)],
@@ -442,7 +439,7 @@ fn arrange_visit(db: &Db, policy: AssistPolicy, person_id: &str, today: chrono::
         return Ok(false);
     }
     let placement = records::load_placement(db, person_id)?.ok_or_else(|| Problem::not_found("您的记录", "person"))?;
-    let org = zige_platform::auth::org_tree(db)?.responsible_org(&placement).map_err(|e| anyhow::anyhow!("routing: {e}"))?.id.clone();
+    let org = zige_http::auth::org_tree(db)?.responsible_org(&placement).map_err(|e| anyhow::anyhow!("routing: {e}"))?.id.clone();
     workflow::carry_out(db, person_id, Some(&org), &mut std::collections::BTreeMap::new(), effects, today, by)?;
     Ok(true)
 }

@@ -12,10 +12,10 @@ use serde::Deserialize;
 use serde_json::json;
 use spin_sdk::http::{Request, Response};
 use zige_domain::IdNumber;
-use zige_platform::jws;
-use zige_platform::problem::{Problem, json_response};
-use zige_platform::request;
-use zige_platform::web::{Route, public};
+use zige_http::jws;
+use zige_http::problem::{Problem, json_response};
+use zige_http::request;
+use zige_http::web::{Route, public};
 
 /// How long a demo assertion is valid.
 const ASSERTION_SECONDS: i64 = 600;
@@ -40,13 +40,13 @@ pub const ROUTES: &[Route] = &[
 async fn handle(incoming: spin_sdk::http::IncomingRequest, out: spin_sdk::http::ResponseOutparam) {
     // Without demo mode no route exists: every address is 404. A demo_mode
     // that does not read as true or false keeps the demo off.
-    let enabled = zige_platform::settings::flag("demo_mode").unwrap_or(false);
-    zige_platform::web::serve(incoming, out, if enabled { ROUTES } else { &[] }).await
+    let enabled = zige_store::settings::flag("demo_mode").unwrap_or(false);
+    zige_http::web::serve(incoming, out, if enabled { ROUTES } else { &[] }).await
 }
 
 /// A variable holding a secret; the demo cannot sign without it.
 fn secret(name: &str) -> Result<String, Problem> {
-    zige_platform::settings::text(name).ok().filter(|s| !s.is_empty()).ok_or_else(|| {
+    zige_store::settings::text(name).ok().filter(|s| !s.is_empty()).ok_or_else(|| {
         Problem::new(503, "demo_unconfigured", format!("演示模式缺少配置 {name}"), format!("The demo needs the variable {name}"))
     })
 }
@@ -66,7 +66,7 @@ struct AssertionRequest {
 fn assertion(req: &Request) -> Result<Response, Problem> {
     let body: AssertionRequest = request::json_body(req)?;
     let id = id_number(&body.id_number, "id_number")?;
-    let now = zige_platform::unix_now();
+    let now = zige_store::unix_now();
     let claims = json!({ "sub": id.as_str(), "name": "演示用户", "iat": now, "exp": now + ASSERTION_SECONDS, "aud": "zige" });
     Ok(json_response(200, &json!({ "assertion": jws::sign(&claims, secret("idp_secret")?.as_bytes()) })))
 }
@@ -80,8 +80,9 @@ struct FaceRequest {
 fn face(req: &Request) -> Result<Response, Problem> {
     let body: FaceRequest = request::json_body(req)?;
     let subject = id_number(&body.subject, "subject")?;
-    let result = json!({ "nonce": body.nonce, "subject": subject.as_str(), "liveness": true, "score": 0.95, "verified_at": zige_platform::unix_now() });
+    let result =
+        json!({ "nonce": body.nonce, "subject": subject.as_str(), "liveness": true, "score": 0.95, "verified_at": zige_store::unix_now() });
     let (result, signature) = jws::sign_provider_result(&result, secret("face_provider_secret")?.as_bytes());
-    let provider = zige_platform::settings::text("face_provider_id")?;
+    let provider = zige_store::settings::text("face_provider_id")?;
     Ok(json_response(200, &json!({ "provider": provider, "result": result, "signature": signature })))
 }

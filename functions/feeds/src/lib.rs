@@ -9,13 +9,13 @@
 use serde::Deserialize;
 use serde_json::json;
 use spin_sdk::http::{Request, Response};
-use zige_platform::audit::{self, Entry};
-use zige_platform::auth::Permission::ReadFeeds;
-use zige_platform::auth::Staff;
-use zige_platform::db::{Db, Row, int, text};
-use zige_platform::problem::{Problem, json_response};
-use zige_platform::request;
-use zige_platform::web::{Route, staff};
+use zige_http::auth::Permission::ReadFeeds;
+use zige_http::auth::Staff;
+use zige_http::problem::{Problem, json_response};
+use zige_http::request;
+use zige_http::web::{Route, staff};
+use zige_store::audit::{self, Entry};
+use zige_store::db::{Db, Row, int, text};
 
 /// A feed: its name, its items after a sequence number, and how an item reads.
 struct Feed {
@@ -54,11 +54,7 @@ pub const ROUTES: &[Route] = &[
     Route::post("/api/v1/notifications/acknowledgements", staff(ReadFeeds, |c, s| acknowledge(c.db()?, s, c.req, &NOTIFICATIONS))),
 ];
 
-#[cfg(target_arch = "wasm32")]
-#[spin_sdk::http_component]
-async fn handle(incoming: spin_sdk::http::IncomingRequest, out: spin_sdk::http::ResponseOutparam) {
-    zige_platform::web::serve(incoming, out, ROUTES).await
-}
+zige_http::serve_routes!(ROUTES);
 
 fn acked(db: &Db, feed: &Feed, staff: &Staff) -> anyhow::Result<i64> {
     Ok(db
@@ -101,7 +97,7 @@ fn read(db: &Db, staff: &Staff, req: &Request, feed: &Feed) -> Result<Response, 
         db.transaction(|db| -> anyhow::Result<()> {
             db.exec(
                 "INSERT OR IGNORE INTO feed_acks (feed, consumer, acked_seq, acked_at) VALUES ('notifications', ?, 0, ?)",
-                &[text(staff.id.as_str()), text(zige_platform::now_rfc3339())],
+                &[text(staff.id.as_str()), text(zige_store::now_rfc3339())],
             )?;
             if !items.is_empty() {
                 audit::append(
@@ -141,7 +137,7 @@ fn acknowledge(db: &Db, staff: &Staff, req: &Request, feed: &Feed) -> Result<Res
         db.exec(
             "INSERT INTO feed_acks (feed, consumer, acked_seq, acked_at) VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT (feed, consumer) DO UPDATE SET acked_seq = ?3, acked_at = ?4",
-            &[text(feed.name), text(staff.id.as_str()), int(through), text(zige_platform::now_rfc3339())],
+            &[text(feed.name), text(staff.id.as_str()), int(through), text(zige_store::now_rfc3339())],
         )?;
         if feed.name == "notifications" {
             // A message every consumer has taken is delivered, and the push
@@ -150,7 +146,7 @@ fn acknowledge(db: &Db, staff: &Staff, req: &Request, feed: &Feed) -> Result<Res
             let taken_by_all = db.one("SELECT MIN(acked_seq) AS seq FROM feed_acks WHERE feed = 'notifications'", &[], |r| r.int("seq"))?;
             db.exec(
                 "UPDATE outbox SET status = 'sent', sent_at = ? WHERE status = 'pending' AND seq <= ?",
-                &[text(zige_platform::now_rfc3339()), int(taken_by_all.unwrap_or(0))],
+                &[text(zige_store::now_rfc3339()), int(taken_by_all.unwrap_or(0))],
             )?;
         }
         let object = format!("{}:{through}", feed.name);

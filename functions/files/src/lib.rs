@@ -7,8 +7,8 @@
 
 use sha2::{Digest, Sha256};
 use spin_sdk::http::{Method, Request, Response};
-use zige_platform::problem::Problem;
-use zige_platform::web::{Answer, Call, Route, public};
+use zige_http::problem::Problem;
+use zige_http::web::{Answer, Call, Route, public};
 
 /// Scripts, styles, images and data from this origin only; no inline
 /// scripts or styles.
@@ -18,11 +18,7 @@ const CSP_BASE: &str = "default-src 'self'; script-src 'self'; style-src 'self';
 /// Every path is a file to read; other methods are 405.
 pub const ROUTES: &[Route] = &[Route::get("/*", public(file)), Route::head("/*", public(file))];
 
-#[cfg(target_arch = "wasm32")]
-#[spin_sdk::http_component]
-async fn handle(incoming: spin_sdk::http::IncomingRequest, out: spin_sdk::http::ResponseOutparam) {
-    zige_platform::web::serve(incoming, out, ROUTES).await
-}
+zige_http::serve_routes!(ROUTES);
 
 /// The file a path names, with its caching and security headers.
 fn file(call: &Call) -> Answer {
@@ -103,7 +99,7 @@ fn with_security(mut response: Response, path: &str) -> Response {
     let frame_ancestors = if path.starts_with("/staff") {
         "'none'".to_string()
     } else {
-        let embed = zige_platform::settings::text("embed_origins").unwrap_or_default();
+        let embed = zige_store::settings::text("embed_origins").unwrap_or_default();
         format!("'self' {}", embed.split([' ', ',']).filter(|o| !o.is_empty()).collect::<Vec<_>>().join(" ")).trim_end().to_string()
     };
     response.set_header("content-security-policy", format!("{CSP_BASE}; frame-ancestors {frame_ancestors}"));

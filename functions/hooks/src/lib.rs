@@ -9,12 +9,12 @@
 
 use serde_json::Value as Json;
 use spin_sdk::http::{Request, Response};
-use zige_platform::audit::{self, Entry};
-use zige_platform::datashare::{self, Partner};
-use zige_platform::db::{Db, text};
-use zige_platform::problem::{Problem, json_response};
-use zige_platform::secrets::{self, Sealer};
-use zige_platform::web::{Route, partner};
+use zige_http::problem::{Problem, json_response};
+use zige_http::web::{Route, partner};
+use zige_services::datashare::{self, Partner};
+use zige_store::audit::{self, Entry};
+use zige_store::db::{Db, text};
+use zige_store::secrets::{self, Sealer};
 
 /// The most events in one delivery.
 const MAX_EVENTS: usize = 1000;
@@ -23,11 +23,7 @@ const MAX_EVENTS: usize = 1000;
 pub const ROUTES: &[Route] =
     &[Route::post("/hooks/v1/:partner_id/events", partner(|c| deliver(c.db()?, c.req, c.param("partner_id")))).body_limit(5 << 20)];
 
-#[cfg(target_arch = "wasm32")]
-#[spin_sdk::http_component]
-async fn handle(incoming: spin_sdk::http::IncomingRequest, out: spin_sdk::http::ResponseOutparam) {
-    zige_platform::web::serve(incoming, out, ROUTES).await
-}
+zige_http::serve_routes!(ROUTES);
 
 /// Refuses a delivery with 401 and counts the refusal: per partner (every
 /// unknown partner id counts as one, so made-up ids add no rows), reason and
@@ -35,7 +31,7 @@ async fn handle(incoming: spin_sdk::http::IncomingRequest, out: spin_sdk::http::
 /// send refused deliveries; they must not write a permanent row each.
 fn unauthorised(db: &Db, partner: &str, known: bool, why: &str, body: &[u8]) -> Problem {
     let counted_as = if known { partner.to_string() } else { "unknown".to_string() };
-    let now = zige_platform::now_rfc3339();
+    let now = zige_store::now_rfc3339();
     let hour = now.chars().take(13).collect::<String>();
     let recorded = db.transaction(|db| -> anyhow::Result<()> {
         db.exec(
@@ -120,7 +116,7 @@ fn deliver(db: &Db, req: &Request, partner_id: &str) -> Result<Response, Problem
         body,
         &sealer.seal(body)?,
         &secrets::pii_key()?,
-        zige_platform::today(),
+        zige_store::today(),
     )?;
     Ok(json_response(200, &answer))
 }

@@ -11,11 +11,11 @@ use serde_json::{Value as Json, json};
 use spin_sdk::http::{Request, Response};
 use zige_domain::benefit::SPECIAL_GROUPS;
 use zige_domain::masking::mask_name;
-use zige_platform::audit::{self, Entry};
-use zige_platform::auth::{self, Staff};
-use zige_platform::db::{Db, Row, Value, int, text};
-use zige_platform::problem::{Problem, json_response};
-use zige_platform::request::{self, Page};
+use zige_http::auth::{self, Staff};
+use zige_http::problem::{Problem, json_response};
+use zige_http::request::{self, Page};
+use zige_store::audit::{self, Entry};
+use zige_store::db::{Db, Row, Value, int, text};
 
 /// One ledger: its SQL, its columns and their Chinese headers.
 struct Ledger {
@@ -168,7 +168,7 @@ fn day(req: &Request, name: &str, default: chrono::NaiveDate) -> Result<chrono::
 pub fn ledger(db: &Db, staff: &Staff, req: &Request, kind: &str) -> Result<Response, Problem> {
     let ledger =
         [&VERIFICATION, &SERVICE, &REGISTER].into_iter().find(|l| l.code == kind).ok_or_else(|| Problem::not_found("该台账", "ledger"))?;
-    let today = zige_platform::today();
+    let today = zige_store::today();
     let to = day(req, "to", today)?;
     let from = day(req, "from", to - chrono::Days::new(365))?;
     if from > to {
@@ -220,7 +220,7 @@ pub fn ledger(db: &Db, staff: &Staff, req: &Request, kind: &str) -> Result<Respo
 }
 
 fn csv_response(ledger: &Ledger, rows: &[Json], from: chrono::NaiveDate, to: chrono::NaiveDate) -> Result<Response, Problem> {
-    let mut file = zige_platform::spreadsheet::CsvFile::new();
+    let mut file = zige_http::spreadsheet::CsvFile::new();
     file.row(ledger.fields.iter().map(|(_, header)| *header))?;
     for row in rows {
         file.row(ledger.fields.iter().map(|(field, _)| match &row[*field] {

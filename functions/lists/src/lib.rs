@@ -13,15 +13,15 @@ use spin_sdk::http::{Request, Response};
 use std::collections::BTreeMap;
 use zige_domain::masking::mask_name;
 use zige_domain::{BenefitType, ListKind};
-use zige_platform::audit::{self, Entry};
-use zige_platform::auth::Permission::ReadPersons;
-use zige_platform::auth::{self, Staff};
-use zige_platform::db::{Db, Value, int, text};
-use zige_platform::problem::{Problem, json_response};
-use zige_platform::records;
-use zige_platform::request::{self, Page};
-use zige_platform::spreadsheet::CsvFile;
-use zige_platform::web::{Call, Export, Route, export, staff};
+use zige_http::auth::Permission::ReadPersons;
+use zige_http::auth::{self, Staff};
+use zige_http::problem::{Problem, json_response};
+use zige_http::request::{self, Page};
+use zige_http::spreadsheet::CsvFile;
+use zige_http::web::{Call, Export, Route, export, staff};
+use zige_store::audit::{self, Entry};
+use zige_store::db::{Db, Value, int, text};
+use zige_store::records;
 
 /// Rows read per query while exporting.
 const EXPORT_BATCH: i64 = 2000;
@@ -46,11 +46,7 @@ pub const ROUTES: &[Route] = &[
     Route::get("/api/v1/lists/:kind/export", export(ReadPersons, export_list)),
 ];
 
-#[cfg(target_arch = "wasm32")]
-#[spin_sdk::http_component]
-async fn handle(incoming: spin_sdk::http::IncomingRequest, out: spin_sdk::http::ResponseOutparam) {
-    zige_platform::web::serve(incoming, out, ROUTES).await
-}
+zige_http::serve_routes!(ROUTES);
 
 /// `GET /api/v1/lists/{kind}/export`: the list as CSV, streamed, or as an
 /// Excel workbook; audited (R8.1).
@@ -81,7 +77,7 @@ const CATCH_UP: usize = 1000;
 /// lists show them; returns how many queue entries still wait, which the
 /// answer reports instead of passing stale rows off as current.
 fn catch_up(db: &Db) -> Result<i64, Problem> {
-    let today = zige_platform::today();
+    let today = zige_store::today();
     db.transaction(|db| records::refresh_queued(db, today, CATCH_UP))?;
     Ok(records::queued_refreshes(db)?)
 }
@@ -143,7 +139,7 @@ const ROW_COLUMNS: &str =
      p.id AS person_id, p.name, p.id_masked, p.community_id, p.insured_district, p.employer_id";
 
 /// A list row as the API shows it.
-fn row_json(r: &zige_platform::db::Row<'_>, list: ListKind) -> Json {
+fn row_json(r: &zige_store::db::Row<'_>, list: ListKind) -> Json {
     let kind = BenefitType::parse(&r.text("benefit_type")).ok();
     json!({
         "benefit_id": r.text("id"), "benefit_type": r.text("benefit_type"), "benefit_name_zh": kind.map(BenefitType::name_zh),
@@ -339,7 +335,7 @@ fn dashboard(db: &Db, staff: &Staff, pending: i64) -> Result<Response, Problem> 
     let total: i64 = groups.iter().map(|g| g.3).sum();
     let active: i64 = ["self_service_face", "staff_verification"].iter().filter_map(|c| channels[*c].as_i64()).sum();
     let certified: i64 = groups.iter().filter(|g| g.1 != "none").map(|g| g.3).sum();
-    let today = zige_platform::today();
+    let today = zige_store::today();
     let backlog_sql = format!(
         "SELECT CASE WHEN julianday(?) - julianday(t.opened_on) <= 5 THEN '0-5' WHEN julianday(?) - julianday(t.opened_on) <= 15 THEN '6-15'
                 WHEN julianday(?) - julianday(t.opened_on) <= 30 THEN '16-30' ELSE '31+' END AS age, COUNT(*) AS n

@@ -10,13 +10,13 @@
 use serde_json::{Value as Json, json};
 use spin_sdk::http::{Request, Response};
 use std::time::{Duration, Instant};
-use zige_platform::audit::{self, Entry};
-use zige_platform::auth::Staff;
-use zige_platform::datashare::{self, ImportRow, Partner};
-use zige_platform::db::{Db, Value, int, text};
-use zige_platform::problem::{Problem, json_response};
-use zige_platform::request::{self, Page};
-use zige_platform::secrets::{self, Sealer};
+use zige_http::auth::Staff;
+use zige_http::problem::{Problem, json_response};
+use zige_http::request::{self, Page};
+use zige_services::datashare::{self, ImportRow, Partner};
+use zige_store::audit::{self, Entry};
+use zige_store::db::{Db, Value, int, text};
+use zige_store::secrets::{self, Sealer};
 
 /// The largest file accepted.
 pub(crate) const MAX_FILE: usize = 32 << 20;
@@ -149,7 +149,7 @@ pub fn create(db: &Db, staff: &Staff, req: &Request) -> Result<Response, Problem
                         Value::Blob(sealed_body.into_bytes()),
                         int(rows.len() as i64),
                         text(staff.actor()),
-                        text(zige_platform::now_rfc3339()),
+                        text(zige_store::now_rfc3339()),
                     ],
                 )?;
                 for (line, sealed) in &sealed_rows {
@@ -177,7 +177,7 @@ pub fn create(db: &Db, staff: &Staff, req: &Request) -> Result<Response, Problem
 fn run(db: &Db, id: &str, sealer: &Sealer) -> Result<(), Problem> {
     let started = Instant::now();
     let key = secrets::pii_key()?;
-    let today = zige_platform::today();
+    let today = zige_store::today();
     while started.elapsed() < BUDGET {
         if datashare::import_chunk(db, id, sealer, &key, today)? {
             break;
@@ -241,7 +241,7 @@ pub fn results(db: &Db, staff: &Staff, id: &str) -> Result<Response, Problem> {
     if status != "done" {
         return Err(Problem::new(409, "import_running", "导入尚未完成，请先继续处理", "The import is still running; resume it first"));
     }
-    let mut file = zige_platform::spreadsheet::CsvFile::new();
+    let mut file = zige_http::spreadsheet::CsvFile::new();
     file.row(["line", "event_id", "outcome", "reason"])?;
     let rows =
         db.all("SELECT line, event_id, outcome, reason FROM datashare_import_rows WHERE import_id = ? ORDER BY line", &[text(id)], |r| {

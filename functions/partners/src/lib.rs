@@ -8,16 +8,16 @@ use serde::Deserialize;
 use serde_json::json;
 use spin_sdk::http::{Request, Response};
 use zige_domain::evidence::{EVENT_TYPES, PARTNER_KINDS};
-use zige_platform::audit::{self, Entry};
-use zige_platform::auth::Permission::{ImportPartnerRecords, ManagePartners, ReviewUnmatched};
-use zige_platform::auth::Staff;
-use zige_platform::datashare;
-use zige_platform::db::{Db, int, text};
-use zige_platform::problem::{Problem, json_response};
-use zige_platform::request::{self, Page};
-use zige_platform::secrets;
-use zige_platform::web::{Route, staff};
-use zige_platform::workflow::Actor;
+use zige_http::auth::Permission::{ImportPartnerRecords, ManagePartners, ReviewUnmatched};
+use zige_http::auth::Staff;
+use zige_http::problem::{Problem, json_response};
+use zige_http::request::{self, Page};
+use zige_http::web::{Route, staff};
+use zige_services::datashare;
+use zige_services::workflow::Actor;
+use zige_store::audit::{self, Entry};
+use zige_store::db::{Db, int, text};
+use zige_store::secrets;
 
 mod imports;
 
@@ -41,11 +41,7 @@ pub const ROUTES: &[Route] = &[
     Route::get("/api/v1/datashare/imports/:id/results", staff(ImportPartnerRecords, |c, s| imports::results(c.db()?, s, c.param("id")))),
 ];
 
-#[cfg(target_arch = "wasm32")]
-#[spin_sdk::http_component]
-async fn handle(incoming: spin_sdk::http::IncomingRequest, out: spin_sdk::http::ResponseOutparam) {
-    zige_platform::web::serve(incoming, out, ROUTES).await
-}
+zige_http::serve_routes!(ROUTES);
 
 /// A new webhook secret: `whsec_` and base64 of 32 random bytes.
 fn new_secret() -> anyhow::Result<(String, Vec<u8>)> {
@@ -57,7 +53,7 @@ fn store_secret(db: &Db, partner_id: &str, key: &[u8]) -> anyhow::Result<String>
     let id = secrets::new_id("sec")?;
     db.exec(
         "INSERT INTO partner_secrets (id, partner_id, sealed, created_at) VALUES (?, ?, ?, ?)",
-        &[text(id.as_str()), text(partner_id), text(secrets::seal(key)?), text(zige_platform::now_rfc3339())],
+        &[text(id.as_str()), text(partner_id), text(secrets::seal(key)?), text(zige_store::now_rfc3339())],
     )?;
     Ok(id)
 }
@@ -128,7 +124,7 @@ fn create(db: &Db, staff: &Staff, req: &Request) -> Result<Response, Problem> {
                 text(new.name.trim()),
                 text(new.kind.as_str()),
                 text(serde_json::to_string(&new.event_types).map_err(anyhow::Error::from)?),
-                text(zige_platform::now_rfc3339()),
+                text(zige_store::now_rfc3339()),
             ],
         )?;
         let secret_id = store_secret(db, &new.partner_id, &key)?;
@@ -202,7 +198,7 @@ fn revoke(db: &Db, staff: &Staff, id: &str, secret_id: &str) -> Result<Response,
         if active.is_none() {
             return Err(Problem::not_found("该密钥", "active secret"));
         }
-        db.exec("UPDATE partner_secrets SET revoked_at = ? WHERE id = ?", &[text(zige_platform::now_rfc3339()), text(secret_id)])?;
+        db.exec("UPDATE partner_secrets SET revoked_at = ? WHERE id = ?", &[text(zige_store::now_rfc3339()), text(secret_id)])?;
         audit::append(
             db,
             &Entry {
@@ -227,7 +223,7 @@ fn rematch(db: &Db, staff: &Staff, id: &str) -> Result<Response, Problem> {
         if db.one("SELECT 1 AS x FROM unmatched_events WHERE id = ? AND status = 'open'", &[int(id)], |_| ())?.is_none() {
             return Err(Problem::not_found("该待匹配记录", "open unmatched event"));
         }
-        Ok(datashare::rematch(db, id, &by, zige_platform::today())?)
+        Ok(datashare::rematch(db, id, &by, zige_store::today())?)
     })?;
     if !matched {
         return Err(Problem::new(409, "still_unmatched", "花名册中仍没有此人，请先登记", "The person is still not in the registry"));

@@ -11,14 +11,15 @@ use spin_sdk::http::{Request, Response};
 use zige_domain::IdNumber;
 use zige_domain::evidence::EvidenceKind;
 use zige_domain::language::Language;
-use zige_platform::audit::{self, Entry};
-use zige_platform::db::{Db, text};
-use zige_platform::front_desk::{self, Lodged, VisitRequest};
-use zige_platform::problem::{Problem, json_response};
-use zige_platform::recipient::{self, Recipient};
-use zige_platform::web::{Route, public, recipient};
-use zige_platform::workflow::{self, Actor};
-use zige_platform::{jws, records, request, secrets};
+use zige_http::problem::{Problem, json_response};
+use zige_http::recipient::{self, Recipient};
+use zige_http::web::{Route, public, recipient};
+use zige_http::{jws, request};
+use zige_services::front_desk::{self, Lodged, VisitRequest};
+use zige_services::workflow::{self, Actor};
+use zige_store::audit::{self, Entry};
+use zige_store::db::{Db, text};
+use zige_store::{records, secrets};
 
 /// A request of a few fields.
 const SMALL_BODY: usize = 16 << 10;
@@ -34,11 +35,7 @@ pub const ROUTES: &[Route] = &[
     Route::post("/api/v1/death-reports", recipient(|c, who| death_report(c.db()?, who, c.req))).body_limit(SMALL_BODY),
 ];
 
-#[cfg(target_arch = "wasm32")]
-#[spin_sdk::http_component]
-async fn handle(incoming: spin_sdk::http::IncomingRequest, out: spin_sdk::http::ResponseOutparam) {
-    zige_platform::web::serve(incoming, out, ROUTES).await
-}
+zige_http::serve_routes!(ROUTES);
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -49,7 +46,7 @@ struct SessionRequest {
 /// Opens a session from an identity assertion (HS256 with `idp_secret`).
 fn login(db: &Db, req: &Request) -> Result<Response, Problem> {
     let body: SessionRequest = request::json_body(req)?;
-    let secret = zige_platform::settings::text("idp_secret")?;
+    let secret = zige_store::settings::text("idp_secret")?;
     let refused = |code: &str| {
         Problem::new(401, "assertion_refused", "身份验证未通过，请重新登录", "The identity assertion was refused")
             .with_reason(code.to_string())
@@ -57,7 +54,7 @@ fn login(db: &Db, req: &Request) -> Result<Response, Problem> {
     if secret.is_empty() {
         return Err(refused("login_disabled"));
     }
-    let claims = jws::verify(&body.assertion, secret.as_bytes(), zige_platform::unix_now()).map_err(|e| refused(e.code()))?;
+    let claims = jws::verify(&body.assertion, secret.as_bytes(), zige_store::unix_now()).map_err(|e| refused(e.code()))?;
     let id = IdNumber::parse(&claims.sub).map_err(|_| refused("assertion_bad_subject"))?;
     let id_index = id.blind_index(&secrets::pii_key()?);
     let person_id = db.one("SELECT id FROM persons WHERE id_index = ?", &[text(id_index.as_str())], |r| r.text("id"))?;
@@ -69,7 +66,7 @@ fn login(db: &Db, req: &Request) -> Result<Response, Problem> {
     })?;
     Ok(json_response(
         201,
-        &json!({ "token": token, "expires_at": zige_platform::rfc3339_from_unix(expires_at), "is_recipient": who.person_id.is_some() }),
+        &json!({ "token": token, "expires_at": zige_store::rfc3339_from_unix(expires_at), "is_recipient": who.person_id.is_some() }),
     ))
 }
 
@@ -93,7 +90,7 @@ fn home_visit(db: &Db, who: &Recipient, req: &Request) -> Result<Response, Probl
     let body: VisitRequest = request::json_body(req)?;
     let actor = who.actor();
     let by = Actor { actor: &actor, role: "recipient" };
-    let visit = front_desk::request_home_visit(&db, &person_id, &body, zige_platform::today(), &Lodged::online(&by))?;
+    let visit = front_desk::request_home_visit(&db, &person_id, &body, zige_store::today(), &Lodged::online(&by))?;
     Ok(json_response(
         if visit.merged { 200 } else { 201 },
         &json!({ "home_visit_id": visit.id, "org_id": visit.org_id, "deadline": visit.deadline, "deadline_provisional": visit.provisional, "status": "open", "merged": visit.merged }),
@@ -154,7 +151,7 @@ fn objection(db: &Db, who: &Recipient, req: &Request) -> Result<Response, Proble
     let files = decode_attachments(&body.attachments)?;
     let actor = who.actor();
     let by = Actor { actor: &actor, role: "recipient" };
-    let today = zige_platform::today();
+    let today = zige_store::today();
     let lodged = front_desk::lodge_objection(&db, &person_id, &body.benefit_id, &body.text, &files, &Lodged::online(&by), today)?;
     Ok(json_response(
         201,
@@ -188,7 +185,7 @@ fn decode_attachments(attachments: &[Attachment]) -> Result<Vec<(String, Vec<u8>
                     Problem::new(413, "file_too_large", "附件不能超过1MB", "An attachment is larger than 1 MiB").with_field("attachments")
                 );
             }
-            if !zige_platform::attachments::matches_bytes(&a.content_type, &data) {
+            if !zige_http::attachments::matches_bytes(&a.content_type, &data) {
                 return Err(Problem::invalid("attachments", "附件内容与所选类型不符", "attachments: the bytes are not the type declared"));
             }
             Ok((a.content_type.clone(), data))
@@ -223,7 +220,7 @@ const DAILY_DEATH_REPORTS: i64 = 3;
 fn death_report(db: &Db, reporter: &Recipient, req: &Request) -> Result<Response, Problem> {
     let body: DeathReport = request::json_body(req)?;
     let id = IdNumber::parse(&body.id_number).map_err(|e| Problem::invalid("id_number", e.message_zh(), e.to_string()))?;
-    let today = zige_platform::today();
+    let today = zige_store::today();
     let died =
         NaiveDate::parse_from_str(body.date_of_death.trim(), "%Y-%m-%d").ok().filter(|d| *d <= today && *d >= id.birth_date()).ok_or_else(
             || Problem::invalid("date_of_death", "死亡日期应为不晚于今天的日期，如2026-11-01", "date_of_death: a date no later than today"),
@@ -310,7 +307,7 @@ fn death_report(db: &Db, reporter: &Recipient, req: &Request) -> Result<Response
         let kind = EvidenceKind::reported_death(relative, certificate.is_some());
         db.exec(
             "INSERT INTO death_reports (id, person_id, reporter_index, relation, date_of_death, evidence_id, certificate_number, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            &[text(report_id.as_str()), text(person.as_str()), text(reporter.id_index.as_str()), text(body.relation.as_str()), text(died.to_string()), text(evidence_id.as_str()), zige_platform::db::opt_text(certificate.clone()), text(zige_platform::now_rfc3339())],
+            &[text(report_id.as_str()), text(person.as_str()), text(reporter.id_index.as_str()), text(body.relation.as_str()), text(died.to_string()), text(evidence_id.as_str()), zige_store::db::opt_text(certificate.clone()), text(zige_store::now_rfc3339())],
         )?;
         audit::append(db, &Entry { actor: &actor, role: "relative", action: "death.report", object: &person, payload: req.body() })?;
         let done = workflow::file_record(db, &evidence_id, &person, &kind, died, today, "family_report", &by)?

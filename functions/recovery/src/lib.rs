@@ -18,15 +18,16 @@ use zige_domain::benefit::ManagementMode;
 use zige_domain::effects::survivor_deduction;
 use zige_domain::money::{Blacklist, BlacklistDecision, Fen, allocate, instalment_plan, missed_instalments};
 use zige_domain::routing::{OrgTree, Placement};
-use zige_platform::audit::{self, Entry};
-use zige_platform::auth::Permission::{self, RecoverOverpayments};
-use zige_platform::auth::{self, Staff};
-use zige_platform::db::{Db, int, text};
-use zige_platform::problem::{Problem, json_response};
-use zige_platform::request::{self, Page};
-use zige_platform::web::{Call, Route, staff};
-use zige_platform::workflow::{Actor, AtHand};
-use zige_platform::{records, secrets, workflow};
+use zige_http::auth::Permission::{self, RecoverOverpayments};
+use zige_http::auth::{self, Staff};
+use zige_http::problem::{Problem, json_response};
+use zige_http::request::{self, Page};
+use zige_http::web::{Call, Route, staff};
+use zige_services::workflow;
+use zige_services::workflow::{Actor, AtHand};
+use zige_store::audit::{self, Entry};
+use zige_store::db::{Db, int, text};
+use zige_store::{records, secrets};
 
 /// The recovery routes. Every one needs [`RecoverOverpayments`]; opening a
 /// case, instalments, deductions and blacklisting need the agency's
@@ -56,11 +57,7 @@ pub const ROUTES: &[Route] = &[
     Route::post("/api/v1/recoveries/:id/blacklist", staff(RecoverOverpayments, |c, s| blacklist(&ctx(c, s)?.0, c.req, c.param("id")))),
 ];
 
-#[cfg(target_arch = "wasm32")]
-#[spin_sdk::http_component]
-async fn handle(incoming: spin_sdk::http::IncomingRequest, out: spin_sdk::http::ResponseOutparam) {
-    zige_platform::web::serve(incoming, out, ROUTES).await
-}
+zige_http::serve_routes!(ROUTES);
 
 /// The handlers' context and the organisation tree. A route on one case
 /// refuses a case outside the caller's scope (404) and, except to read it,
@@ -76,7 +73,7 @@ fn ctx<'a>(call: &'a Call, staff: &'a Staff) -> Result<(Ctx<'a>, OrgTree), Probl
             return Err(Problem::new(409, "case_withdrawn", "该追回案件已撤销，不能再办理", "The recovery case was withdrawn"));
         }
     }
-    Ok((Ctx { db, staff, today: zige_platform::today() }, tree))
+    Ok((Ctx { db, staff, today: zige_store::today() }, tree))
 }
 
 struct Ctx<'a> {
@@ -167,7 +164,7 @@ fn open(ctx: &Ctx<'_>, tree: &OrgTree, req: &Request) -> Result<Response, Proble
                 text(serde_json::to_string(&kind).map_err(anyhow::Error::from)?),
                 text(today.to_string()),
                 text(actor.as_str()),
-                text(zige_platform::now_rfc3339()),
+                text(zige_store::now_rfc3339()),
                 text(ctx.staff.org_id.as_str()),
                 text(today.to_string()),
                 text(note),
@@ -441,7 +438,7 @@ fn receive(ctx: &Ctx<'_>, db: &Db, id: &str, kind: &str, amount: i64, paid_on: N
             int(amount),
             text(paid_on.to_string()),
             text(ctx.staff.actor()),
-            text(zige_platform::now_rfc3339()),
+            text(zige_store::now_rfc3339()),
         ],
     )?;
     let owing = db.all(

@@ -6,11 +6,12 @@
 use crate::Ctx;
 use serde::Deserialize;
 use spin_sdk::http::{Request, Response};
-use zige_platform::audit::{self, Entry};
-use zige_platform::auth::{self, Role};
-use zige_platform::db::{int, text};
-use zige_platform::problem::{Problem, json_response};
-use zige_platform::{request, secrets};
+use zige_http::auth::{self, Role};
+use zige_http::problem::{Problem, json_response};
+use zige_http::request;
+use zige_store::audit::{self, Entry};
+use zige_store::db::{int, text};
+use zige_store::secrets;
 
 /// The shortest password accepted.
 const MIN_PASSWORD: usize = 10;
@@ -30,7 +31,7 @@ pub fn list(ctx: &Ctx) -> Result<Response, Problem> {
     )?;
     // Locked from some address: failures are counted per login name and address.
     let names: Vec<String> = rows.iter().filter_map(|r| r["username"].as_str().map(String::from)).collect();
-    let locked = zige_platform::login_guard::locked(&ctx.db, &names, zige_platform::unix_now())?;
+    let locked = zige_store::login_guard::locked(&ctx.db, &names, zige_store::unix_now())?;
     let items: Vec<serde_json::Value> = rows
         .into_iter()
         .map(|mut r| {
@@ -80,7 +81,7 @@ pub fn create(ctx: &Ctx, req: &Request) -> Result<Response, Problem> {
     if display_name.is_empty() || display_name.chars().count() > 50 {
         return Err(Problem::invalid("display_name", "姓名不能为空，最长50字", "display_name: 1 to 50 characters"));
     }
-    let id = zige_platform::secrets::new_id("s")?;
+    let id = zige_store::secrets::new_id("s")?;
     let hash = secrets::hash_password(&new.password)?;
     let awaiting = ctx.db.transaction(|db| -> Result<bool, Problem> {
         if db.one("SELECT 1 AS x FROM staff WHERE username = ?", &[text(username)], |_| ())?.is_some() {
@@ -103,7 +104,7 @@ pub fn create(ctx: &Ctx, req: &Request) -> Result<Response, Problem> {
                 text(role.code()),
                 text(new.org_id.as_str()),
                 text(display_name),
-                text(zige_platform::now_rfc3339()),
+                text(zige_store::now_rfc3339()),
                 int(i64::from(awaiting)),
             ],
         )?;
@@ -194,7 +195,7 @@ pub fn update(ctx: &Ctx, req: &Request, id: &str) -> Result<Response, Problem> {
             db.exec("UPDATE staff SET disabled = ? WHERE id = ?", &[int(i64::from(disabled)), text(id)])?;
         }
         if change.unlock {
-            zige_platform::login_guard::unlock(db, id)?;
+            zige_store::login_guard::unlock(db, id)?;
         }
         if let Some(hash) = &hash {
             db.exec("UPDATE staff SET password_hash = ? WHERE id = ?", &[text(hash.as_str()), text(id)])?;

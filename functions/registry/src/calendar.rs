@@ -7,18 +7,18 @@ use crate::Ctx;
 use spin_sdk::http::{Request, Response};
 use zige_domain::WorkingCalendar;
 use zige_domain::calendar::{CalendarError, YearSource};
-use zige_platform::audit::{self, Entry};
-use zige_platform::db::{int, text};
-use zige_platform::problem::{Problem, json_response};
+use zige_http::problem::{Problem, json_response};
+use zige_store::audit::{self, Entry};
+use zige_store::db::{int, text};
 
 /// The years covered and where each comes from.
 pub fn list(ctx: &Ctx) -> Result<Response, Problem> {
     let loaded = ctx.db.all("SELECT year, loaded_by, loaded_at FROM calendar_years ORDER BY year", &[], |r| {
         (r.int("year"), r.text("loaded_by"), r.text("loaded_at"))
     })?;
-    let calendar = zige_platform::calendar::load(&ctx.db)?;
+    let calendar = zige_store::calendar::load(&ctx.db)?;
     // The announced years, then every year up to next year that is not.
-    let this_year = chrono::Datelike::year(&zige_platform::today());
+    let this_year = chrono::Datelike::year(&zige_store::today());
     let first = calendar.years().next().unwrap_or(this_year).min(this_year);
     let years: Vec<_> = (first..=this_year + 1)
         .filter_map(|y| Some((y, calendar.source(y)?)))
@@ -59,13 +59,13 @@ pub fn put_year(ctx: &Ctx, req: &Request, year: &str) -> Result<Response, Proble
     let recomputed = ctx.db.transaction(|db| -> Result<usize, Problem> {
         db.exec(
             "INSERT INTO calendar_years (year, data, loaded_by, loaded_at) VALUES (?, ?, ?, ?) ON CONFLICT (year) DO UPDATE SET data = excluded.data, loaded_by = excluded.loaded_by, loaded_at = excluded.loaded_at",
-            &[int(i64::from(year)), text(stored.as_str()), text(ctx.staff.actor()), text(zige_platform::now_rfc3339())],
+            &[int(i64::from(year)), text(stored.as_str()), text(ctx.staff.actor()), text(zige_store::now_rfc3339())],
         )?;
         audit::append(db, &Entry { actor: &ctx.staff.actor(), role: ctx.staff.role.code(), action: "calendar.load", object: &year.to_string(), payload: stored.as_bytes() })?;
         // The notice wins over the derived year: open deadlines that rested
         // on it are recomputed in the same transaction.
-        let calendar = zige_platform::calendar::load(db)?;
-        Ok(zige_platform::calendar::recompute_provisional_deadlines(db, &calendar)?)
+        let calendar = zige_store::calendar::load(db)?;
+        Ok(zige_store::calendar::recompute_provisional_deadlines(db, &calendar)?)
     })?;
     Ok(json_response(200, &serde_json::json!({ "year": year, "days": stored.lines().count(), "deadlines_recomputed": recomputed })))
 }

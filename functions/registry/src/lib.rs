@@ -1,7 +1,7 @@
 //! The registry (R2.1, R3.1): organisations, staff accounts, recipients and
 //! their benefits, the roster import, search and the dossier, and the
 //! working-day calendar and the cycle policies. Every route needs a staff session; what each role
-//! may do is decided by `zige_platform::auth` alone.
+//! may do is decided by `zige_http::auth` alone.
 
 mod accounts;
 mod calendar;
@@ -10,11 +10,11 @@ mod persons;
 mod policies;
 mod roster;
 
-use zige_platform::Problem;
-use zige_platform::auth::Permission::{EditPersons, ImportRoster, ManageOrgs, ManageStaff, ReadPersons};
-use zige_platform::auth::Staff;
-use zige_platform::db::Db;
-use zige_platform::web::{Call, Route, any_staff, staff};
+use zige_http::Problem;
+use zige_http::auth::Permission::{EditPersons, ImportRoster, ManageOrgs, ManageStaff, ReadPersons};
+use zige_http::auth::Staff;
+use zige_http::web::{Call, Route, any_staff, staff};
+use zige_store::db::Db;
 
 /// What every handler gets: the database and the logged-in staff member.
 pub(crate) struct Ctx<'a> {
@@ -50,8 +50,4 @@ pub const ROUTES: &[Route] = &[
     Route::post("/api/v1/policies/preview", staff(ManageOrgs, |c, s| policies::preview(&ctx(c, s)?, c.req))),
 ];
 
-#[cfg(target_arch = "wasm32")]
-#[spin_sdk::http_component]
-async fn handle(incoming: spin_sdk::http::IncomingRequest, out: spin_sdk::http::ResponseOutparam) {
-    zige_platform::web::serve(incoming, out, ROUTES).await
-}
+zige_http::serve_routes!(ROUTES);

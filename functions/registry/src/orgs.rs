@@ -4,11 +4,11 @@ use crate::Ctx;
 use serde::Deserialize;
 use spin_sdk::http::{Request, Response};
 use zige_domain::routing::OrgKind;
-use zige_platform::audit::{self, Entry};
-use zige_platform::auth::{self};
-use zige_platform::db::{opt_text, text};
-use zige_platform::problem::{Problem, json_response};
-use zige_platform::request;
+use zige_http::auth::{self};
+use zige_http::problem::{Problem, json_response};
+use zige_http::request;
+use zige_store::audit::{self, Entry};
+use zige_store::db::{opt_text, text};
 
 /// Lists the organisations within the caller's scope.
 pub fn list(ctx: &Ctx) -> Result<Response, Problem> {
@@ -85,7 +85,7 @@ pub fn create(ctx: &Ctx, req: &Request) -> Result<Response, Problem> {
                 text(kind.as_str().unwrap_or_default()),
                 text(name),
                 opt_text(code),
-                text(zige_platform::now_rfc3339()),
+                text(zige_store::now_rfc3339()),
             ],
         )?;
         audit::append(

@@ -9,13 +9,13 @@ use zige_domain::IdNumber;
 use zige_domain::benefit::ResidenceKind;
 use zige_domain::masking::{mask_name, mask_phone};
 use zige_domain::routing::{OrgKind, OrgTree};
-use zige_platform::audit::{self, Entry};
-use zige_platform::auth::{self};
-use zige_platform::db::{Db, Row, int, opt_text, text};
-use zige_platform::problem::{Problem, json_response};
-use zige_platform::records::{self, placement};
-use zige_platform::request::{self, Page};
-use zige_platform::secrets;
+use zige_http::auth::{self};
+use zige_http::problem::{Problem, json_response};
+use zige_http::request::{self, Page};
+use zige_store::audit::{self, Entry};
+use zige_store::db::{Db, Row, int, opt_text, text};
+use zige_store::records::{self, placement};
+use zige_store::secrets;
 
 const PERSON_COLUMNS: &str = "id, id_masked, birth_date, name, phone, address, residence, community_id, insured_district, management, employer_id, special_groups, language, created_at, updated_at";
 
@@ -36,7 +36,7 @@ fn person_json(r: &Row<'_>) -> Json {
         "person_id": r.text("id"),
         "id_number_masked": r.text("id_masked"),
         // The age, not the birth date: the masked ID number hides exactly that (R8.1).
-        "age": records::date(&r.text("birth_date")).map(|birth| zige_domain::masking::age_on(birth, zige_platform::today())),
+        "age": records::date(&r.text("birth_date")).map(|birth| zige_domain::masking::age_on(birth, zige_store::today())),
         "name": r.text("name"),
         "phone": r.opt_text("phone"),
         "address": r.opt_text("address"),
@@ -85,7 +85,7 @@ pub fn search(ctx: &Ctx, req: &Request) -> Result<Response, Problem> {
         ),
         &page_params,
     )?;
-    let placed = zige_platform::db::rows(&rows).map(|r| Ok((placement(&r)?, r))).collect::<anyhow::Result<Vec<_>>>()?;
+    let placed = zige_store::db::rows(&rows).map(|r| Ok((placement(&r)?, r))).collect::<anyhow::Result<Vec<_>>>()?;
     let items: Vec<Json> = placed
         .into_iter()
         .filter(|(placed, _)| auth::covers(&tree, &ctx.staff, placed))
@@ -111,7 +111,7 @@ pub fn search(ctx: &Ctx, req: &Request) -> Result<Response, Problem> {
 pub fn dossier(ctx: &Ctx, id: &str) -> Result<Response, Problem> {
     let tree = auth::org_tree(&ctx.db)?;
     let person = visible_person(ctx, &tree, id)?;
-    let today = zige_platform::today();
+    let today = zige_store::today();
     let assessed = records::assess_person(&ctx.db, id, today)?;
     let benefits: Vec<Json> = assessed.iter().map(|(b, a)| benefit_json(b, a)).collect();
     // Who helped the person through a face check, beside their own result (R6.3).
@@ -270,7 +270,7 @@ pub fn update(ctx: &Ctx, req: &Request, id: &str) -> Result<Response, Problem> {
     let key = secrets::pii_key()?;
     let actor = ctx.staff.actor();
     ctx.db.transaction(|db| -> Result<(), Problem> {
-        let now = zige_platform::now_rfc3339();
+        let now = zige_store::now_rfc3339();
         for (field, new) in &fields {
             let old =
                 current[*field].as_str().map(String::from).or_else(|| (*field == "special_groups").then(|| current[*field].to_string()));
@@ -307,7 +307,7 @@ pub fn add_relative(ctx: &Ctx, req: &Request, id: &str) -> Result<Response, Prob
     let body: RelativeRequest = request::json_body(req)?;
     let relative =
         zige_domain::IdNumber::parse(&body.id_number).map_err(|e| Problem::invalid("id_number", e.message_zh(), e.to_string()))?;
-    if !zige_platform::front_desk::FAMILY_RELATIONS.contains(&body.relation.as_str()) {
+    if !zige_services::front_desk::FAMILY_RELATIONS.contains(&body.relation.as_str()) {
         return Err(Problem::invalid(
             "relation",
             "关系应为配偶、子女、父母、兄弟姐妹或孙子女",
@@ -324,7 +324,7 @@ pub fn add_relative(ctx: &Ctx, req: &Request, id: &str) -> Result<Response, Prob
     }
     let actor = ctx.staff.actor();
     ctx.db.transaction(|db| -> Result<(), Problem> {
-        let now = zige_platform::now_rfc3339();
+        let now = zige_store::now_rfc3339();
         db.exec(
             "INSERT OR IGNORE INTO relations (person_id, relative_index, relative_masked, relation, created_at) VALUES (?, ?, ?, ?, ?)",
             &[text(id), text(index.as_str()), text(relative.masked()), text(body.relation.as_str()), text(now.as_str())],

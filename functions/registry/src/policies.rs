@@ -11,10 +11,11 @@ use spin_sdk::http::{Request, Response};
 use std::collections::BTreeMap;
 use zige_domain::BenefitType;
 use zige_domain::cycle::{CycleMode, CyclePolicy, CycleStatus, Period, PolicySet, PolicyVersion};
-use zige_platform::audit::{self, Entry};
-use zige_platform::db::{Db, text};
-use zige_platform::problem::{Problem, json_response};
-use zige_platform::{policies, records, request};
+use zige_http::problem::{Problem, json_response};
+use zige_http::request;
+use zige_store::audit::{self, Entry};
+use zige_store::db::{Db, text};
+use zige_store::{policies, records};
 
 /// Persons read per batch by the preview.
 const PREVIEW_BATCH: usize = 2_000;
@@ -66,7 +67,7 @@ impl Proposal {
 pub fn list(ctx: &Ctx, req: &Request) -> Result<Response, Problem> {
     let on = match request::query_param(req, "on") {
         Some(day) => day.parse().map_err(|_| Problem::invalid("on", "日期应为YYYY-MM-DD", "on: a date such as 2026-12-01"))?,
-        None => zige_platform::today(),
+        None => zige_store::today(),
     };
     let set = policies::load(&ctx.db)?;
     let versions = ctx.db.all(
@@ -96,7 +97,7 @@ pub fn list(ctx: &Ctx, req: &Request) -> Result<Response, Problem> {
 /// `POST /api/v1/policies`: stores a new version, audited in the same
 /// transaction.
 pub fn create(ctx: &Ctx, req: &Request) -> Result<Response, Problem> {
-    let (version, note) = request::json_body::<Proposal>(req)?.parse(zige_platform::today())?;
+    let (version, note) = request::json_body::<Proposal>(req)?.parse(zige_store::today())?;
     let policy = serde_json::to_string(&version.policy).map_err(anyhow::Error::from)?;
     let actor = ctx.staff.actor();
     ctx.db.transaction(|db| -> Result<(), Problem> {
@@ -108,7 +109,7 @@ pub fn create(ctx: &Ctx, req: &Request) -> Result<Response, Problem> {
                 text(policy.as_str()),
                 text(note.as_str()),
                 text(actor.as_str()),
-                text(zige_platform::now_rfc3339()),
+                text(zige_store::now_rfc3339()),
             ],
         )?;
         let object = format!("{}@{}", version.benefit.code(), version.effective_from);
@@ -152,7 +153,7 @@ impl Counts {
 /// of the type would be due, overdue or lapsed under the rule in force and
 /// under the proposal. Nothing is stored.
 pub fn preview(ctx: &Ctx, req: &Request) -> Result<Response, Problem> {
-    let (version, _) = request::json_body::<Proposal>(req)?.parse(zige_platform::today())?;
+    let (version, _) = request::json_body::<Proposal>(req)?.parse(zige_store::today())?;
     let current = policies::load(&ctx.db)?;
     let proposed = current.with(version.clone());
     let by_district = compare(&ctx.db, version.benefit, version.effective_from, &current, &proposed)?;

@@ -17,11 +17,11 @@ use zige_domain::benefit::{BenefitType, ManagementMode, ResidenceKind, SPECIAL_G
 use zige_domain::evidence::EvidenceKind;
 use zige_domain::routing::{OrgKind, OrgTree};
 use zige_domain::{Fen, IdNumber};
-use zige_platform::audit::{self, Entry};
-use zige_platform::auth::{self};
-use zige_platform::db::{Db, int, opt_text, text};
-use zige_platform::problem::{Problem, json_response};
-use zige_platform::secrets;
+use zige_http::auth::{self};
+use zige_http::problem::{Problem, json_response};
+use zige_store::audit::{self, Entry};
+use zige_store::db::{Db, int, opt_text, text};
+use zige_store::secrets;
 
 /// Rows per transaction on local SQLite; fewer on a remote backend.
 const CHUNK: usize = 500;
@@ -200,7 +200,7 @@ pub fn columns() -> Result<Response, Problem> {
 /// Imports a roster file (city-level staff).
 pub fn import(ctx: &Ctx, req: &Request) -> Result<Response, Problem> {
     let body = req.body();
-    let text_body = zige_platform::request::decode_text(body);
+    let text_body = zige_http::request::decode_text(body);
     let mut reader = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(text_body.as_bytes());
     let headers = reader.headers().map_err(|_| Problem::invalid("header", "无法读取表头", "the header row cannot be read"))?.clone();
     let mut positions: BTreeMap<&str, usize> = BTreeMap::new();
@@ -225,7 +225,7 @@ pub fn import(ctx: &Ctx, req: &Request) -> Result<Response, Problem> {
         return Err(Problem::invalid(key, format!("缺少必填列“{}”", names[0]), format!("the required column \"{key}\" is missing")));
     }
     let tree = auth::org_tree(&ctx.db)?;
-    let today = zige_platform::today();
+    let today = zige_store::today();
     let mut rejected = Vec::new();
     let mut good = Vec::new();
     // The row number a spreadsheet shows: the header is row 1, and a cell
@@ -245,7 +245,7 @@ pub fn import(ctx: &Ctx, req: &Request) -> Result<Response, Problem> {
         }
     }
     let key = secrets::pii_key()?;
-    let import_id = zige_platform::secrets::new_id("imp")?;
+    let import_id = zige_store::secrets::new_id("imp")?;
     let actor = ctx.staff.actor();
     let mut counts = Counts::default();
     for chunk in good.chunks(ctx.db.rows_per_transaction(CHUNK, STATEMENTS_PER_ROW)) {
@@ -283,7 +283,7 @@ pub fn import(ctx: &Ctx, req: &Request) -> Result<Response, Problem> {
                 int(counts.updated),
                 int(counts.unchanged),
                 text(rejected_json.as_str()),
-                text(zige_platform::now_rfc3339()),
+                text(zige_store::now_rfc3339()),
             ],
         )?;
         audit::append(db, &Entry { actor: &actor, role: ctx.staff.role.code(), action: "roster.import", object: &import_id, payload: body })?;
@@ -307,7 +307,7 @@ enum Outcome {
 /// Creates or updates the person and the benefit of one row, keeping the
 /// history of every changed field.
 fn apply(db: &Db, row: &RosterRow, key: &[u8], actor: &str, today: NaiveDate) -> anyhow::Result<Outcome> {
-    let now = zige_platform::now_rfc3339();
+    let now = zige_store::now_rfc3339();
     let id_index = row.id.blind_index(key);
     let groups = serde_json::to_string(&row.special_groups)?;
     let person_fields: [(&str, Option<String>); 8] = [
@@ -355,7 +355,7 @@ fn apply(db: &Db, row: &RosterRow, key: &[u8], actor: &str, today: NaiveDate) ->
             person_id
         }
         None => {
-            let person_id = zige_platform::secrets::new_id("p")?;
+            let person_id = zige_store::secrets::new_id("p")?;
             db.exec(
                 "INSERT INTO persons (id, id_index, id_masked, birth_date, name, phone, phone_index, residence, community_id, insured_district, management, employer_id, special_groups, created_at, updated_at)
                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -415,7 +415,7 @@ fn apply(db: &Db, row: &RosterRow, key: &[u8], actor: &str, today: NaiveDate) ->
             false
         }
         None => {
-            let benefit_id = zige_platform::secrets::new_id("b")?;
+            let benefit_id = zige_store::secrets::new_id("b")?;
             db.exec(
                 "INSERT INTO benefits (id, person_id, benefit_type, monthly_amount_fen, start_date, insured_district, depends_on_index, created_at, updated_at, list_kind, list_reasons)
                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -429,8 +429,8 @@ fn apply(db: &Db, row: &RosterRow, key: &[u8], actor: &str, today: NaiveDate) ->
                     opt_text(depends_on_index.clone()),
                     text(now.as_str()),
                     text(now.as_str()),
-                    text(zige_platform::records::NOT_ASSESSED.0),
-                    text(zige_platform::records::NOT_ASSESSED.1),
+                    text(zige_store::records::NOT_ASSESSED.0),
+                    text(zige_store::records::NOT_ASSESSED.1),
                 ],
             )?;
             crate::persons::record_history(

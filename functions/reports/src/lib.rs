@@ -8,14 +8,14 @@
 use serde::Deserialize;
 use serde_json::{Value as Json, json};
 use spin_sdk::http::{Request, Response};
-use zige_platform::audit::{self, Entry};
-use zige_platform::auth::Permission::HandleReports;
-use zige_platform::auth::Staff;
-use zige_platform::db::{Db, int, opt_text, text};
-use zige_platform::problem::{Problem, json_response};
-use zige_platform::request::{self, Page};
-use zige_platform::secrets::{self, Sealer};
-use zige_platform::web::{Route, public, staff};
+use zige_http::auth::Permission::HandleReports;
+use zige_http::auth::Staff;
+use zige_http::problem::{Problem, json_response};
+use zige_http::request::{self, Page};
+use zige_http::web::{Route, public, staff};
+use zige_store::audit::{self, Entry};
+use zige_store::db::{Db, int, opt_text, text};
+use zige_store::secrets::{self, Sealer};
 
 /// A public report is a short text.
 const REPORT_BODY: usize = 64 << 10;
@@ -30,15 +30,11 @@ pub const ROUTES: &[Route] = &[
     Route::patch("/api/v1/reports/:id", staff(HandleReports, |c, s| update(c.db()?, s, c.req, c.param("id")))).body_limit(REPORT_BODY),
 ];
 
-#[cfg(target_arch = "wasm32")]
-#[spin_sdk::http_component]
-async fn handle(incoming: spin_sdk::http::IncomingRequest, out: spin_sdk::http::ResponseOutparam) {
-    zige_platform::web::serve(incoming, out, ROUTES).await
-}
+zige_http::serve_routes!(ROUTES);
 
 /// `GET /api/v1/reports/hotline`: where to report by phone.
 fn hotline() -> Result<Response, Problem> {
-    let number = zige_platform::settings::text("report_hotline")?;
+    let number = zige_store::settings::text("report_hotline")?;
     Ok(json_response(
         200,
         &json!({ "hotline": number, "text_zh": format!("举报电话：{number}"), "text_en": format!("Report line: {number}") }),
@@ -82,7 +78,7 @@ fn submit(db: &Db, req: &Request) -> Result<Response, Problem> {
     // one is a permanent row. The limit is high enough for a city behind
     // one carrier's address to report what it sees.
     let address = request::client_address(req);
-    zige_platform::rate::hourly(&format!("report:{address}"), zige_platform::settings::positive("hourly_reports_per_address")?)?;
+    zige_http::rate::hourly(&format!("report:{address}"), zige_store::settings::positive("hourly_reports_per_address")?)?;
     if !matches!(body.kind.as_str(), "improper_receipt" | "staff_misconduct") {
         return Err(Problem::invalid("kind", "请选择举报类别", "kind: improper_receipt or staff_misconduct"));
     }
@@ -112,7 +108,7 @@ fn submit(db: &Db, req: &Request) -> Result<Response, Problem> {
                 text(subject),
                 text(details),
                 opt_text(reporter),
-                text(zige_platform::today().to_string()),
+                text(zige_store::today().to_string()),
             ],
         )?;
         // The audit trail records the report, never who made it.
@@ -186,7 +182,7 @@ fn update(db: &Db, staff: &Staff, req: &Request, id: &str) -> Result<Response, P
             Some("closed") => return Err(Problem::new(409, "report_closed", "该举报已办结", "The report is closed")),
             _ => {}
         }
-        let closed_on = (body.status == "closed").then(|| zige_platform::today().to_string());
+        let closed_on = (body.status == "closed").then(|| zige_store::today().to_string());
         db.exec(
             "UPDATE reports SET status = ?, resolution = COALESCE(?, resolution), closed_on = ?, handled_by = ? WHERE id = ?",
             &[text(body.status.as_str()), opt_text(resolution.clone()), opt_text(closed_on), text(staff.actor()), text(id)],

@@ -6,12 +6,13 @@
 
 use serde::Deserialize;
 use spin_sdk::http::{Request, Response};
-use zige_platform::audit::{self, Entry};
-use zige_platform::auth::{self, Permission, Role, Staff};
-use zige_platform::db::{Db, text};
-use zige_platform::problem::{Problem, json_response};
-use zige_platform::web::{Route, any_staff, public};
-use zige_platform::{login_guard, request, secrets};
+use zige_http::auth::{self, Permission, Role, Staff};
+use zige_http::problem::{Problem, json_response};
+use zige_http::request;
+use zige_http::web::{Route, any_staff, public};
+use zige_store::audit::{self, Entry};
+use zige_store::db::{Db, text};
+use zige_store::{login_guard, secrets};
 
 /// A login is a few hundred bytes.
 const LOGIN_BODY: usize = 4 << 10;
@@ -23,11 +24,7 @@ pub const ROUTES: &[Route] = &[
     Route::get("/api/v1/staff/me", any_staff(|_, s| Ok(me(s)))).body_limit(LOGIN_BODY),
 ];
 
-#[cfg(target_arch = "wasm32")]
-#[spin_sdk::http_component]
-async fn handle(incoming: spin_sdk::http::IncomingRequest, out: spin_sdk::http::ResponseOutparam) {
-    zige_platform::web::serve(incoming, out, ROUTES).await
-}
+zige_http::serve_routes!(ROUTES);
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -82,8 +79,8 @@ fn locked(seconds: i64) -> Problem {
 
 /// While no city administrator exists, the bootstrap variables create one.
 fn bootstrap(db: &Db, login: &Login) -> Result<Option<Account>, Problem> {
-    let user = zige_platform::settings::text("bootstrap_admin_user")?;
-    let password = zige_platform::settings::text("bootstrap_admin_password")?;
+    let user = zige_store::settings::text("bootstrap_admin_user")?;
+    let password = zige_store::settings::text("bootstrap_admin_password")?;
     if user.is_empty() || password.is_empty() || login.username != user || login.password != password {
         return Ok(None);
     }
@@ -93,10 +90,10 @@ fn bootstrap(db: &Db, login: &Login) -> Result<Option<Account>, Problem> {
             return Ok(());
         }
         let id = secrets::new_id("s")?;
-        let bureau = zige_platform::workflow::city_org(db, zige_domain::routing::OrgKind::HrssBureau)?;
+        let bureau = zige_services::workflow::city_org(db, zige_domain::routing::OrgKind::HrssBureau)?;
         db.exec(
             "INSERT INTO staff (id, username, password_hash, role, org_id, display_name, created_at) VALUES (?, ?, ?, 'city_admin', ?, '系统管理员', ?)",
-            &[text(id.as_str()), text(user.as_str()), text(secrets::hash_password(&password)?), text(bureau.as_str()), text(zige_platform::now_rfc3339())],
+            &[text(id.as_str()), text(user.as_str()), text(secrets::hash_password(&password)?), text(bureau.as_str()), text(zige_store::now_rfc3339())],
         )?;
         let entry = Entry { actor: "system:bootstrap", role: "system", action: "staff.bootstrap_admin", object: &id, payload: id.as_bytes() };
         audit::append(db, &entry)?;
@@ -108,7 +105,7 @@ fn bootstrap(db: &Db, login: &Login) -> Result<Option<Account>, Problem> {
 fn login(db: &Db, req: &Request) -> Result<Response, Problem> {
     let login: Login = request::json_body(req)?;
     let client = request::client_address(req);
-    let now = zige_platform::unix_now();
+    let now = zige_store::unix_now();
     // Counted before the password is checked, so parallel guesses cannot
     // slip past the count; known and unknown names alike.
     if let Err(seconds) = db.transaction(|db| login_guard::attempt(db, &login.username, &client, now))? {
@@ -166,7 +163,7 @@ fn login(db: &Db, req: &Request) -> Result<Response, Problem> {
         201,
         &serde_json::json!({
             "token": token,
-            "expires_at": zige_platform::rfc3339_from_unix(expires_at),
+            "expires_at": zige_store::rfc3339_from_unix(expires_at),
             "role": staff.role.code(),
             "org": staff.org_id,
             "username": staff.username,

@@ -4,8 +4,8 @@
 mod me;
 
 use spin_sdk::key_value::Store;
-use zige_platform::problem::{Problem, json_response};
-use zige_platform::web::{Call, Route, public, recipient};
+use zige_http::problem::{Problem, json_response};
+use zige_http::web::{Call, Route, public, recipient};
 
 /// Health, the documents every client reads, and a recipient's own status.
 pub const ROUTES: &[Route] = &[
@@ -16,11 +16,7 @@ pub const ROUTES: &[Route] = &[
     Route::get("/api/v1/me/history", recipient(|c, who| me::history(c.db()?, who))),
 ];
 
-#[cfg(target_arch = "wasm32")]
-#[spin_sdk::http_component]
-async fn handle(incoming: spin_sdk::http::IncomingRequest, out: spin_sdk::http::ResponseOutparam) {
-    zige_platform::web::serve(incoming, out, ROUTES).await
-}
+zige_http::serve_routes!(ROUTES);
 
 /// The OpenAPI document describing every endpoint.
 fn openapi() -> spin_sdk::http::Response {
@@ -44,8 +40,8 @@ fn codes() -> spin_sdk::http::Response {
     use zige_domain::benefit::{BenefitType, DESIGNATIONS, OUT_OF_SCOPE_CODES};
     use zige_domain::payment::SuspensionReason;
     use zige_domain::routing::OrgKind;
-    use zige_platform::auth::Role;
-    use zige_platform::front_desk::Channel;
+    use zige_http::auth::Role;
+    use zige_services::front_desk::Channel;
     // A code's names with one more field.
     let with = |names: zige_domain::names::CodeName, field: &str, codes: Vec<&str>| {
         let mut entry = serde_json::to_value(names).unwrap_or_default();
@@ -98,7 +94,7 @@ fn codes() -> spin_sdk::http::Response {
 /// check a load balancer repeats every few seconds writes nothing.
 fn health(call: &Call) -> spin_sdk::http::Response {
     // Which variable to set, before anything else.
-    if let Err(keys) = zige_platform::keys::check() {
+    if let Err(keys) = zige_store::keys::check() {
         return Problem::from(keys).into_response();
     }
     let kv = Store::open_default().and_then(|store| match store.get("health:probe")? {
@@ -112,7 +108,7 @@ fn health(call: &Call) -> spin_sdk::http::Response {
         eprintln!("health: key-value store check failed: {kv:?}");
         return Problem::unavailable("键值存储", "The key-value store").into_response();
     }
-    let schema = call.db().and_then(|db| Ok(zige_platform::migrations::migrate(db)?));
+    let schema = call.db().and_then(|db| Ok(zige_store::migrations::migrate(db)?));
     match schema {
         Ok(schema_version) => {
             json_response(200, &serde_json::json!({"status": "ok", "version": env!("CARGO_PKG_VERSION"), "schema_version": schema_version}))

@@ -9,10 +9,11 @@ use zige_domain::cycle::CycleStatus;
 use zige_domain::evidence::Effect;
 use zige_domain::language::Language;
 use zige_domain::payment::{PaymentState, three_months_after};
-use zige_platform::db::{Db, text};
-use zige_platform::problem::{Problem, json_response};
-use zige_platform::recipient::Recipient;
-use zige_platform::{records, request};
+use zige_http::problem::{Problem, json_response};
+use zige_http::recipient::Recipient;
+use zige_http::request;
+use zige_store::db::{Db, text};
+use zige_store::records;
 
 /// What the person can do next, in plain words.
 fn actions(payment: &PaymentState, status: CycleStatus, list: ListKind, today: chrono::NaiveDate) -> Vec<Json> {
@@ -46,7 +47,7 @@ pub fn status(db: &Db, who: &Recipient, req: &Request) -> Result<Response, Probl
         Some(code) => Language::parse(&code).map_err(|e| Problem::invalid("lang", "语言应为zh、ug或en", e.to_string()))?,
         None => records::language(&db, &person_id)?,
     };
-    let today = zige_platform::today();
+    let today = zige_store::today();
     let benefits: Vec<Json> = records::assess_person(&db, &person_id, today)?
         .into_iter()
         .map(|(b, a)| {

@@ -13,12 +13,12 @@ use serde::Deserialize;
 use serde_json::{Map, Value as Json, json};
 use spin_sdk::http::{Request, Response};
 use std::time::Duration;
-use zige_platform::db::Db;
-use zige_platform::problem::{Problem, json_response};
-use zige_platform::request;
-use zige_platform::secrets::{self, Sealer};
-use zige_platform::timers::{self, Budget};
-use zige_platform::web::{Route, scheduler};
+use zige_http::problem::{Problem, json_response};
+use zige_http::request;
+use zige_http::web::{Route, scheduler};
+use zige_services::timers::{self, Budget};
+use zige_store::db::Db;
+use zige_store::secrets::{self, Sealer};
 
 mod outbox;
 
@@ -30,11 +30,7 @@ const ROW_BUDGET: usize = 200_000;
 /// One route: the scheduler's tick.
 pub const ROUTES: &[Route] = &[Route::post("/internal/tick", scheduler(|c| tick(c.req).boxed_local()))];
 
-#[cfg(target_arch = "wasm32")]
-#[spin_sdk::http_component]
-async fn handle(incoming: spin_sdk::http::IncomingRequest, out: spin_sdk::http::ResponseOutparam) {
-    zige_platform::web::serve(incoming, out, ROUTES).await
-}
+zige_http::serve_routes!(ROUTES);
 
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
@@ -48,13 +44,13 @@ struct TickRequest {
 
 async fn tick(req: &Request) -> Result<Response, Problem> {
     let body: TickRequest = if req.body().is_empty() { TickRequest::default() } else { request::json_body(req)? };
-    let as_of_allowed = zige_platform::settings::flag("tick_as_of_enabled")?;
+    let as_of_allowed = zige_store::settings::flag("tick_as_of_enabled")?;
     let today = match body.as_of {
         Some(_) if !as_of_allowed => {
             return Err(Problem::invalid("as_of", "只有测试环境可以指定日期", "as_of is accepted only when tick_as_of_enabled is true"));
         }
         Some(day) => day,
-        None => zige_platform::today(),
+        None => zige_store::today(),
     };
     let mut budget = Budget::new(TIME_BUDGET, body.rows.unwrap_or(ROW_BUDGET).clamp(1, ROW_BUDGET));
     // Its own connection, closed before the key-value store is pruned.
@@ -68,7 +64,7 @@ async fn tick(req: &Request) -> Result<Response, Problem> {
         done &= finished;
     }
     // Login failures whose lock ended a day ago are no longer needed.
-    zige_platform::login_guard::prune(&db, zige_platform::unix_now())?;
+    zige_store::login_guard::prune(&db, zige_store::unix_now())?;
     let (sent, outbox_done) = outbox::push(&db, &mut budget).await?;
     processed.insert("outbox".into(), json!(sent));
     done &= outbox_done;
@@ -79,7 +75,7 @@ async fn tick(req: &Request) -> Result<Response, Problem> {
     // The deadlines' work is committed by now: a failed prune is logged and
     // tried again by the next tick.
     drop(db);
-    let pruned = zige_platform::session::prune(zige_platform::unix_now()).unwrap_or_else(|e| {
+    let pruned = zige_store::session::prune(zige_store::unix_now()).unwrap_or_else(|e| {
         eprintln!("timers: pruning the key-value store failed: {e:#}");
         0
     });
@@ -90,7 +86,7 @@ async fn tick(req: &Request) -> Result<Response, Problem> {
 
 /// The timers' settings from the Spin variables.
 fn settings(db: &Db, today: NaiveDate) -> anyhow::Result<timers::Settings> {
-    let verification_working_days = zige_platform::settings::positive("verification_deadline_working_days")?;
+    let verification_working_days = zige_store::settings::positive("verification_deadline_working_days")?;
     let imports = (Sealer::from_variable()?, secrets::pii_key()?);
     timers::Settings::load(db, today, verification_working_days, Some(imports))
 }

@@ -7,8 +7,8 @@
 
 use anyhow::Result;
 use spin_sdk::http::{Method, Request, Response};
-use zige_platform::db::{Db, int, text};
-use zige_platform::timers::Budget;
+use zige_services::timers::Budget;
+use zige_store::db::{Db, int, text};
 
 /// Messages leased and sent per round.
 const ROUND: usize = 50;
@@ -16,7 +16,7 @@ const ROUND: usize = 50;
 const LEASE_SECONDS: i64 = 120;
 
 fn at(unix: i64) -> String {
-    zige_platform::rfc3339_from_unix(unix)
+    zige_store::rfc3339_from_unix(unix)
 }
 
 /// The delay before the next attempt: one minute, doubling, at most six hours.
@@ -27,13 +27,13 @@ fn backoff_seconds(attempts: i64) -> i64 {
 /// Sends pending messages while the budget lasts; returns how many the
 /// gateway accepted and whether nothing sendable is left.
 pub async fn push(db: &Db, budget: &mut Budget) -> Result<(usize, bool)> {
-    let gateway = zige_platform::settings::text("notify_gateway_url")?;
+    let gateway = zige_store::settings::text("notify_gateway_url")?;
     if gateway.trim().is_empty() {
         return Ok((0, true));
     }
     let mut sent = 0;
     while budget.left() {
-        let now = zige_platform::unix_now();
+        let now = zige_store::unix_now();
         let leased = db.transaction(|db| -> Result<Vec<(i64, String, String, i64)>> {
             let due = db.all(
                 "SELECT o.seq, o.message, COALESCE(p.phone, '') AS phone, o.attempts FROM outbox o JOIN persons p ON p.id = o.person_id
@@ -70,7 +70,7 @@ pub async fn push(db: &Db, budget: &mut Budget) -> Result<(usize, bool)> {
                 None => {
                     db.exec(
                         "UPDATE outbox SET status = 'sent', sent_at = ?, leased_until = NULL, attempts = attempts + 1 WHERE seq = ?",
-                        &[text(zige_platform::now_rfc3339()), int(seq)],
+                        &[text(zige_store::now_rfc3339()), int(seq)],
                     )?;
                     sent += 1;
                 }
@@ -78,7 +78,7 @@ pub async fn push(db: &Db, budget: &mut Budget) -> Result<(usize, bool)> {
                     eprintln!("timers: message {seq} not sent: {error}");
                     db.exec(
                         "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, leased_until = NULL, last_error = ? WHERE seq = ?",
-                        &[text(at(zige_platform::unix_now() + backoff_seconds(attempts))), text(error), int(seq)],
+                        &[text(at(zige_store::unix_now() + backoff_seconds(attempts))), text(error), int(seq)],
                     )?;
                 }
             }

@@ -4,7 +4,7 @@
 //! Limits a slow or oversized client meets before any component runs:
 //! headers within [`HEADER_READ_TIME`], a body of at most
 //! [`MAX_REQUEST_BODY`] within [`BODY_READ_TIME`]. The components bound
-//! each route's body themselves (`zige_platform::request::Bounded`), on
+//! each route's body themselves (`zige_http::request::Bounded`), on
 //! zige-host and on real Spin alike; real Spin 4.0.2 has neither of these
 //! host limits, so in production the ingress in front of it sets them.
 

@@ -8,7 +8,6 @@
 
 use crate::Problem;
 use crate::auth::{self, Permission, Staff};
-use crate::db::Db;
 use crate::recipient::{self, Recipient};
 use crate::request::{self, MAX_JSON_BODY};
 use futures::SinkExt;
@@ -16,6 +15,7 @@ use futures::future::LocalBoxFuture;
 use spin_sdk::http::{IncomingRequest, Method, OutgoingResponse, Params, Request, Response, ResponseOutparam, Router};
 use std::cell::{OnceCell, RefCell};
 use std::rc::Rc;
+use zige_store::db::Db;
 
 /// What a handler answers: a response, or a problem for the client.
 pub type Answer = Result<Response, Problem>;
@@ -186,6 +186,20 @@ impl Call<'_> {
     }
 }
 
+/// A component's entry point: every request goes to [`serve`] with the
+/// component's routes. (Natively a component is a library whose route
+/// table its tests read.)
+#[macro_export]
+macro_rules! serve_routes {
+    ($routes:expr) => {
+        #[cfg(target_arch = "wasm32")]
+        #[spin_sdk::http_component]
+        async fn handle(incoming: spin_sdk::http::IncomingRequest, out: spin_sdk::http::ResponseOutparam) {
+            $crate::web::serve(incoming, out, $routes).await
+        }
+    };
+}
+
 /// Serves a request with the component's routes.
 pub async fn serve(incoming: IncomingRequest, out: ResponseOutparam, routes: &'static [Route]) {
     let method = incoming.method();
@@ -271,7 +285,7 @@ fn the_recipient(call: &Call) -> Result<Recipient, Problem> {
 /// The scheduler's bearer token, compared in constant time.
 fn the_scheduler(req: &Request) -> Result<(), Problem> {
     use subtle::ConstantTimeEq;
-    let expected = crate::settings::text("scheduler_token")?;
+    let expected = zige_store::settings::text("scheduler_token")?;
     let given = request::bearer(req).unwrap_or_default();
     if expected.is_empty() || !bool::from(given.as_bytes().ct_eq(expected.as_bytes())) {
         return Err(Problem::new(401, "unauthorised", "需要调度令牌", "The scheduler token is missing or wrong"));

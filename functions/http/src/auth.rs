@@ -2,11 +2,11 @@
 //! which role may do what, and whose data a staff member may see.
 
 use crate::Problem;
-use crate::db::{Db, Value, text};
 use anyhow::Result;
 use spin_sdk::http::Request;
 use zige_domain::names::CodeName;
 use zige_domain::routing::{Org, OrgKind, OrgTree, Placement};
+use zige_store::db::{Db, Value, text};
 
 /// How long a staff session lasts.
 pub const SESSION_SECONDS: i64 = 8 * 3600;
@@ -248,12 +248,12 @@ impl Staff {
 
 /// Stores a new session and returns its token and expiry (unix seconds).
 pub fn create_session(staff: &Staff) -> Result<(String, i64)> {
-    crate::session::create("staff", staff, SESSION_SECONDS)
+    zige_store::session::create("staff", staff, SESSION_SECONDS)
 }
 
 /// Ends the session of this token.
 pub fn end_session(token: &str) -> Result<()> {
-    crate::session::end("staff", token)
+    zige_store::session::end("staff", token)
 }
 
 /// The staff member behind the request's bearer token: 401 without a valid,
@@ -261,7 +261,7 @@ pub fn end_session(token: &str) -> Result<()> {
 /// password or status last changed.
 pub fn staff(req: &Request, db: &Db) -> Result<Staff, Problem> {
     let token = crate::request::bearer(req).ok_or_else(Problem::unauthenticated)?;
-    let staff: Staff = crate::session::find("staff", &token)?.ok_or_else(Problem::unauthenticated)?;
+    let staff: Staff = zige_store::session::find("staff", &token)?.ok_or_else(Problem::unauthenticated)?;
     let current = db.one("SELECT disabled, session_generation FROM staff WHERE id = ?", &[text(staff.id.as_str())], |r| {
         r.int("disabled") == 0 && r.int("session_generation") == staff.session_generation
     })?;
@@ -311,8 +311,8 @@ pub fn org_scope_sql(tree: &OrgTree, org_id: &str, prefix: &str) -> Result<(Stri
     let codes: Vec<String> = tree.subtree(&org.id).filter_map(|o| o.division_code.clone()).collect();
     let condition = format!(
         "({prefix}community_id IN ({}) OR ({prefix}residence != 'local' AND {prefix}management = 'socialised' AND {prefix}insured_district IN ({})))",
-        crate::db::placeholders(ids.len()),
-        crate::db::placeholders(codes.len())
+        zige_store::db::placeholders(ids.len()),
+        zige_store::db::placeholders(codes.len())
     );
     let mut params: Vec<Value> = ids.into_iter().map(Value::Text).collect();
     if params.is_empty() {

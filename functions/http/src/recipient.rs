@@ -2,9 +2,9 @@
 //! the key-value store, and the only way a recipient reaches their data.
 
 use crate::Problem;
-use crate::db::{Db, text};
 use anyhow::Result;
 use spin_sdk::http::Request;
+use zige_store::db::{Db, text};
 
 /// How long a recipient session lasts.
 pub const SESSION_SECONDS: i64 = 2 * 3600;
@@ -42,19 +42,19 @@ impl Recipient {
 
 /// Opens a session and returns its token and expiry (unix seconds).
 pub fn create_session(recipient: &Recipient) -> Result<(String, i64)> {
-    crate::session::create("recipient", recipient, SESSION_SECONDS)
+    zige_store::session::create("recipient", recipient, SESSION_SECONDS)
 }
 
 /// Ends the session of this token.
 pub fn end_session(token: &str) -> Result<()> {
-    crate::session::end("recipient", token)
+    zige_store::session::end("recipient", token)
 }
 
 /// The person behind the request's bearer token; 401 otherwise. The person
 /// id is looked up again so that a roster change takes effect at once.
 pub fn recipient(req: &Request, db: &Db) -> Result<Recipient, Problem> {
     let token = crate::request::bearer(req).ok_or_else(Problem::unauthenticated)?;
-    let mut recipient: Recipient = crate::session::find("recipient", &token)?.ok_or_else(Problem::unauthenticated)?;
+    let mut recipient: Recipient = zige_store::session::find("recipient", &token)?.ok_or_else(Problem::unauthenticated)?;
     recipient.person_id = db.one("SELECT id FROM persons WHERE id_index = ?", &[text(recipient.id_index.as_str())], |r| r.text("id"))?;
     Ok(recipient)
 }

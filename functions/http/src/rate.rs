@@ -2,7 +2,7 @@
 //! checks, public reports): counted in the key-value store with its atomic
 //! increment (wasi:keyvalue, Redis `INCRBY` on Redis), so parallel requests
 //! cannot slip past a limit. The tick prunes counters of past hours
-//! ([`crate::session::prune`]).
+//! ([`zige_store::session::prune`]).
 
 use crate::problem::Problem;
 use spin_sdk::wit::wasi::keyvalue::{atomics, store};
@@ -11,7 +11,7 @@ use spin_sdk::wit::wasi::keyvalue::{atomics, store};
 /// with 429 once `limit` is passed.
 pub fn hourly(scope: &str, limit: i64) -> Result<(), Problem> {
     let counters = store::open("default").map_err(|e| anyhow::anyhow!("opening the counters: {e:?}"))?;
-    let window = crate::unix_now() / 3600;
+    let window = zige_store::unix_now() / 3600;
     let key = format!("rate:{scope}:{window}");
     let count = atomics::increment(&counters, &key, 1).map_err(|e| anyhow::anyhow!("counting an attempt: {e:?}"))?;
     if count > limit {

@@ -108,7 +108,7 @@ impl From<anyhow::Error> for Problem {
     /// data: parameters are not part of the context) and the client gets a
     /// plain 500.
     fn from(error: anyhow::Error) -> Self {
-        if let Some(keys) = error.downcast_ref::<crate::keys::UnsafeKeys>() {
+        if let Some(keys) = error.downcast_ref::<zige_store::keys::UnsafeKeys>() {
             return keys.clone().into();
         }
         eprintln!("internal error: {error:#}");
@@ -116,10 +116,10 @@ impl From<anyhow::Error> for Problem {
     }
 }
 
-impl From<crate::keys::UnsafeKeys> for Problem {
+impl From<zige_store::keys::UnsafeKeys> for Problem {
     /// 503: zige will not touch personal data until the operator sets the
     /// named variable (the answer names only the variable, never a value).
-    fn from(keys: crate::keys::UnsafeKeys) -> Self {
+    fn from(keys: zige_store::keys::UnsafeKeys) -> Self {
         eprintln!("keys: {keys}");
         Problem::new(503, "unsafe_keys", keys.detail_zh, keys.detail_en).with_field(keys.variable)
     }

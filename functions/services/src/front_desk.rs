@@ -5,15 +5,15 @@
 //! to termination stops and the five working days run the same way whoever
 //! writes the request down.
 
-use crate::audit::{self, Entry};
-use crate::db::{Db, int, opt_text, text};
-use crate::problem::Problem;
 use crate::workflow::{self, Actor, AtHand};
-use crate::{records, secrets};
 use anyhow::Context;
 use chrono::NaiveDate;
 use serde::Deserialize;
 use zige_domain::names::CodeName;
+use zige_http::problem::Problem;
+use zige_store::audit::{self, Entry};
+use zige_store::db::{Db, int, opt_text, text};
+use zige_store::{records, secrets};
 
 /// Family relations staff may register or record (R5.6, R7.2).
 pub const FAMILY_RELATIONS: [&str; 5] = ["spouse", "child", "parent", "sibling", "grandchild"];
@@ -138,7 +138,7 @@ impl Named {
 pub fn record_helper(db: &Db, evidence_id: &str, person_id: &str, helper: &Helper) -> anyhow::Result<()> {
     db.exec(
         "INSERT OR IGNORE INTO certification_helpers (evidence_id, person_id, relation, name, created_at) VALUES (?, ?, ?, ?, ?)",
-        &[text(evidence_id), text(person_id), text(helper.relation), text(helper.name.as_str()), text(crate::now_rfc3339())],
+        &[text(evidence_id), text(person_id), text(helper.relation), text(helper.name.as_str()), text(zige_store::now_rfc3339())],
     )
 }
 
@@ -167,7 +167,7 @@ impl<'a> Lodged<'a> {
         Ok(Self { channel, relative, by })
     }
 
-    fn columns(&self) -> [crate::db::Value; 4] {
+    fn columns(&self) -> [zige_store::db::Value; 4] {
         let staff = Channel::STAFF.iter().any(|(c, _)| *c == self.channel);
         [
             text(self.channel.code()),
@@ -226,7 +226,7 @@ pub fn lodge_objection(
             text(statement),
             text(today.to_string()),
             text(task_id.as_str()),
-            text(crate::now_rfc3339()),
+            text(zige_store::now_rfc3339()),
         ];
         values.extend(lodged.columns());
         db.exec(
@@ -339,10 +339,10 @@ pub fn visit_for(db: &Db, person_id: &str, reason: &str, today: NaiveDate, by: &
 
 /// Files or merges a home-visit request in the caller's transaction.
 fn file_visit(db: &Db, person_id: &str, request: &VisitRequest, requested_on: NaiveDate, lodged: &Lodged<'_>) -> Result<Visit, Problem> {
-    let calendar = crate::calendar::load(db)?;
+    let calendar = zige_store::calendar::load(db)?;
     let deadline = zige_domain::deadlines::home_visit_deadline(&calendar, requested_on).map_err(|e| anyhow::anyhow!("{e}"))?;
     let placement = records::load_placement(db, person_id)?.ok_or_else(|| Problem::not_found("该人员", "person"))?;
-    let org = crate::auth::org_tree(db)?.responsible_org(&placement).map_err(|e| anyhow::anyhow!("routing: {e}"))?.id.clone();
+    let org = zige_http::auth::org_tree(db)?.responsible_org(&placement).map_err(|e| anyhow::anyhow!("routing: {e}"))?.id.clone();
     let days = serde_json::to_string(&request.preferred_days).map_err(anyhow::Error::from)?;
     let (address, phone) = (request.address.trim(), request.phone.trim());
     {
@@ -372,7 +372,7 @@ fn file_visit(db: &Db, person_id: &str, request: &VisitRequest, requested_on: Na
                     text(requested_on.to_string()),
                     text(deadline.on.to_string()),
                     int(i64::from(deadline.provisional)),
-                    text(crate::now_rfc3339()),
+                    text(zige_store::now_rfc3339()),
                 ];
                 values.extend(lodged.columns());
                 db.exec(

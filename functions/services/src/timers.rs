@@ -5,10 +5,6 @@
 //! component runs them on a schedule; the sweep benchmark runs the very
 //! same code natively.
 
-use crate::audit::{self, Entry};
-use crate::db::{Db, int, text};
-use crate::records::{self, BenefitRow};
-use crate::secrets::Sealer;
 use crate::workflow::{self, Actor, AtHand, Subject};
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
@@ -21,6 +17,10 @@ use zige_domain::evidence::{DecisionKind, StaffDecision};
 use zige_domain::masking::mask_name;
 use zige_domain::routing::{OrgKind, OrgTree};
 use zige_domain::{WorkingCalendar, deadlines};
+use zige_store::audit::{self, Entry};
+use zige_store::db::{Db, int, text};
+use zige_store::records::{self, BenefitRow};
+use zige_store::secrets::Sealer;
 
 /// The actor of every change a timer makes.
 const ACTOR: Actor<'static> = Actor { actor: "system:timers", role: "system" };
@@ -72,9 +72,9 @@ impl Settings {
     pub fn load(db: &Db, today: NaiveDate, verification_working_days: u32, imports: Option<(Sealer, Vec<u8>)>) -> Result<Self> {
         Ok(Self {
             today,
-            calendar: crate::calendar::load(db)?,
-            tree: crate::auth::org_tree(db)?,
-            policies: crate::policies::load(db)?,
+            calendar: zige_store::calendar::load(db)?,
+            tree: zige_http::auth::org_tree(db)?,
+            policies: zige_store::policies::load(db)?,
             verification_working_days,
             imports,
         })
@@ -153,7 +153,7 @@ pub fn run(db: &Db, job: &Job, settings: &Settings, budget: &mut Budget) -> Resu
                         text(step.cursor.as_str()),
                         int(i64::from(step.done)),
                         int(step.rows as i64),
-                        text(crate::now_rfc3339()),
+                        text(zige_store::now_rfc3339()),
                     ],
                 )?;
                 Ok(Some(step))

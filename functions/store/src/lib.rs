@@ -1,33 +1,21 @@
-//! What every zige component shares: problem+json errors, the schema
-//! migrations, database and request helpers, staff sessions, authorisation in
-//! one place, and the hash-chained audit trail.
+//! zige's store: the SQLite database (connections, typed parameters and
+//! rows, the numbered migrations), the records of truth read as domain
+//! values (`records`), the hash-chained audit trail, the operator's keys,
+//! secrets and settings, the cycle policies and working-day calendar in
+//! force, and the key-value sessions and login counters. It knows nothing
+//! of HTTP.
 
-pub mod attachments;
 pub mod audit;
-pub mod auth;
 pub mod calendar;
-pub mod datashare;
 pub mod db;
-pub mod front_desk;
-pub mod jws;
 pub mod keys;
 pub mod login_guard;
 pub mod migrations;
 pub mod policies;
-pub mod problem;
-pub mod rate;
-pub mod recipient;
 pub mod records;
-pub mod request;
 pub mod secrets;
 pub mod session;
 pub mod settings;
-pub mod spreadsheet;
-pub mod timers;
-pub mod web;
-pub mod workflow;
-
-pub use problem::Problem;
 
 /// Today's date in China (UTC+8), from the host clock.
 pub fn today() -> chrono::NaiveDate {

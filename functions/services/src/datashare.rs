@@ -5,14 +5,14 @@
 //! open verification (先停、再查、后追); events naming nobody are kept for
 //! staff to re-match; every event is audited.
 
-use crate::audit::{self, Entry};
-use crate::db::{Db, opt_text, text};
 use crate::workflow::{self, Actor};
 use anyhow::Result;
 use chrono::NaiveDate;
 use serde_json::{Value as Json, json};
 use zige_domain::IdNumber;
 use zige_domain::evidence::{EVENT_TYPES, EvidenceKind};
+use zige_store::audit::{self, Entry};
+use zige_store::db::{Db, opt_text, text};
 
 /// A registered partner agency.
 pub struct Partner {
@@ -115,7 +115,7 @@ pub fn receive(db: &Db, partner: &Partner, event: &Json, via: Via<'_>, key: &[u8
                 text(outcome),
                 opt_text(reason.clone()),
                 text(via.label()),
-                text(crate::now_rfc3339()),
+                text(zige_store::now_rfc3339()),
             ],
         )?;
     }
@@ -188,8 +188,8 @@ pub fn accept_delivery(
                 &[
                     text(partner.id.as_str()),
                     text(webhook_id),
-                    text(crate::now_rfc3339()),
-                    crate::db::Value::Blob(sealed_body.as_bytes().to_vec()),
+                    text(zige_store::now_rfc3339()),
+                    zige_store::db::Value::Blob(sealed_body.as_bytes().to_vec()),
                     text(answer.to_string()),
                 ],
             )?;
@@ -248,7 +248,7 @@ fn apply(db: &Db, partner: &Partner, event: &Json, event_id: &str, key: &[u8], t
         let kept = json!({ "type": event_type, "occurred_on": occurred_on, "reference": event.get("reference"), "details": details });
         db.exec(
             "INSERT INTO unmatched_events (partner_id, event_id, event_type, subject_index, subject_masked, occurred_on, event, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            &[text(partner_id), text(event_id), text(event_type), text(index), text(id.masked()), text(occurred_on.to_string()), text(kept.to_string()), text(crate::now_rfc3339())],
+            &[text(partner_id), text(event_id), text(event_type), text(index), text(id.masked()), text(occurred_on.to_string()), text(kept.to_string()), text(zige_store::now_rfc3339())],
         )?;
         return Ok(Ok("unmatched"));
     };
@@ -280,7 +280,7 @@ fn apply_to_person(
 pub fn rematch(db: &Db, unmatched_id: i64, by: &Actor<'_>, today: NaiveDate) -> Result<bool> {
     let Some((partner_id, event_id, event_type, index, occurred_on, event)) = db.one(
         "SELECT partner_id, event_id, event_type, subject_index, occurred_on, event FROM unmatched_events WHERE id = ? AND status = 'open'",
-        &[crate::db::int(unmatched_id)],
+        &[zige_store::db::int(unmatched_id)],
         |r| {
             (
                 r.text("partner_id"),
@@ -306,7 +306,7 @@ pub fn rematch(db: &Db, unmatched_id: i64, by: &Actor<'_>, today: NaiveDate) -> 
     };
     let occurred_on = NaiveDate::parse_from_str(&occurred_on, "%Y-%m-%d")?;
     apply_to_person(db, &partner, &event_id, &person_id, &kind, occurred_on, today, by)?;
-    db.exec("UPDATE unmatched_events SET status = 'rematched' WHERE id = ?", &[crate::db::int(unmatched_id)])?;
+    db.exec("UPDATE unmatched_events SET status = 'rematched' WHERE id = ?", &[zige_store::db::int(unmatched_id)])?;
     db.exec("UPDATE partner_events SET outcome = 'applied' WHERE partner_id = ? AND event_id = ?", &[text(partner_id), text(event_id)])?;
     let object = unmatched_id.to_string();
     audit::append(db, &Entry { actor: by.actor, role: by.role, action: "datashare.rematch", object: &object, payload: event.as_bytes() })?;
@@ -360,7 +360,7 @@ pub enum ImportRow {
 /// row's outcome, the counters and the cursor move together, so a crash
 /// between chunks loses nothing and a second worker never repeats a row.
 /// Returns true when the import is finished.
-pub fn import_chunk(db: &Db, import_id: &str, sealer: &crate::secrets::Sealer, key: &[u8], today: NaiveDate) -> Result<bool> {
+pub fn import_chunk(db: &Db, import_id: &str, sealer: &zige_store::secrets::Sealer, key: &[u8], today: NaiveDate) -> Result<bool> {
     db.transaction(|db| {
         let Some((partner_id, next_line, status)) = db.one(
             "SELECT partner_id, next_line, status FROM datashare_imports WHERE id = ?",
@@ -377,7 +377,7 @@ pub fn import_chunk(db: &Db, import_id: &str, sealer: &crate::secrets::Sealer, k
         let chunk = db.rows_per_transaction(IMPORT_CHUNK as usize, STATEMENTS_PER_IMPORT_ROW) as i64;
         let rows = db.all(
             "SELECT line, sealed_event FROM datashare_import_rows WHERE import_id = ? AND line >= ? ORDER BY line LIMIT ?",
-            &[text(import_id), crate::db::int(next_line), crate::db::int(chunk)],
+            &[text(import_id), zige_store::db::int(next_line), zige_store::db::int(chunk)],
             |r| (r.int("line"), r.text("sealed_event")),
         )?;
         let mut counts = [0i64; 4];
@@ -402,7 +402,7 @@ pub fn import_chunk(db: &Db, import_id: &str, sealer: &crate::secrets::Sealer, k
             counts[["applied", "duplicate", "unmatched", "rejected"].iter().position(|o| *o == outcome.outcome).unwrap_or(3)] += 1;
             db.exec(
                 "UPDATE datashare_import_rows SET sealed_event = NULL, event_id = ?, outcome = ?, reason = ? WHERE import_id = ? AND line = ?",
-                &[text(outcome.event_id), text(outcome.outcome), opt_text(outcome.reason), text(import_id), crate::db::int(*line)],
+                &[text(outcome.event_id), text(outcome.outcome), opt_text(outcome.reason), text(import_id), zige_store::db::int(*line)],
             )?;
             last_line = *line;
         }
@@ -411,13 +411,13 @@ pub fn import_chunk(db: &Db, import_id: &str, sealer: &crate::secrets::Sealer, k
             "UPDATE datashare_imports SET next_line = ?, applied = applied + ?, duplicate = duplicate + ?, unmatched = unmatched + ?, rejected = rejected + ?,
              status = ?, finished_at = ? WHERE id = ?",
             &[
-                crate::db::int(last_line + 1),
-                crate::db::int(counts[0]),
-                crate::db::int(counts[1]),
-                crate::db::int(counts[2]),
-                crate::db::int(counts[3]),
+                zige_store::db::int(last_line + 1),
+                zige_store::db::int(counts[0]),
+                zige_store::db::int(counts[1]),
+                zige_store::db::int(counts[2]),
+                zige_store::db::int(counts[3]),
                 text(if done { "done" } else { "running" }),
-                opt_text(done.then(crate::now_rfc3339)),
+                opt_text(done.then(zige_store::now_rfc3339)),
                 text(import_id),
             ],
         )?;

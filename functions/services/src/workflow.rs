@@ -5,10 +5,6 @@
 //! the effects are made of: evidence, payment states, payroll
 //! instructions, tasks routed per R2.2, messages, escalations, files.
 
-use crate::audit::{self, Entry};
-use crate::db::{Db, Value, int, opt_text, text};
-use crate::problem::Problem;
-use crate::records;
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
@@ -19,6 +15,10 @@ use zige_domain::evidence::{DecisionKind, Evidence, EvidenceKind, StaffDecision}
 use zige_domain::money::{Fen, YearMonth};
 use zige_domain::payment::Transition;
 use zige_domain::routing::OrgKind;
+use zige_http::problem::Problem;
+use zige_store::audit::{self, Entry};
+use zige_store::db::{Db, Value, int, opt_text, text};
+use zige_store::records;
 
 /// Who is acting, for history and audit.
 pub struct Actor<'a> {
@@ -50,7 +50,7 @@ pub fn add_evidence(
             text(occurred_on.to_string()),
             text(received_on.to_string()),
             text(source),
-            text(crate::now_rfc3339()),
+            text(zige_store::now_rfc3339()),
         ],
         |_| (),
     )?;
@@ -68,11 +68,11 @@ pub fn payroll(db: &Db, benefit_id: &str, action: &str, amount: Option<Fen>, eff
         &[
             text(benefit_id),
             text(action),
-            amount.map_or(crate::db::Value::Null, |a| crate::db::int(a.as_i64())),
+            amount.map_or(zige_store::db::Value::Null, |a| zige_store::db::int(a.as_i64())),
             text(effective_month.to_string()),
             text(reason),
             text(format!("{benefit_id}#{}", n + 1)),
-            text(crate::now_rfc3339()),
+            text(zige_store::now_rfc3339()),
         ],
     )?;
     Ok(n + 1)
@@ -222,7 +222,7 @@ impl OnFile {
     pub fn load(db: &Db, person_id: &str, today: NaiveDate) -> Result<Self> {
         let rows = records::benefits(db, person_id)?;
         let types: Vec<_> = rows.iter().map(|b| b.benefit_type).collect();
-        let policies = crate::policies::for_assessment(db, &types, today)?;
+        let policies = zige_store::policies::for_assessment(db, &types, today)?;
         let stopped: BTreeMap<String, YearMonth> = db
             .all(
                 "SELECT p.benefit_id, p.effective_month FROM payroll_instructions p JOIN benefits b ON b.id = p.benefit_id
@@ -347,7 +347,7 @@ pub fn carry_out(
                 payroll(db, benefit_id, action.code(), *amount, *effective_month, &e.reason)?;
             }
             Change::RecordOverpayment { benefit_id, basis, loss_date, paid_through, monthly, amount } => {
-                let id = crate::secrets::new_id("op")?;
+                let id = zige_store::secrets::new_id("op")?;
                 db.exec(
                     "INSERT INTO overpayments (id, person_id, benefit_id, evidence_id, loss_date, paid_through, monthly_fen, amount_fen, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     &[
@@ -359,7 +359,7 @@ pub fn carry_out(
                         text(paid_through.to_string()),
                         int(monthly.as_i64()),
                         int(amount.as_i64()),
-                        text(crate::now_rfc3339()),
+                        text(zige_store::now_rfc3339()),
                     ],
                 )?;
                 let payload = format!("{benefit_id}:{basis}:{}", amount.as_i64());
@@ -416,7 +416,7 @@ pub fn carry_out(
                 crate::front_desk::visit_for(db, person_id, reason, today, by)?;
             }
             Change::Notify { key, kind, message } => {
-                notify(db, key, person_id, kind, &message.text(crate::records::language(db, person_id)?))?;
+                notify(db, key, person_id, kind, &message.text(zige_store::records::language(db, person_id)?))?;
             }
         }
     }
@@ -435,7 +435,7 @@ pub fn city_org(db: &Db, kind: OrgKind) -> Result<String> {
 /// Writes a new payment state and its history line.
 pub fn set_payment(db: &Db, person_id: &str, benefit_id: &str, old: &str, next: &zige_domain::PaymentState, by: &Actor<'_>) -> Result<()> {
     let (status, reason, since, objection_on) = records::payment_columns(next);
-    let now = crate::now_rfc3339();
+    let now = zige_store::now_rfc3339();
     db.exec(
         "UPDATE benefits SET payment_status = ?, payment_reason = ?, payment_since = ?, objection_on = ?, updated_at = ? WHERE id = ?",
         &[text(status), opt_text(reason), opt_text(since), opt_text(objection_on), text(now.as_str()), text(benefit_id)],
@@ -460,7 +460,7 @@ fn open_task(
     by: &Actor<'_>,
 ) -> Result<String> {
     let placement = records::load_placement(db, person_id)?.context("no such person")?;
-    let tree = crate::auth::org_tree(db)?;
+    let tree = zige_http::auth::org_tree(db)?;
     let org = tree.responsible_org(&placement).map_err(|e| anyhow::anyhow!("routing: {e}"))?.id.clone();
     open_task_at(db, &org, person_id, kind, reason, opened_on, deadline, by)
 }
@@ -485,7 +485,7 @@ fn open_task_at(
     if let Some(id) = existing {
         return Ok(id);
     }
-    let id = crate::secrets::new_id("t")?;
+    let id = zige_store::secrets::new_id("t")?;
     db.exec(
         "INSERT INTO tasks (id, person_id, kind, org_id, reason, opened_on, deadline, deadline_working_days, deadline_provisional, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -499,7 +499,7 @@ fn open_task_at(
             opt_text(deadline.map(|d| d.on().to_string())),
             deadline.and_then(TaskDeadline::working_days).map_or(Value::Null, |n| int(i64::from(n))),
             int(i64::from(deadline.is_some_and(TaskDeadline::provisional))),
-            text(crate::now_rfc3339()),
+            text(zige_store::now_rfc3339()),
         ],
     )?;
     audit::append(db, &Entry { actor: by.actor, role: by.role, action: "task.open", object: &id, payload: kind.as_bytes() })?;
@@ -509,7 +509,7 @@ fn open_task_at(
 /// Queues a message to a recipient, once per `key` (a retried sweep queues
 /// nothing twice). Returns whether it was queued now.
 pub fn notify(db: &Db, key: &str, person_id: &str, kind: &str, message: &str) -> Result<bool> {
-    let now = crate::now_rfc3339();
+    let now = zige_store::now_rfc3339();
     db.exec(
         "INSERT OR IGNORE INTO outbox (key, person_id, kind, message, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?)",
         &[text(key), text(person_id), text(kind), text(message), text(now.as_str()), text(now.as_str())],
@@ -589,19 +589,19 @@ pub fn escalate(db: &Db, subject_kind: &str, subject_id: &str, level: &str, org:
 }
 
 /// Keeps a file of a field outcome with its SHA-256 (R6.4).
-pub fn store_decision_file(db: &Db, decision_id: &str, person_id: &str, file: &crate::attachments::Attachment) -> Result<()> {
+pub fn store_decision_file(db: &Db, decision_id: &str, person_id: &str, file: &zige_http::attachments::Attachment) -> Result<()> {
     db.exec(
         "INSERT INTO decision_files (id, decision_id, person_id, file_name, content_type, sha256, size, data, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         &[
-            text(crate::secrets::new_id("f")?),
+            text(zige_store::secrets::new_id("f")?),
             text(decision_id),
             text(person_id),
             text(file.file_name.as_str()),
             text(file.content_type),
-            text(crate::secrets::sha256_hex(&file.data)),
-            crate::db::int(file.data.len() as i64),
+            text(zige_store::secrets::sha256_hex(&file.data)),
+            zige_store::db::int(file.data.len() as i64),
             spin_sdk::sqlite::Value::Blob(file.data.clone()),
-            text(crate::now_rfc3339()),
+            text(zige_store::now_rfc3339()),
         ],
     )
 }
@@ -613,21 +613,21 @@ pub fn store_case_file(
     subject_kind: &str,
     subject_id: &str,
     person_id: &str,
-    file: &crate::attachments::Attachment,
+    file: &zige_http::attachments::Attachment,
 ) -> Result<()> {
     db.exec(
         "INSERT INTO case_files (id, person_id, subject_kind, subject_id, file_name, content_type, sha256, size, data, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         &[
-            text(crate::secrets::new_id("f")?),
+            text(zige_store::secrets::new_id("f")?),
             text(person_id),
             text(subject_kind),
             text(subject_id),
             text(file.file_name.as_str()),
             text(file.content_type),
-            text(crate::secrets::sha256_hex(&file.data)),
+            text(zige_store::secrets::sha256_hex(&file.data)),
             int(file.data.len() as i64),
             Value::Blob(file.data.clone()),
-            text(crate::now_rfc3339()),
+            text(zige_store::now_rfc3339()),
         ],
     )
 }
@@ -637,14 +637,14 @@ pub fn store_file(db: &Db, evidence_id: &str, person_id: &str, content_type: &st
     db.exec(
         "INSERT INTO evidence_files (id, evidence_id, person_id, content_type, sha256, size, data, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         &[
-            text(crate::secrets::new_id("f")?),
+            text(zige_store::secrets::new_id("f")?),
             text(evidence_id),
             text(person_id),
             text(content_type),
-            text(crate::secrets::sha256_hex(data)),
-            crate::db::int(data.len() as i64),
+            text(zige_store::secrets::sha256_hex(data)),
+            zige_store::db::int(data.len() as i64),
             spin_sdk::sqlite::Value::Blob(data.to_vec()),
-            text(crate::now_rfc3339()),
+            text(zige_store::now_rfc3339()),
         ],
     )
 }
