@@ -205,7 +205,7 @@ impl Model {
                     self.cases.iter_mut().find(|(c, _)| c.id == case_id).unwrap().0.withdrawn = true
                 }
                 Change::OpenTask { kind, .. } => {
-                    self.tasks.insert(kind);
+                    self.tasks.insert(kind.code());
                 }
                 Change::Notify { .. } | Change::RequestHomeVisit { .. } => {}
             }

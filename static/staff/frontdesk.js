@@ -10,7 +10,8 @@ import { fileChooser, filesProblem, pictured, uploads, NEEDS_PICTURE } from './t
 import { localProblem, t } from './i18n.js';
 
 const STAFF_CHANNELS = Object.entries(REQUEST_CHANNELS).filter(([code]) => code !== 'online');
-const FAMILY = FAMILY_RELATIONS.map((code) => [code, RELATIVES[code]]);
+/** The family relations as select options (filled once the codes are loaded). */
+const family = () => FAMILY_RELATIONS.map((code) => [code, RELATIVES[code]]);
 
 /** The dossier's front-desk card: the actions, then the requests on file. */
 export function frontDeskSection(id, d, ctx, refresh) {
@@ -60,7 +61,7 @@ function benefitName(d, benefitId) {
 function madeFields() {
   return [
     field(t('渠道'), select('channel', STAFF_CHANNELS, { empty: t('请选择'), attrs: { dataset: { testid: 'desk-channel' } } })),
-    field(t('代办家属关系'), select('relation', FAMILY, { empty: t('本人办理'), attrs: { dataset: { testid: 'desk-relation' } } }), t('家属代办时必填。')),
+    field(t('代办家属关系'), select('relation', family(), { empty: t('本人办理'), attrs: { dataset: { testid: 'desk-relation' } } }), t('家属代办时必填。')),
     field(t('代办家属姓名'), h('input', { name: 'relative_name', maxlength: 50, autocomplete: 'off', dataset: { testid: 'desk-relative-name' } })),
   ];
 }

@@ -35,6 +35,14 @@ export function loadCodes(codes) {
   named(REQUEST_CHANNELS, codes.request_channels);
   named(PARTNER_KINDS, codes.partner_kinds);
   named(EVENT_TYPES, codes.event_types);
+  named(TASK_KINDS, codes.task_kinds);
+  named(VISIT_REASONS, codes.visit_reasons);
+  named(RESIDENCE, codes.residences);
+  named(MANAGEMENT, codes.management_modes);
+  named(SPECIAL_GROUPS, codes.special_groups);
+  named(CYCLE_STATUS, codes.cycle_statuses);
+  named(RELATIVES, codes.relations);
+  FAMILY_RELATIONS.splice(0, FAMILY_RELATIONS.length, ...codes.family_relations);
   for (const role of codes.roles) ROLE_ORG_KINDS[role.code] = role.org_kinds;
   for (const kind of codes.org_kinds.filter((k) => k.parent_kinds.length)) ORG_PARENT_KINDS[kind.code] = kind.parent_kinds;
   BENEFIT_DESIGNATIONS.splice(0, BENEFIT_DESIGNATIONS.length, ...codes.benefit_types);
@@ -90,29 +98,18 @@ export const OUTCOMES = {};
 export const CHANNELS = {};
 
 /** The family relations staff register and record (R3.1, R7.2); the others are helpers (R6.3) or dependants. */
-export const FAMILY_RELATIONS = ['spouse', 'child', 'parent', 'sibling', 'grandchild'];
-export const RELATIVES = { spouse: t('配偶'), child: t('子女'), parent: t('父母'), sibling: t('兄弟姐妹'), grandchild: t('孙子女'), depends_on_deceased_worker: t('供养关系人'), community_worker: t('社区工作人员'), volunteer: t('志愿者') };
+/** The family relations staff may record, and every relation → name; from the domain. */
+export const FAMILY_RELATIONS = [];
+export const RELATIVES = {};
 
 /** How a request reached zige (R6.3, R7.2): the person online, recorded by staff, or arranged after failed face checks; from the domain. */
 export const REQUEST_CHANNELS = {};
 
-/** Why a home visit is asked for (R6.3). */
-export const VISIT_REASONS = { very_old: t('高龄'), illness: t('疾病'), disability: t('残疾'), other: t('其他') };
+/** Why a home visit is asked for (R6.3), from the domain. */
+export const VISIT_REASONS = {};
 
-export const TASK_KINDS = {
-  verify_cycle_lapsed: t('认证期满未认证'),
-  verify_dispatched: t('市级下发待核实'),
-  verify_loss: t('丧失资格信息核实'),
-  verify_monitoring_flag: t('联网监测疑点核实'),
-  verify_conflict: t('记录矛盾核实'),
-  verify_death_report: t('家属申报死亡核实'),
-  reverify_objection: t('异议重新核实'),
-  reverify_retraction: t('撤回记录重新核实'),
-  reverify_sent_back: t('市级退回重新核实'),
-  home_visit: t('上门服务核实'),
-  certify_at_desk: t('窗口或视频认证'),
-  file_termination: t('停发归档'),
-};
+/** Task kind → name (R5.4, R6, R7), from the domain. */
+export const TASK_KINDS = {};
 
 export const REVIEWS = { confirm: t('确认生效'), send_back: t('退回重新核实'), certify: t('改判为符合条件') };
 export const REVIEW_RESULTS = { confirmed: t('已确认'), sent_back: t('已退回'), overridden: t('已改判') };
@@ -129,12 +126,16 @@ export const EVENT_TYPES = {};
 export const REPORT_KINDS = { improper_receipt: t('违规领取'), staff_misconduct: t('工作人员违纪') };
 export const REPORT_STATUS = { received: t('已受理'), investigating: t('调查中'), closed: t('已办结') };
 
-export const RESIDENCE = { local: t('本地居住'), domestic: t('异地居住（国内）'), abroad: t('境外居住') };
-export const MANAGEMENT = { socialised: t('社会化管理'), employer: t('单位管理') };
+/** Where a person lives (R3.3), from the domain. */
+export const RESIDENCE = {};
+/** Who manages a retiree (R1.2), from the domain. */
+export const MANAGEMENT = {};
 /** The languages a person reads zige in, from the domain (`GET /api/v1/codes`). */
 export const LANGUAGES = {};
-export const SPECIAL_GROUPS = { very_old: t('高龄'), living_alone: t('孤寡'), sick_or_disabled: t('病残'), mental_illness: t('精神疾病') };
-export const CYCLE_STATUS = { certified: t('本周期已认证'), due: t('待认证'), overdue: t('已逾期') };
+/** The groups on the service ledger (R6.3), from the domain. */
+export const SPECIAL_GROUPS = {};
+/** Where a benefit stands in its cycle (R4), from the domain. */
+export const CYCLE_STATUS = {};
 export const ACTIONS = {
   none: t('无需处理'),
   suspend_now: t('立即暂停（先停）'),

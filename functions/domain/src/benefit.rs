@@ -1,5 +1,6 @@
 //! Benefit types (R1.1), management mode (R1.2, R2.2) and residence (R3.3).
 
+use crate::names::CodeName;
 use std::fmt;
 
 /// The benefits the city pays monthly (R1.1). Work-injury long-term benefits
@@ -282,8 +283,12 @@ impl std::error::Error for UnknownCode {}
 
 /// The groups of people with limited mobility the community keeps on its
 /// service ledger (R6.3: 高龄、孤寡、病残、精神疾病患者), by code and name.
-pub const SPECIAL_GROUPS: [(&str, &str); 4] =
-    [("very_old", "高龄"), ("living_alone", "孤寡"), ("sick_or_disabled", "病残"), ("mental_illness", "精神疾病")];
+pub const SPECIAL_GROUPS: [CodeName; 4] = [
+    CodeName::new("very_old", ["高龄", "يېشى چوڭ", "Very old"]),
+    CodeName::new("living_alone", ["孤寡", "يالغۇز ياشايدىغان", "Living alone"]),
+    CodeName::new("sick_or_disabled", ["病残", "كېسەل ياكى مېيىپ", "Sick or disabled"]),
+    CodeName::new("mental_illness", ["精神疾病", "روھىي كېسەل", "Mental illness"]),
+];
 
 /// Who manages a retiree (R1.2, R2.2): the city's socialised management
 /// services, or an employer unit outside it.
@@ -297,6 +302,17 @@ pub enum ManagementMode {
 }
 
 impl ManagementMode {
+    /// Every mode.
+    pub const ALL: [ManagementMode; 2] = [Self::Socialised, Self::Employer];
+
+    /// The code and its names.
+    pub fn code_name(self) -> CodeName {
+        match self {
+            Self::Socialised => CodeName::new("socialised", ["社会化管理", "ئىجتىمائىي باشقۇرۇش", "Socialised management"]),
+            Self::Employer => CodeName::new("employer", ["单位管理", "ئورۇن باشقۇرىدۇ", "Managed by the employer"]),
+        }
+    }
+
     /// The stable code.
     pub fn code(self) -> &'static str {
         match self {
@@ -330,6 +346,20 @@ pub enum ResidenceKind {
 }
 
 impl ResidenceKind {
+    /// Every kind of residence.
+    pub const ALL: [ResidenceKind; 3] = [Self::Local, Self::Domestic, Self::Abroad];
+
+    /// The code and its names.
+    pub fn code_name(self) -> CodeName {
+        match self {
+            Self::Local => CodeName::new("local", ["本地居住", "يەرلىكتە تۇرىدۇ", "Lives locally"]),
+            Self::Domestic => {
+                CodeName::new("domestic", ["异地居住（国内）", "باشقا جايدا تۇرىدۇ (دۆلەت ئىچىدە)", "Lives elsewhere (in China)"])
+            }
+            Self::Abroad => CodeName::new("abroad", ["境外居住", "چەتئەلدە تۇرىدۇ", "Lives abroad"]),
+        }
+    }
+
     /// The stable code.
     pub fn code(self) -> &'static str {
         match self {

@@ -156,6 +156,25 @@ pub enum CycleStatus {
     Overdue,
 }
 
+impl CycleStatus {
+    /// Every status.
+    pub const ALL: [CycleStatus; 3] = [Self::Certified, Self::Due, Self::Overdue];
+
+    /// The code and its names.
+    pub fn code_name(self) -> CodeName {
+        match self {
+            Self::Certified => CodeName::new("certified", ["本周期已认证", "بۇ مەزگىلدە دەلىللەندى", "Certified this period"]),
+            Self::Due => CodeName::new("due", ["待认证", "دەلىللەش كېرەك", "Due"]),
+            Self::Overdue => CodeName::new("overdue", ["已逾期", "مۆھلىتى ئۆتكەن", "Overdue"]),
+        }
+    }
+
+    /// The stable code, as the API writes it.
+    pub fn code(self) -> &'static str {
+        self.code_name().code
+    }
+}
+
 /// The result of placing a benefit in its cycle on a given day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct CyclePosition {

@@ -23,6 +23,7 @@ use crate::evidence::{DeathSource, DecisionKind, Effect as RecordEffect, Evidenc
 use crate::messages::Message;
 use crate::money::{Deduction, Fen, MoneyError, YearMonth, back_pay, deduct_from_survivor_benefits, first_payroll_month, overpayment};
 use crate::payment::{PaymentState, SuspensionReason, Transition, TransitionError};
+use crate::tasks::TaskKind;
 use chrono::NaiveDate;
 use std::fmt;
 
@@ -213,7 +214,7 @@ pub enum Change {
     /// Open a task (unless one of the kind is open for the person).
     OpenTask {
         /// The task's kind.
-        kind: &'static str,
+        kind: TaskKind,
         /// Whose queue.
         queue: Queue,
         /// Its deadline, when it has one (R6.1).
@@ -316,7 +317,7 @@ pub fn decide(person: &Person<'_>, trigger: &Trigger<'_>, today: NaiveDate) -> R
             benefit.facts.payment.apply(transition).map_err(Refusal::Transition)?;
             effects.push(payment(benefit, transition, "本人对暂停提出异议，停止计算终止期限"));
             effects.push(effect(
-                Change::OpenTask { kind: "reverify_objection", queue: Queue::Responsible, deadline: None },
+                Change::OpenTask { kind: TaskKind::Objection, queue: Queue::Responsible, deadline: None },
                 "R7.2",
                 "本人对暂停提出异议（R7.2）",
             ));
@@ -336,7 +337,11 @@ pub fn decide(person: &Person<'_>, trigger: &Trigger<'_>, today: NaiveDate) -> R
                     let name = benefit.facts.benefit_type.name_zh();
                     terminate(benefit, today, "暂停满三个月未提出异议", &mut effects)?;
                     let note = format!("{name}暂停满三个月未提出异议，已依规终止，请归档（R7.2）");
-                    effects.push(effect(Change::OpenTask { kind: "file_termination", queue: Queue::Agency, deadline: None }, "R7.2", note));
+                    effects.push(effect(
+                        Change::OpenTask { kind: TaskKind::FileTermination, queue: Queue::Agency, deadline: None },
+                        "R7.2",
+                        note,
+                    ));
                     effects.push(notify(format!("terminated:{}", benefit.facts.id), Message::Terminated, "R7.2"));
                 }
             }
@@ -412,18 +417,18 @@ fn record_tasks(record: &Evidence, on_file: &[(&BenefitOnFile, &Assessment)]) ->
         // is filed and changes nothing (R5.7, R5.8).
         RecordEffect::Loss if !concerned => None,
         RecordEffect::Loss if record.kind == (EvidenceKind::Death { source: DeathSource::FamilyReport }) => {
-            open("verify_death_report", "R5.6", "家属申报死亡，待核实（R5.6）".into())
+            open(TaskKind::DeathReport, "R5.6", "家属申报死亡，待核实（R5.6）".into())
         }
-        RecordEffect::Loss => open("verify_loss", entry.requirement, format!("{}（{}）", entry.name_zh, entry.requirement)),
-        RecordEffect::SuspendThenVerify => open("verify_monitoring_flag", "R5.2", format!("{}（R5.2）", entry.name_zh)),
+        RecordEffect::Loss => open(TaskKind::Loss, entry.requirement, format!("{}（{}）", entry.name_zh, entry.requirement)),
+        RecordEffect::SuspendThenVerify => open(TaskKind::MonitoringFlag, "R5.2", format!("{}（R5.2）", entry.name_zh)),
         RecordEffect::VerifyOnly if record.kind == EvidenceKind::SurveyDeathRemark => {
-            open("verify_death_report", "R6.5", "全民参保登记调查备注称本人已死亡：请尽快核实，核实前照常发放（R6.5）".into())
+            open(TaskKind::DeathReport, "R6.5", "全民参保登记调查备注称本人已死亡：请尽快核实，核实前照常发放（R6.5）".into())
         }
         RecordEffect::VerifyOnly => {
-            open("verify_death_report", "R5.6", "他人申报死亡，身份未经核实：请尽快核实，核实前照常发放（R5.6）".into())
+            open(TaskKind::DeathReport, "R5.6", "他人申报死亡，身份未经核实：请尽快核实，核实前照常发放（R5.6）".into())
         }
         RecordEffect::Retraction if on_file.iter().any(|(b, _)| !b.facts.payment.is_payable()) => {
-            open("reverify_retraction", "R5.4", "来源单位撤回此前记录，需重新核实（R5.4）".into())
+            open(TaskKind::Retraction, "R5.4", "来源单位撤回此前记录，需重新核实（R5.4）".into())
         }
         // A suspended benefit is not restored by the person's own
         // certification: it opens re-verification (R7.2).
@@ -431,13 +436,13 @@ fn record_tasks(record: &Evidence, on_file: &[(&BenefitOnFile, &Assessment)]) ->
             if record.kind == EvidenceKind::SelfServiceFace
                 && on_file.iter().any(|(b, _)| matches!(b.facts.payment, PaymentState::Suspended { .. })) =>
         {
-            open("reverify_after_certification", "R7.2", "暂停期间本人完成认证，待核实后恢复（R7.2）".into())
+            open(TaskKind::AfterCertification, "R7.2", "暂停期间本人完成认证，待核实后恢复（R7.2）".into())
         }
         RecordEffect::Retraction | RecordEffect::ProofOfLife | RecordEffect::RecordOnly => None,
     };
     let conflict = on_file.iter().any(|(_, a)| a.reasons.iter().any(|r| r.code == "conflict"));
     let conflicting =
-        if conflict { open("verify_conflict", "R5.4", "记录相互矛盾，需实地核实（R5.4）".into()) } else { None };
+        if conflict { open(TaskKind::Conflict, "R5.4", "记录相互矛盾，需实地核实（R5.4）".into()) } else { None };
     about_it.into_iter().chain(conflicting).collect()
 }
 
@@ -582,11 +587,11 @@ pub enum Command<'a> {
 pub fn command_task(command: Command<'_>) -> Effect {
     let (kind, requirement, reason, deadline) = match command {
         Command::Dispatch { deadline } => {
-            ("verify_dispatched", "R6.1", format!("市级下发待核实名单，请于{deadline}前核实（R6.1）"), Some(TaskDeadline::Set(deadline)))
+            (TaskKind::Dispatched, "R6.1", format!("市级下发待核实名单，请于{deadline}前核实（R6.1）"), Some(TaskDeadline::Set(deadline)))
         }
-        Command::SendBack { note } => ("reverify_sent_back", "R7.1", format!("市级退回重新核实（R7.1）：{note}"), None),
-        Command::HomeVisit => ("home_visit", "R6.3", "上门服务核实（R6.3）".to_string(), None),
-        Command::AtDesk => ("certify_at_desk", "R5.5", "窗口或视频认证（R5.5、R6.2）".to_string(), None),
+        Command::SendBack { note } => (TaskKind::SentBack, "R7.1", format!("市级退回重新核实（R7.1）：{note}"), None),
+        Command::HomeVisit => (TaskKind::HomeVisit, "R6.3", "上门服务核实（R6.3）".to_string(), None),
+        Command::AtDesk => (TaskKind::AtDesk, "R5.5", "窗口或视频认证（R5.5、R6.2）".to_string(), None),
     };
     effect(Change::OpenTask { kind, queue: Queue::Responsible, deadline }, requirement, reason)
 }
@@ -712,7 +717,7 @@ pub fn cycle_effects(
         },
         CycleStatus::Overdue if assessment.list == ListKind::ToVerify => {
             let reason = format!("{kind}认证期已过（应于{}前认证）未认证，需实地核实（R4、R6.1）", position.cycle.due);
-            let change = Change::OpenTask { kind: "verify_cycle_lapsed", queue: Queue::Responsible, deadline: Some(deadline()?) };
+            let change = Change::OpenTask { kind: TaskKind::CycleLapsed, queue: Queue::Responsible, deadline: Some(deadline()?) };
             Ok(vec![effect(change, "R6.1", reason)])
         }
         CycleStatus::Overdue => Ok(Vec::new()),

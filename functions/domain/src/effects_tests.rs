@@ -2,6 +2,7 @@ use super::*;
 use crate::benefit::BenefitType;
 use crate::cycle::CyclePolicy;
 use crate::evidence::MonitoringFlag;
+use crate::tasks::TaskKind;
 use proptest::prelude::*;
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -425,10 +426,10 @@ proptest! {
 fn r6_1_r6_3_r7_1_staff_commands_open_their_tasks() {
     let deadline = d(2026, 12, 15);
     let cases = [
-        (Command::Dispatch { deadline }, "verify_dispatched", "R6.1", Some(TaskDeadline::Set(deadline))),
-        (Command::SendBack { note: "照片不清" }, "reverify_sent_back", "R7.1", None),
-        (Command::HomeVisit, "home_visit", "R6.3", None),
-        (Command::AtDesk, "certify_at_desk", "R5.5", None),
+        (Command::Dispatch { deadline }, TaskKind::Dispatched, "R6.1", Some(TaskDeadline::Set(deadline))),
+        (Command::SendBack { note: "照片不清" }, TaskKind::SentBack, "R7.1", None),
+        (Command::HomeVisit, TaskKind::HomeVisit, "R6.3", None),
+        (Command::AtDesk, TaskKind::AtDesk, "R5.5", None),
     ];
     for (command, kind, requirement, deadline) in cases {
         let effect = command_task(command);

@@ -24,7 +24,9 @@ pub mod messages;
 pub mod money;
 pub mod names;
 pub mod payment;
+pub mod relations;
 pub mod routing;
+pub mod tasks;
 
 pub use assessment::{Action, Assessment, BenefitFacts, ListKind, Reason, assess};
 pub use benefit::{BenefitType, ManagementMode, Residence};

@@ -127,7 +127,7 @@ fn words(field: &str, value: &str) -> String {
         ("special_groups", _) => serde_json::from_str::<Vec<String>>(value)
             .unwrap_or_default()
             .iter()
-            .map(|code| SPECIAL_GROUPS.iter().find(|(c, _)| c == code).map_or(code.as_str(), |(_, name)| name))
+            .map(|code| SPECIAL_GROUPS.iter().find(|g| g.code == code).map_or(code.as_str(), |g| g.name_zh))
             .collect::<Vec<_>>()
             .join("、"),
         _ => value.into(),

@@ -78,8 +78,8 @@ pub fn check_special_groups(list: &str) -> Result<Vec<&'static str>, String> {
     for item in list.split([';', '；']).map(str::trim).filter(|s| !s.is_empty()) {
         let code = SPECIAL_GROUPS
             .iter()
-            .find(|(code, zh)| *code == item || *zh == item)
-            .map(|(code, _)| *code)
+            .find(|group| group.code == item || group.name_zh == item)
+            .map(|group| group.code)
             .ok_or_else(|| format!("未知的特殊群体“{item}” / unknown special group \"{item}\""))?;
         if !out.contains(&code) {
             out.push(code);
@@ -449,8 +449,14 @@ fn apply(db: &Db, row: &RosterRow, key: &[u8], actor: &str, today: NaiveDate) ->
     };
     if let Some(depends_on) = &row.depends_on {
         db.exec(
-            "INSERT OR IGNORE INTO relations (person_id, relative_index, relative_masked, relation, created_at) VALUES (?, ?, ?, 'depends_on_deceased_worker', ?)",
-            &[text(person_id.as_str()), text(depends_on.blind_index(key)), text(depends_on.masked()), text(now.as_str())],
+            "INSERT OR IGNORE INTO relations (person_id, relative_index, relative_masked, relation, created_at) VALUES (?, ?, ?, ?, ?)",
+            &[
+                text(person_id.as_str()),
+                text(depends_on.blind_index(key)),
+                text(depends_on.masked()),
+                text(zige_domain::relations::DEPENDANT.code),
+                text(now.as_str()),
+            ],
         )?;
     }
     if let Some(day) = row.last_certified_on {

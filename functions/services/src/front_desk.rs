@@ -10,13 +10,12 @@ use anyhow::Context;
 use chrono::NaiveDate;
 use serde::Deserialize;
 use zige_domain::names::CodeName;
+use zige_domain::relations;
+use zige_domain::tasks::VISIT_REASONS;
 use zige_http::problem::Problem;
 use zige_store::audit::{self, Entry};
 use zige_store::db::{Db, int, opt_text, text};
 use zige_store::{records, secrets};
-
-/// Family relations staff may register or record (R5.6, R7.2).
-pub const FAMILY_RELATIONS: [&str; 5] = ["spouse", "child", "parent", "sibling", "grandchild"];
 
 /// How a request reached zige.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,7 +80,7 @@ impl Channel {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RelativeGiven {
-    /// One of [`FAMILY_RELATIONS`].
+    /// One of [`relations::FAMILY`].
     pub relation: String,
     /// Their name.
     pub name: String,
@@ -100,31 +99,28 @@ pub type Relative = Named;
 /// Someone who held the phone or brought the person to a face check (R6.3).
 pub type Helper = Named;
 
-/// Helpers who are not family: a community worker or a volunteer (R6.3).
-const OTHER_HELPERS: [&str; 2] = ["community_worker", "volunteer"];
-
 impl Named {
-    /// A relative: one of [`FAMILY_RELATIONS`], by name.
+    /// A relative: one of [`relations::FAMILY`], by name.
     pub fn relative(given: &RelativeGiven) -> Result<Self, Problem> {
-        Self::parse(given, "relative", FAMILY_RELATIONS.iter(), "家属应为配偶、子女、父母、兄弟姐妹或孙子女")
+        Self::parse(given, "relative", relations::FAMILY.iter(), "家属应为配偶、子女、父母、兄弟姐妹或孙子女")
     }
 
     /// A helper: a relative, a community worker or a volunteer, by name.
     pub fn helper(given: &RelativeGiven) -> Result<Self, Problem> {
-        let allowed = FAMILY_RELATIONS.iter().chain(OTHER_HELPERS.iter());
+        let allowed = relations::FAMILY.iter().chain(relations::OTHER_HELPERS.iter());
         Self::parse(given, "helper", allowed, "协助人应为配偶、子女、父母、兄弟姐妹、孙子女、社区工作人员或志愿者")
     }
 
     fn parse<'a>(
         given: &RelativeGiven,
         field: &str,
-        mut allowed: impl Iterator<Item = &'a &'static str> + Clone,
+        mut allowed: impl Iterator<Item = &'a CodeName> + Clone,
         zh: &str,
     ) -> Result<Self, Problem> {
-        let codes: Vec<&str> = allowed.clone().copied().collect();
+        let codes: Vec<&str> = allowed.clone().map(|r| r.code).collect();
         let relation = allowed
-            .find(|r| **r == given.relation)
-            .copied()
+            .find(|r| r.code == given.relation)
+            .map(|r| r.code)
             .ok_or_else(|| Problem::invalid(&format!("{field}.relation"), zh, format!("{field}.relation: one of {}", codes.join(", "))))?;
         let name = given.name.trim();
         if name.is_empty() || name.chars().count() > 50 {
@@ -249,12 +245,11 @@ pub fn lodge_objection(
 }
 
 /// Why a home visit is asked for (R6.3).
-pub const VISIT_REASONS: [&str; 4] = ["very_old", "illness", "disability", "other"];
 
 /// A home-visit request as it arrives.
 #[derive(Debug, Clone, Deserialize)]
 pub struct VisitRequest {
-    /// One of [`VISIT_REASONS`].
+    /// One of [`VISIT_REASONS`] (R6.3).
     pub reason: String,
     /// Where to come.
     pub address: String,
@@ -268,7 +263,7 @@ pub struct VisitRequest {
 impl VisitRequest {
     /// Checks each field, naming the first that is wrong.
     pub fn check(&self) -> Result<(), Problem> {
-        if !VISIT_REASONS.contains(&self.reason.as_str()) {
+        if !VISIT_REASONS.iter().any(|r| r.code == self.reason) {
             return Err(Problem::invalid("reason", "原因应为高龄、疾病、残疾或其他", "reason: very_old, illness, disability or other"));
         }
         let address = self.address.trim();

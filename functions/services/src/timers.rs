@@ -10,7 +10,7 @@ use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
-use zige_domain::cycle::{CycleStatus, PolicySet};
+use zige_domain::cycle::PolicySet;
 use zige_domain::effects;
 use zige_domain::escalation::{Overdue, escalations};
 use zige_domain::evidence::{DecisionKind, StaffDecision};
@@ -216,11 +216,7 @@ fn cycles(db: &Db, settings: &Settings, cursor: &str, limit: usize) -> Result<St
         let assessed = records::assess_loaded(loaded, &person.evidence, &person.decisions, &settings.policies, person.birth_month, today);
         for (benefit, assessment) in assessed {
             let position = assessment.cycle;
-            let status = match position.status {
-                CycleStatus::Certified => "certified",
-                CycleStatus::Due => "due",
-                CycleStatus::Overdue => "overdue",
-            };
+            let status = position.status.code();
             let due = position.next_due.to_string();
             let snapshot = records::Snapshot::of(&assessment);
             let now = [

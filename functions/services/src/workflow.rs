@@ -15,6 +15,7 @@ use zige_domain::evidence::{DecisionKind, Evidence, EvidenceKind, StaffDecision}
 use zige_domain::money::{Fen, YearMonth};
 use zige_domain::payment::Transition;
 use zige_domain::routing::OrgKind;
+use zige_domain::tasks::TaskKind;
 use zige_http::problem::Problem;
 use zige_store::audit::{self, Entry};
 use zige_store::db::{Db, Value, int, opt_text, text};
@@ -403,11 +404,11 @@ pub fn carry_out(
             }
             Change::OpenTask { kind, queue, deadline } => {
                 let task = match (queue, responsible) {
-                    (Queue::Responsible, Some(org)) => open_task_at(db, org, person_id, kind, &e.reason, today, *deadline, by)?,
-                    (Queue::Responsible, None) => open_task(db, person_id, kind, &e.reason, today, *deadline, by)?,
+                    (Queue::Responsible, Some(org)) => open_task_at(db, org, person_id, *kind, &e.reason, today, *deadline, by)?,
+                    (Queue::Responsible, None) => open_task(db, person_id, *kind, &e.reason, today, *deadline, by)?,
                     (Queue::Agency, _) => {
                         let agency = city_org(db, OrgKind::SocialInsuranceAgency)?;
-                        open_task_at(db, &agency, person_id, kind, &e.reason, today, *deadline, by)?
+                        open_task_at(db, &agency, person_id, *kind, &e.reason, today, *deadline, by)?
                     }
                 };
                 tasks.push(task);
@@ -453,7 +454,7 @@ pub fn set_payment(db: &Db, person_id: &str, benefit_id: &str, old: &str, next: 
 fn open_task(
     db: &Db,
     person_id: &str,
-    kind: &str,
+    kind: TaskKind,
     reason: &str,
     opened_on: NaiveDate,
     deadline: Option<TaskDeadline>,
@@ -472,14 +473,14 @@ fn open_task_at(
     db: &Db,
     org: &str,
     person_id: &str,
-    kind: &str,
+    kind: TaskKind,
     reason: &str,
     opened_on: NaiveDate,
     deadline: Option<TaskDeadline>,
     by: &Actor<'_>,
 ) -> Result<String> {
     let existing =
-        db.one("SELECT id FROM tasks WHERE person_id = ? AND kind = ? AND status = 'open'", &[text(person_id), text(kind)], |r| {
+        db.one("SELECT id FROM tasks WHERE person_id = ? AND kind = ? AND status = 'open'", &[text(person_id), text(kind.code())], |r| {
             r.text("id")
         })?;
     if let Some(id) = existing {
@@ -492,7 +493,7 @@ fn open_task_at(
         &[
             text(id.as_str()),
             text(person_id),
-            text(kind),
+            text(kind.code()),
             text(org),
             text(reason),
             text(opened_on.to_string()),
@@ -502,7 +503,7 @@ fn open_task_at(
             text(zige_store::now_rfc3339()),
         ],
     )?;
-    audit::append(db, &Entry { actor: by.actor, role: by.role, action: "task.open", object: &id, payload: kind.as_bytes() })?;
+    audit::append(db, &Entry { actor: by.actor, role: by.role, action: "task.open", object: &id, payload: kind.code().as_bytes() })?;
     Ok(id)
 }
 

@@ -37,9 +37,11 @@ fn openapi() -> spin_sdk::http::Response {
 /// the channels of a verification and of a request.
 fn codes() -> spin_sdk::http::Response {
     use zige_domain::assessment::ListKind;
-    use zige_domain::benefit::{BenefitType, DESIGNATIONS, OUT_OF_SCOPE_CODES};
+    use zige_domain::benefit::{BenefitType, DESIGNATIONS, ManagementMode, OUT_OF_SCOPE_CODES, ResidenceKind};
+    use zige_domain::cycle::CycleStatus;
     use zige_domain::payment::SuspensionReason;
     use zige_domain::routing::OrgKind;
+    use zige_domain::tasks::TaskKind;
     use zige_http::auth::Role;
     use zige_services::front_desk::Channel;
     // A code's names with one more field.
@@ -78,6 +80,11 @@ fn codes() -> spin_sdk::http::Response {
         "verification_channels": zige_domain::evidence::VERIFICATION_CHANNELS, "field_outcomes": zige_domain::evidence::FIELD_OUTCOMES,
         "request_channels": Channel::ALL.map(Channel::code_name),
         "event_types": zige_domain::evidence::EVENT_TYPES, "partner_kinds": zige_domain::evidence::PARTNER_KINDS,
+        "task_kinds": TaskKind::ALL.map(TaskKind::code_name), "visit_reasons": zige_domain::tasks::VISIT_REASONS,
+        "residences": ResidenceKind::ALL.map(ResidenceKind::code_name), "management_modes": ManagementMode::ALL.map(ManagementMode::code_name),
+        "cycle_statuses": CycleStatus::ALL.map(CycleStatus::code_name), "special_groups": zige_domain::benefit::SPECIAL_GROUPS,
+        // Relations in the order staff choose them: family first.
+        "relations": zige_domain::relations::all().collect::<Vec<_>>(), "family_relations": zige_domain::relations::FAMILY.map(|r| r.code),
     });
     spin_sdk::http::Response::builder()
         .status(200)

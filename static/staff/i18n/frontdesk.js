@@ -42,4 +42,5 @@ export default {
   '已登记{name}的认证，恢复发放待市级复核后生效（R7.1）。': { ug: '{name} نىڭ دەلىللىنىشى تىزىملاندى، تارقىتىشنى ئەسلىگە كەلتۈرۈش شەھەر دەرىجىلىك قايتا تەكشۈرۈشتىن كېيىن كۈچكە ئىگە بولىدۇ (R7.1).', en: 'Certification of {name} recorded; payment resumes once the city has reviewed it (R7.1).' },
   '已登记{name}的认证，已生效。': { ug: '{name} نىڭ دەلىللىنىشى تىزىملاندى ۋە كۈچكە ئىگە بولدى.', en: 'Certification of {name} recorded and in effect.' },
   '视频认证': { ug: 'سىنلىق ئالاقە ئارقىلىق دەلىللەش', en: 'Video certification' },
+  '窗口或视频认证': { ug: 'كۆزنەكتە ياكى سىنلىق ئالاقە ئارقىلىق دەلىللەش', en: 'Window or video certification' },
 };

@@ -81,4 +81,5 @@ export default {
   '打印': { ug: 'بېسىش', en: 'Print' },
   '下载HTML': { ug: 'HTML نى چۈشۈرۈش', en: 'Download HTML' },
   '通知书-{id}-{lang}.html': { ug: 'ئۇقتۇرۇش-{id}-{lang}.html', en: 'notice-{id}-{lang}.html' },
+  '已逾期': { ug: 'مۆھلىتى ئۆتكەن', en: 'Overdue' },
 };
