@@ -154,3 +154,36 @@ async fn city_org(app: &zige_tests::TestApp, admin: &str, kind: OrgKind) -> Stri
     let orgs = app.call(admin, "GET", "/api/v1/orgs", None).await.json();
     orgs["items"].as_array().unwrap().iter().find(|o| o["kind"] == kind.code()).unwrap()["id"].as_str().unwrap().to_string()
 }
+
+/// A method a path does not serve is 405 with `Allow` naming exactly the
+/// methods its table declares there, for every declared path; the same
+/// path with a trailing slash is the same route.
+#[tokio::test]
+async fn each_path_answers_other_methods_with_the_methods_it_serves() {
+    let app = spawn_app().await;
+    // The demo's routes exist only in demo mode; without it every one is 404.
+    let routes: Vec<_> = api_routes().filter(|(component, _)| *component != "zige_demo").collect();
+    // A path is served by each route of its component whose pattern it fits
+    // (`/partners/unmatched` fits `/partners/:id` too).
+    let fits = |pattern: &str, path: &str| {
+        let (pattern, path): (Vec<_>, Vec<_>) = (pattern.split('/').collect(), path.split('/').collect());
+        pattern.len() == path.len() && pattern.iter().zip(&path).all(|(p, s)| p.starts_with(':') || p == s)
+    };
+    let mut methods: std::collections::BTreeMap<String, BTreeSet<String>> = Default::default();
+    for (component, route) in &routes {
+        let path = request_path(route);
+        let served: Vec<String> =
+            routes.iter().filter(|(c, r)| c == component && fits(r.path, &path)).map(|(_, r)| r.method.to_string()).collect();
+        methods.entry(path).or_default().extend(served);
+    }
+    for (path, served) in &methods {
+        let other = ["PUT", "PATCH", "DELETE", "POST", "GET"].into_iter().find(|m| !served.contains(*m)).unwrap();
+        let r = app.request(other, path, &[], "").await;
+        assert_eq!(r.status, 405, "{other} {path}: {}", r.text());
+        assert!(r.header("content-type").is_some_and(|t| t.starts_with("application/problem+json")), "{other} {path}");
+        let allow: BTreeSet<String> = r.header("allow").unwrap_or_default().split(", ").map(String::from).collect();
+        assert_eq!(&allow, served, "Allow of {path}");
+        let slashed = app.request(other, &format!("{path}/"), &[], "").await;
+        assert_eq!(slashed.status, 405, "{other} {path}/");
+    }
+}
