@@ -42,6 +42,15 @@ export function loadCodes(codes) {
   named(SPECIAL_GROUPS, codes.special_groups);
   named(CYCLE_STATUS, codes.cycle_statuses);
   named(RELATIVES, codes.relations);
+  named(REVIEWS, codes.review_actions);
+  named(REVIEW_RESULTS, codes.review_results);
+  named(RECOVERY_STATUS, codes.recovery_statuses);
+  named(PAYMENT_KINDS, codes.recovery_payments);
+  named(REPORT_KINDS, codes.report_kinds);
+  named(REPORT_STATUS, codes.report_statuses);
+  named(HOME_VISIT_STATUS, codes.home_visit_statuses);
+  named(IMPORT_OUTCOMES, codes.import_outcomes);
+  named(IMPORT_STATUS, codes.import_statuses);
   FAMILY_RELATIONS.splice(0, FAMILY_RELATIONS.length, ...codes.family_relations);
   for (const role of codes.roles) ROLE_ORG_KINDS[role.code] = role.org_kinds;
   for (const kind of codes.org_kinds.filter((k) => k.parent_kinds.length)) ORG_PARENT_KINDS[kind.code] = kind.parent_kinds;
@@ -111,11 +120,15 @@ export const VISIT_REASONS = {};
 /** Task kind → name (R5.4, R6, R7), from the domain. */
 export const TASK_KINDS = {};
 
-export const REVIEWS = { confirm: t('确认生效'), send_back: t('退回重新核实'), certify: t('改判为符合条件') };
-export const REVIEW_RESULTS = { confirmed: t('已确认'), sent_back: t('已退回'), overridden: t('已改判') };
+/** What the city may do with an outcome (R7.1), from the domain. */
+export const REVIEWS = {};
+/** What became of a reviewed outcome (R7.1), from the domain. */
+export const REVIEW_RESULTS = {};
 
-export const RECOVERY_STATUS = { open: t('追回中'), recovered: t('已追回'), withdrawn: t('已撤销') };
-export const PAYMENT_KINDS = { refund: t('退款'), instalment: t('分期还款'), deduction: t('抵扣'), payment: t('缴款') };
+/** Where a recovery case stands (R7.3), from the domain. */
+export const RECOVERY_STATUS = {};
+/** How money came into a recovery case (R7.3–R7.5), from the domain. */
+export const PAYMENT_KINDS = {};
 
 /** Kind of partner agency → name, from the domain. */
 export const PARTNER_KINDS = {};
@@ -123,8 +136,10 @@ export const PARTNER_KINDS = {};
 /** Partner event type → name, from the domain. */
 export const EVENT_TYPES = {};
 
-export const REPORT_KINDS = { improper_receipt: t('违规领取'), staff_misconduct: t('工作人员违纪') };
-export const REPORT_STATUS = { received: t('已受理'), investigating: t('调查中'), closed: t('已办结') };
+/** What a report is about (R9.1), from the domain. */
+export const REPORT_KINDS = {};
+/** Where a report stands (R9.1), from the domain. */
+export const REPORT_STATUS = {};
 
 /** Where a person lives (R3.3), from the domain. */
 export const RESIDENCE = {};
@@ -144,7 +159,8 @@ export const ACTIONS = {
   reinstate: t('恢复待遇'),
   terminate: t('停发'),
 };
-export const HOME_VISIT_STATUS = { open: t('待安排'), scheduled: t('已安排'), done: t('已完成') };
+/** Where a home-visit request stands (R6.3), from the domain. */
+export const HOME_VISIT_STATUS = {};
 export const HISTORY_FIELDS = {
   created: t('建档'),
   name: t('姓名'),
@@ -175,8 +191,10 @@ export const ARCHIVE_STATUS = {
   nothing_to_file: [t('无记录'), 'soft', t('本月没有需要归档的记录')],
 };
 
-export const IMPORT_OUTCOMES = { applied: t('已入库'), duplicate: t('重复'), unmatched: t('未匹配到人员'), rejected: t('拒收') };
-export const IMPORT_STATUS = { running: t('处理中'), done: t('已完成') };
+/** What became of a record of a partner file (R5.1), from the domain. */
+export const IMPORT_OUTCOMES = {};
+/** Where an import stands (R5.1), from the domain. */
+export const IMPORT_STATUS = {};
 
 export const AUDIT_ACTIONS = {
   'archive.bind': t('装订月度档案'),

@@ -212,46 +212,59 @@ fn program(name: &str) -> Option<PathBuf> {
 }
 
 /// Waits until a server accepts connections on `port`.
-fn wait_for_port(port: u16, what: &str) -> Result<()> {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        anyhow::ensure!(std::time::Instant::now() < deadline, "{what} did not listen on {port}");
-        std::thread::sleep(std::time::Duration::from_millis(20));
+/// Starts a server on a free port, `command` making its command line for
+/// a port. Another test may take the same port first: a server that exits
+/// instead of serving is started again on another port, so that no test
+/// reaches a server that is not its own.
+fn start_on_free_port(what: &str, command: impl Fn(u16) -> std::process::Command) -> Result<(std::process::Child, u16)> {
+    for _ in 0..5 {
+        let port = free_port()?;
+        let mut command = command(port);
+        std::os::unix::process::CommandExt::process_group(&mut command, 0);
+        let mut child = command.spawn().with_context(|| format!("starting {what}"))?;
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while child.try_wait()?.is_none() && std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            anyhow::ensure!(std::time::Instant::now() < deadline, "{what} did not listen on {port}");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        // A server that lost the port exits at once; ours is still running.
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        if child.try_wait()?.is_none() {
+            return Ok((child, port));
+        }
     }
-    Ok(())
+    anyhow::bail!("{what} found each port it was given in use")
 }
 
 impl Backends {
     fn start(state: &Path) -> Result<Self> {
         let mut backends = Backends::default();
         if std::env::var("ZIGE_KEY_VALUE").as_deref() == Ok("redis") {
-            let port = free_port()?;
             let redis = program("redis-server").context("ZIGE_KEY_VALUE=redis needs redis-server")?;
-            let mut command = std::process::Command::new(redis);
-            command
-                .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
-                .stdout(std::process::Stdio::null());
-            std::os::unix::process::CommandExt::process_group(&mut command, 0);
-            let child = command.spawn()?;
+            let (child, port) = start_on_free_port("redis-server", |port| {
+                let mut command = std::process::Command::new(&redis);
+                command
+                    .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+                    .stdout(std::process::Stdio::null());
+                command
+            })?;
             backends.processes.push(child);
-            wait_for_port(port, "redis-server")?;
             backends.config.push_str(&format!("[key_value_store.default]\ntype = \"redis\"\nurl = \"redis://127.0.0.1:{port}\"\n\n"));
         }
         if std::env::var("ZIGE_SQLITE").as_deref() == Ok("libsql") {
-            let port = free_port()?;
             let sqld = program("sqld").context("ZIGE_SQLITE=libsql needs sqld")?;
             let dir = state.join("libsql");
-            let mut command = std::process::Command::new(sqld);
-            command
-                .arg("--db-path")
-                .arg(&dir)
-                .args(["--http-listen-addr", &format!("127.0.0.1:{port}"), "--no-welcome"])
-                .stdout(std::process::Stdio::null())
-                .stderr(std::process::Stdio::null());
-            std::os::unix::process::CommandExt::process_group(&mut command, 0);
-            let child = command.spawn()?;
+            let (child, port) = start_on_free_port("sqld", |port| {
+                let mut command = std::process::Command::new(&sqld);
+                command
+                    .arg("--db-path")
+                    .arg(&dir)
+                    .args(["--http-listen-addr", &format!("127.0.0.1:{port}"), "--no-welcome"])
+                    .stdout(std::process::Stdio::null())
+                    .stderr(std::process::Stdio::null());
+                command
+            })?;
             backends.processes.push(child);
-            wait_for_port(port, "sqld")?;
             backends
                 .config
                 .push_str(&format!("[sqlite_database.default]\ntype = \"libsql\"\nurl = \"http://127.0.0.1:{port}\"\ntoken = \"tests\"\n"));
@@ -280,8 +293,6 @@ fn spawn_spin(
     variables: &[(String, String)],
     runtime_config: Option<&Path>,
 ) -> Result<TestApp> {
-    let port = free_port()?;
-    let log = std::fs::File::create(state_dir.path().join("spin.log"))?;
     // A test's own runtime config wins over the backends chosen for the run.
     let backends = if runtime_config.is_none() { Backends::start(state_dir.path())? } else { Backends::default() };
     let backend_config = state_dir.path().join("backends.toml");
@@ -293,39 +304,53 @@ fn spawn_spin(
         }
         None => None,
     };
-    let mut command = std::process::Command::new(spin);
-    command
-        .args(["up", "-f"])
-        .arg(manifest)
-        .args(["--listen", &format!("127.0.0.1:{port}"), "--state-dir"])
-        .arg(state_dir.path().join(".spin"))
-        .stdout(log.try_clone()?)
-        .stderr(log);
-    if let Some(file) = &runtime_config {
-        command.arg("--runtime-config-file").arg(file);
-    }
-    for (name, value) in variables {
-        command.arg("--variable").arg(format!("{name}={value}"));
-    }
-    std::os::unix::process::CommandExt::process_group(&mut command, 0);
-    let mut child = command.spawn().context("starting spin")?;
-    let addr: SocketAddr = ([127, 0, 0, 1], port).into();
-    // The first start compiles every component (its cache makes later ones quick).
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(300);
-    loop {
-        if let Some(status) = child.try_wait()? {
-            let output = std::fs::read_to_string(state_dir.path().join("spin.log")).unwrap_or_default();
-            anyhow::bail!("spin exited ({status}) before serving: {output}");
+    // Spin cannot be told port 0, so a free port is chosen for it; another
+    // test may take the same port first. A Spin that finds its port in use
+    // exits, and is started again on another: a test never talks to an app
+    // that is not its own (it waits for its own Spin to say it serves).
+    for _ in 0..5 {
+        let port = free_port()?;
+        let log_path = state_dir.path().join("spin.log");
+        let log = std::fs::File::create(&log_path)?;
+        let mut command = std::process::Command::new(spin);
+        command
+            .args(["up", "-f"])
+            .arg(manifest)
+            .args(["--listen", &format!("127.0.0.1:{port}"), "--state-dir"])
+            .arg(state_dir.path().join(".spin"))
+            .stdout(log.try_clone()?)
+            .stderr(log);
+        if let Some(file) = &runtime_config {
+            command.arg("--runtime-config-file").arg(file);
         }
-        if std::net::TcpStream::connect(addr).is_ok() {
-            return Ok(TestApp { addr, state_dir, server: Server::Process(child, backends.processes), officers: Default::default() });
+        for (name, value) in variables {
+            command.arg("--variable").arg(format!("{name}={value}"));
         }
-        if std::time::Instant::now() > deadline {
-            let _ = child.kill();
-            anyhow::bail!("spin did not serve within 300 s");
+        std::os::unix::process::CommandExt::process_group(&mut command, 0);
+        let mut child = command.spawn().context("starting spin")?;
+        let addr: SocketAddr = ([127, 0, 0, 1], port).into();
+        let serving = format!("Serving http://127.0.0.1:{port}");
+        // The first start compiles every component (its cache makes later ones quick).
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(300);
+        loop {
+            let output = std::fs::read_to_string(&log_path).unwrap_or_default();
+            if let Some(status) = child.try_wait()? {
+                if output.contains("already in use") {
+                    break;
+                }
+                anyhow::bail!("spin exited ({status}) before serving: {output}");
+            }
+            if output.contains(&serving) && std::net::TcpStream::connect(addr).is_ok() {
+                return Ok(TestApp { addr, state_dir, server: Server::Process(child, backends.processes), officers: Default::default() });
+            }
+            if std::time::Instant::now() > deadline {
+                let _ = child.kill();
+                anyhow::bail!("spin did not serve within 300 s");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
         }
-        std::thread::sleep(std::time::Duration::from_millis(50));
     }
+    anyhow::bail!("spin found each port it was given in use")
 }
 
 /// Starts the app of `manifest` with fresh state and the given options.

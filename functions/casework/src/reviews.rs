@@ -4,6 +4,7 @@
 use serde::Deserialize;
 use serde_json::{Value as Json, json};
 use spin_sdk::http::{Request, Response};
+use zige_domain::casework::{REVIEW_ACTIONS, is_one_of};
 use zige_domain::effects::Command;
 use zige_domain::evidence::DecisionKind;
 use zige_domain::masking::mask_name;
@@ -69,7 +70,7 @@ pub(crate) fn review(db: &Db, staff: &Staff, req: &Request, id: &str) -> Result<
 }
 
 fn check_review(body: &ReviewRequest) -> Result<(), Problem> {
-    if !matches!(body.action.as_str(), "confirm" | "send_back" | "certify") {
+    if !is_one_of(&REVIEW_ACTIONS, &body.action) {
         return Err(Problem::invalid("action", "操作应为确认、退回或认定符合", "action: confirm, send_back or certify"));
     }
     if body.note.trim().is_empty() && body.action != "confirm" {

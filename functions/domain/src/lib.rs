@@ -11,6 +11,7 @@
 pub mod assessment;
 pub mod benefit;
 pub mod calendar;
+pub mod casework;
 pub mod cycle;
 pub mod deadlines;
 pub mod effects;

@@ -171,11 +171,6 @@ impl Call<'_> {
         self.params.get(name).unwrap_or_default()
     }
 
-    /// The rest of the path matched by a trailing `*`.
-    pub fn rest(&self) -> &str {
-        self.params.wildcard().unwrap_or_default()
-    }
-
     /// The database, opened on first use.
     pub fn db(&self) -> Result<&Db, Problem> {
         if let Some(db) = self.db.get() {

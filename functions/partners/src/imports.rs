@@ -10,6 +10,7 @@
 use serde_json::{Value as Json, json};
 use spin_sdk::http::{Request, Response};
 use std::time::{Duration, Instant};
+use zige_domain::casework::IMPORT_OUTCOMES;
 use zige_http::auth::Staff;
 use zige_http::problem::{Problem, json_response};
 use zige_http::request::{self, Page};
@@ -192,7 +193,7 @@ fn describe(db: &Db, id: &str) -> Result<Json, Problem> {
          FROM datashare_imports WHERE id = ?",
         &[text(id)],
         |r| {
-            let counts = ["applied", "duplicate", "unmatched", "rejected"].map(|c| r.int(c));
+            let counts = IMPORT_OUTCOMES.map(|o| r.int(o.code));
             json!({
                 "id": r.text("id"), "partner_id": r.text("partner_id"), "format": r.text("format"), "file_name": r.text("file_name"),
                 "sha256": r.text("sha256"), "size": r.int("size"), "status": r.text("status"),

@@ -15,6 +15,7 @@ use spin_sdk::http::{Method, Request, Response};
 use std::collections::BTreeMap;
 use zige_domain::BenefitType;
 use zige_domain::benefit::ManagementMode;
+use zige_domain::casework::{RECOVERY_STATUSES, is_one_of};
 use zige_domain::effects::survivor_deduction;
 use zige_domain::money::{Blacklist, BlacklistDecision, Fen, allocate, instalment_plan, missed_instalments};
 use zige_domain::routing::{OrgTree, Placement};
@@ -104,7 +105,7 @@ fn list(ctx: &Ctx<'_>, tree: &OrgTree, req: &Request) -> Result<Response, Proble
     let page = Page::from_query(req)?;
     let (scope, mut params) = auth::scope_sql(tree, ctx.staff, "p.")?;
     let status = request::query_param(req, "status").unwrap_or_else(|| "open".into());
-    if !matches!(status.as_str(), "open" | "recovered" | "withdrawn") {
+    if !is_one_of(&RECOVERY_STATUSES, &status) {
         return Err(Problem::new(400, "invalid_query", "status应为open、recovered或withdrawn", "status: open, recovered or withdrawn")
             .with_field("status"));
     }

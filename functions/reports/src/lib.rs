@@ -8,6 +8,7 @@
 use serde::Deserialize;
 use serde_json::{Value as Json, json};
 use spin_sdk::http::{Request, Response};
+use zige_domain::casework::{REPORT_KINDS, is_one_of};
 use zige_http::auth::Permission::HandleReports;
 use zige_http::auth::Staff;
 use zige_http::problem::{Problem, json_response};
@@ -79,7 +80,7 @@ fn submit(db: &Db, req: &Request) -> Result<Response, Problem> {
     // one carrier's address to report what it sees.
     let address = request::client_address(req);
     zige_http::rate::hourly(&format!("report:{address}"), zige_store::settings::positive("hourly_reports_per_address")?)?;
-    if !matches!(body.kind.as_str(), "improper_receipt" | "staff_misconduct") {
+    if !is_one_of(&REPORT_KINDS, &body.kind) {
         return Err(Problem::invalid("kind", "请选择举报类别", "kind: improper_receipt or staff_misconduct"));
     }
     let subject = bounded("subject", &body.subject, 200)?;

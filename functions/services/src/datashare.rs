@@ -10,6 +10,7 @@ use anyhow::Result;
 use chrono::NaiveDate;
 use serde_json::{Value as Json, json};
 use zige_domain::IdNumber;
+use zige_domain::casework::IMPORT_OUTCOMES;
 use zige_domain::evidence::{EVENT_TYPES, EvidenceKind};
 use zige_store::audit::{self, Entry};
 use zige_store::db::{Db, opt_text, text};
@@ -399,7 +400,7 @@ pub fn import_chunk(db: &Db, import_id: &str, sealer: &zige_store::secrets::Seal
                     Outcome { event_id, outcome: "rejected", reason: Some(reason) }
                 }
             };
-            counts[["applied", "duplicate", "unmatched", "rejected"].iter().position(|o| *o == outcome.outcome).unwrap_or(3)] += 1;
+            counts[IMPORT_OUTCOMES.iter().position(|o| o.code == outcome.outcome).unwrap_or(3)] += 1;
             db.exec(
                 "UPDATE datashare_import_rows SET sealed_event = NULL, event_id = ?, outcome = ?, reason = ? WHERE import_id = ? AND line = ?",
                 &[text(outcome.event_id), text(outcome.outcome), opt_text(outcome.reason), text(import_id), zige_store::db::int(*line)],

@@ -38,6 +38,7 @@ fn openapi() -> spin_sdk::http::Response {
 fn codes() -> spin_sdk::http::Response {
     use zige_domain::assessment::ListKind;
     use zige_domain::benefit::{BenefitType, DESIGNATIONS, ManagementMode, OUT_OF_SCOPE_CODES, ResidenceKind};
+    use zige_domain::casework;
     use zige_domain::cycle::CycleStatus;
     use zige_domain::payment::SuspensionReason;
     use zige_domain::routing::OrgKind;
@@ -85,6 +86,11 @@ fn codes() -> spin_sdk::http::Response {
         "cycle_statuses": CycleStatus::ALL.map(CycleStatus::code_name), "special_groups": zige_domain::benefit::SPECIAL_GROUPS,
         // Relations in the order staff choose them: family first.
         "relations": zige_domain::relations::all().collect::<Vec<_>>(), "family_relations": zige_domain::relations::FAMILY.map(|r| r.code),
+        // Case work's choices and states.
+        "review_actions": casework::REVIEW_ACTIONS, "review_results": casework::REVIEW_RESULTS,
+        "home_visit_statuses": casework::HOME_VISIT_STATUSES, "recovery_statuses": casework::RECOVERY_STATUSES,
+        "recovery_payments": casework::RECOVERY_PAYMENTS, "report_kinds": casework::REPORT_KINDS, "report_statuses": casework::REPORT_STATUSES,
+        "import_outcomes": casework::IMPORT_OUTCOMES, "import_statuses": casework::IMPORT_STATUSES,
     });
     spin_sdk::http::Response::builder()
         .status(200)

@@ -20,4 +20,6 @@ export default {
   '上门服务：{reason}，预约 {date} 上门': { ug: 'ئۆيگە بېرىپ مۇلازىمەت قىلىش: {reason}، {date} كۈنى بېرىشكە ۋاقىت بېكىتىلگەن', en: 'Home visit: {reason}; booked for {date}' },
   '上门服务：{reason}': { ug: 'ئۆيگە بېرىپ مۇلازىمەت قىلىش: {reason}', en: 'Home visit: {reason}' },
   '电话': { ug: 'تېلېفون', en: 'Phone' },
+  '待安排': { ug: 'ئورۇنلاشتۇرۇلمىغان', en: 'To arrange' },
+  '已安排': { ug: 'ئورۇنلاشتۇرۇلدى', en: 'Scheduled' },
 };

@@ -82,4 +82,7 @@ export default {
   '下载HTML': { ug: 'HTML نى چۈشۈرۈش', en: 'Download HTML' },
   '通知书-{id}-{lang}.html': { ug: 'ئۇقتۇرۇش-{id}-{lang}.html', en: 'notice-{id}-{lang}.html' },
   '已逾期': { ug: 'مۆھلىتى ئۆتكەن', en: 'Overdue' },
+  '追回中': { ug: 'قايتۇرۇۋېلىنىۋاتىدۇ', en: 'Being recovered' },
+  '已撤销': { ug: 'بىكار قىلىندى', en: 'Withdrawn' },
+  '分期还款': { ug: 'بۆلۈپ قايتۇرۇش', en: 'Instalment' },
 };
