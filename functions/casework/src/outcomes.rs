@@ -136,11 +136,10 @@ pub(crate) fn record(db: &Db, staff: &Staff, outcome: &Outcome, task_id: &str, r
             Some((person, _, _)) => person,
             None => return Err(Problem::not_found("该任务", "task")),
         };
-        if let DecisionKind::Entitled { benefit_id } = &kind {
-            if !records::benefits(db, &person)?.iter().any(|b| &b.id == benefit_id) {
+        if let DecisionKind::Entitled { benefit_id } = &kind
+            && !records::benefits(db, &person)?.iter().any(|b| &b.id == benefit_id) {
                 return Err(Problem::invalid("benefit_id", "该待遇不属于此人", "benefit_id: a benefit of this person"));
             }
-        }
         let id = zige_store::secrets::new_id("dec")?;
         let decision = StaffDecision { id: id.clone(), outcome: kind.clone(), decided_on: today };
         let needs_review = workflow::OnFile::load(db, &person, today)?.needs_city_review(&decision, city, today);

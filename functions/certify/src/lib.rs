@@ -126,7 +126,7 @@ fn exhausted() -> Problem {
 /// Issues a one-time nonce valid for 10 minutes.
 fn challenge(db: &Db, who: &Recipient, req: &Request) -> Result<Response, Problem> {
     let person_id = who.person()?.to_string();
-    if failures_today(&db, &person_id)? >= DAILY_FAILURES {
+    if failures_today(db, &person_id)? >= DAILY_FAILURES {
         return Err(exhausted());
     }
     let store = Store::open_default().map_err(anyhow::Error::from)?;
@@ -308,7 +308,7 @@ fn submit(db: &Db, who: &Recipient, req: &Request) -> Result<Response, Problem> 
         }
     };
     let helper = body.helper.as_ref().map(Helper::helper).transpose()?;
-    if failures_today(&db, &person_id)? >= DAILY_FAILURES {
+    if failures_today(db, &person_id)? >= DAILY_FAILURES {
         return Err(exhausted());
     }
     let settings = Settings::load()?;
@@ -321,7 +321,7 @@ fn submit(db: &Db, who: &Recipient, req: &Request) -> Result<Response, Problem> 
     let actor = who.actor();
     let by = Actor { actor: &actor, role: "recipient" };
     let used = |nonce: &str| db.one("SELECT 1 AS x FROM used_nonces WHERE nonce = ?", &[text(nonce)], |_| ()).ok().flatten().is_some();
-    let outcome = check(&settings, &body, &who, challenge.as_ref(), &person_id, now, &used);
+    let outcome = check(&settings, &body, who, challenge.as_ref(), &person_id, now, &used);
     let spend = |db: &Db, nonce: &str| -> anyhow::Result<bool> {
         let used = db.one("SELECT 1 AS x FROM used_nonces WHERE nonce = ?", &[text(nonce)], |_| ())?.is_some();
         if !used {
@@ -375,7 +375,7 @@ fn submit(db: &Db, who: &Recipient, req: &Request) -> Result<Response, Problem> 
     let _ = store.delete(&key);
     match certified {
         Ok(certification_id) => {
-            let benefits = records::assess_person(&db, &person_id, today)?;
+            let benefits = records::assess_person(db, &person_id, today)?;
             let items: Vec<_> = benefits
                 .iter()
                 .map(|(b, a)| {
@@ -390,7 +390,7 @@ fn submit(db: &Db, who: &Recipient, req: &Request) -> Result<Response, Problem> 
             Ok(json_response(201, &json!({ "certification_id": certification_id, "channel": "self_service_face", "benefits": items })))
         }
         Err((refusal, visit)) => {
-            let left = (DAILY_FAILURES - failures_today(&db, &person_id)?).max(0);
+            let left = (DAILY_FAILURES - failures_today(db, &person_id)?).max(0);
             let mut problem = if visit {
                 Problem::new(
                     422,

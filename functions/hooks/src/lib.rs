@@ -58,9 +58,9 @@ fn unauthorised(db: &Db, partner: &str, known: bool, why: &str, body: &[u8]) -> 
 
 fn deliver(db: &Db, req: &Request, partner_id: &str) -> Result<Response, Problem> {
     let body = req.body();
-    let partner = match Partner::load(&db, partner_id)? {
-        None => return Err(unauthorised(&db, partner_id, false, "unknown_partner", body)),
-        Some(p) if p.disabled => return Err(unauthorised(&db, partner_id, true, "partner_disabled", body)),
+    let partner = match Partner::load(db, partner_id)? {
+        None => return Err(unauthorised(db, partner_id, false, "unknown_partner", body)),
+        Some(p) if p.disabled => return Err(unauthorised(db, partner_id, true, "partner_disabled", body)),
         Some(p) => p,
     };
     let mut headers = http::HeaderMap::new();
@@ -87,7 +87,7 @@ fn deliver(db: &Db, req: &Request, partner_id: &str) -> Result<Response, Problem
             W::MissingHeader(_) | W::InvalidHeader(_) => "missing_signature",
             _ => "bad_signature",
         };
-        return Err(unauthorised(&db, partner_id, true, why, body));
+        return Err(unauthorised(db, partner_id, true, why, body));
     }
     let webhook_id = req.header("webhook-id").and_then(|v| v.as_str()).unwrap_or_default().to_string();
     if let Some(answer) = db.one(
@@ -109,7 +109,7 @@ fn deliver(db: &Db, req: &Request, partner_id: &str) -> Result<Response, Problem
         );
     }
     let answer = datashare::accept_delivery(
-        &db,
+        db,
         &partner,
         &webhook_id,
         events,

@@ -90,7 +90,7 @@ fn home_visit(db: &Db, who: &Recipient, req: &Request) -> Result<Response, Probl
     let body: VisitRequest = request::json_body(req)?;
     let actor = who.actor();
     let by = Actor { actor: &actor, role: "recipient" };
-    let visit = front_desk::request_home_visit(&db, &person_id, &body, zige_store::today(), &Lodged::online(&by))?;
+    let visit = front_desk::request_home_visit(db, &person_id, &body, zige_store::today(), &Lodged::online(&by))?;
     Ok(json_response(
         if visit.merged { 200 } else { 201 },
         &json!({ "home_visit_id": visit.id, "org_id": visit.org_id, "deadline": visit.deadline, "deadline_provisional": visit.provisional, "status": "open", "merged": visit.merged }),
@@ -152,7 +152,7 @@ fn objection(db: &Db, who: &Recipient, req: &Request) -> Result<Response, Proble
     let actor = who.actor();
     let by = Actor { actor: &actor, role: "recipient" };
     let today = zige_store::today();
-    let lodged = front_desk::lodge_objection(&db, &person_id, &body.benefit_id, &body.text, &files, &Lodged::online(&by), today)?;
+    let lodged = front_desk::lodge_objection(db, &person_id, &body.benefit_id, &body.text, &files, &Lodged::online(&by), today)?;
     Ok(json_response(
         201,
         &json!({ "objection_id": lodged.id, "benefit_id": body.benefit_id, "objection_on": today, "task_id": lodged.task_id }),

@@ -31,7 +31,7 @@ pub fn list(ctx: &Ctx) -> Result<Response, Problem> {
     )?;
     // Locked from some address: failures are counted per login name and address.
     let names: Vec<String> = rows.iter().filter_map(|r| r["username"].as_str().map(String::from)).collect();
-    let locked = zige_store::login_guard::locked(&ctx.db, &names, zige_store::unix_now())?;
+    let locked = zige_store::login_guard::locked(ctx.db, &names, zige_store::unix_now())?;
     let items: Vec<serde_json::Value> = rows
         .into_iter()
         .map(|mut r| {
@@ -72,7 +72,7 @@ pub fn create(ctx: &Ctx, req: &Request) -> Result<Response, Problem> {
     }
     check_password(&new.password)?;
     let role = Role::parse(&new.role).ok_or_else(|| Problem::invalid("role", "未知的角色", "unknown role"))?;
-    let tree = auth::org_tree(&ctx.db)?;
+    let tree = auth::org_tree(ctx.db)?;
     let org = tree.get(&new.org_id).map_err(|_| Problem::invalid("org_id", "机构不存在", "no such organisation"))?;
     if !role.fits(org.kind) {
         return Err(Problem::invalid("role", "该角色与所属机构类型不符", "the role does not fit the organisation's kind"));

@@ -16,7 +16,7 @@ pub fn list(ctx: &Ctx) -> Result<Response, Problem> {
     let loaded = ctx.db.all("SELECT year, loaded_by, loaded_at FROM calendar_years ORDER BY year", &[], |r| {
         (r.int("year"), r.text("loaded_by"), r.text("loaded_at"))
     })?;
-    let calendar = zige_store::calendar::load(&ctx.db)?;
+    let calendar = zige_store::calendar::load(ctx.db)?;
     // The announced years, then every year up to next year that is not.
     let this_year = chrono::Datelike::year(&zige_store::today());
     let first = calendar.years().next().unwrap_or(this_year).min(this_year);

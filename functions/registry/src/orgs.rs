@@ -12,7 +12,7 @@ use zige_store::db::{opt_text, text};
 
 /// Lists the organisations within the caller's scope.
 pub fn list(ctx: &Ctx) -> Result<Response, Problem> {
-    let tree = auth::org_tree(&ctx.db)?;
+    let tree = auth::org_tree(ctx.db)?;
     let orgs = ctx.db.all("SELECT id, parent_id, kind, name, division_code FROM orgs ORDER BY id", &[], |r| {
         serde_json::json!({
             "id": r.text("id"), "parent_id": r.opt_text("parent_id"), "kind": r.text("kind"),
@@ -46,7 +46,7 @@ pub fn create(ctx: &Ctx, req: &Request) -> Result<Response, Problem> {
     if name.is_empty() || name.chars().count() > 100 {
         return Err(Problem::invalid("name", "机构名称不能为空，最长100字", "name: 1 to 100 characters"));
     }
-    let tree = auth::org_tree(&ctx.db)?;
+    let tree = auth::org_tree(ctx.db)?;
     let parent =
         tree.get(&new.parent_id).map_err(|_| Problem::invalid("parent_id", "上级机构不存在", "parent_id: no such organisation"))?;
     if !new.kind.may_sit_under(parent.kind) {

@@ -23,7 +23,7 @@ const PERSON_COLUMNS: &str = "id, id_masked, birth_date, name, phone, address, r
 /// existence itself does not leak (R2.3).
 pub fn visible_person(ctx: &Ctx, tree: &OrgTree, id: &str) -> Result<Json, Problem> {
     let found = ctx.db.try_one(&format!("SELECT {PERSON_COLUMNS} FROM persons WHERE id = ?"), &[text(id)], |r| {
-        Ok((auth::covers(tree, &ctx.staff, &placement(&r)?), person_json(&r)))
+        Ok((auth::covers(tree, ctx.staff, &placement(&r)?), person_json(&r)))
     })?;
     match found {
         Some((true, person)) => Ok(person),
@@ -58,8 +58,8 @@ pub fn search(ctx: &Ctx, req: &Request) -> Result<Response, Problem> {
     let page = Page::from_query(req)?;
     let q = request::query_param(req, "q").unwrap_or_default();
     let q = q.trim();
-    let tree = auth::org_tree(&ctx.db)?;
-    let (scope, mut params) = auth::scope_sql(&tree, &ctx.staff, "")?;
+    let tree = auth::org_tree(ctx.db)?;
+    let (scope, mut params) = auth::scope_sql(&tree, ctx.staff, "")?;
     let key = secrets::pii_key()?;
     let filter = if q.is_empty() {
         "1 = 1".to_string()
@@ -88,7 +88,7 @@ pub fn search(ctx: &Ctx, req: &Request) -> Result<Response, Problem> {
     let placed = zige_store::db::rows(&rows).map(|r| Ok((placement(&r)?, r))).collect::<anyhow::Result<Vec<_>>>()?;
     let items: Vec<Json> = placed
         .into_iter()
-        .filter(|(placed, _)| auth::covers(&tree, &ctx.staff, placed))
+        .filter(|(placed, _)| auth::covers(&tree, ctx.staff, placed))
         .map(|(_, r)| {
             json!({
                 "person_id": r.text("id"),
@@ -109,10 +109,10 @@ pub fn search(ctx: &Ctx, req: &Request) -> Result<Response, Problem> {
 /// The dossier: the person, relations, each benefit with its payment state,
 /// cycle and assessment (with reasons), the records and decisions on file.
 pub fn dossier(ctx: &Ctx, id: &str) -> Result<Response, Problem> {
-    let tree = auth::org_tree(&ctx.db)?;
+    let tree = auth::org_tree(ctx.db)?;
     let person = visible_person(ctx, &tree, id)?;
     let today = zige_store::today();
-    let assessed = records::assess_person(&ctx.db, id, today)?;
+    let assessed = records::assess_person(ctx.db, id, today)?;
     let benefits: Vec<Json> = assessed.iter().map(|(b, a)| benefit_json(b, a)).collect();
     // Who helped the person through a face check, beside their own result (R6.3).
     let helpers: std::collections::BTreeMap<String, Json> = ctx
@@ -122,7 +122,7 @@ pub fn dossier(ctx: &Ctx, id: &str) -> Result<Response, Problem> {
         })?
         .into_iter()
         .collect();
-    let evidence: Vec<Json> = records::evidence(&ctx.db, id)?
+    let evidence: Vec<Json> = records::evidence(ctx.db, id)?
         .into_iter()
         .map(|(e, source)| {
             let entry = e.kind.entry();
@@ -133,7 +133,7 @@ pub fn dossier(ctx: &Ctx, id: &str) -> Result<Response, Problem> {
             })
         })
         .collect();
-    let decisions: Vec<Json> = records::decisions(&ctx.db, id)?
+    let decisions: Vec<Json> = records::decisions(ctx.db, id)?
         .into_iter()
         .map(|(d, by)| json!({ "id": d.id, "outcome": d.outcome, "decided_on": d.decided_on, "decided_by": by }))
         .collect();
@@ -224,7 +224,7 @@ struct PersonChange {
 /// Changes personal data (R3.1) and keeps the old and new values.
 pub fn update(ctx: &Ctx, req: &Request, id: &str) -> Result<Response, Problem> {
     let change: PersonChange = request::json_body(req)?;
-    let tree = auth::org_tree(&ctx.db)?;
+    let tree = auth::org_tree(ctx.db)?;
     let current = visible_person(ctx, &tree, id)?;
     let mut fields: Vec<(&str, Option<String>)> = Vec::new();
     if let Some(name) = &change.name {
@@ -314,7 +314,7 @@ pub fn add_relative(ctx: &Ctx, req: &Request, id: &str) -> Result<Response, Prob
             "relation: spouse, child, parent, sibling or grandchild",
         ));
     }
-    let tree = auth::org_tree(&ctx.db)?;
+    let tree = auth::org_tree(ctx.db)?;
     visible_person(ctx, &tree, id)?;
     let key = secrets::pii_key()?;
     let index = relative.blind_index(&key);
@@ -362,7 +362,7 @@ pub fn record_history(
 /// The history of a person and their benefits, newest first.
 pub fn history(ctx: &Ctx, req: &Request, id: &str) -> Result<Response, Problem> {
     let page = Page::from_query(req)?;
-    let tree = auth::org_tree(&ctx.db)?;
+    let tree = auth::org_tree(ctx.db)?;
     visible_person(ctx, &tree, id)?;
     let items = ctx.db.all(
         "SELECT entity, entity_id, field, old_value, new_value, actor, at FROM history WHERE person_id = ? ORDER BY id DESC LIMIT ? OFFSET ?",

@@ -69,7 +69,7 @@ pub fn list(ctx: &Ctx, req: &Request) -> Result<Response, Problem> {
         Some(day) => day.parse().map_err(|_| Problem::invalid("on", "日期应为YYYY-MM-DD", "on: a date such as 2026-12-01"))?,
         None => zige_store::today(),
     };
-    let set = policies::load(&ctx.db)?;
+    let set = policies::load(ctx.db)?;
     let versions = ctx.db.all(
         "SELECT benefit_type, effective_from, policy, note, set_by, set_at FROM cycle_policies ORDER BY benefit_type, effective_from, id",
         &[],
@@ -119,7 +119,7 @@ pub fn create(ctx: &Ctx, req: &Request) -> Result<Response, Problem> {
         )?;
         Ok(())
     })?;
-    policies::forget(&ctx.db);
+    policies::forget(ctx.db);
     Ok(json_response(
         201,
         &json!({ "benefit_type": version.benefit.code(), "effective_from": version.effective_from, "policy": version.policy, "note": note, "set_by": actor }),
@@ -154,9 +154,9 @@ impl Counts {
 /// under the proposal. Nothing is stored.
 pub fn preview(ctx: &Ctx, req: &Request) -> Result<Response, Problem> {
     let (version, _) = request::json_body::<Proposal>(req)?.parse(zige_store::today())?;
-    let current = policies::load(&ctx.db)?;
+    let current = policies::load(ctx.db)?;
     let proposed = current.with(version.clone());
-    let by_district = compare(&ctx.db, version.benefit, version.effective_from, &current, &proposed)?;
+    let by_district = compare(ctx.db, version.benefit, version.effective_from, &current, &proposed)?;
     let districts: Vec<Json> = by_district
         .into_iter()
         .map(|(district, (now, then))| json!({ "insured_district": district, "current": now, "proposed": then }))

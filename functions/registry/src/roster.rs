@@ -224,7 +224,7 @@ pub fn import(ctx: &Ctx, req: &Request) -> Result<Response, Problem> {
     if let Some((key, names, _)) = COLUMNS.iter().find(|(key, _, required)| *required && !positions.contains_key(key)) {
         return Err(Problem::invalid(key, format!("缺少必填列“{}”", names[0]), format!("the required column \"{key}\" is missing")));
     }
-    let tree = auth::org_tree(&ctx.db)?;
+    let tree = auth::org_tree(ctx.db)?;
     let today = zige_store::today();
     let mut rejected = Vec::new();
     let mut good = Vec::new();

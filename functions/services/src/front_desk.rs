@@ -244,8 +244,6 @@ pub fn lodge_objection(
     })
 }
 
-/// Why a home visit is asked for (R6.3).
-
 /// A home-visit request as it arrives.
 #[derive(Debug, Clone, Deserialize)]
 pub struct VisitRequest {

@@ -111,9 +111,9 @@ fn login(db: &Db, req: &Request) -> Result<Response, Problem> {
     if let Err(seconds) = db.transaction(|db| login_guard::attempt(db, &login.username, &client, now))? {
         return Err(locked(seconds));
     }
-    let account = match find(&db, &login.username)? {
+    let account = match find(db, &login.username)? {
         Some(account) => account,
-        None => match bootstrap(&db, &login)? {
+        None => match bootstrap(db, &login)? {
             Some(account) => account,
             None => {
                 // Spend the same effort as a real check, so timing does not

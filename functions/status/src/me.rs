@@ -45,10 +45,10 @@ pub fn status(db: &Db, who: &Recipient, req: &Request) -> Result<Response, Probl
     let person_id = who.person()?.to_string();
     let language = match request::query_param(req, "lang") {
         Some(code) => Language::parse(&code).map_err(|e| Problem::invalid("lang", "语言应为zh、ug或en", e.to_string()))?,
-        None => records::language(&db, &person_id)?,
+        None => records::language(db, &person_id)?,
     };
     let today = zige_store::today();
-    let benefits: Vec<Json> = records::assess_person(&db, &person_id, today)?
+    let benefits: Vec<Json> = records::assess_person(db, &person_id, today)?
         .into_iter()
         .map(|(b, a)| {
             let worded = |language: Language| -> Vec<String> {
@@ -88,7 +88,7 @@ pub fn status(db: &Db, who: &Recipient, req: &Request) -> Result<Response, Probl
             "benefits": benefits,
             "home_visit": visit,
             "as_of": today,
-            "language": records::language(&db, &person_id)?.code(),
+            "language": records::language(db, &person_id)?.code(),
         }),
     ))
 }
@@ -96,7 +96,7 @@ pub fn status(db: &Db, who: &Recipient, req: &Request) -> Result<Response, Probl
 /// `GET /api/v1/me/history`: certifications and decisions, newest first.
 pub fn history(db: &Db, who: &Recipient) -> Result<Response, Problem> {
     let person_id = who.person()?.to_string();
-    let mut items: Vec<(String, Json)> = records::evidence(&db, &person_id)?
+    let mut items: Vec<(String, Json)> = records::evidence(db, &person_id)?
         .into_iter()
         .filter(|(e, _)| e.kind.effect() == Effect::ProofOfLife)
         .map(|(e, _)| {
@@ -108,7 +108,7 @@ pub fn history(db: &Db, who: &Recipient) -> Result<Response, Problem> {
         })
         .collect();
     items.extend(
-        records::decisions(&db, &person_id)?
+        records::decisions(db, &person_id)?
             .into_iter()
             .map(|(d, _)| (d.decided_on.to_string(), json!({ "kind": "decision", "date": d.decided_on, "outcome": d.outcome }))),
     );
