@@ -79,8 +79,7 @@ fn spin_toml_sends_each_declared_path_to_the_component_that_declares_it() {
     };
     let mut used = BTreeSet::new();
     for (declaring, route) in api_routes() {
-        // A path as a client sends it: each `:name` segment is some value.
-        let path = route.path.split('/').map(|s| if s.starts_with(':') { "x" } else { s }).collect::<Vec<_>>().join("/");
+        let path = request_path(route);
         let served = router.route(&path).unwrap_or_else(|| panic!("spin.toml routes {path} nowhere"));
         assert_eq!(crate_of(served.component), declaring, "spin.toml sends {} {} to {}", route.method, route.path, served.component);
         used.insert(served.raw_route.to_string());

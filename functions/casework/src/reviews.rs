@@ -4,10 +4,11 @@
 use serde::Deserialize;
 use serde_json::{Value as Json, json};
 use spin_sdk::http::{Request, Response};
-use zige_domain::casework::{REVIEW_ACTIONS, is_one_of};
+use zige_domain::casework::REVIEW_ACTIONS;
 use zige_domain::effects::Command;
 use zige_domain::evidence::DecisionKind;
 use zige_domain::masking::mask_name;
+use zige_domain::names::is_one_of;
 use zige_http::attachments::{Attachment, Upload};
 use zige_http::auth::Staff;
 use zige_http::problem::{Problem, json_response};

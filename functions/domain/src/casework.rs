@@ -65,8 +65,3 @@ pub const IMPORT_OUTCOMES: [CodeName; 4] = [
 /// Where an import of a partner's file stands (R5.1).
 pub const IMPORT_STATUSES: [CodeName; 2] =
     [CodeName::new("running", ["处理中", "بىر تەرەپ قىلىنىۋاتىدۇ", "Processing"]), CodeName::new("done", ["已完成", "تاماملاندى", "Done"])];
-
-/// Whether `code` is one of `table`'s codes.
-pub fn is_one_of(table: &[CodeName], code: &str) -> bool {
-    table.iter().any(|entry| entry.code == code)
-}

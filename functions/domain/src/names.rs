@@ -15,6 +15,11 @@ pub struct CodeName {
     pub name_en: &'static str,
 }
 
+/// Whether `code` is one of `table`'s codes.
+pub fn is_one_of(table: &[CodeName], code: &str) -> bool {
+    table.iter().any(|entry| entry.code == code)
+}
+
 impl CodeName {
     /// A code with its names in Chinese, Uyghur and English.
     pub const fn new(code: &'static str, names: [&'static str; 3]) -> Self {

@@ -94,11 +94,6 @@ impl TaskKind {
     pub fn code(self) -> &'static str {
         self.code_name().code
     }
-
-    /// The kind of a stored code.
-    pub fn parse(code: &str) -> Option<TaskKind> {
-        Self::ALL.into_iter().find(|k| k.code() == code)
-    }
 }
 
 impl std::fmt::Display for TaskKind {
@@ -120,13 +115,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn each_kind_has_its_own_name_and_reads_back() {
+    fn each_kind_has_its_own_code_and_names() {
         let codes: std::collections::BTreeSet<_> = TaskKind::ALL.iter().map(|k| k.code()).collect();
         assert_eq!(codes.len(), TaskKind::ALL.len());
         for kind in TaskKind::ALL {
-            assert_eq!(TaskKind::parse(kind.code()), Some(kind));
             assert!(!kind.code_name().name_ug.is_empty() && !kind.code_name().name_en.is_empty());
         }
-        assert_eq!(TaskKind::parse("no_such_kind"), None);
     }
 }

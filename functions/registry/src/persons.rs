@@ -307,7 +307,7 @@ pub fn add_relative(ctx: &Ctx, req: &Request, id: &str) -> Result<Response, Prob
     let body: RelativeRequest = request::json_body(req)?;
     let relative =
         zige_domain::IdNumber::parse(&body.id_number).map_err(|e| Problem::invalid("id_number", e.message_zh(), e.to_string()))?;
-    if !zige_domain::relations::FAMILY.iter().any(|r| r.code == body.relation) {
+    if !zige_domain::names::is_one_of(&zige_domain::relations::FAMILY, &body.relation) {
         return Err(Problem::invalid(
             "relation",
             "关系应为配偶、子女、父母、兄弟姐妹或孙子女",

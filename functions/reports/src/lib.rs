@@ -8,7 +8,8 @@
 use serde::Deserialize;
 use serde_json::{Value as Json, json};
 use spin_sdk::http::{Request, Response};
-use zige_domain::casework::{REPORT_KINDS, is_one_of};
+use zige_domain::casework::REPORT_KINDS;
+use zige_domain::names::is_one_of;
 use zige_http::auth::Permission::HandleReports;
 use zige_http::auth::Staff;
 use zige_http::problem::{Problem, json_response};

@@ -9,7 +9,7 @@ use crate::workflow::{self, Actor, AtHand};
 use anyhow::Context;
 use chrono::NaiveDate;
 use serde::Deserialize;
-use zige_domain::names::CodeName;
+use zige_domain::names::{CodeName, is_one_of};
 use zige_domain::relations;
 use zige_domain::tasks::VISIT_REASONS;
 use zige_http::problem::Problem;
@@ -261,7 +261,7 @@ pub struct VisitRequest {
 impl VisitRequest {
     /// Checks each field, naming the first that is wrong.
     pub fn check(&self) -> Result<(), Problem> {
-        if !VISIT_REASONS.iter().any(|r| r.code == self.reason) {
+        if !is_one_of(&VISIT_REASONS, &self.reason) {
             return Err(Problem::invalid("reason", "原因应为高龄、疾病、残疾或其他", "reason: very_old, illness, disability or other"));
         }
         let address = self.address.trim();
