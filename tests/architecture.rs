@@ -27,22 +27,37 @@ fn sources() -> Vec<(String, String)> {
 
 /// Only the executor (`workflow::carry_out` and its helpers) changes a
 /// payment state, opens a task, issues a payroll instruction, opens a
-/// recovery case or files an escalation.
+/// recovery case or files an escalation: each statement is written once, in
+/// its table's typed query, and only the executor calls that query.
 #[test]
 fn only_the_executor_changes_payments_and_opens_work() {
-    let writes = ["SET payment_status", "INTO tasks ", "INTO payroll_instructions", "INTO overpayments", "INTO escalations"];
+    // The statement, the table module that holds it, and its typed query.
+    let writes = [
+        ("SET payment_status", "benefits", "benefits::set_payment_state("),
+        ("INTO tasks ", "tasks", "tasks::open("),
+        ("INTO payroll_instructions", "payroll_instructions", "payroll_instructions::insert("),
+        ("INTO overpayments", "overpayments", "overpayments::open_case("),
+        ("INTO escalations", "escalations", "escalations::file("),
+    ];
     let sources = sources();
     assert!(sources.len() > 30, "found the sources");
+    let executor = "functions/services/src/workflow.rs";
     for (path, text) in &sources {
-        if path == "functions/services/src/workflow.rs" {
-            continue;
-        }
-        for write in writes {
-            assert!(!text.contains(write), "{path} does what only the executor may: {write}");
+        for (statement, table, query) in writes {
+            let home = format!("functions/store/src/tables/{table}.rs");
+            let written = text.matches(statement).count();
+            if *path == home {
+                assert_eq!(written, 1, "{path} writes `{statement}` once, in {query}..)");
+            } else {
+                assert_eq!(written, 0, "{path} does what only the executor may: {statement}");
+            }
+            if path != executor {
+                assert!(!text.contains(query), "{path} calls {query}..), which only the executor may");
+            }
         }
     }
-    let executor = &sources.iter().find(|(p, _)| p == "functions/services/src/workflow.rs").unwrap().1;
-    assert!(writes.iter().all(|w| executor.contains(w)), "the executor still does each");
+    let executor = &sources.iter().find(|(p, _)| p == executor).unwrap().1;
+    assert!(writes.iter().all(|(_, _, query)| executor.contains(query)), "the executor still does each");
 }
 
 /// No code names an organisation by its id: the city's own organisations
@@ -76,6 +91,35 @@ fn the_shared_crates_depend_only_downwards() {
         for dependency in zige {
             let below = layers[..level].contains(&dependency);
             assert!(below, "{name} depends on {dependency}, which is not below it");
+        }
+    }
+}
+
+/// Every statement lives in the store (issue 20): outside `functions/store`
+/// no string begins with SQL and nothing runs a statement on a `Db`;
+/// handlers and the executor open transactions and call the typed queries
+/// of `zige_store::tables`.
+#[test]
+fn no_sql_outside_the_store() {
+    let verbs = ["SELECT ", "INSERT ", "UPDATE ", "DELETE ", "WITH ", "REPLACE ", "CREATE ", "PRAGMA "];
+    let calls = [".one(", ".all(", ".exec(", ".query(", ".try_one(", ".try_all("];
+    for (path, text) in sources() {
+        if path.starts_with("functions/store/") || path.starts_with("functions/domain/") {
+            continue;
+        }
+        // A string literal whose text (after blanks and line continuations) begins with a verb.
+        for (at, _) in text.match_indices('"') {
+            let opening = text[at + 1..].trim_start_matches(|c: char| c.is_whitespace() || c == '\\');
+            let verb = verbs.iter().find(|v| opening.starts_with(*v));
+            assert!(verb.is_none(), "{path} holds SQL ({}…): move it to zige_store::tables", verb.unwrap_or(&"").trim());
+        }
+        // A statement run on the database handle, whatever the handle is called.
+        for call in calls {
+            for (at, _) in text.match_indices(call) {
+                let receiver = text[..at].trim_end();
+                let on_db = receiver.ends_with("db") || receiver.ends_with("db()?") || receiver.ends_with("conn");
+                assert!(!on_db, "{path} runs a statement itself ({call}): call a typed query of zige_store::tables");
+            }
         }
     }
 }

@@ -101,6 +101,15 @@ async fn every_code_the_console_shows_is_named_in_each_language() {
                     assert_eq!(han(text), 0, "{list}: {name} of {entry} is Chinese");
                 }
             }
+            // Any other text given in the three languages (an archive status's explanation).
+            let fields = entry.as_object().unwrap().keys().filter_map(|k| k.strip_suffix("_zh")).filter(|f| *f != "name");
+            for field in fields {
+                for language in ["zh", "ug", "en"] {
+                    let text = entry[format!("{field}_{language}")].as_str().unwrap_or_default();
+                    assert!(!text.trim().is_empty(), "{list}: {field}_{language} of {entry}");
+                    assert!(language == "zh" || han(text) == 0, "{list}: {field}_{language} of {entry} is Chinese");
+                }
+            }
         }
     }
 }

@@ -150,12 +150,23 @@ async fn the_console_retypes_no_code_table_of_the_domain() {
     // Every code table served: each list whose entries have a code and names.
     let lists = named_lists(&codes);
     assert!(lists.len() >= 20, "the code tables are served: {lists:?}");
+    for list in ["assessment_actions", "history_fields", "archive_statuses", "audit_actions"] {
+        assert!(lists.contains(&list), "{list} is served as a named list: {lists:?}");
+    }
     for list in lists {
         let entries = codes[list].as_array().unwrap();
         for entry in entries {
             let (code, name) = (entry["code"].as_str().unwrap(), entry["name_zh"].as_str().unwrap());
             assert!(["name_ug", "name_en"].iter().all(|k| entry[k].as_str().is_some_and(|v| !v.is_empty())), "{list}: {entry}");
-            for typed in [format!("{code}: t('{name}')"), format!("{code}: '{name}'")] {
+            // As a plain or quoted key (`'list.export': t('…')`); a status
+            // with its badge also as the array `filed: [t('已归档'), 'ok'`.
+            let keys = [code.to_string(), format!("'{code}'"), format!("\"{code}\"")];
+            let badge = entry["badge"].as_str();
+            let typed = keys.iter().flat_map(|key| {
+                let with_badge = badge.map(|badge| format!("{key}: [t('{name}'), '{badge}'"));
+                [format!("{key}: t('{name}')"), format!("{key}: '{name}'")].into_iter().chain(with_badge)
+            });
+            for typed in typed {
                 // The code as a whole key, not the end of a longer one.
                 let whole =
                     sources.match_indices(&typed).any(|(at, _)| !sources[..at].ends_with(|c: char| c.is_alphanumeric() || c == '_'));

@@ -95,9 +95,12 @@ export function pickMessage(reason) {
   return reason[`message_${current}`] || reason.message_zh || reason.code;
 }
 
-/** A name from the domain's code tables (`name_zh`, `name_ug`, `name_en`) in the current language. */
-export function pickName(entry) {
-  return entry[`name_${current}`] || entry.name_zh;
+/**
+ * A name from the domain's code tables (`name_zh`, `name_ug`, `name_en`) in the current language,
+ * or another text given in the three languages (`field` `explanation`: `explanation_zh`, …).
+ */
+export function pickName(entry, field = 'name') {
+  return entry[`${field}_${current}`] || entry[`${field}_zh`];
 }
 
 /**

@@ -51,6 +51,11 @@ export function loadCodes(codes) {
   named(HOME_VISIT_STATUS, codes.home_visit_statuses);
   named(IMPORT_OUTCOMES, codes.import_outcomes);
   named(IMPORT_STATUS, codes.import_statuses);
+  named(ACTIONS, codes.assessment_actions);
+  named(HISTORY_FIELDS, codes.history_fields);
+  named(AUDIT_ACTIONS, codes.audit_actions);
+  for (const s of codes.archive_statuses) ARCHIVE_STATUS[s.code] = [pickName(s), s.badge, pickName(s, 'explanation')];
+  for (const s of codes.ledger_statuses) LEDGER_STATUS[s.code] = [pickName(s), s.badge];
   FAMILY_RELATIONS.splice(0, FAMILY_RELATIONS.length, ...codes.family_relations);
   for (const role of codes.roles) ROLE_ORG_KINDS[role.code] = role.org_kinds;
   for (const kind of codes.org_kinds.filter((k) => k.parent_kinds.length)) ORG_PARENT_KINDS[kind.code] = kind.parent_kinds;
@@ -151,28 +156,12 @@ export const LANGUAGES = {};
 export const SPECIAL_GROUPS = {};
 /** Where a benefit stands in its cycle (R4), from the domain. */
 export const CYCLE_STATUS = {};
-export const ACTIONS = {
-  none: t('无需处理'),
-  suspend_now: t('立即暂停（先停）'),
-  verify: t('实地核实'),
-  restore: t('恢复发放并补发'),
-  reinstate: t('恢复待遇'),
-  terminate: t('停发'),
-};
+/** What an assessment asks to be done (R5.4), from the domain. */
+export const ACTIONS = {};
 /** Where a home-visit request stands (R6.3), from the domain. */
 export const HOME_VISIT_STATUS = {};
-export const HISTORY_FIELDS = {
-  created: t('建档'),
-  name: t('姓名'),
-  phone: t('手机号'),
-  address: t('地址'),
-  residence: t('居住地类型'),
-  community_id: t('所在社区'),
-  special_groups: t('特殊群体'),
-  language: t('通知语言'),
-  payment_status: t('待遇状态'),
-  monthly_amount_fen: t('月待遇'),
-};
+/** The fields a person's history records (R3.1), from the domain. */
+export const HISTORY_FIELDS = {};
 
 /** Organisation kind → name, from the domain. */
 export const ORG_KINDS = {};
@@ -183,62 +172,19 @@ export const ROLE_ORG_KINDS = {};
 /** Which kinds a new organisation of a kind may sit under (R2.1), from the domain: only the kinds staff may create. */
 export const ORG_PARENT_KINDS = {};
 
-/** Filing status of a district's month (R8.2): [text, badge kind, explanation]. */
-export const ARCHIVE_STATUS = {
-  filed: [t('已归档'), 'ok', t('已装订，之后没有新记录')],
-  missing: [t('未归档'), 'bad', t('有记录，尚未装订')],
-  outdated: [t('需重订'), 'warn', t('装订后又收到记录，应重新装订')],
-  nothing_to_file: [t('无记录'), 'soft', t('本月没有需要归档的记录')],
-};
+/** Where a ledger line stands (R5.4, R6.3) → [name, badge kind], from the domain. */
+export const LEDGER_STATUS = {};
+
+/** Filing status of a district's month (R8.2) → [name, badge kind, explanation], from the domain. */
+export const ARCHIVE_STATUS = {};
 
 /** What became of a record of a partner file (R5.1), from the domain. */
 export const IMPORT_OUTCOMES = {};
 /** Where an import stands (R5.1), from the domain. */
 export const IMPORT_STATUS = {};
 
-export const AUDIT_ACTIONS = {
-  'archive.bind': t('装订月度档案'),
-  'archive.download': t('下载档案'),
-  'archive.verify': t('校验档案'),
-  'benefit.object': t('提出异议'),
-  'calendar.load': t('载入工作日历'),
-  'certification.activity': t('活动签到认证'),
-  'certification.refused': t('认证被拒'),
-  'certification.self_service': t('自助认证'),
-  'datashare.import.create': t('上传共享数据文件'),
-  'datashare.import.done': t('共享数据导入完成'),
-  'datashare.import.results': t('下载导入结果'),
-  'datashare.rematch': t('重新匹配推送'),
-  'death.report': t('家属申报死亡'),
-  'decision.record': t('登记核实结果'),
-  'decision.review': t('市级复核'),
-  'feed.acknowledge': t('确认接收指令'),
-  'home_visit.schedule': t('预约上门'),
-  'import.event.rejected': t('导入记录拒收'),
-  'ledger.export': t('导出台账'),
-  'list.export': t('导出名单'),
-  'org.create': t('新建机构'),
-  'partner.create': t('登记数据共享单位'),
-  'partner.secret_add': t('新增密钥'),
-  'partner.secret_revoke': t('吊销密钥'),
-  'person.update': t('修改人员信息'),
-  'recipient.login': t('领取人登录'),
-  'report.handle': t('办理举报'),
-  'report.read': t('查阅举报'),
-  'report.receive': t('受理举报'),
-  'roster.import': t('导入花名册'),
-  'roster.import_chunk': t('花名册分批写入'),
-  'staff.bootstrap_admin': t('创建初始管理员'),
-  'staff.create': t('新建工作人员账号'),
-  'staff.login': t('工作人员登录'),
-  'staff.logout': t('工作人员退出'),
-  'staff.update': t('修改工作人员账号'),
-  'task.assign': t('任务转办'),
-  'task.open': t('立案核实任务'),
-  'tasks.dispatch': t('下发待核实名单'),
-  'webhook.delivery': t('接收数据推送'),
-  'webhook.refused': t('拒收数据推送'),
-};
+/** The action of every audit record (R8.1), from the domain. */
+export const AUDIT_ACTIONS = {};
 
 /** A label from a table, or the code itself when the table lacks it. */
 export function label(table, code) {

@@ -4,7 +4,7 @@
 
 import { ApiError, get, fetchBlob, query } from './api.js';
 import { h, clear, table, field, badge, number, date, problemBox, announce, saveBlob, busy, button, todayChina, addDays } from './ui.js';
-import { OUTCOMES, CHANNELS, REVIEW_RESULTS, SPECIAL_GROUPS, VISIT_REASONS, label } from './labels.js';
+import { OUTCOMES, CHANNELS, LEDGER_STATUS, REVIEW_RESULTS, SPECIAL_GROUPS, VISIT_REASONS, label } from './labels.js';
 import { lang, localProblem, mark, t } from './i18n.js';
 
 // Chinese punctuation has no Han letters to be a key: how each language writes
@@ -12,11 +12,9 @@ import { lang, localProblem, mark, t } from './i18n.js';
 
 const PER_PAGE = 20;
 
-const STATUS = { open: [t('办理中'), 'warn'], scheduled: [t('已预约'), 'warn'], done: [t('已办结'), 'ok'], closed: [t('已办结'), 'ok'] };
-
 function status(code) {
   if (!code) return '—';
-  const [text, kind] = STATUS[code] ?? [code, ''];
+  const [text, kind] = LEDGER_STATUS[code] ?? [code, ''];
   return badge(text, kind);
 }
 

@@ -17,8 +17,10 @@ use zige_http::auth::{self, Permission, Staff};
 use zige_http::problem::{Problem, json_response};
 use zige_http::request;
 use zige_store::audit::{self, Entry};
-use zige_store::db::{Db, Value, int, text};
+use zige_store::db::Db;
 use zige_store::secrets::{new_id, sha256_hex};
+use zige_store::tables::archives::{ArchiveDistricts, ArchiveFilter, ArchiveSummary, NewArchive};
+use zige_store::tables::{Scope, archives, decisions, evidence, history, orgs, tasks};
 
 /// The most bytes one archive may bind: it is built in the component's memory.
 const MAX_ARCHIVE_BYTES: usize = 128 << 20;
@@ -34,8 +36,8 @@ const MAX_ENTRY_BYTES: usize = 8 << 20;
 /// R2.3, living in its communities or, living elsewhere, insured there. Not
 /// everyone insured there: a district never receives the files of people
 /// who live in another.
-fn in_district(db: &Db, district: &str) -> Result<(String, Vec<Value>), Problem> {
-    Ok(auth::org_scope_sql(&auth::org_tree(db)?, district, "p.")?)
+fn in_district(db: &Db, district: &str) -> Result<Scope, Problem> {
+    Ok(Scope::of(&auth::org_tree(db)?, district)?)
 }
 
 /// May read, download and verify archives: those who bind them, and auditors.
@@ -61,11 +63,6 @@ fn month_of(text: &str) -> Result<YearMonth, Problem> {
     text.parse::<YearMonth>().map_err(|_| Problem::invalid("month", "月份应如2026-11", "month: a month such as 2026-11"))
 }
 
-/// The first and last day of a month, as text for SQL.
-fn bounds(month: YearMonth) -> (String, String) {
-    (month.first_day().to_string(), month.last_day().to_string())
-}
-
 /// One file of an archive.
 struct Part {
     path: String,
@@ -83,130 +80,81 @@ fn csv_part(path: &str, header: &[&str], rows: Vec<Vec<String>>) -> Result<Part,
     Ok(Part { path: path.to_string(), data })
 }
 
-/// One CSV file of an archive: the table it reads, the condition on the
-/// month (two parameters: first and last day), and its columns with their
-/// Chinese headers. Every row starts with the record's id and the person.
+/// One CSV file of an archive: its path, and the Chinese headers of its
+/// columns; every row starts with the record's id and the person.
 struct Sheet {
     path: &'static str,
     id_header: &'static str,
-    table: &'static str,
-    alias: &'static str,
-    in_month: &'static str,
-    order: &'static str,
-    columns: &'static [(&'static str, &'static str)],
+    headers: &'static [&'static str],
 }
 
-const SHEETS: [Sheet; 4] = [
+const RECORDS: Sheet =
+    Sheet { path: "data/records.csv", id_header: "记录编号", headers: &["记录内容", "发生日期", "接收日期", "来源"] };
+const DECISIONS: Sheet = Sheet {
+    path: "results/decisions.csv",
+    id_header: "决定编号",
+    headers: &["核实结果", "决定日期", "决定人", "单位", "核实方式", "说明", "复核"],
+};
+const PAYMENT_CHANGES: Sheet =
     Sheet {
-        path: "data/records.csv",
-        id_header: "记录编号",
-        table: "evidence",
-        alias: "e",
-        in_month: "e.received_on BETWEEN ? AND ?",
-        order: "e.received_on, e.id",
-        columns: &[("kind", "记录内容"), ("occurred_on", "发生日期"), ("received_on", "接收日期"), ("source", "来源")],
-    },
-    Sheet {
-        path: "results/decisions.csv",
-        id_header: "决定编号",
-        table: "decisions",
-        alias: "d",
-        in_month: "d.decided_on BETWEEN ? AND ?",
-        order: "d.decided_on, d.id",
-        columns: &[
-            ("outcome", "核实结果"),
-            ("decided_on", "决定日期"),
-            ("decided_by", "决定人"),
-            ("org_id", "单位"),
-            ("channel", "核实方式"),
-            ("note", "说明"),
-            ("review", "复核"),
-        ],
-    },
-    Sheet {
-        path: "results/payment-changes.csv",
-        id_header: "变更编号",
-        table: "history",
-        alias: "h",
-        in_month: "h.field = 'payment_status' AND substr(h.at, 1, 10) BETWEEN ? AND ?",
-        order: "h.id",
-        columns: &[("entity_id", "待遇编号"), ("old_value", "原状态"), ("new_value", "新状态"), ("actor", "操作人"), ("at", "时间")],
-    },
-    Sheet {
-        path: "results/tasks.csv",
-        id_header: "任务编号",
-        table: "tasks",
-        alias: "t",
-        in_month: "t.opened_on BETWEEN ? AND ?",
-        order: "t.opened_on, t.id",
-        columns: &[
-            ("kind", "类别"),
-            ("reason", "事由"),
-            ("org_id", "承办单位"),
-            ("opened_on", "下发日期"),
-            ("deadline", "期限"),
-            ("status", "状态"),
-            ("closed_on", "办结日期"),
-        ],
-    },
-];
+        path: "results/payment-changes.csv", id_header: "变更编号", headers: &["待遇编号", "原状态", "新状态", "操作人", "时间"]
+    };
+const TASKS: Sheet = Sheet {
+    path: "results/tasks.csv",
+    id_header: "任务编号",
+    headers: &["类别", "事由", "承办单位", "下发日期", "期限", "状态", "办结日期"],
+};
+
+/// A sheet's row: the record's id, the person's id, name (masked here) and
+/// masked ID number, then the sheet's columns.
+fn row<const N: usize>([id, person_id, name, id_masked]: [String; 4], columns: [String; N]) -> Vec<String> {
+    [id, person_id, mask_name(&name), id_masked].into_iter().chain(columns).collect()
+}
+
+/// A sheet's CSV file from its rows.
+fn sheet_part(sheet: &Sheet, rows: Vec<Vec<String>>) -> Result<Part, Problem> {
+    let header: Vec<&str> =
+        [sheet.id_header, "person_id", "姓名", "公民身份号码"].into_iter().chain(sheet.headers.iter().copied()).collect();
+    csv_part(sheet.path, &header, rows)
+}
 
 /// Everything the month holds for the district, as files, and the number of
 /// records and files.
 fn gather(db: &Db, district: &str, month: YearMonth) -> Result<(Vec<Part>, i64), Problem> {
-    let (first, last) = bounds(month);
-    let (scope, scope_params) = in_district(db, district)?;
-    let params: Vec<Value> = [scope_params, vec![text(first.as_str()), text(last.as_str())]].concat();
+    let (first, last) = (month.first_day(), month.last_day());
+    let scope = in_district(db, district)?;
     let mut parts = Vec::new();
     let mut count = 0;
-    for sheet in &SHEETS {
-        let Sheet { alias: a, .. } = sheet;
-        let columns: Vec<String> = sheet.columns.iter().map(|(c, _)| format!("{a}.{c}")).collect();
-        let sql = format!(
-            "SELECT {a}.id, {a}.person_id, p.name, p.id_masked, {} FROM {} {a} JOIN persons p ON p.id = {a}.person_id
-             WHERE {scope} AND {} ORDER BY {}",
-            columns.join(", "),
-            sheet.table,
-            sheet.in_month,
-            sheet.order
-        );
-        let rows = db.all(&sql, &params, |r| {
-            let mut row = vec![r.text("id"), r.text("person_id"), mask_name(&r.text("name")), r.text("id_masked")];
-            row.extend(sheet.columns.iter().map(|(c, _)| r.text(c)));
-            row
-        })?;
-        count += rows.len() as i64;
-        let header: Vec<&str> =
-            [sheet.id_header, "person_id", "姓名", "公民身份号码"].into_iter().chain(sheet.columns.iter().map(|(_, h)| *h)).collect();
-        parts.push(csv_part(sheet.path, &header, rows)?);
-    }
+    let records = evidence::received_in_month(db, &scope, first, last)?;
+    count += records.len() as i64;
+    let rows = records.into_iter().map(|e| row([e.id, e.person_id, e.name, e.id_masked], [e.kind, e.occurred_on, e.received_on, e.source]));
+    parts.push(sheet_part(&RECORDS, rows.collect())?);
+    let decided = decisions::decided_in_month(db, &scope, first, last)?;
+    count += decided.len() as i64;
+    let rows = decided.into_iter().map(|d| {
+        row([d.id, d.person_id, d.name, d.id_masked], [d.outcome, d.decided_on, d.decided_by, d.org_id, d.channel, d.note, d.review])
+    });
+    parts.push(sheet_part(&DECISIONS, rows.collect())?);
+    let changes = history::payment_changes_in_month(db, &scope, first, last)?;
+    count += changes.len() as i64;
+    let rows =
+        changes.into_iter().map(|h| row([h.id, h.person_id, h.name, h.id_masked], [h.entity_id, h.old_value, h.new_value, h.actor, h.at]));
+    parts.push(sheet_part(&PAYMENT_CHANGES, rows.collect())?);
+    let opened = tasks::opened_in_month(db, &scope, first, last)?;
+    count += opened.len() as i64;
+    let rows = opened.into_iter().map(|t| {
+        row([t.id, t.person_id, t.name, t.id_masked], [t.kind, t.reason, t.org_id, t.opened_on, t.deadline, t.status, t.closed_on])
+    });
+    parts.push(sheet_part(&TASKS, rows.collect())?);
     // Stored files are named by their id and type, never by the name the
     // uploader gave them, which may name a person.
-    let files = db.all(
-        &format!(
-            "SELECT f.id, f.content_type, f.data, 'evidence' AS source FROM evidence_files f JOIN persons p ON p.id = f.person_id
-             WHERE {scope} AND substr(f.created_at, 1, 10) BETWEEN ? AND ?
-             UNION ALL
-             SELECT f.id, f.content_type, f.data, 'outcome' FROM decision_files f JOIN persons p ON p.id = f.person_id
-             WHERE {scope} AND substr(f.created_at, 1, 10) BETWEEN ? AND ?
-             UNION ALL
-             SELECT f.subject_kind || '-' || f.id, f.content_type, f.data, 'case' FROM case_files f JOIN persons p ON p.id = f.person_id
-             WHERE {scope} AND substr(f.created_at, 1, 10) BETWEEN ? AND ?
-             UNION ALL
-             SELECT s.id, 'text/csv', s.sheet, 'sign-in' FROM sign_ins s
-             WHERE EXISTS (SELECT 1 FROM evidence e JOIN persons p ON p.id = e.person_id WHERE e.id = s.evidence_prefix || p.id AND {scope})
-               AND s.held_on BETWEEN ? AND ?
-             UNION ALL
-             SELECT s.id || '-' || f.id, f.content_type, f.data, 'sign-in' FROM sign_in_files f JOIN sign_ins s ON s.id = f.sign_in_id
-             WHERE EXISTS (SELECT 1 FROM evidence e JOIN persons p ON p.id = e.person_id WHERE e.id = s.evidence_prefix || p.id AND {scope})
-               AND s.held_on BETWEEN ? AND ? ORDER BY 1"
-        ),
-        &[params.clone(), params.clone(), params.clone(), params.clone(), params.clone()].concat(),
-        |r| Part {
-            path: format!("evidence/{}/{}{}", r.text("source"), r.text("id"), zige_http::attachments::extension(&r.text("content_type"))),
-            data: r.blob("data"),
-        },
-    )?;
+    let files: Vec<Part> = archives::files_in_month(db, &scope, first, last)?
+        .into_iter()
+        .map(|f| Part {
+            path: format!("evidence/{}/{}{}", f.source, f.id, zige_http::attachments::extension(&f.content_type)),
+            data: f.data,
+        })
+        .collect();
     count += files.len() as i64;
     parts.extend(files);
     Ok((parts, count))
@@ -258,11 +206,7 @@ pub fn create(db: &Db, staff: &Staff, req: &Request) -> Result<Response, Problem
     }
     let actor = staff.actor();
     let answer = db.transaction(|db| -> Result<Json, Problem> {
-        let version = db
-            .one("SELECT COALESCE(MAX(version), 0) + 1 AS v FROM archives WHERE district = ? AND month = ?", &[text(district.as_str()), text(month.to_string())], |r| {
-                r.int("v")
-            })?
-            .unwrap_or(1);
+        let version = archives::next_version(db, &district, month)?;
         let id = new_id("arc")?;
         let created_at = zige_store::now_rfc3339();
         // The audit chain's head as it stands, before this binding's own record.
@@ -270,22 +214,21 @@ pub fn create(db: &Db, staff: &Staff, req: &Request) -> Result<Response, Problem
         let header = json!({ "archive_id": id, "district": district, "month": month.to_string(), "version": version, "created_at": created_at, "created_by": actor, "records": records, "requirement": "R8.2", "audit_head": audit_head });
         let (bytes, manifest) = bind(&parts, &header)?;
         let sha = sha256_hex(&bytes);
-        db.exec(
-            "INSERT INTO archives (id, district, month, version, created_at, created_by, records, files, sha256, size, manifest, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            &[
-                text(id.as_str()),
-                text(district.as_str()),
-                text(month.to_string()),
-                int(version),
-                text(created_at.as_str()),
-                text(actor.as_str()),
-                int(records),
-                int(parts.len() as i64 + 1),
-                text(sha.as_str()),
-                int(bytes.len() as i64),
-                text(manifest.to_string()),
-                Value::Blob(bytes),
-            ],
+        archives::insert(
+            db,
+            NewArchive {
+                id: &id,
+                district: &district,
+                month,
+                version,
+                created_at: &created_at,
+                created_by: &actor,
+                records,
+                files: parts.len() as i64 + 1,
+                sha256: &sha,
+                manifest: &manifest.to_string(),
+                data: bytes,
+            },
         )?;
         audit::append(db, &Entry { actor: &actor, role: staff.role.code(), action: "archive.bind", object: &id, payload: sha.as_bytes() })?;
         Ok(json!({ "archive_id": id, "district": district, "month": month.to_string(), "version": version, "records": records, "files": parts.len() + 1, "sha256": sha }))
@@ -293,40 +236,31 @@ pub fn create(db: &Db, staff: &Staff, req: &Request) -> Result<Response, Problem
     Ok(json_response(201, &answer))
 }
 
-/// The columns of an archive's description.
-const SUMMARY: &str = "id, district, month, version, created_at, created_by, records, files, sha256, size";
-
-fn summary(r: &zige_store::db::Row<'_>) -> Json {
+/// An archive's description as the API shows it.
+fn summary(a: ArchiveSummary) -> Json {
     json!({
-        "archive_id": r.text("id"), "district": r.text("district"), "month": r.text("month"), "version": r.int("version"),
-        "created_at": r.text("created_at"), "created_by": r.text("created_by"), "records": r.int("records"), "files": r.int("files"),
-        "sha256": r.text("sha256"), "size": r.int("size"),
+        "archive_id": a.id, "district": a.district, "month": a.month, "version": a.version,
+        "created_at": a.created_at, "created_by": a.created_by, "records": a.records, "files": a.files,
+        "sha256": a.sha256, "size": a.size,
     })
 }
 
 /// `GET /api/v1/archives?district=&month=`: the archives in scope, newest first.
 pub fn list(db: &Db, staff: &Staff, req: &Request) -> Result<Response, Problem> {
     may_read(staff)?;
-    let mut condition = String::from("1 = 1");
-    let mut params = Vec::new();
-    if let Some(district) = request::query_param(req, "district").filter(|d| !d.is_empty()) {
-        condition.push_str(" AND district = ?");
-        params.push(text(district_in_scope(db, staff, &district)?));
+    let districts = if let Some(district) = request::query_param(req, "district").filter(|d| !d.is_empty()) {
+        ArchiveDistricts::One(district_in_scope(db, staff, &district)?)
     } else if !tree_is_city(db, staff)? {
         let tree = auth::org_tree(db)?;
-        let own: Vec<Value> = tree.subtree(&staff.org_id).map(|o| text(o.id.as_str())).collect();
-        condition.push_str(&format!(" AND district IN ({})", zige_store::db::placeholders(own.len())));
-        params.extend(own);
-    }
-    if let Some(month) = request::query_param(req, "month").filter(|m| !m.is_empty()) {
-        condition.push_str(" AND month = ?");
-        params.push(text(month_of(&month)?.to_string()));
-    }
-    let items = db.all(
-        &format!("SELECT {SUMMARY} FROM archives WHERE {condition} ORDER BY month DESC, district, version DESC LIMIT 500"),
-        &params,
-        |r| summary(&r),
-    )?;
+        ArchiveDistricts::Among(tree.subtree(&staff.org_id).map(|o| o.id.clone()).collect())
+    } else {
+        ArchiveDistricts::All
+    };
+    let month = match request::query_param(req, "month").filter(|m| !m.is_empty()) {
+        Some(month) => Some(month_of(&month)?),
+        None => None,
+    };
+    let items: Vec<Json> = archives::list(db, &ArchiveFilter { districts, month })?.into_iter().map(summary).collect();
     Ok(json_response(200, &json!({ "items": items })))
 }
 
@@ -337,8 +271,9 @@ fn tree_is_city(db: &Db, staff: &Staff) -> Result<bool, Problem> {
 /// An archive in scope, with its bytes.
 fn load(db: &Db, staff: &Staff, id: &str) -> Result<(Json, Vec<u8>), Problem> {
     may_read(staff)?;
-    let found = db.one(&format!("SELECT {SUMMARY}, data FROM archives WHERE id = ?"), &[text(id)], |r| (summary(&r), r.blob("data")))?;
-    let Some((summary, data)) = found else { return Err(Problem::not_found("该档案", "archive")) };
+    let Some((summary, data)) = archives::find_with_data(db, id)?.map(|(a, data)| (summary(a), data)) else {
+        return Err(Problem::not_found("该档案", "archive"));
+    };
     district_in_scope(db, staff, summary["district"].as_str().unwrap_or_default()).map_err(|_| Problem::not_found("该档案", "archive"))?;
     Ok((summary, data))
 }
@@ -469,39 +404,19 @@ pub fn completeness(db: &Db, staff: &Staff, req: &Request) -> Result<Response, P
     };
     let tree = auth::org_tree(db)?;
     let city = tree.get(&staff.org_id).is_ok_and(|o| o.kind.is_city_level());
-    let districts: Vec<String> = db
-        .all("SELECT id FROM orgs WHERE kind = 'district' ORDER BY id", &[], |r| r.text("id"))?
-        .into_iter()
-        .filter(|d| city || tree.is_within(d, &staff.org_id))
-        .collect();
+    let districts: Vec<String> = orgs::district_ids(db)?.into_iter().filter(|d| city || tree.is_within(d, &staff.org_id)).collect();
     let last_month = if year == chrono::Datelike::year(&today) { chrono::Datelike::month(&today) } else { 12 };
     let mut rows = Vec::new();
     for district in &districts {
-        let (scope, scope_params) = auth::org_scope_sql(&tree, district, "p.")?;
+        let scope = Scope::of(&tree, district)?;
         for m in 1..=last_month {
             let month = YearMonth::new(year, m).expect("1 to 12");
-            let (first, last) = bounds(month);
-            let latest = db.one(
-                "SELECT version, created_at FROM archives WHERE district = ? AND month = ? ORDER BY version DESC LIMIT 1",
-                &[text(district.as_str()), text(month.to_string())],
-                |r| (r.int("version"), r.text("created_at")),
-            )?;
+            let latest = archives::latest(db, district, month)?.map(|l| (l.version, l.created_at));
             let since = latest.as_ref().map_or(String::new(), |(_, at)| at.clone());
             // Records and results about the district's persons in the month;
             // those created after the latest binding make it outdated.
-            let evidence = format!(
-                "SELECT COUNT(*) FROM evidence e JOIN persons p ON p.id = e.person_id WHERE {scope} AND e.received_on BETWEEN ? AND ?"
-            );
-            let decisions = format!(
-                "SELECT COUNT(*) FROM decisions d JOIN persons p ON p.id = d.person_id WHERE {scope} AND d.decided_on BETWEEN ? AND ?"
-            );
-            let sql = format!(
-                "SELECT ({evidence}) + ({decisions}) AS total, ({evidence} AND e.created_at > ?) + ({decisions} AND d.created_at > ?) AS late"
-            );
-            let in_month: Vec<Value> = [scope_params.clone(), vec![text(first.as_str()), text(last.as_str())]].concat();
-            let late: Vec<Value> = [in_month.clone(), vec![text(since.as_str())]].concat();
-            let params = [in_month.clone(), in_month, late.clone(), late].concat();
-            let counts = db.one(&sql, &params, |r| (r.int("total"), r.int("late")))?.unwrap_or((0, 0));
+            let counts = archives::month_counts(db, &scope, month.first_day(), month.last_day(), &since)?;
+            let counts = (counts.total, counts.late);
             let status = match (&latest, counts) {
                 (None, (0, _)) => "nothing_to_file",
                 (None, _) => "missing",

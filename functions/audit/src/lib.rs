@@ -8,7 +8,7 @@ use zige_http::problem::{Problem, json_response};
 use zige_http::request;
 use zige_http::web::{Route, any_staff, staff};
 use zige_store::audit;
-use zige_store::db::{Db, int};
+use zige_store::db::Db;
 
 mod archives;
 
@@ -47,16 +47,15 @@ fn list(db: &Db, req: &Request) -> Result<Response, Problem> {
     };
     let after = number("after", 0, i64::MAX)?;
     let limit = number("limit", 100, 1000)?;
-    let items = db.all(
-        "SELECT seq, at, actor, role, action, object, payload_hash, hash FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?",
-        &[int(after), int(limit)],
-        |r| {
+    let items: Vec<serde_json::Value> = audit::records_after(db, after, limit)?
+        .into_iter()
+        .map(|r| {
             serde_json::json!({
-                "seq": r.int("seq"), "at": r.text("at"), "actor": r.text("actor"), "role": r.text("role"),
-                "action": r.text("action"), "object": r.text("object"), "payload_hash": r.text("payload_hash"), "hash": r.text("hash"),
+                "seq": r.seq, "at": r.at, "actor": r.actor, "role": r.role,
+                "action": r.action, "object": r.object, "payload_hash": r.payload_hash, "hash": r.hash,
             })
-        },
-    )?;
+        })
+        .collect();
     Ok(json_response(200, &serde_json::json!({ "items": items })))
 }
 

@@ -13,8 +13,9 @@ use zige_http::problem::{Problem, json_response};
 use zige_http::request;
 use zige_services::workflow::{self, Actor, AtHand};
 use zige_store::audit::{self, Entry};
-use zige_store::db::{Db, text};
+use zige_store::db::Db;
 use zige_store::records;
+use zige_store::tables::{benefits, death_reports};
 
 use crate::attachments;
 
@@ -54,8 +55,7 @@ pub(crate) fn terminate_or_reinstate(db: &Db, staff: &Staff, req: &Request, bene
     let actor = staff.actor();
     let by = Actor { actor: &actor, role: staff.role.code() };
     let answer = db.transaction(|db| -> Result<Json, Problem> {
-        let person = db.one("SELECT person_id FROM benefits WHERE id = ?", &[text(benefit_id)], |r| r.text("person_id"))?;
-        let Some(person) = person else { return Err(Problem::not_found("该待遇", "benefit")) };
+        let Some(person) = benefits::person_of(db, benefit_id)? else { return Err(Problem::not_found("该待遇", "benefit")) };
         let at_hand = match ending {
             Ending::Terminate => AtHand::Termination(benefit_id),
             Ending::Reinstate => AtHand::Reinstatement(benefit_id),
@@ -101,23 +101,14 @@ pub(crate) fn retract_death_report(db: &Db, staff: &Staff, req: &Request, report
     let actor = staff.actor();
     let by = Actor { actor: &actor, role: staff.role.code() };
     let answer = db.transaction(|db| -> Result<Json, Problem> {
-        let report = db.try_one(
-            "SELECT r.person_id, r.evidence_id, r.retracted_on, p.residence, p.community_id, p.management, p.employer_id, p.insured_district
-             FROM death_reports r JOIN persons p ON p.id = r.person_id WHERE r.id = ?",
-            &[text(report_id)],
-            |r| Ok((r.text("person_id"), r.text("evidence_id"), r.opt_text("retracted_on"), records::placement(&r)?)),
-        )?;
-        let (person, evidence, retracted) = match report {
-            Some((person, evidence, retracted, placement)) if auth::covers(&tree, staff, &placement) => (person, evidence, retracted),
+        let (person, evidence, retracted) = match death_reports::find_to_retract(db, report_id)? {
+            Some(r) if auth::covers(&tree, staff, &r.placement) => (r.person_id, r.evidence_id, r.retracted_on),
             _ => return Err(Problem::not_found("该死亡申报", "death report")),
         };
         if retracted.is_some() {
             return Err(Problem::new(409, "already_retracted", "该申报已撤回", "The report was retracted already"));
         }
-        db.exec(
-            "UPDATE death_reports SET retracted_on = ?, retraction_reason = ? WHERE id = ?",
-            &[text(today.to_string()), text(reason), text(report_id)],
-        )?;
+        death_reports::retract(db, report_id, today, reason)?;
         let kind = EvidenceKind::Retraction { retracts: evidence.clone() };
         let done = workflow::file_record(db, &format!("retraction:{evidence}"), &person, &kind, today, today, "staff", &by)?
             .context("a report is retracted once")?;

@@ -18,8 +18,9 @@ use zige_http::problem::{Problem, json_response};
 use zige_http::request;
 use zige_services::front_desk::{self, Channel, Lodged, Relative, RelativeGiven, VisitRequest};
 use zige_services::workflow::{self, Actor};
-use zige_store::db::{Db, text};
+use zige_store::db::Db;
 use zige_store::records;
+use zige_store::tables::tasks;
 
 /// The responsible organisation of a person the clerk may act for (R2.3);
 /// a person outside the scope is not found.
@@ -146,13 +147,9 @@ pub fn certification(db: &Db, staff: &Staff, req: &Request) -> Result<Response, 
     let outcome = Outcome::checked(OutcomeRequest::eligible(body.channel, body.note, body.files), DecisionKind::Eligible)?;
     let org = person_in_scope(db, staff, &body.person_id)?;
     let tree = auth::org_tree(db)?;
-    let open = db.all(
-        "SELECT id, org_id FROM tasks WHERE person_id = ? AND status = 'open' ORDER BY opened_on, id",
-        &[text(body.person_id.as_str())],
-        |r| (r.text("id"), r.text("org_id")),
-    )?;
-    let task = match open.into_iter().find(|(_, task_org)| tree.is_within(task_org, &staff.org_id)) {
-        Some((task, _)) => task,
+    let open = tasks::open_for_person(db, &body.person_id)?;
+    let task = match open.into_iter().find(|t| tree.is_within(&t.org_id, &staff.org_id)) {
+        Some(t) => t.id,
         None => {
             let actor = staff.actor();
             let by = Actor { actor: &actor, role: staff.role.code() };

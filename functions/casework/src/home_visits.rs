@@ -13,8 +13,9 @@ use zige_http::problem::{Problem, json_response};
 use zige_http::request::{self, Page};
 use zige_services::workflow::{self, Actor};
 use zige_store::audit::{self, Entry};
-use zige_store::db::{Db, int, text};
+use zige_store::db::Db;
 use zige_store::records;
+use zige_store::tables::home_visits as visits;
 
 use crate::outcomes::{Outcome, record};
 
@@ -29,12 +30,9 @@ pub(crate) fn home_visit_outcome(db: &Db, staff: &Staff, req: &Request, visit_id
         return Err(Problem::invalid("channel", "上门服务的核实渠道应为上门（home_visit）", "channel: home_visit"));
     }
     let tree = auth::org_tree(db)?;
-    let visit = db.one("SELECT person_id, org_id, status FROM home_visits WHERE id = ?", &[text(visit_id)], |r| {
-        (r.text("person_id"), r.text("org_id"), r.text("status"))
-    })?;
-    let (person, org) = match visit {
-        Some((person, org, status)) if tree.is_within(&org, &staff.org_id) && status != "done" => (person, org),
-        Some((_, org, _)) if tree.is_within(&org, &staff.org_id) => {
+    let (person, org) = match visits::find_standing(db, visit_id)? {
+        Some(v) if tree.is_within(&v.org_id, &staff.org_id) && v.status != "done" => (v.person_id, v.org_id),
+        Some(v) if tree.is_within(&v.org_id, &staff.org_id) => {
             return Err(Problem::new(409, "visit_done", "该上门服务已办结", "The home visit is already done"));
         }
         _ => return Err(Problem::not_found("该上门申请", "home visit")),
@@ -55,26 +53,21 @@ pub(crate) fn home_visits(db: &Db, staff: &Staff, req: &Request) -> Result<Respo
         return Err(Problem::new(400, "invalid_query", "status应为open或scheduled", "status: open or scheduled").with_field("status"));
     }
     let tree = auth::org_tree(db)?;
-    let mut params = scope_orgs(&tree, staff);
-    let orgs = zige_store::db::placeholders(params.len());
-    params.extend([text(status), int(page.per_page), int(page.offset())]);
-    let sql = format!(
-        "SELECT h.id, h.org_id, h.reason, h.address, h.phone, h.preferred_days, h.requested_on, h.deadline, h.deadline_provisional, h.status,
-                h.scheduled_for, h.escalated_on,
-                p.id AS person_id, p.name, p.id_masked
-         FROM home_visits h JOIN persons p ON p.id = h.person_id WHERE h.org_id IN ({orgs}) AND h.status = ? ORDER BY h.deadline, h.id LIMIT ? OFFSET ?"
-    );
+    let queued = visits::queue_in_orgs(db, &scope_orgs(&tree, staff), &status, page.per_page, page.offset())?;
     // The community needs the name, address and phone to visit: the role needs them (R6.3).
-    let items = db.all(&sql, &params, |r| {
-        json!({
-            "home_visit_id": r.text("id"), "org_id": r.text("org_id"), "reason": r.text("reason"), "address": r.text("address"), "phone": r.text("phone"),
-            "preferred_days": serde_json::from_str::<Json>(&r.text("preferred_days")).unwrap_or(Json::Null),
-            "requested_on": r.text("requested_on"), "deadline": r.text("deadline"), "deadline_provisional": r.int("deadline_provisional") != 0,
-            "status": r.text("status"),
-            "scheduled_for": r.opt_text("scheduled_for"), "escalated_on": r.opt_text("escalated_on"),
-            "person": { "person_id": r.text("person_id"), "name": r.text("name"), "id_number_masked": r.text("id_masked") },
+    let items: Vec<Json> = queued
+        .into_iter()
+        .map(|h| {
+            json!({
+                "home_visit_id": h.id, "org_id": h.org_id, "reason": h.reason, "address": h.address, "phone": h.phone,
+                "preferred_days": serde_json::from_str::<Json>(&h.preferred_days).unwrap_or(Json::Null),
+                "requested_on": h.requested_on, "deadline": h.deadline, "deadline_provisional": h.deadline_provisional,
+                "status": h.status,
+                "scheduled_for": h.scheduled_for, "escalated_on": h.escalated_on,
+                "person": { "person_id": h.person_id, "name": h.name, "id_number_masked": h.id_masked },
+            })
         })
-    })?;
+        .collect();
     Ok(json_response(200, &json!({ "items": items, "page": page.page, "per_page": page.per_page })))
 }
 
@@ -94,12 +87,9 @@ pub(crate) fn schedule(db: &Db, staff: &Staff, req: &Request, id: &str) -> Resul
     let actor = staff.actor();
     let by = Actor { actor: &actor, role: staff.role.code() };
     db.transaction(|db| -> Result<(), Problem> {
-        let visit = db.one("SELECT person_id, org_id, deadline, status FROM home_visits WHERE id = ?", &[text(id)], |r| {
-            (r.text("person_id"), r.text("org_id"), r.text("deadline"), r.text("status"))
-        })?;
-        let (person, deadline) = match visit {
-            Some((person, org, deadline, status)) if tree.is_within(&org, &staff.org_id) && status == "open" => (person, deadline),
-            Some((_, org, _, _)) if tree.is_within(&org, &staff.org_id) => {
+        let (person, deadline) = match visits::find_standing(db, id)? {
+            Some(v) if tree.is_within(&v.org_id, &staff.org_id) && v.status == "open" => (v.person_id, v.deadline),
+            Some(v) if tree.is_within(&v.org_id, &staff.org_id) => {
                 return Err(Problem::new(409, "already_scheduled", "该申请已安排", "The visit is scheduled already"));
             }
             _ => return Err(Problem::not_found("该上门申请", "home visit")),
@@ -112,10 +102,7 @@ pub(crate) fn schedule(db: &Db, staff: &Staff, req: &Request, id: &str) -> Resul
                 format!("visit_on: from today to {}", out.deadline),
             )
         })?;
-        db.exec(
-            "UPDATE home_visits SET status = 'scheduled', scheduled_for = ?, scheduled_by = ? WHERE id = ?",
-            &[text(body.visit_on.to_string()), text(actor.as_str()), text(id)],
-        )?;
+        visits::schedule(db, id, body.visit_on, &actor)?;
         workflow::carry_out(db, &person, None, &mut BTreeMap::new(), vec![told], today, &by)?;
         audit::append(
             db,

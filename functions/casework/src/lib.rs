@@ -20,7 +20,6 @@ use zige_http::auth::Permission::{DispatchVerification, ReviewOutcomes, Terminat
 use zige_http::auth::Staff;
 use zige_http::problem::Problem;
 use zige_http::web::{Route, staff};
-use zige_store::db::{Value, text};
 
 /// Casework's routes. Outcomes, reviews, the front desk's records and the
 /// files of decisions carry photos and scans; sign-in and survey sheets are
@@ -77,8 +76,7 @@ pub(crate) fn attachments(files: &[Upload]) -> Result<Vec<Attachment>, Problem> 
 /// A body with files: the record and up to five files of 5 MiB in base64.
 const FILES_BODY_LIMIT: usize = 36 << 20;
 
-/// The organisations in the staff member's scope (their subtree), as SQL
-/// parameters.
-pub(crate) fn scope_orgs(tree: &OrgTree, staff: &Staff) -> Vec<Value> {
-    tree.subtree(&staff.org_id).map(|o| text(o.id.as_str())).collect()
+/// The organisations in the staff member's scope (their subtree), by id.
+pub(crate) fn scope_orgs(tree: &OrgTree, staff: &Staff) -> Vec<String> {
+    tree.subtree(&staff.org_id).map(|o| o.id.clone()).collect()
 }

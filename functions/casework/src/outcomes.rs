@@ -13,8 +13,9 @@ use zige_http::problem::{Problem, json_response};
 use zige_http::request;
 use zige_services::workflow::{self, Actor, AtHand};
 use zige_store::audit::{self, Entry};
-use zige_store::db::{Db, opt_text, text};
+use zige_store::db::Db;
 use zige_store::records;
+use zige_store::tables::{decisions, home_visits, tasks};
 
 use crate::attachments;
 
@@ -125,56 +126,47 @@ pub(crate) fn record(db: &Db, staff: &Staff, outcome: &Outcome, task_id: &str, r
     let by = Actor { actor: &actor, role: staff.role.code() };
     let city = auth::allows(staff.role, Permission::ReviewOutcomes);
     let answer = db.transaction(|db| -> Result<Json, Problem> {
-        let task = db.one("SELECT person_id, org_id, status FROM tasks WHERE id = ?", &[text(task_id)], |r| {
-            (r.text("person_id"), r.text("org_id"), r.text("status"))
-        })?;
-        let person = match task {
-            Some((_, org, _)) if !tree.is_within(&org, &staff.org_id) => return Err(Problem::not_found("该任务", "task")),
-            Some((_, _, status)) if status != "open" => {
+        let person = match tasks::find_standing(db, task_id)? {
+            Some(task) if !tree.is_within(&task.org_id, &staff.org_id) => return Err(Problem::not_found("该任务", "task")),
+            Some(task) if task.status != "open" => {
                 return Err(Problem::new(409, "task_closed", "该任务已办结", "The task is already closed"));
             }
-            Some((person, _, _)) => person,
+            Some(task) => task.person_id,
             None => return Err(Problem::not_found("该任务", "task")),
         };
         if let DecisionKind::Entitled { benefit_id } = &kind
-            && !records::benefits(db, &person)?.iter().any(|b| &b.id == benefit_id) {
-                return Err(Problem::invalid("benefit_id", "该待遇不属于此人", "benefit_id: a benefit of this person"));
-            }
+            && !records::benefits(db, &person)?.iter().any(|b| &b.id == benefit_id)
+        {
+            return Err(Problem::invalid("benefit_id", "该待遇不属于此人", "benefit_id: a benefit of this person"));
+        }
         let id = zige_store::secrets::new_id("dec")?;
         let decision = StaffDecision { id: id.clone(), outcome: kind.clone(), decided_on: today };
         let needs_review = workflow::OnFile::load(db, &person, today)?.needs_city_review(&decision, city, today);
-        db.exec(
-            "INSERT INTO decisions (id, person_id, outcome, decided_on, decided_by, created_at, org_id, reviewed_on, channel, note, task_id, review)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            &[
-                text(id.as_str()),
-                text(person.as_str()),
-                text(serde_json::to_string(&kind).map_err(anyhow::Error::from)?),
-                text(today.to_string()),
-                text(actor.as_str()),
-                text(zige_store::now_rfc3339()),
-                text(staff.org_id.as_str()),
-                opt_text((!needs_review).then(|| today.to_string())),
-                text(body.channel.as_str()),
-                text(body.note.as_str()),
-                text(task_id),
-                opt_text((!needs_review).then_some("decided")),
-            ],
+        decisions::insert_staff_decision(
+            db,
+            &decisions::NewStaffDecision {
+                id: &id,
+                person_id: &person,
+                outcome: &kind,
+                decided_on: today,
+                decided_by: &actor,
+                created_at: &zige_store::now_rfc3339(),
+                org_id: &staff.org_id,
+                reviewed_on: (!needs_review).then_some(today),
+                channel: Some(&body.channel),
+                note: &body.note,
+                task_id: Some(task_id),
+                review: (!needs_review).then_some("decided"),
+            },
         )?;
-        db.exec(
-            "UPDATE tasks SET status = 'done', closed_on = ?, closed_by = ? WHERE id = ?",
-            &[text(today.to_string()), text(actor.as_str()), text(task_id)],
-        )?;
+        tasks::close_done(db, task_id, today, &actor)?;
         audit::append(db, &Entry { actor: &actor, role: by.role, action: "decision.record", object: &id, payload: raw })?;
         for file in files {
             workflow::store_decision_file(db, &id, &person, file)?;
         }
         if body.channel == "home_visit" {
             // The visit the person asked for is done (R6.3).
-            db.exec(
-                "UPDATE home_visits SET status = 'done', visited_on = ?, decision_id = ? WHERE person_id = ? AND status IN ('open', 'scheduled')",
-                &[text(today.to_string()), text(id.as_str()), text(person.as_str())],
-            )?;
+            home_visits::complete_open_for_person(db, &person, today, &id)?;
         }
         if !needs_review {
             workflow::decide(db, &person, AtHand::Decision(&id), today, &by)?.map_err(anyhow::Error::from)?;

@@ -15,8 +15,9 @@ use zige_http::problem::{Problem, json_response};
 use zige_http::request::{self, Page};
 use zige_services::workflow::{self, Actor, AtHand};
 use zige_store::audit::{self, Entry};
-use zige_store::db::{Db, int, text};
+use zige_store::db::Db;
 use zige_store::records;
+use zige_store::tables::decisions;
 
 use crate::attachments;
 
@@ -25,27 +26,24 @@ use crate::attachments;
 pub(crate) fn pending(db: &Db, req: &Request) -> Result<Response, Problem> {
     let page = Page::from_query(req)?;
     let calendar = zige_store::calendar::load(db)?;
-    let items = db.all(
-        "SELECT d.id, d.outcome, d.decided_on, d.org_id, d.channel, d.note, d.task_id, p.id AS person_id, p.name, p.id_masked
-         FROM decisions d JOIN persons p ON p.id = d.person_id
-         WHERE d.reviewed_on IS NULL AND d.auto_suspended_on IS NULL AND d.org_id IS NOT NULL ORDER BY d.decided_on, d.id LIMIT ? OFFSET ?",
-        &[int(page.per_page), int(page.offset())],
-        |r| {
-            let outcome: Json = serde_json::from_str(&r.text("outcome")).unwrap_or(Json::Null);
-            let deadline = r
-                .text("decided_on")
+    let items: Vec<Json> = decisions::pending_review(db, page.per_page, page.offset())?
+        .into_iter()
+        .map(|d| {
+            let outcome: Json = serde_json::from_str(&d.outcome).unwrap_or(Json::Null);
+            let deadline = d
+                .decided_on
                 .parse()
                 .ok()
                 .filter(|_| outcome["outcome"] != "eligible")
-                .and_then(|d| zige_domain::deadlines::city_suspension_deadline(&calendar, d).ok());
+                .and_then(|on| zige_domain::deadlines::city_suspension_deadline(&calendar, on).ok());
             json!({
-                "decision_id": r.text("id"), "outcome": outcome, "decided_on": r.text("decided_on"), "org_id": r.text("org_id"),
-                "channel": r.opt_text("channel"), "note": r.opt_text("note"), "task_id": r.opt_text("task_id"),
+                "decision_id": d.id, "outcome": outcome, "decided_on": d.decided_on, "org_id": d.org_id,
+                "channel": d.channel, "note": d.note, "task_id": d.task_id,
                 "suspends_automatically_after": deadline.map(|d| d.on), "deadline_provisional": deadline.is_some_and(|d| d.provisional),
-                "person": { "person_id": r.text("person_id"), "name": mask_name(&r.text("name")), "id_number_masked": r.text("id_masked") },
+                "person": { "person_id": d.person_id, "name": mask_name(&d.name), "id_number_masked": d.id_masked },
             })
-        },
-    )?;
+        })
+        .collect();
     Ok(json_response(200, &json!({ "items": items, "page": page.page, "per_page": page.per_page })))
 }
 
@@ -86,19 +84,14 @@ fn review_one(db: &Db, staff: &Staff, body: &ReviewRequest, files: &[Attachment]
     let actor = staff.actor();
     let by = Actor { actor: &actor, role: staff.role.code() };
     db.transaction(|db| -> Result<Json, Problem> {
-        let decision =
-            db.one("SELECT person_id, outcome, org_id, reviewed_on, auto_suspended_on FROM decisions WHERE id = ?", &[text(id)], |r| {
-                (r.text("person_id"), r.text("outcome"), r.text("org_id"), r.opt_text("reviewed_on").or(r.opt_text("auto_suspended_on")))
-            })?;
-        let Some((person, outcome, org, done)) = decision else { return Err(Problem::not_found("该核实结果", "decision")) };
-        if done.is_some() {
+        let Some(decision) = decisions::find_for_review(db, id)? else { return Err(Problem::not_found("该核实结果", "decision")) };
+        let decisions::ReviewStanding { person_id: person, outcome, org_id: org, reviewed_on, auto_suspended_on } = decision;
+        if reviewed_on.or(auto_suspended_on).is_some() {
             return Err(Problem::new(409, "already_reviewed", "该结果已处理", "The outcome has been acted on already"));
         }
         // The outcome must still read as a decision.
         serde_json::from_str::<DecisionKind>(&outcome).map_err(anyhow::Error::from)?;
-        let review = |review: &str| {
-            db.exec("UPDATE decisions SET reviewed_on = ?, review = ? WHERE id = ?", &[text(today.to_string()), text(review), text(id)])
-        };
+        let review = |review: &str| decisions::set_review(db, id, today, review);
         let done = match body.action.as_str() {
             "confirm" => {
                 review("confirmed")?;
@@ -112,20 +105,22 @@ fn review_one(db: &Db, staff: &Staff, body: &ReviewRequest, files: &[Attachment]
             }
             _ => {
                 let certified = zige_store::secrets::new_id("dec")?;
-                db.exec(
-                    "INSERT INTO decisions (id, person_id, outcome, decided_on, decided_by, created_at, org_id, reviewed_on, note, review)
-                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'decided')",
-                    &[
-                        text(certified.as_str()),
-                        text(person.as_str()),
-                        text(serde_json::to_string(&DecisionKind::Eligible).map_err(anyhow::Error::from)?),
-                        text(today.to_string()),
-                        text(actor.as_str()),
-                        text(zige_store::now_rfc3339()),
-                        text(staff.org_id.as_str()),
-                        text(today.to_string()),
-                        text(body.note.trim()),
-                    ],
+                decisions::insert_staff_decision(
+                    db,
+                    &decisions::NewStaffDecision {
+                        id: &certified,
+                        person_id: &person,
+                        outcome: &DecisionKind::Eligible,
+                        decided_on: today,
+                        decided_by: &actor,
+                        created_at: &zige_store::now_rfc3339(),
+                        org_id: &staff.org_id,
+                        reviewed_on: Some(today),
+                        channel: None,
+                        note: body.note.trim(),
+                        task_id: None,
+                        review: Some("decided"),
+                    },
                 )?;
                 review("overridden")?;
                 workflow::decide(db, &person, AtHand::Decision(&certified), today, &by)?.map_err(anyhow::Error::from)?;

@@ -18,8 +18,9 @@ use zige_http::problem::{Problem, json_response};
 use zige_http::request;
 use zige_services::workflow::{self, Actor};
 use zige_store::audit::{self, Entry};
-use zige_store::db::{Db, Value, int, text};
+use zige_store::db::Db;
 use zige_store::records;
+use zige_store::tables::{persons, sign_in_files, sign_ins};
 
 /// The largest sheet.
 pub(crate) const MAX_SHEET: usize = 4 << 20;
@@ -88,13 +89,9 @@ impl<'a> Sheet<'a> {
             let outcome = match IdNumber::parse(cell) {
                 Err(e) => json!({ "outcome": "rejected", "reason": e.to_string() }),
                 Ok(id) => {
-                    let found = db.try_one(
-                        "SELECT id, residence, community_id, management, employer_id, insured_district FROM persons WHERE id_index = ?",
-                        &[text(id.blind_index(&key))],
-                        |r| Ok((r.text("id"), records::placement(&r)?)),
-                    )?;
+                    let found = persons::find_placement_by_id_index(db, &id.blind_index(&key))?;
                     let mut outcome = match found {
-                        Some((person, placement)) if auth::covers(&tree, staff, &placement) => act(&cells, &person)?,
+                        Some(person) if auth::covers(&tree, staff, &person.placement) => act(&cells, &person.id)?,
                         _ => json!({ "outcome": "unknown", "reason": "不在本单位服务范围内或未登记" }),
                     };
                     outcome["id_number_masked"] = json!(id.masked());
@@ -168,24 +165,24 @@ pub fn sign_in(db: &Db, staff: &Staff, req: &Request) -> Result<Response, Proble
     let id = format!("si_{}", &zige_store::secrets::sha256_hex(&[staff.org_id.as_bytes(), prefix.as_bytes(), req.body()].concat())[..20]);
     let actor = staff.actor();
     db.transaction(|db| -> anyhow::Result<()> {
-        db.exec(
-            "INSERT OR IGNORE INTO sign_ins (id, org_id, evidence_prefix, activity, held_on, sheet, sheet_sha256, certified, not_matched, recorded_by, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            &[
-                text(id.as_str()),
-                text(staff.org_id.as_str()),
-                text(prefix.as_str()),
-                text(activity.as_str()),
-                text(held_on.to_string()),
-                Value::Blob(sheet.masked().into_bytes()),
-                text(zige_store::secrets::sha256_hex(req.body())),
-                int(certified),
-                int(results.len() as i64 - certified),
-                text(actor.as_str()),
-                text(zige_store::now_rfc3339()),
-            ],
+        sign_ins::insert_if_new(
+            db,
+            &sign_ins::NewSignIn {
+                id: &id,
+                org_id: &staff.org_id,
+                evidence_prefix: &prefix,
+                activity: &activity,
+                held_on,
+                sheet: sheet.masked().as_bytes(),
+                sheet_sha256: &zige_store::secrets::sha256_hex(req.body()),
+                certified,
+                not_matched: results.len() as i64 - certified,
+                recorded_by: &actor,
+                created_at: &zige_store::now_rfc3339(),
+            },
         )?;
-        audit::append(db, &Entry { actor: &actor, role: staff.role.code(), action: "sign_in.record", object: &id, payload: req.body() }).map(drop)
+        audit::append(db, &Entry { actor: &actor, role: staff.role.code(), action: "sign_in.record", object: &id, payload: req.body() })
+            .map(drop)
     })?;
     Ok(json_response(200, &json!({ "sign_in_id": id, "activity": activity, "held_on": held_on, "results": results })))
 }
@@ -205,29 +202,26 @@ pub fn sign_in_files(db: &Db, staff: &Staff, req: &Request, id: &str) -> Result<
         return Err(Problem::invalid("files", "请选择活动照片", "files: at least one"));
     }
     let tree = auth::org_tree(db)?;
-    let org = db.one("SELECT org_id FROM sign_ins WHERE id = ?", &[text(id)], |r| r.text("org_id"))?;
+    let org = sign_ins::org_of(db, id)?;
     if !org.is_some_and(|org| tree.is_within(&org, &staff.org_id)) {
         return Err(Problem::not_found("该签到记录", "sign-in"));
     }
     let actor = staff.actor();
     let kept = db.transaction(|db| -> anyhow::Result<i64> {
         for file in &files {
-            db.exec(
-                "INSERT INTO sign_in_files (id, sign_in_id, file_name, content_type, sha256, size, data, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                &[
-                    text(zige_store::secrets::new_id("f")?),
-                    text(id),
-                    text(file.file_name.as_str()),
-                    text(file.content_type),
-                    text(zige_store::secrets::sha256_hex(&file.data)),
-                    int(file.data.len() as i64),
-                    Value::Blob(file.data.clone()),
-                    text(zige_store::now_rfc3339()),
-                ],
+            sign_in_files::insert(
+                db,
+                &sign_in_files::NewSignInFile {
+                    id: &zige_store::secrets::new_id("f")?,
+                    sign_in_id: id,
+                    file_name: &file.file_name,
+                    content_type: file.content_type,
+                    data: &file.data,
+                },
             )?;
         }
         audit::append(db, &Entry { actor: &actor, role: staff.role.code(), action: "sign_in.files", object: id, payload: req.body() })?;
-        Ok(db.one("SELECT COUNT(*) AS n FROM sign_in_files WHERE sign_in_id = ?", &[text(id)], |r| r.int("n"))?.unwrap_or(0))
+        sign_in_files::count_for_sign_in(db, id)
     })?;
     Ok(json_response(201, &json!({ "sign_in_id": id, "files": kept })))
 }

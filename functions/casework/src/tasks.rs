@@ -14,8 +14,9 @@ use zige_http::problem::{Problem, json_response};
 use zige_http::request::{self, Page};
 use zige_services::workflow::{self, Actor};
 use zige_store::audit::{self, Entry};
-use zige_store::db::{Db, int, opt_text, text};
+use zige_store::db::Db;
 use zige_store::records;
+use zige_store::tables::{benefits, tasks as task_table};
 
 use crate::scope_orgs;
 
@@ -47,20 +48,8 @@ pub(crate) fn dispatch(db: &Db, staff: &Staff, req: &Request) -> Result<Response
         })?;
     // The list must be current: renew the assessments partner records queued.
     while db.transaction(|db| records::refresh_queued(db, today, 1000))? == 1000 {}
-    let persons = db.all(
-        "SELECT DISTINCT b.person_id AS p FROM benefits b WHERE b.list_kind = 'to_verify'
-         AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.person_id = b.person_id AND t.status = 'open') ORDER BY b.person_id",
-        &[],
-        |r| r.text("p"),
-    )?;
-    let already_open = db
-        .one(
-            "SELECT COUNT(DISTINCT b.person_id) AS n FROM benefits b JOIN tasks t ON t.person_id = b.person_id AND t.status = 'open'
-             WHERE b.list_kind = 'to_verify'",
-            &[],
-            |r| r.int("n"),
-        )?
-        .unwrap_or(0);
+    let persons = benefits::persons_to_dispatch(db)?;
+    let already_open = benefits::count_to_verify_with_open_task(db)?;
     let actor = staff.actor();
     let by = Actor { actor: &actor, role: staff.role.code() };
     let mut by_org: BTreeMap<String, i64> = BTreeMap::new();
@@ -68,7 +57,7 @@ pub(crate) fn dispatch(db: &Db, staff: &Staff, req: &Request) -> Result<Response
         db.transaction(|db| -> Result<(), Problem> {
             for person in batch {
                 let task = workflow::command(db, person, None, Command::Dispatch { deadline }, today, &by)?;
-                let org = db.one("SELECT org_id FROM tasks WHERE id = ?", &[text(task)], |r| r.text("org_id"))?.unwrap_or_default();
+                let org = task_table::find_standing(db, &task)?.map(|t| t.org_id).unwrap_or_default();
                 *by_org.entry(org).or_default() += 1;
             }
             let payload = format!("deadline={deadline} persons={}", batch.len());
@@ -99,29 +88,20 @@ pub(crate) fn tasks(db: &Db, staff: &Staff, req: &Request) -> Result<Response, P
         Some(_) => return Err(Problem::new(400, "invalid_query", "status应为open或closed", "status: open or closed").with_field("status")),
     };
     let tree = auth::org_tree(db)?;
-    let mut params = scope_orgs(&tree, staff);
-    let orgs = zige_store::db::placeholders(params.len());
-    let mut filter = String::new();
-    if let Some(kind) = request::query_param(req, "kind") {
-        filter.push_str(" AND t.kind = ?");
-        params.push(text(kind));
-    }
-    params.extend([text(status), int(page.per_page), int(page.offset())]);
-    let sql = format!(
-        "SELECT t.id, t.kind, t.reason, t.org_id, t.opened_on, t.deadline, t.deadline_provisional, t.escalated_on, t.status, t.closed_on,
-                p.id AS person_id, p.name, p.id_masked
-         FROM tasks t JOIN persons p ON p.id = t.person_id
-         WHERE t.org_id IN ({orgs}){filter} AND t.status = ? ORDER BY t.opened_on, t.id LIMIT ? OFFSET ?"
-    );
-    let items = db.all(&sql, &params, |r| {
-        json!({
-            "task_id": r.text("id"), "kind": r.text("kind"), "reason": r.text("reason"), "org_id": r.text("org_id"),
-            "opened_on": r.text("opened_on"), "deadline": r.opt_text("deadline"), "deadline_provisional": r.int("deadline_provisional") != 0,
-            "escalated_on": r.opt_text("escalated_on"),
-            "status": if r.text("status") == "open" { "open" } else { "closed" }, "closed_on": r.opt_text("closed_on"),
-            "person": { "person_id": r.text("person_id"), "name": mask_name(&r.text("name")), "id_number_masked": r.text("id_masked") },
+    let kind = request::query_param(req, "kind");
+    let queued = task_table::queue_in_orgs(db, &scope_orgs(&tree, staff), kind.as_deref(), status, page.per_page, page.offset())?;
+    let items: Vec<_> = queued
+        .into_iter()
+        .map(|t| {
+            json!({
+                "task_id": t.id, "kind": t.kind, "reason": t.reason, "org_id": t.org_id,
+                "opened_on": t.opened_on, "deadline": t.deadline, "deadline_provisional": t.deadline_provisional,
+                "escalated_on": t.escalated_on,
+                "status": if t.status == "open" { "open" } else { "closed" }, "closed_on": t.closed_on,
+                "person": { "person_id": t.person_id, "name": mask_name(&t.name), "id_number_masked": t.id_masked },
+            })
         })
-    })?;
+        .collect();
     Ok(json_response(200, &json!({ "items": items, "page": page.page, "per_page": page.per_page })))
 }
 
@@ -139,12 +119,10 @@ pub(crate) fn assign(db: &Db, staff: &Staff, req: &Request, id: &str) -> Result<
     let tree = auth::org_tree(db)?;
     let actor = staff.actor();
     db.transaction(|db| -> Result<(), Problem> {
-        let task = db.one("SELECT org_id, status, passed_from FROM tasks WHERE id = ?", &[text(id)], |r| {
-            (r.text("org_id"), r.text("status"), r.opt_text("passed_from"))
-        })?;
+        let task = task_table::find_standing(db, id)?;
         let (org, from) = match task {
-            Some((org, status, from)) if tree.is_within(&org, &staff.org_id) && status == "open" => (org, from),
-            Some((org, _, _)) if tree.is_within(&org, &staff.org_id) => {
+            Some(t) if tree.is_within(&t.org_id, &staff.org_id) && t.status == "open" => (t.org_id, t.passed_from),
+            Some(t) if tree.is_within(&t.org_id, &staff.org_id) => {
                 return Err(Problem::new(409, "task_closed", "该任务已办结", "The task is already closed"));
             }
             _ => return Err(Problem::not_found("该任务", "task")),
@@ -159,10 +137,7 @@ pub(crate) fn assign(db: &Db, staff: &Staff, req: &Request, id: &str) -> Result<
             ));
         }
         let passed_from = if down { Some(org.clone()) } else { None };
-        db.exec(
-            "UPDATE tasks SET org_id = ?, passed_from = ? WHERE id = ?",
-            &[text(body.org_id.as_str()), opt_text(passed_from), text(id)],
-        )?;
+        task_table::reassign(db, id, &body.org_id, passed_from.as_deref())?;
         let payload = format!("{org}->{}", body.org_id);
         audit::append(
             db,

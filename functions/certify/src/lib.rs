@@ -20,7 +20,8 @@ use zige_http::{jws, rate, request};
 use zige_services::front_desk::{self, Helper, RelativeGiven};
 use zige_services::workflow::{self, Actor};
 use zige_store::audit::{self, Entry};
-use zige_store::db::{Db, text};
+use zige_store::db::Db;
+use zige_store::tables::{face_attempts, persons, used_nonces};
 use zige_store::{records, secrets};
 
 /// How long a challenge lives.
@@ -107,10 +108,7 @@ fn throttle_all(req: &Request, settings: &Settings, person_id: &str) -> Result<(
 }
 
 fn failures_today(db: &Db, person_id: &str) -> anyhow::Result<i64> {
-    let day = zige_store::today().to_string();
-    Ok(db
-        .one("SELECT failures FROM face_attempts WHERE person_id = ? AND day = ?", &[text(person_id), text(day)], |r| r.int("failures"))?
-        .unwrap_or(0))
+    face_attempts::failures_on(db, person_id, zige_store::today())
 }
 
 fn exhausted() -> Problem {
@@ -320,15 +318,12 @@ fn submit(db: &Db, who: &Recipient, req: &Request) -> Result<Response, Problem> 
     let today = zige_store::today();
     let actor = who.actor();
     let by = Actor { actor: &actor, role: "recipient" };
-    let used = |nonce: &str| db.one("SELECT 1 AS x FROM used_nonces WHERE nonce = ?", &[text(nonce)], |_| ()).ok().flatten().is_some();
+    let used = |nonce: &str| used_nonces::is_used(db, nonce).unwrap_or(false);
     let outcome = check(&settings, &body, who, challenge.as_ref(), &person_id, now, &used);
     let spend = |db: &Db, nonce: &str| -> anyhow::Result<bool> {
-        let used = db.one("SELECT 1 AS x FROM used_nonces WHERE nonce = ?", &[text(nonce)], |_| ())?.is_some();
+        let used = used_nonces::is_used(db, nonce)?;
         if !used {
-            db.exec(
-                "INSERT INTO used_nonces (nonce, person_id, used_at) VALUES (?, ?, ?)",
-                &[text(nonce), text(person_id.as_str()), text(zige_store::now_rfc3339())],
-            )?;
+            used_nonces::insert(db, nonce, &person_id, &zige_store::now_rfc3339())?;
         }
         Ok(used)
     };
@@ -411,11 +406,7 @@ fn submit(db: &Db, who: &Recipient, req: &Request) -> Result<Response, Problem> 
 
 /// Counts a failed attempt for today.
 fn record_failure(db: &Db, person_id: &str, actor: &str, refusal: &Refusal) -> Result<(), Problem> {
-    let day = zige_store::today().to_string();
-    db.exec(
-        "INSERT INTO face_attempts (person_id, day, failures) VALUES (?, ?, 1) ON CONFLICT (person_id, day) DO UPDATE SET failures = failures + 1",
-        &[text(person_id), text(day)],
-    )?;
+    face_attempts::count_failure(db, person_id, zige_store::today())?;
     audit::append(
         db,
         &Entry { actor, role: "recipient", action: "certification.refused", object: person_id, payload: refusal.code().as_bytes() },
@@ -426,13 +417,9 @@ fn record_failure(db: &Db, person_id: &str, actor: &str, refusal: &Refusal) -> R
 /// Opens a home visit when the domain says failed checks call for one
 /// (R6.3); returns whether one is arranged.
 fn arrange_visit(db: &Db, policy: AssistPolicy, person_id: &str, today: chrono::NaiveDate, by: &Actor<'_>) -> Result<bool, Problem> {
-    let (groups, birth) = db
-        .one("SELECT special_groups, birth_date FROM persons WHERE id = ?", &[text(person_id)], |r| {
-            (r.text("special_groups"), r.opt_text("birth_date"))
-        })?
-        .ok_or_else(|| Problem::not_found("您的记录", "person"))?;
-    let on_service_ledger = serde_json::from_str::<Vec<String>>(&groups).map_err(anyhow::Error::from)?.iter().any(|g| !g.is_empty());
-    let age = birth.as_deref().and_then(records::date).map(|b| age_on(b, today));
+    let facts = persons::assist_facts(db, person_id)?.ok_or_else(|| Problem::not_found("您的记录", "person"))?;
+    let on_service_ledger = facts.special_groups.iter().any(|g| !g.is_empty());
+    let age = facts.birth_date.map(|b| age_on(b, today));
     let failures = u32::try_from(failures_today(db, person_id)?).unwrap_or(u32::MAX);
     let effects = after_failed_face(failures, on_service_ledger, age, policy, today);
     if effects.is_empty() {

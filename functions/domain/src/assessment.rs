@@ -80,6 +80,29 @@ pub enum Action {
     Terminate,
 }
 
+impl Action {
+    /// Every action.
+    pub const ALL: [Action; 6] = [Self::None, Self::SuspendNow, Self::Verify, Self::Restore, Self::Reinstate, Self::Terminate];
+
+    /// The action's code (as serialised) and its names.
+    pub fn code_name(self) -> crate::names::CodeName {
+        use crate::names::CodeName;
+        match self {
+            Self::None => CodeName::new("none", ["无需处理", "بىر تەرەپ قىلىشنىڭ ھاجىتى يوق", "Nothing to do"]),
+            Self::SuspendNow => CodeName::new(
+                "suspend_now",
+                ["立即暂停（先停）", "دەرھال ۋاقىتلىق توختىتىش (ئاۋۋال توختىتىش)", "Suspend now (suspend first)"],
+            ),
+            Self::Verify => CodeName::new("verify", ["实地核实", "نەق مەيداندا ئېنىقلاش", "Verify in the field"]),
+            Self::Restore => {
+                CodeName::new("restore", ["恢复发放并补发", "تارقىتىشنى ئەسلىگە كەلتۈرۈپ تولۇقلاپ بېرىش", "Restore and pay arrears"])
+            }
+            Self::Reinstate => CodeName::new("reinstate", ["恢复待遇", "تەمىناتنى ئەسلىگە كەلتۈرۈش", "Reinstate"]),
+            Self::Terminate => CodeName::new("terminate", ["停发", "تارقىتىشنى ئاخىرلاشتۇرۇش", "Terminate"]),
+        }
+    }
+}
+
 /// One reason behind an assessment: a rule, its requirement and the records
 /// that triggered it, in words for a clerk and for the recipient.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]

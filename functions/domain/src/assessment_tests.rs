@@ -347,3 +347,23 @@ proptest! {
         }
     }
 }
+
+/// Issue 20: each action is named once, under the code it is serialised as.
+#[test]
+fn each_action_is_named_under_its_serialised_code() {
+    for action in Action::ALL {
+        let names = action.code_name();
+        assert_eq!(serde_json::to_value(action).unwrap(), names.code, "{action:?}");
+        assert!([names.name_zh, names.name_ug, names.name_en].iter().all(|n| !n.is_empty()));
+    }
+    // A new action stops this from compiling until ALL lists it.
+    let place = |a: Action| match a {
+        Action::None => 0,
+        Action::SuspendNow => 1,
+        Action::Verify => 2,
+        Action::Restore => 3,
+        Action::Reinstate => 4,
+        Action::Terminate => 5,
+    };
+    assert!(Action::ALL.iter().enumerate().all(|(i, a)| place(*a) == i));
+}

@@ -3,6 +3,7 @@
 //! is paid into them (R7.3–R7.5), reports (R9.1) and imports of partner
 //! files (R5.1), each named in Chinese, Uyghur and English.
 
+use crate::audit::Badge;
 use crate::names::CodeName;
 
 /// What the city may do with a district's outcome (R7.1).
@@ -24,6 +25,33 @@ pub const HOME_VISIT_STATUSES: [CodeName; 3] = [
     CodeName::new("open", ["待安排", "ئورۇنلاشتۇرۇلمىغان", "To arrange"]),
     CodeName::new("scheduled", ["已安排", "ئورۇنلاشتۇرۇلدى", "Scheduled"]),
     CodeName::new("done", ["已完成", "تاماملاندى", "Done"]),
+];
+
+/// A status with the badge the console shows it with; served as the
+/// code's names with `badge` beside them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct BadgedStatus {
+    /// The status's code and names.
+    #[serde(flatten)]
+    pub name: CodeName,
+    /// The badge the console shows it with.
+    pub badge: Badge,
+}
+
+impl BadgedStatus {
+    const fn new(code: &'static str, names: [&'static str; 3], badge: Badge) -> Self {
+        Self { name: CodeName::new(code, names), badge }
+    }
+}
+
+/// Where a line of the verification ledger (R5.4: a task open or closed)
+/// or of the service ledger (R6.3: a home visit open, scheduled or done)
+/// stands, as the ledgers and their exports show it.
+pub const LEDGER_STATUSES: [BadgedStatus; 4] = [
+    BadgedStatus::new("open", ["办理中", "بېجىرىلىۋاتىدۇ", "In progress"], Badge::Warn),
+    BadgedStatus::new("scheduled", ["已预约", "ۋاقتى بېكىتىلدى", "Booked"], Badge::Warn),
+    BadgedStatus::new("done", ["已办结", "بېجىرىلىپ بولدى", "Closed"], Badge::Ok),
+    BadgedStatus::new("closed", ["已办结", "بېجىرىلىپ بولدى", "Closed"], Badge::Ok),
 ];
 
 /// Where a recovery case stands (R7.3).

@@ -9,6 +9,7 @@
 #![deny(missing_docs)]
 
 pub mod assessment;
+pub mod audit;
 pub mod benefit;
 pub mod calendar;
 pub mod casework;
@@ -17,6 +18,7 @@ pub mod deadlines;
 pub mod effects;
 pub mod escalation;
 pub mod evidence;
+pub mod history;
 pub mod holidays;
 pub mod id_number;
 pub mod language;

@@ -15,35 +15,42 @@ use zige_http::problem::{Problem, json_response};
 use zige_http::request;
 use zige_http::web::{Route, staff};
 use zige_store::audit::{self, Entry};
-use zige_store::db::{Db, Row, int, text};
+use zige_store::db::Db;
+use zige_store::tables::{feed_acks, outbox, payroll_instructions};
 
-/// A feed: its name, its items after a sequence number, and how an item reads.
+/// A feed: its name, its items after a sequence number (at most a number
+/// of them), and the newest item's sequence number.
 struct Feed {
     name: &'static str,
-    select: &'static str,
-    newest: &'static str,
-    item: fn(&Row<'_>) -> serde_json::Value,
+    items: fn(&Db, i64, i64) -> anyhow::Result<Vec<serde_json::Value>>,
+    newest: fn(&Db) -> anyhow::Result<i64>,
 }
 
 const PAYROLL: Feed = Feed {
     name: "payroll",
-    select: "SELECT seq, benefit_id, action, amount_fen, effective_month, reason FROM payroll_instructions WHERE seq > ? ORDER BY seq LIMIT ?",
-    newest: "SELECT COALESCE(MAX(seq), 0) AS seq FROM payroll_instructions",
-    item: |r| {
-        json!({
-            "seq": r.int("seq"), "benefit_id": r.text("benefit_id"), "action": r.text("action"),
-            "amount_fen": r.opt_int("amount_fen"), "effective_month": r.text("effective_month"), "reason": r.text("reason"),
-        })
+    items: |db, after, limit| {
+        Ok(payroll_instructions::feed_after(db, after, limit)?
+            .into_iter()
+            .map(|i| {
+                json!({
+                    "seq": i.seq, "benefit_id": i.benefit_id, "action": i.action,
+                    "amount_fen": i.amount.map(|a| a.as_i64()), "effective_month": i.effective_month, "reason": i.reason,
+                })
+            })
+            .collect())
     },
+    newest: payroll_instructions::newest_seq,
 };
 
 const NOTIFICATIONS: Feed = Feed {
     name: "notifications",
-    select:
-        "SELECT o.seq, o.kind, o.message, o.created_at, COALESCE(p.phone, '') AS phone FROM outbox o JOIN persons p ON p.id = o.person_id
-             WHERE o.seq > ? ORDER BY o.seq LIMIT ?",
-    newest: "SELECT COALESCE(MAX(seq), 0) AS seq FROM outbox",
-    item: |r| json!({ "seq": r.int("seq"), "kind": r.text("kind"), "phone": r.text("phone"), "text": r.text("message"), "created_at": r.text("created_at") }),
+    items: |db, after, limit| {
+        Ok(outbox::feed_after(db, after, limit)?
+            .into_iter()
+            .map(|m| json!({ "seq": m.seq, "kind": m.kind, "phone": m.phone, "text": m.message, "created_at": m.created_at }))
+            .collect())
+    },
+    newest: outbox::newest_seq,
 };
 
 /// The feeds' routes: each feed is read and acknowledged.
@@ -57,11 +64,7 @@ pub const ROUTES: &[Route] = &[
 zige_http::serve_routes!(ROUTES);
 
 fn acked(db: &Db, feed: &Feed, staff: &Staff) -> anyhow::Result<i64> {
-    Ok(db
-        .one("SELECT acked_seq FROM feed_acks WHERE feed = ? AND consumer = ?", &[text(feed.name), text(staff.id.as_str())], |r| {
-            r.int("acked_seq")
-        })?
-        .unwrap_or(0))
+    Ok(feed_acks::acked_seq(db, feed.name, &staff.id)?.unwrap_or(0))
 }
 
 /// `GET …?after=<seq>&limit=<n>`: items after the cursor (default: after the
@@ -87,7 +90,7 @@ fn read(db: &Db, staff: &Staff, req: &Request, feed: &Feed) -> Result<Response, 
         None => acked(db, feed, staff)?,
     };
     let limit = number("limit", 1000)?.unwrap_or(500).max(1);
-    let items = db.all(feed.select, &[int(after), int(limit)], |r| (feed.item)(&r))?;
+    let items = (feed.items)(db, after, limit)?;
     let next = items.last().and_then(|i| i["seq"].as_i64()).unwrap_or(after);
     if feed.name == "notifications" {
         // The messages carry every recipient's phone number: who read which
@@ -95,10 +98,7 @@ fn read(db: &Db, staff: &Staff, req: &Request, feed: &Feed) -> Result<Response, 
         // another consumer's acknowledgement does not speak for it.
         let object = format!("notifications:{after}-{next}");
         db.transaction(|db| -> anyhow::Result<()> {
-            db.exec(
-                "INSERT OR IGNORE INTO feed_acks (feed, consumer, acked_seq, acked_at) VALUES ('notifications', ?, 0, ?)",
-                &[text(staff.id.as_str()), text(zige_store::now_rfc3339())],
-            )?;
+            feed_acks::register(db, "notifications", &staff.id, &zige_store::now_rfc3339())?;
             if !items.is_empty() {
                 audit::append(
                     db,
@@ -128,26 +128,19 @@ struct Acknowledgement {
 fn acknowledge(db: &Db, staff: &Staff, req: &Request, feed: &Feed) -> Result<Response, Problem> {
     let ack: Acknowledgement = request::json_body(req)?;
     let acked = db.transaction(|db| -> Result<i64, Problem> {
-        let newest = db.one(feed.newest, &[], |r| r.int("seq"))?.unwrap_or(0);
+        let newest = (feed.newest)(db)?;
         if ack.through < 0 || ack.through > newest {
             return Err(Problem::invalid("through", "确认的序号超出已有记录", format!("through: from 0 to {newest}")));
         }
         let before = acked(db, feed, staff)?;
         let through = ack.through.max(before);
-        db.exec(
-            "INSERT INTO feed_acks (feed, consumer, acked_seq, acked_at) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT (feed, consumer) DO UPDATE SET acked_seq = ?3, acked_at = ?4",
-            &[text(feed.name), text(staff.id.as_str()), int(through), text(zige_store::now_rfc3339())],
-        )?;
+        feed_acks::acknowledge(db, feed.name, &staff.id, through, &zige_store::now_rfc3339())?;
         if feed.name == "notifications" {
             // A message every consumer has taken is delivered, and the push
             // never sends it; one consumer's acknowledgement speaks for
             // itself only.
-            let taken_by_all = db.one("SELECT MIN(acked_seq) AS seq FROM feed_acks WHERE feed = 'notifications'", &[], |r| r.int("seq"))?;
-            db.exec(
-                "UPDATE outbox SET status = 'sent', sent_at = ? WHERE status = 'pending' AND seq <= ?",
-                &[text(zige_store::now_rfc3339()), int(taken_by_all.unwrap_or(0))],
-            )?;
+            let taken_by_all = feed_acks::least_acked(db, "notifications")?;
+            outbox::mark_taken_by_all(db, taken_by_all.unwrap_or(0), &zige_store::now_rfc3339())?;
         }
         let object = format!("{}:{through}", feed.name);
         audit::append(

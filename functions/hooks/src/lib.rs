@@ -13,8 +13,9 @@ use zige_http::problem::{Problem, json_response};
 use zige_http::web::{Route, partner};
 use zige_services::datashare::{self, Partner};
 use zige_store::audit::{self, Entry};
-use zige_store::db::{Db, text};
+use zige_store::db::Db;
 use zige_store::secrets::{self, Sealer};
+use zige_store::tables::{partner_secrets, refused_deliveries, webhook_deliveries};
 
 /// The most events in one delivery.
 const MAX_EVENTS: usize = 1000;
@@ -34,16 +35,8 @@ fn unauthorised(db: &Db, partner: &str, known: bool, why: &str, body: &[u8]) -> 
     let now = zige_store::now_rfc3339();
     let hour = now.chars().take(13).collect::<String>();
     let recorded = db.transaction(|db| -> anyhow::Result<()> {
-        db.exec(
-            "INSERT INTO refused_deliveries (partner, reason, hour, refused, first_at, last_at) VALUES (?1, ?2, ?3, 1, ?4, ?4)
-             ON CONFLICT (partner, reason, hour) DO UPDATE SET refused = refused + 1, last_at = ?4",
-            &[text(counted_as.as_str()), text(why), text(hour.as_str()), text(now.as_str())],
-        )?;
-        let first = db.one(
-            "SELECT refused FROM refused_deliveries WHERE partner = ? AND reason = ? AND hour = ?",
-            &[text(counted_as.as_str()), text(why), text(hour.as_str())],
-            |r| r.int("refused"),
-        )? == Some(1);
+        refused_deliveries::count(db, &counted_as, why, &hour, &now)?;
+        let first = refused_deliveries::refused_in_hour(db, &counted_as, why, &hour)? == Some(1);
         if first {
             let actor = format!("partner:{counted_as}");
             audit::append(db, &Entry { actor: &actor, role: "partner", action: "webhook.refused", object: why, payload: body })?;
@@ -69,8 +62,7 @@ fn deliver(db: &Db, req: &Request, partner_id: &str) -> Result<Response, Problem
             headers.insert(name, value);
         }
     }
-    let keys = db
-        .all("SELECT sealed FROM partner_secrets WHERE partner_id = ? AND revoked_at IS NULL", &[text(partner_id)], |r| r.text("sealed"))?;
+    let keys = partner_secrets::active_sealed(db, partner_id)?;
     let mut verdict = Err(standardwebhooks::WebhookError::InvalidSignature);
     let sealer = Sealer::from_variable()?;
     for sealed in keys {
@@ -90,11 +82,7 @@ fn deliver(db: &Db, req: &Request, partner_id: &str) -> Result<Response, Problem
         return Err(unauthorised(db, partner_id, true, why, body));
     }
     let webhook_id = req.header("webhook-id").and_then(|v| v.as_str()).unwrap_or_default().to_string();
-    if let Some(answer) = db.one(
-        "SELECT response FROM webhook_deliveries WHERE partner_id = ? AND webhook_id = ?",
-        &[text(partner_id), text(webhook_id.as_str())],
-        |r| r.text("response"),
-    )? {
+    if let Some(answer) = webhook_deliveries::response(db, partner_id, &webhook_id)? {
         return Ok(json_response(200, &serde_json::from_str(&answer).map_err(anyhow::Error::from)?));
     }
     let parsed: Json = serde_json::from_slice(body)

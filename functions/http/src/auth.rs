@@ -5,8 +5,9 @@ use crate::Problem;
 use anyhow::Result;
 use spin_sdk::http::Request;
 use zige_domain::names::CodeName;
-use zige_domain::routing::{Org, OrgKind, OrgTree, Placement};
-use zige_store::db::{Db, Value, text};
+use zige_domain::routing::{OrgKind, OrgTree, Placement};
+use zige_store::db::Db;
+use zige_store::tables::Scope;
 
 /// How long a staff session lasts.
 pub const SESSION_SECONDS: i64 = 8 * 3600;
@@ -262,9 +263,8 @@ pub fn end_session(token: &str) -> Result<()> {
 pub fn staff(req: &Request, db: &Db) -> Result<Staff, Problem> {
     let token = crate::request::bearer(req).ok_or_else(Problem::unauthenticated)?;
     let staff: Staff = zige_store::session::find("staff", &token)?.ok_or_else(Problem::unauthenticated)?;
-    let current = db.one("SELECT disabled, session_generation FROM staff WHERE id = ?", &[text(staff.id.as_str())], |r| {
-        r.int("disabled") == 0 && r.int("session_generation") == staff.session_generation
-    })?;
+    let current = zige_store::tables::staff::session_standing(db, &staff.id)?
+        .map(|s| !s.disabled && s.session_generation == staff.session_generation);
     if current != Some(true) {
         return Err(Problem::unauthenticated());
     }
@@ -273,12 +273,7 @@ pub fn staff(req: &Request, db: &Db) -> Result<Staff, Problem> {
 
 /// The organisation tree from the database.
 pub fn org_tree(db: &Db) -> Result<OrgTree> {
-    let orgs = db.try_all("SELECT id, parent_id, kind, division_code FROM orgs", &[], |r| {
-        let (id, kind) = (r.text("id"), r.text("kind"));
-        let kind =
-            OrgKind::ALL.into_iter().find(|k| k.code() == kind).ok_or_else(|| anyhow::anyhow!("organisation {id}: kind {kind:?}"))?;
-        Ok(Org { id, parent: r.opt_text("parent_id"), kind, division_code: r.opt_text("division_code") })
-    })?;
+    let orgs = zige_store::tables::orgs::tree_nodes(db)?;
     OrgTree::new(orgs).map_err(|e| anyhow::anyhow!("the organisation tree is broken: {e}"))
 }
 
@@ -287,40 +282,8 @@ pub fn covers(tree: &OrgTree, staff: &Staff, who: &Placement) -> bool {
     tree.scope_covers(&staff.org_id, who)
 }
 
-/// The scope rule (R2.3) as an SQL condition on `persons` columns (with
-/// `prefix`, e.g. `p.`) and its parameters: city staff see everyone; an
-/// employer sees the retirees it manages; others see the persons living in
-/// their subtree, and those living elsewhere insured in their districts.
+/// The staff member's scope (R2.3) as the store's filter on persons.
 /// Callers apply [`covers`] to rows as well where they can.
-pub fn scope_sql(tree: &OrgTree, staff: &Staff, prefix: &str) -> Result<(String, Vec<Value>), Problem> {
-    org_scope_sql(tree, &staff.org_id, prefix).map_err(|_| Problem::forbidden())
-}
-
-/// The same condition for an organisation: whom it is responsible for under
-/// R2.3 (a district's monthly archive binds exactly these persons).
-pub fn org_scope_sql(tree: &OrgTree, org_id: &str, prefix: &str) -> Result<(String, Vec<Value>)> {
-    let org = tree.get(org_id).map_err(|e| anyhow::anyhow!("no organisation {org_id}: {e}"))?;
-    if org.kind.is_city_level() {
-        return Ok(("1 = 1".into(), vec![]));
-    }
-    if org.kind == OrgKind::Employer {
-        return Ok((format!("{prefix}management = 'employer' AND {prefix}employer_id = ?"), vec![text(org.id.as_str())]));
-    }
-    // The tree is already loaded: no second query for the subtree.
-    let ids: Vec<String> = tree.subtree(&org.id).map(|o| o.id.clone()).collect();
-    let codes: Vec<String> = tree.subtree(&org.id).filter_map(|o| o.division_code.clone()).collect();
-    let condition = format!(
-        "({prefix}community_id IN ({}) OR ({prefix}residence != 'local' AND {prefix}management = 'socialised' AND {prefix}insured_district IN ({})))",
-        zige_store::db::placeholders(ids.len()),
-        zige_store::db::placeholders(codes.len())
-    );
-    let mut params: Vec<Value> = ids.into_iter().map(Value::Text).collect();
-    if params.is_empty() {
-        params.push(Value::Null);
-    }
-    if codes.is_empty() {
-        params.push(Value::Null);
-    }
-    params.extend(codes.into_iter().map(Value::Text));
-    Ok((condition, params))
+pub fn scope(tree: &OrgTree, staff: &Staff) -> Result<Scope, Problem> {
+    Scope::of(tree, &staff.org_id).map_err(|_| Problem::forbidden())
 }

@@ -4,7 +4,7 @@
 use crate::Problem;
 use anyhow::Result;
 use spin_sdk::http::Request;
-use zige_store::db::{Db, text};
+use zige_store::db::Db;
 
 /// How long a recipient session lasts.
 pub const SESSION_SECONDS: i64 = 2 * 3600;
@@ -55,6 +55,6 @@ pub fn end_session(token: &str) -> Result<()> {
 pub fn recipient(req: &Request, db: &Db) -> Result<Recipient, Problem> {
     let token = crate::request::bearer(req).ok_or_else(Problem::unauthenticated)?;
     let mut recipient: Recipient = zige_store::session::find("recipient", &token)?.ok_or_else(Problem::unauthenticated)?;
-    recipient.person_id = db.one("SELECT id FROM persons WHERE id_index = ?", &[text(recipient.id_index.as_str())], |r| r.text("id"))?;
+    recipient.person_id = zige_store::tables::persons::id_by_index(db, &recipient.id_index)?;
     Ok(recipient)
 }

@@ -10,39 +10,43 @@
 use serde_json::{Value as Json, json};
 use spin_sdk::http::{Request, Response};
 use zige_domain::benefit::SPECIAL_GROUPS;
+use zige_domain::casework::{LEDGER_STATUSES, REVIEW_RESULTS};
+use zige_domain::evidence::FIELD_OUTCOMES;
 use zige_domain::masking::mask_name;
+use zige_domain::names::CodeName;
 use zige_http::auth::{self, Staff};
 use zige_http::problem::{Problem, json_response};
 use zige_http::request::{self, Page};
 use zige_store::audit::{self, Entry};
-use zige_store::db::{Db, Row, Value, int, text};
+use zige_store::db::Db;
+use zige_store::tables::{Scope, home_visits, persons, tasks};
 
-/// One ledger: its SQL, its columns and their Chinese headers.
+/// One ledger: its lines (read from the store) and their fields with
+/// their Chinese headers.
 struct Ledger {
     code: &'static str,
     name_zh: &'static str,
-    /// The period filters this date column; a register lists everyone on it today.
-    dated_by: Option<&'static str>,
-    /// Which rows belong, beyond the scope.
-    only: &'static str,
-    /// Everything after SELECT's columns: FROM, joins; `{scope}` and
-    /// `{period}` are filled in.
-    from: &'static str,
-    columns: &'static str,
-    order: &'static str,
+    /// Which lines it holds.
+    lines: Lines,
     /// (JSON field, Chinese header) in export order.
     fields: &'static [(&'static str, &'static str)],
+}
+
+/// What a ledger lists.
+#[derive(Clone, Copy)]
+enum Lines {
+    /// Verification tasks opened in the period.
+    Tasks,
+    /// Home-visit requests made in the period.
+    HomeVisits,
+    /// The persons on the register today, whatever the period.
+    Register,
 }
 
 const VERIFICATION: Ledger = Ledger {
     code: "verification",
     name_zh: "信息核实台账",
-    dated_by: Some("t.opened_on"),
-    only: "1 = 1",
-    from: "FROM tasks t JOIN persons p ON p.id = t.person_id JOIN orgs o ON o.id = t.org_id LEFT JOIN decisions d ON d.task_id = t.id",
-    columns: "t.id AS ref, p.name, p.id_masked, t.reason, o.name AS org_name, t.opened_on AS on_day, t.deadline, t.status, t.closed_on,
-              d.outcome, d.channel, d.decided_on, d.review",
-    order: "t.opened_on, t.id",
+    lines: Lines::Tasks,
     fields: &[
         ("ref", "任务编号"),
         ("name", "姓名"),
@@ -63,12 +67,7 @@ const VERIFICATION: Ledger = Ledger {
 const SERVICE: Ledger = Ledger {
     code: "service",
     name_zh: "服务台账",
-    dated_by: Some("h.requested_on"),
-    only: "1 = 1",
-    from: "FROM home_visits h JOIN persons p ON p.id = h.person_id JOIN orgs o ON o.id = h.org_id LEFT JOIN decisions d ON d.id = h.decision_id",
-    columns: "h.id AS ref, p.name, p.id_masked, h.reason, o.name AS org_name, h.requested_on AS on_day, h.deadline, h.scheduled_for,
-              h.status, h.escalated_on, h.visited_on, d.outcome",
-    order: "h.requested_on, h.id",
+    lines: Lines::HomeVisits,
     fields: &[
         ("ref", "申请编号"),
         ("name", "姓名"),
@@ -88,14 +87,7 @@ const SERVICE: Ledger = Ledger {
 const REGISTER: Ledger = Ledger {
     code: "register",
     name_zh: "服务对象名册",
-    dated_by: None,
-    only: "p.special_groups <> '[]'",
-    from: "FROM persons p LEFT JOIN orgs o ON o.id = p.community_id",
-    columns: "p.id AS ref, p.name, p.id_masked, p.special_groups, o.name AS org_name,
-              (SELECT MAX(h.visited_on) FROM home_visits h WHERE h.person_id = p.id) AS last_visit,
-              (SELECT COUNT(*) FROM home_visits h WHERE h.person_id = p.id AND h.status = 'done') AS visits,
-              (SELECT MIN(h.deadline) FROM home_visits h WHERE h.person_id = p.id AND h.status IN ('open', 'scheduled')) AS visit_due",
-    order: "o.name, p.id",
+    lines: Lines::Register,
     fields: &[
         ("ref", "人员编号"),
         ("name", "姓名"),
@@ -108,46 +100,118 @@ const REGISTER: Ledger = Ledger {
     ],
 };
 
-/// Plain words for stored codes, as the exports show them.
+/// Plain words for stored codes, as the exports show them: the domain's
+/// Chinese names of ledger statuses, field outcomes, review results and
+/// special groups.
 fn words(field: &str, value: &str) -> String {
-    let outcome = || serde_json::from_str::<Json>(value).ok().and_then(|o| o["outcome"].as_str().map(str::to_string));
-    match (field, value) {
-        ("status", "open") => "办理中".into(),
-        ("status", "done" | "closed") => "已办结".into(),
-        ("status", "scheduled") => "已预约".into(),
-        ("outcome", _) => match outcome().as_deref() {
-            Some("eligible") => "符合领取条件".into(),
-            Some("not_eligible") => "不符合领取条件".into(),
-            Some("unreachable") => "联系不上".into(),
-            _ => value.into(),
+    let named = |table: &[CodeName], code: &str| table.iter().find(|c| c.code == code).map_or(code.to_string(), |c| c.name_zh.to_string());
+    match field {
+        "status" => named(&LEDGER_STATUSES.map(|s| s.name), value),
+        "outcome" => match serde_json::from_str::<Json>(value).ok().and_then(|o| o["outcome"].as_str().map(str::to_string)) {
+            Some(outcome) => named(&FIELD_OUTCOMES, &outcome),
+            None => value.into(),
         },
-        ("review", "confirmed") => "已确认".into(),
-        ("review", "sent_back") => "退回重核".into(),
-        ("review", "overridden") => "市级改判".into(),
-        ("special_groups", _) => serde_json::from_str::<Vec<String>>(value)
+        "review" => named(&REVIEW_RESULTS, value),
+        "special_groups" => serde_json::from_str::<Vec<String>>(value)
             .unwrap_or_default()
             .iter()
-            .map(|code| SPECIAL_GROUPS.iter().find(|g| g.code == code).map_or(code.as_str(), |g| g.name_zh))
+            .map(|code| named(&SPECIAL_GROUPS, code))
             .collect::<Vec<_>>()
             .join("、"),
         _ => value.into(),
     }
 }
 
-fn row_json(r: &Row<'_>, ledger: &Ledger) -> Json {
-    let mut item = serde_json::Map::new();
-    for (field, _) in ledger.fields {
-        let value = match *field {
-            "name" => Json::String(mask_name(&r.text("name"))),
-            "id_number_masked" => Json::String(r.text("id_masked")),
-            "outcome" => r.opt_text("outcome").and_then(|o| serde_json::from_str(&o).ok()).unwrap_or(Json::Null),
-            "special_groups" => serde_json::from_str(&r.text("special_groups")).unwrap_or(Json::Null),
-            "visits" => Json::from(r.int("visits")),
-            other => r.opt_text(other).map_or(Json::Null, Json::String),
-        };
-        item.insert((*field).to_string(), value);
+/// A stored text as JSON: null when NULL.
+fn stored(value: Option<String>) -> Json {
+    value.map_or(Json::Null, Json::String)
+}
+
+/// A stored outcome (its JSON) as JSON: null when NULL or unreadable.
+fn stored_outcome(outcome: Option<String>) -> Json {
+    outcome.and_then(|o| serde_json::from_str(&o).ok()).unwrap_or(Json::Null)
+}
+
+/// A line as JSON: its fields in the ledger's order, names masked.
+fn line_json(fields: Vec<(&'static str, Json)>) -> Json {
+    Json::Object(fields.into_iter().map(|(field, value)| (field.to_string(), value)).collect())
+}
+
+/// The lines of `ledger` for the persons in `scope` in the period from
+/// `from` to `to`, as JSON: one page (limit, offset), or all of them.
+fn lines(
+    db: &Db,
+    ledger: &Ledger,
+    scope: &Scope,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+    page: Option<(i64, i64)>,
+) -> anyhow::Result<Vec<Json>> {
+    Ok(match ledger.lines {
+        Lines::Tasks => tasks::verification_ledger(db, scope, from, to, page)?
+            .into_iter()
+            .map(|l| {
+                line_json(vec![
+                    ("ref", stored(l.task_id)),
+                    ("name", Json::String(mask_name(&l.name))),
+                    ("id_number_masked", Json::String(l.id_masked)),
+                    ("reason", stored(l.reason)),
+                    ("org_name", stored(l.org_name)),
+                    ("on_day", stored(l.opened_on)),
+                    ("deadline", stored(l.deadline)),
+                    ("status", stored(l.status)),
+                    ("closed_on", stored(l.closed_on)),
+                    ("outcome", stored_outcome(l.outcome)),
+                    ("channel", stored(l.channel)),
+                    ("decided_on", stored(l.decided_on)),
+                    ("review", stored(l.review)),
+                ])
+            })
+            .collect(),
+        Lines::HomeVisits => home_visits::service_ledger(db, scope, from, to, page)?
+            .into_iter()
+            .map(|l| {
+                line_json(vec![
+                    ("ref", stored(l.visit_id)),
+                    ("name", Json::String(mask_name(&l.name))),
+                    ("id_number_masked", Json::String(l.id_masked)),
+                    ("reason", stored(l.reason)),
+                    ("org_name", stored(l.org_name)),
+                    ("on_day", stored(l.requested_on)),
+                    ("deadline", stored(l.deadline)),
+                    ("scheduled_for", stored(l.scheduled_for)),
+                    ("status", stored(l.status)),
+                    ("escalated_on", stored(l.escalated_on)),
+                    ("visited_on", stored(l.visited_on)),
+                    ("outcome", stored_outcome(l.outcome)),
+                ])
+            })
+            .collect(),
+        Lines::Register => persons::service_register(db, scope, page)?
+            .into_iter()
+            .map(|l| {
+                line_json(vec![
+                    ("ref", stored(l.person_id)),
+                    ("name", Json::String(mask_name(&l.name))),
+                    ("id_number_masked", Json::String(l.id_masked)),
+                    ("special_groups", serde_json::from_str(&l.special_groups).unwrap_or(Json::Null)),
+                    ("org_name", stored(l.org_name)),
+                    ("last_visit", stored(l.last_visit)),
+                    ("visits", Json::from(l.visits)),
+                    ("visit_due", stored(l.visit_due)),
+                ])
+            })
+            .collect(),
+    })
+}
+
+/// How many lines `ledger` has for the persons in `scope` in the period.
+fn count(db: &Db, ledger: &Ledger, scope: &Scope, from: chrono::NaiveDate, to: chrono::NaiveDate) -> anyhow::Result<i64> {
+    match ledger.lines {
+        Lines::Tasks => tasks::verification_ledger_count(db, scope, from, to),
+        Lines::HomeVisits => home_visits::service_ledger_count(db, scope, from, to),
+        Lines::Register => persons::service_register_count(db, scope),
     }
-    Json::Object(item)
 }
 
 /// A day from the query, or the default.
@@ -175,21 +239,10 @@ pub fn ledger(db: &Db, staff: &Staff, req: &Request, kind: &str) -> Result<Respo
         return Err(Problem::new(400, "invalid_query", "起始日期晚于截止日期", "from is after to").with_field("from"));
     }
     let tree = auth::org_tree(db)?;
-    let (scope, scope_params) = auth::scope_sql(&tree, staff, "p.")?;
-    let mut params: Vec<Value> = scope_params;
-    let condition = match ledger.dated_by {
-        Some(column) => {
-            params.extend([text(from.to_string()), text(to.to_string())]);
-            format!("{scope} AND {} AND {column} BETWEEN ? AND ?", ledger.only)
-        }
-        None => format!("{scope} AND {}", ledger.only),
-    };
+    let scope = auth::scope(&tree, staff)?;
     let csv = request::query_param(req, "format").as_deref() == Some("csv");
     if csv {
-        let rows =
-            db.all(&format!("SELECT {} {} WHERE {condition} ORDER BY {}", ledger.columns, ledger.from, ledger.order), &params, |r| {
-                row_json(&r, ledger)
-            })?;
+        let rows = lines(db, ledger, &scope, from, to, None)?;
         let payload = format!("{kind}?{}", req.query());
         db.transaction(|db| {
             audit::append(
@@ -206,13 +259,8 @@ pub fn ledger(db: &Db, staff: &Staff, req: &Request, kind: &str) -> Result<Respo
         return csv_response(ledger, &rows, from, to);
     }
     let page = Page::from_query(req)?;
-    let total = db.one(&format!("SELECT COUNT(*) AS n {} WHERE {condition}", ledger.from), &params, |r| r.int("n"))?.unwrap_or(0);
-    params.extend([int(page.per_page), int(page.offset())]);
-    let items = db.all(
-        &format!("SELECT {} {} WHERE {condition} ORDER BY {} LIMIT ? OFFSET ?", ledger.columns, ledger.from, ledger.order),
-        &params,
-        |r| row_json(&r, ledger),
-    )?;
+    let total = count(db, ledger, &scope, from, to)?;
+    let items = lines(db, ledger, &scope, from, to, Some((page.per_page, page.offset())))?;
     Ok(json_response(
         200,
         &json!({ "ledger": kind, "name_zh": ledger.name_zh, "from": from, "to": to, "total": total, "items": items, "page": page.page, "per_page": page.per_page }),

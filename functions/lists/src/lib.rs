@@ -20,8 +20,10 @@ use zige_http::request::{self, Page};
 use zige_http::spreadsheet::CsvFile;
 use zige_http::web::{Call, Export, Route, export, staff};
 use zige_store::audit::{self, Entry};
-use zige_store::db::{Db, Value, int, text};
+use zige_store::db::Db;
 use zige_store::records;
+use zige_store::tables::benefits::{self, ListFilter, ListRow};
+use zige_store::tables::{history, overpayments, tasks};
 
 /// Rows read per query while exporting.
 const EXPORT_BATCH: i64 = 2000;
@@ -40,7 +42,7 @@ pub const ROUTES: &[Route] = &[
         "/api/v1/lists/:kind",
         staff(ReadPersons, |c, s| {
             let pending = catch_up(c.db()?)?;
-            list(c.db()?, &Filter::parse(c.db()?, s, c.req, c.param("kind"))?, c.req, pending)
+            list(c.db()?, &parse_filter(c.db()?, s, c.req, c.param("kind"))?, c.req, pending)
         }),
     ),
     Route::get("/api/v1/lists/:kind/export", export(ReadPersons, export_list)),
@@ -53,7 +55,7 @@ zige_http::serve_routes!(ROUTES);
 fn export_list<'a>(call: &'a Call<'a>, staff: &Staff) -> Result<Export<'a>, Problem> {
     let (db, kind) = (call.db()?, call.param("kind"));
     catch_up(db)?;
-    let filter = Filter::parse(db, staff, call.req, kind)?;
+    let filter = parse_filter(db, staff, call.req, kind)?;
     // Built before the audit record, so that a refused export records nothing.
     let export = match request::query_param(call.req, "format").as_deref() {
         None | Some("csv") => csv_export(db, filter),
@@ -82,102 +84,67 @@ fn catch_up(db: &Db) -> Result<i64, Problem> {
     Ok(records::queued_refreshes(db)?)
 }
 
-/// A list and its filters, as SQL.
-struct Filter {
-    list: ListKind,
-    condition: String,
-    params: Vec<Value>,
-    /// Whether the condition reads `persons`; counting needs the join only then.
-    reads_persons: bool,
-}
-
-impl Filter {
-    fn parse(db: &Db, staff: &Staff, req: &Request, kind: &str) -> Result<Filter, Problem> {
-        let list = [ListKind::Eligible, ListKind::Lost, ListKind::ToVerify]
-            .into_iter()
-            .find(|l| l.code() == kind)
-            .ok_or_else(|| Problem::not_found("该名单", "list"))?;
-        let tree = auth::org_tree(db)?;
-        let (scope, mut params) = auth::scope_sql(&tree, staff, "p.")?;
-        // A benefit registered but never assessed is on the to-be-verified
-        // list from the start (records::NOT_ASSESSED): nobody is missed.
-        let mut reads_persons = scope != "1 = 1";
-        let mut condition = format!("b.list_kind = ? AND {scope}");
-        params.insert(0, text(list.code()));
-        let filters: [(&str, &str); 7] = [
-            ("district", "p.insured_district = ?"),
-            ("community", "p.community_id = ?"),
-            ("employer", "p.employer_id = ?"),
-            ("benefit_type", "b.benefit_type = ?"),
-            ("channel", "b.certified_by = ?"),
-            ("certified_from", "b.certified_on >= ?"),
-            ("certified_to", "b.certified_on <= ?"),
-        ];
-        for (name, sql) in filters {
-            if let Some(value) = request::query_param(req, name).filter(|v| !v.is_empty()) {
-                let valid = match name {
-                    "benefit_type" => BenefitType::parse(&value).is_ok(),
-                    "certified_from" | "certified_to" => chrono::NaiveDate::parse_from_str(&value, "%Y-%m-%d").is_ok(),
-                    _ => value.len() <= 64,
-                };
-                if !valid {
-                    return Err(Problem::new(400, "invalid_query", format!("筛选条件{name}有误"), format!("{name}: not a valid value"))
-                        .with_field(name));
-                }
-                condition.push_str(" AND ");
-                condition.push_str(sql);
-                params.push(text(value));
-                reads_persons |= sql.starts_with("p.");
-            }
+/// The list a request names and its filters within the caller's scope
+/// (R2.3), each checked.
+fn parse_filter(db: &Db, staff: &Staff, req: &Request, kind: &str) -> Result<ListFilter, Problem> {
+    let list = [ListKind::Eligible, ListKind::Lost, ListKind::ToVerify]
+        .into_iter()
+        .find(|l| l.code() == kind)
+        .ok_or_else(|| Problem::not_found("该名单", "list"))?;
+    let tree = auth::org_tree(db)?;
+    let scope = auth::scope(&tree, staff)?;
+    let value = |name: &str| -> Result<Option<String>, Problem> {
+        let Some(value) = request::query_param(req, name).filter(|v| !v.is_empty()) else { return Ok(None) };
+        let valid = match name {
+            "benefit_type" => BenefitType::parse(&value).is_ok(),
+            "certified_from" | "certified_to" => chrono::NaiveDate::parse_from_str(&value, "%Y-%m-%d").is_ok(),
+            _ => value.len() <= 64,
+        };
+        if !valid {
+            return Err(
+                Problem::new(400, "invalid_query", format!("筛选条件{name}有误"), format!("{name}: not a valid value")).with_field(name)
+            );
         }
-        Ok(Filter { list, condition, params, reads_persons })
-    }
+        Ok(Some(value))
+    };
+    Ok(ListFilter {
+        list,
+        scope,
+        district: value("district")?,
+        community: value("community")?,
+        employer: value("employer")?,
+        benefit_type: value("benefit_type")?,
+        channel: value("channel")?,
+        certified_from: value("certified_from")?,
+        certified_to: value("certified_to")?,
+    })
 }
-
-const ROW_COLUMNS: &str =
-    "b.id, b.benefit_type, b.list_kind, b.list_reasons, b.certified_on, b.certified_by, b.payment_status, b.cycle_due,
-     p.id AS person_id, p.name, p.id_masked, p.community_id, p.insured_district, p.employer_id";
 
 /// A list row as the API shows it.
-fn row_json(r: &zige_store::db::Row<'_>, list: ListKind) -> Json {
-    let kind = BenefitType::parse(&r.text("benefit_type")).ok();
+fn row_json(r: ListRow, list: ListKind) -> Json {
+    let kind = BenefitType::parse(&r.benefit_type).ok();
     json!({
-        "benefit_id": r.text("id"), "benefit_type": r.text("benefit_type"), "benefit_name_zh": kind.map(BenefitType::name_zh),
+        "benefit_id": r.id, "benefit_type": r.benefit_type, "benefit_name_zh": kind.map(BenefitType::name_zh),
         "list": list.code(), "list_name_zh": list.name_zh(),
-        "reasons": serde_json::from_str::<Json>(&r.opt_text("list_reasons").unwrap_or_else(|| "[]".into())).unwrap_or(Json::Null),
-        "certified_on": r.opt_text("certified_on"), "certified_by": r.opt_text("certified_by"),
-        "payment_status": r.text("payment_status"), "cycle_due": r.opt_text("cycle_due"),
-        "person": { "person_id": r.text("person_id"), "name": mask_name(&r.text("name")), "id_number_masked": r.text("id_masked"),
-            "community_id": r.opt_text("community_id"), "insured_district": r.text("insured_district"), "employer_id": r.opt_text("employer_id") },
+        "reasons": serde_json::from_str::<Json>(r.list_reasons.as_deref().unwrap_or("[]")).unwrap_or(Json::Null),
+        "certified_on": r.certified_on, "certified_by": r.certified_by,
+        "payment_status": r.payment_status, "cycle_due": r.cycle_due,
+        "person": { "person_id": r.person_id, "name": mask_name(&r.name), "id_number_masked": r.id_masked,
+            "community_id": r.community_id, "insured_district": r.insured_district, "employer_id": r.employer_id },
     })
 }
 
 /// `GET /api/v1/lists/{eligible|lost|to_verify}`: one page, with the total.
 /// `after=<benefit_id>` reads the page after that row without counting
 /// through the earlier ones, for consoles that page forward.
-fn list(db: &Db, filter: &Filter, req: &Request, pending: i64) -> Result<Response, Problem> {
+fn list(db: &Db, filter: &ListFilter, req: &Request, pending: i64) -> Result<Response, Problem> {
     let page = Page::from_query(req)?;
-    let from = "FROM benefits b JOIN persons p ON p.id = b.person_id";
-    let counted = if filter.reads_persons { from } else { "FROM benefits b" };
-    let total = db.one(&format!("SELECT COUNT(*) AS n {counted} WHERE {}", filter.condition), &filter.params, |r| r.int("n"))?.unwrap_or(0);
-    let mut params = filter.params.clone();
-    let sql = match request::query_param(req, "after") {
-        Some(after) => {
-            params.extend([text(after), int(page.per_page)]);
-            format!("SELECT {ROW_COLUMNS} {from} WHERE {} AND b.id > ? ORDER BY b.id LIMIT ?", filter.condition)
-        }
-        None => {
-            // The page's ids are found first, without reading persons unless
-            // a filter needs them: skipping to a deep page then walks only
-            // the list's index, and persons are read for one page of rows.
-            params.extend([int(page.per_page), int(page.offset())]);
-            format!(
-                "SELECT {ROW_COLUMNS} {from} WHERE b.id IN (SELECT b.id {counted} WHERE {} ORDER BY b.id LIMIT ? OFFSET ?) ORDER BY b.id",
-                filter.condition
-            )
-        }
+    let total = benefits::count_listed(db, filter)?;
+    let rows = match request::query_param(req, "after") {
+        Some(after) => benefits::listed_after(db, filter, &after, page.per_page)?,
+        None => benefits::listed_page(db, filter, page.per_page, page.offset())?,
     };
-    let items = db.all(&sql, &params, |r| row_json(&r, filter.list))?;
+    let items: Vec<Json> = rows.into_iter().map(|r| row_json(r, filter.list)).collect();
     Ok(json_response(
         200,
         &json!({ "list": filter.list.code(), "list_name_zh": filter.list.name_zh(), "total": total, "items": items, "page": page.page, "per_page": page.per_page,
@@ -191,7 +158,7 @@ const HEADERS: [&str; 11] =
 
 /// `GET /api/v1/lists/{kind}/export` as CSV, read in batches by benefit
 /// id, so memory stays flat however long the list is.
-fn csv_export(db: &Db, filter: Filter) -> Export<'_> {
+fn csv_export(db: &Db, filter: ListFilter) -> Export<'_> {
     let file_name = format!("{}.csv", filter.list.code());
     let head = Response::builder()
         .status(200)
@@ -221,17 +188,11 @@ fn csv_export(db: &Db, filter: Filter) -> Export<'_> {
 
 /// The next batch of an export after the benefit id `after` (empty at the
 /// start), which it moves on, to `None` after the last batch.
-fn next_batch(db: &Db, filter: &Filter, after: &mut Option<String>) -> anyhow::Result<Option<Vec<Json>>> {
+fn next_batch(db: &Db, filter: &ListFilter, after: &mut Option<String>) -> anyhow::Result<Option<Vec<Json>>> {
     let Some(from) = after.as_deref() else { return Ok(None) };
-    let sql = format!(
-        "SELECT {ROW_COLUMNS} FROM benefits b JOIN persons p ON p.id = b.person_id WHERE {} AND b.id > ? ORDER BY b.id LIMIT ?",
-        filter.condition
-    );
-    let mut params = filter.params.clone();
-    params.extend([text(from), int(EXPORT_BATCH)]);
-    let rows = db.all(&sql, &params, |r| (r.text("id"), row_json(&r, filter.list)))?;
-    *after = rows.last().filter(|_| rows.len() as i64 == EXPORT_BATCH).map(|(id, _)| id.clone());
-    Ok((!rows.is_empty()).then(|| rows.into_iter().map(|(_, row)| row).collect()))
+    let rows = benefits::listed_after(db, filter, from, EXPORT_BATCH)?;
+    *after = rows.last().filter(|_| rows.len() as i64 == EXPORT_BATCH).map(|r| r.id.clone());
+    Ok((!rows.is_empty()).then(|| rows.into_iter().map(|r| row_json(r, filter.list)).collect()))
 }
 
 /// One exported row, in the order of [`HEADERS`].
@@ -259,14 +220,8 @@ const XLSX_MAX_ROWS: i64 = 50_000;
 
 /// `GET /api/v1/lists/{kind}/export?format=xlsx`: the list as an Excel
 /// workbook with the same Chinese headers, frozen and filterable.
-fn export_xlsx(db: &Db, filter: &Filter) -> Result<Response, Problem> {
-    let total = db
-        .one(
-            &format!("SELECT COUNT(*) AS n FROM benefits b JOIN persons p ON p.id = b.person_id WHERE {}", filter.condition),
-            &filter.params,
-            |r| r.int("n"),
-        )?
-        .unwrap_or(0);
+fn export_xlsx(db: &Db, filter: &ListFilter) -> Result<Response, Problem> {
+    let total = benefits::count_listed(db, filter)?;
     if total > XLSX_MAX_ROWS {
         return Err(Problem::new(
             422,
@@ -310,17 +265,14 @@ fn export_xlsx(db: &Db, filter: &Filter) -> Result<Response, Problem> {
 /// by age, payment states and recovery totals.
 fn dashboard(db: &Db, staff: &Staff, pending: i64) -> Result<Response, Problem> {
     let tree = auth::org_tree(db)?;
-    let (scope, params) = auth::scope_sql(&tree, staff, "p.")?;
-    // One scan counts the lists, channels and payment states together; the
-    // join with persons is needed only below the city.
-    let from = if scope == "1 = 1" { "benefits b" } else { "benefits b JOIN persons p ON p.id = b.person_id" };
-    let sql = format!(
-        "SELECT b.list_kind AS l, b.certified_by AS c, b.payment_status AS s, COUNT(*) AS n FROM {from} WHERE {scope}
-         GROUP BY b.list_kind, b.certified_by, b.payment_status"
-    );
-    let groups = db.all(&sql, &params, |r| {
-        (r.opt_text("l").unwrap_or_else(|| "unassessed".into()), r.opt_text("c").unwrap_or_else(|| "none".into()), r.text("s"), r.int("n"))
-    })?;
+    let scope = auth::scope(&tree, staff)?;
+    // One scan counts the lists, channels and payment states together.
+    let groups: Vec<(String, String, String, i64)> = benefits::count_by_list_channel_and_payment(db, &scope)?
+        .into_iter()
+        .map(|g| {
+            (g.list_kind.unwrap_or_else(|| "unassessed".into()), g.certified_by.unwrap_or_else(|| "none".into()), g.payment_status, g.count)
+        })
+        .collect();
     let tally = |pick: fn(&(String, String, String, i64)) -> &String| -> Json {
         let mut counts = serde_json::Map::new();
         for group in &groups {
@@ -336,52 +288,29 @@ fn dashboard(db: &Db, staff: &Staff, pending: i64) -> Result<Response, Problem> 
     let active: i64 = ["self_service_face", "staff_verification"].iter().filter_map(|c| channels[*c].as_i64()).sum();
     let certified: i64 = groups.iter().filter(|g| g.1 != "none").map(|g| g.3).sum();
     let today = zige_store::today();
-    let backlog_sql = format!(
-        "SELECT CASE WHEN julianday(?) - julianday(t.opened_on) <= 5 THEN '0-5' WHEN julianday(?) - julianday(t.opened_on) <= 15 THEN '6-15'
-                WHEN julianday(?) - julianday(t.opened_on) <= 30 THEN '16-30' ELSE '31+' END AS age, COUNT(*) AS n
-         FROM tasks t JOIN persons p ON p.id = t.person_id WHERE t.status = 'open' AND {scope} GROUP BY age"
-    );
-    let mut backlog_params = vec![text(today.to_string()), text(today.to_string()), text(today.to_string())];
-    backlog_params.extend(params.iter().cloned());
-    let backlog = db.all(&backlog_sql, &backlog_params, |r| (r.text("age"), r.int("n")))?;
+    let backlog = tasks::open_backlog_by_age(db, &scope, today)?;
     // Coverage and lists by district of insurance, for the city's map of work.
-    let district_sql = format!(
-        "SELECT b.insured_district AS d, b.list_kind AS l, COUNT(*) AS n FROM {from} WHERE {scope} GROUP BY b.insured_district, b.list_kind"
-    );
     let mut by_district = serde_json::Map::new();
-    for (district, list, n) in
-        db.all(&district_sql, &params, |r| (r.text("d"), r.opt_text("l").unwrap_or_else(|| "unassessed".into()), r.int("n")))?
-    {
-        let entry = by_district.entry(district).or_insert_with(|| json!({}));
-        entry[list] = json!(n);
+    for count in benefits::count_by_district_and_list(db, &scope)? {
+        let entry = by_district.entry(count.district).or_insert_with(|| json!({}));
+        entry[count.list_kind.unwrap_or_else(|| "unassessed".into())] = json!(count.count);
     }
     // Suspensions, terminations and restorations by month over the last year.
-    let changes_sql = format!(
-        "SELECT substr(h.at, 1, 7) AS m, h.new_value AS v, COUNT(*) AS n FROM history h JOIN persons p ON p.id = h.person_id
-         WHERE h.entity = 'benefit' AND h.field = 'payment_status' AND h.at >= ? AND {scope} GROUP BY m, v ORDER BY m"
-    );
-    let mut changes_params = vec![text((today - chrono::Days::new(365)).to_string())];
-    changes_params.extend(params.iter().cloned());
     let mut by_month: BTreeMap<String, Json> = BTreeMap::new();
-    for (month, state, n) in db.all(&changes_sql, &changes_params, |r| (r.text("m"), r.text("v"), r.int("n")))? {
-        by_month.entry(month).or_insert_with(|| json!({}))[state] = json!(n);
+    for change in history::payment_changes_by_month(db, &scope, today - chrono::Days::new(365))? {
+        by_month.entry(change.month).or_insert_with(|| json!({}))[change.state] = json!(change.count);
     }
-    let recovery_sql = format!(
-        "SELECT COUNT(*) AS cases, COALESCE(SUM(o.amount_fen), 0) AS amount, COALESCE(SUM(CASE WHEN o.status = 'open' THEN o.amount_fen ELSE 0 END), 0) AS outstanding,
-                COALESCE(SUM(o.paid_fen), 0) AS recovered
-         FROM overpayments o JOIN persons p ON p.id = o.person_id WHERE {scope}"
-    );
-    let recovery = db.one(&recovery_sql, &params, |r| {
-        let (amount, recovered) = (r.int("amount"), r.int("recovered"));
-        json!({ "cases": r.int("cases"), "amount_fen": amount, "outstanding_fen": r.int("outstanding"), "recovered_fen": recovered,
+    let recovery = overpayments::recovery_totals(db, &scope)?.map(|totals| {
+        let (amount, recovered) = (totals.amount.as_i64(), totals.recovered.as_i64());
+        json!({ "cases": totals.cases, "amount_fen": amount, "outstanding_fen": totals.outstanding.as_i64(), "recovered_fen": recovered,
                 "recovery_rate": if amount > 0 { recovered as f64 / amount as f64 } else { 0.0 } })
-    })?;
+    });
     Ok(json_response(
         200,
         &json!({
             "as_of": today, "benefits": total, "lists": lists, "payment": payments,
             "coverage": { "certified": certified, "share": if total > 0 { certified as f64 / total as f64 } else { 0.0 }, "silent": certified - active, "active": active, "by_channel": channels },
-            "task_backlog_by_age_days": Json::Object(backlog.into_iter().map(|(k, n)| (k, json!(n))).collect()),
+            "task_backlog_by_age_days": Json::Object(backlog.into_iter().map(|b| (b.age, json!(b.count))).collect()),
             "recovery": recovery,
             "by_district": by_district,
             "payment_changes_by_month": by_month,

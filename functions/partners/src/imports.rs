@@ -10,14 +10,14 @@
 use serde_json::{Value as Json, json};
 use spin_sdk::http::{Request, Response};
 use std::time::{Duration, Instant};
-use zige_domain::casework::IMPORT_OUTCOMES;
 use zige_http::auth::Staff;
 use zige_http::problem::{Problem, json_response};
 use zige_http::request::{self, Page};
 use zige_services::datashare::{self, ImportRow, Partner};
 use zige_store::audit::{self, Entry};
-use zige_store::db::{Db, Value, int, text};
+use zige_store::db::Db;
 use zige_store::secrets::{self, Sealer};
+use zige_store::tables::{datashare_import_rows, datashare_imports};
 
 /// The largest file accepted.
 pub(crate) const MAX_FILE: usize = 32 << 20;
@@ -118,13 +118,7 @@ pub fn create(db: &Db, staff: &Staff, req: &Request) -> Result<Response, Problem
     }
     let sealer = Sealer::from_variable()?;
     let sha256 = secrets::sha256_hex(body);
-    let existing = |db: &Db| {
-        db.one(
-            "SELECT id FROM datashare_imports WHERE partner_id = ? AND sha256 = ?",
-            &[text(partner.id.as_str()), text(sha256.as_str())],
-            |r| r.text("id"),
-        )
-    };
+    let existing = |db: &Db| datashare_imports::find_by_file(db, &partner.id, &sha256);
     let (id, created) = match existing(db)? {
         Some(id) => (id, false),
         None => {
@@ -137,31 +131,32 @@ pub fn create(db: &Db, staff: &Staff, req: &Request) -> Result<Response, Problem
                     return Ok((id, false));
                 }
                 let id = secrets::new_id("imp")?;
-                db.exec(
-                    "INSERT INTO datashare_imports (id, partner_id, format, file_name, sha256, size, body, total_rows, next_line, created_by, created_at)
-                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
-                    &[
-                        text(id.as_str()),
-                        text(partner.id.as_str()),
-                        text(format),
-                        text(file_name.as_str()),
-                        text(sha256.as_str()),
-                        int(body.len() as i64),
-                        Value::Blob(sealed_body.into_bytes()),
-                        int(rows.len() as i64),
-                        text(staff.actor()),
-                        text(zige_store::now_rfc3339()),
-                    ],
+                datashare_imports::insert(
+                    db,
+                    datashare_imports::NewImport {
+                        id: &id,
+                        partner_id: &partner.id,
+                        format,
+                        file_name: &file_name,
+                        sha256: &sha256,
+                        size: body.len() as i64,
+                        sealed_body,
+                        total_rows: rows.len() as i64,
+                        created_by: &staff.actor(),
+                    },
                 )?;
                 for (line, sealed) in &sealed_rows {
-                    db.exec(
-                        "INSERT INTO datashare_import_rows (import_id, line, sealed_event) VALUES (?, ?, ?)",
-                        &[text(id.as_str()), int(*line), text(sealed.as_str())],
-                    )?;
+                    datashare_import_rows::insert(db, &id, *line, sealed)?;
                 }
                 audit::append(
                     db,
-                    &Entry { actor: &staff.actor(), role: staff.role.code(), action: "datashare.import.create", object: &id, payload: body },
+                    &Entry {
+                        actor: &staff.actor(),
+                        role: staff.role.code(),
+                        action: "datashare.import.create",
+                        object: &id,
+                        payload: body,
+                    },
                 )?;
                 Ok((id, true))
             })?
@@ -188,27 +183,20 @@ fn run(db: &Db, id: &str, sealer: &Sealer) -> Result<(), Problem> {
 }
 
 fn describe(db: &Db, id: &str) -> Result<Json, Problem> {
-    db.one(
-        "SELECT id, partner_id, format, file_name, sha256, size, total_rows, applied, duplicate, unmatched, rejected, status, created_by, created_at, finished_at
-         FROM datashare_imports WHERE id = ?",
-        &[text(id)],
-        |r| {
-            let counts = IMPORT_OUTCOMES.map(|o| r.int(o.code));
-            json!({
-                "id": r.text("id"), "partner_id": r.text("partner_id"), "format": r.text("format"), "file_name": r.text("file_name"),
-                "sha256": r.text("sha256"), "size": r.int("size"), "status": r.text("status"),
-                "total_rows": r.int("total_rows"), "processed": counts.iter().sum::<i64>(),
-                "counts": { "applied": counts[0], "duplicate": counts[1], "unmatched": counts[2], "rejected": counts[3] },
-                "created_by": r.text("created_by"), "created_at": r.text("created_at"), "finished_at": r.opt_text("finished_at"),
-                "links": {
-                    "self": format!("/api/v1/datashare/imports/{id}"),
-                    "resume": format!("/api/v1/datashare/imports/{id}/resume"),
-                    "results": format!("/api/v1/datashare/imports/{id}/results"),
-                },
-            })
+    let i = datashare_imports::summary(db, id)?.ok_or_else(|| Problem::not_found("该导入批次", "import"))?;
+    let counts = [i.applied, i.duplicate, i.unmatched, i.rejected];
+    Ok(json!({
+        "id": i.id, "partner_id": i.partner_id, "format": i.format, "file_name": i.file_name,
+        "sha256": i.sha256, "size": i.size, "status": i.status,
+        "total_rows": i.total_rows, "processed": counts.iter().sum::<i64>(),
+        "counts": { "applied": counts[0], "duplicate": counts[1], "unmatched": counts[2], "rejected": counts[3] },
+        "created_by": i.created_by, "created_at": i.created_at, "finished_at": i.finished_at,
+        "links": {
+            "self": format!("/api/v1/datashare/imports/{id}"),
+            "resume": format!("/api/v1/datashare/imports/{id}/resume"),
+            "results": format!("/api/v1/datashare/imports/{id}/results"),
         },
-    )?
-    .ok_or_else(|| Problem::not_found("该导入批次", "import"))
+    }))
 }
 
 /// `GET /api/v1/datashare/imports/{id}`: progress.
@@ -219,11 +207,7 @@ pub fn get(db: &Db, id: &str) -> Result<Response, Problem> {
 /// `GET /api/v1/datashare/imports`: the newest imports first.
 pub fn list(db: &Db, req: &Request) -> Result<Response, Problem> {
     let page = Page::from_query(req)?;
-    let ids = db.all(
-        "SELECT id FROM datashare_imports ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
-        &[int(page.per_page), int(page.offset())],
-        |r| r.text("id"),
-    )?;
+    let ids = datashare_imports::page_ids(db, page.per_page, page.offset())?;
     let items = ids.iter().map(|id| describe(db, id)).collect::<Result<Vec<_>, _>>()?;
     Ok(json_response(200, &json!({ "items": items, "page": page.page, "per_page": page.per_page })))
 }
@@ -244,12 +228,8 @@ pub fn results(db: &Db, staff: &Staff, id: &str) -> Result<Response, Problem> {
     }
     let mut file = zige_http::spreadsheet::CsvFile::new();
     file.row(["line", "event_id", "outcome", "reason"])?;
-    let rows =
-        db.all("SELECT line, event_id, outcome, reason FROM datashare_import_rows WHERE import_id = ? ORDER BY line", &[text(id)], |r| {
-            [r.int("line").to_string(), r.text("event_id"), r.text("outcome"), r.text("reason")]
-        })?;
-    for row in rows {
-        file.row(row)?;
+    for row in datashare_import_rows::results(db, id)? {
+        file.row([row.line.to_string(), row.event_id, row.outcome, row.reason.unwrap_or_default()])?;
     }
     let body = file.finish()?;
     db.transaction(|db| {

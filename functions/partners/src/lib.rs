@@ -16,8 +16,9 @@ use zige_http::web::{Route, staff};
 use zige_services::datashare;
 use zige_services::workflow::Actor;
 use zige_store::audit::{self, Entry};
-use zige_store::db::{Db, int, text};
+use zige_store::db::Db;
 use zige_store::secrets;
+use zige_store::tables::{partner_secrets, partners, unmatched_events};
 
 mod imports;
 
@@ -51,31 +52,23 @@ fn new_secret() -> anyhow::Result<(String, Vec<u8>)> {
 
 fn store_secret(db: &Db, partner_id: &str, key: &[u8]) -> anyhow::Result<String> {
     let id = secrets::new_id("sec")?;
-    db.exec(
-        "INSERT INTO partner_secrets (id, partner_id, sealed, created_at) VALUES (?, ?, ?, ?)",
-        &[text(id.as_str()), text(partner_id), text(secrets::seal(key)?), text(zige_store::now_rfc3339())],
-    )?;
+    partner_secrets::insert(db, &id, partner_id, &secrets::seal(key)?)?;
     Ok(id)
 }
 
 fn list(db: &Db) -> Result<Response, Problem> {
-    let partners = db.all("SELECT id, name, kind, event_types, disabled, created_at FROM partners ORDER BY id", &[], |r| {
-        (
-            r.text("id"),
-            json!({
-                "partner_id": r.text("id"), "name": r.text("name"), "kind": r.text("kind"),
-                "event_types": serde_json::from_str::<serde_json::Value>(&r.text("event_types")).unwrap_or(json!([])),
-                "disabled": r.int("disabled") != 0, "created_at": r.text("created_at"),
-            }),
-        )
-    })?;
     let mut items = Vec::new();
-    for (id, mut partner) in partners {
-        partner["secrets"] = json!(db.all(
-            "SELECT id, created_at, revoked_at FROM partner_secrets WHERE partner_id = ? ORDER BY created_at",
-            &[text(id.as_str())],
-            |r| json!({ "secret_id": r.text("id"), "created_at": r.text("created_at"), "revoked_at": r.opt_text("revoked_at") }),
-        )?);
+    for p in partners::list_all(db)? {
+        let mut partner = json!({
+            "partner_id": p.id, "name": p.name, "kind": p.kind,
+            "event_types": p.event_types,
+            "disabled": p.disabled, "created_at": p.created_at,
+        });
+        let secrets: Vec<serde_json::Value> = partner_secrets::list_for_partner(db, &p.id)?
+            .into_iter()
+            .map(|s| json!({ "secret_id": s.id, "created_at": s.created_at, "revoked_at": s.revoked_at }))
+            .collect();
+        partner["secrets"] = json!(secrets);
         items.push(partner);
     }
     Ok(json_response(200, &json!({ "items": items })))
@@ -114,18 +107,12 @@ fn create(db: &Db, staff: &Staff, req: &Request) -> Result<Response, Problem> {
     }
     let (secret, key) = new_secret()?;
     db.transaction(|db| -> Result<(), Problem> {
-        if db.one("SELECT 1 AS x FROM partners WHERE id = ?", &[text(new.partner_id.as_str())], |_| ())?.is_some() {
+        if partners::exists(db, &new.partner_id)? {
             return Err(Problem::new(409, "conflict", "该合作单位已存在", "The partner exists").with_field("partner_id"));
         }
-        db.exec(
-            "INSERT INTO partners (id, name, kind, event_types, created_at) VALUES (?, ?, ?, ?, ?)",
-            &[
-                text(new.partner_id.as_str()),
-                text(new.name.trim()),
-                text(new.kind.as_str()),
-                text(serde_json::to_string(&new.event_types).map_err(anyhow::Error::from)?),
-                text(zige_store::now_rfc3339()),
-            ],
+        partners::insert(
+            db,
+            &partners::NewPartner { id: &new.partner_id, name: new.name.trim(), kind: &new.kind, event_types: &new.event_types },
         )?;
         let secret_id = store_secret(db, &new.partner_id, &key)?;
         audit::append(
@@ -150,16 +137,17 @@ struct PartnerChange {
 }
 
 fn exists(db: &Db, id: &str) -> Result<(), Problem> {
-    db.one("SELECT 1 AS x FROM partners WHERE id = ?", &[text(id)], |_| ())?
-        .map(|_| ())
-        .ok_or_else(|| Problem::not_found("该合作单位", "partner"))
+    match partners::exists(db, id)? {
+        true => Ok(()),
+        false => Err(Problem::not_found("该合作单位", "partner")),
+    }
 }
 
 fn update(db: &Db, staff: &Staff, req: &Request, id: &str) -> Result<Response, Problem> {
     let change: PartnerChange = request::json_body(req)?;
     db.transaction(|db| -> Result<(), Problem> {
         exists(db, id)?;
-        db.exec("UPDATE partners SET disabled = ? WHERE id = ?", &[int(i64::from(change.disabled)), text(id)])?;
+        partners::set_disabled(db, id, change.disabled)?;
         let action = if change.disabled { "partner.disable" } else { "partner.enable" };
         audit::append(db, &Entry { actor: &staff.actor(), role: staff.role.code(), action, object: id, payload: b"" })?;
         Ok(())
@@ -190,15 +178,10 @@ fn add_secret(db: &Db, staff: &Staff, id: &str) -> Result<Response, Problem> {
 
 fn revoke(db: &Db, staff: &Staff, id: &str, secret_id: &str) -> Result<Response, Problem> {
     db.transaction(|db| -> Result<(), Problem> {
-        let active = db.one(
-            "SELECT 1 AS x FROM partner_secrets WHERE id = ? AND partner_id = ? AND revoked_at IS NULL",
-            &[text(secret_id), text(id)],
-            |_| (),
-        )?;
-        if active.is_none() {
+        if !partner_secrets::is_active(db, secret_id, id)? {
             return Err(Problem::not_found("该密钥", "active secret"));
         }
-        db.exec("UPDATE partner_secrets SET revoked_at = ? WHERE id = ?", &[text(zige_store::now_rfc3339()), text(secret_id)])?;
+        partner_secrets::revoke(db, secret_id)?;
         audit::append(
             db,
             &Entry {
@@ -220,7 +203,7 @@ fn rematch(db: &Db, staff: &Staff, id: &str) -> Result<Response, Problem> {
     let actor = staff.actor();
     let by = Actor { actor: &actor, role: staff.role.code() };
     let matched = db.transaction(|db| -> Result<bool, Problem> {
-        if db.one("SELECT 1 AS x FROM unmatched_events WHERE id = ? AND status = 'open'", &[int(id)], |_| ())?.is_none() {
+        if !unmatched_events::is_open(db, id)? {
             return Err(Problem::not_found("该待匹配记录", "open unmatched event"));
         }
         Ok(datashare::rematch(db, id, &by, zige_store::today())?)
@@ -234,13 +217,12 @@ fn rematch(db: &Db, staff: &Staff, id: &str) -> Result<Response, Problem> {
 /// Events naming nobody in the registry, for staff to review and re-match.
 fn unmatched(db: &Db, req: &Request) -> Result<Response, Problem> {
     let page = Page::from_query(req)?;
-    let items = db.all(
-        "SELECT id, partner_id, event_id, event_type, subject_masked, occurred_on, status, received_at FROM unmatched_events ORDER BY id DESC LIMIT ? OFFSET ?",
-        &[int(page.per_page), int(page.offset())],
-        |r| json!({
-            "id": r.int("id"), "partner_id": r.text("partner_id"), "event_id": r.text("event_id"), "type": r.text("event_type"),
-            "subject_id_number_masked": r.text("subject_masked"), "occurred_on": r.text("occurred_on"), "status": r.text("status"), "received_at": r.text("received_at"),
-        }),
-    )?;
+    let items: Vec<serde_json::Value> = unmatched_events::list_page(db, page.per_page, page.offset())?
+        .into_iter()
+        .map(|e| json!({
+            "id": e.id, "partner_id": e.partner_id, "event_id": e.event_id, "type": e.event_type,
+            "subject_id_number_masked": e.subject_masked, "occurred_on": e.occurred_on, "status": e.status, "received_at": e.received_at,
+        }))
+        .collect();
     Ok(json_response(200, &json!({ "items": items, "page": page.page, "per_page": page.per_page })))
 }

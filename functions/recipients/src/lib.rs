@@ -18,7 +18,8 @@ use zige_http::{jws, request};
 use zige_services::front_desk::{self, Lodged, VisitRequest};
 use zige_services::workflow::{self, Actor};
 use zige_store::audit::{self, Entry};
-use zige_store::db::{Db, text};
+use zige_store::db::Db;
+use zige_store::tables::{death_report_limits, death_reports, persons, relations};
 use zige_store::{records, secrets};
 
 /// A request of a few fields.
@@ -57,7 +58,7 @@ fn login(db: &Db, req: &Request) -> Result<Response, Problem> {
     let claims = jws::verify(&body.assertion, secret.as_bytes(), zige_store::unix_now()).map_err(|e| refused(e.code()))?;
     let id = IdNumber::parse(&claims.sub).map_err(|_| refused("assertion_bad_subject"))?;
     let id_index = id.blind_index(&secrets::pii_key()?);
-    let person_id = db.one("SELECT id FROM persons WHERE id_index = ?", &[text(id_index.as_str())], |r| r.text("id"))?;
+    let person_id = persons::id_by_index(db, &id_index)?;
     let who = Recipient { id_index, id_masked: id.masked(), name: claims.name.chars().take(50).collect(), person_id };
     let (token, expires_at) = db.transaction(|db| -> anyhow::Result<(String, i64)> {
         let actor = who.actor();
@@ -115,7 +116,7 @@ fn language(db: &Db, who: &Recipient, req: &Request) -> Result<Response, Problem
     db.transaction(|db| -> Result<(), Problem> {
         let before = records::language(db, &person_id)?;
         if before != language {
-            db.exec("UPDATE persons SET language = ? WHERE id = ?", &[text(language.code()), text(person_id.as_str())])?;
+            persons::set_language(db, &person_id, language)?;
             let payload = format!("{}>{}", before.code(), language.code());
             audit::append(
                 db,
@@ -251,14 +252,7 @@ fn death_report(db: &Db, reporter: &Recipient, req: &Request) -> Result<Response
     let by = Actor { actor: &actor, role: "relative" };
     let report_id = secrets::new_id("dr")?;
     let answer = db.transaction(|db| -> Result<Response, Problem> {
-        let day = today.to_string();
-        let made = db
-            .one(
-                "SELECT reports FROM death_report_limits WHERE reporter_index = ? AND day = ?",
-                &[text(reporter.id_index.as_str()), text(day.as_str())],
-                |r| r.int("reports"),
-            )?
-            .unwrap_or(0);
+        let made = death_report_limits::reports_on(db, &reporter.id_index, today)?;
         if made >= DAILY_DEATH_REPORTS {
             return Err(Problem::new(
                 429,
@@ -267,20 +261,10 @@ fn death_report(db: &Db, reporter: &Recipient, req: &Request) -> Result<Response
                 "Too many reports today; try tomorrow or report at a community office",
             ));
         }
-        db.exec(
-            "INSERT INTO death_report_limits (reporter_index, day, reports) VALUES (?, ?, 1)
-             ON CONFLICT (reporter_index, day) DO UPDATE SET reports = reports + 1",
-            &[text(reporter.id_index.as_str()), text(day)],
-        )?;
-        let person = db.one("SELECT id FROM persons WHERE id_index = ?", &[text(id_index.as_str())], |r| r.text("id"))?;
+        death_report_limits::count_report(db, &reporter.id_index, today)?;
+        let person = persons::id_by_index(db, &id_index)?;
         let relative = match &person {
-            Some(person) => db
-                .one(
-                    "SELECT 1 AS x FROM relations WHERE person_id = ? AND relative_index = ?",
-                    &[text(person.as_str()), text(reporter.id_index.as_str())],
-                    |_| (),
-                )?
-                .is_some(),
+            Some(person) => relations::is_registered_relative(db, person, &reporter.id_index)?,
             None => false,
         };
         // What a reporter who is not a registered relative hears depends on
@@ -305,9 +289,18 @@ fn death_report(db: &Db, reporter: &Recipient, req: &Request) -> Result<Response
         };
         let evidence_id = format!("death-report:{report_id}");
         let kind = EvidenceKind::reported_death(relative, certificate.is_some());
-        db.exec(
-            "INSERT INTO death_reports (id, person_id, reporter_index, relation, date_of_death, evidence_id, certificate_number, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            &[text(report_id.as_str()), text(person.as_str()), text(reporter.id_index.as_str()), text(body.relation.as_str()), text(died.to_string()), text(evidence_id.as_str()), zige_store::db::opt_text(certificate.clone()), text(zige_store::now_rfc3339())],
+        death_reports::insert(
+            db,
+            &death_reports::NewDeathReport {
+                id: &report_id,
+                person_id: &person,
+                reporter_index: &reporter.id_index,
+                relation: &body.relation,
+                date_of_death: died,
+                evidence_id: &evidence_id,
+                certificate_number: certificate.as_deref(),
+                created_at: &zige_store::now_rfc3339(),
+            },
         )?;
         audit::append(db, &Entry { actor: &actor, role: "relative", action: "death.report", object: &person, payload: req.body() })?;
         let done = workflow::file_record(db, &evidence_id, &person, &kind, died, today, "family_report", &by)?

@@ -14,7 +14,6 @@ use serde_json::{Value as Json, json};
 use spin_sdk::http::{Method, Request, Response};
 use std::collections::BTreeMap;
 use zige_domain::BenefitType;
-use zige_domain::benefit::ManagementMode;
 use zige_domain::casework::RECOVERY_STATUSES;
 use zige_domain::effects::survivor_deduction;
 use zige_domain::money::{Blacklist, BlacklistDecision, Fen, allocate, instalment_plan, missed_instalments};
@@ -28,7 +27,8 @@ use zige_http::web::{Call, Route, staff};
 use zige_services::workflow;
 use zige_services::workflow::{Actor, AtHand};
 use zige_store::audit::{self, Entry};
-use zige_store::db::{Db, int, text};
+use zige_store::db::Db;
+use zige_store::tables::{benefits, decisions, escalations, instalments, overpayments, recovery_payments};
 use zige_store::{records, secrets};
 
 /// The recovery routes. Every one needs [`RecoverOverpayments`]; opening a
@@ -70,7 +70,7 @@ fn ctx<'a>(call: &'a Call, staff: &'a Staff) -> Result<(Ctx<'a>, OrgTree), Probl
     let id = call.param("id");
     if !id.is_empty() {
         visible(db, &tree, staff, id)?;
-        let withdrawn = db.one("SELECT 1 AS x FROM overpayments WHERE id = ? AND status = 'withdrawn'", &[text(id)], |_| ())?.is_some();
+        let withdrawn = overpayments::is_withdrawn(db, id)?;
         if withdrawn && *call.req.method() != Method::Get {
             return Err(Problem::new(409, "case_withdrawn", "该追回案件已撤销，不能再办理", "The recovery case was withdrawn"));
         }
@@ -91,36 +91,30 @@ impl Ctx<'_> {
     }
 }
 
-const PLACEMENT: &str = "p.residence, p.community_id, p.management, p.employer_id, p.insured_district";
-
 /// Refuses (404) a case outside the staff member's scope (R2.3).
 fn visible(db: &Db, tree: &OrgTree, staff: &Staff, id: &str) -> Result<Placement, Problem> {
-    let sql = format!("SELECT {PLACEMENT} FROM overpayments o JOIN persons p ON p.id = o.person_id WHERE o.id = ?");
-    let placement =
-        db.try_one(&sql, &[text(id)], |r| records::placement(&r))?.ok_or_else(|| Problem::not_found("该追回案件", "recovery case"))?;
+    let placement = overpayments::placement(db, id)?.ok_or_else(|| Problem::not_found("该追回案件", "recovery case"))?;
     if auth::covers(tree, staff, &placement) { Ok(placement) } else { Err(Problem::not_found("该追回案件", "recovery case")) }
 }
 
 /// `GET /api/v1/recoveries?status=open|recovered`: cases in scope.
 fn list(ctx: &Ctx<'_>, tree: &OrgTree, req: &Request) -> Result<Response, Problem> {
     let page = Page::from_query(req)?;
-    let (scope, mut params) = auth::scope_sql(tree, ctx.staff, "p.")?;
+    let scope = auth::scope(tree, ctx.staff)?;
     let status = request::query_param(req, "status").unwrap_or_else(|| "open".into());
     if !is_one_of(&RECOVERY_STATUSES, &status) {
         return Err(Problem::new(400, "invalid_query", "status应为open、recovered或withdrawn", "status: open, recovered or withdrawn")
             .with_field("status"));
     }
-    params.extend([text(status), int(page.per_page), int(page.offset())]);
-    let sql = format!(
-        "SELECT o.id, o.amount_fen, o.paid_fen, o.loss_date, o.refund_deadline, o.status, o.withdrawn_on, o.withdrawn_reason, p.name, p.id_masked
-         FROM overpayments o JOIN persons p ON p.id = o.person_id WHERE {scope} AND o.status = ? ORDER BY o.created_at, o.id LIMIT ? OFFSET ?"
-    );
-    let items = ctx.db.all(&sql, &params, |r| {
-        json!({ "recovery_id": r.text("id"), "amount_fen": r.int("amount_fen"), "paid_fen": r.int("paid_fen"), "loss_date": r.text("loss_date"),
-                "refund_deadline": r.opt_text("refund_deadline"), "status": r.text("status"),
-                "withdrawn_on": r.opt_text("withdrawn_on"), "withdrawn_reason": r.opt_text("withdrawn_reason"),
-                "person": { "name": zige_domain::masking::mask_name(&r.text("name")), "id_number_masked": r.text("id_masked") } })
-    })?;
+    let items: Vec<Json> = overpayments::list_in_scope(ctx.db, &scope, &status, page.per_page, page.offset())?
+        .into_iter()
+        .map(|c| {
+            json!({ "recovery_id": c.id, "amount_fen": c.amount, "paid_fen": c.paid, "loss_date": c.loss_date,
+                    "refund_deadline": c.refund_deadline, "status": c.status,
+                    "withdrawn_on": c.withdrawn_on, "withdrawn_reason": c.withdrawn_reason,
+                    "person": { "name": zige_domain::masking::mask_name(&c.name), "id_number_masked": c.id_masked } })
+        })
+        .collect();
     Ok(json_response(200, &json!({ "items": items, "page": page.page, "per_page": page.per_page })))
 }
 
@@ -146,8 +140,7 @@ fn open(ctx: &Ctx<'_>, tree: &OrgTree, req: &Request) -> Result<Response, Proble
         return Err(Problem::invalid("note", "请写明依据（500字以内）", "note: the basis of the decision, up to 500 characters"));
     }
     let kind = workflow::loss_finding(&body.loss, body.loss_date, ctx.today)?;
-    let sql = format!("SELECT b.person_id, {PLACEMENT} FROM benefits b JOIN persons p ON p.id = b.person_id WHERE b.id = ?");
-    let found = ctx.db.try_one(&sql, &[text(body.benefit_id.as_str())], |r| Ok((r.text("person_id"), records::placement(&r)?)))?;
+    let found = benefits::owner_with_placement(ctx.db, &body.benefit_id)?;
     let person = match found {
         Some((person, placement)) if auth::covers(tree, ctx.staff, &placement) => person,
         _ => return Err(Problem::not_found("该待遇", "benefit").with_field("benefit_id")),
@@ -157,20 +150,18 @@ fn open(ctx: &Ctx<'_>, tree: &OrgTree, req: &Request) -> Result<Response, Proble
     let today = ctx.today;
     let answer = ctx.db.transaction(|db| -> Result<Json, Problem> {
         let id = secrets::new_id("dec")?;
-        db.exec(
-            "INSERT INTO decisions (id, person_id, outcome, decided_on, decided_by, created_at, org_id, reviewed_on, channel, note, review)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'agency', ?, 'decided')",
-            &[
-                text(id.as_str()),
-                text(person.as_str()),
-                text(serde_json::to_string(&kind).map_err(anyhow::Error::from)?),
-                text(today.to_string()),
-                text(actor.as_str()),
-                text(zige_store::now_rfc3339()),
-                text(ctx.staff.org_id.as_str()),
-                text(today.to_string()),
-                text(note),
-            ],
+        decisions::insert_agency_decision(
+            db,
+            &decisions::NewAgencyDecision {
+                id: &id,
+                person_id: &person,
+                outcome: &kind,
+                decided_on: today,
+                decided_by: &actor,
+                created_at: &zige_store::now_rfc3339(),
+                org_id: &ctx.staff.org_id,
+                note,
+            },
         )?;
         ctx.audit(db, "recovery.open", &id, req.body())?;
         let done = workflow::decide(db, &person, AtHand::Decision(&id), today, &by)?.map_err(anyhow::Error::from)?;
@@ -192,42 +183,36 @@ fn open(ctx: &Ctx<'_>, tree: &OrgTree, req: &Request) -> Result<Response, Proble
 /// A case with its facts, instalments, payments and escalations.
 fn case(ctx: &Ctx<'_>, id: &str) -> Result<Json, Problem> {
     let db = ctx.db;
-    let mut case = db
-        .one(
-            "SELECT o.*, b.benefit_type, p.name, p.id_masked, p.management, p.employer_id, p.insured_district FROM overpayments o
-             JOIN benefits b ON b.id = o.benefit_id JOIN persons p ON p.id = o.person_id WHERE o.id = ?",
-            &[text(id)],
-            |r| {
-                json!({
-                    "recovery_id": r.text("id"), "person_id": r.text("person_id"), "benefit_id": r.text("benefit_id"), "benefit_type": r.text("benefit_type"),
-                    "benefit_name_zh": BenefitType::parse(&r.text("benefit_type")).map(BenefitType::name_zh).unwrap_or_default(),
-                    "loss_date": r.text("loss_date"), "paid_through": r.text("paid_through"), "monthly_fen": r.int("monthly_fen"),
-                    "amount_fen": r.int("amount_fen"), "paid_fen": r.int("paid_fen"), "outstanding_fen": r.int("amount_fen") - r.int("paid_fen"),
-                    "served_on": r.opt_text("served_on"), "refund_deadline": r.opt_text("refund_deadline"), "status": r.text("status"),
-                    "employer_remainder_fen": r.opt_int("employer_remainder_fen"), "refusals": r.int("refusals"),
-                    "blacklisted_on": r.opt_text("blacklisted_on"), "blacklist_lifted_on": r.opt_text("blacklist_lifted_on"),
-                    "withdrawn_on": r.opt_text("withdrawn_on"), "withdrawn_reason": r.opt_text("withdrawn_reason"),
-                    "management": r.text("management"), "employer_id": r.opt_text("employer_id"), "insured_district": r.text("insured_district"),
-                    "person": { "name": r.text("name"), "id_number_masked": r.text("id_masked") },
-                })
-            },
-        )?
-        .ok_or_else(|| Problem::not_found("该追回案件", "recovery case"))?;
-    case["instalments"] = json!(db.all(
-        "SELECT number, due_on, amount_fen, paid_fen, missed_on FROM instalments WHERE overpayment_id = ? ORDER BY number",
-        &[text(id)],
-        |r| json!({ "number": r.int("number"), "due_on": r.text("due_on"), "amount_fen": r.int("amount_fen"), "paid_fen": r.int("paid_fen"), "missed_on": r.opt_text("missed_on") }),
-    )?);
-    case["payments"] = json!(db.all(
-        "SELECT kind, amount_fen, paid_on FROM recovery_payments WHERE overpayment_id = ? ORDER BY paid_on, created_at",
-        &[text(id)],
-        |r| json!({ "kind": r.text("kind"), "amount_fen": r.int("amount_fen"), "paid_on": r.text("paid_on") }),
-    )?);
-    case["escalations"] = json!(db.all(
-        "SELECT level, org_id, reason, created_on FROM escalations WHERE (subject_kind = 'overpayment' AND subject_id = ?1) OR (subject_kind = 'instalment' AND subject_id LIKE ?1 || '#%') ORDER BY id",
-        &[text(id)],
-        |r| json!({ "level": r.text("level"), "org_id": r.text("org_id"), "reason": r.text("reason"), "created_on": r.text("created_on") }),
-    )?);
+    let c = overpayments::case_detail(db, id)?.ok_or_else(|| Problem::not_found("该追回案件", "recovery case"))?;
+    let mut case = json!({
+        "recovery_id": c.id, "person_id": c.person_id, "benefit_id": c.benefit_id, "benefit_type": c.benefit_type.code(),
+        "benefit_name_zh": c.benefit_type.name_zh(),
+        "loss_date": c.loss_date, "paid_through": c.paid_through, "monthly_fen": c.monthly,
+        "amount_fen": c.amount, "paid_fen": c.paid, "outstanding_fen": c.amount.as_i64() - c.paid.as_i64(),
+        "served_on": c.served_on, "refund_deadline": c.refund_deadline, "status": c.status,
+        "employer_remainder_fen": c.employer_remainder, "refusals": c.refusals,
+        "blacklisted_on": c.blacklisted_on, "blacklist_lifted_on": c.blacklist_lifted_on,
+        "withdrawn_on": c.withdrawn_on, "withdrawn_reason": c.withdrawn_reason,
+        "management": c.management, "employer_id": c.employer_id, "insured_district": c.insured_district,
+        "person": { "name": c.name, "id_number_masked": c.id_masked },
+    });
+    case["instalments"] =
+        json!(instalments::of_case(db, id)?
+        .into_iter()
+        .map(|i| json!({ "number": i.number, "due_on": i.due_on, "amount_fen": i.amount, "paid_fen": i.paid, "missed_on": i.missed_on }))
+        .collect::<Vec<_>>());
+    case["payments"] = json!(
+        recovery_payments::of_case(db, id)?
+            .into_iter()
+            .map(|p| json!({ "kind": p.kind, "amount_fen": p.amount, "paid_on": p.paid_on }))
+            .collect::<Vec<_>>()
+    );
+    case["escalations"] = json!(
+        escalations::of_recovery_case(db, id)?
+            .into_iter()
+            .map(|e| json!({ "level": e.level, "org_id": e.org_id, "reason": e.reason, "created_on": e.created_on }))
+            .collect::<Vec<_>>()
+    );
     Ok(case)
 }
 
@@ -405,10 +390,7 @@ fn serve(ctx: &Ctx<'_>, req: &Request, id: &str) -> Result<Response, Problem> {
     let deadline = zige_domain::money::refund_deadline(ctx.today, body.refund_days)
         .ok_or_else(|| Problem::invalid("refund_days", "退还期限应为7到90天", "refund_days: 7 to 90"))?;
     ctx.db.transaction(|db| -> Result<(), Problem> {
-        db.exec(
-            "UPDATE overpayments SET served_on = ?, refund_deadline = ? WHERE id = ?",
-            &[text(ctx.today.to_string()), text(deadline.to_string()), text(id)],
-        )?;
+        overpayments::set_served(db, id, ctx.today, deadline)?;
         ctx.audit(db, "recovery.notice_served", id, deadline.to_string().as_bytes())?;
         Ok(())
     })?;
@@ -425,37 +407,29 @@ struct Payment {
 /// Records money received in one transaction: the payment, the instalments
 /// it covers in order, the case's total, and the case closing when paid.
 fn receive(ctx: &Ctx<'_>, db: &Db, id: &str, kind: &str, amount: i64, paid_on: NaiveDate) -> Result<(), Problem> {
-    let (owed, paid) = db
-        .one("SELECT amount_fen, paid_fen FROM overpayments WHERE id = ?", &[text(id)], |r| (r.int("amount_fen"), r.int("paid_fen")))?
-        .ok_or_else(|| Problem::not_found("该追回案件", "recovery case"))?;
+    let (owed, paid) = overpayments::amounts(db, id)?.ok_or_else(|| Problem::not_found("该追回案件", "recovery case"))?;
+    let (owed, paid) = (owed.as_i64(), paid.as_i64());
     if amount <= 0 || amount > owed - paid {
         return Err(Problem::invalid("amount_fen", "金额应大于0且不超过尚欠金额", format!("amount_fen: 1 to {}", owed - paid)));
     }
-    db.exec(
-        "INSERT INTO recovery_payments (id, overpayment_id, kind, amount_fen, paid_on, recorded_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        &[
-            text(secrets::new_id("rp")?),
-            text(id),
-            text(kind),
-            int(amount),
-            text(paid_on.to_string()),
-            text(ctx.staff.actor()),
-            text(zige_store::now_rfc3339()),
-        ],
+    recovery_payments::insert(
+        db,
+        &recovery_payments::NewRecoveryPayment {
+            id: &secrets::new_id("rp")?,
+            case_id: id,
+            kind,
+            amount: Fen::new(amount),
+            paid_on,
+            recorded_by: &ctx.staff.actor(),
+            created_at: &zige_store::now_rfc3339(),
+        },
     )?;
-    let owing = db.all(
-        "SELECT number, amount_fen, paid_fen FROM instalments WHERE overpayment_id = ? AND paid_fen < amount_fen ORDER BY number",
-        &[text(id)],
-        |r| (r.int("number") as u32, Fen::new(r.int("amount_fen")), Fen::new(r.int("paid_fen"))),
-    )?;
+    let owing = instalments::owing(db, id)?;
     for (number, share) in allocate(Fen::new(amount), &owing) {
-        db.exec(
-            "UPDATE instalments SET paid_fen = paid_fen + ? WHERE overpayment_id = ? AND number = ?",
-            &[int(share.as_i64()), text(id), int(i64::from(number))],
-        )?;
+        instalments::add_paid(db, id, number, share)?;
     }
     let status = if paid + amount >= owed { "recovered" } else { "open" };
-    db.exec("UPDATE overpayments SET paid_fen = paid_fen + ?, status = ? WHERE id = ?", &[int(amount), text(status), text(id)])?;
+    overpayments::add_paid(db, id, Fen::new(amount), status)?;
     ctx.audit(db, "recovery.payment", id, format!("{kind}:{amount}:{paid_on}").as_bytes())?;
     Ok(())
 }
@@ -489,18 +463,14 @@ fn plan(ctx: &Ctx<'_>, req: &Request, id: &str) -> Result<Response, Problem> {
         return Err(Problem::invalid("first_due", "首期还款日不能早于今天", "first_due: today or later"));
     }
     ctx.db.transaction(|db| -> Result<(), Problem> {
-        if db.one("SELECT 1 AS x FROM instalments WHERE overpayment_id = ?", &[text(id)], |_| ())?.is_some() {
+        if instalments::exist_for_case(db, id)? {
             return Err(Problem::new(409, "plan_exists", "该案件已有分期协议", "The case has an instalment agreement already"));
         }
-        let outstanding =
-            db.one("SELECT amount_fen - paid_fen AS n FROM overpayments WHERE id = ?", &[text(id)], |r| r.int("n"))?.unwrap_or(0);
-        let plan = instalment_plan(Fen::new(outstanding), body.count, body.first_due)
+        let outstanding = overpayments::outstanding(db, id)?.unwrap_or(Fen::ZERO);
+        let plan = instalment_plan(outstanding, body.count, body.first_due)
             .map_err(|e| Problem::invalid("count", "无法按此分期", e.to_string()))?;
         for instalment in &plan {
-            db.exec(
-                "INSERT INTO instalments (overpayment_id, number, due_on, amount_fen) VALUES (?, ?, ?, ?)",
-                &[text(id), int(i64::from(instalment.number)), text(instalment.due_on.to_string()), int(instalment.amount.as_i64())],
-            )?;
+            instalments::insert(db, id, instalment)?;
         }
         ctx.audit(db, "recovery.instalments_approved", id, format!("{}:{}", body.count, body.first_due).as_bytes())?;
         Ok(())
@@ -528,28 +498,27 @@ fn deduct(ctx: &Ctx<'_>, req: &Request, id: &str) -> Result<Response, Problem> {
     let actor = ctx.staff.actor();
     let by = Actor { actor: &actor, role: ctx.staff.role.code() };
     ctx.db.transaction(|db| -> Result<(), Problem> {
-        let (person, benefit, management, owed, paid, done) = db
-            .one(
-                "SELECT o.person_id, o.benefit_id, p.management, o.amount_fen, o.paid_fen, o.employer_remainder_fen FROM overpayments o JOIN persons p ON p.id = o.person_id WHERE o.id = ?",
-                &[text(id)],
-                |r| (r.text("person_id"), r.text("benefit_id"), r.text("management"), r.int("amount_fen"), r.int("paid_fen"), r.opt_int("employer_remainder_fen")),
-            )?
-            .ok_or_else(|| Problem::not_found("该追回案件", "recovery case"))?;
-        if done.is_some() {
+        let facts = overpayments::deduction_facts(db, id)?.ok_or_else(|| Problem::not_found("该追回案件", "recovery case"))?;
+        let (person, benefit, management) = (facts.person_id, facts.benefit_id, facts.management);
+        if facts.employer_remainder.is_some() {
             return Err(Problem::new(409, "already_deducted", "已经抵扣过", "The deduction has been made"));
         }
-        let management = ManagementMode::parse(&management).map_err(|e| anyhow::anyhow!("case {id}: management {e}"))?;
-        let owed = Fen::new(owed - paid);
+        let owed = Fen::new(facts.amount.as_i64() - facts.paid.as_i64());
         let (funeral_grant, survivor_pension) = (Fen::new(body.funeral_grant_fen), Fen::new(body.survivor_pension_fen));
         let Some((split, effects)) = survivor_deduction(management, &benefit, owed, funeral_grant, survivor_pension, ctx.today) else {
-            return Err(Problem::new(409, "not_employer_managed", "仅适用于未纳入社会化管理的企业退休人员", "Only for retirees managed by their employer (R7.4)"));
+            return Err(Problem::new(
+                409,
+                "not_employer_managed",
+                "仅适用于未纳入社会化管理的企业退休人员",
+                "Only for retirees managed by their employer (R7.4)",
+            ));
         };
         let deducted = split.from_funeral_grant.as_i64() + split.from_survivor_pension.as_i64();
         if deducted > 0 {
             receive(ctx, db, id, "deduction", deducted, ctx.today)?;
         }
         workflow::carry_out(db, &person, None, &mut BTreeMap::new(), effects, ctx.today, &by)?;
-        db.exec("UPDATE overpayments SET employer_remainder_fen = ? WHERE id = ?", &[int(split.remainder_for_employer.as_i64()), text(id)])?;
+        overpayments::set_employer_remainder(db, id, split.remainder_for_employer)?;
         ctx.audit(db, "recovery.deduction", id, format!("{deducted}:{}", split.remainder_for_employer.as_i64()).as_bytes())?;
         Ok(())
     })?;
@@ -582,7 +551,7 @@ fn escalate(ctx: &Ctx<'_>, req: &Request, id: &str) -> Result<Response, Problem>
         let agency = workflow::city_org(db, zige_domain::routing::OrgKind::SocialInsuranceAgency)?;
         workflow::escalate(db, "overpayment", id, &level, &agency, &reason, ctx.today)?;
         if body.refused {
-            db.exec("UPDATE overpayments SET refusals = refusals + 1 WHERE id = ?", &[text(id)])?;
+            overpayments::count_refusal(db, id)?;
         }
         ctx.audit(db, "recovery.escalated", id, body.evidence.as_bytes())?;
         Ok(())
@@ -608,25 +577,24 @@ fn blacklist(ctx: &Ctx<'_>, req: &Request, id: &str) -> Result<Response, Problem
         return Err(Problem::invalid("decision", "须写明决定文号和理由", "decision: the reference and reason are required"));
     }
     ctx.db.transaction(|db| -> Result<(), Problem> {
-        let (listed, lifted) = db
-            .one("SELECT blacklisted_on, blacklist_lifted_on FROM overpayments WHERE id = ?", &[text(id)], |r| {
-                (r.opt_text("blacklisted_on"), r.opt_text("blacklist_lifted_on"))
-            })?
-            .ok_or_else(|| Problem::not_found("该追回案件", "recovery case"))?;
-        let state = Blacklist::of(listed.as_deref().and_then(records::date), lifted.as_deref().and_then(records::date));
+        let (listed, lifted) = overpayments::blacklist_days(db, id)?.ok_or_else(|| Problem::not_found("该追回案件", "recovery case"))?;
+        let state = Blacklist::of(listed, lifted);
         let decision = match body.action.as_str() {
             "list" => BlacklistDecision::List,
             "lift" => BlacklistDecision::Lift,
             _ => return Err(Problem::invalid("action", "操作应为list或lift", "action: list or lift")),
         };
-        let (sql, action) = match state.after(decision) {
+        let action = match state.after(decision) {
             Some(Blacklist::On) => {
-                ("UPDATE overpayments SET blacklisted_on = ?, blacklist_lifted_on = NULL WHERE id = ?", "recovery.blacklisted")
+                overpayments::set_blacklisted(db, id, ctx.today)?;
+                "recovery.blacklisted"
             }
-            Some(Blacklist::Off) => ("UPDATE overpayments SET blacklist_lifted_on = ? WHERE id = ?", "recovery.blacklist_lifted"),
+            Some(Blacklist::Off) => {
+                overpayments::lift_blacklist(db, id, ctx.today)?;
+                "recovery.blacklist_lifted"
+            }
             None => return Err(Problem::new(409, "blacklist_state", "当前状态下不能这样操作", "Not possible in the current state")),
         };
-        db.exec(sql, &[text(ctx.today.to_string()), text(id)])?;
         ctx.audit(db, action, id, body.decision.as_bytes())?;
         Ok(())
     })?;

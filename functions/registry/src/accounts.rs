@@ -10,7 +10,6 @@ use zige_http::auth::{self, Role};
 use zige_http::problem::{Problem, json_response};
 use zige_http::request;
 use zige_store::audit::{self, Entry};
-use zige_store::db::{int, text};
 use zige_store::secrets;
 
 /// The shortest password accepted.
@@ -18,17 +17,16 @@ const MIN_PASSWORD: usize = 10;
 
 /// Lists every staff account.
 pub fn list(ctx: &Ctx) -> Result<Response, Problem> {
-    let rows = ctx.db.all(
-        "SELECT id, username, role, org_id, display_name, disabled, awaiting_confirmation FROM staff ORDER BY username",
-        &[],
-        |r| {
+    let rows: Vec<serde_json::Value> = zige_store::tables::staff::list_by_username(ctx.db)?
+        .into_iter()
+        .map(|a| {
             serde_json::json!({
-                "id": r.text("id"), "username": r.text("username"), "role": r.text("role"), "org": r.text("org_id"),
-                "display_name": r.text("display_name"), "disabled": r.int("disabled") != 0,
-                "awaiting_confirmation": r.int("awaiting_confirmation") != 0,
+                "id": a.id, "username": a.username, "role": a.role, "org": a.org_id,
+                "display_name": a.display_name, "disabled": a.disabled,
+                "awaiting_confirmation": a.awaiting_confirmation,
             })
-        },
-    )?;
+        })
+        .collect();
     // Locked from some address: failures are counted per login name and address.
     let names: Vec<String> = rows.iter().filter_map(|r| r["username"].as_str().map(String::from)).collect();
     let locked = zige_store::login_guard::locked(ctx.db, &names, zige_store::unix_now())?;
@@ -84,29 +82,25 @@ pub fn create(ctx: &Ctx, req: &Request) -> Result<Response, Problem> {
     let id = zige_store::secrets::new_id("s")?;
     let hash = secrets::hash_password(&new.password)?;
     let awaiting = ctx.db.transaction(|db| -> Result<bool, Problem> {
-        if db.one("SELECT 1 AS x FROM staff WHERE username = ?", &[text(username)], |_| ())?.is_some() {
+        if zige_store::tables::staff::username_taken(db, username)? {
             return Err(Problem::new(409, "conflict", "用户名已存在", "The username is taken").with_field("username"));
         }
         // The agency's first officer takes effect at once: nobody there
         // could confirm them.
-        let officers = db.one(
-            "SELECT COUNT(*) AS n FROM staff WHERE role = ? AND org_id = ? AND disabled = 0 AND awaiting_confirmation = 0",
-            &[text(role.code()), text(new.org_id.as_str())],
-            |r| r.int("n"),
-        )?;
-        let awaiting = role.confirmed_by_agency() && officers.unwrap_or(0) > 0;
-        db.exec(
-            "INSERT INTO staff (id, username, password_hash, role, org_id, display_name, created_at, awaiting_confirmation) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            &[
-                text(id.as_str()),
-                text(username),
-                text(hash),
-                text(role.code()),
-                text(new.org_id.as_str()),
-                text(display_name),
-                text(zige_store::now_rfc3339()),
-                int(i64::from(awaiting)),
-            ],
+        let officers = zige_store::tables::staff::count_confirmed_officers(db, role.code(), &new.org_id)?;
+        let awaiting = role.confirmed_by_agency() && officers > 0;
+        zige_store::tables::staff::insert(
+            db,
+            &zige_store::tables::staff::NewStaff {
+                id: &id,
+                username,
+                password_hash: &hash,
+                role: role.code(),
+                org_id: &new.org_id,
+                display_name,
+                created_at: &zige_store::now_rfc3339(),
+                awaiting_confirmation: awaiting,
+            },
         )?;
         audit::append(
             db,
@@ -124,15 +118,14 @@ pub fn create(ctx: &Ctx, req: &Request) -> Result<Response, Problem> {
 /// agency and role that wait for the caller's confirmation.
 pub fn awaiting(ctx: &Ctx) -> Result<Response, Problem> {
     let items = if ctx.staff.role.confirmed_by_agency() {
-        ctx.db.all(
-            "SELECT id, username, display_name, created_at FROM staff WHERE awaiting_confirmation = 1 AND disabled = 0 AND role = ? AND org_id = ? ORDER BY created_at",
-            &[text(ctx.staff.role.code()), text(ctx.staff.org_id.as_str())],
-            |r| {
+        zige_store::tables::staff::awaiting_confirmation_in(ctx.db, ctx.staff.role.code(), &ctx.staff.org_id)?
+            .into_iter()
+            .map(|a| {
                 serde_json::json!({
-                    "id": r.text("id"), "username": r.text("username"), "display_name": r.text("display_name"), "created_at": r.text("created_at"),
+                    "id": a.id, "username": a.username, "display_name": a.display_name, "created_at": a.created_at,
                 })
-            },
-        )?
+            })
+            .collect()
     } else {
         Vec::new()
     };
@@ -143,12 +136,8 @@ pub fn awaiting(ctx: &Ctx) -> Result<Response, Problem> {
 /// a new account of their own role and agency, which may then log in.
 pub fn confirm(ctx: &Ctx, id: &str) -> Result<Response, Problem> {
     ctx.db.transaction(|db| -> Result<(), Problem> {
-        let account = db
-            .one("SELECT role, org_id, awaiting_confirmation FROM staff WHERE id = ?", &[text(id)], |r| {
-                (r.text("role"), r.text("org_id"), r.int("awaiting_confirmation") != 0)
-            })?
-            .ok_or_else(|| Problem::not_found("该账号", "account"))?;
-        let (role, org_id, awaiting) = account;
+        let account = zige_store::tables::staff::confirmation_state(db, id)?.ok_or_else(|| Problem::not_found("该账号", "account"))?;
+        let (role, org_id, awaiting) = (account.role, account.org_id, account.awaiting_confirmation);
         let role = Role::parse(&role).ok_or_else(Problem::forbidden)?;
         if !ctx.staff.may_confirm(role, &org_id) {
             return Err(Problem::forbidden());
@@ -156,7 +145,7 @@ pub fn confirm(ctx: &Ctx, id: &str) -> Result<Response, Problem> {
         if !awaiting {
             return Err(Problem::new(409, "conflict", "此账号无需确认", "This account is not awaiting confirmation"));
         }
-        db.exec("UPDATE staff SET awaiting_confirmation = 0, confirmed_by = ? WHERE id = ?", &[text(ctx.staff.id.as_str()), text(id)])?;
+        zige_store::tables::staff::confirm(db, id, &ctx.staff.id)?;
         audit::append(
             db,
             &Entry { actor: &ctx.staff.actor(), role: ctx.staff.role.code(), action: "staff.confirm", object: id, payload: id.as_bytes() },
@@ -185,24 +174,24 @@ pub fn update(ctx: &Ctx, req: &Request, id: &str) -> Result<Response, Problem> {
     }
     let hash = change.password.as_deref().map(secrets::hash_password).transpose()?;
     ctx.db.transaction(|db| -> Result<(), Problem> {
-        if db.one("SELECT 1 AS x FROM staff WHERE id = ?", &[text(id)], |_| ())?.is_none() {
+        if !zige_store::tables::staff::exists(db, id)? {
             return Err(Problem::not_found("该账号", "account"));
         }
         if id == ctx.staff.id && change.disabled == Some(true) {
             return Err(Problem::invalid("disabled", "不能停用自己的账号", "you cannot disable your own account"));
         }
         if let Some(disabled) = change.disabled {
-            db.exec("UPDATE staff SET disabled = ? WHERE id = ?", &[int(i64::from(disabled)), text(id)])?;
+            zige_store::tables::staff::set_disabled(db, id, disabled)?;
         }
         if change.unlock {
             zige_store::login_guard::unlock(db, id)?;
         }
         if let Some(hash) = &hash {
-            db.exec("UPDATE staff SET password_hash = ? WHERE id = ?", &[text(hash.as_str()), text(id)])?;
+            zige_store::tables::staff::set_password_hash(db, id, hash)?;
         }
         // Any of these changes ends the account's open sessions.
         if change.disabled.is_some() || change.unlock || hash.is_some() {
-            db.exec("UPDATE staff SET session_generation = session_generation + 1 WHERE id = ?", &[text(id)])?;
+            zige_store::tables::staff::end_sessions(db, id)?;
         }
         // What changed, never the password itself.
         let changed = format!("disabled={:?} unlock={} password_changed={}", change.disabled, change.unlock, hash.is_some());

@@ -9,20 +9,17 @@ use zige_domain::WorkingCalendar;
 use zige_domain::calendar::{CalendarError, YearSource};
 use zige_http::problem::{Problem, json_response};
 use zige_store::audit::{self, Entry};
-use zige_store::db::{int, text};
 
 /// The years covered and where each comes from.
 pub fn list(ctx: &Ctx) -> Result<Response, Problem> {
-    let loaded = ctx.db.all("SELECT year, loaded_by, loaded_at FROM calendar_years ORDER BY year", &[], |r| {
-        (r.int("year"), r.text("loaded_by"), r.text("loaded_at"))
-    })?;
+    let loaded: Vec<_> = zige_store::calendar::loaded_years(ctx.db)?.into_iter().map(|y| (y.year, y.loaded_by, y.loaded_at)).collect();
     let calendar = zige_store::calendar::load(ctx.db)?;
     // The announced years, then every year up to next year that is not.
     let this_year = chrono::Datelike::year(&zige_store::today());
     let first = calendar.years().next().unwrap_or(this_year).min(this_year);
     let years: Vec<_> = (first..=this_year + 1)
         .filter_map(|y| Some((y, calendar.source(y)?)))
-        .map(|(y, source)| match (source, loaded.iter().find(|(year, _, _)| *year == i64::from(y))) {
+        .map(|(y, source)| match (source, loaded.iter().find(|(year, _, _)| *year == y)) {
             (YearSource::Provisional, _) => serde_json::json!({ "year": y, "source": "provisional" }),
             (YearSource::Announced, Some((_, by, at))) => {
                 serde_json::json!({ "year": y, "source": "loaded", "loaded_by": by, "loaded_at": at })
@@ -57,11 +54,17 @@ pub fn put_year(ctx: &Ctx, req: &Request, year: &str) -> Result<Response, Proble
     })?;
     let stored = parsed.to_text();
     let recomputed = ctx.db.transaction(|db| -> Result<usize, Problem> {
-        db.exec(
-            "INSERT INTO calendar_years (year, data, loaded_by, loaded_at) VALUES (?, ?, ?, ?) ON CONFLICT (year) DO UPDATE SET data = excluded.data, loaded_by = excluded.loaded_by, loaded_at = excluded.loaded_at",
-            &[int(i64::from(year)), text(stored.as_str()), text(ctx.staff.actor()), text(zige_store::now_rfc3339())],
+        zige_store::calendar::store_year(db, year, &stored, &ctx.staff.actor(), &zige_store::now_rfc3339())?;
+        audit::append(
+            db,
+            &Entry {
+                actor: &ctx.staff.actor(),
+                role: ctx.staff.role.code(),
+                action: "calendar.load",
+                object: &year.to_string(),
+                payload: stored.as_bytes(),
+            },
         )?;
-        audit::append(db, &Entry { actor: &ctx.staff.actor(), role: ctx.staff.role.code(), action: "calendar.load", object: &year.to_string(), payload: stored.as_bytes() })?;
         // The notice wins over the derived year: open deadlines that rested
         // on it are recomputed in the same transaction.
         let calendar = zige_store::calendar::load(db)?;

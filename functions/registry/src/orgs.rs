@@ -8,17 +8,19 @@ use zige_http::auth::{self};
 use zige_http::problem::{Problem, json_response};
 use zige_http::request;
 use zige_store::audit::{self, Entry};
-use zige_store::db::{opt_text, text};
 
 /// Lists the organisations within the caller's scope.
 pub fn list(ctx: &Ctx) -> Result<Response, Problem> {
     let tree = auth::org_tree(ctx.db)?;
-    let orgs = ctx.db.all("SELECT id, parent_id, kind, name, division_code FROM orgs ORDER BY id", &[], |r| {
-        serde_json::json!({
-            "id": r.text("id"), "parent_id": r.opt_text("parent_id"), "kind": r.text("kind"),
-            "name": r.text("name"), "division_code": r.opt_text("division_code"),
+    let orgs: Vec<_> = zige_store::tables::orgs::list_by_id(ctx.db)?
+        .into_iter()
+        .map(|o| {
+            serde_json::json!({
+                "id": o.id, "parent_id": o.parent_id, "kind": o.kind.code(),
+                "name": o.name, "division_code": o.division_code,
+            })
         })
-    })?;
+        .collect();
     let city_wide = tree.get(&ctx.staff.org_id).is_ok_and(|o| o.kind.is_city_level());
     let visible: Vec<_> =
         orgs.into_iter().filter(|o| city_wide || o["id"].as_str().is_some_and(|id| tree.is_within(id, &ctx.staff.org_id))).collect();
@@ -68,25 +70,19 @@ pub fn create(ctx: &Ctx, req: &Request) -> Result<Response, Problem> {
     };
     let payload = req.body();
     ctx.db.transaction(|db| -> Result<(), Problem> {
-        let taken = db.one(
-            "SELECT 1 AS x FROM orgs WHERE id = ? OR (division_code IS NOT NULL AND division_code = ?)",
-            &[text(new.id.as_str()), opt_text(code)],
-            |_| (),
-        )?;
-        if taken.is_some() {
+        if zige_store::tables::orgs::id_or_division_code_taken(db, &new.id, code)? {
             return Err(Problem::new(409, "conflict", "机构代码或区划代码已存在", "An organisation with this id or division code exists"));
         }
-        let kind = serde_json::to_value(new.kind).map_err(anyhow::Error::from)?;
-        db.exec(
-            "INSERT INTO orgs (id, parent_id, kind, name, division_code, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-            &[
-                text(new.id.as_str()),
-                text(new.parent_id.as_str()),
-                text(kind.as_str().unwrap_or_default()),
-                text(name),
-                opt_text(code),
-                text(zige_store::now_rfc3339()),
-            ],
+        zige_store::tables::orgs::insert(
+            db,
+            &zige_store::tables::orgs::NewOrg {
+                id: &new.id,
+                parent_id: &new.parent_id,
+                kind: new.kind,
+                name,
+                division_code: code,
+                created_at: &zige_store::now_rfc3339(),
+            },
         )?;
         audit::append(
             db,

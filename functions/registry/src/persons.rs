@@ -13,43 +13,39 @@ use zige_http::auth::{self};
 use zige_http::problem::{Problem, json_response};
 use zige_http::request::{self, Page};
 use zige_store::audit::{self, Entry};
-use zige_store::db::{Db, Row, int, opt_text, text};
-use zige_store::records::{self, placement};
+use zige_store::db::Db;
+use zige_store::records;
 use zige_store::secrets;
-
-const PERSON_COLUMNS: &str = "id, id_masked, birth_date, name, phone, address, residence, community_id, insured_district, management, employer_id, special_groups, language, created_at, updated_at";
+use zige_store::tables::persons::{self, PersonField, PersonSearch};
 
 /// Loads a person the caller may see; 404 when absent or out of scope, so
 /// existence itself does not leak (R2.3).
 pub fn visible_person(ctx: &Ctx, tree: &OrgTree, id: &str) -> Result<Json, Problem> {
-    let found = ctx.db.try_one(&format!("SELECT {PERSON_COLUMNS} FROM persons WHERE id = ?"), &[text(id)], |r| {
-        Ok((auth::covers(tree, ctx.staff, &placement(&r)?), person_json(&r)))
-    })?;
-    match found {
-        Some((true, person)) => Ok(person),
+    match persons::find_registered(ctx.db, id)? {
+        Some(p) if auth::covers(tree, ctx.staff, &p.placement) => Ok(person_json(p)),
         _ => Err(Problem::not_found("此人", "person")),
     }
 }
 
-fn person_json(r: &Row<'_>) -> Json {
+fn person_json(p: persons::RegisteredPerson) -> Json {
     json!({
-        "person_id": r.text("id"),
-        "id_number_masked": r.text("id_masked"),
+        "person_id": p.id,
+        "id_number_masked": p.id_masked,
         // The age, not the birth date: the masked ID number hides exactly that (R8.1).
-        "age": records::date(&r.text("birth_date")).map(|birth| zige_domain::masking::age_on(birth, zige_store::today())),
-        "name": r.text("name"),
-        "phone": r.opt_text("phone"),
-        "address": r.opt_text("address"),
-        "residence": r.text("residence"),
-        "community_id": r.opt_text("community_id"),
-        "insured_district": r.text("insured_district"),
-        "management": r.text("management"),
-        "employer_id": r.opt_text("employer_id"),
-        "special_groups": serde_json::from_str::<Json>(&r.text("special_groups")).unwrap_or(json!([])),
+        "age": zige_domain::masking::age_on(p.birth_date, zige_store::today()),
+        "name": p.name,
+        "phone": p.phone,
+        "address": p.address,
+        "residence": p.residence,
+        "community_id": p.community_id,
+        "insured_district": p.insured_district,
+        "management": p.management,
+        "employer_id": p.employer_id,
+        "special_groups": p.special_groups,
         // The language the person reads messages in (issue 18).
-        "language": r.text("language"),
-        "created_at": r.text("created_at"),
-        "updated_at": r.text("updated_at"),
+        "language": p.language,
+        "created_at": p.created_at,
+        "updated_at": p.updated_at,
     })
 }
 
@@ -59,47 +55,33 @@ pub fn search(ctx: &Ctx, req: &Request) -> Result<Response, Problem> {
     let q = request::query_param(req, "q").unwrap_or_default();
     let q = q.trim();
     let tree = auth::org_tree(ctx.db)?;
-    let (scope, mut params) = auth::scope_sql(&tree, ctx.staff, "")?;
+    let scope = auth::scope(&tree, ctx.staff)?;
     let key = secrets::pii_key()?;
-    let filter = if q.is_empty() {
-        "1 = 1".to_string()
+    let search = if q.is_empty() {
+        PersonSearch::Everyone
     } else if let Ok(id) = IdNumber::parse(q) {
-        params.push(text(id.blind_index(&key)));
-        "id_index = ?".to_string()
+        PersonSearch::IdIndex(id.blind_index(&key))
     } else if q.chars().filter(char::is_ascii_digit).count() >= 7 && q.chars().all(|c| c.is_ascii_digit() || " -+".contains(c)) {
-        params.push(text(secrets::phone_index(&key, q)));
-        "phone_index = ?".to_string()
+        PersonSearch::PhoneIndex(secrets::phone_index(&key, q))
     } else {
-        params.push(text(format!("{}%", q.replace(['%', '_'], ""))));
-        "name LIKE ?".to_string()
+        PersonSearch::NameStartsWith(q.to_string())
     };
-    let where_clause = format!("{scope} AND {filter}");
-    let total = ctx.db.one(&format!("SELECT COUNT(*) AS n FROM persons WHERE {where_clause}"), &params, |r| r.int("n"))?.unwrap_or(0);
-    let mut page_params = params.clone();
-    page_params.push(int(page.per_page));
-    page_params.push(int(page.offset()));
-    let rows = ctx.db.query(
-        &format!(
-            "SELECT p.*, (SELECT group_concat(benefit_type) FROM benefits b WHERE b.person_id = p.id) AS benefit_types
-             FROM persons p WHERE {where_clause} ORDER BY p.name, p.id LIMIT ? OFFSET ?"
-        ),
-        &page_params,
-    )?;
-    let placed = zige_store::db::rows(&rows).map(|r| Ok((placement(&r)?, r))).collect::<anyhow::Result<Vec<_>>>()?;
-    let items: Vec<Json> = placed
+    let total = persons::count_search_in_scope(ctx.db, &scope, &search)?;
+    let hits = persons::search_in_scope(ctx.db, &scope, &search, page.per_page, page.offset())?;
+    let items: Vec<Json> = hits
         .into_iter()
-        .filter(|(placed, _)| auth::covers(&tree, ctx.staff, placed))
-        .map(|(_, r)| {
+        .filter(|hit| auth::covers(&tree, ctx.staff, &hit.placement))
+        .map(|hit| {
             json!({
-                "person_id": r.text("id"),
-                "name_masked": mask_name(&r.text("name")),
-                "id_number_masked": r.text("id_masked"),
-                "phone_masked": r.opt_text("phone").map(|p| mask_phone(&p)),
-                "residence": r.text("residence"),
-                "community_id": r.opt_text("community_id"),
-                "insured_district": r.text("insured_district"),
-                "management": r.text("management"),
-                "benefit_types": r.opt_text("benefit_types").map(|t| t.split(',').map(String::from).collect::<Vec<_>>()).unwrap_or_default(),
+                "person_id": hit.id,
+                "name_masked": mask_name(&hit.name),
+                "id_number_masked": hit.id_masked,
+                "phone_masked": hit.phone.map(|p| mask_phone(&p)),
+                "residence": hit.residence,
+                "community_id": hit.community_id,
+                "insured_district": hit.insured_district,
+                "management": hit.management,
+                "benefit_types": hit.benefit_types,
             })
         })
         .collect();
@@ -115,12 +97,9 @@ pub fn dossier(ctx: &Ctx, id: &str) -> Result<Response, Problem> {
     let assessed = records::assess_person(ctx.db, id, today)?;
     let benefits: Vec<Json> = assessed.iter().map(|(b, a)| benefit_json(b, a)).collect();
     // Who helped the person through a face check, beside their own result (R6.3).
-    let helpers: std::collections::BTreeMap<String, Json> = ctx
-        .db
-        .all("SELECT evidence_id, relation, name FROM certification_helpers WHERE person_id = ?", &[text(id)], |r| {
-            (r.text("evidence_id"), json!({ "relation": r.text("relation"), "name_masked": mask_name(&r.text("name")) }))
-        })?
+    let helpers: std::collections::BTreeMap<String, Json> = zige_store::tables::certification_helpers::of_person(ctx.db, id)?
         .into_iter()
+        .map(|h| (h.evidence_id, json!({ "relation": h.relation, "name_masked": mask_name(&h.name) })))
         .collect();
     let evidence: Vec<Json> = records::evidence(ctx.db, id)?
         .into_iter()
@@ -137,11 +116,10 @@ pub fn dossier(ctx: &Ctx, id: &str) -> Result<Response, Problem> {
         .into_iter()
         .map(|(d, by)| json!({ "id": d.id, "outcome": d.outcome, "decided_on": d.decided_on, "decided_by": by }))
         .collect();
-    let relations = ctx.db.all(
-        "SELECT relative_masked, relation, created_at FROM relations WHERE person_id = ? ORDER BY created_at",
-        &[text(id)],
-        |r| json!({ "relative_id_number_masked": r.text("relative_masked"), "relation": r.text("relation"), "since": r.text("created_at") }),
-    )?;
+    let relations: Vec<Json> = zige_store::tables::relations::of_person(ctx.db, id)?
+        .into_iter()
+        .map(|r| json!({ "relative_id_number_masked": r.relative_masked, "relation": r.relation, "since": r.created_at }))
+        .collect();
     let requests = requests(ctx, id)?;
     Ok(json_response(
         200,
@@ -155,27 +133,29 @@ pub fn dossier(ctx: &Ctx, id: &str) -> Result<Response, Problem> {
 /// The person's objections (R7.2) and home-visit requests (R6.3), newest
 /// first, with how each came and who made it; a relative's name is masked.
 fn requests(ctx: &Ctx, id: &str) -> Result<Json, Problem> {
-    let made = |r: &Row| {
+    let made = |channel: String, relation: Option<String>, name: Option<String>, recorded_by: Option<String>| {
         json!({
-            "channel": r.text("channel"),
-            "relative": r.opt_text("made_by_relation").map(|relation| json!({
-                "relation": relation, "name_masked": r.opt_text("made_by_name").map(|n| mask_name(&n)),
+            "channel": channel,
+            "relative": relation.map(|relation| json!({
+                "relation": relation, "name_masked": name.map(|n| mask_name(&n)),
             })),
-            "recorded_by": r.opt_text("recorded_by"),
+            "recorded_by": recorded_by,
         })
     };
-    let objections = ctx.db.all(
-        "SELECT id, benefit_id, lodged_on, task_id, channel, made_by_relation, made_by_name, recorded_by FROM objections
-         WHERE person_id = ? ORDER BY lodged_on DESC, created_at DESC",
-        &[text(id)],
-        |r| json!({ "kind": "objection", "id": r.text("id"), "benefit_id": r.text("benefit_id"), "on": r.text("lodged_on"), "task_id": r.text("task_id"), "made": made(&r) }),
-    )?;
-    let visits = ctx.db.all(
-        "SELECT id, requested_on, deadline, status, channel, made_by_relation, made_by_name, recorded_by FROM home_visits
-         WHERE person_id = ? ORDER BY requested_on DESC, created_at DESC",
-        &[text(id)],
-        |r| json!({ "kind": "home_visit", "id": r.text("id"), "on": r.text("requested_on"), "deadline": r.text("deadline"), "status": r.text("status"), "made": made(&r) }),
-    )?;
+    let objections: Vec<Json> = zige_store::tables::objections::list_for_dossier(ctx.db, id)?
+        .into_iter()
+        .map(|o| {
+            let made = made(o.channel, o.made_by_relation, o.made_by_name, o.recorded_by);
+            json!({ "kind": "objection", "id": o.id, "benefit_id": o.benefit_id, "on": o.lodged_on, "task_id": o.task_id, "made": made })
+        })
+        .collect();
+    let visits: Vec<Json> = zige_store::tables::home_visits::list_for_dossier(ctx.db, id)?
+        .into_iter()
+        .map(|v| {
+            let made = made(v.channel, v.made_by_relation, v.made_by_name, v.recorded_by);
+            json!({ "kind": "home_visit", "id": v.id, "on": v.requested_on, "deadline": v.deadline, "status": v.status, "made": made })
+        })
+        .collect();
     Ok(json!({ "objections": objections, "home_visits": visits }))
 }
 
@@ -226,19 +206,19 @@ pub fn update(ctx: &Ctx, req: &Request, id: &str) -> Result<Response, Problem> {
     let change: PersonChange = request::json_body(req)?;
     let tree = auth::org_tree(ctx.db)?;
     let current = visible_person(ctx, &tree, id)?;
-    let mut fields: Vec<(&str, Option<String>)> = Vec::new();
+    let mut fields: Vec<(PersonField, Option<String>)> = Vec::new();
     if let Some(name) = &change.name {
-        fields.push(("name", Some(crate::roster::check_name(name).map_err(|e| Problem::invalid("name", e.clone(), e))?)));
+        fields.push((PersonField::Name, Some(crate::roster::check_name(name).map_err(|e| Problem::invalid("name", e.clone(), e))?)));
     }
     if let Some(phone) = &change.phone {
         let phone = crate::roster::check_phone(phone).map_err(|e| Problem::invalid("phone", e.clone(), e))?;
-        fields.push(("phone", phone));
+        fields.push((PersonField::Phone, phone));
     }
     if let Some(address) = &change.address {
         if address.chars().count() > 200 {
             return Err(Problem::invalid("address", "地址最长200字", "address: at most 200 characters"));
         }
-        fields.push(("address", Some(address.trim().to_string()).filter(|a| !a.is_empty())));
+        fields.push((PersonField::Address, Some(address.trim().to_string()).filter(|a| !a.is_empty())));
     }
     if change.residence.is_some() || change.community_id.is_some() {
         let residence = change.residence.as_deref().or(current["residence"].as_str()).unwrap_or_default();
@@ -254,38 +234,37 @@ pub fn update(ctx: &Ctx, req: &Request, id: &str) -> Result<Response, Problem> {
         } else {
             None
         };
-        fields.push(("residence", Some(kind.code().to_string())));
-        fields.push(("community_id", community));
+        fields.push((PersonField::Residence, Some(kind.code().to_string())));
+        fields.push((PersonField::CommunityId, community));
     }
     if let Some(groups) = &change.special_groups {
         let groups =
             crate::roster::check_special_groups(&groups.join(";")).map_err(|e| Problem::invalid("special_groups", e.clone(), e))?;
-        fields.push(("special_groups", Some(serde_json::to_string(&groups).map_err(anyhow::Error::from)?)));
+        fields.push((PersonField::SpecialGroups, Some(serde_json::to_string(&groups).map_err(anyhow::Error::from)?)));
     }
     if let Some(language) = &change.language {
         let language = zige_domain::language::Language::parse(language)
             .map_err(|e| Problem::invalid("language", "语言应为中文、维吾尔语或英语（zh、ug、en）", e.to_string()))?;
-        fields.push(("language", Some(language.code().to_string())));
+        fields.push((PersonField::Language, Some(language.code().to_string())));
     }
     let key = secrets::pii_key()?;
     let actor = ctx.staff.actor();
     ctx.db.transaction(|db| -> Result<(), Problem> {
         let now = zige_store::now_rfc3339();
         for (field, new) in &fields {
-            let old =
-                current[*field].as_str().map(String::from).or_else(|| (*field == "special_groups").then(|| current[*field].to_string()));
+            let old = current[field.column()]
+                .as_str()
+                .map(String::from)
+                .or_else(|| (*field == PersonField::SpecialGroups).then(|| current[field.column()].to_string()));
             if old.as_deref() == new.as_deref() {
                 continue;
             }
-            db.exec(
-                &format!("UPDATE persons SET {field} = ?, updated_at = ? WHERE id = ?"),
-                &[opt_text(new.clone()), text(now.as_str()), text(id)],
-            )?;
-            if *field == "phone" {
+            persons::set_field(db, id, *field, new.as_deref(), &now)?;
+            if *field == PersonField::Phone {
                 let index = new.as_deref().map(|p| secrets::phone_index(&key, p));
-                db.exec("UPDATE persons SET phone_index = ? WHERE id = ?", &[opt_text(index), text(id)])?;
+                persons::set_phone_index(db, id, index.as_deref())?;
             }
-            record_history(db, "person", id, id, field, old.as_deref(), new.as_deref(), &actor, &now)?;
+            record_history(db, "person", id, id, field.column(), old.as_deref(), new.as_deref(), &actor, &now)?;
         }
         audit::append(db, &Entry { actor: &actor, role: ctx.staff.role.code(), action: "person.update", object: id, payload: req.body() })?;
         Ok(())
@@ -318,17 +297,14 @@ pub fn add_relative(ctx: &Ctx, req: &Request, id: &str) -> Result<Response, Prob
     visible_person(ctx, &tree, id)?;
     let key = secrets::pii_key()?;
     let index = relative.blind_index(&key);
-    let own = ctx.db.one("SELECT id_index FROM persons WHERE id = ?", &[text(id)], |r| r.text("id_index"))?;
+    let own = persons::id_index_of(ctx.db, id)?;
     if own.as_deref() == Some(index.as_str()) {
         return Err(Problem::invalid("id_number", "不能登记本人为家属", "id_number: a relative, not the person"));
     }
     let actor = ctx.staff.actor();
     ctx.db.transaction(|db| -> Result<(), Problem> {
         let now = zige_store::now_rfc3339();
-        db.exec(
-            "INSERT OR IGNORE INTO relations (person_id, relative_index, relative_masked, relation, created_at) VALUES (?, ?, ?, ?, ?)",
-            &[text(id), text(index.as_str()), text(relative.masked()), text(body.relation.as_str()), text(now.as_str())],
-        )?;
+        zige_store::tables::relations::insert_if_new(db, id, &index, &relative.masked(), &body.relation, &now)?;
         let line = format!("{} {}", body.relation, relative.masked());
         record_history(db, "person", id, id, "relatives", None, Some(&line), &actor, &now)?;
         audit::append(
@@ -353,9 +329,9 @@ pub fn record_history(
     actor: &str,
     at: &str,
 ) -> anyhow::Result<()> {
-    db.exec(
-        "INSERT INTO history (entity, entity_id, person_id, field, old_value, new_value, actor, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        &[text(entity), text(entity_id), text(person_id), text(field), opt_text(old), opt_text(new), text(actor), text(at)],
+    zige_store::tables::history::record(
+        db,
+        &zige_store::tables::history::NewHistoryLine { entity, entity_id, person_id, field, old, new, actor, at },
     )
 }
 
@@ -364,15 +340,14 @@ pub fn history(ctx: &Ctx, req: &Request, id: &str) -> Result<Response, Problem> 
     let page = Page::from_query(req)?;
     let tree = auth::org_tree(ctx.db)?;
     visible_person(ctx, &tree, id)?;
-    let items = ctx.db.all(
-        "SELECT entity, entity_id, field, old_value, new_value, actor, at FROM history WHERE person_id = ? ORDER BY id DESC LIMIT ? OFFSET ?",
-        &[text(id), int(page.per_page), int(page.offset())],
-        |r| {
+    let items: Vec<Json> = zige_store::tables::history::page_for_person(ctx.db, id, page.per_page, page.offset())?
+        .into_iter()
+        .map(|h| {
             json!({
-                "entity": r.text("entity"), "entity_id": r.text("entity_id"), "field": r.text("field"),
-                "old": r.opt_text("old_value"), "new": r.opt_text("new_value"), "actor": r.text("actor"), "at": r.text("at"),
+                "entity": h.entity, "entity_id": h.entity_id, "field": h.field,
+                "old": h.old_value, "new": h.new_value, "actor": h.actor, "at": h.at,
             })
-        },
-    )?;
+        })
+        .collect();
     Ok(json_response(200, &json!({ "items": items, "page": page.page, "per_page": page.per_page })))
 }

@@ -14,7 +14,7 @@ use zige_domain::cycle::{CycleMode, CyclePolicy, CycleStatus, Period, PolicySet,
 use zige_http::problem::{Problem, json_response};
 use zige_http::request;
 use zige_store::audit::{self, Entry};
-use zige_store::db::{Db, text};
+use zige_store::db::Db;
 use zige_store::{policies, records};
 
 /// Persons read per batch by the preview.
@@ -70,17 +70,16 @@ pub fn list(ctx: &Ctx, req: &Request) -> Result<Response, Problem> {
         None => zige_store::today(),
     };
     let set = policies::load(ctx.db)?;
-    let versions = ctx.db.all(
-        "SELECT benefit_type, effective_from, policy, note, set_by, set_at FROM cycle_policies ORDER BY benefit_type, effective_from, id",
-        &[],
-        |r| {
+    let versions: Vec<Json> = policies::versions_on_record(ctx.db)?
+        .into_iter()
+        .map(|v| {
             json!({
-                "benefit_type": r.text("benefit_type"), "effective_from": r.text("effective_from"),
-                "policy": serde_json::from_str::<Json>(&r.text("policy")).unwrap_or(Json::Null),
-                "note": r.text("note"), "set_by": r.text("set_by"), "set_at": r.text("set_at"),
+                "benefit_type": v.benefit.code(), "effective_from": v.effective_from,
+                "policy": v.policy,
+                "note": v.note, "set_by": v.set_by, "set_at": v.set_at,
             })
-        },
-    )?;
+        })
+        .collect();
     let in_force: Vec<Json> = BenefitType::ALL
         .iter()
         .map(|b| {
@@ -101,17 +100,7 @@ pub fn create(ctx: &Ctx, req: &Request) -> Result<Response, Problem> {
     let policy = serde_json::to_string(&version.policy).map_err(anyhow::Error::from)?;
     let actor = ctx.staff.actor();
     ctx.db.transaction(|db| -> Result<(), Problem> {
-        db.exec(
-            "INSERT INTO cycle_policies (benefit_type, effective_from, policy, note, set_by, set_at) VALUES (?, ?, ?, ?, ?, ?)",
-            &[
-                text(version.benefit.code()),
-                text(version.effective_from.to_string()),
-                text(policy.as_str()),
-                text(note.as_str()),
-                text(actor.as_str()),
-                text(zige_store::now_rfc3339()),
-            ],
-        )?;
+        policies::insert_version(db, &version, &note, &actor, &zige_store::now_rfc3339())?;
         let object = format!("{}@{}", version.benefit.code(), version.effective_from);
         audit::append(
             db,

@@ -20,8 +20,10 @@ use zige_domain::{Fen, IdNumber};
 use zige_http::auth::{self};
 use zige_http::problem::{Problem, json_response};
 use zige_store::audit::{self, Entry};
-use zige_store::db::{Db, int, opt_text, text};
+use zige_store::db::Db;
 use zige_store::secrets;
+use zige_store::tables::benefits::{self, RosterBenefitChange};
+use zige_store::tables::persons::{self, PersonField};
 
 /// Rows per transaction on local SQLite; fewer on a remote backend.
 const CHUNK: usize = 500;
@@ -273,20 +275,23 @@ pub fn import(ctx: &Ctx, req: &Request) -> Result<Response, Problem> {
     }
     let rejected_json = serde_json::to_string(&rejected).map_err(anyhow::Error::from)?;
     ctx.db.transaction(|db| -> Result<(), Problem> {
-        db.exec(
-            "INSERT INTO imports (id, kind, actor, payload_hash, created, updated, unchanged, rejected, at) VALUES (?, 'roster', ?, ?, ?, ?, ?, ?, ?)",
-            &[
-                text(import_id.as_str()),
-                text(actor.as_str()),
-                text(secrets::sha256_hex(body)),
-                int(counts.created),
-                int(counts.updated),
-                int(counts.unchanged),
-                text(rejected_json.as_str()),
-                text(zige_store::now_rfc3339()),
-            ],
+        zige_store::tables::imports::insert_roster(
+            db,
+            &zige_store::tables::imports::NewRosterImport {
+                id: &import_id,
+                actor: &actor,
+                payload_hash: &secrets::sha256_hex(body),
+                created: counts.created,
+                updated: counts.updated,
+                unchanged: counts.unchanged,
+                rejected: &rejected_json,
+                at: &zige_store::now_rfc3339(),
+            },
         )?;
-        audit::append(db, &Entry { actor: &actor, role: ctx.staff.role.code(), action: "roster.import", object: &import_id, payload: body })?;
+        audit::append(
+            db,
+            &Entry { actor: &actor, role: ctx.staff.role.code(), action: "roster.import", object: &import_id, payload: body },
+        )?;
         Ok(())
     })?;
     Ok(json_response(
@@ -310,36 +315,32 @@ fn apply(db: &Db, row: &RosterRow, key: &[u8], actor: &str, today: NaiveDate) ->
     let now = zige_store::now_rfc3339();
     let id_index = row.id.blind_index(key);
     let groups = serde_json::to_string(&row.special_groups)?;
-    let person_fields: [(&str, Option<String>); 8] = [
-        ("name", Some(row.name.clone())),
-        ("phone", row.phone.clone()),
-        ("residence", Some(row.residence.code().to_string())),
-        ("community_id", row.community.clone()),
-        ("insured_district", Some(row.insured_district.clone())),
-        ("management", Some(row.management.code().to_string())),
-        ("employer_id", row.employer.clone()),
-        ("special_groups", Some(groups)),
+    let person_fields: [(PersonField, Option<String>); 8] = [
+        (PersonField::Name, Some(row.name.clone())),
+        (PersonField::Phone, row.phone.clone()),
+        (PersonField::Residence, Some(row.residence.code().to_string())),
+        (PersonField::CommunityId, row.community.clone()),
+        (PersonField::InsuredDistrict, Some(row.insured_district.clone())),
+        (PersonField::Management, Some(row.management.code().to_string())),
+        (PersonField::EmployerId, row.employer.clone()),
+        (PersonField::SpecialGroups, Some(groups)),
     ];
-    let existing = db.one(
-        "SELECT id, name, phone, residence, community_id, insured_district, management, employer_id, special_groups FROM persons WHERE id_index = ?",
-        &[text(id_index.as_str())],
-        |r| (r.text("id"), person_fields.iter().map(|(f, _)| r.opt_text(f)).collect::<Vec<_>>()),
-    )?;
+    let existing = persons::roster_fields_by_index(db, &id_index)?.map(|stored| {
+        let old_values = person_fields.iter().map(|(f, _)| stored.value(*f).map(String::from)).collect::<Vec<_>>();
+        (stored.id, old_values)
+    });
     let mut changed = false;
     let person_id = match existing {
         Some((person_id, old_values)) => {
             for ((field, new), old) in person_fields.iter().zip(old_values) {
                 if old != *new {
-                    db.exec(
-                        &format!("UPDATE persons SET {field} = ?, updated_at = ? WHERE id = ?"),
-                        &[opt_text(new.clone()), text(now.as_str()), text(person_id.as_str())],
-                    )?;
+                    persons::set_field(db, &person_id, *field, new.as_deref(), &now)?;
                     crate::persons::record_history(
                         db,
                         "person",
                         &person_id,
                         &person_id,
-                        field,
+                        field.column(),
                         old.as_deref(),
                         new.as_deref(),
                         actor,
@@ -350,65 +351,68 @@ fn apply(db: &Db, row: &RosterRow, key: &[u8], actor: &str, today: NaiveDate) ->
             }
             if changed {
                 let phone_index = row.phone.as_deref().map(|p| secrets::phone_index(key, p));
-                db.exec("UPDATE persons SET phone_index = ? WHERE id = ?", &[opt_text(phone_index), text(person_id.as_str())])?;
+                persons::set_phone_index(db, &person_id, phone_index.as_deref())?;
             }
             person_id
         }
         None => {
             let person_id = zige_store::secrets::new_id("p")?;
-            db.exec(
-                "INSERT INTO persons (id, id_index, id_masked, birth_date, name, phone, phone_index, residence, community_id, insured_district, management, employer_id, special_groups, created_at, updated_at)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                &[
-                    text(person_id.as_str()),
-                    text(id_index.as_str()),
-                    text(row.id.masked()),
-                    text(row.id.birth_date().to_string()),
-                    text(row.name.as_str()),
-                    opt_text(row.phone.clone()),
-                    opt_text(row.phone.as_deref().map(|p| secrets::phone_index(key, p))),
-                    text(row.residence.code()),
-                    opt_text(row.community.clone()),
-                    text(row.insured_district.as_str()),
-                    text(row.management.code()),
-                    opt_text(row.employer.clone()),
-                    text(serde_json::to_string(&row.special_groups)?),
-                    text(now.as_str()),
-                    text(now.as_str()),
-                ],
+            let phone_index = row.phone.as_deref().map(|p| secrets::phone_index(key, p));
+            persons::insert_from_roster(
+                db,
+                &persons::NewPerson {
+                    id: &person_id,
+                    id_index: &id_index,
+                    id_masked: &row.id.masked(),
+                    birth_date: row.id.birth_date(),
+                    name: &row.name,
+                    phone: row.phone.as_deref(),
+                    phone_index: phone_index.as_deref(),
+                    residence: row.residence,
+                    community_id: row.community.as_deref(),
+                    insured_district: &row.insured_district,
+                    management: row.management,
+                    employer_id: row.employer.as_deref(),
+                    special_groups: &serde_json::to_string(&row.special_groups)?,
+                    created_at: &now,
+                },
             )?;
             crate::persons::record_history(db, "person", &person_id, &person_id, "created", None, Some("roster"), actor, &now)?;
             person_id
         }
     };
     let depends_on_index = row.depends_on.as_ref().map(|d| d.blind_index(key));
-    let benefit = db.one(
-        "SELECT id, monthly_amount_fen, start_date, insured_district, depends_on_index FROM benefits WHERE person_id = ? AND benefit_type = ?",
-        &[text(person_id.as_str()), text(row.benefit_type.code())],
-        |r| (r.text("id"), [Some(r.int("monthly_amount_fen").to_string()), r.opt_text("start_date"), r.opt_text("insured_district"), r.opt_text("depends_on_index")]),
-    )?;
-    let benefit_fields: [(&str, Option<String>); 4] = [
-        ("monthly_amount_fen", Some(row.monthly.as_i64().to_string())),
-        ("start_date", Some(row.start.to_string())),
-        ("insured_district", Some(row.insured_district.clone())),
-        ("depends_on_index", depends_on_index.clone()),
+    let benefit = benefits::roster_fields(db, &person_id, row.benefit_type)?.map(|stored| {
+        (stored.id, [Some(stored.monthly_amount.as_i64().to_string()), stored.start_date, stored.insured_district, stored.depends_on_index])
+    });
+    let benefit_fields: [(RosterBenefitChange, Option<String>); 4] = [
+        (RosterBenefitChange::MonthlyAmount(row.monthly), Some(row.monthly.as_i64().to_string())),
+        (RosterBenefitChange::StartDate(row.start), Some(row.start.to_string())),
+        (RosterBenefitChange::InsuredDistrict(&row.insured_district), Some(row.insured_district.clone())),
+        (RosterBenefitChange::DependsOnIndex(depends_on_index.as_deref()), depends_on_index.clone()),
     ];
     let created = match benefit {
         Some((benefit_id, old_values)) => {
-            for ((field, new), old) in benefit_fields.iter().zip(old_values) {
+            for ((change, new), old) in benefit_fields.iter().zip(old_values) {
                 if old != *new {
-                    let value = if *field == "monthly_amount_fen" { int(row.monthly.as_i64()) } else { opt_text(new.clone()) };
-                    db.exec(
-                        &format!("UPDATE benefits SET {field} = ?, updated_at = ? WHERE id = ?"),
-                        &[value, text(now.as_str()), text(benefit_id.as_str())],
-                    )?;
+                    benefits::apply_roster_change(db, &benefit_id, change, &now)?;
                     // Blind indexes are not meaningful history; their change is recorded by name.
-                    let (old_shown, new_shown) = if *field == "depends_on_index" {
+                    let (old_shown, new_shown) = if matches!(change, RosterBenefitChange::DependsOnIndex(_)) {
                         (old.as_ref().map(|_| "…"), new.as_ref().map(|_| "…"))
                     } else {
                         (old.as_deref(), new.as_deref())
                     };
-                    crate::persons::record_history(db, "benefit", &benefit_id, &person_id, field, old_shown, new_shown, actor, &now)?;
+                    crate::persons::record_history(
+                        db,
+                        "benefit",
+                        &benefit_id,
+                        &person_id,
+                        change.column(),
+                        old_shown,
+                        new_shown,
+                        actor,
+                        &now,
+                    )?;
                     changed = true;
                 }
             }
@@ -416,22 +420,18 @@ fn apply(db: &Db, row: &RosterRow, key: &[u8], actor: &str, today: NaiveDate) ->
         }
         None => {
             let benefit_id = zige_store::secrets::new_id("b")?;
-            db.exec(
-                "INSERT INTO benefits (id, person_id, benefit_type, monthly_amount_fen, start_date, insured_district, depends_on_index, created_at, updated_at, list_kind, list_reasons)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                &[
-                    text(benefit_id.as_str()),
-                    text(person_id.as_str()),
-                    text(row.benefit_type.code()),
-                    int(row.monthly.as_i64()),
-                    text(row.start.to_string()),
-                    text(row.insured_district.as_str()),
-                    opt_text(depends_on_index.clone()),
-                    text(now.as_str()),
-                    text(now.as_str()),
-                    text(zige_store::records::NOT_ASSESSED.0),
-                    text(zige_store::records::NOT_ASSESSED.1),
-                ],
+            benefits::insert_from_roster(
+                db,
+                &benefits::NewRosterBenefit {
+                    id: &benefit_id,
+                    person_id: &person_id,
+                    benefit_type: row.benefit_type,
+                    monthly_amount: row.monthly,
+                    start_date: row.start,
+                    insured_district: &row.insured_district,
+                    depends_on_index: depends_on_index.as_deref(),
+                    created_at: &now,
+                },
             )?;
             crate::persons::record_history(
                 db,
@@ -448,25 +448,19 @@ fn apply(db: &Db, row: &RosterRow, key: &[u8], actor: &str, today: NaiveDate) ->
         }
     };
     if let Some(depends_on) = &row.depends_on {
-        db.exec(
-            "INSERT OR IGNORE INTO relations (person_id, relative_index, relative_masked, relation, created_at) VALUES (?, ?, ?, ?, ?)",
-            &[
-                text(person_id.as_str()),
-                text(depends_on.blind_index(key)),
-                text(depends_on.masked()),
-                text(zige_domain::relations::DEPENDANT.code),
-                text(now.as_str()),
-            ],
+        zige_store::tables::relations::insert_if_new(
+            db,
+            &person_id,
+            &depends_on.blind_index(key),
+            &depends_on.masked(),
+            zige_domain::relations::DEPENDANT.code,
+            &now,
         )?;
     }
     if let Some(day) = row.last_certified_on {
         // A certification from the previous system: channel unknown, so it
         // counts as "other channels that confirm eligibility" (R5.5-13).
-        let kind = serde_json::to_string(&EvidenceKind::OtherProofOfLife)?;
-        db.exec(
-            "INSERT OR IGNORE INTO evidence (id, person_id, kind, occurred_on, received_on, source, created_at) VALUES (?, ?, ?, ?, ?, 'roster', ?)",
-            &[text(format!("roster:{person_id}:{day}")), text(person_id.as_str()), text(kind), text(day.to_string()), text(today.to_string()), text(now.as_str())],
-        )?;
+        zige_store::tables::evidence::insert_from_roster(db, &person_id, &EvidenceKind::OtherProofOfLife, day, today, &now)?;
     }
     Ok(if created {
         Outcome::Created
@@ -479,11 +473,11 @@ fn apply(db: &Db, row: &RosterRow, key: &[u8], actor: &str, today: NaiveDate) ->
 
 /// The result of an earlier import.
 pub fn get(ctx: &Ctx, id: &str) -> Result<Response, Problem> {
-    let found = ctx.db.one("SELECT id, created, updated, unchanged, rejected, at, actor FROM imports WHERE id = ?", &[text(id)], |r| {
+    let found = zige_store::tables::imports::find_result(ctx.db, id)?.map(|i| {
         json!({
-            "import_id": r.text("id"), "created": r.int("created"), "updated": r.int("updated"), "unchanged": r.int("unchanged"),
-            "rejected": serde_json::from_str::<serde_json::Value>(&r.text("rejected")).unwrap_or(json!([])), "at": r.text("at"), "actor": r.text("actor"),
+            "import_id": i.id, "created": i.created, "updated": i.updated, "unchanged": i.unchanged,
+            "rejected": serde_json::from_str::<serde_json::Value>(&i.rejected).unwrap_or(json!([])), "at": i.at, "actor": i.actor,
         })
-    })?;
+    });
     found.map(|v| json_response(200, &v)).ok_or_else(|| Problem::not_found("该导入记录", "import"))
 }

@@ -16,8 +16,9 @@ use zige_http::problem::{Problem, json_response};
 use zige_http::request::{self, Page};
 use zige_http::web::{Route, public, staff};
 use zige_store::audit::{self, Entry};
-use zige_store::db::{Db, int, opt_text, text};
+use zige_store::db::Db;
 use zige_store::secrets::{self, Sealer};
+use zige_store::tables::reports;
 
 /// A public report is a short text.
 const REPORT_BODY: usize = 64 << 10;
@@ -100,21 +101,24 @@ fn submit(db: &Db, req: &Request) -> Result<Response, Problem> {
     let id = secrets::new_id("rep")?;
     let reference = secrets::random_token()?.chars().filter(char::is_ascii_alphanumeric).take(12).collect::<String>().to_uppercase();
     db.transaction(|db| -> anyhow::Result<()> {
-        db.exec(
-            "INSERT INTO reports (id, reference, kind, district, subject, details, reporter_sealed, received_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            &[
-                text(id.as_str()),
-                text(reference.as_str()),
-                text(body.kind.as_str()),
-                opt_text(district),
-                text(subject),
-                text(details),
-                opt_text(reporter),
-                text(zige_store::today().to_string()),
-            ],
+        reports::insert(
+            db,
+            &reports::NewReport {
+                id: &id,
+                reference: &reference,
+                kind: &body.kind,
+                district: district.as_deref(),
+                subject: &subject,
+                details: &details,
+                reporter_sealed: reporter.as_deref(),
+                received_on: zige_store::today(),
+            },
         )?;
         // The audit trail records the report, never who made it.
-        audit::append(db, &Entry { actor: "public", role: "public", action: "report.receive", object: &id, payload: body.kind.as_bytes() })?;
+        audit::append(
+            db,
+            &Entry { actor: "public", role: "public", action: "report.receive", object: &id, payload: body.kind.as_bytes() },
+        )?;
         Ok(())
     })?;
     Ok(json_response(201, &json!({ "reference": reference, "status": "received" })))
@@ -122,11 +126,8 @@ fn submit(db: &Db, req: &Request) -> Result<Response, Problem> {
 
 /// `GET /api/v1/reports/by-reference/{reference}`: the status only.
 fn progress(db: &Db, reference: &str) -> Result<Response, Problem> {
-    let found = db.one(
-        "SELECT status, received_on, closed_on FROM reports WHERE reference = ?",
-        &[text(reference)],
-        |r| json!({ "status": r.text("status"), "received_on": r.text("received_on"), "closed_on": r.opt_text("closed_on") }),
-    )?;
+    let found = reports::progress_by_reference(db, reference)?
+        .map(|p| json!({ "status": p.status, "received_on": p.received_on, "closed_on": p.closed_on }));
     Ok(json_response(200, &found.ok_or_else(|| Problem::not_found("该举报编号", "report reference"))?))
 }
 
@@ -136,22 +137,18 @@ fn list(db: &Db, staff: &Staff, req: &Request) -> Result<Response, Problem> {
     let page = Page::from_query(req)?;
     let status = request::query_param(req, "status").unwrap_or_else(|| "received".into());
     let sealer = Sealer::from_variable()?;
-    let items = db.all(
-        "SELECT id, reference, kind, district, subject, details, reporter_sealed, status, resolution, received_on, closed_on FROM reports
-         WHERE status = ? ORDER BY received_on, id LIMIT ? OFFSET ?",
-        &[text(status), int(page.per_page), int(page.offset())],
-        |r| {
-            let reporter = r
-                .opt_text("reporter_sealed")
-                .and_then(|s| sealer.open(&s).ok())
-                .and_then(|b| serde_json::from_slice::<Json>(&b).ok());
+    let items: Vec<Json> = reports::list_by_status(db, &status, page.per_page, page.offset())?
+        .into_iter()
+        .map(|r| {
+            let reporter =
+                r.reporter_sealed.as_deref().and_then(|s| sealer.open(s).ok()).and_then(|b| serde_json::from_slice::<Json>(&b).ok());
             json!({
-                "report_id": r.text("id"), "reference": r.text("reference"), "kind": r.text("kind"), "district": r.opt_text("district"),
-                "subject": r.text("subject"), "details": r.text("details"), "reporter": reporter, "anonymous": reporter.is_none(),
-                "status": r.text("status"), "resolution": r.opt_text("resolution"), "received_on": r.text("received_on"), "closed_on": r.opt_text("closed_on"),
+                "report_id": r.id, "reference": r.reference, "kind": r.kind, "district": r.district,
+                "subject": r.subject, "details": r.details, "reporter": reporter, "anonymous": reporter.is_none(),
+                "status": r.status, "resolution": r.resolution, "received_on": r.received_on, "closed_on": r.closed_on,
             })
-        },
-    )?;
+        })
+        .collect();
     db.transaction(|db| {
         audit::append(db, &Entry { actor: &staff.actor(), role: staff.role.code(), action: "report.read", object: "queue", payload: b"" })
     })?;
@@ -178,17 +175,14 @@ fn update(db: &Db, staff: &Staff, req: &Request, id: &str) -> Result<Response, P
         return Err(Problem::invalid("resolution", "办结须写明处理结果", "resolution: required to close"));
     }
     db.transaction(|db| -> Result<(), Problem> {
-        let current = db.one("SELECT status FROM reports WHERE id = ?", &[text(id)], |r| r.text("status"))?;
+        let current = reports::status(db, id)?;
         match current.as_deref() {
             None => return Err(Problem::not_found("该举报", "report")),
             Some("closed") => return Err(Problem::new(409, "report_closed", "该举报已办结", "The report is closed")),
             _ => {}
         }
-        let closed_on = (body.status == "closed").then(|| zige_store::today().to_string());
-        db.exec(
-            "UPDATE reports SET status = ?, resolution = COALESCE(?, resolution), closed_on = ?, handled_by = ? WHERE id = ?",
-            &[text(body.status.as_str()), opt_text(resolution.clone()), opt_text(closed_on), text(staff.actor()), text(id)],
-        )?;
+        let closed_on = (body.status == "closed").then(zige_store::today);
+        reports::record_handling(db, id, &body.status, resolution.as_deref(), closed_on, &staff.actor())?;
         audit::append(
             db,
             &Entry { actor: &staff.actor(), role: staff.role.code(), action: "report.handle", object: id, payload: body.status.as_bytes() },

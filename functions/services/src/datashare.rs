@@ -13,7 +13,10 @@ use zige_domain::IdNumber;
 use zige_domain::casework::IMPORT_OUTCOMES;
 use zige_domain::evidence::{EVENT_TYPES, EvidenceKind};
 use zige_store::audit::{self, Entry};
-use zige_store::db::{Db, opt_text, text};
+use zige_store::db::Db;
+use zige_store::tables::{
+    datashare_import_rows, datashare_imports, partner_events, partners, persons, unmatched_events, webhook_deliveries,
+};
 
 /// A registered partner agency.
 pub struct Partner {
@@ -30,12 +33,7 @@ pub struct Partner {
 impl Partner {
     /// Loads a partner by id.
     pub fn load(db: &Db, id: &str) -> Result<Option<Partner>> {
-        db.one("SELECT id, kind, event_types, disabled FROM partners WHERE id = ?", &[text(id)], |r| Partner {
-            id: r.text("id"),
-            kind: r.text("kind"),
-            event_types: serde_json::from_str(&r.text("event_types")).unwrap_or_default(),
-            disabled: r.int("disabled") != 0,
-        })
+        Ok(partners::find_sender(db, id)?.map(|p| Partner { id: p.id, kind: p.kind, event_types: p.event_types, disabled: p.disabled }))
     }
 
     fn actor(&self) -> String {
@@ -91,14 +89,10 @@ impl Outcome {
 pub fn receive(db: &Db, partner: &Partner, event: &Json, via: Via<'_>, key: &[u8], today: NaiveDate) -> Result<Outcome> {
     let event_id = event.get("event_id").and_then(Json::as_str).unwrap_or_default().to_string();
     // Only an applied or unmatched event is seen; a rejected one may come again.
-    let seen = db.one(
-        "SELECT 1 AS x FROM partner_events WHERE partner_id = ? AND event_id = ? AND outcome != 'rejected'",
-        &[text(partner.id.as_str()), text(event_id.as_str())],
-        |_| (),
-    )?;
+    let seen = partner_events::seen(db, &partner.id, &event_id)?;
     let (outcome, reason) = match seen {
-        Some(()) => ("duplicate", None),
-        None => match apply(db, partner, event, &event_id, key, today)? {
+        true => ("duplicate", None),
+        false => match apply(db, partner, event, &event_id, key, today)? {
             Ok(outcome) => (outcome, None),
             Err(reason) => ("rejected", Some(reason)),
         },
@@ -106,19 +100,7 @@ pub fn receive(db: &Db, partner: &Partner, event: &Json, via: Via<'_>, key: &[u8
     if !event_id.is_empty() && outcome != "duplicate" {
         // A rejected event's id is kept with its reason but not used up: the
         // partner's corrected resend takes the row over (R5.1).
-        db.exec(
-            "INSERT INTO partner_events (partner_id, event_id, outcome, reason, webhook_id, received_at) VALUES (?, ?, ?, ?, ?, ?)
-             ON CONFLICT (partner_id, event_id) DO UPDATE SET outcome = excluded.outcome, reason = excluded.reason,
-                webhook_id = excluded.webhook_id, received_at = excluded.received_at WHERE partner_events.outcome = 'rejected'",
-            &[
-                text(partner.id.as_str()),
-                text(event_id.as_str()),
-                text(outcome),
-                opt_text(reason.clone()),
-                text(via.label()),
-                text(zige_store::now_rfc3339()),
-            ],
-        )?;
+        partner_events::record(db, &partner.id, &event_id, outcome, reason.as_deref(), via.label())?;
     }
     let object = format!("{}:{event_id}", partner.id);
     audit::append(
@@ -156,14 +138,8 @@ pub fn accept_delivery(
     let chunks: Vec<&[Json]> = if events.is_empty() { vec![events] } else { events.chunks(per_transaction).collect() };
     // Events an earlier try of this delivery applied before a crash cut it
     // short: the retry answers for them as that try would have.
-    let mut earlier_try: std::collections::HashMap<String, String> = db
-        .all(
-            "SELECT event_id, outcome FROM partner_events WHERE partner_id = ? AND webhook_id = ? AND outcome != 'rejected'",
-            &[text(partner.id.as_str()), text(webhook_id)],
-            |r| (r.text("event_id"), r.text("outcome")),
-        )?
-        .into_iter()
-        .collect();
+    let mut earlier_try: std::collections::HashMap<String, String> =
+        partner_events::delivered(db, &partner.id, webhook_id)?.into_iter().map(|e| (e.event_id, e.outcome)).collect();
     let mut results = Vec::with_capacity(events.len());
     let mut answer = Json::Null;
     for (n, chunk) in chunks.iter().enumerate() {
@@ -184,16 +160,7 @@ pub fn accept_delivery(
                 return Ok(());
             }
             answer = json!({ "results": std::mem::take(&mut results) });
-            db.exec(
-                "INSERT INTO webhook_deliveries (partner_id, webhook_id, received_at, body, response) VALUES (?, ?, ?, ?, ?)",
-                &[
-                    text(partner.id.as_str()),
-                    text(webhook_id),
-                    text(zige_store::now_rfc3339()),
-                    zige_store::db::Value::Blob(sealed_body.as_bytes().to_vec()),
-                    text(answer.to_string()),
-                ],
-            )?;
+            webhook_deliveries::insert(db, &partner.id, webhook_id, sealed_body, answer.to_string())?;
             audit::append(
                 db,
                 &Entry { actor: &partner.actor(), role: "partner", action: "webhook.delivery", object: webhook_id, payload: body },
@@ -231,11 +198,7 @@ fn apply(db: &Db, partner: &Partner, event: &Json, event_id: &str, key: &[u8], t
     let details = event.get("details").cloned().unwrap_or(Json::Null);
     let kind = match EvidenceKind::from_event(event_type, &detail_reader(&details)) {
         Ok(EvidenceKind::Retraction { retracts }) => {
-            let known = db.one(
-                "SELECT outcome FROM partner_events WHERE partner_id = ? AND event_id = ?",
-                &[text(partner_id), text(retracts.as_str())],
-                |r| r.text("outcome"),
-            )?;
+            let known = partner_events::outcome(db, partner_id, &retracts)?;
             if known.as_deref() != Some("applied") {
                 return Ok(Err(format!("details.retracts: no applied event \"{retracts}\" from this partner")));
             }
@@ -245,11 +208,19 @@ fn apply(db: &Db, partner: &Partner, event: &Json, event_id: &str, key: &[u8], t
         Err(e) => return Ok(Err(e.to_string())),
     };
     let index = id.blind_index(key);
-    let Some(person_id) = db.one("SELECT id FROM persons WHERE id_index = ?", &[text(index.as_str())], |r| r.text("id"))? else {
+    let Some(person_id) = persons::id_by_index(db, &index)? else {
         let kept = json!({ "type": event_type, "occurred_on": occurred_on, "reference": event.get("reference"), "details": details });
-        db.exec(
-            "INSERT INTO unmatched_events (partner_id, event_id, event_type, subject_index, subject_masked, occurred_on, event, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            &[text(partner_id), text(event_id), text(event_type), text(index), text(id.masked()), text(occurred_on.to_string()), text(kept.to_string()), text(zige_store::now_rfc3339())],
+        unmatched_events::insert(
+            db,
+            unmatched_events::NewUnmatched {
+                partner_id,
+                event_id,
+                event_type,
+                subject_index: index,
+                subject_masked: id.masked(),
+                occurred_on,
+                event: kept.to_string(),
+            },
         )?;
         return Ok(Ok("unmatched"));
     };
@@ -279,24 +250,12 @@ fn apply_to_person(
 /// registry: it is applied as it would have been on arrival, and its
 /// outcome becomes `applied`. Returns false when the person is still unknown.
 pub fn rematch(db: &Db, unmatched_id: i64, by: &Actor<'_>, today: NaiveDate) -> Result<bool> {
-    let Some((partner_id, event_id, event_type, index, occurred_on, event)) = db.one(
-        "SELECT partner_id, event_id, event_type, subject_index, occurred_on, event FROM unmatched_events WHERE id = ? AND status = 'open'",
-        &[zige_store::db::int(unmatched_id)],
-        |r| {
-            (
-                r.text("partner_id"),
-                r.text("event_id"),
-                r.text("event_type"),
-                r.text("subject_index"),
-                r.text("occurred_on"),
-                r.text("event"),
-            )
-        },
-    )?
+    let Some(unmatched_events::Open { partner_id, event_id, event_type, subject_index, occurred_on, event }) =
+        unmatched_events::find_open(db, unmatched_id)?
     else {
         anyhow::bail!("no open unmatched event {unmatched_id}");
     };
-    let Some(person_id) = db.one("SELECT id FROM persons WHERE id_index = ?", &[text(index)], |r| r.text("id"))? else {
+    let Some(person_id) = persons::id_by_index(db, &subject_index)? else {
         return Ok(false);
     };
     let partner = Partner::load(db, &partner_id)?.ok_or_else(|| anyhow::anyhow!("the event's partner is gone"))?;
@@ -305,10 +264,9 @@ pub fn rematch(db: &Db, unmatched_id: i64, by: &Actor<'_>, today: NaiveDate) -> 
         EvidenceKind::Retraction { retracts } => EvidenceKind::Retraction { retracts: evidence_id(&partner_id, &retracts) },
         kind => kind,
     };
-    let occurred_on = NaiveDate::parse_from_str(&occurred_on, "%Y-%m-%d")?;
     apply_to_person(db, &partner, &event_id, &person_id, &kind, occurred_on, today, by)?;
-    db.exec("UPDATE unmatched_events SET status = 'rematched' WHERE id = ?", &[zige_store::db::int(unmatched_id)])?;
-    db.exec("UPDATE partner_events SET outcome = 'applied' WHERE partner_id = ? AND event_id = ?", &[text(partner_id), text(event_id)])?;
+    unmatched_events::mark_rematched(db, unmatched_id)?;
+    partner_events::mark_applied(db, &partner_id, &event_id)?;
     let object = unmatched_id.to_string();
     audit::append(db, &Entry { actor: by.actor, role: by.role, action: "datashare.rematch", object: &object, payload: event.as_bytes() })?;
     Ok(true)
@@ -363,12 +321,7 @@ pub enum ImportRow {
 /// Returns true when the import is finished.
 pub fn import_chunk(db: &Db, import_id: &str, sealer: &zige_store::secrets::Sealer, key: &[u8], today: NaiveDate) -> Result<bool> {
     db.transaction(|db| {
-        let Some((partner_id, next_line, status)) = db.one(
-            "SELECT partner_id, next_line, status FROM datashare_imports WHERE id = ?",
-            &[text(import_id)],
-            |r| (r.text("partner_id"), r.int("next_line"), r.text("status")),
-        )?
-        else {
+        let Some(datashare_imports::Progress { partner_id, next_line, status }) = datashare_imports::progress(db, import_id)? else {
             anyhow::bail!("no import {import_id}");
         };
         if status == "done" {
@@ -376,15 +329,11 @@ pub fn import_chunk(db: &Db, import_id: &str, sealer: &zige_store::secrets::Seal
         }
         let partner = Partner::load(db, &partner_id)?.ok_or_else(|| anyhow::anyhow!("the import's partner is gone"))?;
         let chunk = db.rows_per_transaction(IMPORT_CHUNK as usize, STATEMENTS_PER_IMPORT_ROW) as i64;
-        let rows = db.all(
-            "SELECT line, sealed_event FROM datashare_import_rows WHERE import_id = ? AND line >= ? ORDER BY line LIMIT ?",
-            &[text(import_id), zige_store::db::int(next_line), zige_store::db::int(chunk)],
-            |r| (r.int("line"), r.text("sealed_event")),
-        )?;
+        let rows = datashare_import_rows::pending(db, import_id, next_line, chunk)?;
         let mut counts = [0i64; 4];
         let mut last_line = next_line - 1;
-        for (line, sealed) in &rows {
-            let row: ImportRow = serde_json::from_slice(&sealer.open(sealed)?)?;
+        for datashare_import_rows::Pending { line, sealed_event } in &rows {
+            let row: ImportRow = serde_json::from_slice(&sealer.open(sealed_event)?)?;
             let outcome = match row {
                 ImportRow::Event(event) => receive(db, &partner, &event, Via::Import(import_id), key, today)?,
                 ImportRow::Unreadable { event_id, reason } => {
@@ -401,29 +350,16 @@ pub fn import_chunk(db: &Db, import_id: &str, sealer: &zige_store::secrets::Seal
                 }
             };
             counts[IMPORT_OUTCOMES.iter().position(|o| o.code == outcome.outcome).unwrap_or(3)] += 1;
-            db.exec(
-                "UPDATE datashare_import_rows SET sealed_event = NULL, event_id = ?, outcome = ?, reason = ? WHERE import_id = ? AND line = ?",
-                &[text(outcome.event_id), text(outcome.outcome), opt_text(outcome.reason), text(import_id), zige_store::db::int(*line)],
-            )?;
+            datashare_import_rows::set_outcome(db, import_id, *line, outcome.event_id, outcome.outcome, outcome.reason)?;
             last_line = *line;
         }
         let done = (rows.len() as i64) < chunk;
-        db.exec(
-            "UPDATE datashare_imports SET next_line = ?, applied = applied + ?, duplicate = duplicate + ?, unmatched = unmatched + ?, rejected = rejected + ?,
-             status = ?, finished_at = ? WHERE id = ?",
-            &[
-                zige_store::db::int(last_line + 1),
-                zige_store::db::int(counts[0]),
-                zige_store::db::int(counts[1]),
-                zige_store::db::int(counts[2]),
-                zige_store::db::int(counts[3]),
-                text(if done { "done" } else { "running" }),
-                opt_text(done.then(zige_store::now_rfc3339)),
-                text(import_id),
-            ],
-        )?;
+        datashare_imports::advance(db, import_id, last_line + 1, counts, done)?;
         if done {
-            audit::append(db, &Entry { actor: &partner.actor(), role: "partner", action: "datashare.import.done", object: import_id, payload: b"" })?;
+            audit::append(
+                db,
+                &Entry { actor: &partner.actor(), role: "partner", action: "datashare.import.done", object: import_id, payload: b"" },
+            )?;
         }
         Ok(done)
     })

@@ -14,7 +14,8 @@ use zige_domain::relations;
 use zige_domain::tasks::VISIT_REASONS;
 use zige_http::problem::Problem;
 use zige_store::audit::{self, Entry};
-use zige_store::db::{Db, int, opt_text, text};
+use zige_store::db::Db;
+use zige_store::tables::{certification_helpers, home_visits, objections, persons};
 use zige_store::{records, secrets};
 
 /// How a request reached zige.
@@ -132,10 +133,7 @@ impl Named {
 
 /// Keeps who helped beside the person's own certification (R6.2, R6.3).
 pub fn record_helper(db: &Db, evidence_id: &str, person_id: &str, helper: &Helper) -> anyhow::Result<()> {
-    db.exec(
-        "INSERT OR IGNORE INTO certification_helpers (evidence_id, person_id, relation, name, created_at) VALUES (?, ?, ?, ?, ?)",
-        &[text(evidence_id), text(person_id), text(helper.relation), text(helper.name.as_str()), text(zige_store::now_rfc3339())],
-    )
+    certification_helpers::record(db, evidence_id, person_id, helper.relation, &helper.name)
 }
 
 /// Who lodged a request, and how.
@@ -163,14 +161,14 @@ impl<'a> Lodged<'a> {
         Ok(Self { channel, relative, by })
     }
 
-    fn columns(&self) -> [zige_store::db::Value; 4] {
+    fn made_by(&self) -> objections::MadeBy<'_> {
         let staff = Channel::STAFF.iter().any(|(c, _)| *c == self.channel);
-        [
-            text(self.channel.code()),
-            opt_text(self.relative.map(|r| r.relation)),
-            opt_text(self.relative.map(|r| r.name.as_str())),
-            opt_text(staff.then_some(self.by.actor)),
-        ]
+        objections::MadeBy {
+            channel: self.channel.code(),
+            relation: self.relative.map(|r| r.relation),
+            name: self.relative.map(|r| r.name.as_str()),
+            recorded_by: staff.then_some(self.by.actor),
+        }
     }
 }
 
@@ -215,20 +213,17 @@ pub fn lodge_objection(
             Problem::new(422, "objection_refused", zh, refusal.to_string()).with_field("benefit_id").with_reason(reason)
         })?;
         let task_id = done.tasks.first().cloned().context("an objection opens re-verification")?;
-        let mut values = vec![
-            text(id.as_str()),
-            text(person_id),
-            text(benefit_id),
-            text(statement),
-            text(today.to_string()),
-            text(task_id.as_str()),
-            text(zige_store::now_rfc3339()),
-        ];
-        values.extend(lodged.columns());
-        db.exec(
-            "INSERT INTO objections (id, person_id, benefit_id, text, lodged_on, task_id, created_at, channel, made_by_relation, made_by_name, recorded_by)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            &values,
+        objections::insert(
+            db,
+            &objections::NewObjection {
+                id: &id,
+                person_id,
+                benefit_id,
+                text: statement,
+                lodged_on: today,
+                task_id: &task_id,
+                made_by: &lodged.made_by(),
+            },
         )?;
         let evidence_id = format!("objection:{id}");
         for (content_type, data) in files {
@@ -313,16 +308,14 @@ pub fn request_home_visit(
 /// (R6.3), in the caller's transaction, at the address and phone on file.
 pub fn visit_for(db: &Db, person_id: &str, reason: &str, today: NaiveDate, by: &Actor<'_>) -> anyhow::Result<()> {
     // A request the person or staff made stays as they made it.
-    if db.one("SELECT 1 AS x FROM home_visits WHERE person_id = ? AND status = 'open'", &[text(person_id)], |_| ())?.is_some() {
+    if home_visits::has_open(db, person_id)? {
         return Ok(());
     }
-    let (address, phone) = db
-        .one("SELECT address, phone FROM persons WHERE id = ?", &[text(person_id)], |r| (r.opt_text("address"), r.opt_text("phone")))?
-        .context("the person is on file")?;
+    let contact = persons::contact(db, person_id)?.context("the person is on file")?;
     let request = VisitRequest {
         reason: reason.to_string(),
-        address: address.unwrap_or_default(),
-        phone: phone.unwrap_or_default(),
+        address: contact.address.unwrap_or_default(),
+        phone: contact.phone.unwrap_or_default(),
         preferred_days: Vec::new(),
     };
     let lodged = Lodged { channel: Channel::FaceCheck, relative: None, by };
@@ -339,40 +332,26 @@ fn file_visit(db: &Db, person_id: &str, request: &VisitRequest, requested_on: Na
     let days = serde_json::to_string(&request.preferred_days).map_err(anyhow::Error::from)?;
     let (address, phone) = (request.address.trim(), request.phone.trim());
     {
-        let open = db.one(
-            "SELECT id, deadline, deadline_provisional FROM home_visits WHERE person_id = ? AND status = 'open'",
-            &[text(person_id)],
-            |r| (r.text("id"), r.text("deadline"), r.int("deadline_provisional") != 0),
-        )?;
-        let visit = match open {
-            Some((id, deadline, provisional)) => {
-                db.exec(
-                    "UPDATE home_visits SET reason = ?, address = ?, phone = ?, preferred_days = ? WHERE id = ?",
-                    &[text(request.reason.as_str()), text(address), text(phone), text(days.as_str()), text(id.as_str())],
-                )?;
-                Visit { id, org_id: org.clone(), deadline, provisional, merged: true }
+        let details = home_visits::VisitDetails { reason: &request.reason, address, phone, preferred_days: &days };
+        let visit = match home_visits::open_of_person(db, person_id)? {
+            Some(open) => {
+                home_visits::merge_request(db, &open.id, &details)?;
+                Visit { id: open.id, org_id: org.clone(), deadline: open.deadline.to_string(), provisional: open.provisional, merged: true }
             }
             None => {
                 let id = secrets::new_id("hv")?;
-                let mut values = vec![
-                    text(id.as_str()),
-                    text(person_id),
-                    text(org.as_str()),
-                    text(request.reason.as_str()),
-                    text(address),
-                    text(phone),
-                    text(days.as_str()),
-                    text(requested_on.to_string()),
-                    text(deadline.on.to_string()),
-                    int(i64::from(deadline.provisional)),
-                    text(zige_store::now_rfc3339()),
-                ];
-                values.extend(lodged.columns());
-                db.exec(
-                    "INSERT INTO home_visits (id, person_id, org_id, reason, address, phone, preferred_days, requested_on, deadline, deadline_provisional, created_at,
-                       channel, made_by_relation, made_by_name, recorded_by)
-                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    &values,
+                home_visits::insert(
+                    db,
+                    &home_visits::NewVisit {
+                        id: &id,
+                        person_id,
+                        org_id: &org,
+                        details,
+                        requested_on,
+                        deadline: deadline.on,
+                        provisional: deadline.provisional,
+                        made_by: &lodged.made_by(),
+                    },
                 )?;
                 Visit { id, org_id: org.clone(), deadline: deadline.on.to_string(), provisional: deadline.provisional, merged: false }
             }

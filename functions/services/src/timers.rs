@@ -6,21 +6,21 @@
 //! same code natively.
 
 use crate::workflow::{self, Actor, AtHand, Subject};
-use anyhow::{Context, Result};
+use anyhow::Result;
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 use zige_domain::cycle::PolicySet;
 use zige_domain::effects;
 use zige_domain::escalation::{Overdue, escalations};
-use zige_domain::evidence::{DecisionKind, StaffDecision};
 use zige_domain::masking::mask_name;
 use zige_domain::routing::{OrgKind, OrgTree};
 use zige_domain::{WorkingCalendar, deadlines};
 use zige_store::audit::{self, Entry};
-use zige_store::db::{Db, int, text};
+use zige_store::db::Db;
 use zige_store::records::{self, BenefitRow};
 use zige_store::secrets::Sealer;
+use zige_store::tables::{benefits, datashare_imports, decisions, home_visits, instalments, overpayments, tasks, timer_jobs};
 
 /// The actor of every change a timer makes.
 const ACTOR: Actor<'static> = Actor { actor: "system:timers", role: "system" };
@@ -122,7 +122,7 @@ pub const JOBS: [Job; 9] = [
 /// Runs a job's batches until its sweep for the day is done or the budget
 /// is spent; returns the rows handled and whether the sweep is done.
 pub fn run(db: &Db, job: &Job, settings: &Settings, budget: &mut Budget) -> Result<(usize, bool)> {
-    let as_of = settings.today.to_string();
+    let as_of = settings.today;
     let mut handled = 0;
     loop {
         if !budget.left() {
@@ -133,29 +133,15 @@ pub fn run(db: &Db, job: &Job, settings: &Settings, budget: &mut Budget) -> Resu
             Some((job.step)(db, settings, "", limit)?)
         } else {
             db.transaction(|db| -> Result<Option<Step>> {
-                let state = db.one("SELECT as_of, cursor, done FROM timer_jobs WHERE job = ?", &[text(job.name)], |r| {
-                    (r.text("as_of"), r.text("cursor"), r.int("done") != 0)
-                })?;
+                let state = timer_jobs::sweep(db, job.name)?;
                 let cursor = match state {
-                    Some((day, _, true)) if day == as_of => return Ok(None),
-                    Some((day, cursor, false)) if day == as_of => cursor,
+                    Some(timer_jobs::Sweep { as_of: day, done: true, .. }) if day == as_of => return Ok(None),
+                    Some(timer_jobs::Sweep { as_of: day, cursor, done: false }) if day == as_of => cursor,
                     // A new day starts a new sweep.
                     _ => String::new(),
                 };
                 let step = (job.step)(db, settings, &cursor, limit)?;
-                db.exec(
-                    "INSERT INTO timer_jobs (job, as_of, cursor, done, processed, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-                     ON CONFLICT (job) DO UPDATE SET cursor = ?3, done = ?4, updated_at = ?6,
-                       processed = CASE WHEN timer_jobs.as_of = ?2 THEN timer_jobs.processed + ?5 ELSE ?5 END, as_of = ?2",
-                    &[
-                        text(job.name),
-                        text(as_of.as_str()),
-                        text(step.cursor.as_str()),
-                        int(i64::from(step.done)),
-                        int(step.rows as i64),
-                        text(zige_store::now_rfc3339()),
-                    ],
-                )?;
+                timer_jobs::save_batch(db, job.name, as_of, &step.cursor, step.done, step.rows as i64)?;
                 Ok(Some(step))
             })?
         };
@@ -182,9 +168,7 @@ fn audit_batch(db: &Db, action: &str, changed: &[String]) -> Result<()> {
 fn imports(db: &Db, settings: &Settings, _cursor: &str, _limit: usize) -> Result<Step> {
     let finished = Step { cursor: String::new(), rows: 0, done: true };
     let Some((sealer, key)) = &settings.imports else { return Ok(finished) };
-    let running =
-        db.one("SELECT id FROM datashare_imports WHERE status = 'running' ORDER BY created_at, id LIMIT 1", &[], |r| r.text("id"))?;
-    let Some(id) = running else { return Ok(finished) };
+    let Some(id) = datashare_imports::oldest_running(db)? else { return Ok(finished) };
     crate::datashare::import_chunk(db, &id, sealer, key, settings.today)?;
     Ok(Step { cursor: String::new(), rows: crate::datashare::IMPORT_CHUNK as usize, done: false })
 }
@@ -228,10 +212,7 @@ fn cycles(db: &Db, settings: &Settings, cursor: &str, limit: usize) -> Result<St
                 snapshot.certified_by.map(str::to_string),
             ];
             if stored.get(benefit.id.as_str()).copied() != Some(&now) {
-                db.exec(
-                    "UPDATE benefits SET cycle_status = ?, cycle_due = ? WHERE id = ?",
-                    &[text(status), text(due.as_str()), text(benefit.id.as_str())],
-                )?;
+                benefits::set_cycle(db, &benefit.id, position.status, position.next_due)?;
                 snapshot.store(db, &benefit.id)?;
                 changed.push(benefit.id.clone());
             }
@@ -250,19 +231,14 @@ fn cycles(db: &Db, settings: &Settings, cursor: &str, limit: usize) -> Result<St
 /// Verification deadlines (R6.7): a task past its deadline is escalated
 /// as the domain says, once.
 fn verification_deadlines(db: &Db, settings: &Settings, cursor: &str, limit: usize) -> Result<Step> {
-    let tasks = db.all(
-        "SELECT id, org_id, deadline FROM tasks WHERE status = 'open' AND escalated_on IS NULL AND deadline < ? AND id > ? ORDER BY id LIMIT ?",
-        &[text(settings.today.to_string()), text(cursor), int(limit as i64)],
-        |r| (r.text("id"), r.text("org_id"), records::date(&r.text("deadline"))),
-    )?;
+    let tasks = tasks::overdue_unescalated(db, settings.today, cursor, limit as i64)?;
     let mut changed = Vec::new();
-    for (id, org, deadline) in &tasks {
-        let deadline = deadline.with_context(|| format!("task {id} has no readable deadline"))?;
-        let due = escalations(&Overdue::Task { deadline }, &settings.calendar, settings.today)?;
-        changed.extend(workflow::escalate_overdue(db, Subject::Task(id), org, &settings.tree, &due, settings.today)?);
+    for tasks::OverdueUnescalated { id, org_id, deadline } in &tasks {
+        let due = escalations(&Overdue::Task { deadline: *deadline }, &settings.calendar, settings.today)?;
+        changed.extend(workflow::escalate_overdue(db, Subject::Task(id), org_id, &settings.tree, &due, settings.today)?);
     }
     audit_batch(db, "timers.task_escalate", &changed)?;
-    Ok(step_after(cursor, tasks.iter().map(|(id, ..)| id), limit))
+    Ok(step_after(cursor, tasks.iter().map(|t| &t.id), limit))
 }
 
 /// The next step of a job that walks rows by id.
@@ -277,27 +253,18 @@ fn step_after<'a>(cursor: &str, ids: impl Iterator<Item = &'a String>, limit: us
 /// effect the domain decides; one the city has since overtaken with its
 /// own decision about the person is marked superseded and does nothing.
 fn city_processing(db: &Db, settings: &Settings, cursor: &str, limit: usize) -> Result<Step> {
-    let pending = db.all(
-        "SELECT id, person_id, outcome, decided_on FROM decisions
-         WHERE reviewed_on IS NULL AND auto_suspended_on IS NULL AND org_id IS NOT NULL AND id > ? ORDER BY id LIMIT ?",
-        &[text(cursor), int(limit as i64)],
-        |r| (r.text("id"), r.text("person_id"), r.text("outcome"), r.text("decided_on")),
-    )?;
+    let pending = decisions::waiting_for_city(db, cursor, limit as i64)?;
     let mut changed = Vec::new();
-    for (id, person, outcome, decided_on) in &pending {
-        let (Ok(outcome), Ok(decided_on)) = (serde_json::from_str::<DecisionKind>(outcome), decided_on.parse()) else { continue };
-        let waiting = StaffDecision { id: id.clone(), outcome, decided_on };
+    for decisions::WaitingForCity { person_id: person, decision: waiting } in &pending {
+        let id = &waiting.id;
         let on_file = workflow::OnFile::load(db, person, settings.today)?;
-        match effects::waiting_outcome(&waiting, on_file.decisions(), &settings.calendar, settings.today)? {
+        match effects::waiting_outcome(waiting, on_file.decisions(), &settings.calendar, settings.today)? {
             effects::Waiting::Waits => continue,
             effects::Waiting::Superseded => {
-                db.exec(
-                    "UPDATE decisions SET reviewed_on = ?, review = 'superseded' WHERE id = ?",
-                    &[text(settings.today.to_string()), text(id.as_str())],
-                )?;
+                decisions::mark_superseded(db, id, settings.today)?;
             }
             effects::Waiting::InForce => {
-                db.exec("UPDATE decisions SET auto_suspended_on = ? WHERE id = ?", &[text(settings.today.to_string()), text(id.as_str())])?;
+                decisions::mark_in_force_by_rule(db, id, settings.today)?;
                 workflow::decide(db, person, AtHand::Decision(id), settings.today, &ACTOR)?.map_err(|r| anyhow::anyhow!("{r}"))?;
             }
         }
@@ -305,21 +272,17 @@ fn city_processing(db: &Db, settings: &Settings, cursor: &str, limit: usize) -> 
         changed.push(id.clone());
     }
     audit_batch(db, "timers.auto_suspend", &changed)?;
-    Ok(step_after(cursor, pending.iter().map(|(id, ..)| id), limit))
+    Ok(step_after(cursor, pending.iter().map(|p| &p.decision.id), limit))
 }
 
 /// Termination (R7.2): the daily sweep of each person with a benefit
 /// suspended without an objection; the domain terminates what has waited
 /// three months and queues it for the social-insurance agency to file.
 fn terminations(db: &Db, settings: &Settings, cursor: &str, limit: usize) -> Result<Step> {
-    let suspended = db.all(
-        "SELECT id, person_id, payment_since FROM benefits WHERE payment_status = 'suspended' AND objection_on IS NULL AND id > ? ORDER BY id LIMIT ?",
-        &[text(cursor), int(limit as i64)],
-        |r| (r.text("id"), r.text("person_id"), r.opt_text("payment_since").as_deref().and_then(records::date)),
-    )?;
+    let suspended = benefits::suspended_without_objection(db, cursor, limit as i64)?;
     let mut changed = Vec::new();
     let mut swept = std::collections::BTreeSet::new();
-    for (id, person, since) in &suspended {
+    for benefits::SuspendedWithoutObjection { id, person_id: person, since } in &suspended {
         let due = since.map(zige_domain::payment::three_months_after);
         if due.is_none_or(|due| due > settings.today) || !swept.insert(person.as_str()) {
             continue;
@@ -331,46 +294,34 @@ fn terminations(db: &Db, settings: &Settings, cursor: &str, limit: usize) -> Res
         }
     }
     audit_batch(db, "timers.terminate", &changed)?;
-    Ok(step_after(cursor, suspended.iter().map(|(id, ..)| id), limit))
+    Ok(step_after(cursor, suspended.iter().map(|b| &b.id), limit))
 }
 
 /// Home visits (R6.3): a request not scheduled within 5 working days is
 /// escalated as the domain says, once.
 fn home_visits(db: &Db, settings: &Settings, cursor: &str, limit: usize) -> Result<Step> {
-    let open = db.all(
-        "SELECT id, org_id, requested_on FROM home_visits WHERE status = 'open' AND escalated_on IS NULL AND requested_on < ? AND id > ? ORDER BY id LIMIT ?",
-        &[text(settings.today.to_string()), text(cursor), int(limit as i64)],
-        |r| (r.text("id"), r.text("org_id"), records::date(&r.text("requested_on"))),
-    )?;
+    let open = home_visits::open_unescalated_before(db, settings.today, cursor, limit as i64)?;
     let mut changed = Vec::new();
-    for (id, org, requested_on) in &open {
-        let requested_on = requested_on.with_context(|| format!("home visit {id} has no readable request date"))?;
-        let due = escalations(&Overdue::HomeVisit { requested_on }, &settings.calendar, settings.today)?;
-        changed.extend(workflow::escalate_overdue(db, Subject::HomeVisit(id), org, &settings.tree, &due, settings.today)?);
+    for home_visits::OpenUnescalated { id, org_id, requested_on } in &open {
+        let due = escalations(&Overdue::HomeVisit { requested_on: *requested_on }, &settings.calendar, settings.today)?;
+        changed.extend(workflow::escalate_overdue(db, Subject::HomeVisit(id), org_id, &settings.tree, &due, settings.today)?);
     }
     audit_batch(db, "timers.home_visit_escalate", &changed)?;
-    Ok(step_after(cursor, open.iter().map(|(id, ..)| id), limit))
+    Ok(step_after(cursor, open.iter().map(|v| &v.id), limit))
 }
 
 /// Refund deadlines (R7.3, R7.6): an overpayment not refunded by the
 /// deadline of its notice is escalated as the domain says, once.
 fn refund_deadlines(db: &Db, settings: &Settings, cursor: &str, limit: usize) -> Result<Step> {
-    let overdue = db.try_all(
-        "SELECT o.id, o.refund_deadline, p.residence, p.community_id, p.management, p.employer_id, p.insured_district
-         FROM overpayments o JOIN persons p ON p.id = o.person_id
-         WHERE o.status = 'open' AND o.refund_deadline < ? AND o.id > ? ORDER BY o.id LIMIT ?",
-        &[text(settings.today.to_string()), text(cursor), int(limit as i64)],
-        |r| Ok((r.text("id"), records::date(&r.text("refund_deadline")), records::placement(&r)?)),
-    )?;
+    let overdue = overpayments::open_past_refund_deadline(db, settings.today, cursor, limit as i64)?;
     let mut changed = Vec::new();
-    for (id, deadline, placement) in &overdue {
-        let deadline = deadline.with_context(|| format!("case {id} has no readable refund deadline"))?;
+    for overpayments::PastRefundDeadline { id, refund_deadline, placement } in &overdue {
         let responsible = settings.tree.responsible_org(placement).map_err(|e| anyhow::anyhow!("routing: {e}"))?.id.clone();
-        let due = escalations(&Overdue::Refund { deadline }, &settings.calendar, settings.today)?;
+        let due = escalations(&Overdue::Refund { deadline: *refund_deadline }, &settings.calendar, settings.today)?;
         changed.extend(workflow::escalate_overdue(db, Subject::Overpayment(id), &responsible, &settings.tree, &due, settings.today)?);
     }
     audit_batch(db, "timers.refund_overdue", &changed)?;
-    Ok(step_after(cursor, overdue.iter().map(|(id, ..)| id), limit))
+    Ok(step_after(cursor, overdue.iter().map(|o| &o.id), limit))
 }
 
 /// Instalments (R7.5, R7.6): an instalment the domain finds missed (not
@@ -378,12 +329,7 @@ fn refund_deadlines(db: &Db, settings: &Settings, cursor: &str, limit: usize) ->
 /// missed and escalated to the social-insurance agency, once.
 fn instalments(db: &Db, settings: &Settings, cursor: &str, limit: usize) -> Result<Step> {
     let today = settings.today;
-    let cases = db.all(
-        "SELECT DISTINCT i.overpayment_id AS id FROM instalments i JOIN overpayments o ON o.id = i.overpayment_id
-         WHERE o.status = 'open' AND i.missed_on IS NULL AND i.due_on < ? AND i.overpayment_id > ? ORDER BY i.overpayment_id LIMIT ?",
-        &[text(today.to_string()), text(cursor), int(limit as i64)],
-        |r| r.text("id"),
-    )?;
+    let cases = instalments::cases_with_unmarked_due_before(db, today, cursor, limit as i64)?;
     let mut changed = Vec::new();
     for case in &cases {
         let agreement = records::Agreement::load(db, case)?;

@@ -18,8 +18,12 @@ use zige_domain::routing::OrgKind;
 use zige_domain::tasks::TaskKind;
 use zige_http::problem::Problem;
 use zige_store::audit::{self, Entry};
-use zige_store::db::{Db, Value, int, opt_text, text};
+use zige_store::db::Db;
 use zige_store::records;
+use zige_store::tables::{
+    benefits, case_files, decision_files, decisions, escalations, evidence, evidence_files, history, home_visits, instalments, orgs,
+    outbox, overpayments, payroll_instructions, persons, tasks,
+};
 
 /// Who is acting, for history and audit.
 pub struct Actor<'a> {
@@ -40,41 +44,26 @@ pub fn add_evidence(
     received_on: NaiveDate,
     source: &str,
 ) -> Result<bool> {
-    // A record kept before returns no row and changes nothing.
-    let inserted = db.one(
-        "INSERT INTO evidence (id, person_id, kind, occurred_on, received_on, source, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (id) DO NOTHING RETURNING id",
-        &[
-            text(id),
-            text(person_id),
-            text(serde_json::to_string(kind)?),
-            text(occurred_on.to_string()),
-            text(received_on.to_string()),
-            text(source),
-            text(zige_store::now_rfc3339()),
-        ],
-        |_| (),
-    )?;
-    Ok(inserted.is_some())
+    // A record kept before changes nothing.
+    evidence::insert_unless_on_file(db, &evidence::NewEvidence { id, person_id, kind, occurred_on, received_on, source })
 }
 
 /// Queues an instruction for the benefits-payment system. The payroll run of
 /// `effective_month` is the first to apply it: a change made during a month
 /// takes effect from the next month's payment.
-pub fn payroll(db: &Db, benefit_id: &str, action: &str, amount: Option<Fen>, effective_month: YearMonth, reason: &str) -> Result<i64> {
-    let n =
-        db.one("SELECT COUNT(*) AS n FROM payroll_instructions WHERE benefit_id = ?", &[text(benefit_id)], |r| r.int("n"))?.unwrap_or(0);
-    db.exec(
-        "INSERT INTO payroll_instructions (benefit_id, action, amount_fen, effective_month, reason, source, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        &[
-            text(benefit_id),
-            text(action),
-            amount.map_or(zige_store::db::Value::Null, |a| zige_store::db::int(a.as_i64())),
-            text(effective_month.to_string()),
-            text(reason),
-            text(format!("{benefit_id}#{}", n + 1)),
-            text(zige_store::now_rfc3339()),
-        ],
+pub fn payroll(
+    db: &Db,
+    benefit_id: &str,
+    action: PayrollAction,
+    amount: Option<Fen>,
+    effective_month: YearMonth,
+    reason: &str,
+) -> Result<i64> {
+    let n = payroll_instructions::count_for_benefit(db, benefit_id)?;
+    let source = format!("{benefit_id}#{}", n + 1);
+    payroll_instructions::insert(
+        db,
+        &payroll_instructions::NewInstruction { benefit_id, action, amount, effective_month, reason, source: &source },
     )?;
     Ok(n + 1)
 }
@@ -224,20 +213,10 @@ impl OnFile {
         let rows = records::benefits(db, person_id)?;
         let types: Vec<_> = rows.iter().map(|b| b.benefit_type).collect();
         let policies = zige_store::policies::for_assessment(db, &types, today)?;
-        let stopped: BTreeMap<String, YearMonth> = db
-            .all(
-                "SELECT p.benefit_id, p.effective_month FROM payroll_instructions p JOIN benefits b ON b.id = p.benefit_id
-                 WHERE b.person_id = ? AND p.action = 'suspend' ORDER BY p.seq",
-                &[text(person_id)],
-                |r| (r.text("benefit_id"), r.text("effective_month").parse::<YearMonth>()),
-            )?
-            .into_iter()
-            .filter_map(|(b, m)| Some((b, m.ok()?)))
-            .collect();
+        let stopped: BTreeMap<String, YearMonth> =
+            payroll_instructions::suspensions_of_person(db, person_id)?.into_iter().map(|s| (s.benefit_id, s.effective_month)).collect();
         let birth_month = match types.iter().any(|t| policies.in_force(*t, today).mode() == zige_domain::cycle::CycleMode::BirthdayMonth) {
-            true => records::birth_month(
-                db.one("SELECT birth_date FROM persons WHERE id = ?", &[text(person_id)], |r| r.text("birth_date"))?.as_deref(),
-            ),
+            true => persons::birth_date(db, person_id)?.map(|d| chrono::Datelike::month(&d)),
             false => None,
         };
         let benefits = rows
@@ -249,24 +228,8 @@ impl OnFile {
             })
             .collect();
         let evidence = records::evidence(db, person_id)?.into_iter().map(|(e, _)| e).collect();
-        let sql = format!(
-            "SELECT {} FROM decisions WHERE person_id = ? AND {} AND {} ORDER BY decided_on, id",
-            records::DECISION_COLUMNS,
-            records::DECISIONS_STANDING,
-            records::DECISIONS_IN_FORCE
-        );
-        let decisions = db.try_all(&sql, &[text(person_id)], |r| Ok(records::decision_row(&r)?.0))?;
-        let cases = db.all(
-            "SELECT id, benefit_id, evidence_id, paid_fen, status FROM overpayments WHERE person_id = ? ORDER BY created_at, id",
-            &[text(person_id)],
-            |r| CaseOnFile {
-                id: r.text("id"),
-                benefit_id: r.text("benefit_id"),
-                basis: r.text("evidence_id"),
-                recovered: Fen::new(r.int("paid_fen")),
-                withdrawn: r.text("status") == "withdrawn",
-            },
-        )?;
+        let decisions = decisions::in_force_for_person(db, person_id)?;
+        let cases = overpayments::on_file_for_person(db, person_id)?;
         Ok(Self { benefits, evidence, decisions, cases })
     }
 
@@ -345,23 +308,22 @@ pub fn carry_out(
                 )?;
             }
             Change::Payroll { benefit_id, action, amount, effective_month } => {
-                payroll(db, benefit_id, action.code(), *amount, *effective_month, &e.reason)?;
+                payroll(db, benefit_id, *action, *amount, *effective_month, &e.reason)?;
             }
             Change::RecordOverpayment { benefit_id, basis, loss_date, paid_through, monthly, amount } => {
                 let id = zige_store::secrets::new_id("op")?;
-                db.exec(
-                    "INSERT INTO overpayments (id, person_id, benefit_id, evidence_id, loss_date, paid_through, monthly_fen, amount_fen, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    &[
-                        text(id.as_str()),
-                        text(person_id),
-                        text(benefit_id.as_str()),
-                        text(basis.as_str()),
-                        text(loss_date.to_string()),
-                        text(paid_through.to_string()),
-                        int(monthly.as_i64()),
-                        int(amount.as_i64()),
-                        text(zige_store::now_rfc3339()),
-                    ],
+                overpayments::open_case(
+                    db,
+                    &overpayments::NewCase {
+                        id: &id,
+                        person_id,
+                        benefit_id,
+                        basis,
+                        loss_date: *loss_date,
+                        paid_through: *paid_through,
+                        monthly: *monthly,
+                        amount: *amount,
+                    },
                 )?;
                 let payload = format!("{benefit_id}:{basis}:{}", amount.as_i64());
                 audit::append(
@@ -371,17 +333,9 @@ pub fn carry_out(
                 cases.push(id);
             }
             Change::AmendOverpayment { case_id, basis, loss_date, paid_through, amount } => {
-                db.exec(
-                    "UPDATE overpayments SET evidence_id = ?, loss_date = ?, paid_through = ?, amount_fen = ?,
-                     status = CASE WHEN paid_fen >= ? THEN 'recovered' ELSE 'open' END WHERE id = ?",
-                    &[
-                        text(basis.as_str()),
-                        text(loss_date.to_string()),
-                        text(paid_through.to_string()),
-                        int(amount.as_i64()),
-                        int(amount.as_i64()),
-                        text(case_id.as_str()),
-                    ],
+                overpayments::amend_case(
+                    db,
+                    &overpayments::Amendment { case_id, basis, loss_date: *loss_date, paid_through: *paid_through, amount: *amount },
                 )?;
                 let payload = format!("{case_id}:{basis}:{}", amount.as_i64());
                 audit::append(
@@ -390,12 +344,7 @@ pub fn carry_out(
                 )?;
             }
             Change::WithdrawOverpayment { case_id, refund, .. } => {
-                db.exec(
-                    "UPDATE overpayments SET status = 'withdrawn', withdrawn_on = ?1, withdrawn_reason = ?2,
-                     blacklist_lifted_on = CASE WHEN blacklisted_on IS NOT NULL AND blacklist_lifted_on IS NULL THEN ?1 ELSE blacklist_lifted_on END
-                     WHERE id = ?3 AND status <> 'withdrawn'",
-                    &[text(today.to_string()), text(e.reason.as_str()), text(case_id.as_str())],
-                )?;
+                overpayments::withdraw_case(db, case_id, today, &e.reason)?;
                 let payload = format!("{case_id}:{}", refund.as_i64());
                 audit::append(
                     db,
@@ -429,23 +378,27 @@ pub fn carry_out(
 /// retiree agency receives escalations. Looked up by its kind, because the
 /// operator chooses the ids.
 pub fn city_org(db: &Db, kind: OrgKind) -> Result<String> {
-    db.one("SELECT id FROM orgs WHERE kind = ? ORDER BY id LIMIT 1", &[text(kind.code())], |r| r.text("id"))?
-        .ok_or_else(|| anyhow::anyhow!("the organisation tree has no {}", kind.code()))
+    orgs::first_id_of_kind(db, kind)?.ok_or_else(|| anyhow::anyhow!("the organisation tree has no {}", kind.code()))
 }
 
 /// Writes a new payment state and its history line.
 pub fn set_payment(db: &Db, person_id: &str, benefit_id: &str, old: &str, next: &zige_domain::PaymentState, by: &Actor<'_>) -> Result<()> {
-    let (status, reason, since, objection_on) = records::payment_columns(next);
+    let (status, ..) = records::payment_columns(next);
     let now = zige_store::now_rfc3339();
-    db.exec(
-        "UPDATE benefits SET payment_status = ?, payment_reason = ?, payment_since = ?, objection_on = ?, updated_at = ? WHERE id = ?",
-        &[text(status), opt_text(reason), opt_text(since), opt_text(objection_on), text(now.as_str()), text(benefit_id)],
-    )?;
-    db.exec(
-        "INSERT INTO history (entity, entity_id, person_id, field, old_value, new_value, actor, at) VALUES ('benefit', ?, ?, 'payment_status', ?, ?, ?, ?)",
-        &[text(benefit_id), text(person_id), text(old), text(status), text(by.actor), text(now)],
-    )?;
-    Ok(())
+    benefits::set_payment_state(db, benefit_id, next, &now)?;
+    history::record(
+        db,
+        &history::NewHistoryLine {
+            entity: "benefit",
+            entity_id: benefit_id,
+            person_id,
+            field: "payment_status",
+            old: Some(old),
+            new: Some(status),
+            actor: by.actor,
+            at: &now,
+        },
+    )
 }
 
 /// Opens a verification task for the person, routed to the organisation
@@ -479,30 +432,11 @@ fn open_task_at(
     deadline: Option<TaskDeadline>,
     by: &Actor<'_>,
 ) -> Result<String> {
-    let existing =
-        db.one("SELECT id FROM tasks WHERE person_id = ? AND kind = ? AND status = 'open'", &[text(person_id), text(kind.code())], |r| {
-            r.text("id")
-        })?;
-    if let Some(id) = existing {
+    if let Some(id) = tasks::open_of_kind(db, person_id, kind)? {
         return Ok(id);
     }
     let id = zige_store::secrets::new_id("t")?;
-    db.exec(
-        "INSERT INTO tasks (id, person_id, kind, org_id, reason, opened_on, deadline, deadline_working_days, deadline_provisional, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        &[
-            text(id.as_str()),
-            text(person_id),
-            text(kind.code()),
-            text(org),
-            text(reason),
-            text(opened_on.to_string()),
-            opt_text(deadline.map(|d| d.on().to_string())),
-            deadline.and_then(TaskDeadline::working_days).map_or(Value::Null, |n| int(i64::from(n))),
-            int(i64::from(deadline.is_some_and(TaskDeadline::provisional))),
-            text(zige_store::now_rfc3339()),
-        ],
-    )?;
+    tasks::open(db, &tasks::NewTask { id: &id, person_id, kind, org_id: org, reason, opened_on, deadline })?;
     audit::append(db, &Entry { actor: by.actor, role: by.role, action: "task.open", object: &id, payload: kind.code().as_bytes() })?;
     Ok(id)
 }
@@ -510,12 +444,7 @@ fn open_task_at(
 /// Queues a message to a recipient, once per `key` (a retried sweep queues
 /// nothing twice). Returns whether it was queued now.
 pub fn notify(db: &Db, key: &str, person_id: &str, kind: &str, message: &str) -> Result<bool> {
-    let now = zige_store::now_rfc3339();
-    db.exec(
-        "INSERT OR IGNORE INTO outbox (key, person_id, kind, message, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-        &[text(key), text(person_id), text(kind), text(message), text(now.as_str()), text(now.as_str())],
-    )?;
-    Ok(db.one("SELECT changes() AS n", &[], |r| r.int("n"))?.unwrap_or(0) > 0)
+    outbox::queue(db, &outbox::NewMessage { key, person_id, kind, message })
 }
 
 /// What a missed deadline is about, with the organisation responsible for
@@ -545,7 +474,6 @@ pub fn escalate_overdue(
     let city_org = |kind| tree.city_org(kind).map(|o| o.id.as_str()).map_err(|e| anyhow::anyhow!("routing: {e}"));
     let city = city_org(OrgKind::RetireeAgency)?;
     let district = tree.district_of(org).map_or(city, |d| d.id.as_str());
-    let on = today.to_string();
     let mut filed = Vec::new();
     for e in escalations {
         let to = match e.to {
@@ -558,10 +486,7 @@ pub fn escalate_overdue(
             (Subject::HomeVisit(id), _) => ("home_visit", id.to_string()),
             (Subject::Overpayment(id), None) => ("overpayment", id.to_string()),
             (Subject::Overpayment(id), Some(number)) => {
-                db.exec(
-                    "UPDATE instalments SET missed_on = ? WHERE overpayment_id = ? AND number = ? AND missed_on IS NULL",
-                    &[text(on.as_str()), text(id), int(i64::from(number))],
-                )?;
+                instalments::mark_missed(db, id, number, today)?;
                 ("instalment", format!("{id}#{number}"))
             }
         };
@@ -570,10 +495,10 @@ pub fn escalate_overdue(
     }
     match subject {
         Subject::Task(id) if !escalations.is_empty() => {
-            db.exec("UPDATE tasks SET escalated_on = ? WHERE id = ?", &[text(on.as_str()), text(id)])?;
+            tasks::mark_escalated(db, id, today)?;
         }
         Subject::HomeVisit(id) if !escalations.is_empty() => {
-            db.exec("UPDATE home_visits SET escalated_on = ? WHERE id = ?", &[text(on.as_str()), text(id)])?;
+            home_visits::mark_escalated(db, id, today)?;
         }
         _ => {}
     }
@@ -583,27 +508,22 @@ pub fn escalate_overdue(
 
 /// Files one escalation, once per subject and level.
 pub fn escalate(db: &Db, subject_kind: &str, subject_id: &str, level: &str, org: &str, reason: &str, on: NaiveDate) -> Result<()> {
-    db.exec(
-        "INSERT OR IGNORE INTO escalations (subject_kind, subject_id, level, org_id, reason, created_on) VALUES (?, ?, ?, ?, ?, ?)",
-        &[text(subject_kind), text(subject_id), text(level), text(org), text(reason), text(on.to_string())],
-    )
+    escalations::file(db, &escalations::NewEscalation { subject_kind, subject_id, level, org_id: org, reason, created_on: on })
 }
 
 /// Keeps a file of a field outcome with its SHA-256 (R6.4).
 pub fn store_decision_file(db: &Db, decision_id: &str, person_id: &str, file: &zige_http::attachments::Attachment) -> Result<()> {
-    db.exec(
-        "INSERT INTO decision_files (id, decision_id, person_id, file_name, content_type, sha256, size, data, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        &[
-            text(zige_store::secrets::new_id("f")?),
-            text(decision_id),
-            text(person_id),
-            text(file.file_name.as_str()),
-            text(file.content_type),
-            text(zige_store::secrets::sha256_hex(&file.data)),
-            zige_store::db::int(file.data.len() as i64),
-            spin_sdk::sqlite::Value::Blob(file.data.clone()),
-            text(zige_store::now_rfc3339()),
-        ],
+    let id = zige_store::secrets::new_id("f")?;
+    decision_files::insert(
+        db,
+        &decision_files::NewDecisionFile {
+            id: &id,
+            decision_id,
+            person_id,
+            file_name: &file.file_name,
+            content_type: file.content_type,
+            data: &file.data,
+        },
     )
 }
 
@@ -616,36 +536,23 @@ pub fn store_case_file(
     person_id: &str,
     file: &zige_http::attachments::Attachment,
 ) -> Result<()> {
-    db.exec(
-        "INSERT INTO case_files (id, person_id, subject_kind, subject_id, file_name, content_type, sha256, size, data, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        &[
-            text(zige_store::secrets::new_id("f")?),
-            text(person_id),
-            text(subject_kind),
-            text(subject_id),
-            text(file.file_name.as_str()),
-            text(file.content_type),
-            text(zige_store::secrets::sha256_hex(&file.data)),
-            int(file.data.len() as i64),
-            Value::Blob(file.data.clone()),
-            text(zige_store::now_rfc3339()),
-        ],
+    let id = zige_store::secrets::new_id("f")?;
+    case_files::insert(
+        db,
+        &case_files::NewCaseFile {
+            id: &id,
+            person_id,
+            subject_kind,
+            subject_id,
+            file_name: &file.file_name,
+            content_type: file.content_type,
+            data: &file.data,
+        },
     )
 }
 
 /// Keeps an evidence file (photo, video, document) with its SHA-256 (R6.2).
 pub fn store_file(db: &Db, evidence_id: &str, person_id: &str, content_type: &str, data: &[u8]) -> Result<()> {
-    db.exec(
-        "INSERT INTO evidence_files (id, evidence_id, person_id, content_type, sha256, size, data, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        &[
-            text(zige_store::secrets::new_id("f")?),
-            text(evidence_id),
-            text(person_id),
-            text(content_type),
-            text(zige_store::secrets::sha256_hex(data)),
-            zige_store::db::int(data.len() as i64),
-            spin_sdk::sqlite::Value::Blob(data.to_vec()),
-            text(zige_store::now_rfc3339()),
-        ],
-    )
+    let id = zige_store::secrets::new_id("f")?;
+    evidence_files::insert(db, &evidence_files::NewEvidenceFile { id: &id, evidence_id, person_id, content_type, data })
 }

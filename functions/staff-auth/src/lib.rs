@@ -11,7 +11,7 @@ use zige_http::problem::{Problem, json_response};
 use zige_http::request;
 use zige_http::web::{Route, any_staff, public};
 use zige_store::audit::{self, Entry};
-use zige_store::db::{Db, text};
+use zige_store::db::Db;
 use zige_store::{login_guard, secrets};
 
 /// A login is a few hundred bytes.
@@ -51,20 +51,16 @@ struct Account {
 }
 
 fn find(db: &Db, username: &str) -> anyhow::Result<Option<Account>> {
-    db.one(
-        "SELECT id, username, password_hash, role, org_id, disabled, awaiting_confirmation, session_generation FROM staff WHERE username = ?",
-        &[text(username)],
-        |r| Account {
-            id: r.text("id"),
-            username: r.text("username"),
-            role: Role::parse(&r.text("role")),
-            org_id: r.text("org_id"),
-            password_hash: r.text("password_hash"),
-            disabled: r.int("disabled") != 0,
-            awaiting_confirmation: r.int("awaiting_confirmation") != 0,
-            session_generation: r.int("session_generation"),
-        },
-    )
+    Ok(zige_store::tables::staff::find_for_login(db, username)?.map(|a| Account {
+        id: a.id,
+        username: a.username,
+        role: Role::parse(&a.role),
+        org_id: a.org_id,
+        password_hash: a.password_hash,
+        disabled: a.disabled,
+        awaiting_confirmation: a.awaiting_confirmation,
+        session_generation: a.session_generation,
+    }))
 }
 
 fn locked(seconds: i64) -> Problem {
@@ -85,17 +81,26 @@ fn bootstrap(db: &Db, login: &Login) -> Result<Option<Account>, Problem> {
         return Ok(None);
     }
     db.transaction(|db| -> Result<(), Problem> {
-        let admins = db.one("SELECT COUNT(*) AS n FROM staff WHERE role = 'city_admin'", &[], |r| r.int("n"))?;
-        if admins.unwrap_or(0) > 0 {
+        if zige_store::tables::staff::count_city_admins(db)? > 0 {
             return Ok(());
         }
         let id = secrets::new_id("s")?;
         let bureau = zige_services::workflow::city_org(db, zige_domain::routing::OrgKind::HrssBureau)?;
-        db.exec(
-            "INSERT INTO staff (id, username, password_hash, role, org_id, display_name, created_at) VALUES (?, ?, ?, 'city_admin', ?, '系统管理员', ?)",
-            &[text(id.as_str()), text(user.as_str()), text(secrets::hash_password(&password)?), text(bureau.as_str()), text(zige_store::now_rfc3339())],
+        zige_store::tables::staff::insert(
+            db,
+            &zige_store::tables::staff::NewStaff {
+                id: &id,
+                username: &user,
+                password_hash: &secrets::hash_password(&password)?,
+                role: Role::CityAdmin.code(),
+                org_id: &bureau,
+                display_name: "系统管理员",
+                created_at: &zige_store::now_rfc3339(),
+                awaiting_confirmation: false,
+            },
         )?;
-        let entry = Entry { actor: "system:bootstrap", role: "system", action: "staff.bootstrap_admin", object: &id, payload: id.as_bytes() };
+        let entry =
+            Entry { actor: "system:bootstrap", role: "system", action: "staff.bootstrap_admin", object: &id, payload: id.as_bytes() };
         audit::append(db, &entry)?;
         Ok(())
     })?;

@@ -33,10 +33,12 @@ fn openapi() -> spin_sdk::http::Response {
 /// with their national codes and every name accepted for them in files, the
 /// insurance types the notice does not cover, the cycle periods and modes
 /// of a policy, the evidence catalogue, the languages, the roles and kinds
-/// of organisation, the lists, payment states and suspension reasons, and
-/// the channels of a verification and of a request.
+/// of organisation, the lists, payment states and suspension reasons, the
+/// channels of a verification and of a request, case work's choices and
+/// states, an assessment's actions, the fields of a person's history, the
+/// audit trail's actions and the archives' filing statuses.
 fn codes() -> spin_sdk::http::Response {
-    use zige_domain::assessment::ListKind;
+    use zige_domain::assessment::{Action, ListKind};
     use zige_domain::benefit::{BenefitType, DESIGNATIONS, ManagementMode, OUT_OF_SCOPE_CODES, ResidenceKind};
     use zige_domain::casework;
     use zige_domain::cycle::CycleStatus;
@@ -91,6 +93,13 @@ fn codes() -> spin_sdk::http::Response {
         "home_visit_statuses": casework::HOME_VISIT_STATUSES, "recovery_statuses": casework::RECOVERY_STATUSES,
         "recovery_payments": casework::RECOVERY_PAYMENTS, "report_kinds": casework::REPORT_KINDS, "report_statuses": casework::REPORT_STATUSES,
         "import_outcomes": casework::IMPORT_OUTCOMES, "import_statuses": casework::IMPORT_STATUSES,
+        "ledger_statuses": casework::LEDGER_STATUSES,
+        // What an assessment asks to be done (R5.4), what a person's history
+        // records (R3.1), every audit record's action (R8.1), and where a
+        // district's month stands in its filing (R8.2), each status with its
+        // badge and its explanation in the three languages.
+        "assessment_actions": Action::ALL.map(Action::code_name), "history_fields": zige_domain::history::FIELDS,
+        "audit_actions": &zige_domain::audit::ACTIONS[..], "archive_statuses": zige_domain::audit::ARCHIVE_STATUSES,
     });
     spin_sdk::http::Response::builder()
         .status(200)

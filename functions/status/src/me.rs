@@ -12,8 +12,9 @@ use zige_domain::payment::{PaymentState, three_months_after};
 use zige_http::problem::{Problem, json_response};
 use zige_http::recipient::Recipient;
 use zige_http::request;
-use zige_store::db::{Db, text};
+use zige_store::db::Db;
 use zige_store::records;
+use zige_store::tables::{history, home_visits, persons};
 
 /// What the person can do next, in plain words.
 fn actions(payment: &PaymentState, status: CycleStatus, list: ListKind, today: chrono::NaiveDate) -> Vec<Json> {
@@ -75,12 +76,9 @@ pub fn status(db: &Db, who: &Recipient, req: &Request) -> Result<Response, Probl
             })
         })
         .collect();
-    let name = db.one("SELECT name FROM persons WHERE id = ?", &[text(person_id.as_str())], |r| r.text("name"))?.unwrap_or_default();
-    let visit = db.one(
-        "SELECT id, deadline, status, requested_on FROM home_visits WHERE person_id = ? AND status != 'done' ORDER BY created_at DESC LIMIT 1",
-        &[text(person_id.as_str())],
-        |r| json!({ "home_visit_id": r.text("id"), "requested_on": r.text("requested_on"), "deadline": r.text("deadline"), "status": r.text("status") }),
-    )?;
+    let name = persons::find_name(db, &person_id)?.unwrap_or_default();
+    let visit = home_visits::latest_unfinished_of_person(db, &person_id)?
+        .map(|v| json!({ "home_visit_id": v.id, "requested_on": v.requested_on, "deadline": v.deadline, "status": v.status }));
     Ok(json_response(
         200,
         &json!({
@@ -112,12 +110,8 @@ pub fn history(db: &Db, who: &Recipient) -> Result<Response, Problem> {
             .into_iter()
             .map(|(d, _)| (d.decided_on.to_string(), json!({ "kind": "decision", "date": d.decided_on, "outcome": d.outcome }))),
     );
-    let changes = db.all(
-        "SELECT at, old_value, new_value FROM history WHERE person_id = ? AND field = 'payment_status' ORDER BY id",
-        &[text(person_id.as_str())],
-        |r| (r.text("at"), r.opt_text("old_value"), r.opt_text("new_value")),
-    )?;
-    items.extend(changes.into_iter().map(|(at, old, new)| {
+    let changes = history::payment_status_changes_of_person(db, &person_id)?;
+    items.extend(changes.into_iter().map(|history::PaymentStatusChange { at, old_value: old, new_value: new }| {
         let day = at.get(..10).unwrap_or_default().to_string();
         (day.clone(), json!({ "kind": "payment", "date": day, "from": old, "to": new }))
     }));

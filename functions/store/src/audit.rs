@@ -146,3 +146,33 @@ pub fn verify(db: &Db) -> Result<Verification> {
     }
     Ok(Verification { records, intact: true, first_broken_seq: None, problem: None })
 }
+
+/// An audit record as auditors read it (R8.1).
+pub struct Record {
+    pub seq: i64,
+    pub at: String,
+    pub actor: String,
+    pub role: String,
+    pub action: String,
+    pub object: String,
+    pub payload_hash: String,
+    pub hash: String,
+}
+
+/// The records after sequence number `after`, oldest first, at most `limit`.
+pub fn records_after(db: &Db, after: i64, limit: i64) -> Result<Vec<Record>> {
+    db.all(
+        "SELECT seq, at, actor, role, action, object, payload_hash, hash FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?",
+        &[int(after), int(limit)],
+        |r| Record {
+            seq: r.int("seq"),
+            at: r.text("at"),
+            actor: r.text("actor"),
+            role: r.text("role"),
+            action: r.text("action"),
+            object: r.text("object"),
+            payload_hash: r.text("payload_hash"),
+            hash: r.text("hash"),
+        },
+    )
+}

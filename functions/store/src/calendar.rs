@@ -48,3 +48,31 @@ pub fn recompute_provisional_deadlines(db: &Db, calendar: &WorkingCalendar) -> R
     }
     Ok(tasks.len() + visits.len())
 }
+
+/// A year staff loaded, with who loaded it and when.
+#[derive(Debug, Clone)]
+pub struct LoadedYear {
+    pub year: i32,
+    pub loaded_by: String,
+    pub loaded_at: String,
+}
+
+/// The years staff have loaded, in order.
+pub fn loaded_years(db: &Db) -> Result<Vec<LoadedYear>> {
+    db.try_all("SELECT year, loaded_by, loaded_at FROM calendar_years ORDER BY year", &[], |r| {
+        let year = r.int("year");
+        Ok(LoadedYear {
+            year: i32::try_from(year).map_err(|_| anyhow::anyhow!("calendar_years row {year}: the year does not read"))?,
+            loaded_by: r.text("loaded_by"),
+            loaded_at: r.text("loaded_at"),
+        })
+    })
+}
+
+/// Loads or replaces one year: `data` is the calendar's text format.
+pub fn store_year(db: &Db, year: i32, data: &str, loaded_by: &str, loaded_at: &str) -> Result<()> {
+    db.exec(
+        "INSERT INTO calendar_years (year, data, loaded_by, loaded_at) VALUES (?, ?, ?, ?) ON CONFLICT (year) DO UPDATE SET data = excluded.data, loaded_by = excluded.loaded_by, loaded_at = excluded.loaded_at",
+        &[int(i64::from(year)), text(data), text(loaded_by), text(loaded_at)],
+    )
+}

@@ -100,6 +100,19 @@ impl<'a> Row<'a> {
         self.opt_int(column).unwrap_or_default()
     }
 
+    /// A date column (`YYYY-MM-DD`): an error naming the column and the
+    /// value when it is NULL or does not read as a date.
+    pub fn date(&self, column: &str) -> Result<chrono::NaiveDate> {
+        self.opt_date(column)?.with_context(|| format!("{column} is NULL, not a date"))
+    }
+
+    /// A date column that may be NULL, and must read as a date when it is not.
+    pub fn opt_date(&self, column: &str) -> Result<Option<chrono::NaiveDate>> {
+        self.opt_text(column)
+            .map(|value| crate::records::date(&value).with_context(|| format!("{column} {value:?} is not a date")))
+            .transpose()
+    }
+
     /// An integer column that may be NULL.
     pub fn opt_int(&self, column: &str) -> Option<i64> {
         match self.value(column)? {

@@ -16,6 +16,7 @@ pub mod records;
 pub mod secrets;
 pub mod session;
 pub mod settings;
+pub mod tables;
 
 /// Today's date in China (UTC+8), from the host clock.
 pub fn today() -> chrono::NaiveDate {

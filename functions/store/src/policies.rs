@@ -110,6 +110,58 @@ pub fn for_assessment(db: &Db, benefits: &[BenefitType], on: NaiveDate) -> Resul
 pub fn forget(db: &Db) {
     db.policies.replace(Cache::default());
 }
+
+/// A version on record as the city reads it: what was set, and by whom.
+#[derive(Debug, Clone)]
+pub struct VersionOnRecord {
+    pub benefit: BenefitType,
+    pub effective_from: NaiveDate,
+    /// The policy as stored (JSON).
+    pub policy: serde_json::Value,
+    pub note: String,
+    pub set_by: String,
+    pub set_at: String,
+}
+
+/// Every version on record, by benefit type, then effective date, then the
+/// order set; an error naming the version when a stored value does not read.
+pub fn versions_on_record(db: &Db) -> Result<Vec<VersionOnRecord>> {
+    db.try_all(
+        "SELECT id, benefit_type, effective_from, policy, note, set_by, set_at FROM cycle_policies ORDER BY benefit_type, effective_from, id",
+        &[],
+        |r| {
+            let id = r.int("id");
+            let read = || -> Result<VersionOnRecord> {
+                Ok(VersionOnRecord {
+                    benefit: BenefitType::parse(&r.text("benefit_type")).map_err(|e| anyhow::anyhow!("benefit_type: {e}"))?,
+                    effective_from: r.text("effective_from").parse::<NaiveDate>().context("effective_from")?,
+                    policy: serde_json::from_str(&r.text("policy")).context("policy")?,
+                    note: r.text("note"),
+                    set_by: r.text("set_by"),
+                    set_at: r.text("set_at"),
+                })
+            };
+            read().with_context(|| format!("cycle_policies row {id}"))
+        },
+    )
+}
+
+/// Stores a new version (R4.2), set by `set_by` at `set_at`; versions are
+/// only ever added. Call [`forget`] after the transaction.
+pub fn insert_version(db: &Db, version: &PolicyVersion, note: &str, set_by: &str, set_at: &str) -> Result<()> {
+    use crate::db::text;
+    db.exec(
+        "INSERT INTO cycle_policies (benefit_type, effective_from, policy, note, set_by, set_at) VALUES (?, ?, ?, ?, ?, ?)",
+        &[
+            text(version.benefit.code()),
+            text(version.effective_from.to_string()),
+            text(serde_json::to_string(&version.policy)?),
+            text(note),
+            text(set_by),
+            text(set_at),
+        ],
+    )
+}
 #[cfg(test)]
 mod tests {
     use super::*;

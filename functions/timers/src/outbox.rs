@@ -8,7 +8,8 @@
 use anyhow::Result;
 use spin_sdk::http::{Method, Request, Response};
 use zige_services::timers::Budget;
-use zige_store::db::{Db, int, text};
+use zige_store::db::Db;
+use zige_store::tables::outbox::{self, DueMessage};
 
 /// Messages leased and sent per round.
 const ROUND: usize = 50;
@@ -34,16 +35,10 @@ pub async fn push(db: &Db, budget: &mut Budget) -> Result<(usize, bool)> {
     let mut sent = 0;
     while budget.left() {
         let now = zige_store::unix_now();
-        let leased = db.transaction(|db| -> Result<Vec<(i64, String, String, i64)>> {
-            let due = db.all(
-                "SELECT o.seq, o.message, COALESCE(p.phone, '') AS phone, o.attempts FROM outbox o JOIN persons p ON p.id = o.person_id
-                 WHERE o.status = 'pending' AND o.next_attempt_at <= ?1 AND (o.leased_until IS NULL OR o.leased_until < ?1)
-                 ORDER BY o.seq LIMIT ?2",
-                &[text(at(now)), int(budget.take(ROUND) as i64)],
-                |r| (r.int("seq"), r.text("message"), r.text("phone"), r.int("attempts")),
-            )?;
-            for (seq, ..) in &due {
-                db.exec("UPDATE outbox SET leased_until = ? WHERE seq = ?", &[text(at(now + LEASE_SECONDS)), int(*seq)])?;
+        let leased = db.transaction(|db| -> Result<Vec<DueMessage>> {
+            let due = outbox::due(db, &at(now), budget.take(ROUND) as i64)?;
+            for message in &due {
+                outbox::lease(db, message.seq, &at(now + LEASE_SECONDS))?;
             }
             Ok(due)
         })?;
@@ -51,7 +46,7 @@ pub async fn push(db: &Db, budget: &mut Budget) -> Result<(usize, bool)> {
             return Ok((sent, true));
         }
         budget.spend(leased.len());
-        for (seq, message, phone, attempts) in leased {
+        for DueMessage { seq, message, phone, attempts } in leased {
             let body = serde_json::json!({ "id": seq, "phone": phone, "text": message }).to_string();
             let request = Request::builder()
                 .method(Method::Post)
@@ -68,18 +63,12 @@ pub async fn push(db: &Db, budget: &mut Budget) -> Result<(usize, bool)> {
             };
             match failure {
                 None => {
-                    db.exec(
-                        "UPDATE outbox SET status = 'sent', sent_at = ?, leased_until = NULL, attempts = attempts + 1 WHERE seq = ?",
-                        &[text(zige_store::now_rfc3339()), int(seq)],
-                    )?;
+                    outbox::mark_sent(db, seq, &zige_store::now_rfc3339())?;
                     sent += 1;
                 }
                 Some(error) => {
                     eprintln!("timers: message {seq} not sent: {error}");
-                    db.exec(
-                        "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, leased_until = NULL, last_error = ? WHERE seq = ?",
-                        &[text(at(zige_store::unix_now() + backoff_seconds(attempts))), text(error), int(seq)],
-                    )?;
+                    outbox::mark_failed(db, seq, &at(zige_store::unix_now() + backoff_seconds(attempts)), &error)?;
                 }
             }
         }

@@ -79,4 +79,7 @@ export default {
   '已载入{year}年工作日历：{days} 个节假日和调休日，{n} 个暂定期限已按新日历重算。': { ug: '{year}-يىللىق خىزمەت كالېندارى كىرگۈزۈلدى: {days} دەم ئېلىش كۈنى ۋە ئالماشتۇرۇلغان كۈن؛ {n} ۋاقىتلىق مۆھلەت يېڭى كالېندار بويىچە قايتا ھېسابلاندى.', en: 'Loaded the {year} work calendar: {days} holidays and swapped days; {n} provisional deadlines recalculated with the new calendar.' },
   '已载入{year}年工作日历：{days} 个节假日和调休日。': { ug: '{year}-يىللىق خىزمەت كالېندارى كىرگۈزۈلدى: {days} دەم ئېلىش كۈنى ۋە ئالماشتۇرۇلغان كۈن.', en: 'Loaded the {year} work calendar: {days} holidays and swapped days.' },
   '依据国务院办公厅关于节假日安排的通知；期限按工作日计算。': { ug: 'گوۋۇيۈەن ئىشخانىسىنىڭ دەم ئېلىش كۈنلىرىنى ئورۇنلاشتۇرۇش توغرىسىدىكى ئۇقتۇرۇشىغا ئاساسەن؛ مۆھلەتلەر خىزمەت كۈنى بويىچە ھېسابلىنىدۇ.', en: 'Based on the State Council General Office\'s notice on holiday arrangements; deadlines count working days.' },
+  '新建机构': { ug: 'يېڭى ئورگان قۇرۇش', en: 'Create organisation' },
+  '新建工作人员账号': { ug: 'يېڭى خادىم ھېساباتى قۇرۇش', en: 'Create staff account' },
+  '载入工作日历': { ug: 'خىزمەت كالېندارىنى كىرگۈزۈش', en: 'Load work calendar' },
 };

@@ -18,4 +18,5 @@ export default {
   '社会保险待遇资格认证': { ug: 'ئىجتىمائىي سۇغۇرتا تەمىناتى سالاھىيىتىنى دەلىللەش', en: 'Social-insurance eligibility certification' },
   '经办工作台': { ug: 'خىزمەت سۇپىسى', en: 'Staff console' },
   '主导航': { ug: 'ئاساسىي يول باشلاش', en: 'Main navigation' },
+  '工作人员登录': { ug: 'خادىملار كىرىشى', en: 'Staff log-in' },
 };

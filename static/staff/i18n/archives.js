@@ -53,4 +53,5 @@ export default {
   '选择从光盘或备份中读回的ZIP文件，逐一核对清单中的SHA-256，并与装订时记录的整卷SHA-256比对。': { ug: 'دىسكا ياكى زاپاس نۇسخىدىن ئوقۇپ چىققان ZIP ھۆججىتىنى تاللاڭ؛ تىزىملىكتىكى ھەر بىر SHA-256 قىممىتى بىرمۇبىر تەكشۈرۈلىدۇ، پۈتۈن تومنىڭ SHA-256 قىممىتى تۈپلىگەن ۋاقىتتىكى خاتىرە بىلەن سېلىشتۇرۇلىدۇ.', en: 'Choose the ZIP file read back from a disc or backup: each SHA-256 in the manifest is checked, and the whole volume\'s SHA-256 is compared with the one recorded at binding.' },
   '档案副本（ZIP）': { ug: 'ئارخىپ كۆچۈرمىسى (ZIP)', en: 'Copy of the archive (ZIP)' },
   '请选择档案副本文件': { ug: 'ئارخىپ كۆچۈرمىسى ھۆججىتىنى تاللاڭ', en: 'Choose the copy of the archive' },
+  '装订月度档案': { ug: 'ئايلىق ئارخىپنى تۈپلەش', en: 'Bind a month\'s archive' },
 };

@@ -1,7 +1,5 @@
 // Uyghur and English for ledgers.js; the keys are the Chinese texts.
 export default {
-  '办理中': { ug: 'بېجىرىلىۋاتىدۇ', en: 'In progress' },
-  '已预约': { ug: 'ۋاقتى بېكىتىلدى', en: 'Booked' },
   '信息核实台账': { ug: 'ئۇچۇر ئېنىقلاش ھېسابات دەپتىرى', en: 'Verification ledger' },
   '期间内下发的每件核实任务及其核实结果（按下发日期统计）。': { ug: 'مەزگىل ئىچىدە تارقىتىلغان ھەر بىر ئېنىقلاش ۋەزىپىسى ۋە ئۇنىڭ ئېنىقلاش نەتىجىسى (تارقىتىلغان چېسلا بويىچە ھېسابلانغان).', en: 'Each verification task sent out in the period and its outcome (by the date sent).' },
   '任务编号': { ug: 'ۋەزىپە نومۇرى', en: 'Task no.' },
@@ -42,4 +40,5 @@ export default {
   '{name}翻页': { ug: '{name} نىڭ بەتلىرى', en: 'Pages of {name}' },
   '{name}上一页': { ug: '{name} نىڭ ئالدىنقى بېتى', en: 'Previous page of {name}' },
   '{name}下一页': { ug: '{name} نىڭ كېيىنكى بېتى', en: 'Next page of {name}' },
+  '市级复核': { ug: 'شەھەرنىڭ قايتا تەكشۈرۈشى', en: 'City review' },
 };

@@ -22,4 +22,5 @@ export default {
   '认证日期': { ug: 'دەلىللەنگەن چېسلا', en: 'Certified on' },
   '应认证日期': { ug: 'دەلىللىنىشكە تېگىشلىك چېسلا', en: 'Due on' },
   '没有符合条件的记录': { ug: 'شەرتكە ئۇيغۇن خاتىرە يوق', en: 'No matching records' },
+  '待遇状态': { ug: 'تەمىنات ھالىتى', en: 'Benefit status' },
 };

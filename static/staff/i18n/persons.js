@@ -109,4 +109,9 @@ export default {
   '登记人员（{source}）': { ug: 'كىشى تىزىملاندى ({source})', en: 'Person registered ({source})' },
   '待遇状态：{old} → {new}': { ug: 'تەمىنات ھالىتى: {old} ← {new}', en: 'Benefit status: {old} → {new}' },
   '（空）': { ug: '(بوش)', en: '(empty)' },
+  '手机号': { ug: 'يانفون نومۇرى', en: 'Mobile number' },
+  '居住地类型': { ug: 'تۇرۇشلۇق جاي تۈرى', en: 'Residence type' },
+  '特殊群体': { ug: 'ئالاھىدە توپ', en: 'Special group' },
+  '通知语言': { ug: 'ئۇقتۇرۇش تىلى', en: 'Notice language' },
+  '月待遇': { ug: 'ئايلىق تەمىنات', en: 'Monthly benefit' },
 };

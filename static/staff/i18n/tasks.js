@@ -2,6 +2,7 @@
 export default {
   '任务状态': { ug: 'ۋەزىپە ھالىتى', en: 'Task status' },
   '在办': { ug: 'بېجىرىلىۋاتىدۇ', en: 'Open' },
+  '已办结': { ug: 'بېجىرىلىپ بولدى', en: 'Closed' },
   '活动签到': { ug: 'پائالىيەت ئىمزاسى', en: 'Activity sign-in' },
   '本单位及下级单位的核实任务，按立案时间排序；姓名、证件号已脱敏。': { ug: 'بۇ ئورۇن ۋە تۆۋەن دەرىجىلىك ئورۇنلارنىڭ ئېنىقلاش ۋەزىپىلىرى، تۇرغۇزۇلغان ۋاقتى بويىچە تىزىلدى؛ ئىسىم ۋە كىملىك نومۇرى يوشۇرۇلدى.', en: 'Verification tasks of your organisation and those below it, in the order they were opened; names and ID numbers are masked.' },
   '全部类型': { ug: 'بارلىق تۈرلەر', en: 'All kinds' },
@@ -54,4 +55,5 @@ export default {
   '当前承办单位：{org}': { ug: 'ھازىرقى بېجىرگۈچى ئورۇن: {org}', en: 'Now handled by: {org}' },
   '下派至': { ug: 'تاپشۇرۇلىدىغان ئورۇن', en: 'Pass to' },
   '已将 {name} 的任务交由 {org} 办理。': { ug: '{name} نىڭ ۋەزىپىسى بېجىرىش ئۈچۈن {org} تەرىپىگە تاپشۇرۇلدى.', en: 'The task for {name} is now handled by {org}.' },
+  '下发待核实名单': { ug: 'ئېنىقلىنىدىغانلار تىزىملىكىنى تارقىتىش', en: 'Dispatch list to verify' },
 };

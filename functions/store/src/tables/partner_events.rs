@@ -1,0 +1,58 @@
+//! Typed queries on `partner_events`.
+
+use crate::db::{Db, opt_text, text};
+use anyhow::Result;
+
+/// Whether the partner's event `event_id` was seen: applied or unmatched
+/// (a rejected one may come again).
+pub fn seen(db: &Db, partner_id: &str, event_id: &str) -> Result<bool> {
+    Ok(db
+        .one(
+            "SELECT 1 AS x FROM partner_events WHERE partner_id = ? AND event_id = ? AND outcome != 'rejected'",
+            &[text(partner_id), text(event_id)],
+            |_| (),
+        )?
+        .is_some())
+}
+
+/// Records an event's outcome, received now. A rejected event's id is kept
+/// with its reason but not used up: the partner's corrected resend takes
+/// the row over (R5.1); an applied or unmatched one stays as it is.
+/// `via` is the delivery's webhook-id or `import:<id>` (moved in, not copied).
+pub fn record(db: &Db, partner_id: &str, event_id: &str, outcome: &str, reason: Option<&str>, via: impl Into<String>) -> Result<()> {
+    db.exec(
+        "INSERT INTO partner_events (partner_id, event_id, outcome, reason, webhook_id, received_at) VALUES (?, ?, ?, ?, ?, ?)
+             ON CONFLICT (partner_id, event_id) DO UPDATE SET outcome = excluded.outcome, reason = excluded.reason,
+                webhook_id = excluded.webhook_id, received_at = excluded.received_at WHERE partner_events.outcome = 'rejected'",
+        &[text(partner_id), text(event_id), text(outcome), opt_text(reason), text(via), text(crate::now_rfc3339())],
+    )
+}
+
+/// An event a delivery applied or left unmatched.
+pub struct Delivered {
+    pub event_id: String,
+    /// `applied`, `duplicate` or `unmatched`.
+    pub outcome: String,
+}
+
+/// The events of the partner's delivery `webhook_id` not rejected: what an
+/// earlier try of the delivery did before a crash cut it short.
+pub fn delivered(db: &Db, partner_id: &str, webhook_id: &str) -> Result<Vec<Delivered>> {
+    db.all(
+        "SELECT event_id, outcome FROM partner_events WHERE partner_id = ? AND webhook_id = ? AND outcome != 'rejected'",
+        &[text(partner_id), text(webhook_id)],
+        |r| Delivered { event_id: r.text("event_id"), outcome: r.text("outcome") },
+    )
+}
+
+/// The outcome of the partner's event `event_id`, if it was received.
+pub fn outcome(db: &Db, partner_id: &str, event_id: &str) -> Result<Option<String>> {
+    db.one("SELECT outcome FROM partner_events WHERE partner_id = ? AND event_id = ?", &[text(partner_id), text(event_id)], |r| {
+        r.text("outcome")
+    })
+}
+
+/// Marks the partner's event applied, once it is re-matched.
+pub fn mark_applied(db: &Db, partner_id: &str, event_id: &str) -> Result<()> {
+    db.exec("UPDATE partner_events SET outcome = 'applied' WHERE partner_id = ? AND event_id = ?", &[text(partner_id), text(event_id)])
+}
