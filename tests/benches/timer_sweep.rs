@@ -2,8 +2,11 @@
 //! 1,000,000 benefits, seed 7; about 10% of persons lapsed) swept by the
 //! timers as of 2026-12-20 — through the local host, tick after tick until
 //! done, and natively with the same platform code over rusqlite on a copy of
-//! the same database. Reports wall times, their ratio, the benefits whose
-//! state changed, and the host's peak memory.
+//! the same database; and, as the limit, the cycles job done by a
+//! purpose-built native pass on a third copy (`zige_tests::limits`, one
+//! scan, prepared statements, the writes in one transaction). Reports wall
+//! times and their ratios, the benefits whose state changed, and the host's
+//! peak memory.
 //!
 //! Run: `cargo bench -p zige-tests --bench timer_sweep [-- PERSONS BENEFITS]`
 
@@ -45,6 +48,8 @@ async fn main() {
     let copy = tempfile::tempdir().expect("a directory");
     let native_file = copy.path().join("native.db");
     std::fs::copy(&hosted_file, &native_file).expect("copying the database");
+    let limit_file = copy.path().join("limit.db");
+    std::fs::copy(&hosted_file, &limit_file).expect("copying the database");
 
     let app = spawn_process(state);
     let pid = app.pid().expect("a host process");
@@ -77,6 +82,13 @@ async fn main() {
     let native = started.elapsed();
     let native_counts = changed(&native_file);
     assert_eq!(hosted_counts, native_counts, "both sweeps did the same work");
+    let cycles_native = profile.iter().find(|(job, ..)| *job == "cycles").map(|p| p.1).unwrap_or_default();
+
+    // The limit: the cycles job, which is all the work on this city, in one pass.
+    let started = Instant::now();
+    let limit_counts = zige_tests::limits::cycles_sweep(&limit_file, as_of, 15).expect("the limit's sweep");
+    let limit = started.elapsed();
+    assert_eq!(changed(&limit_file), native_counts, "the limit did the same work as zige");
     println!(
         "timer_sweep: {benefits} benefits, {} changed state ({:.1}%), {} tasks, {} reminders; host {:.1}s in {ticks} ticks, native {:.1}s, ratio {:.2}; host peak memory {} MiB",
         hosted_counts.0,
@@ -86,6 +98,16 @@ async fn main() {
         hosted.as_secs_f64(),
         native.as_secs_f64(),
         hosted.as_secs_f64() / native.as_secs_f64(),
+        peak / 1024
+    );
+    println!(
+        "timer_sweep: limit (one native pass of the cycles job, {} states, {} messages, {} tasks) {:.1}s; zige through the host {:.2}× the limit, zige's cycles job natively {:.2}× (host peak memory {} MiB, goal under 256)",
+        limit_counts.changed,
+        limit_counts.messages,
+        limit_counts.tasks,
+        limit.as_secs_f64(),
+        hosted.as_secs_f64() / limit.as_secs_f64(),
+        cycles_native.as_secs_f64() / limit.as_secs_f64(),
         peak / 1024
     );
     // Where the native sweep spends its time (issue 19): each job, and its

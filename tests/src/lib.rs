@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 use zige_host::{App, Options, Running};
 
+pub mod limits;
 pub mod load;
 pub mod synthetic;
 

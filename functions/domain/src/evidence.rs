@@ -536,8 +536,8 @@ pub const VERIFICATION_CHANNELS: [CodeName; 7] = [
 
 /// The outcomes of a verification by staff (R6.6), with their names.
 pub const FIELD_OUTCOMES: [CodeName; 3] = [
-    CodeName::new("eligible", ["符合领取条件", "شەرتكە توشىدۇ", "Eligible"]),
-    CodeName::new("not_eligible", ["不符合领取条件", "شەرتكە توشمايدۇ", "Not eligible"]),
+    CodeName::new("eligible", ["符合条件", "شەرتكە توشىدۇ", "Eligible"]),
+    CodeName::new("not_eligible", ["不符合条件", "شەرتكە توشمايدۇ", "Not eligible"]),
     CodeName::new("unreachable", ["无法联系到本人", "ئۆزى بىلەن ئالاقىلاشقىلى بولمىدى", "Could not reach the person"]),
 ];
 

@@ -101,14 +101,17 @@ const REGISTER: Ledger = Ledger {
 };
 
 /// Plain words for stored codes, as the exports show them: the domain's
-/// Chinese names of ledger statuses, field outcomes, review results and
-/// special groups.
+/// Chinese names of ledger statuses, review results and special groups,
+/// and field outcomes (a finding stated in full for the two that decide).
 fn words(field: &str, value: &str) -> String {
     let named = |table: &[CodeName], code: &str| table.iter().find(|c| c.code == code).map_or(code.to_string(), |c| c.name_zh.to_string());
     match field {
         "status" => named(&LEDGER_STATUSES.map(|s| s.name), value),
-        "outcome" => match serde_json::from_str::<Json>(value).ok().and_then(|o| o["outcome"].as_str().map(str::to_string)) {
-            Some(outcome) => named(&FIELD_OUTCOMES, &outcome),
+        // The ledger states a finding in full, where the console's label is short.
+        "outcome" => match serde_json::from_str::<Json>(value).ok().and_then(|o| o["outcome"].as_str().map(str::to_string)).as_deref() {
+            Some("eligible") => "符合领取条件".into(),
+            Some("not_eligible") => "不符合领取条件".into(),
+            Some(other) => named(&FIELD_OUTCOMES, other),
             None => value.into(),
         },
         "review" => named(&REVIEW_RESULTS, value),

@@ -69,6 +69,12 @@ pub struct Row<'a> {
 }
 
 impl<'a> Row<'a> {
+    /// A row of `values` under `columns`, for code that reads rows itself
+    /// (the benchmarks' native limits) with the same readers as the store.
+    pub fn new(columns: &'a [String], values: &'a [Value]) -> Self {
+        Self { columns, values }
+    }
+
     fn value(&self, column: &str) -> Option<&'a Value> {
         self.columns.iter().position(|c| c == column).and_then(|i| self.values.get(i))
     }
@@ -119,6 +125,19 @@ impl<'a> Row<'a> {
             Value::Integer(i) => Some(*i),
             _ => None,
         }
+    }
+}
+
+/// Natively: a value rusqlite read, as the store's rows hold it.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn from_native(value: rusqlite::types::ValueRef<'_>) -> Value {
+    use rusqlite::types::ValueRef;
+    match value {
+        ValueRef::Integer(i) => Value::Integer(i),
+        ValueRef::Real(f) => Value::Real(f),
+        ValueRef::Text(t) => Value::Text(String::from_utf8_lossy(t).into_owned()),
+        ValueRef::Blob(b) => Value::Blob(b.to_vec()),
+        ValueRef::Null => Value::Null,
     }
 }
 
@@ -246,7 +265,7 @@ impl Db {
 
     #[cfg(not(target_arch = "wasm32"))]
     fn execute_native(&self, sql: &str, params: &[Value]) -> Result<QueryResult> {
-        use rusqlite::types::{Value as Native, ValueRef};
+        use rusqlite::types::Value as Native;
         let to_native = |v: &Value| match v {
             Value::Integer(i) => Native::Integer(*i),
             Value::Real(f) => Native::Real(*f),
@@ -259,17 +278,7 @@ impl Db {
         let mut cursor = statement.query(rusqlite::params_from_iter(params.iter().map(to_native)))?;
         let mut rows = Vec::new();
         while let Some(row) = cursor.next()? {
-            let values = (0..columns.len())
-                .map(|i| {
-                    Ok(match row.get_ref(i)? {
-                        ValueRef::Integer(i) => Value::Integer(i),
-                        ValueRef::Real(f) => Value::Real(f),
-                        ValueRef::Text(t) => Value::Text(String::from_utf8_lossy(t).into_owned()),
-                        ValueRef::Blob(b) => Value::Blob(b.to_vec()),
-                        ValueRef::Null => Value::Null,
-                    })
-                })
-                .collect::<rusqlite::Result<Vec<_>>>()?;
+            let values = (0..columns.len()).map(|i| Ok(from_native(row.get_ref(i)?))).collect::<rusqlite::Result<Vec<_>>>()?;
             rows.push(spin_sdk::sqlite::RowResult { values });
         }
         Ok(QueryResult { columns, rows })

@@ -1,0 +1,200 @@
+//! The native limits the benchmarks print beside zige's figures (issue 19):
+//! the same job over the same database, done the way a purpose-built
+//! program would do it: one ordered scan of each table merged by person,
+//! prepared statements, and all the writes in one transaction after the
+//! scan. It applies the same rules (the domain) to rows read by the same
+//! readers (the store's), so the benchmark can check that both end with the
+//! same counts; what it leaves out is zige's batching, cursors and
+//! per-batch audit records, which is the point of the comparison.
+
+use anyhow::{Context, Result};
+use chrono::NaiveDate;
+use rusqlite::{Connection, Statement, params};
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, BTreeSet};
+use std::iter::Peekable;
+use std::path::Path;
+use zige_domain::deadlines;
+use zige_domain::effects::{self, Change, Queue};
+use zige_domain::language::Language;
+use zige_domain::masking::mask_name;
+use zige_domain::routing::{OrgKind, OrgTree};
+use zige_store::db::{Db, Row, Value, from_native};
+use zige_store::records::{self, BENEFIT_COLUMNS, DECISION_COLUMNS, DECISIONS_STANDING, EVIDENCE_COLUMNS};
+
+/// What the limit's sweep changed: benefits whose stored state changed,
+/// messages queued and tasks opened.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct SweepCounts {
+    pub changed: usize,
+    pub messages: usize,
+    pub tasks: usize,
+}
+
+/// One table read in person order: each row with its person id in the
+/// column `person_id`.
+struct Scan<'s> {
+    columns: Vec<String>,
+    rows: Peekable<Box<dyn Iterator<Item = Result<Vec<Value>>> + 's>>,
+    person: usize,
+}
+
+impl<'s> Scan<'s> {
+    fn new(statement: &'s mut Statement<'_>) -> Result<Self> {
+        let columns: Vec<String> = statement.column_names().iter().map(|c| c.to_string()).collect();
+        let person = columns.iter().position(|c| c == "person_id").context("a person_id column")?;
+        let width = columns.len();
+        let rows = statement.query_map([], move |row| (0..width).map(|i| Ok(from_native(row.get_ref(i)?))).collect())?;
+        let rows: Box<dyn Iterator<Item = Result<Vec<Value>>>> = Box::new(rows.map(|r| r.map_err(anyhow::Error::from)));
+        Ok(Self { columns, rows: rows.peekable(), person })
+    }
+
+    /// The rows of `person`, read with `read`; the scan is ordered by person.
+    fn take<T>(&mut self, person: &str, mut read: impl FnMut(&Row<'_>) -> Result<T>) -> Result<Vec<T>> {
+        let mut taken = Vec::new();
+        loop {
+            let order = match self.rows.peek() {
+                None => break,
+                Some(Err(_)) => None,
+                Some(Ok(values)) => Some(match &values[self.person] {
+                    Value::Text(p) => p.as_str().cmp(person),
+                    _ => Ordering::Less,
+                }),
+            };
+            match order {
+                // Rows of a person the scan of persons has passed (none in a sound database).
+                Some(Ordering::Less) => {
+                    self.rows.next();
+                }
+                Some(Ordering::Equal) => {
+                    let values = self.rows.next().context("the row just seen")??;
+                    taken.push(read(&Row::new(&self.columns, &values))?);
+                }
+                Some(Ordering::Greater) => break,
+                None => return Err(self.rows.next().and_then(Result::err).context("the failed row")?),
+            }
+        }
+        Ok(taken)
+    }
+}
+
+/// The cycles job of the daily sweep (R4, R5.4, R6.1) as of `today`, done
+/// in one pass over the database at `path`: every benefit assessed, the
+/// changed states stored, the reminders queued and the lapsed persons'
+/// verification tasks opened.
+pub fn cycles_sweep(path: &Path, today: NaiveDate, verification_working_days: u32) -> Result<SweepCounts> {
+    // What every person's assessment needs, read once.
+    let (policies, tree, calendar) = {
+        let db = Db::open_file(path)?;
+        let tree = OrgTree::new(zige_store::tables::orgs::tree_nodes(&db)?).map_err(|e| anyhow::anyhow!("{e}"))?;
+        (zige_store::policies::load(&db)?, tree, zige_store::calendar::load(&db)?)
+    };
+    let agency = tree.city_org(OrgKind::SocialInsuranceAgency).map_err(|e| anyhow::anyhow!("{e}"))?.id.clone();
+    let deadline = || deadlines::verification_task_deadline(&calendar, today, verification_working_days);
+    let mut conn = Connection::open(path)?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+
+    // The scan: what changed, what to queue and what to open, kept for the writes.
+    let mut changes: Vec<(String, [Option<String>; 6])> = Vec::new();
+    let mut messages: Vec<(String, String, &'static str, String)> = Vec::new();
+    let mut tasks: Vec<(String, String, &'static str, String, Option<deadlines::TaskDeadline>)> = Vec::new();
+    {
+        let mut persons = conn.prepare(
+            "SELECT id AS person_id, name, birth_date, language, residence, community_id, management, employer_id, insured_district FROM persons ORDER BY id",
+        )?;
+        let mut benefits = conn.prepare(&format!(
+            "SELECT {BENEFIT_COLUMNS}, cycle_status, cycle_due, list_kind, list_reasons, certified_on, certified_by FROM benefits ORDER BY person_id, start_date, id"
+        ))?;
+        let mut evidence = conn.prepare(&format!("SELECT {EVIDENCE_COLUMNS} FROM evidence ORDER BY person_id, occurred_on, id"))?;
+        let mut decisions = conn
+            .prepare(&format!("SELECT {DECISION_COLUMNS} FROM decisions WHERE {DECISIONS_STANDING} ORDER BY person_id, decided_on, id"))?;
+        let mut open_tasks = conn.prepare("SELECT person_id, kind FROM tasks WHERE status = 'open'")?;
+        let mut opened: BTreeSet<(String, String)> =
+            open_tasks.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+
+        let mut persons = Scan::new(&mut persons)?;
+        let (mut benefits, mut evidence, mut decisions) =
+            (Scan::new(&mut benefits)?, Scan::new(&mut evidence)?, Scan::new(&mut decisions)?);
+        while let Some(values) = persons.rows.next() {
+            let values = values?;
+            let row = Row::new(&persons.columns, &values);
+            let id = row.text("person_id");
+            let name = row.text("name");
+            let language = Language::parse(&row.text("language")).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let birth_month = records::birth_month(Some(&row.text("birth_date")));
+            let placement = records::placement(&row)?;
+            let stored = benefits.take(&id, |r| {
+                let snapshot =
+                    ["cycle_status", "cycle_due", "list_kind", "list_reasons", "certified_on", "certified_by"].map(|c| r.opt_text(c));
+                Ok((records::benefit_row(r)?, snapshot))
+            })?;
+            let evidence = evidence.take(&id, |r| Ok(records::evidence_row(r)?.0))?;
+            let decisions = decisions.take(&id, |r| Ok(records::decision_row(r)?.0))?;
+            let snapshots: BTreeMap<String, [Option<String>; 6]> = stored.iter().map(|(b, s)| (b.id.clone(), s.clone())).collect();
+            let loaded = stored.into_iter().map(|(b, _)| b).collect();
+            for (benefit, assessment) in records::assess_loaded(loaded, &evidence, &decisions, &policies, birth_month, today) {
+                let snapshot = records::Snapshot::of(&assessment);
+                let now = [
+                    Some(assessment.cycle.status.code().to_string()),
+                    Some(assessment.cycle.next_due.to_string()),
+                    Some(snapshot.list.to_string()),
+                    Some(snapshot.reasons),
+                    snapshot.certified_on,
+                    snapshot.certified_by.map(str::to_string),
+                ];
+                if snapshots.get(&benefit.id) != Some(&now) {
+                    changes.push((benefit.id.clone(), now));
+                }
+                let facts = records::benefit_facts(&benefit, &policies, birth_month, today);
+                for effect in effects::cycle_effects(&facts, &assessment, &mask_name(&name), today, deadline)? {
+                    match effect.change {
+                        Change::Notify { key, kind, message } => messages.push((key, id.clone(), kind, message.text(language))),
+                        Change::OpenTask { kind, queue, deadline } => {
+                            if opened.insert((id.clone(), kind.code().to_string())) {
+                                let org = match queue {
+                                    Queue::Responsible => tree.responsible_org(&placement).map_err(|e| anyhow::anyhow!("{e}"))?.id.clone(),
+                                    Queue::Agency => agency.clone(),
+                                };
+                                tasks.push((id.clone(), org, kind.code(), effect.reason, deadline));
+                            }
+                        }
+                        other => anyhow::bail!("the cycles job does not {other:?}"),
+                    }
+                }
+            }
+        }
+    }
+
+    // The writes, in one transaction with prepared statements.
+    let now = zige_store::now_rfc3339();
+    let transaction = conn.transaction()?;
+    let mut counts = SweepCounts { changed: changes.len(), ..Default::default() };
+    {
+        let mut update = transaction.prepare(
+            "UPDATE benefits SET cycle_status = ?, cycle_due = ?, list_kind = ?, list_reasons = ?, certified_on = ?, certified_by = ? WHERE id = ?",
+        )?;
+        for (id, [status, due, list, reasons, on, by]) in &changes {
+            update.execute(params![status, due, list, reasons, on, by, id])?;
+        }
+        let mut queue = transaction.prepare(
+            "INSERT OR IGNORE INTO outbox (key, person_id, kind, message, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        )?;
+        for (key, person, kind, message) in &messages {
+            counts.messages += queue.execute(params![key, person, kind, message, now, now])?;
+        }
+        let mut open = transaction.prepare(
+            "INSERT INTO tasks (id, person_id, kind, org_id, reason, opened_on, deadline, deadline_working_days, deadline_provisional, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )?;
+        for (person, org, kind, reason, deadline) in &tasks {
+            let id = zige_store::secrets::new_id("t")?;
+            let working_days = deadline.and_then(deadlines::TaskDeadline::working_days);
+            let provisional = deadline.is_some_and(deadlines::TaskDeadline::provisional);
+            let on = deadline.map(|d| d.on().to_string());
+            open.execute(params![id, person, kind, org, reason, today.to_string(), on, working_days, provisional, now])?;
+            counts.tasks += 1;
+        }
+    }
+    transaction.commit()?;
+    Ok(counts)
+}
