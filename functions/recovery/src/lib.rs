@@ -150,9 +150,10 @@ fn open(ctx: &Ctx<'_>, tree: &OrgTree, req: &Request) -> Result<Response, Proble
     let today = ctx.today;
     let answer = ctx.db.transaction(|db| -> Result<Json, Problem> {
         let id = secrets::new_id("dec")?;
-        decisions::insert_agency_decision(
+        // The agency's own decision, in force at once (R7.3).
+        decisions::insert_staff_decision(
             db,
-            &decisions::NewAgencyDecision {
+            &decisions::NewStaffDecision {
                 id: &id,
                 person_id: &person,
                 outcome: &kind,
@@ -160,7 +161,11 @@ fn open(ctx: &Ctx<'_>, tree: &OrgTree, req: &Request) -> Result<Response, Proble
                 decided_by: &actor,
                 created_at: &zige_store::now_rfc3339(),
                 org_id: &ctx.staff.org_id,
+                reviewed_on: Some(today),
+                channel: Some("agency"),
                 note,
+                task_id: None,
+                review: Some("decided"),
             },
         )?;
         ctx.audit(db, "recovery.open", &id, req.body())?;

@@ -5,38 +5,6 @@ use crate::db::{Db, int, opt_text, text};
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
 
-/// A decision the agency takes itself, in force at once (a loss it found,
-/// R7.3): channel `agency`, review `decided`.
-pub struct NewAgencyDecision<'a> {
-    pub id: &'a str,
-    pub person_id: &'a str,
-    pub outcome: &'a zige_domain::evidence::DecisionKind,
-    pub decided_on: NaiveDate,
-    pub decided_by: &'a str,
-    pub created_at: &'a str,
-    pub org_id: &'a str,
-    pub note: &'a str,
-}
-
-/// Records an agency's own decision, reviewed on the day it is taken.
-pub fn insert_agency_decision(db: &Db, decision: &NewAgencyDecision<'_>) -> Result<()> {
-    db.exec(
-        "INSERT INTO decisions (id, person_id, outcome, decided_on, decided_by, created_at, org_id, reviewed_on, channel, note, review)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'agency', ?, 'decided')",
-        &[
-            text(decision.id),
-            text(decision.person_id),
-            text(serde_json::to_string(decision.outcome)?),
-            text(decision.decided_on.to_string()),
-            text(decision.decided_by),
-            text(decision.created_at),
-            text(decision.org_id),
-            text(decision.decided_on.to_string()),
-            text(decision.note),
-        ],
-    )
-}
-
 /// The person's decisions that stand and are in force (R7.1), oldest
 /// first: what the executor decides on.
 pub fn in_force_for_person(db: &Db, person_id: &str) -> Result<Vec<zige_domain::evidence::StaffDecision>> {
@@ -88,8 +56,9 @@ pub fn mark_in_force_by_rule(db: &Db, id: &str, on: NaiveDate) -> Result<()> {
     db.exec("UPDATE decisions SET auto_suspended_on = ? WHERE id = ?", &[text(on.to_string()), text(id)])
 }
 
-/// A staff decision on a person (R6.2, R7.1): a field outcome recorded on
-/// a task, or the city's certification when it reviews one.
+/// A staff decision on a person (R6.2, R7.1, R7.3): a field outcome
+/// recorded on a task, the city's certification when it reviews one, or a
+/// loss the agency found itself.
 pub struct NewStaffDecision<'a> {
     pub id: &'a str,
     pub person_id: &'a str,
