@@ -98,6 +98,33 @@ async fn roster_import_reports_each_bad_row_and_keeps_the_good_ones() {
 }
 
 #[tokio::test]
+async fn roster_import_applies_a_person_who_comes_again_in_the_same_file_as_the_rows_say() {
+    // The rows of a chunk are read and written together: a person who comes
+    // again (a second benefit, then a change) is applied row after row.
+    let app = spawn_app().await;
+    let city = seed_city(&app).await;
+    let id = id_number("65010219500101021");
+    let rows = [
+        format!("{id},孙七,employee_pension,3000,2015-01-01,650102,domestic,,socialised,,13800000001,2026-05-01,,"),
+        format!("{id},孙七,work_injury,800,2016-01-01,650102,domestic,,socialised,,13800000001,2026-05-01,,"),
+        format!("{id},孙七,employee_pension,3100,2015-01-01,650102,domestic,,socialised,,13800000002,2026-05-01,,"),
+    ];
+    let csv = format!("{ROSTER_HEADER}\n{}\n", rows.join("\n"));
+    let body = app.upload(&city.admin, "/api/v1/roster/imports", "text/csv", csv.clone()).await.json();
+    assert_eq!((body["created"].as_i64(), body["updated"].as_i64(), body["unchanged"].as_i64()), (Some(2), Some(1), Some(0)), "{body}");
+    let db = app.database();
+    let person: String = db.query_row("SELECT person_id FROM benefits WHERE monthly_amount_fen = 310000", [], |r| r.get(0)).unwrap();
+    let count = |sql: &str| -> i64 { db.query_row(sql, [&person], |r| r.get(0)).unwrap() };
+    assert_eq!(count("SELECT COUNT(*) FROM benefits WHERE person_id = ?1"), 2, "one person, two benefits");
+    assert_eq!(count("SELECT COUNT(*) FROM persons WHERE id = ?1 AND phone = '13800000002'"), 1, "the last row's phone");
+    assert_eq!(count("SELECT COUNT(*) FROM history WHERE person_id = ?1 AND field = 'created'"), 3, "the person and two benefits");
+    assert_eq!(count("SELECT COUNT(*) FROM history WHERE person_id = ?1 AND field IN ('phone', 'monthly_amount_fen')"), 2, "the changes");
+    assert_eq!(count("SELECT COUNT(*) FROM evidence WHERE person_id = ?1"), 1, "the carried-over certification once");
+    let again = app.upload(&city.admin, "/api/v1/roster/imports", "text/csv", csv).await.json();
+    assert_eq!((again["created"].as_i64(), again["updated"].as_i64()), (Some(0), Some(2)), "the first row differs from the file's last again: {again}");
+}
+
+#[tokio::test]
 async fn roster_import_reads_chinese_headers_bom_and_gb18030() {
     let app = spawn_app().await;
     let admin = app.admin().await;

@@ -318,7 +318,7 @@ pub fn add_relative(ctx: &Ctx, req: &Request, id: &str) -> Result<Response, Prob
 
 /// Appends one line of history (R3.1).
 #[allow(clippy::too_many_arguments)]
-pub fn record_history(
+fn record_history(
     db: &Db,
     entity: &str,
     entity_id: &str,

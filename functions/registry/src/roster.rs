@@ -12,7 +12,7 @@ use crate::Ctx;
 use chrono::NaiveDate;
 use serde_json::json;
 use spin_sdk::http::{Request, Response};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use zige_domain::benefit::{BenefitType, ManagementMode, ResidenceKind, SPECIAL_GROUPS};
 use zige_domain::evidence::EvidenceKind;
 use zige_domain::routing::{OrgKind, OrgTree};
@@ -24,6 +24,7 @@ use zige_store::db::Db;
 use zige_store::secrets;
 use zige_store::tables::benefits::{self, RosterBenefitChange};
 use zige_store::tables::persons::{self, PersonField};
+use zige_store::tables::{evidence, history, relations};
 
 /// Rows per transaction on local SQLite; fewer on a remote backend.
 const CHUNK: usize = 500;
@@ -252,8 +253,8 @@ pub fn import(ctx: &Ctx, req: &Request) -> Result<Response, Problem> {
     let mut counts = Counts::default();
     for chunk in good.chunks(ctx.db.rows_per_transaction(CHUNK, STATEMENTS_PER_ROW)) {
         ctx.db.transaction(|db| -> Result<(), Problem> {
-            for row in chunk {
-                match apply(db, row, &key, &actor, today)? {
+            for outcome in apply_chunk(db, chunk, &key, &actor, today)? {
+                match outcome {
                     Outcome::Created => counts.created += 1,
                     Outcome::Updated => counts.updated += 1,
                     Outcome::Unchanged => counts.unchanged += 1,
@@ -309,158 +310,276 @@ enum Outcome {
     Unchanged,
 }
 
-/// Creates or updates the person and the benefit of one row, keeping the
-/// history of every changed field.
-fn apply(db: &Db, row: &RosterRow, key: &[u8], actor: &str, today: NaiveDate) -> anyhow::Result<Outcome> {
+/// What is on file for a chunk's rows: their persons by blind index and
+/// those persons' benefits by person and type, each read in one statement.
+struct OnFile {
+    persons: HashMap<String, persons::RosterPerson>,
+    benefits: HashMap<(String, BenefitType), benefits::RosterBenefit>,
+}
+
+impl OnFile {
+    fn read(db: &Db, indexes: &[&str]) -> anyhow::Result<Self> {
+        let persons = persons::roster_fields_by_indexes(db, indexes)?;
+        let ids: Vec<&str> = persons.values().map(|p| p.id.as_str()).collect();
+        Ok(Self { benefits: benefits::roster_fields_of_persons(db, &ids)?, persons })
+    }
+}
+
+/// What a chunk creates, written together when the chunk ends: persons,
+/// benefits, history lines (in the order the rows made them), carried-over
+/// certifications and dependants' links.
+#[derive(Default)]
+struct Creations<'r> {
+    persons: Vec<(&'r RosterRow, NewPersonIds)>,
+    benefits: Vec<(&'r RosterRow, String, String, Option<String>)>,
+    history: Vec<Line>,
+    certified: Vec<(String, NaiveDate)>,
+    dependants: Vec<(String, &'r IdNumber)>,
+}
+
+/// A line of history a row makes (R3.1), kept until the chunk is written.
+struct Line {
+    entity: &'static str,
+    entity_id: String,
+    person_id: String,
+    field: &'static str,
+    old: Option<String>,
+    new: Option<String>,
+}
+
+/// The values a new person's row derives from the roster row.
+struct NewPersonIds {
+    id: String,
+    id_index: String,
+    id_masked: String,
+    phone_index: Option<String>,
+    special_groups: String,
+}
+
+impl Creations<'_> {
+    /// Writes what the chunk created so far, in one statement per table
+    /// where the backend allows.
+    fn write(&mut self, db: &Db, key: &[u8], actor: &str, today: NaiveDate, now: &str) -> anyhow::Result<()> {
+        let people: Vec<persons::NewPerson<'_>> = self
+            .persons
+            .iter()
+            .map(|(row, ids)| persons::NewPerson {
+                id: &ids.id,
+                id_index: &ids.id_index,
+                id_masked: &ids.id_masked,
+                birth_date: row.id.birth_date(),
+                name: &row.name,
+                phone: row.phone.as_deref(),
+                phone_index: ids.phone_index.as_deref(),
+                residence: row.residence,
+                community_id: row.community.as_deref(),
+                insured_district: &row.insured_district,
+                management: row.management,
+                employer_id: row.employer.as_deref(),
+                special_groups: &ids.special_groups,
+                created_at: now,
+            })
+            .collect();
+        persons::insert_from_roster(db, &people)?;
+        let new_benefits: Vec<benefits::NewRosterBenefit<'_>> = self
+            .benefits
+            .iter()
+            .map(|(row, id, person_id, depends_on_index)| benefits::NewRosterBenefit {
+                id,
+                person_id,
+                benefit_type: row.benefit_type,
+                monthly_amount: row.monthly,
+                start_date: row.start,
+                insured_district: &row.insured_district,
+                depends_on_index: depends_on_index.as_deref(),
+                created_at: now,
+            })
+            .collect();
+        benefits::insert_from_roster(db, &new_benefits)?;
+        let lines: Vec<history::NewHistoryLine<'_>> = self
+            .history
+            .iter()
+            .map(|line| history::NewHistoryLine {
+                entity: line.entity,
+                entity_id: &line.entity_id,
+                person_id: &line.person_id,
+                field: line.field,
+                old: line.old.as_deref(),
+                new: line.new.as_deref(),
+                actor,
+                at: now,
+            })
+            .collect();
+        history::record_all(db, &lines)?;
+        // A certification from the previous system: channel unknown, so it
+        // counts as "other channels that confirm eligibility" (R5.5-13).
+        let certified: Vec<(&str, NaiveDate)> = self.certified.iter().map(|(person, day)| (person.as_str(), *day)).collect();
+        evidence::insert_from_roster(db, &certified, &EvidenceKind::OtherProofOfLife, today, now)?;
+        for (person_id, depends_on) in &self.dependants {
+            relations::insert_if_new(
+                db,
+                person_id,
+                &depends_on.blind_index(key),
+                &depends_on.masked(),
+                zige_domain::relations::DEPENDANT.code,
+                now,
+            )?;
+        }
+        *self = Self::default();
+        Ok(())
+    }
+}
+
+/// Applies a chunk of rows: what is on file is read for the whole chunk,
+/// each row's changes are made, and what the rows create is written
+/// together at the end. A person who comes again within the chunk is read
+/// again after what came before is written, as a file read row by row would.
+fn apply_chunk(db: &Db, chunk: &[RosterRow], key: &[u8], actor: &str, today: NaiveDate) -> anyhow::Result<Vec<Outcome>> {
     let now = zige_store::now_rfc3339();
-    let id_index = row.id.blind_index(key);
+    let indexes: Vec<String> = chunk.iter().map(|row| row.id.blind_index(key)).collect();
+    let mut on_file = OnFile::read(db, &indexes.iter().map(String::as_str).collect::<Vec<_>>())?;
+    let mut creations = Creations::default();
+    let mut seen = HashSet::new();
+    let mut outcomes = Vec::with_capacity(chunk.len());
+    for (row, index) in chunk.iter().zip(&indexes) {
+        if !seen.insert(index.as_str()) {
+            creations.write(db, key, actor, today, &now)?;
+            let again = OnFile::read(db, &[index])?;
+            on_file.persons.extend(again.persons);
+            on_file.benefits.extend(again.benefits);
+        }
+        outcomes.push(apply(db, row, index, &on_file, &mut creations, key, &now)?);
+    }
+    creations.write(db, key, actor, today, &now)?;
+    Ok(outcomes)
+}
+
+/// Creates or updates the person and the benefit of one row, keeping the
+/// history of every changed field: changes are made at once, creations are
+/// left in `creations` for the chunk to write.
+fn apply<'r>(
+    db: &Db,
+    row: &'r RosterRow,
+    id_index: &str,
+    on_file: &OnFile,
+    creations: &mut Creations<'r>,
+    key: &[u8],
+    now: &str,
+) -> anyhow::Result<Outcome> {
     let groups = serde_json::to_string(&row.special_groups)?;
-    let person_fields: [(PersonField, Option<String>); 8] = [
-        (PersonField::Name, Some(row.name.clone())),
-        (PersonField::Phone, row.phone.clone()),
-        (PersonField::Residence, Some(row.residence.code().to_string())),
-        (PersonField::CommunityId, row.community.clone()),
-        (PersonField::InsuredDistrict, Some(row.insured_district.clone())),
-        (PersonField::Management, Some(row.management.code().to_string())),
-        (PersonField::EmployerId, row.employer.clone()),
-        (PersonField::SpecialGroups, Some(groups)),
+    let person_fields: [(PersonField, Option<&str>); 8] = [
+        (PersonField::Name, Some(&row.name)),
+        (PersonField::Phone, row.phone.as_deref()),
+        (PersonField::Residence, Some(row.residence.code())),
+        (PersonField::CommunityId, row.community.as_deref()),
+        (PersonField::InsuredDistrict, Some(&row.insured_district)),
+        (PersonField::Management, Some(row.management.code())),
+        (PersonField::EmployerId, row.employer.as_deref()),
+        (PersonField::SpecialGroups, Some(&groups)),
     ];
-    let existing = persons::roster_fields_by_index(db, &id_index)?.map(|stored| {
-        let old_values = person_fields.iter().map(|(f, _)| stored.value(*f).map(String::from)).collect::<Vec<_>>();
-        (stored.id, old_values)
-    });
     let mut changed = false;
-    let person_id = match existing {
-        Some((person_id, old_values)) => {
-            for ((field, new), old) in person_fields.iter().zip(old_values) {
-                if old != *new {
-                    persons::set_field(db, &person_id, *field, new.as_deref(), &now)?;
-                    crate::persons::record_history(
-                        db,
-                        "person",
-                        &person_id,
-                        &person_id,
-                        field.column(),
-                        old.as_deref(),
-                        new.as_deref(),
-                        actor,
-                        &now,
-                    )?;
+    let person_id = match on_file.persons.get(id_index) {
+        Some(stored) => {
+            for (field, new) in person_fields {
+                let old = stored.value(field);
+                if old != new {
+                    persons::set_field(db, &stored.id, field, new, now)?;
+                    creations.history.push(Line {
+                        entity: "person",
+                        entity_id: stored.id.clone(),
+                        person_id: stored.id.clone(),
+                        field: field.column(),
+                        old: old.map(String::from),
+                        new: new.map(String::from),
+                    });
                     changed = true;
                 }
             }
             if changed {
                 let phone_index = row.phone.as_deref().map(|p| secrets::phone_index(key, p));
-                persons::set_phone_index(db, &person_id, phone_index.as_deref())?;
+                persons::set_phone_index(db, &stored.id, phone_index.as_deref())?;
             }
-            person_id
+            stored.id.clone()
         }
         None => {
-            let person_id = zige_store::secrets::new_id("p")?;
+            let id = zige_store::secrets::new_id("p")?;
             let phone_index = row.phone.as_deref().map(|p| secrets::phone_index(key, p));
-            persons::insert_from_roster(
-                db,
-                &persons::NewPerson {
-                    id: &person_id,
-                    id_index: &id_index,
-                    id_masked: &row.id.masked(),
-                    birth_date: row.id.birth_date(),
-                    name: &row.name,
-                    phone: row.phone.as_deref(),
-                    phone_index: phone_index.as_deref(),
-                    residence: row.residence,
-                    community_id: row.community.as_deref(),
-                    insured_district: &row.insured_district,
-                    management: row.management,
-                    employer_id: row.employer.as_deref(),
-                    special_groups: &serde_json::to_string(&row.special_groups)?,
-                    created_at: &now,
+            creations.history.push(Line {
+                entity: "person",
+                entity_id: id.clone(),
+                person_id: id.clone(),
+                field: "created",
+                old: None,
+                new: Some("roster".into()),
+            });
+            creations.persons.push((
+                row,
+                NewPersonIds {
+                    id: id.clone(),
+                    id_index: id_index.to_string(),
+                    id_masked: row.id.masked(),
+                    phone_index,
+                    special_groups: groups,
                 },
-            )?;
-            crate::persons::record_history(db, "person", &person_id, &person_id, "created", None, Some("roster"), actor, &now)?;
-            person_id
+            ));
+            id
         }
     };
     let depends_on_index = row.depends_on.as_ref().map(|d| d.blind_index(key));
-    let benefit = benefits::roster_fields(db, &person_id, row.benefit_type)?.map(|stored| {
-        (stored.id, [Some(stored.monthly_amount.as_i64().to_string()), stored.start_date, stored.insured_district, stored.depends_on_index])
-    });
-    let benefit_fields: [(RosterBenefitChange, Option<String>); 4] = [
-        (RosterBenefitChange::MonthlyAmount(row.monthly), Some(row.monthly.as_i64().to_string())),
-        (RosterBenefitChange::StartDate(row.start), Some(row.start.to_string())),
-        (RosterBenefitChange::InsuredDistrict(&row.insured_district), Some(row.insured_district.clone())),
-        (RosterBenefitChange::DependsOnIndex(depends_on_index.as_deref()), depends_on_index.clone()),
-    ];
-    let created = match benefit {
-        Some((benefit_id, old_values)) => {
-            for ((change, new), old) in benefit_fields.iter().zip(old_values) {
-                if old != *new {
-                    benefits::apply_roster_change(db, &benefit_id, change, &now)?;
+    let created = match on_file.benefits.get(&(person_id.clone(), row.benefit_type)) {
+        Some(stored) => {
+            let old_values = [
+                Some(stored.monthly_amount.as_i64().to_string()),
+                stored.start_date.clone(),
+                stored.insured_district.clone(),
+                stored.depends_on_index.clone(),
+            ];
+            let benefit_fields: [(RosterBenefitChange, Option<String>); 4] = [
+                (RosterBenefitChange::MonthlyAmount(row.monthly), Some(row.monthly.as_i64().to_string())),
+                (RosterBenefitChange::StartDate(row.start), Some(row.start.to_string())),
+                (RosterBenefitChange::InsuredDistrict(&row.insured_district), Some(row.insured_district.clone())),
+                (RosterBenefitChange::DependsOnIndex(depends_on_index.as_deref()), depends_on_index.clone()),
+            ];
+            for ((change, new), old) in benefit_fields.into_iter().zip(old_values) {
+                if old != new {
+                    benefits::apply_roster_change(db, &stored.id, &change, now)?;
                     // Blind indexes are not meaningful history; their change is recorded by name.
-                    let (old_shown, new_shown) = if matches!(change, RosterBenefitChange::DependsOnIndex(_)) {
-                        (old.as_ref().map(|_| "…"), new.as_ref().map(|_| "…"))
-                    } else {
-                        (old.as_deref(), new.as_deref())
+                    let (old_shown, new_shown) = match change {
+                        RosterBenefitChange::DependsOnIndex(_) => (old.map(|_| "…".to_string()), new.map(|_| "…".to_string())),
+                        _ => (old, new),
                     };
-                    crate::persons::record_history(
-                        db,
-                        "benefit",
-                        &benefit_id,
-                        &person_id,
-                        change.column(),
-                        old_shown,
-                        new_shown,
-                        actor,
-                        &now,
-                    )?;
+                    creations.history.push(Line {
+                        entity: "benefit",
+                        entity_id: stored.id.clone(),
+                        person_id: person_id.clone(),
+                        field: change.column(),
+                        old: old_shown,
+                        new: new_shown,
+                    });
                     changed = true;
                 }
             }
             false
         }
         None => {
-            let benefit_id = zige_store::secrets::new_id("b")?;
-            benefits::insert_from_roster(
-                db,
-                &benefits::NewRosterBenefit {
-                    id: &benefit_id,
-                    person_id: &person_id,
-                    benefit_type: row.benefit_type,
-                    monthly_amount: row.monthly,
-                    start_date: row.start,
-                    insured_district: &row.insured_district,
-                    depends_on_index: depends_on_index.as_deref(),
-                    created_at: &now,
-                },
-            )?;
-            crate::persons::record_history(
-                db,
-                "benefit",
-                &benefit_id,
-                &person_id,
-                "created",
-                None,
-                Some(row.benefit_type.code()),
-                actor,
-                &now,
-            )?;
+            let id = zige_store::secrets::new_id("b")?;
+            creations.history.push(Line {
+                entity: "benefit",
+                entity_id: id.clone(),
+                person_id: person_id.clone(),
+                field: "created",
+                old: None,
+                new: Some(row.benefit_type.code().into()),
+            });
+            creations.benefits.push((row, id, person_id.clone(), depends_on_index));
             true
         }
     };
     if let Some(depends_on) = &row.depends_on {
-        zige_store::tables::relations::insert_if_new(
-            db,
-            &person_id,
-            &depends_on.blind_index(key),
-            &depends_on.masked(),
-            zige_domain::relations::DEPENDANT.code,
-            &now,
-        )?;
+        creations.dependants.push((person_id.clone(), depends_on));
     }
     if let Some(day) = row.last_certified_on {
-        // A certification from the previous system: channel unknown, so it
-        // counts as "other channels that confirm eligibility" (R5.5-13).
-        zige_store::tables::evidence::insert_from_roster(db, &person_id, &EvidenceKind::OtherProofOfLife, day, today, &now)?;
+        creations.certified.push((person_id, day));
     }
     Ok(if created {
         Outcome::Created

@@ -39,21 +39,34 @@ pub struct RosterBenefit {
     pub depends_on_index: Option<String>,
 }
 
-/// The roster's fields of `person_id`'s benefit of `benefit_type`.
-pub fn roster_fields(db: &Db, person_id: &str, benefit_type: zige_domain::BenefitType) -> Result<Option<RosterBenefit>> {
-    db.try_one(
-        "SELECT id, monthly_amount_fen, start_date, insured_district, depends_on_index FROM benefits WHERE person_id = ? AND benefit_type = ?",
-        &[text(person_id), text(benefit_type.code())],
-        |r| {
-            Ok(RosterBenefit {
-                id: r.text("id"),
-                monthly_amount: Fen::new(r.int("monthly_amount_fen")),
-                start_date: r.opt_text("start_date"),
-                insured_district: r.opt_text("insured_district"),
-                depends_on_index: r.opt_text("depends_on_index"),
-            })
-        },
-    )
+/// The roster's fields of the benefits of `person_ids`, by person and type;
+/// an error naming the benefit when its type does not read.
+pub fn roster_fields_of_persons(
+    db: &Db,
+    person_ids: &[&str],
+) -> Result<std::collections::HashMap<(String, zige_domain::BenefitType), RosterBenefit>> {
+    let found = super::in_pieces(person_ids, |marks, params| {
+        db.try_all(
+            &format!(
+                "SELECT id, person_id, benefit_type, monthly_amount_fen, start_date, insured_district, depends_on_index FROM benefits WHERE person_id IN ({marks})"
+            ),
+            &params,
+            |r| {
+                let id = r.text("id");
+                let benefit_type =
+                    zige_domain::BenefitType::parse(&r.text("benefit_type")).map_err(|e| anyhow::anyhow!("benefits {id}: benefit_type: {e}"))?;
+                let benefit = RosterBenefit {
+                    monthly_amount: Fen::new(r.int("monthly_amount_fen")),
+                    start_date: r.opt_text("start_date"),
+                    insured_district: r.opt_text("insured_district"),
+                    depends_on_index: r.opt_text("depends_on_index"),
+                    id,
+                };
+                Ok(((r.text("person_id"), benefit_type), benefit))
+            },
+        )
+    })?;
+    Ok(found.into_iter().collect())
 }
 
 /// A change the roster makes to one field of a benefit.
@@ -108,14 +121,12 @@ pub struct NewRosterBenefit<'a> {
     pub created_at: &'a str,
 }
 
-/// Registers a benefit (created and updated now), not yet assessed: to be
+/// Registers benefits (created and updated now), not yet assessed: to be
 /// verified, so that nobody is missed (R5.4).
-pub fn insert_from_roster(db: &Db, b: &NewRosterBenefit<'_>) -> Result<()> {
+pub fn insert_from_roster(db: &Db, benefits: &[NewRosterBenefit<'_>]) -> Result<()> {
     use crate::db::{int, opt_text, text};
-    db.exec(
-        "INSERT INTO benefits (id, person_id, benefit_type, monthly_amount_fen, start_date, insured_district, depends_on_index, created_at, updated_at, list_kind, list_reasons)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        &[
+    let values = benefits.iter().flat_map(|b| {
+        [
             text(b.id),
             text(b.person_id),
             text(b.benefit_type.code()),
@@ -127,7 +138,13 @@ pub fn insert_from_roster(db: &Db, b: &NewRosterBenefit<'_>) -> Result<()> {
             text(b.created_at),
             text(crate::records::NOT_ASSESSED.0),
             text(crate::records::NOT_ASSESSED.1),
-        ],
+        ]
+    });
+    super::insert_rows(
+        db,
+        "INSERT INTO benefits (id, person_id, benefit_type, monthly_amount_fen, start_date, insured_district, depends_on_index, created_at, updated_at, list_kind, list_reasons)",
+        11,
+        values.collect(),
     )
 }
 

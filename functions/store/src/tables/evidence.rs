@@ -42,28 +42,34 @@ pub fn insert_unless_on_file(db: &Db, e: &NewEvidence<'_>) -> Result<bool> {
     Ok(inserted.is_some())
 }
 
-/// Files a certification carried over from the previous system by the
-/// roster, on `day` (id `roster:{person_id}:{day}`, source `roster`),
-/// unless it is on file already.
+/// Files the certifications carried over from the previous system by the
+/// roster, each `(person_id, day)` (id `roster:{person_id}:{day}`, source
+/// `roster`), unless on file already.
 pub fn insert_from_roster(
     db: &Db,
-    person_id: &str,
+    certified: &[(&str, NaiveDate)],
     kind: &zige_domain::evidence::EvidenceKind,
-    day: NaiveDate,
     received_on: NaiveDate,
     created_at: &str,
 ) -> Result<()> {
     use crate::db::text;
-    db.exec(
-        "INSERT OR IGNORE INTO evidence (id, person_id, kind, occurred_on, received_on, source, created_at) VALUES (?, ?, ?, ?, ?, 'roster', ?)",
-        &[
+    let kind = serde_json::to_string(kind)?;
+    let values = certified.iter().flat_map(|(person_id, day)| {
+        [
             text(format!("roster:{person_id}:{day}")),
-            text(person_id),
-            text(serde_json::to_string(kind)?),
+            text(*person_id),
+            text(kind.as_str()),
             text(day.to_string()),
             text(received_on.to_string()),
+            text("roster"),
             text(created_at),
-        ],
+        ]
+    });
+    super::insert_rows(
+        db,
+        "INSERT OR IGNORE INTO evidence (id, person_id, kind, occurred_on, received_on, source, created_at)",
+        7,
+        values.collect(),
     )
 }
 

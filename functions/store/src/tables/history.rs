@@ -37,6 +37,29 @@ pub fn record(db: &Db, line: &NewHistoryLine<'_>) -> Result<()> {
     )
 }
 
+/// Appends lines of history (R3.1), in order.
+pub fn record_all(db: &Db, lines: &[NewHistoryLine<'_>]) -> Result<()> {
+    use crate::db::{opt_text, text};
+    let values = lines.iter().flat_map(|line| {
+        [
+            text(line.entity),
+            text(line.entity_id),
+            text(line.person_id),
+            text(line.field),
+            opt_text(line.old),
+            opt_text(line.new),
+            text(line.actor),
+            text(line.at),
+        ]
+    });
+    super::insert_rows(
+        db,
+        "INSERT INTO history (entity, entity_id, person_id, field, old_value, new_value, actor, at)",
+        8,
+        values.collect(),
+    )
+}
+
 /// A line of a person's history as staff read it.
 #[derive(Debug, Clone)]
 pub struct HistoryLine {

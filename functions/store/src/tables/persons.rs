@@ -246,25 +246,33 @@ impl RosterPerson {
     }
 }
 
-/// The roster's fields of the person with the blind index `id_index`.
-pub fn roster_fields_by_index(db: &Db, id_index: &str) -> Result<Option<RosterPerson>> {
-    db.try_one(
-        "SELECT id, name, phone, residence, community_id, insured_district, management, employer_id, special_groups FROM persons WHERE id_index = ?",
-        &[text(id_index)],
-        |r| {
-            Ok(RosterPerson {
-                id: r.text("id"),
-                name: r.opt_text("name"),
-                phone: r.opt_text("phone"),
-                residence: r.opt_text("residence"),
-                community_id: r.opt_text("community_id"),
-                insured_district: r.opt_text("insured_district"),
-                management: r.opt_text("management"),
-                employer_id: r.opt_text("employer_id"),
-                special_groups: r.opt_text("special_groups"),
-            })
-        },
-    )
+/// The roster's fields of the persons with the blind indexes `id_indexes`,
+/// by blind index.
+pub fn roster_fields_by_indexes(db: &Db, id_indexes: &[&str]) -> Result<std::collections::HashMap<String, RosterPerson>> {
+    let found = super::in_pieces(id_indexes, |marks, params| {
+        db.try_all(
+            &format!(
+                "SELECT id, id_index, name, phone, residence, community_id, insured_district, management, employer_id, special_groups
+                 FROM persons WHERE id_index IN ({marks})"
+            ),
+            &params,
+            |r| {
+                let person = RosterPerson {
+                    id: r.text("id"),
+                    name: r.opt_text("name"),
+                    phone: r.opt_text("phone"),
+                    residence: r.opt_text("residence"),
+                    community_id: r.opt_text("community_id"),
+                    insured_district: r.opt_text("insured_district"),
+                    management: r.opt_text("management"),
+                    employer_id: r.opt_text("employer_id"),
+                    special_groups: r.opt_text("special_groups"),
+                };
+                Ok((r.text("id_index"), person))
+            },
+        )
+    })?;
+    Ok(found.into_iter().collect())
 }
 
 /// A person registered from the roster.
@@ -286,13 +294,10 @@ pub struct NewPerson<'a> {
     pub created_at: &'a str,
 }
 
-/// Registers a person from a roster row (created and updated now).
-pub fn insert_from_roster(db: &Db, p: &NewPerson<'_>) -> Result<()> {
-    use crate::db::{opt_text, text};
-    db.exec(
-        "INSERT INTO persons (id, id_index, id_masked, birth_date, name, phone, phone_index, residence, community_id, insured_district, management, employer_id, special_groups, created_at, updated_at)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        &[
+/// Registers persons from roster rows (created and updated now).
+pub fn insert_from_roster(db: &Db, people: &[NewPerson<'_>]) -> Result<()> {
+    let values = people.iter().flat_map(|p| {
+        [
             text(p.id),
             text(p.id_index),
             text(p.id_masked),
@@ -308,7 +313,13 @@ pub fn insert_from_roster(db: &Db, p: &NewPerson<'_>) -> Result<()> {
             text(p.special_groups),
             text(p.created_at),
             text(p.created_at),
-        ],
+        ]
+    });
+    super::insert_rows(
+        db,
+        "INSERT INTO persons (id, id_index, id_masked, birth_date, name, phone, phone_index, residence, community_id, insured_district, management, employer_id, special_groups, created_at, updated_at)",
+        15,
+        values.collect(),
     )
 }
 
