@@ -121,7 +121,11 @@ async fn roster_import_applies_a_person_who_comes_again_in_the_same_file_as_the_
     assert_eq!(count("SELECT COUNT(*) FROM history WHERE person_id = ?1 AND field IN ('phone', 'monthly_amount_fen')"), 2, "the changes");
     assert_eq!(count("SELECT COUNT(*) FROM evidence WHERE person_id = ?1"), 1, "the carried-over certification once");
     let again = app.upload(&city.admin, "/api/v1/roster/imports", "text/csv", csv).await.json();
-    assert_eq!((again["created"].as_i64(), again["updated"].as_i64()), (Some(0), Some(2)), "the first row differs from the file's last again: {again}");
+    assert_eq!(
+        (again["created"].as_i64(), again["updated"].as_i64()),
+        (Some(0), Some(2)),
+        "the first row differs from the file's last again: {again}"
+    );
 }
 
 #[tokio::test]

@@ -28,6 +28,19 @@ fn link_hash(prev: &str, seq: i64, at: &str, e: &Entry<'_>, payload_hash: &str) 
     sha256_hex(format!("{prev}\n{seq}\n{at}\n{}\n{}\n{}\n{}\n{payload_hash}", e.actor, e.role, e.action, e.object).as_bytes())
 }
 
+/// The audit table's insert, without its values.
+const INSERT: &str = "INSERT INTO audit_log (seq, at, actor, role, action, object, payload_hash, prev_hash, hash)";
+
+/// Writes the records appended in this transaction and not yet written:
+/// before the commit, and before anything reads the trail.
+pub(crate) fn write_pending(db: &Db) -> Result<()> {
+    let pending = db.take_pending_audit();
+    if pending.is_empty() {
+        return Ok(());
+    }
+    db.insert_rows(INSERT, 9, pending)
+}
+
 /// Appends a record; call inside the transaction of the change it records.
 pub fn append(db: &Db, entry: &Entry<'_>) -> Result<i64> {
     let (seq, prev) = match db.audit_tail() {
@@ -39,20 +52,22 @@ pub fn append(db: &Db, entry: &Entry<'_>) -> Result<i64> {
     let at = crate::now_rfc3339();
     let payload_hash = zige_domain::id_number::blind_index(db.audit_key()?, entry.payload);
     let hash = link_hash(&prev, seq, &at, entry, &payload_hash);
-    db.exec(
-        "INSERT INTO audit_log (seq, at, actor, role, action, object, payload_hash, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        &[
-            int(seq),
-            text(at),
-            text(entry.actor),
-            text(entry.role),
-            text(entry.action),
-            text(entry.object),
-            text(payload_hash),
-            text(prev),
-            text(hash.as_str()),
-        ],
-    )?;
+    let values = [
+        int(seq),
+        text(at),
+        text(entry.actor),
+        text(entry.role),
+        text(entry.action),
+        text(entry.object),
+        text(payload_hash),
+        text(prev),
+        text(hash.as_str()),
+    ];
+    // Inside a transaction the record is written with the others before the
+    // commit; the chain's tail is remembered, so the next link follows it.
+    if !db.defer_audit(values.clone()) {
+        db.insert_rows(INSERT, 9, values.to_vec())?;
+    }
     db.remember_audit_tail(seq, &hash);
     Ok(seq)
 }
@@ -80,12 +95,14 @@ impl Head {
 
 /// The chain's head, or `None` while it is empty.
 pub fn head(db: &Db) -> Result<Option<Head>> {
+    write_pending(db)?;
     db.one("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", &[], |r| Head { seq: r.int("seq"), hash: r.text("hash") })
 }
 
 /// Whether the chain still holds the record a witness kept: the same
 /// sequence number with the same hash.
 pub fn reaches(db: &Db, head: &Head) -> Result<bool> {
+    write_pending(db)?;
     let found = db.one("SELECT hash FROM audit_log WHERE seq = ?", &[int(head.seq)], |r| r.text("hash"))?;
     Ok(found.as_deref() == Some(head.hash.as_str()))
 }
@@ -105,6 +122,7 @@ pub struct Verification {
 
 /// Recomputes every link in order and reports the first broken one.
 pub fn verify(db: &Db) -> Result<Verification> {
+    write_pending(db)?;
     let mut expected_prev = String::new();
     let mut expected_seq = 1;
     let mut records = 0;
@@ -161,6 +179,7 @@ pub struct Record {
 
 /// The records after sequence number `after`, oldest first, at most `limit`.
 pub fn records_after(db: &Db, after: i64, limit: i64) -> Result<Vec<Record>> {
+    write_pending(db)?;
     db.all(
         "SELECT seq, at, actor, role, action, object, payload_hash, hash FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?",
         &[int(after), int(limit)],

@@ -20,6 +20,10 @@ pub struct Db {
     /// transaction: its lock keeps anyone else from extending the chain, so
     /// a batch of appends reads the tail once.
     audit_tail: std::cell::RefCell<Option<(i64, String)>>,
+    /// The audit records appended in this write transaction and not yet
+    /// written: they go in with one statement per few hundred, before the
+    /// commit or before anything reads the trail ([`crate::audit`]).
+    pending_audit: std::cell::RefCell<Vec<Value>>,
     in_transaction: std::cell::Cell<bool>,
     /// The cycle policies' parts, each read once per connection (a
     /// component's connection lives for one request).
@@ -40,6 +44,10 @@ pub struct Db {
 /// the 5 s after which libSQL's server rolls back a transaction that another
 /// writer waits for.
 const TRANSACTION_TARGET: std::time::Duration = std::time::Duration::from_millis(1000);
+
+/// The most parameters a statement takes here: SQLite's own limit on old
+/// builds, so that a statement runs on any backend.
+pub(crate) const MAX_PARAMETERS: usize = 999;
 
 /// A parameter value.
 pub fn text(s: impl Into<String>) -> Value {
@@ -179,6 +187,7 @@ impl Db {
         let db = Self {
             conn,
             audit_tail: Default::default(),
+            pending_audit: Default::default(),
             in_transaction: Default::default(),
             policies: Default::default(),
             round_trip: Default::default(),
@@ -322,9 +331,11 @@ impl Db {
         self.exec("BEGIN IMMEDIATE", &[])?;
         let began = std::time::Instant::now();
         self.in_transaction.set(true);
-        let outcome = work(self);
+        // The audit records the work appended are written before it commits.
+        let outcome = work(self).and_then(|value| crate::audit::write_pending(self).map(|()| value).map_err(E::from));
         self.in_transaction.set(false);
         self.audit_tail.replace(None);
+        self.pending_audit.borrow_mut().clear();
         match outcome {
             Ok(value) => {
                 self.exec("COMMIT", &[])?;
@@ -383,6 +394,38 @@ impl Db {
         }
         let key = crate::secrets::audit_key()?;
         Ok(self.audit_key.get_or_init(|| key))
+    }
+
+    /// Keeps an audit record's values to be written before the commit;
+    /// `false` outside a transaction, where the caller writes it at once.
+    pub(crate) fn defer_audit(&self, values: impl IntoIterator<Item = Value>) -> bool {
+        if self.in_transaction.get() {
+            self.pending_audit.borrow_mut().extend(values);
+        }
+        self.in_transaction.get()
+    }
+
+    /// The audit records kept so far, taken.
+    pub(crate) fn take_pending_audit(&self) -> Vec<Value> {
+        std::mem::take(&mut *self.pending_audit.borrow_mut())
+    }
+
+    /// Inserts rows of `width` values each (`values` holds them one after
+    /// the other, in the column order of `head`, an `INSERT … INTO t (…)`
+    /// without its `VALUES`) in as few statements as the parameter limit
+    /// allows: rows written one by one would cost a statement each, and on
+    /// a remote backend a round trip each.
+    pub(crate) fn insert_rows(&self, head: &str, width: usize, values: Vec<Value>) -> Result<()> {
+        let row = format!("({})", placeholders(width));
+        let mut values = values.into_iter();
+        let mut left = values.len() / width;
+        while left > 0 {
+            let rows = left.min(MAX_PARAMETERS / width);
+            let sql = format!("{head} VALUES {}", vec![row.as_str(); rows].join(", "));
+            self.exec(&sql, &values.by_ref().take(rows * width).collect::<Vec<_>>())?;
+            left -= rows;
+        }
+        Ok(())
     }
 
     /// Remembers the link just appended, inside a transaction only.

@@ -50,33 +50,16 @@ pub mod unmatched_events;
 pub mod used_nonces;
 pub mod webhook_deliveries;
 
-/// The most parameters a statement takes here: SQLite's own limit on old
-/// builds, so that a statement runs on any backend.
-const MAX_PARAMETERS: usize = 999;
-
-/// Inserts rows of `width` values each (`values` holds them one after the
-/// other, in the column order of `head`, an `INSERT … INTO t (…)` without
-/// its `VALUES`) in as few statements as the parameter limit allows: a
-/// batch written row by row would cost a statement, and on a remote backend
-/// a round trip, per row.
+/// Inserts rows through [`Db::insert_rows`].
 fn insert_rows(db: &Db, head: &str, width: usize, values: Vec<Value>) -> Result<()> {
-    let row = format!("({})", placeholders(width));
-    let mut values = values.into_iter();
-    let mut left = values.len() / width;
-    while left > 0 {
-        let rows = left.min(MAX_PARAMETERS / width);
-        let sql = format!("{head} VALUES {}", vec![row.as_str(); rows].join(", "));
-        db.exec(&sql, &values.by_ref().take(rows * width).collect::<Vec<_>>())?;
-        left -= rows;
-    }
-    Ok(())
+    db.insert_rows(head, width, values)
 }
 
 /// Runs `query` for `keys` in pieces within the parameter limit, each
 /// piece given as its `IN (…)` placeholders and parameters.
 fn in_pieces<T>(keys: &[&str], mut query: impl FnMut(&str, Vec<Value>) -> Result<Vec<T>>) -> Result<Vec<T>> {
     let mut found = Vec::new();
-    for piece in keys.chunks(MAX_PARAMETERS) {
+    for piece in keys.chunks(crate::db::MAX_PARAMETERS) {
         found.extend(query(&placeholders(piece.len()), piece.iter().map(|k| text(*k)).collect())?);
     }
     Ok(found)

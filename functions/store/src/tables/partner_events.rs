@@ -15,6 +15,20 @@ pub fn seen(db: &Db, partner_id: &str, event_id: &str) -> Result<bool> {
         .is_some())
 }
 
+/// Which of `event_ids` the partner sent before and zige applied or kept
+/// as unmatched (a rejected one may come again).
+pub fn seen_among(db: &Db, partner_id: &str, event_ids: &[&str]) -> Result<std::collections::HashSet<String>> {
+    let found = super::in_pieces(event_ids, |marks, mut params| {
+        params.insert(0, text(partner_id));
+        db.try_all(
+            &format!("SELECT event_id FROM partner_events WHERE partner_id = ? AND event_id IN ({marks}) AND outcome != 'rejected'"),
+            &params,
+            |r| Ok(r.text("event_id")),
+        )
+    })?;
+    Ok(found.into_iter().collect())
+}
+
 /// Records an event's outcome, received now. A rejected event's id is kept
 /// with its reason but not used up: the partner's corrected resend takes
 /// the row over (R5.1); an applied or unmatched one stays as it is.

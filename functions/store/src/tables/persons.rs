@@ -11,6 +11,16 @@ pub fn id_by_index(db: &Db, id_index: &str) -> Result<Option<String>> {
     db.try_one("SELECT id FROM persons WHERE id_index = ?", &[text(id_index)], |r| Ok(r.text("id")))
 }
 
+/// The ids of the persons with the blind indexes `id_indexes`, by blind index.
+pub fn ids_by_indexes(db: &Db, id_indexes: &[&str]) -> Result<std::collections::HashMap<String, String>> {
+    let found = super::in_pieces(id_indexes, |marks, params| {
+        db.try_all(&format!("SELECT id, id_index FROM persons WHERE id_index IN ({marks})"), &params, |r| {
+            Ok((r.text("id_index"), r.text("id")))
+        })
+    })?;
+    Ok(found.into_iter().collect())
+}
+
 /// The blind index of a person's ID number.
 pub fn id_index_of(db: &Db, person_id: &str) -> Result<Option<String>> {
     db.try_one("SELECT id_index FROM persons WHERE id = ?", &[text(person_id)], |r| Ok(r.text("id_index")))
