@@ -1,10 +1,13 @@
 //! Benchmark (not a test): imports a roster of N rows (default 100,000) in
 //! one request through the local host and reports rows per second, then
-//! imports it again (nothing changes) and reports that too.
+//! imports it again (nothing changes) and reports that too; beside them the
+//! limit, the same rows registered by a purpose-built native pass on a new
+//! database of the same schema (`zige_tests::limits::roster_import`).
 //!
 //! Run: `cargo bench -p zige-tests --bench roster_import [-- ROWS]`
 
 use std::time::Instant;
+use zige_store::db::Db;
 use zige_tests::{ROSTER_HEADER, id_number, spawn_app};
 
 #[tokio::main(flavor = "multi_thread")]
@@ -31,10 +34,12 @@ async fn main() {
             1 + i % 9
         ));
     }
+    let mut first = None;
     for round in ["first import", "same file again"] {
         let started = Instant::now();
         let response = app.upload(&admin, "/api/v1/roster/imports", "text/csv", csv.clone()).await;
         let elapsed = started.elapsed();
+        first.get_or_insert(elapsed);
         assert_eq!(response.status, 200, "{}", response.text());
         let body = response.json();
         println!(
@@ -47,4 +52,20 @@ async fn main() {
             body["rejected"].as_array().map_or(0, Vec::len)
         );
     }
+
+    // The limit: a new database of zige's schema, the same rows in one pass.
+    let state = tempfile::tempdir().expect("a directory");
+    let file = state.path().join("limit.db");
+    Db::open_file(&file).expect("zige's schema");
+    let started = Instant::now();
+    let registered = zige_tests::limits::roster_import(&file, &csv, zige_tests::synthetic::PII_KEY.as_bytes(), zige_store::today())
+        .expect("the limit's import");
+    let limit = started.elapsed();
+    let first = first.expect("the first import");
+    println!(
+        "roster_import limit (one native pass, {registered} rows) {:.1}s = {:.0} rows/s; zige's first import {:.2}× the limit",
+        limit.as_secs_f64(),
+        rows as f64 / limit.as_secs_f64(),
+        first.as_secs_f64() / limit.as_secs_f64()
+    );
 }

@@ -113,16 +113,6 @@ async fn main() {
     // Where the native sweep spends its time (issue 19): each job, and its
     // statements by time, beside the time outside SQL.
     for (job, took, statements) in profile {
-        let in_sql: Duration = statements.iter().map(|s| s.2).sum();
-        let count: u64 = statements.iter().map(|s| s.1).sum();
-        println!(
-            "  {job}: {:.2}s, {count} statements taking {:.2}s, {:.2}s outside SQL",
-            took.as_secs_f64(),
-            in_sql.as_secs_f64(),
-            (took.saturating_sub(in_sql)).as_secs_f64()
-        );
-        for (sql, n, t) in statements.iter().take(6) {
-            println!("    {:>8} × {:.2}s  {sql}", n, t.as_secs_f64());
-        }
+        zige_tests::load::print_profile(job, took, &statements, 6);
     }
 }

@@ -18,9 +18,6 @@ use zige_store::db::Db;
 use zige_store::secrets::Sealer;
 use zige_tests::{ROSTER_HEADER, id_number, spawn_app, unix_now};
 
-/// The development `pii_key` of spin.toml, which the benchmark's app uses.
-const PII_KEY: &str = "zige-development-key-change-me";
-
 fn sign(secret: &str, id: &str, ts: i64, body: &str) -> String {
     let key = base64::engine::general_purpose::STANDARD.decode(secret.trim_start_matches("whsec_")).expect("secret");
     let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(&key).expect("key");
@@ -106,7 +103,8 @@ async fn main() {
     let db = Db::open_file(&native_file).expect("opening the copy");
     let partner = Partner::load(&db, "bench").expect("reading").expect("the partner");
     let sealer = Sealer::new("native-benchmark-sealing-key").expect("a sealer");
-    let key = PII_KEY.as_bytes();
+    let key = zige_tests::synthetic::PII_KEY.as_bytes();
+    db.take_profile();
     let started = Instant::now();
     for (webhook_id, ts, signature, body, hosted_answer) in &deliveries {
         assert_eq!(&sign(&secret, webhook_id, *ts, body), signature, "the signature verifies");
@@ -125,9 +123,12 @@ async fn main() {
         .expect("applied natively");
         assert_eq!(&answer, hosted_answer, "the native loop gives the same outcomes");
     }
-    let native = sent as f64 / started.elapsed().as_secs_f64();
+    let took = started.elapsed();
+    let native = sent as f64 / took.as_secs_f64();
     println!(
         "webhook_load: {recipients} recipients, {sent} events in {batches} signed batches: {hosted:.0} events/s through the host, {native:.0} events/s natively (rusqlite), ratio {:.2}",
         native / hosted
     );
+    // Where the native run spends its time (issue 19).
+    zige_tests::load::print_profile("native deliveries", took, &db.take_profile(), 10);
 }

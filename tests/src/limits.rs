@@ -198,3 +198,93 @@ pub fn cycles_sweep(path: &Path, today: NaiveDate, verification_working_days: u3
     transaction.commit()?;
     Ok(counts)
 }
+
+/// A roster of new persons (the benchmark's file: plain CSV under
+/// [`crate::ROSTER_HEADER`], no quoted cells) registered by a purpose-built
+/// pass over the database at `path`: each row parsed into the domain's
+/// types, its ID number indexed, and its person, benefit, history lines and
+/// carried-over certification inserted with prepared statements, all in one
+/// transaction. Returns the rows registered.
+pub fn roster_import(path: &Path, csv: &str, key: &[u8], today: NaiveDate) -> Result<usize> {
+    use zige_domain::benefit::{BenefitType, ManagementMode, ResidenceKind};
+    use zige_domain::{Fen, IdNumber};
+    let mut conn = Connection::open(path)?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    let now = zige_store::now_rfc3339();
+    let proof_of_life = serde_json::to_string(&zige_domain::EvidenceKind::OtherProofOfLife)?;
+    let transaction = conn.transaction()?;
+    let mut rows = 0;
+    {
+        let mut person = transaction.prepare(
+            "INSERT INTO persons (id, id_index, id_masked, birth_date, name, phone, phone_index, residence, community_id, insured_district, management, employer_id, special_groups, created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '[]', ?, ?)",
+        )?;
+        let mut benefit = transaction.prepare(
+            "INSERT INTO benefits (id, person_id, benefit_type, monthly_amount_fen, start_date, insured_district, created_at, updated_at, list_kind, list_reasons)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )?;
+        let mut history = transaction.prepare(
+            "INSERT INTO history (entity, entity_id, person_id, field, old_value, new_value, actor, at) VALUES (?, ?, ?, 'created', NULL, ?, 'bench', ?)",
+        )?;
+        let mut evidence = transaction.prepare(
+            "INSERT OR IGNORE INTO evidence (id, person_id, kind, occurred_on, received_on, source, created_at) VALUES (?, ?, ?, ?, ?, 'roster', ?)",
+        )?;
+        let date = |text: &str| NaiveDate::parse_from_str(text, "%Y-%m-%d").with_context(|| format!("{text:?} is not a date"));
+        let reason = |e: &dyn std::fmt::Display| anyhow::anyhow!("{e}");
+        for line in csv.lines().skip(1).filter(|l| !l.is_empty()) {
+            let cells: Vec<&str> = line.split(',').collect();
+            let id = IdNumber::parse(cells[0]).map_err(|e| reason(&e))?;
+            let benefit_type = BenefitType::parse(cells[2]).map_err(|e| reason(&e))?;
+            let monthly = Fen::parse_yuan(cells[3]).map_err(|e| reason(&e))?;
+            let residence = ResidenceKind::parse(cells[6]).map_err(|e| reason(&e))?;
+            let management = ManagementMode::parse(cells[8]).map_err(|e| reason(&e))?;
+            let phone = Some(cells[10]).filter(|p| !p.is_empty());
+            let (person_id, benefit_id) = (zige_store::secrets::new_id("p")?, zige_store::secrets::new_id("b")?);
+            person.execute(params![
+                person_id,
+                id.blind_index(key),
+                id.masked(),
+                id.birth_date().to_string(),
+                cells[1],
+                phone,
+                phone.map(|p| zige_store::secrets::phone_index(key, p)),
+                residence.code(),
+                Some(cells[7]).filter(|c| !c.is_empty()),
+                cells[5],
+                management.code(),
+                Some(cells[9]).filter(|e| !e.is_empty()),
+                now,
+                now
+            ])?;
+            let (kind, reasons) = zige_store::records::NOT_ASSESSED;
+            benefit.execute(params![
+                benefit_id,
+                person_id,
+                benefit_type.code(),
+                monthly.as_i64(),
+                date(cells[4])?.to_string(),
+                cells[5],
+                now,
+                now,
+                kind,
+                reasons
+            ])?;
+            history.execute(params!["person", person_id, person_id, "roster", now])?;
+            history.execute(params!["benefit", benefit_id, person_id, benefit_type.code(), now])?;
+            if !cells[11].is_empty() {
+                let day = date(cells[11])?;
+                evidence.execute(params![
+                    format!("roster:{person_id}:{day}"),
+                    person_id,
+                    proof_of_life,
+                    day.to_string(),
+                    today.to_string(),
+                    now
+                ])?;
+            }
+            rows += 1;
+        }
+    }
+    transaction.commit()?;
+    Ok(rows)
+}

@@ -154,3 +154,20 @@ pub async fn runtime_floor(connections: usize, duration: Duration) -> Figure {
     )
     .await
 }
+
+/// Prints where a native run spent its time (issue 19): its statements by
+/// count and time, most time first (`Db::take_profile`), beside the time
+/// outside SQL.
+pub fn print_profile(label: &str, took: Duration, statements: &[(String, u64, Duration)], shown: usize) {
+    let in_sql: Duration = statements.iter().map(|s| s.2).sum();
+    let count: u64 = statements.iter().map(|s| s.1).sum();
+    println!(
+        "  {label}: {:.2}s, {count} statements taking {:.2}s, {:.2}s outside SQL",
+        took.as_secs_f64(),
+        in_sql.as_secs_f64(),
+        took.saturating_sub(in_sql).as_secs_f64()
+    );
+    for (sql, n, t) in statements.iter().take(shown) {
+        println!("    {n:>8} × {:.2}s  {sql}", t.as_secs_f64());
+    }
+}
