@@ -57,6 +57,11 @@ async fn main() {
     let state = tempfile::tempdir().expect("a directory");
     let file = state.path().join("limit.db");
     Db::open_file(&file).expect("zige's schema");
+    rusqlite::Connection::open(&file)
+        .and_then(|c| {
+            c.execute("INSERT INTO orgs (id, parent_id, kind, name, division_code, created_at) VALUES ('bench-c1', NULL, 'community', '基准社区', NULL, '')", [])
+        })
+        .expect("the community of the rows");
     let started = Instant::now();
     let registered = zige_tests::limits::roster_import(&file, &csv, zige_tests::synthetic::PII_KEY.as_bytes(), zige_store::today())
         .expect("the limit's import");

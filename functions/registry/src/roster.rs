@@ -26,8 +26,12 @@ use zige_store::tables::benefits::{self, RosterBenefitChange};
 use zige_store::tables::persons::{self, PersonField};
 use zige_store::tables::{evidence, history, relations};
 
-/// Rows per transaction on local SQLite; fewer on a remote backend.
-const CHUNK: usize = 500;
+/// Rows per transaction on local SQLite; fewer on a remote backend. New
+/// rows land on pages all over the tables' indexes (ids are random), and a
+/// commit writes every page it touched: 500 rows a commit cost four times
+/// the writing of 5,000 (100,000 rows in 18 s against 9 s), while a chunk
+/// of 5,000 holds the lock under half a second.
+const CHUNK: usize = 5000;
 /// Statements a new row costs at most (person, benefit, history, evidence, snapshot).
 const STATEMENTS_PER_ROW: usize = 16;
 /// The largest roster file accepted in one request (about 150,000 rows).
