@@ -49,6 +49,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 26, name: "staff_confirmation", sql: include_str!("../migrations/0026_staff_confirmation.sql") },
     Migration { version: 27, name: "person_language", sql: include_str!("../migrations/0027_person_language.sql") },
     Migration { version: 28, name: "sweep_order_indexes", sql: include_str!("../migrations/0028_sweep_order_indexes.sql") },
+    Migration { version: 29, name: "payroll_by_benefit", sql: include_str!("../migrations/0029_payroll_by_benefit.sql") },
 ];
 
 /// The newest schema version this build knows.
