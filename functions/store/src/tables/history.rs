@@ -21,20 +21,7 @@ pub struct NewHistoryLine<'a> {
 
 /// Appends one line of history (R3.1).
 pub fn record(db: &Db, line: &NewHistoryLine<'_>) -> Result<()> {
-    use crate::db::{opt_text, text};
-    db.exec(
-        "INSERT INTO history (entity, entity_id, person_id, field, old_value, new_value, actor, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        &[
-            text(line.entity),
-            text(line.entity_id),
-            text(line.person_id),
-            text(line.field),
-            opt_text(line.old),
-            opt_text(line.new),
-            text(line.actor),
-            text(line.at),
-        ],
-    )
+    record_all(db, std::slice::from_ref(line))
 }
 
 /// Appends lines of history (R3.1), in order.
