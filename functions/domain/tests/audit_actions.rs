@@ -430,16 +430,6 @@ fn the_actions_are_read_in_every_form_they_are_written() {
     }
 }
 
-/// A dump of what is written where: `cargo test -p zige-domain --test
-/// audit_actions -- --ignored --nocapture`.
-#[test]
-#[ignore]
-fn print_the_actions_written() {
-    for (code, at) in actions_written() {
-        println!("{code}\t{}", at.into_iter().collect::<Vec<_>>().join(" "));
-    }
-}
-
 /// The filing statuses the domain names (R8.2) are the ones the audit
 /// component computes for a district's month.
 #[test]

@@ -140,8 +140,7 @@ pub fn insert_from_roster(db: &Db, benefits: &[NewRosterBenefit<'_>]) -> Result<
             text(crate::records::NOT_ASSESSED.1),
         ]
     });
-    super::insert_rows(
-        db,
+    db.insert_rows(
         "INSERT INTO benefits (id, person_id, benefit_type, monthly_amount_fen, start_date, insured_district, depends_on_index, created_at, updated_at, list_kind, list_reasons)",
         11,
         values.collect(),

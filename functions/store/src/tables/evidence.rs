@@ -65,8 +65,7 @@ pub fn insert_from_roster(
             text(created_at),
         ]
     });
-    super::insert_rows(
-        db,
+    db.insert_rows(
         "INSERT OR IGNORE INTO evidence (id, person_id, kind, occurred_on, received_on, source, created_at)",
         7,
         values.collect(),

@@ -39,12 +39,7 @@ pub fn record_all(db: &Db, lines: &[NewHistoryLine<'_>]) -> Result<()> {
             text(line.at),
         ]
     });
-    super::insert_rows(
-        db,
-        "INSERT INTO history (entity, entity_id, person_id, field, old_value, new_value, actor, at)",
-        8,
-        values.collect(),
-    )
+    db.insert_rows("INSERT INTO history (entity, entity_id, person_id, field, old_value, new_value, actor, at)", 8, values.collect())
 }
 
 /// A line of a person's history as staff read it.

@@ -5,7 +5,7 @@
 //! and returns typed rows. A stored value that no longer reads is an error
 //! naming the row, never a default.
 
-use crate::db::{Db, Value, placeholders, text};
+use crate::db::{Value, placeholders, text};
 use anyhow::Result;
 use zige_domain::routing::{OrgKind, OrgTree};
 
@@ -49,11 +49,6 @@ pub mod timer_jobs;
 pub mod unmatched_events;
 pub mod used_nonces;
 pub mod webhook_deliveries;
-
-/// Inserts rows through [`Db::insert_rows`].
-fn insert_rows(db: &Db, head: &str, width: usize, values: Vec<Value>) -> Result<()> {
-    db.insert_rows(head, width, values)
-}
 
 /// Runs `query` for `keys` in pieces within the parameter limit, each
 /// piece given as its `IN (…)` placeholders and parameters.

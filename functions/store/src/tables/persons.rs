@@ -325,8 +325,7 @@ pub fn insert_from_roster(db: &Db, people: &[NewPerson<'_>]) -> Result<()> {
             text(p.created_at),
         ]
     });
-    super::insert_rows(
-        db,
+    db.insert_rows(
         "INSERT INTO persons (id, id_index, id_masked, birth_date, name, phone, phone_index, residence, community_id, insured_district, management, employer_id, special_groups, created_at, updated_at)",
         15,
         values.collect(),
