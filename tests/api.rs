@@ -29,6 +29,7 @@ mod recipients;
 mod recovery;
 mod registry;
 mod reports;
+mod review_days;
 mod routes;
 mod staff_access;
 mod static_files;

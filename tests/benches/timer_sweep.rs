@@ -1,12 +1,15 @@
 //! Benchmark (not a test): a synthetic city (default 300,000 persons with
-//! 1,000,000 benefits, seed 7; about 10% of persons lapsed) swept by the
-//! timers as of 2026-12-20 — through the local host, tick after tick until
-//! done, and natively with the same platform code over rusqlite on a copy of
-//! the same database; and, as the limit, the cycles job done by a
-//! purpose-built native pass on a third copy (`zige_tests::limits`, one
-//! scan, prepared statements, the writes in one transaction). Reports wall
-//! times and their ratios, the benefits whose state changed, and the host's
-//! peak memory.
+//! 1,000,000 benefits, seed 7; about 10% of persons lapsed, and due for
+//! review) swept by the timers as of 2026-12-20 — through the local host,
+//! tick after tick until done, and natively with the same platform code
+//! over rusqlite on a copy of the same database; and, as the limit, the
+//! cycles job done by a purpose-built native pass on a third copy
+//! (`zige_tests::limits`, one scan, prepared statements, the writes in one
+//! transaction). Then the full review of the next day, as after a change
+//! of the cycle policies (or the upgrade that brought review days): every
+//! benefit read and given its review day, through the host and by the
+//! limit. Reports wall times and their ratios, the benefits whose state
+//! changed, and the host's peak memory.
 //!
 //! Run: `cargo bench -p zige-tests --bench timer_sweep [-- PERSONS BENEFITS]`
 
@@ -110,6 +113,31 @@ async fn main() {
         cycles_native.as_secs_f64() / limit.as_secs_f64(),
         peak / 1024
     );
+    // The full review: the rules changed, so every benefit is read again.
+    let next_day = (as_of + chrono::Duration::days(1)).to_string();
+    let hosted_file = app.state_dir.path().join(".spin/sqlite_db.db");
+    for file in [&hosted_file, &limit_file] {
+        let db = rusqlite::Connection::open(file).expect("the database");
+        db.execute("UPDATE review_basis SET policies = 'the rules before'", []).expect("a changed basis");
+    }
+    let started = Instant::now();
+    app.tick_until_done(&next_day).await;
+    let hosted_full = started.elapsed();
+    let read: i64 = rusqlite::Connection::open(&hosted_file)
+        .and_then(|db| db.query_row("SELECT processed FROM timer_jobs WHERE job = 'cycles'", [], |r| r.get(0)))
+        .expect("the persons read");
+    let started = Instant::now();
+    zige_tests::limits::cycles_sweep(&limit_file, next_day.parse().expect("a date"), 15).expect("the limit's full review");
+    let limit_full = started.elapsed();
+    assert_eq!(changed(&limit_file), changed(&hosted_file), "the limit's full review did the same work as zige's");
+    println!(
+        "timer_sweep: full review of {next_day} (the rules changed: {read} persons read, every benefit given its review day): host {:.1}s, limit {:.1}s, {:.2}× the limit; host peak memory {} MiB",
+        hosted_full.as_secs_f64(),
+        limit_full.as_secs_f64(),
+        hosted_full.as_secs_f64() / limit_full.as_secs_f64(),
+        peak_memory_kib(pid) / 1024
+    );
+
     // Where the native sweep spends its time (issue 19): each job, and its
     // statements by time, beside the time outside SQL.
     for (job, took, statements) in profile {

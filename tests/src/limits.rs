@@ -9,7 +9,7 @@
 
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
-use rusqlite::{Connection, Statement, params};
+use rusqlite::{Connection, OptionalExtension, Statement, params};
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
 use std::iter::Peekable;
@@ -40,11 +40,11 @@ struct Scan<'s> {
 }
 
 impl<'s> Scan<'s> {
-    fn new(statement: &'s mut Statement<'_>) -> Result<Self> {
+    fn new(statement: &'s mut Statement<'_>, due_by: &str) -> Result<Self> {
         let columns: Vec<String> = statement.column_names().iter().map(|c| c.to_string()).collect();
         let person = columns.iter().position(|c| c == "person_id").context("a person_id column")?;
         let width = columns.len();
-        let rows = statement.query_map([], move |row| (0..width).map(|i| Ok(from_native(row.get_ref(i)?))).collect())?;
+        let rows = statement.query_map([due_by], move |row| (0..width).map(|i| Ok(from_native(row.get_ref(i)?))).collect())?;
         let rows: Box<dyn Iterator<Item = Result<Vec<Value>>>> = Box::new(rows.map(|r| r.map_err(anyhow::Error::from)));
         Ok(Self { columns, rows: rows.peekable(), person })
     }
@@ -79,8 +79,10 @@ impl<'s> Scan<'s> {
 }
 
 /// The cycles job of the daily sweep (R4, R5.4, R6.1) as of `today`, done
-/// in one pass over the database at `path`: every benefit assessed, the
-/// changed states stored, the reminders queued and the lapsed persons'
+/// in one pass over the database at `path`: every benefit of the persons
+/// whose review day has come assessed (everyone's, when the cycle policies
+/// changed since the review days were found), the changed states and new
+/// review days stored, the reminders queued and the lapsed persons'
 /// verification tasks opened.
 pub fn cycles_sweep(path: &Path, today: NaiveDate, verification_working_days: u32) -> Result<SweepCounts> {
     // What every person's assessment needs, read once.
@@ -93,28 +95,38 @@ pub fn cycles_sweep(path: &Path, today: NaiveDate, verification_working_days: u3
     let deadline = || deadlines::verification_task_deadline(&calendar, today, verification_working_days);
     let mut conn = Connection::open(path)?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
+    let basis: Option<String> = conn.query_row("SELECT policies FROM review_basis", [], |r| r.get(0)).optional()?.flatten();
+    let fingerprint = serde_json::to_string(&policies)?;
+    // Everyone is due when the rules changed: '~' sorts after every date.
+    let due_by = if basis.as_deref() == Some(fingerprint.as_str()) { today.to_string() } else { "~".to_string() };
+    let due = "SELECT person_id FROM benefits WHERE review_on <= ?1";
 
     // The scan: what changed, what to queue and what to open, kept for the writes.
-    let mut changes: Vec<(String, [Option<String>; 6])> = Vec::new();
+    let mut changes: Vec<(String, records::StoredSnapshot)> = Vec::new();
+    let mut state_changes = 0;
     let mut messages: Vec<(String, String, &'static str, String)> = Vec::new();
     let mut tasks: Vec<(String, String, &'static str, String, Option<deadlines::TaskDeadline>)> = Vec::new();
     {
-        let mut persons = conn.prepare(
-            "SELECT id AS person_id, name, birth_date, language, residence, community_id, management, employer_id, insured_district FROM persons ORDER BY id",
-        )?;
-        let mut benefits = conn.prepare(&format!(
-            "SELECT {BENEFIT_COLUMNS}, cycle_status, cycle_due, list_kind, list_reasons, certified_on, certified_by FROM benefits ORDER BY person_id, start_date, id"
+        let mut persons = conn.prepare(&format!(
+            "SELECT id AS person_id, name, birth_date, language, residence, community_id, management, employer_id, insured_district FROM persons
+             WHERE id IN ({due}) ORDER BY id"
         ))?;
-        let mut evidence = conn.prepare(&format!("SELECT {EVIDENCE_COLUMNS} FROM evidence ORDER BY person_id, occurred_on, id"))?;
-        let mut decisions = conn
-            .prepare(&format!("SELECT {DECISION_COLUMNS} FROM decisions WHERE {DECISIONS_STANDING} ORDER BY person_id, decided_on, id"))?;
+        let swept = records::SWEPT_COLUMNS.join(", ");
+        let mut benefits = conn.prepare(&format!(
+            "SELECT {BENEFIT_COLUMNS}, {swept} FROM benefits WHERE person_id IN ({due}) ORDER BY person_id, start_date, id"
+        ))?;
+        let mut evidence = conn
+            .prepare(&format!("SELECT {EVIDENCE_COLUMNS} FROM evidence WHERE person_id IN ({due}) ORDER BY person_id, occurred_on, id"))?;
+        let mut decisions = conn.prepare(&format!(
+            "SELECT {DECISION_COLUMNS} FROM decisions WHERE person_id IN ({due}) AND {DECISIONS_STANDING} ORDER BY person_id, decided_on, id"
+        ))?;
         let mut open_tasks = conn.prepare("SELECT person_id, kind FROM tasks WHERE status = 'open'")?;
         let mut opened: BTreeSet<(String, String)> =
             open_tasks.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
 
-        let mut persons = Scan::new(&mut persons)?;
+        let mut persons = Scan::new(&mut persons, &due_by)?;
         let (mut benefits, mut evidence, mut decisions) =
-            (Scan::new(&mut benefits)?, Scan::new(&mut evidence)?, Scan::new(&mut decisions)?);
+            (Scan::new(&mut benefits, &due_by)?, Scan::new(&mut evidence, &due_by)?, Scan::new(&mut decisions, &due_by)?);
         while let Some(values) = persons.rows.next() {
             let values = values?;
             let row = Row::new(&persons.columns, &values);
@@ -123,29 +135,22 @@ pub fn cycles_sweep(path: &Path, today: NaiveDate, verification_working_days: u3
             let language = Language::parse(&row.text("language")).map_err(|e| anyhow::anyhow!("{e}"))?;
             let birth_month = records::birth_month(Some(&row.text("birth_date")));
             let placement = records::placement(&row)?;
-            let stored = benefits.take(&id, |r| {
-                let snapshot =
-                    ["cycle_status", "cycle_due", "list_kind", "list_reasons", "certified_on", "certified_by"].map(|c| r.opt_text(c));
-                Ok((records::benefit_row(r)?, snapshot))
-            })?;
+            let stored = benefits.take(&id, |r| Ok((records::benefit_row(r)?, records::SWEPT_COLUMNS.map(|c| r.opt_text(c)))))?;
             let evidence = evidence.take(&id, |r| Ok(records::evidence_row(r)?.0))?;
             let decisions = decisions.take(&id, |r| Ok(records::decision_row(r)?.0))?;
-            let snapshots: BTreeMap<String, [Option<String>; 6]> = stored.iter().map(|(b, s)| (b.id.clone(), s.clone())).collect();
+            let snapshots: BTreeMap<String, records::StoredSnapshot> = stored.iter().map(|(b, s)| (b.id.clone(), s.clone())).collect();
             let loaded = stored.into_iter().map(|(b, _)| b).collect();
             for (benefit, assessment) in records::assess_loaded(loaded, &evidence, &decisions, &policies, birth_month, today) {
-                let snapshot = records::Snapshot::of(&assessment);
-                let now = [
-                    Some(assessment.cycle.status.code().to_string()),
-                    Some(assessment.cycle.next_due.to_string()),
-                    Some(snapshot.list.to_string()),
-                    Some(snapshot.reasons),
-                    snapshot.certified_on,
-                    snapshot.certified_by.map(str::to_string),
-                ];
-                if snapshots.get(&benefit.id) != Some(&now) {
+                let facts = records::benefit_facts(&benefit, &policies, birth_month, today);
+                let next_policy = policies.next_version_after(benefit.benefit_type, today);
+                let review_on = effects::next_review(&facts, &evidence, &decisions, &assessment, next_policy, today);
+                let now = records::swept(&assessment, review_on);
+                let was = snapshots.get(&benefit.id);
+                if was != Some(&now) {
+                    // As zige counts them: a new review day alone is not a change of state.
+                    state_changes += usize::from(was.is_none_or(|was| was[..6] != now[..6]));
                     changes.push((benefit.id.clone(), now));
                 }
-                let facts = records::benefit_facts(&benefit, &policies, birth_month, today);
                 for effect in effects::cycle_effects(&facts, &assessment, &mask_name(&name), today, deadline)? {
                     match effect.change {
                         Change::Notify { key, kind, message } => messages.push((key, id.clone(), kind, message.text(language))),
@@ -168,14 +173,19 @@ pub fn cycles_sweep(path: &Path, today: NaiveDate, verification_working_days: u3
     // The writes, in one transaction with prepared statements.
     let now = zige_store::now_rfc3339();
     let transaction = conn.transaction()?;
-    let mut counts = SweepCounts { changed: changes.len(), ..Default::default() };
+    let mut counts = SweepCounts::default();
     {
-        let mut update = transaction.prepare(
-            "UPDATE benefits SET cycle_status = ?, cycle_due = ?, list_kind = ?, list_reasons = ?, certified_on = ?, certified_by = ? WHERE id = ?",
-        )?;
-        for (id, [status, due, list, reasons, on, by]) in &changes {
-            update.execute(params![status, due, list, reasons, on, by, id])?;
+        if basis.as_deref() != Some(fingerprint.as_str()) {
+            transaction.execute("INSERT OR REPLACE INTO review_basis (id, policies, reviewing) VALUES (1, ?, NULL)", [&fingerprint])?;
         }
+        let mut update = transaction.prepare(
+            "UPDATE benefits SET cycle_status = ?, cycle_due = ?, list_kind = ?, list_reasons = ?, certified_on = ?, certified_by = ?, review_on = ?
+             WHERE id = ?",
+        )?;
+        for (id, [status, due, list, reasons, on, by, review_on]) in &changes {
+            update.execute(params![status, due, list, reasons, on, by, review_on, id])?;
+        }
+        counts.changed = state_changes;
         let mut queue = transaction.prepare(
             "INSERT OR IGNORE INTO outbox (key, person_id, kind, message, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?)",
         )?;

@@ -5,7 +5,9 @@
 //! a chosen share certified long ago (their benefits lapse), the others
 //! within the current cycle. Each benefit's stored cycle status is what the
 //! previous day's sweep found, so a sweep on `as_of` changes exactly the
-//! lapsed persons' benefits.
+//! lapsed persons' benefits: their records changed since (their review is
+//! due at the next sweep), and every other benefit's review day is the one
+//! the domain sets (issue 19).
 
 use anyhow::Result;
 use chrono::NaiveDate;
@@ -87,8 +89,8 @@ pub fn generate(path: &Path, spec: &CitySpec) -> Result<()> {
         )?;
         let mut benefit = tx.prepare(
             "INSERT INTO benefits (id, person_id, benefit_type, monthly_amount_fen, start_date, insured_district, cycle_status, cycle_due,
-               list_kind, list_reasons, certified_on, certified_by, created_at, updated_at)
-             VALUES (?1, ?2, ?3, 200000, '2015-01-01', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)",
+               list_kind, list_reasons, certified_on, certified_by, created_at, updated_at, review_on)
+             VALUES (?1, ?2, ?3, 200000, '2015-01-01', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12)",
         )?;
         let mut evidence = tx.prepare(
             "INSERT INTO evidence (id, person_id, kind, occurred_on, received_on, source, created_at) VALUES (?1, ?2, ?3, ?4, ?4, 'roster', ?5)",
@@ -137,9 +139,14 @@ pub fn generate(path: &Path, spec: &CitySpec) -> Result<()> {
             let seen = if lapsed { spec.as_of - chrono::Duration::days(11) } else { certified };
             let evidence =
                 [Evidence { id: format!("e{i:07}"), kind: EvidenceKind::OtherProofOfLife, occurred_on: seen, received_on: seen }];
-            for (row, assessment) in
-                records::assess_loaded(rows, &evidence, &[], &policies, Some(chrono::Datelike::month(&birth)), spec.as_of)
-            {
+            let birth_month = Some(chrono::Datelike::month(&birth));
+            for (row, assessment) in records::assess_loaded(rows, &evidence, &[], &policies, birth_month, spec.as_of) {
+                let facts = records::benefit_facts(&row, &policies, birth_month, spec.as_of);
+                let review_on = if lapsed {
+                    String::new()
+                } else {
+                    zige_domain::effects::next_review(&facts, &evidence, &[], &assessment, None, spec.as_of).to_string()
+                };
                 let status = match assessment.cycle.status {
                     CycleStatus::Certified => "certified",
                     CycleStatus::Due => "due",
@@ -157,11 +164,14 @@ pub fn generate(path: &Path, spec: &CitySpec) -> Result<()> {
                     snapshot.reasons,
                     snapshot.certified_on,
                     snapshot.certified_by,
-                    now
+                    now,
+                    review_on
                 ])?;
             }
         }
     }
+    // The review days above were found under the notice's defaults.
+    tx.execute("INSERT INTO review_basis (id, policies) VALUES (1, ?)", [serde_json::to_string(&policies)?])?;
     tx.commit()?;
     Ok(())
 }

@@ -417,6 +417,31 @@ impl CyclePolicy {
     }
 }
 
+impl CyclePolicy {
+    /// The days after `today` on which the position found on `today` may
+    /// turn: a cycle starting or ending, a due date or grace period passing.
+    /// Between two of them the position (status, due date, the cycles named)
+    /// stays as it is; the sweep's review days rest on this (R4).
+    pub fn turning_days(&self, position: &CyclePosition, today: NaiveDate) -> impl Iterator<Item = NaiveDate> + use<> {
+        let next = |d: NaiveDate| d.succ_opt();
+        let mut days = vec![
+            Some(position.cycle.start),
+            next(position.cycle.end),
+            next(position.cycle.due),
+            next(position.grace_ends),
+            Some(position.current.start),
+            next(position.current.end),
+            next(position.next_due),
+        ];
+        // A calendar position is measured against the window containing today.
+        if self.mode != CycleMode::Rolling {
+            let window = self.cycle_at(today);
+            days.extend([Some(window.start), next(window.end)]);
+        }
+        days.into_iter().flatten().filter(move |d| *d > today)
+    }
+}
+
 /// The period units of [`Period`] as the API writes them, with their names
 /// for forms.
 pub const PERIOD_UNITS: [CodeName; 4] = [
@@ -451,7 +476,11 @@ pub struct PolicyVersion {
 /// defaults that apply before the first version. Versions are never
 /// overwritten: a later version for the same day supersedes an earlier one,
 /// and both stay on record.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// Serialised, a set is every rule in it: two sets serialised alike place
+/// every benefit the same way on every day, so review days found under one
+/// are kept only while it serialises the same (issue 19).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct PolicySet {
     defaults: Vec<(BenefitType, CyclePolicy)>,
     versions: Vec<PolicyVersion>,
@@ -494,6 +523,12 @@ impl PolicySet {
             Some(v) => &v.policy,
             None => &self.defaults.iter().find(|(b, _)| *b == benefit).expect("every benefit type has a default").1,
         }
+    }
+
+    /// The first day after `today` on which a version for `benefit` takes
+    /// effect, if one is set.
+    pub fn next_version_after(&self, benefit: BenefitType, today: NaiveDate) -> Option<NaiveDate> {
+        self.versions.iter().filter(|v| v.benefit == benefit && v.effective_from > today).map(|v| v.effective_from).min()
     }
 
     /// Every version, in order of taking effect.

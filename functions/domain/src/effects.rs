@@ -724,6 +724,66 @@ pub fn cycle_effects(
     }
 }
 
+/// The longest the sweep leaves a benefit unreviewed, whatever its dates
+/// say: a net under the rules of [`next_review`], so that nobody is missed
+/// for more than a month should a rule ever turn on a day they do not name.
+pub const LONGEST_WITHOUT_REVIEW_DAYS: i64 = 31;
+
+/// The monthly review of the net: a day of the month (1 to 28) drawn from
+/// the benefit's id, the first such day after `today`. Spread over the
+/// month, the net reviews about a 28th of all benefits a day; fixed, it is
+/// the same day whenever it is found again, so a sweep that finds it again
+/// rewrites nothing.
+pub fn monthly_review(benefit_id: &str, today: NaiveDate) -> NaiveDate {
+    use chrono::Datelike;
+    use sha2::Digest;
+    let day = 1 + u32::from(sha2::Sha256::digest(benefit_id.as_bytes())[0]) % 28;
+    let this_month = today.with_day(day).expect("every month has 28 days");
+    if this_month > today {
+        this_month
+    } else {
+        crate::money::YearMonth::of(today).plus(1).first_day().with_day(day).expect("every month has 28 days")
+    }
+}
+
+/// The first day after `today` on which the daily sweep must look at a
+/// benefit again (R4, R6.1): until then its stored assessment, cycle status
+/// and due date stay as they are on `today`, and [`cycle_effects`] asks for
+/// nothing it has not asked for on `today`. The benefit was assessed on
+/// `today` as `assessment`, from the person's `evidence` and `decisions`;
+/// `next_policy` is the day the next version of its cycle policy takes
+/// effect. A record, decision or payment change after `today` makes the
+/// store review the person at the next sweep, whatever this day is.
+pub fn next_review(
+    benefit: &BenefitFacts,
+    evidence: &[Evidence],
+    decisions: &[StaffDecision],
+    assessment: &Assessment,
+    next_policy: Option<NaiveDate>,
+    today: NaiveDate,
+) -> NaiveDate {
+    let tomorrow = today.succ_opt().unwrap_or(today);
+    // Unverified and still paid: a verification task must stay open, and
+    // one closed without a decision is opened again the next day (R6.1).
+    if benefit.payment.is_payable() && assessment.cycle.status == CycleStatus::Overdue && assessment.list == ListKind::ToVerify {
+        return tomorrow;
+    }
+    let position = &assessment.cycle;
+    let records = evidence.iter().flat_map(|e| [e.occurred_on, e.received_on]);
+    let decided = decisions.iter().map(|d| d.decided_on);
+    let reminders = benefit.policy.reminder_dates(position.next_due);
+    let net = monthly_review(&benefit.id, today);
+    records
+        .chain(decided)
+        .chain(reminders)
+        .chain(benefit.payment.termination_due_on())
+        .chain(next_policy)
+        .chain(Some(benefit.start))
+        .filter(|d| *d > today)
+        .chain(benefit.policy.turning_days(position, today))
+        .fold(net, NaiveDate::min)
+}
+
 /// What becomes of a district's outcome the city has not reviewed (R7.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Waiting {

@@ -501,3 +501,186 @@ fn r6_3_failed_face_checks_of_the_frail_or_old_open_a_home_visit() {
         }
     }
 }
+
+/// A cycle policy of any mode the constructor accepts (R4.2).
+fn arbitrary_policy() -> impl Strategy<Value = CyclePolicy> {
+    use crate::cycle::{CollectionWindow, CycleMode, Period};
+    let period = prop_oneof![Just(Period::Year), Just(Period::Quarter), Just(Period::Month), (1u16..120).prop_map(Period::Days)];
+    let mode = prop_oneof![
+        Just(CycleMode::Calendar { collection_window: None }),
+        (1u32..13, 1u32..32).prop_map(|(end_month, end_day)| CycleMode::Calendar {
+            collection_window: Some(CollectionWindow { end_month, end_day: end_day.min(28) })
+        }),
+        Just(CycleMode::Rolling),
+        Just(CycleMode::BirthdayMonth),
+    ];
+    (period, mode, 0u16..60, proptest::collection::vec(-10i32..60, 0..4), 1u32..13).prop_filter_map(
+        "a policy the constructor accepts",
+        |(period, mode, grace, reminders, birth)| {
+            CyclePolicy::new(period, mode, grace, reminders).ok().map(|p| p.for_birth_month(Some(birth)))
+        },
+    )
+}
+
+/// Any payment state a benefit can be in on `today`, begun up to 250 days before it.
+fn arbitrary_payment() -> impl Strategy<Value = (u8, i64, Option<i64>)> {
+    (0u8..4, 0i64..250, proptest::option::of(0i64..250))
+}
+
+fn payment_on(today: NaiveDate, (state, ago, objection): (u8, i64, Option<i64>)) -> PaymentState {
+    let since = today - chrono::Duration::days(ago);
+    match state {
+        0 => PaymentState::Active,
+        1 => PaymentState::Restored { since },
+        2 => PaymentState::Suspended {
+            reason: SuspensionReason::CycleLapsed,
+            since,
+            objection_on: objection.map(|n| since + chrono::Duration::days(n.min(ago))),
+        },
+        _ => PaymentState::Terminated { since },
+    }
+}
+
+/// What the daily sweep sees of a benefit on `day`: the stored assessment
+/// and cycle, and what [`cycle_effects`] asks for.
+fn seen_by_the_sweep(benefit: &BenefitFacts, evidence: &[Evidence], decisions: &[StaffDecision], day: NaiveDate) -> String {
+    let assessment = assess(std::slice::from_ref(benefit), evidence, decisions, day).remove(0);
+    let effects = cycle_effects(benefit, &assessment, "某某", day, || Ok(TaskDeadline::Set(d(2030, 1, 1)))).unwrap();
+    let changes: Vec<String> = effects.iter().map(|e| format!("{:?}", e.change)).collect();
+    let reasons = serde_json::to_string(&assessment.reasons).unwrap();
+    let a = &assessment;
+    format!("{:?} {} {:?} {reasons} {:?} {:?} {changes:?}", a.cycle.status, a.cycle.next_due, a.list, a.certified_on, a.certified_by)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1024))]
+
+    /// Issue 19: the sweep may leave a benefit alone until its review day,
+    /// because nothing it would store or do changes before then (R4, R6.1);
+    /// and nobody waits more than a month (确保不漏一人).
+    #[test]
+    fn nothing_the_sweep_sees_changes_before_the_review_day(
+        offset in 0i64..1500,
+        benefit_type in proptest::sample::select(BenefitType::ALL.to_vec()),
+        started in 0i64..3100,
+        payment in arbitrary_payment(),
+        policy in arbitrary_policy(),
+        records in proptest::collection::vec((0u8..6, arbitrary_record(), 0i64..900, 0i64..30), 0..6),
+        decided in proptest::collection::vec((0u8..3, 0u8..3, 0i64..900), 0..3),
+    ) {
+        let today = d(2024, 1, 1) + chrono::Duration::days(offset);
+        let benefit = BenefitFacts {
+            id: "b".into(),
+            benefit_type,
+            start: today - chrono::Duration::days(3000) + chrono::Duration::days(started),
+            payment: payment_on(today, payment),
+            policy,
+        };
+        let evidence: Vec<Evidence> = records.into_iter().map(|(n, kind, day, delay)| {
+            let occurred = today - chrono::Duration::days(800) + chrono::Duration::days(day);
+            Evidence { id: format!("e{n}"), kind, occurred_on: occurred, received_on: occurred + chrono::Duration::days(delay) }
+        }).collect();
+        let decisions: Vec<StaffDecision> = decided.into_iter().map(|(n, outcome, day)| {
+            let decided_on = today - chrono::Duration::days(800) + chrono::Duration::days(day);
+            let outcome = match outcome {
+                0 => DecisionKind::Eligible,
+                1 => DecisionKind::Unreachable,
+                _ => DecisionKind::NotEligible { reason: EvidenceKind::Missing, loss_date: decided_on - chrono::Duration::days(30) },
+            };
+            StaffDecision { id: format!("s{n}"), outcome, decided_on }
+        }).collect();
+        let assessment = assess(std::slice::from_ref(&benefit), &evidence, &decisions, today).remove(0);
+        let review = next_review(&benefit, &evidence, &decisions, &assessment, None, today);
+        prop_assert!(review > today && review <= today + chrono::Duration::days(LONGEST_WITHOUT_REVIEW_DAYS), "{review}");
+        let seen = seen_by_the_sweep(&benefit, &evidence, &decisions, today);
+        let mut day = today.succ_opt().unwrap();
+        while day < review {
+            prop_assert_eq!(&seen_by_the_sweep(&benefit, &evidence, &decisions, day), &seen, "on {} (review {})", day, review);
+            day = day.succ_opt().unwrap();
+        }
+    }
+}
+
+/// Issue 19: a new version of the cycle policy is a review day of every
+/// benefit it governs, and the set serialised tells the sweep that the rules changed.
+#[test]
+fn r4_2_a_policy_version_is_a_review_day() {
+    use crate::cycle::{CycleMode, Period, PolicySet, PolicyVersion};
+    let today = today();
+    let quarterly = CyclePolicy::new(Period::Quarter, CycleMode::Calendar { collection_window: None }, 15, vec![30, 7, 0]).unwrap();
+    let from = d(2026, 12, 1);
+    let set = PolicySet::default().with(PolicyVersion { benefit: BenefitType::Unemployment, effective_from: from, policy: quarterly });
+    assert_eq!(set.next_version_after(BenefitType::Unemployment, today), Some(from));
+    assert_eq!(set.next_version_after(BenefitType::EmployeePension, today), None);
+    assert_eq!(set.next_version_after(BenefitType::Unemployment, from), None);
+    let fingerprint = |set: &PolicySet| serde_json::to_string(set).unwrap();
+    assert_ne!(fingerprint(&set), fingerprint(&PolicySet::default()));
+    assert_eq!(fingerprint(&PolicySet::default()), fingerprint(&PolicySet::default()));
+
+    let benefit = pension(PaymentState::Active).facts;
+    let certified = [record("face", EvidenceKind::SelfServiceFace, d(2026, 3, 1))];
+    let assessment = assess(std::slice::from_ref(&benefit), &certified, &[], today).remove(0);
+    assert_eq!(
+        next_review(&benefit, &certified, &[], &assessment, None, today),
+        monthly_review("pension", today),
+        "nothing turns before 2027"
+    );
+    assert_eq!(next_review(&benefit, &certified, &[], &assessment, Some(d(2026, 11, 25)), today), d(2026, 11, 25));
+}
+
+/// Issue 19: review days of typical benefits, each the day something turns (R4.1, R6.1, R7.2).
+#[test]
+fn r4_1_review_days_are_the_days_things_turn() {
+    let today = today(); // 20 November 2026
+    let face = |on| vec![record("face", EvidenceKind::SelfServiceFace, on)];
+    let cases: Vec<(&str, BenefitFacts, Vec<Evidence>, NaiveDate)> = vec![
+        (
+            "certified this year: nothing turns before the new cycle on 1 January, the monthly review comes first",
+            pension(PaymentState::Active).facts,
+            face(d(2026, 3, 1)),
+            monthly_review("pension", today),
+        ),
+        (
+            "monthly unemployment benefit certified this month: the new cycle on 1 December",
+            on_file("u", BenefitType::Unemployment, PaymentState::Active).facts,
+            face(d(2026, 11, 5)),
+            d(2026, 12, 1),
+        ),
+        ("due: the next reminder, 30 days before 31 December", pension(PaymentState::Active).facts, face(d(2025, 3, 1)), d(2026, 12, 1)),
+        (
+            "never certified, overdue and paid: every day, while the task must stay open",
+            pension(PaymentState::Active).facts,
+            vec![],
+            d(2026, 11, 21),
+        ),
+        (
+            "suspended without an objection: three months after, termination is due",
+            pension(suspended(d(2026, 9, 5), SuspensionReason::CycleLapsed)).facts,
+            face(d(2026, 3, 1)),
+            d(2026, 12, 5),
+        ),
+    ];
+    for (what, benefit, evidence, expected) in cases {
+        let assessment = assess(std::slice::from_ref(&benefit), &evidence, &[], today).remove(0);
+        let expected = expected.min(monthly_review(&benefit.id, today));
+        assert_eq!(next_review(&benefit, &evidence, &[], &assessment, None, today), expected, "{what}");
+    }
+}
+
+/// Issue 19: the monthly review falls on a day of the month fixed by the
+/// benefit, within a month, and spreads benefits evenly over the month.
+#[test]
+fn the_monthly_review_is_a_fixed_day_spread_over_the_month() {
+    use chrono::Datelike;
+    let mut per_day = [0u32; 29];
+    for n in 0..28_000 {
+        let id = format!("b{n}");
+        let review = monthly_review(&id, today());
+        assert!(review > today() && review <= today() + chrono::Duration::days(LONGEST_WITHOUT_REVIEW_DAYS), "{review}");
+        // Found again on any day before it, it is the same day.
+        assert_eq!(monthly_review(&id, review.pred_opt().unwrap()), review);
+        assert_eq!(monthly_review(&id, review).day(), review.day(), "the same day of the next month");
+        per_day[review.day() as usize] += 1;
+    }
+    assert!(per_day[1..].iter().all(|n| (800..1200).contains(n)), "{per_day:?}");
+}

@@ -168,7 +168,7 @@ fn compare(
     let mut counts: BTreeMap<String, (Counts, Counts)> = BTreeMap::new();
     let mut cursor = String::new();
     loop {
-        let persons = records::load_persons(db, &cursor, PREVIEW_BATCH)?;
+        let persons = records::load_persons(db, records::Selection::Everyone, &cursor, PREVIEW_BATCH)?;
         let Some(last) = persons.last() else { break };
         cursor = last.id.clone();
         for person in &persons {

@@ -20,7 +20,7 @@ use zige_store::audit::{self, Entry};
 use zige_store::db::Db;
 use zige_store::records::{self, BenefitRow};
 use zige_store::secrets::Sealer;
-use zige_store::tables::{benefits, datashare_imports, decisions, home_visits, instalments, overpayments, tasks, timer_jobs};
+use zige_store::tables::{benefits, datashare_imports, decisions, home_visits, instalments, overpayments, review_basis, tasks, timer_jobs};
 
 /// The actor of every change a timer makes.
 const ACTOR: Actor<'static> = Actor { actor: "system:timers", role: "system" };
@@ -184,13 +184,32 @@ fn reassessments(db: &Db, settings: &Settings, _cursor: &str, limit: usize) -> R
 /// queues the reminder whose day has come (R4: by default 30 and 7 days
 /// before the due date, on it, and once overdue); when the grace period has
 /// ended without a certification, opens a verification task routed per
-/// R2.2 with the configured deadline.
+/// R2.2 with the configured deadline. Only persons with a benefit whose
+/// review day has come are read (issue 19): the domain sets each day
+/// (`effects::next_review`), and the store brings it forward whenever what
+/// a person is assessed on changes. When the cycle policies changed since
+/// the review days were found, the day's sweep reads everyone, and the
+/// days are found under the new rules once it is done.
 fn cycles(db: &Db, settings: &Settings, cursor: &str, limit: usize) -> Result<Step> {
-    let persons = records::load_persons(db, cursor, limit)?;
+    let today = settings.today;
+    let mut basis = review_basis::read(db)?;
+    if cursor.is_empty() {
+        let rules = serde_json::to_string(&settings.policies)?;
+        basis.reviewing = Some(rules).filter(|rules| basis.policies.as_ref() != Some(rules));
+        review_basis::write(db, &basis)?;
+    }
+    let selection = match basis.reviewing {
+        Some(_) => records::Selection::Everyone,
+        None => records::Selection::DueForReview(today),
+    };
+    let persons = records::load_persons(db, selection, cursor, limit)?;
+    let done = persons.len() < limit;
+    if done && basis.reviewing.is_some() {
+        review_basis::write(db, &review_basis::Basis { policies: basis.reviewing.take(), reviewing: None })?;
+    }
     let Some(last) = persons.last().map(|p| p.id.clone()) else {
         return Ok(Step { cursor: cursor.to_string(), rows: 0, done: true });
     };
-    let today = settings.today;
     // Computed only when a task opens: a sweep with nothing overdue needs no calendar.
     let deadline = || deadlines::verification_task_deadline(&settings.calendar, today, settings.verification_working_days);
     let mut changed = Vec::new();
@@ -199,24 +218,18 @@ fn cycles(db: &Db, settings: &Settings, cursor: &str, limit: usize) -> Result<St
         let loaded: Vec<BenefitRow> = person.benefits.iter().map(|(b, _)| b.clone()).collect();
         let assessed = records::assess_loaded(loaded, &person.evidence, &person.decisions, &settings.policies, person.birth_month, today);
         for (benefit, assessment) in assessed {
-            let position = assessment.cycle;
-            let status = position.status.code();
-            let due = position.next_due.to_string();
-            let snapshot = records::Snapshot::of(&assessment);
-            let now = [
-                Some(status.to_string()),
-                Some(due.clone()),
-                Some(snapshot.list.to_string()),
-                Some(snapshot.reasons.clone()),
-                snapshot.certified_on.clone(),
-                snapshot.certified_by.map(str::to_string),
-            ];
-            if stored.get(benefit.id.as_str()).copied() != Some(&now) {
-                benefits::set_cycle(db, &benefit.id, position.status, position.next_due)?;
-                snapshot.store(db, &benefit.id)?;
-                changed.push(benefit.id.clone());
-            }
             let facts = records::benefit_facts(&benefit, &settings.policies, person.birth_month, today);
+            let next_policy = settings.policies.next_version_after(benefit.benefit_type, today);
+            let review_on = effects::next_review(&facts, &person.evidence, &person.decisions, &assessment, next_policy, today);
+            let now = records::swept(&assessment, review_on);
+            let was = stored.get(benefit.id.as_str()).copied();
+            if was != Some(&now) {
+                benefits::set_swept(db, &benefit.id, &now)?;
+                // A new review day alone is the sweep's schedule, not a change of state.
+                if was.is_none_or(|was| was[..6] != now[..6]) {
+                    changed.push(benefit.id.clone());
+                }
+            }
             let effects = effects::cycle_effects(&facts, &assessment, &mask_name(&person.name), today, deadline)?;
             if !effects.is_empty() {
                 let org = settings.tree.responsible_org(&person.placement).map_err(|e| anyhow::anyhow!("routing: {e}"))?.id.clone();
@@ -225,7 +238,7 @@ fn cycles(db: &Db, settings: &Settings, cursor: &str, limit: usize) -> Result<St
         }
     }
     audit_batch(db, "timers.cycles", &changed)?;
-    Ok(Step { cursor: last, rows: persons.len(), done: persons.len() < limit })
+    Ok(Step { cursor: last, rows: persons.len(), done })
 }
 
 /// Verification deadlines (R6.7): a task past its deadline is escalated

@@ -50,6 +50,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 27, name: "person_language", sql: include_str!("../migrations/0027_person_language.sql") },
     Migration { version: 28, name: "sweep_order_indexes", sql: include_str!("../migrations/0028_sweep_order_indexes.sql") },
     Migration { version: 29, name: "payroll_by_benefit", sql: include_str!("../migrations/0029_payroll_by_benefit.sql") },
+    Migration { version: 30, name: "review_days", sql: include_str!("../migrations/0030_review_days.sql") },
 ];
 
 /// The newest schema version this build knows.

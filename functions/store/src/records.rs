@@ -219,9 +219,29 @@ pub fn benefit_facts(b: &BenefitRow, policies: &PolicySet, birth_month: Option<u
     }
 }
 
-/// What the lists keep of a benefit's last assessment, as stored: cycle
-/// status and due date, list, reasons, certification date and channel.
-pub type StoredSnapshot = [Option<String>; 6];
+/// What the daily sweep stored of a benefit: cycle status and due date,
+/// list, reasons, certification date and channel (what the lists keep of
+/// its last assessment), and the day it must be reviewed again.
+pub type StoredSnapshot = [Option<String>; 7];
+
+/// What the daily sweep stores of a benefit assessed as `assessment`, to be
+/// reviewed again on `review_on`; compared with [`StoredSnapshot`].
+pub fn swept(assessment: &Assessment, review_on: NaiveDate) -> StoredSnapshot {
+    let snapshot = Snapshot::of(assessment);
+    [
+        Some(assessment.cycle.status.code().to_string()),
+        Some(assessment.cycle.next_due.to_string()),
+        Some(snapshot.list.to_string()),
+        Some(snapshot.reasons),
+        snapshot.certified_on,
+        snapshot.certified_by.map(str::to_string),
+        Some(review_on.to_string()),
+    ]
+}
+
+/// The columns of `benefits` that [`StoredSnapshot`] reads, in its order.
+pub const SWEPT_COLUMNS: [&str; 7] =
+    ["cycle_status", "cycle_due", "list_kind", "list_reasons", "certified_on", "certified_by", "review_on"];
 
 /// A person with everything the domain assesses them on, as a batch job
 /// reads them.
@@ -251,47 +271,63 @@ fn by_person<T>(rows: Vec<(String, T)>) -> BTreeMap<String, Vec<T>> {
     grouped
 }
 
-/// The next `limit` persons after `cursor` (by id) with their benefits,
-/// records and decisions, in four set-based reads.
-pub fn load_persons(db: &Db, cursor: &str, limit: usize) -> Result<Vec<PersonRecords>> {
-    let persons = db.try_all(
-        "SELECT id, name, birth_date, residence, community_id, management, employer_id, insured_district FROM persons WHERE id > ? ORDER BY id LIMIT ?",
-        &[text(cursor), crate::db::int(limit as i64)],
-        |r| Ok((r.text("id"), r.text("name"), birth_month(Some(&r.text("birth_date"))), placement(&r)?)),
-    )?;
-    let Some(last) = persons.last().map(|p| p.0.clone()) else { return Ok(Vec::new()) };
-    let range = [text(cursor), text(last.as_str())];
-    let mut benefits = by_person(db.try_all(
-        &format!(
-            "SELECT {BENEFIT_COLUMNS}, cycle_status, cycle_due, list_kind, list_reasons, certified_on, certified_by FROM benefits
-             WHERE person_id > ? AND person_id <= ? ORDER BY person_id, start_date, id"
-        ),
-        &range,
-        |r| {
-            let stored = [
-                r.opt_text("cycle_status"),
-                r.opt_text("cycle_due"),
-                r.opt_text("list_kind"),
-                r.opt_text("list_reasons"),
-                r.opt_text("certified_on"),
-                r.opt_text("certified_by"),
-            ];
-            Ok((r.text("person_id"), (benefit_row(&r)?, stored)))
-        },
-    )?);
-    let mut evidence = by_person(db.try_all(
-        &format!("SELECT {EVIDENCE_COLUMNS} FROM evidence WHERE person_id > ? AND person_id <= ? ORDER BY person_id, occurred_on, id"),
-        &range,
-        |r| Ok((r.text("person_id"), evidence_row(&r)?.0)),
-    )?);
-    let mut decisions = by_person(db.try_all(
-        &format!(
-            "SELECT {DECISION_COLUMNS} FROM decisions WHERE person_id > ? AND person_id <= ? AND {DECISIONS_STANDING} ORDER BY person_id, decided_on, id"
-        ),
-        &range,
-        |r| Ok((r.text("person_id"), decision_row(&r)?.0)),
-    )?);
-    Ok(persons
+/// Which persons a batch job reads.
+#[derive(Debug, Clone, Copy)]
+pub enum Selection {
+    /// Every person.
+    Everyone,
+    /// The persons with a benefit whose review day (issue 19) has come by
+    /// this day, or who are to be reviewed at the next sweep.
+    DueForReview(NaiveDate),
+}
+
+/// The next `limit` persons after `cursor` (by id) of `selection`, with
+/// their benefits, records and decisions, in four set-based reads.
+pub fn load_persons(db: &Db, selection: Selection, cursor: &str, limit: usize) -> Result<Vec<PersonRecords>> {
+    let limit_value = crate::db::int(limit as i64);
+    let ids = match selection {
+        Selection::Everyone => {
+            db.all("SELECT id FROM persons WHERE id > ? ORDER BY id LIMIT ?", &[text(cursor), limit_value], |r| r.text("id"))?
+        }
+        Selection::DueForReview(today) => db.all(
+            "SELECT DISTINCT person_id FROM benefits WHERE person_id > ? AND review_on <= ? ORDER BY person_id LIMIT ?",
+            &[text(cursor), text(today.to_string()), limit_value],
+            |r| r.text("person_id"),
+        )?,
+    };
+    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let persons = crate::tables::in_pieces(&ids, |list, keys| {
+        db.try_all(
+            &format!("SELECT id, name, birth_date, residence, community_id, management, employer_id, insured_district FROM persons WHERE id IN ({list})"),
+            &keys,
+            |r| Ok((r.text("id"), r.text("name"), birth_month(Some(&r.text("birth_date"))), placement(&r)?)),
+        )
+    })?;
+    let swept = SWEPT_COLUMNS.join(", ");
+    let mut benefits = by_person(crate::tables::in_pieces(&ids, |list, keys| {
+        db.try_all(
+            &format!("SELECT {BENEFIT_COLUMNS}, {swept} FROM benefits WHERE person_id IN ({list}) ORDER BY person_id, start_date, id"),
+            &keys,
+            |r| Ok((r.text("person_id"), (benefit_row(&r)?, SWEPT_COLUMNS.map(|c| r.opt_text(c))))),
+        )
+    })?);
+    let mut evidence = by_person(crate::tables::in_pieces(&ids, |list, keys| {
+        db.try_all(
+            &format!("SELECT {EVIDENCE_COLUMNS} FROM evidence WHERE person_id IN ({list}) ORDER BY person_id, occurred_on, id"),
+            &keys,
+            |r| Ok((r.text("person_id"), evidence_row(&r)?.0)),
+        )
+    })?);
+    let mut decisions = by_person(crate::tables::in_pieces(&ids, |list, keys| {
+        db.try_all(
+            &format!(
+                "SELECT {DECISION_COLUMNS} FROM decisions WHERE person_id IN ({list}) AND {DECISIONS_STANDING} ORDER BY person_id, decided_on, id"
+            ),
+            &keys,
+            |r| Ok((r.text("person_id"), decision_row(&r)?.0)),
+        )
+    })?);
+    let mut persons: Vec<PersonRecords> = persons
         .into_iter()
         .map(|(id, name, birth_month, placement)| PersonRecords {
             benefits: benefits.remove(&id).unwrap_or_default(),
@@ -302,7 +338,9 @@ pub fn load_persons(db: &Db, cursor: &str, limit: usize) -> Result<Vec<PersonRec
             birth_month,
             placement,
         })
-        .collect())
+        .collect();
+    persons.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(persons)
 }
 
 /// A person's routing facts from a `persons` row (R2.2, R3.3); an error

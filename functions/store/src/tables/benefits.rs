@@ -147,9 +147,17 @@ pub fn insert_from_roster(db: &Db, benefits: &[NewRosterBenefit<'_>]) -> Result<
     )
 }
 
-/// Records where a benefit stands in its cycle (R4), as the daily sweep found.
-pub fn set_cycle(db: &Db, id: &str, status: zige_domain::cycle::CycleStatus, due: NaiveDate) -> Result<()> {
-    db.exec("UPDATE benefits SET cycle_status = ?, cycle_due = ? WHERE id = ?", &[text(status.code()), text(due.to_string()), text(id)])
+/// Stores what the daily sweep found of a benefit (R4): where it stands in
+/// its cycle, its list and reasons, its latest certification and the day
+/// the sweep must look at it again (issue 19), in one statement.
+pub fn set_swept(db: &Db, id: &str, swept: &crate::records::StoredSnapshot) -> Result<()> {
+    static STATEMENT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        let columns: Vec<String> = crate::records::SWEPT_COLUMNS.iter().map(|c| format!("{c} = ?")).collect();
+        format!("UPDATE benefits SET {} WHERE id = ?", columns.join(", "))
+    });
+    let mut values: Vec<Value> = swept.iter().map(|v| opt_text(v.clone())).collect();
+    values.push(text(id));
+    db.exec(&STATEMENT, &values)
 }
 
 /// A benefit suspended without an objection, as the termination sweep (R7.2) reads it.

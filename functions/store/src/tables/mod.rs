@@ -41,6 +41,7 @@ pub mod recovery_payments;
 pub mod refused_deliveries;
 pub mod relations;
 pub mod reports;
+pub mod review_basis;
 pub mod sign_in_files;
 pub mod sign_ins;
 pub mod staff;
@@ -52,7 +53,7 @@ pub mod webhook_deliveries;
 
 /// Runs `query` for `keys` in pieces within the parameter limit, each
 /// piece given as its `IN (…)` placeholders and parameters.
-fn in_pieces<T>(keys: &[&str], mut query: impl FnMut(&str, Vec<Value>) -> Result<Vec<T>>) -> Result<Vec<T>> {
+pub(crate) fn in_pieces<T>(keys: &[&str], mut query: impl FnMut(&str, Vec<Value>) -> Result<Vec<T>>) -> Result<Vec<T>> {
     let mut found = Vec::new();
     for piece in keys.chunks(crate::db::MAX_PARAMETERS) {
         found.extend(query(&placeholders(piece.len()), piece.iter().map(|k| text(*k)).collect())?);
