@@ -80,7 +80,8 @@ impl<'s> Scan<'s> {
 
 /// The cycles job of the daily sweep (R4, R5.4, R6.1) as of `today`, done
 /// in one pass over the database at `path`: every benefit of the persons
-/// whose review day has come assessed (everyone's, when the cycle policies
+/// whose review day has come or whose records changed assessed (everyone's,
+/// when the cycle policies
 /// changed since the review days were found), the changed states and new
 /// review days stored, the reminders queued and the lapsed persons'
 /// verification tasks opened.
@@ -99,7 +100,7 @@ pub fn cycles_sweep(path: &Path, today: NaiveDate, verification_working_days: u3
     let fingerprint = serde_json::to_string(&policies)?;
     // Everyone is due when the rules changed: '~' sorts after every date.
     let due_by = if basis.as_deref() == Some(fingerprint.as_str()) { today.to_string() } else { "~".to_string() };
-    let due = "SELECT person_id FROM benefits WHERE review_on <= ?1";
+    let due = "SELECT person_id FROM benefits WHERE review_on <= ?1 UNION SELECT person_id FROM review_requests";
 
     // The scan: what changed, what to queue and what to open, kept for the writes.
     let mut changes: Vec<(String, records::StoredSnapshot)> = Vec::new();
@@ -178,6 +179,7 @@ pub fn cycles_sweep(path: &Path, today: NaiveDate, verification_working_days: u3
         if basis.as_deref() != Some(fingerprint.as_str()) {
             transaction.execute("INSERT OR REPLACE INTO review_basis (id, policies, reviewing) VALUES (1, ?, NULL)", [&fingerprint])?;
         }
+        transaction.execute("DELETE FROM review_requests", [])?;
         let mut update = transaction.prepare(
             "UPDATE benefits SET cycle_status = ?, cycle_due = ?, list_kind = ?, list_reasons = ?, certified_on = ?, certified_by = ?, review_on = ?
              WHERE id = ?",

@@ -170,8 +170,10 @@ pub fn generate(path: &Path, spec: &CitySpec) -> Result<()> {
             }
         }
     }
-    // The review days above were found under the notice's defaults.
+    // The review days above were found under the notice's defaults, and
+    // yesterday's sweep took the requests its records made.
     tx.execute("INSERT INTO review_basis (id, policies) VALUES (1, ?)", [serde_json::to_string(&policies)?])?;
+    tx.execute("DELETE FROM review_requests", [])?;
     tx.commit()?;
     Ok(())
 }

@@ -20,7 +20,9 @@ use zige_store::audit::{self, Entry};
 use zige_store::db::Db;
 use zige_store::records::{self, BenefitRow};
 use zige_store::secrets::Sealer;
-use zige_store::tables::{benefits, datashare_imports, decisions, home_visits, instalments, overpayments, review_basis, tasks, timer_jobs};
+use zige_store::tables::{
+    benefits, datashare_imports, decisions, home_visits, instalments, overpayments, review_basis, review_requests, tasks, timer_jobs,
+};
 
 /// The actor of every change a timer makes.
 const ACTOR: Actor<'static> = Actor { actor: "system:timers", role: "system" };
@@ -186,14 +188,17 @@ fn reassessments(db: &Db, settings: &Settings, _cursor: &str, limit: usize) -> R
 /// ended without a certification, opens a verification task routed per
 /// R2.2 with the configured deadline. Only persons with a benefit whose
 /// review day has come are read (issue 19): the domain sets each day
-/// (`effects::next_review`), and the store brings it forward whenever what
-/// a person is assessed on changes. When the cycle policies changed since
+/// (`effects::next_review`); the sweep brings it forward for every person
+/// whose records, decisions, payments or placement changed since it last
+/// started (the database's triggers keep the requests). When the cycle
+/// policies changed since
 /// the review days were found, the day's sweep reads everyone, and the
 /// days are found under the new rules once it is done.
 fn cycles(db: &Db, settings: &Settings, cursor: &str, limit: usize) -> Result<Step> {
     let today = settings.today;
     let mut basis = review_basis::read(db)?;
     if cursor.is_empty() {
+        review_requests::take(db)?;
         let rules = serde_json::to_string(&settings.policies)?;
         basis.reviewing = Some(rules).filter(|rules| basis.policies.as_ref() != Some(rules));
         review_basis::write(db, &basis)?;

@@ -42,6 +42,7 @@ pub mod refused_deliveries;
 pub mod relations;
 pub mod reports;
 pub mod review_basis;
+pub mod review_requests;
 pub mod sign_in_files;
 pub mod sign_ins;
 pub mod staff;
