@@ -103,7 +103,7 @@ pub(crate) fn schedule(db: &Db, staff: &Staff, req: &Request, id: &str) -> Resul
             )
         })?;
         visits::schedule(db, id, body.visit_on, &actor)?;
-        workflow::carry_out(db, &person, None, &mut BTreeMap::new(), vec![told], today, &by)?;
+        workflow::carry_out(db, &person, workflow::Known::default(), &mut BTreeMap::new(), vec![told], today, &by)?;
         audit::append(
             db,
             &Entry { actor: &actor, role: staff.role.code(), action: "home_visit.schedule", object: id, payload: req.body() },

@@ -427,6 +427,7 @@ fn arrange_visit(db: &Db, policy: AssistPolicy, person_id: &str, today: chrono::
     }
     let placement = records::load_placement(db, person_id)?.ok_or_else(|| Problem::not_found("您的记录", "person"))?;
     let org = zige_http::auth::org_tree(db)?.responsible_org(&placement).map_err(|e| anyhow::anyhow!("routing: {e}"))?.id.clone();
-    workflow::carry_out(db, person_id, Some(&org), &mut std::collections::BTreeMap::new(), effects, today, by)?;
+    let known = workflow::Known { responsible: Some(&org), ..Default::default() };
+    workflow::carry_out(db, person_id, known, &mut std::collections::BTreeMap::new(), effects, today, by)?;
     Ok(true)
 }

@@ -522,7 +522,7 @@ fn deduct(ctx: &Ctx<'_>, req: &Request, id: &str) -> Result<Response, Problem> {
         if deducted > 0 {
             receive(ctx, db, id, "deduction", deducted, ctx.today)?;
         }
-        workflow::carry_out(db, &person, None, &mut BTreeMap::new(), effects, ctx.today, &by)?;
+        workflow::carry_out(db, &person, workflow::Known::default(), &mut BTreeMap::new(), effects, ctx.today, &by)?;
         overpayments::set_employer_remainder(db, id, split.remainder_for_employer)?;
         ctx.audit(db, "recovery.deduction", id, format!("{deducted}:{}", split.remainder_for_employer.as_i64()).as_bytes())?;
         Ok(())

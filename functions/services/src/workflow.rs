@@ -141,7 +141,8 @@ pub fn command(
     today: NaiveDate,
     by: &Actor<'_>,
 ) -> Result<String> {
-    let done = carry_out(db, person_id, org, &mut BTreeMap::new(), vec![effects::command_task(command)], today, by)?;
+    let known = Known { responsible: org, ..Known::default() };
+    let done = carry_out(db, person_id, known, &mut BTreeMap::new(), vec![effects::command_task(command)], today, by)?;
     done.tasks.into_iter().next().context("a command opens a task")
 }
 
@@ -272,20 +273,28 @@ pub fn decide(db: &Db, person_id: &str, at_hand: AtHand<'_>, today: NaiveDate, b
     };
     let mut states: BTreeMap<String, zige_domain::PaymentState> =
         on_file.benefits.iter().map(|b| (b.facts.id.clone(), b.facts.payment)).collect();
-    carry_out(db, person_id, None, &mut states, effects, today, by).map(Ok)
+    carry_out(db, person_id, Known::default(), &mut states, effects, today, by).map(Ok)
+}
+
+/// What a caller of [`carry_out`] knows of the person already.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Known<'a> {
+    /// The organisation responsible for them (R2.2), when they were routed.
+    pub responsible: Option<&'a str>,
+    /// The language they read messages in.
+    pub language: Option<zige_domain::language::Language>,
 }
 
 /// Carries out the domain's effects for a person, each with its history
 /// line and audit record: the one executor. `states` holds the payment
 /// state of each benefit as read in this transaction (effects were
 /// computed from it, so carrying them out again after a retry finds
-/// nothing left to do); `responsible` is the organisation responsible for
-/// the person when the caller has routed them already (a sweep), otherwise
-/// it is looked up for a task.
+/// nothing left to do); `known` is what the caller has read of the person
+/// already (a sweep), which is otherwise looked up when an effect needs it.
 pub fn carry_out(
     db: &Db,
     person_id: &str,
-    responsible: Option<&str>,
+    known: Known<'_>,
     states: &mut BTreeMap<String, zige_domain::PaymentState>,
     effects: Vec<Effect>,
     today: NaiveDate,
@@ -293,6 +302,8 @@ pub fn carry_out(
 ) -> Result<Done> {
     let mut tasks = Vec::new();
     let mut cases = Vec::new();
+    // Read once, at the first message, unless known.
+    let (responsible, mut language) = (known.responsible, known.language);
     for e in &effects {
         match &e.change {
             Change::Payment { benefit_id, transition } => {
@@ -366,7 +377,11 @@ pub fn carry_out(
                 crate::front_desk::visit_for(db, person_id, reason, today, by)?;
             }
             Change::Notify { key, kind, message } => {
-                notify(db, key, person_id, kind, &message.text(zige_store::records::language(db, person_id)?))?;
+                let language = match language {
+                    Some(known) => known,
+                    None => *language.insert(zige_store::records::language(db, person_id)?),
+                };
+                notify(db, key, person_id, kind, &message.text(language))?;
             }
         }
     }
@@ -442,8 +457,8 @@ fn open_task_at(
 }
 
 /// Queues a message to a recipient, once per `key` (a retried sweep queues
-/// nothing twice). Returns whether it was queued now.
-pub fn notify(db: &Db, key: &str, person_id: &str, kind: &str, message: &str) -> Result<bool> {
+/// nothing twice).
+pub fn notify(db: &Db, key: &str, person_id: &str, kind: &str, message: &str) -> Result<()> {
     outbox::queue(db, &outbox::NewMessage { key, person_id, kind, message })
 }
 

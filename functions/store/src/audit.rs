@@ -34,11 +34,7 @@ const INSERT: &str = "INSERT INTO audit_log (seq, at, actor, role, action, objec
 /// Writes the records appended in this transaction and not yet written:
 /// before the commit, and before anything reads the trail.
 pub(crate) fn write_pending(db: &Db) -> Result<()> {
-    let pending = db.take_pending_audit();
-    if pending.is_empty() {
-        return Ok(());
-    }
-    db.insert_rows(INSERT, 9, pending)
+    db.write_deferred(INSERT)
 }
 
 /// Appends a record; call inside the transaction of the change it records.
@@ -65,9 +61,7 @@ pub fn append(db: &Db, entry: &Entry<'_>) -> Result<i64> {
     ];
     // Inside a transaction the record is written with the others before the
     // commit; the chain's tail is remembered, so the next link follows it.
-    if !db.defer_audit(values.clone()) {
-        db.insert_rows(INSERT, 9, values.to_vec())?;
-    }
+    db.defer_row(INSERT, Vec::from(values))?;
     db.remember_audit_tail(seq, &hash);
     Ok(seq)
 }

@@ -7,6 +7,7 @@
 
 use anyhow::{Context, Result};
 pub use spin_sdk::sqlite::{QueryResult, Value};
+use std::collections::BTreeMap;
 
 #[cfg(target_arch = "wasm32")]
 type Connection = spin_sdk::sqlite::Connection;
@@ -23,7 +24,7 @@ pub struct Db {
     /// The audit records appended in this write transaction and not yet
     /// written: they go in with one statement per few hundred, before the
     /// commit or before anything reads the trail ([`crate::audit`]).
-    pending_audit: std::cell::RefCell<Vec<Value>>,
+    pending: std::cell::RefCell<BTreeMap<&'static str, (usize, Vec<Value>)>>,
     in_transaction: std::cell::Cell<bool>,
     /// The cycle policies' parts, each read once per connection (a
     /// component's connection lives for one request).
@@ -187,7 +188,7 @@ impl Db {
         let db = Self {
             conn,
             audit_tail: Default::default(),
-            pending_audit: Default::default(),
+            pending: Default::default(),
             in_transaction: Default::default(),
             policies: Default::default(),
             round_trip: Default::default(),
@@ -331,11 +332,11 @@ impl Db {
         self.exec("BEGIN IMMEDIATE", &[])?;
         let began = std::time::Instant::now();
         self.in_transaction.set(true);
-        // The audit records the work appended are written before it commits.
-        let outcome = work(self).and_then(|value| crate::audit::write_pending(self).map(|()| value).map_err(E::from));
+        // The rows the work deferred (audit records, messages) are written before it commits.
+        let outcome = work(self).and_then(|value| self.write_all_deferred().map(|()| value).map_err(E::from));
         self.in_transaction.set(false);
         self.audit_tail.replace(None);
-        self.pending_audit.borrow_mut().clear();
+        self.pending.borrow_mut().clear();
         match outcome {
             Ok(value) => {
                 self.exec("COMMIT", &[])?;
@@ -396,18 +397,33 @@ impl Db {
         Ok(self.audit_key.get_or_init(|| key))
     }
 
-    /// Keeps an audit record's values to be written before the commit;
-    /// `false` outside a transaction, where the caller writes it at once.
-    pub(crate) fn defer_audit(&self, values: impl IntoIterator<Item = Value>) -> bool {
-        if self.in_transaction.get() {
-            self.pending_audit.borrow_mut().extend(values);
+    /// Inserts a row of `values` with `head` (as [`Self::insert_rows`]):
+    /// inside a transaction it is kept and written with the others of its
+    /// `head` in as few statements as the parameter limit allows, before the
+    /// commit or when [`Self::write_deferred`] asks for them (before
+    /// anything reads their table); outside one, at once.
+    pub(crate) fn defer_row(&self, head: &'static str, values: Vec<Value>) -> Result<()> {
+        if !self.in_transaction.get() {
+            return self.insert_rows(head, values.len(), values);
         }
-        self.in_transaction.get()
+        let width = values.len();
+        self.pending.borrow_mut().entry(head).or_insert_with(|| (width, Vec::new())).1.extend(values);
+        Ok(())
     }
 
-    /// The audit records kept so far, taken.
-    pub(crate) fn take_pending_audit(&self) -> Vec<Value> {
-        std::mem::take(&mut *self.pending_audit.borrow_mut())
+    /// Writes the rows kept for `head`.
+    pub(crate) fn write_deferred(&self, head: &'static str) -> Result<()> {
+        let kept = self.pending.borrow_mut().remove(head);
+        match kept {
+            Some((width, values)) => self.insert_rows(head, width, values),
+            None => Ok(()),
+        }
+    }
+
+    /// Writes every row kept.
+    fn write_all_deferred(&self) -> Result<()> {
+        let kept = std::mem::take(&mut *self.pending.borrow_mut());
+        kept.into_iter().try_for_each(|(head, (width, values))| self.insert_rows(head, width, values))
     }
 
     /// Inserts rows of `width` values each (`values` holds them one after
@@ -416,12 +432,20 @@ impl Db {
     /// allows: rows written one by one would cost a statement each, and on
     /// a remote backend a round trip each.
     pub(crate) fn insert_rows(&self, head: &str, width: usize, values: Vec<Value>) -> Result<()> {
+        self.write_rows(head, width, values, "")
+    }
+
+    /// [`Self::insert_rows`] for any statement over a list of rows: each
+    /// statement is `head`, `VALUES` and the rows, then `tail` (an
+    /// `UPDATE … FROM (` takes its rows as a table `v` with columns
+    /// `column1`, `column2`… and ends with `) AS v WHERE …`).
+    pub(crate) fn write_rows(&self, head: &str, width: usize, values: Vec<Value>, tail: &str) -> Result<()> {
         let row = format!("({})", placeholders(width));
         let mut values = values.into_iter();
         let mut left = values.len() / width;
         while left > 0 {
             let rows = left.min(MAX_PARAMETERS / width);
-            let sql = format!("{head} VALUES {}", vec![row.as_str(); rows].join(", "));
+            let sql = format!("{head} VALUES {}{tail}", vec![row.as_str(); rows].join(", "));
             self.exec(&sql, &values.by_ref().take(rows * width).collect::<Vec<_>>())?;
             left -= rows;
         }

@@ -252,6 +252,8 @@ pub struct PersonRecords {
     pub name: String,
     /// The birth month, for birthday-month cycles.
     pub birth_month: Option<u32>,
+    /// The language they read messages in.
+    pub language: Language,
     /// Routing facts (R2.2).
     pub placement: Placement,
     /// Benefits with their stored snapshot.
@@ -298,9 +300,15 @@ pub fn load_persons(db: &Db, selection: Selection, cursor: &str, limit: usize) -
     let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
     let persons = crate::tables::in_pieces(&ids, |list, keys| {
         db.try_all(
-            &format!("SELECT id, name, birth_date, residence, community_id, management, employer_id, insured_district FROM persons WHERE id IN ({list})"),
+            &format!(
+                "SELECT id, name, birth_date, language, residence, community_id, management, employer_id, insured_district FROM persons WHERE id IN ({list})"
+            ),
             &keys,
-            |r| Ok((r.text("id"), r.text("name"), birth_month(Some(&r.text("birth_date"))), placement(&r)?)),
+            |r| {
+                let id = r.text("id");
+                let language = Language::parse(&r.text("language")).map_err(|e| anyhow::anyhow!("person {id}: {e}"))?;
+                Ok((r.text("name"), birth_month(Some(&r.text("birth_date"))), language, placement(&r)?, id))
+            },
         )
     })?;
     let swept = SWEPT_COLUMNS.join(", ");
@@ -329,13 +337,14 @@ pub fn load_persons(db: &Db, selection: Selection, cursor: &str, limit: usize) -
     })?);
     let mut persons: Vec<PersonRecords> = persons
         .into_iter()
-        .map(|(id, name, birth_month, placement)| PersonRecords {
+        .map(|(name, birth_month, language, placement, id)| PersonRecords {
             benefits: benefits.remove(&id).unwrap_or_default(),
             evidence: evidence.remove(&id).unwrap_or_default(),
             decisions: decisions.remove(&id).unwrap_or_default(),
             id,
             name,
             birth_month,
+            language,
             placement,
         })
         .collect();

@@ -147,17 +147,17 @@ pub fn insert_from_roster(db: &Db, benefits: &[NewRosterBenefit<'_>]) -> Result<
     )
 }
 
-/// Stores what the daily sweep found of a benefit (R4): where it stands in
+/// Stores what the daily sweep found of benefits (R4): where each stands in
 /// its cycle, its list and reasons, its latest certification and the day
-/// the sweep must look at it again (issue 19), in one statement.
-pub fn set_swept(db: &Db, id: &str, swept: &crate::records::StoredSnapshot) -> Result<()> {
-    static STATEMENT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-        let columns: Vec<String> = crate::records::SWEPT_COLUMNS.iter().map(|c| format!("{c} = ?")).collect();
-        format!("UPDATE benefits SET {} WHERE id = ?", columns.join(", "))
+/// the sweep must look at it again (issue 19), many in one statement.
+pub fn set_swept(db: &Db, swept: &[(String, crate::records::StoredSnapshot)]) -> Result<()> {
+    static HEAD: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        let columns = crate::records::SWEPT_COLUMNS.iter().enumerate().map(|(n, c)| format!("{c} = v.column{}", n + 2));
+        format!("UPDATE benefits SET {} FROM (", columns.collect::<Vec<_>>().join(", "))
     });
-    let mut values: Vec<Value> = swept.iter().map(|v| opt_text(v.clone())).collect();
-    values.push(text(id));
-    db.exec(&STATEMENT, &values)
+    let values =
+        swept.iter().flat_map(|(id, snapshot)| std::iter::once(text(id.as_str())).chain(snapshot.iter().map(|v| opt_text(v.clone()))));
+    db.write_rows(&HEAD, 1 + crate::records::SWEPT_COLUMNS.len(), values.collect(), ") AS v WHERE benefits.id = v.column1")
 }
 
 /// A benefit suspended without an objection, as the termination sweep (R7.2) reads it.

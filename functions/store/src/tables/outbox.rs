@@ -15,16 +15,16 @@ pub struct NewMessage<'a> {
     pub message: &'a str,
 }
 
-/// Queues a message, due at once, unless one with its key is queued;
-/// returns whether it was queued now.
-pub fn queue(db: &Db, m: &NewMessage<'_>) -> Result<bool> {
+/// The insert of a message: a message whose key is queued is not queued again.
+const QUEUE: &str = "INSERT OR IGNORE INTO outbox (key, person_id, kind, message, next_attempt_at, created_at)";
+
+/// Queues a message, due at once, unless one with its key is queued. Inside
+/// a transaction it is written with the others before the commit (a sweep
+/// queues thousands) or before the queue is read.
+pub fn queue(db: &Db, m: &NewMessage<'_>) -> Result<()> {
     use crate::db::text;
     let now = crate::now_rfc3339();
-    db.exec(
-        "INSERT OR IGNORE INTO outbox (key, person_id, kind, message, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-        &[text(m.key), text(m.person_id), text(m.kind), text(m.message), text(now.as_str()), text(now.as_str())],
-    )?;
-    Ok(db.one("SELECT changes() AS n", &[], |r| r.int("n"))?.unwrap_or(0) > 0)
+    db.defer_row(QUEUE, vec![text(m.key), text(m.person_id), text(m.kind), text(m.message), text(now.as_str()), text(now)])
 }
 
 /// A message due to be pushed to the gateway.
@@ -41,6 +41,7 @@ pub struct DueMessage {
 
 /// The pending messages due at `now` and not leased, oldest first, at most `limit`.
 pub fn due(db: &Db, now: &str, limit: i64) -> Result<Vec<DueMessage>> {
+    db.write_deferred(QUEUE)?;
     use crate::db::{int, text};
     db.try_all(
         "SELECT o.seq, o.message, COALESCE(p.phone, '') AS phone, o.attempts FROM outbox o JOIN persons p ON p.id = o.person_id
@@ -100,6 +101,7 @@ pub struct FeedMessage {
 
 /// The messages after `after`, oldest first, at most `limit`.
 pub fn feed_after(db: &Db, after: i64, limit: i64) -> Result<Vec<FeedMessage>> {
+    db.write_deferred(QUEUE)?;
     use crate::db::int;
     db.try_all(
         "SELECT o.seq, o.kind, o.message, o.created_at, COALESCE(p.phone, '') AS phone FROM outbox o JOIN persons p ON p.id = o.person_id
@@ -119,6 +121,7 @@ pub fn feed_after(db: &Db, after: i64, limit: i64) -> Result<Vec<FeedMessage>> {
 
 /// The last message's place in the feed; 0 when there is none.
 pub fn newest_seq(db: &Db) -> Result<i64> {
+    db.write_deferred(QUEUE)?;
     let seq = db.try_one("SELECT COALESCE(MAX(seq), 0) AS seq FROM outbox", &[], |r| {
         r.opt_int("seq").context("outbox: MAX(seq) is not a number")
     })?;
