@@ -1,12 +1,14 @@
 //! Benchmark (not a test): a city of N recipients (default 100,000), swept
-//! once, and signed batches of 1,000 mixed partner events (mostly proof of life, some
-//! losses, some unmatched) sent through the local host; then the same
-//! batches applied by a native loop that runs the same platform code (the
-//! same SQL) over rusqlite, on a copy of the database taken before the
-//! batches were sent. Reports events per second for both and their ratio,
-//! and the p50/p99 time of a delivery (an upper bound on each of its write
-//! transactions). On libSQL (`ZIGE_SQLITE=libsql`) there is no local file
-//! to copy: the native pass is left out.
+//! once, and signed batches of 1,000 mixed partner events (mostly proof of
+//! life, some losses, some unmatched) sent through the local host; then
+//! the same batches applied by a native loop that runs the same platform
+//! code (the same SQL) over rusqlite, on a copy of the database taken
+//! before the batches were sent; and, as the limit, a purpose-built pass
+//! on another copy (`zige_tests::limits::partner_events`). Reports events
+//! per second for each and their ratios, and the p50/p99 time of a
+//! delivery (an upper bound on each of its write transactions). On libSQL
+//! (`ZIGE_SQLITE=libsql`) there is no local file to copy: the native pass
+//! and the limit are left out.
 //!
 //! Run: `cargo bench -p zige-tests --bench webhook_load [-- RECIPIENTS BATCHES]`
 
@@ -53,8 +55,11 @@ async fn main() {
     let secret = app.call(&admin, "POST", "/api/v1/partners", Some(&partner)).await.json()["secret"].as_str().expect("secret").to_string();
     let copy = tempfile::tempdir().expect("a temporary directory");
     let native_file = copy.path().join("native.db");
+    let limit_file = copy.path().join("limit.db");
     if zige_tests::local_stores() {
-        app.database().execute("VACUUM INTO ?1", [native_file.to_string_lossy()]).expect("copying the database");
+        for file in [&native_file, &limit_file] {
+            app.database().execute("VACUUM INTO ?1", [file.to_string_lossy()]).expect("copying the database");
+        }
     }
     let mut deliveries = Vec::new();
     let mut latencies = Vec::new();
@@ -134,4 +139,24 @@ async fn main() {
     );
     // Where the native run spends its time (issue 19).
     zige_tests::load::print_profile("native deliveries", took, &db.take_profile(), 10);
+
+    // The limit: the same deliveries taken in by a purpose-built pass.
+    let signed: Vec<zige_tests::limits::Delivery<'_>> =
+        deliveries.iter().map(|(webhook_id, _, _, body, _)| zige_tests::limits::Delivery { webhook_id, body }).collect();
+    let verified = |d: &zige_tests::limits::Delivery<'_>| {
+        deliveries.iter().any(|(id, ts, signature, body, _)| id == d.webhook_id && sign(&secret, id, *ts, body) == *signature)
+    };
+    let seal = |body: &[u8]| sealer.seal(body).expect("sealed");
+    let started = Instant::now();
+    let counts = zige_tests::limits::partner_events(&limit_file, "bench", &signed, verified, seal, key, zige_store::today())
+        .expect("the limit's deliveries");
+    let limit = sent as f64 / started.elapsed().as_secs_f64();
+    let count = |sql: &str| -> usize { app.database().query_row(sql, [], |r| r.get::<_, i64>(0)).expect("a count") as usize };
+    let zige_counts =
+        (count("SELECT COUNT(*) FROM evidence WHERE source = 'regional_platform'"), count("SELECT COUNT(*) FROM unmatched_events"));
+    assert_eq!((counts.applied, counts.unmatched), zige_counts, "the limit took in the same events as zige");
+    println!(
+        "webhook_load: limit (a purpose-built pass: the same signatures, evidence, outcomes, queue and audit chain, without what a loss does) {limit:.0} events/s; zige through the host {:.2}× slower",
+        limit / hosted
+    );
 }

@@ -300,3 +300,166 @@ pub fn roster_import(path: &Path, csv: &str, key: &[u8], today: NaiveDate) -> Re
     transaction.commit()?;
     Ok(rows)
 }
+
+/// What the limit's deliveries recorded of their events.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct EventCounts {
+    pub applied: usize,
+    pub unmatched: usize,
+}
+
+/// A signed delivery as the partner sent it: its `webhook-id` and body.
+pub struct Delivery<'a> {
+    pub webhook_id: &'a str,
+    pub body: &'a str,
+}
+
+/// Partner deliveries (R5.1–R5.3) taken in by a purpose-built pass over the
+/// database at `path`, each in one transaction, as durability asks: its
+/// signature checked (`verified`), its body parsed and kept sealed
+/// (`seal`), the event ids seen before and the persons named read in two
+/// statements; then for each event the blind index of its subject (HMAC
+/// with `key`), its evidence, its outcome, its person queued for
+/// reassessment or the event kept as unmatched, and a hash-chained audit
+/// record, with prepared statements. What a loss or a monitoring flag does
+/// beyond its evidence (a suspension, its payroll instruction and task) is
+/// left out, so this is a bound zige cannot reach while it does that work.
+pub fn partner_events(
+    path: &Path,
+    partner: &str,
+    deliveries: &[Delivery<'_>],
+    verified: impl Fn(&Delivery<'_>) -> bool,
+    seal: impl Fn(&[u8]) -> String,
+    key: &[u8],
+    today: NaiveDate,
+) -> Result<EventCounts> {
+    use zige_domain::{EvidenceKind, IdNumber};
+    let mut conn = Connection::open(path)?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    let mut counts = EventCounts::default();
+    let actor = format!("partner:{partner}");
+    // A partner's records carry its kind as their source.
+    let source: String = conn.query_row("SELECT kind FROM partners WHERE id = ?", [partner], |r| r.get(0))?;
+    for delivery in deliveries {
+        anyhow::ensure!(verified(delivery), "delivery {}: the signature does not verify", delivery.webhook_id);
+        let parsed: serde_json::Value = serde_json::from_str(delivery.body)?;
+        let events = parsed["events"].as_array().context("events")?;
+        let now = zige_store::now_rfc3339();
+        let transaction = conn.transaction()?;
+        {
+            let ids: Vec<&str> = events.iter().filter_map(|e| e["event_id"].as_str()).collect();
+            // The benchmark sends valid events only: what rejects one is zige's work alone.
+            let subjects: Vec<(IdNumber, String)> = events
+                .iter()
+                .map(|e| {
+                    let number = e.pointer("/subject/id_number").and_then(serde_json::Value::as_str).context("a subject")?;
+                    let id = IdNumber::parse(number).map_err(|e| anyhow::anyhow!("{e}"))?;
+                    let index = id.blind_index(key);
+                    Ok((id, index))
+                })
+                .collect::<Result<_>>()?;
+            let seen: BTreeSet<String> = {
+                let list = vec!["?"; ids.len()].join(", ");
+                let mut statement =
+                    transaction.prepare(&format!("SELECT event_id FROM partner_events WHERE partner_id = ? AND event_id IN ({list})"))?;
+                let params = std::iter::once(partner).chain(ids.iter().copied());
+                statement.query_map(rusqlite::params_from_iter(params), |r| r.get(0))?.collect::<rusqlite::Result<_>>()?
+            };
+            let persons: BTreeMap<String, String> = {
+                let list = vec!["?"; subjects.len()].join(", ");
+                let mut statement = transaction.prepare(&format!("SELECT id_index, id FROM persons WHERE id_index IN ({list})"))?;
+                let params = subjects.iter().map(|(_, index)| index.as_str());
+                statement.query_map(rusqlite::params_from_iter(params), |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?
+            };
+            let (mut seq, mut prev): (i64, String) = transaction
+                .query_row("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?
+                .unwrap_or((0, String::new()));
+            let mut evidence = transaction.prepare_cached(
+                "INSERT INTO evidence (id, person_id, kind, occurred_on, received_on, source, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            )?;
+            let mut queue = transaction.prepare_cached("INSERT INTO reassessments (person_id, queued_at) VALUES (?, ?)")?;
+            let mut unmatched = transaction.prepare_cached(
+                "INSERT INTO unmatched_events (partner_id, event_id, event_type, subject_index, subject_masked, occurred_on, event, received_at)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            )?;
+            let mut outcome = transaction.prepare_cached(
+                "INSERT INTO partner_events (partner_id, event_id, outcome, reason, webhook_id, received_at) VALUES (?, ?, ?, NULL, ?, ?)",
+            )?;
+            let mut audit = transaction.prepare_cached(
+                "INSERT INTO audit_log (seq, at, actor, role, action, object, payload_hash, prev_hash, hash) VALUES (?, ?, ?, 'partner', ?, ?, ?, ?, ?)",
+            )?;
+            let mut results = Vec::with_capacity(events.len());
+            for (event, (id, index)) in events.iter().zip(&subjects) {
+                let event_id = event["event_id"].as_str().context("an event id")?;
+                if seen.contains(event_id) {
+                    continue;
+                }
+                let event_type = event["type"].as_str().context("a type")?;
+                let occurred_on: NaiveDate = event["occurred_on"].as_str().context("a date")?.parse()?;
+                let details = event.get("details").cloned().unwrap_or_default();
+                let kind = EvidenceKind::from_event(event_type, &zige_services::datashare::detail_reader(&details))
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+                let result = match persons.get(index) {
+                    Some(person) => {
+                        let proof_of_life = kind.effect() == zige_domain::Effect::ProofOfLife;
+                        let kind = serde_json::to_string(&kind)?;
+                        evidence.execute(params![
+                            format!("partner:{partner}:{event_id}"),
+                            person,
+                            kind,
+                            occurred_on.to_string(),
+                            today.to_string(),
+                            source,
+                            now
+                        ])?;
+                        if proof_of_life {
+                            queue.execute(params![person, now])?;
+                        }
+                        counts.applied += 1;
+                        "applied"
+                    }
+                    None => {
+                        let kept = serde_json::json!({ "type": event_type, "occurred_on": occurred_on, "details": details }).to_string();
+                        unmatched.execute(params![
+                            partner,
+                            event_id,
+                            event_type,
+                            index,
+                            id.masked(),
+                            occurred_on.to_string(),
+                            kept,
+                            now
+                        ])?;
+                        counts.unmatched += 1;
+                        "unmatched"
+                    }
+                };
+                outcome.execute(params![partner, event_id, result, delivery.webhook_id, now])?;
+                seq += 1;
+                let action = format!("webhook.event.{result}");
+                let object = format!("{partner}:{event_id}");
+                let payload_hash = zige_domain::id_number::blind_index(key, event.to_string().as_bytes());
+                let hash = zige_store::secrets::sha256_hex(
+                    format!("{prev}\n{seq}\n{now}\n{actor}\npartner\n{action}\n{object}\n{payload_hash}").as_bytes(),
+                );
+                audit.execute(params![seq, now, actor, action, object, payload_hash, prev, hash])?;
+                prev = hash;
+                results.push(serde_json::json!({ "event_id": event_id, "outcome": result }));
+            }
+            seq += 1;
+            let payload_hash = zige_domain::id_number::blind_index(key, delivery.body.as_bytes());
+            let hash = zige_store::secrets::sha256_hex(
+                format!("{prev}\n{seq}\n{now}\n{actor}\npartner\nwebhook.delivery\n{}\n{payload_hash}", delivery.webhook_id).as_bytes(),
+            );
+            audit.execute(params![seq, now, actor, "webhook.delivery", delivery.webhook_id, payload_hash, prev, hash])?;
+            let answer = serde_json::json!({ "results": results }).to_string();
+            transaction.execute(
+                "INSERT INTO webhook_deliveries (partner_id, webhook_id, received_at, body, response) VALUES (?, ?, ?, ?, ?)",
+                params![partner, delivery.webhook_id, now, seal(delivery.body.as_bytes()), answer],
+            )?;
+        }
+        transaction.commit()?;
+    }
+    Ok(counts)
+}
