@@ -148,8 +148,7 @@ pub fn cycles_sweep(path: &Path, today: NaiveDate, verification_working_days: u3
                 let now = records::swept(&assessment, review_on);
                 let was = snapshots.get(&benefit.id);
                 if was != Some(&now) {
-                    // As zige counts them: a new review day alone is not a change of state.
-                    state_changes += usize::from(was.is_none_or(|was| was[..6] != now[..6]));
+                    state_changes += usize::from(was.is_none_or(|was| !records::same_state(was, &now)));
                     changes.push((benefit.id.clone(), now));
                 }
                 for effect in effects::cycle_effects(&facts, &assessment, &mask_name(&name), today, deadline)? {

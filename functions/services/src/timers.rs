@@ -223,7 +223,7 @@ fn cycles(db: &Db, settings: &Settings, cursor: &str, limit: usize) -> Result<St
         let stored: BTreeMap<&str, &records::StoredSnapshot> = person.benefits.iter().map(|(b, s)| (b.id.as_str(), s)).collect();
         let loaded: Vec<BenefitRow> = person.benefits.iter().map(|(b, _)| b.clone()).collect();
         let assessed = records::assess_loaded(loaded, &person.evidence, &person.decisions, &settings.policies, person.birth_month, today);
-        let mut effects = Vec::new();
+        let mut to_do = Vec::new();
         for (benefit, assessment) in assessed {
             let facts = records::benefit_facts(&benefit, &settings.policies, person.birth_month, today);
             let next_policy = settings.policies.next_version_after(benefit.benefit_type, today);
@@ -231,18 +231,17 @@ fn cycles(db: &Db, settings: &Settings, cursor: &str, limit: usize) -> Result<St
             let now = records::swept(&assessment, review_on);
             let was = stored.get(benefit.id.as_str()).copied();
             if was != Some(&now) {
-                // A new review day alone is the sweep's schedule, not a change of state.
-                if was.is_none_or(|was| was[..6] != now[..6]) {
+                if was.is_none_or(|was| !records::same_state(was, &now)) {
                     changed.push(benefit.id.clone());
                 }
                 swept.push((benefit.id.clone(), now));
             }
-            effects.extend(effects::cycle_effects(&facts, &assessment, &mask_name(&person.name), today, deadline)?);
+            to_do.extend(effects::cycle_effects(&facts, &assessment, &mask_name(&person.name), today, deadline)?);
         }
-        if !effects.is_empty() {
+        if !to_do.is_empty() {
             let org = settings.tree.responsible_org(&person.placement).map_err(|e| anyhow::anyhow!("routing: {e}"))?.id.clone();
             let known = workflow::Known { responsible: Some(&org), language: Some(person.language) };
-            workflow::carry_out(db, &person.id, known, &mut BTreeMap::new(), effects, today, &ACTOR)?;
+            workflow::carry_out(db, &person.id, known, &mut BTreeMap::new(), to_do, today, &ACTOR)?;
         }
     }
     benefits::set_swept(db, &swept)?;

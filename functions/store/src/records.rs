@@ -239,7 +239,15 @@ pub fn swept(assessment: &Assessment, review_on: NaiveDate) -> StoredSnapshot {
     ]
 }
 
-/// The columns of `benefits` that [`StoredSnapshot`] reads, in its order.
+/// Whether two [`StoredSnapshot`]s hold the same state of the benefit,
+/// whatever their review days: a new review day alone is the sweep's
+/// schedule, not a change of state.
+pub fn same_state(a: &StoredSnapshot, b: &StoredSnapshot) -> bool {
+    a[..SWEPT_COLUMNS.len() - 1] == b[..SWEPT_COLUMNS.len() - 1]
+}
+
+/// The columns of `benefits` that [`StoredSnapshot`] reads, in its order,
+/// the review day last.
 pub const SWEPT_COLUMNS: [&str; 7] =
     ["cycle_status", "cycle_due", "list_kind", "list_reasons", "certified_on", "certified_by", "review_on"];
 
