@@ -22,7 +22,7 @@ fn text(app: &TestApp, sql: &str) -> String {
 /// Dates a roster's certifications as received when they happened, so that
 /// a sweep run as of an earlier day than the real one knows them.
 fn backdate_roster(app: &TestApp) {
-    app.database().execute("UPDATE evidence SET received_on = occurred_on WHERE source = 'roster'", []).unwrap();
+    app.execute_behind("UPDATE evidence SET received_on = occurred_on WHERE source = 'roster'");
 }
 
 /// Adds recipients through the roster: (ID number, benefit type, last certified).

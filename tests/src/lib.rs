@@ -599,6 +599,31 @@ impl TestApp {
         }
     }
 
+    /// Runs a statement on the app's database behind its back. On libSQL it
+    /// goes through `sqld`'s HTTP API: `sqld` does not reliably see writes
+    /// made to its file, least of all ones that grow it (the triggers of
+    /// review requests do).
+    pub fn execute_behind(&self, sql: &str) {
+        let config = std::fs::read_to_string(self.state_dir.path().join("backends.toml")).unwrap_or_default();
+        let sqld = config.lines().skip_while(|l| !l.contains("sqlite_database")).find_map(|l| l.strip_prefix("url = \"http://"));
+        let Some(address) = sqld.map(|a| a.trim_end_matches('"')) else {
+            self.database().execute(sql, []).expect("the statement");
+            return;
+        };
+        use std::io::{Read, Write};
+        let body = serde_json::json!({ "requests": [{ "type": "execute", "stmt": { "sql": sql } }, { "type": "close" }] }).to_string();
+        let mut stream = std::net::TcpStream::connect(address).expect("sqld");
+        write!(
+            stream,
+            "POST /v2/pipeline HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .expect("the request");
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).expect("the answer");
+        assert!(answer.starts_with("HTTP/1.1 200") && !answer.contains("\"type\":\"error\""), "sqld: {answer}");
+    }
+
     pub fn database(&self) -> rusqlite::Connection {
         let conn = rusqlite::Connection::open(self.database_path()).expect("opening the database file");
         conn.busy_timeout(std::time::Duration::from_secs(10)).expect("a busy timeout");
