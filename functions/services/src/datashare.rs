@@ -145,9 +145,9 @@ pub fn receive(db: &Db, partner: &Partner, event: &Json, via: Via<'_>, known: &m
 
 /// Applies a verified webhook delivery: every event, the raw body kept
 /// sealed, and the answer stored so that a redelivery gets it again.
-/// Returns the answer. The events go in transactions sized from the
-/// backend's round trip (on libSQL a delivery of 1,000 takes seconds, and a
-/// long transaction is rolled back); the last also stores the answer. A
+/// Returns the answer. The events go in transactions sized to the backend
+/// ([`Db::transactions_over`]: on libSQL a delivery of 1,000 takes seconds,
+/// and a long transaction is rolled back); the last also stores the answer. A
 /// crash between them leaves the delivery unanswered, and the partner's
 /// retry with the same webhook-id answers for what it applied.
 pub fn accept_delivery(
@@ -160,41 +160,42 @@ pub fn accept_delivery(
     key: &[u8],
     today: NaiveDate,
 ) -> Result<Json> {
-    let per_transaction = db.rows_per_transaction(events.len().max(1), STATEMENTS_PER_EVENT);
-    // An empty delivery is still answered and stored: one empty chunk.
-    let chunks: Vec<&[Json]> = if events.is_empty() { vec![events] } else { events.chunks(per_transaction).collect() };
     // Events an earlier try of this delivery applied before a crash cut it
     // short: the retry answers for them as that try would have.
     let mut earlier_try: std::collections::HashMap<String, String> =
         partner_events::delivered(db, &partner.id, webhook_id)?.into_iter().map(|e| (e.event_id, e.outcome)).collect();
     let mut results = Vec::with_capacity(events.len());
     let mut answer = Json::Null;
-    for (n, chunk) in chunks.iter().enumerate() {
-        db.transaction(|db| -> Result<()> {
-            let mut known = Known::read(db, partner, chunk.iter(), key)?;
-            for event in *chunk {
-                let event_id = event.get("event_id").and_then(Json::as_str).unwrap_or_default();
-                let outcome = match earlier_try.remove(event_id) {
-                    Some(earlier) => Outcome {
-                        event_id: event_id.to_string(),
-                        outcome: if earlier == "unmatched" { "unmatched" } else { "applied" },
-                        reason: None,
-                    },
-                    None => receive(db, partner, event, Via::Webhook(webhook_id), &mut known, key, today)?,
-                };
-                results.push(outcome.to_json());
-            }
-            if n + 1 < chunks.len() {
-                return Ok(());
-            }
-            answer = json!({ "results": std::mem::take(&mut results) });
-            webhook_deliveries::insert(db, &partner.id, webhook_id, sealed_body, answer.to_string())?;
-            audit::append(
-                db,
-                &Entry { actor: &partner.actor(), role: "partner", action: "webhook.delivery", object: webhook_id, payload: body },
-            )?;
-            Ok(())
-        })?;
+    let mut apply_events = |db: &Db, chunk: &[Json], last: bool| -> Result<()> {
+        let mut known = Known::read(db, partner, chunk.iter(), key)?;
+        for event in chunk {
+            let event_id = event.get("event_id").and_then(Json::as_str).unwrap_or_default();
+            let outcome = match earlier_try.remove(event_id) {
+                Some(earlier) => Outcome {
+                    event_id: event_id.to_string(),
+                    outcome: if earlier == "unmatched" { "unmatched" } else { "applied" },
+                    reason: None,
+                },
+                None => receive(db, partner, event, Via::Webhook(webhook_id), &mut known, key, today)?,
+            };
+            results.push(outcome.to_json());
+        }
+        if !last {
+            return Ok(());
+        }
+        answer = json!({ "results": std::mem::take(&mut results) });
+        webhook_deliveries::insert(db, &partner.id, webhook_id, sealed_body, answer.to_string())?;
+        audit::append(
+            db,
+            &Entry { actor: &partner.actor(), role: "partner", action: "webhook.delivery", object: webhook_id, payload: body },
+        )?;
+        Ok(())
+    };
+    if events.is_empty() {
+        // An empty delivery is still answered and stored.
+        db.transaction(|db| apply_events(db, events, true))?;
+    } else {
+        db.transactions_over(events, events.len(), STATEMENTS_PER_EVENT, apply_events)?;
     }
     Ok(answer)
 }

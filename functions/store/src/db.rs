@@ -383,6 +383,34 @@ impl Db {
         rows_fitting(round_trip, statements_per_row, max)
     }
 
+    /// Runs `work` over `items` in write transactions that stay near
+    /// [`TRANSACTION_TARGET`]: the first sized by
+    /// [`Self::rows_per_transaction`], each next one by how long the last
+    /// took a row. An estimate of statements a row must cover the worst row
+    /// (a roster row that changes every field), so sizing from it alone
+    /// makes transactions of cheap rows many times too small, and each one
+    /// rewrites the pages it shares with the others. `work` gets the
+    /// transaction, its rows, and whether they are the last. Nothing runs
+    /// for no items; what committed before an error stays committed.
+    pub fn transactions_over<T, E: From<anyhow::Error>>(
+        &self,
+        items: &[T],
+        max: usize,
+        statements_per_row: usize,
+        mut work: impl FnMut(&Db, &[T], bool) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let mut rows = self.rows_per_transaction(max, statements_per_row);
+        let mut rest = items;
+        while !rest.is_empty() {
+            let (batch, after) = rest.split_at(rows.min(rest.len()));
+            let started = std::time::Instant::now();
+            self.transaction(|db| work(db, batch, after.is_empty()))?;
+            rows = rows_next(batch.len(), started.elapsed(), max);
+            rest = after;
+        }
+        Ok(())
+    }
+
     /// The audit chain's last link (seq, hash), when this transaction knows it.
     pub(crate) fn audit_tail(&self) -> Option<(i64, String)> {
         self.audit_tail.borrow().clone()
@@ -484,6 +512,15 @@ fn rows_fitting(round_trip: std::time::Duration, statements_per_row: usize, max:
     usize::try_from(TRANSACTION_TARGET.as_nanos() / per_row).unwrap_or(usize::MAX).clamp(1, max.max(1))
 }
 
+/// Rows for the next transaction, after `rows` took `took`: as many as fit
+/// in [`TRANSACTION_TARGET`] at that pace, at most twice as many as before
+/// (a batch of cheap rows says little of the next), between 1 and `max`.
+fn rows_next(rows: usize, took: std::time::Duration, max: usize) -> usize {
+    let per_row = took.as_nanos().max(1) / rows.max(1) as u128;
+    let fitting = usize::try_from(TRANSACTION_TARGET.as_nanos() / per_row.max(1)).unwrap_or(usize::MAX);
+    fitting.min(rows.saturating_mul(2)).clamp(1, max.max(1))
+}
+
 /// Whether an error says another writer holds the database.
 fn is_busy(e: &anyhow::Error) -> bool {
     let text = format!("{e:#}").to_lowercase();
@@ -511,6 +548,23 @@ mod tests {
         ];
         for (round_trip, statements, max, rows, why) in cases {
             assert_eq!(rows_fitting(round_trip, statements, max), rows, "{why}");
+        }
+    }
+
+    #[test]
+    fn each_next_transaction_is_sized_from_the_last() {
+        // Each row: rows in the last, how long it took, the maximum, rows in the next.
+        let cases = [
+            (1000, Duration::from_millis(100), 5000, 2000, "fast rows: at most twice as many"),
+            (2000, Duration::from_millis(250), 5000, 4000, "still fast: doubled again"),
+            (4000, Duration::from_millis(400), 5000, 5000, "never more than the maximum"),
+            (5000, Duration::from_millis(2500), 5000, 2000, "slow rows: as many as fit the target"),
+            (100, Duration::from_secs(20), 5000, 5, "a slow backend: few rows"),
+            (10, Duration::from_secs(60), 5000, 1, "never fewer than one row"),
+            (0, Duration::ZERO, 0, 1, "degenerate input"),
+        ];
+        for (rows, took, max, next, why) in cases {
+            assert_eq!(rows_next(rows, took, max), next, "{why}");
         }
     }
 

