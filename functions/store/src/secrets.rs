@@ -119,3 +119,22 @@ impl Sealer {
 pub fn seal(plain: &[u8]) -> Result<String> {
     Sealer::from_variable()?.seal(plain)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_sort_in_the_order_they_were_made_and_stay_unguessable() {
+        let first = new_id("p").unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(2));
+        let second = new_id("p").unwrap();
+        assert!(first < second, "{first} then {second}");
+        // The prefix, 12 hex digits of milliseconds, 20 of randomness.
+        assert_eq!(first.len(), 2 + 12 + 20);
+        assert!(first[2..].chars().all(|c| c.is_ascii_hexdigit()));
+        // Made in the same millisecond, ids still differ in their random part.
+        let same: std::collections::HashSet<String> = (0..1000).map(|_| new_id("b").unwrap()).collect();
+        assert_eq!(same.len(), 1000);
+    }
+}
