@@ -110,7 +110,7 @@ pub(crate) fn retract_death_report(db: &Db, staff: &Staff, req: &Request, report
         }
         death_reports::retract(db, report_id, today, reason)?;
         let kind = EvidenceKind::Retraction { retracts: evidence.clone() };
-        let done = workflow::file_record(db, &format!("retraction:{evidence}"), &person, &kind, today, today, "staff", &by)?
+        let done = workflow::file_record(db, &format!("retraction:{evidence}"), &person, &kind, today, today, "staff", &by, None)?
             .context("a report is retracted once")?;
         audit::append(
             db,

@@ -371,6 +371,14 @@ impl EvidenceKind {
         self.entry().effect
     }
 
+    /// Whether the record only confirms that the person lives (or is kept
+    /// on file): signs of life come by the thousand, and one can change
+    /// something only for a person with a loss or conflict on file or a
+    /// suspended benefit (R5.3, R5.4, R7.2).
+    pub fn is_sign_of_life(&self) -> bool {
+        matches!(self.effect(), Effect::ProofOfLife | Effect::RecordOnly)
+    }
+
     /// Whether this record concerns a benefit of the given type.
     pub fn applies_to(&self, benefit: BenefitType) -> bool {
         self.entry().scope.covers(benefit)

@@ -15,6 +15,7 @@ use zige_domain::casework::IMPORT_OUTCOMES;
 use zige_domain::evidence::{EVENT_TYPES, EvidenceKind};
 use zige_store::audit::{self, Entry};
 use zige_store::db::Db;
+use zige_store::records;
 use zige_store::tables::{
     datashare_import_rows, datashare_imports, partner_events, partners, persons, unmatched_events, webhook_deliveries,
 };
@@ -85,11 +86,16 @@ impl Outcome {
 }
 
 /// What a chunk of events needs to know of the store, read for the whole
-/// chunk in two statements instead of two per event: which of its event
-/// ids the partner sent before, and the persons its subjects name.
+/// chunk in three statements instead of three per event: which of its
+/// event ids the partner sent before, the persons its subjects name, and
+/// which of them a sign of life could change anything for.
 pub struct Known {
     seen: HashSet<String>,
     persons: HashMap<String, String>,
+    /// Persons for whom a sign of life matters, kept current as the chunk's
+    /// records are decided: a person gains a place once any other record is
+    /// decided for them (one too many only costs a full decision).
+    signs_of_life_matter: HashSet<String>,
 }
 
 impl Known {
@@ -101,9 +107,12 @@ impl Known {
             .filter_map(|n| IdNumber::parse(n).ok())
             .map(|id| id.blind_index(key))
             .collect();
+        let persons = persons::ids_by_indexes(db, &indexes.iter().map(String::as_str).collect::<Vec<_>>())?;
+        let person_ids: Vec<&str> = persons.values().map(String::as_str).collect();
         Ok(Self {
             seen: partner_events::seen_among(db, &partner.id, &ids)?,
-            persons: persons::ids_by_indexes(db, &indexes.iter().map(String::as_str).collect::<Vec<_>>())?,
+            signs_of_life_matter: records::signs_of_life_matter(db, &person_ids)?,
+            persons,
         })
     }
 }
@@ -116,7 +125,7 @@ pub fn receive(db: &Db, partner: &Partner, event: &Json, via: Via<'_>, known: &m
     // Only an applied or unmatched event is seen; a rejected one may come again.
     let (outcome, reason) = match known.seen.contains(&event_id) {
         true => ("duplicate", None),
-        false => match apply(db, partner, event, &event_id, &known.persons, key, today)? {
+        false => match apply(db, partner, event, &event_id, known, key, today)? {
             Ok(outcome) => {
                 known.seen.insert(event_id.clone());
                 (outcome, None)
@@ -207,7 +216,7 @@ fn apply(
     partner: &Partner,
     event: &Json,
     event_id: &str,
-    persons: &HashMap<String, String>,
+    known: &mut Known,
     key: &[u8],
     today: NaiveDate,
 ) -> Result<Result<&'static str, String>> {
@@ -245,7 +254,7 @@ fn apply(
         Err(e) => return Ok(Err(e.to_string())),
     };
     let index = id.blind_index(key);
-    let Some(person_id) = persons.get(&index).cloned() else {
+    let Some(person_id) = known.persons.get(&index).cloned() else {
         let kept = json!({ "type": event_type, "occurred_on": occurred_on, "reference": event.get("reference"), "details": details });
         unmatched_events::insert(
             db,
@@ -262,7 +271,21 @@ fn apply(
         return Ok(Ok("unmatched"));
     };
     let actor = partner.actor();
-    apply_to_person(db, partner, event_id, &person_id, &kind, occurred_on, today, &Actor { actor: &actor, role: "partner" })?;
+    let matters = known.signs_of_life_matter.contains(&person_id);
+    apply_to_person(
+        db,
+        partner,
+        event_id,
+        &person_id,
+        &kind,
+        occurred_on,
+        today,
+        &Actor { actor: &actor, role: "partner" },
+        Some(matters),
+    )?;
+    if !kind.is_sign_of_life() {
+        known.signs_of_life_matter.insert(person_id);
+    }
     Ok(Ok("applied"))
 }
 
@@ -278,8 +301,19 @@ fn apply_to_person(
     occurred_on: NaiveDate,
     today: NaiveDate,
     by: &Actor<'_>,
+    signs_of_life_matter: Option<bool>,
 ) -> Result<()> {
-    workflow::file_record(db, &evidence_id(&partner.id, event_id), person_id, kind, occurred_on, today, &partner.kind, by)?;
+    workflow::file_record(
+        db,
+        &evidence_id(&partner.id, event_id),
+        person_id,
+        kind,
+        occurred_on,
+        today,
+        &partner.kind,
+        by,
+        signs_of_life_matter,
+    )?;
     Ok(())
 }
 
@@ -301,7 +335,7 @@ pub fn rematch(db: &Db, unmatched_id: i64, by: &Actor<'_>, today: NaiveDate) -> 
         EvidenceKind::Retraction { retracts } => EvidenceKind::Retraction { retracts: evidence_id(&partner_id, &retracts) },
         kind => kind,
     };
-    apply_to_person(db, &partner, &event_id, &person_id, &kind, occurred_on, today, by)?;
+    apply_to_person(db, &partner, &event_id, &person_id, &kind, occurred_on, today, by, None)?;
     unmatched_events::mark_rematched(db, unmatched_id)?;
     partner_events::mark_applied(db, &partner_id, &event_id)?;
     let object = unmatched_id.to_string();

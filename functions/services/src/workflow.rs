@@ -71,7 +71,10 @@ pub fn payroll(
 /// Files a record about a person and carries out what it must do (R5): the
 /// one path of every record, from a partner, a relative, a sign-in sheet or
 /// a face check. Returns `None` when the record was on file already (a
-/// retry or replay changes nothing).
+/// retry or replay changes nothing). `signs_of_life_matter` says whether a
+/// sign of life could change anything for the person, when the caller read
+/// that for many persons at once ([`records::signs_of_life_matter`]);
+/// `None` asks the store.
 #[allow(clippy::too_many_arguments)]
 pub fn file_record(
     db: &Db,
@@ -82,6 +85,7 @@ pub fn file_record(
     today: NaiveDate,
     source: &str,
     by: &Actor<'_>,
+    signs_of_life_matter: Option<bool>,
 ) -> Result<Option<Done>> {
     if !add_evidence(db, evidence_id, person_id, kind, occurred_on, today, source)? {
         return Ok(None);
@@ -90,8 +94,11 @@ pub fn file_record(
     // a person with a loss or conflict on file or a suspended benefit; for
     // anyone else it renews the stored assessment later, in the queue.
     // Every other record is decided at once.
-    let sign_of_life = matches!(kind.effect(), zige_domain::Effect::ProofOfLife | zige_domain::Effect::RecordOnly);
-    if sign_of_life && !records::sign_of_life_matters(db, person_id)? {
+    let matters = |db: &Db| match signs_of_life_matter {
+        Some(known) => Ok(known),
+        None => records::signs_of_life_matter(db, &[person_id]).map(|found| !found.is_empty()),
+    };
+    if kind.is_sign_of_life() && !matters(db)? {
         records::queue_refresh(db, person_id)?;
         return Ok(Some(Done { effects: Vec::new(), tasks: Vec::new(), cases: Vec::new() }));
     }

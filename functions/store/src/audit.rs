@@ -6,7 +6,7 @@
 //! [`crate::secrets::audit_key`]), never personal data, so a reader cannot
 //! test a guessed payload against it.
 
-use crate::db::{Db, int, text};
+use crate::db::{Db, RowsInto, int, text};
 use crate::secrets::sha256_hex;
 use anyhow::Result;
 
@@ -29,7 +29,7 @@ fn link_hash(prev: &str, seq: i64, at: &str, e: &Entry<'_>, payload_hash: &str) 
 }
 
 /// The audit table's insert, without its values.
-const INSERT: &str = "INSERT INTO audit_log (seq, at, actor, role, action, object, payload_hash, prev_hash, hash)";
+const INSERT: RowsInto = RowsInto::insert("INSERT INTO audit_log (seq, at, actor, role, action, object, payload_hash, prev_hash, hash)");
 
 /// Writes the records appended in this transaction and not yet written:
 /// before the commit, and before anything reads the trail.

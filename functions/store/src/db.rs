@@ -24,7 +24,7 @@ pub struct Db {
     /// The audit records appended in this write transaction and not yet
     /// written: they go in with one statement per few hundred, before the
     /// commit or before anything reads the trail ([`crate::audit`]).
-    pending: std::cell::RefCell<BTreeMap<&'static str, (usize, Vec<Value>)>>,
+    pending: std::cell::RefCell<BTreeMap<RowsInto, (usize, Vec<Value>)>>,
     in_transaction: std::cell::Cell<bool>,
     /// The cycle policies' parts, each read once per connection (a
     /// component's connection lives for one request).
@@ -39,6 +39,23 @@ pub struct Db {
     /// profile of where a job spends its time.
     #[cfg(not(target_arch = "wasm32"))]
     profile: std::cell::RefCell<std::collections::HashMap<String, (u64, std::time::Duration)>>,
+}
+
+/// A statement whose rows can be kept and written many at a time
+/// ([`Db::defer_row`]): `head`, an `INSERT … INTO t (…)` without its
+/// `VALUES`, then the rows, then `tail` (an upsert's `ON CONFLICT …`, or
+/// nothing).
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct RowsInto {
+    pub head: &'static str,
+    pub tail: &'static str,
+}
+
+impl RowsInto {
+    /// A plain insert.
+    pub const fn insert(head: &'static str) -> Self {
+        Self { head, tail: "" }
+    }
 }
 
 /// How long a batch's write transaction should take at most: well under
@@ -425,25 +442,25 @@ impl Db {
         Ok(self.audit_key.get_or_init(|| key))
     }
 
-    /// Inserts a row of `values` with `head` (as [`Self::insert_rows`]):
-    /// inside a transaction it is kept and written with the others of its
-    /// `head` in as few statements as the parameter limit allows, before the
-    /// commit or when [`Self::write_deferred`] asks for them (before
-    /// anything reads their table); outside one, at once.
-    pub(crate) fn defer_row(&self, head: &'static str, values: Vec<Value>) -> Result<()> {
+    /// Keeps a row of `values` for `into`: inside a transaction it is
+    /// written with the others of its statement in as few statements as the
+    /// parameter limit allows, before the commit or when
+    /// [`Self::write_deferred`] asks for them (before anything reads their
+    /// table); outside one, at once.
+    pub(crate) fn defer_row(&self, into: RowsInto, values: Vec<Value>) -> Result<()> {
         if !self.in_transaction.get() {
-            return self.insert_rows(head, values.len(), values);
+            return self.write_rows(into.head, values.len(), values, into.tail);
         }
         let width = values.len();
-        self.pending.borrow_mut().entry(head).or_insert_with(|| (width, Vec::new())).1.extend(values);
+        self.pending.borrow_mut().entry(into).or_insert_with(|| (width, Vec::new())).1.extend(values);
         Ok(())
     }
 
-    /// Writes the rows kept for `head`.
-    pub(crate) fn write_deferred(&self, head: &'static str) -> Result<()> {
-        let kept = self.pending.borrow_mut().remove(head);
+    /// Writes the rows kept for `into`.
+    pub(crate) fn write_deferred(&self, into: RowsInto) -> Result<()> {
+        let kept = self.pending.borrow_mut().remove(&into);
         match kept {
-            Some((width, values)) => self.insert_rows(head, width, values),
+            Some((width, values)) => self.write_rows(into.head, width, values, into.tail),
             None => Ok(()),
         }
     }
@@ -451,7 +468,7 @@ impl Db {
     /// Writes every row kept.
     fn write_all_deferred(&self) -> Result<()> {
         let kept = std::mem::take(&mut *self.pending.borrow_mut());
-        kept.into_iter().try_for_each(|(head, (width, values))| self.insert_rows(head, width, values))
+        kept.into_iter().try_for_each(|(into, (width, values))| self.write_rows(into.head, width, values, into.tail))
     }
 
     /// Inserts rows of `width` values each (`values` holds them one after

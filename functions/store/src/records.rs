@@ -2,7 +2,7 @@
 //! domain values, and assessing them: the shared path from stored rows to
 //! the notice's rules.
 
-use crate::db::{Db, Row, text};
+use crate::db::{Db, Row, RowsInto, text};
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
@@ -446,34 +446,44 @@ pub fn refresh(db: &Db, person_id: &str, today: NaiveDate) -> Result<Vec<(Benefi
     Ok(assessed)
 }
 
-/// Whether a sign of life could change anything for the person: only when
-/// a stored assessment names a loss or a conflict (R5.4), or a benefit is
-/// suspended (a certification then opens re-verification, R7.2). Losses
-/// and staff decisions renew the assessment in their own transaction, so
-/// the stored one is current in this respect even while the person waits
-/// in the queue of [`queue_refresh`].
-pub fn sign_of_life_matters(db: &Db, person_id: &str) -> Result<bool> {
-    let found = db.one(
-        "SELECT 1 AS x FROM benefits WHERE person_id = ? AND (payment_status = 'suspended' OR (list_kind <> 'eligible'
-         AND (list_reasons LIKE '%\"code\":\"loss\"%' OR list_reasons LIKE '%\"code\":\"conflict\"%'))) LIMIT 1",
-        &[text(person_id)],
-        |_| (),
-    )?;
-    Ok(found.is_some())
+/// Which of `person_ids` a sign of life could change anything for: only
+/// those whose stored assessment names a loss or a conflict (R5.4), or who
+/// have a benefit suspended (a certification then opens re-verification,
+/// R7.2). Losses and staff decisions renew the assessment in their own
+/// transaction, so the stored one is current in this respect even while the
+/// person waits in the queue of [`queue_refresh`]. One statement for a
+/// whole delivery of partner records.
+pub fn signs_of_life_matter(db: &Db, person_ids: &[&str]) -> Result<std::collections::HashSet<String>> {
+    let found = crate::tables::in_pieces(person_ids, |marks, params| {
+        db.try_all(
+            &format!(
+                "SELECT DISTINCT person_id FROM benefits WHERE person_id IN ({marks}) AND (payment_status = 'suspended'
+                 OR (list_kind <> 'eligible' AND (list_reasons LIKE '%\"code\":\"loss\"%' OR list_reasons LIKE '%\"code\":\"conflict\"%')))"
+            ),
+            &params,
+            |r| Ok(r.text("person_id")),
+        )
+    })?;
+    Ok(found.into_iter().collect())
 }
+
+/// The queue of persons whose stored assessment is stale.
+const QUEUE: RowsInto = RowsInto::insert("INSERT INTO reassessments (person_id, queued_at)");
 
 /// Queues a person for [`refresh`] later, in the same transaction as the
 /// record that makes their stored assessment stale. For records that only
 /// confirm life: the queue is appended in order, where rewriting the
-/// person's benefits at once would touch a page per person.
+/// person's benefits at once would touch a page per person; inside a
+/// transaction the entries go in together before the commit.
 pub fn queue_refresh(db: &Db, person_id: &str) -> Result<()> {
-    db.exec("INSERT INTO reassessments (person_id, queued_at) VALUES (?, ?)", &[text(person_id), text(crate::now_rfc3339())])
+    db.defer_row(QUEUE, vec![text(person_id), text(crate::now_rfc3339())])
 }
 
 /// Refreshes the persons of the oldest `limit` queue entries, each once, and
 /// removes those entries; call inside a transaction. Returns the entries
 /// handled: fewer than `limit` means the queue is empty.
 pub fn refresh_queued(db: &Db, today: NaiveDate, limit: usize) -> Result<usize> {
+    db.write_deferred(QUEUE)?;
     let queued = db.all("SELECT seq, person_id FROM reassessments ORDER BY seq LIMIT ?", &[crate::db::int(limit as i64)], |r| {
         (r.int("seq"), r.text("person_id"))
     })?;
@@ -488,6 +498,7 @@ pub fn refresh_queued(db: &Db, today: NaiveDate, limit: usize) -> Result<usize> 
 
 /// Queue entries still waiting.
 pub fn queued_refreshes(db: &Db) -> Result<i64> {
+    db.write_deferred(QUEUE)?;
     Ok(db.one("SELECT COUNT(*) AS n FROM reassessments", &[], |r| r.int("n"))?.unwrap_or(0))
 }
 

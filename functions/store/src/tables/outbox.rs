@@ -1,6 +1,6 @@
 //! Typed queries on `outbox`.
 
-use crate::db::Db;
+use crate::db::{Db, RowsInto};
 use anyhow::{Context, Result};
 
 /// A message to a recipient as it is queued.
@@ -16,7 +16,7 @@ pub struct NewMessage<'a> {
 }
 
 /// The insert of a message: a message whose key is queued is not queued again.
-const QUEUE: &str = "INSERT OR IGNORE INTO outbox (key, person_id, kind, message, next_attempt_at, created_at)";
+const QUEUE: RowsInto = RowsInto::insert("INSERT OR IGNORE INTO outbox (key, person_id, kind, message, next_attempt_at, created_at)");
 
 /// Queues a message, due at once, unless one with its key is queued. Inside
 /// a transaction it is written with the others before the commit (a sweep
