@@ -187,7 +187,7 @@ pub fn blind_index(key: &[u8], data: &[u8]) -> String {
     // HMAC accepts keys of any length, so this cannot fail.
     let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes any key length");
     mac.update(data);
-    mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(mac.finalize().into_bytes())
 }
 
 impl fmt::Debug for IdNumber {

@@ -127,5 +127,5 @@ fn not_found(path: &str) -> Response {
 }
 
 fn hex_prefix(digest: &[u8]) -> String {
-    digest.iter().take(16).map(|b| format!("{b:02x}")).collect()
+    hex::encode(&digest[..16])
 }

@@ -195,6 +195,8 @@ impl Db {
     pub fn open_file(path: &std::path::Path) -> Result<Self> {
         let conn = Connection::open(path).with_context(|| format!("opening {}", path.display()))?;
         conn.busy_timeout(std::time::Duration::from_secs(30))?;
+        // As the local host does, so that both run the very same statements alike.
+        conn.set_prepared_statement_cache_capacity(256);
         let db = Self::ready(conn)?;
         // Native runs are benchmarks, which have no Spin variables.
         let _ = db.audit_key.set(b"native-benchmark-audit-key".to_vec());

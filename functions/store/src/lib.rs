@@ -25,7 +25,7 @@ pub fn today() -> chrono::NaiveDate {
 
 /// The current instant as RFC 3339 UTC with seconds, for stored timestamps.
 pub fn now_rfc3339() -> String {
-    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 /// Seconds since the unix epoch, from the host clock.

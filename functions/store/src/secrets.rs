@@ -10,14 +10,9 @@ pub fn random_bytes(n: usize) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// Lower-case hex of bytes.
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 /// A random token of 32 bytes as 64 hex characters.
 pub fn random_token() -> Result<String> {
-    Ok(hex(&random_bytes(32)?))
+    Ok(hex::encode(random_bytes(32)?))
 }
 
 /// A record id with a prefix, e.g. `p_019af3c2d1e0` then 20 hex digits:
@@ -29,12 +24,12 @@ pub fn random_token() -> Result<String> {
 /// record says anyway.
 pub fn new_id(prefix: &str) -> Result<String> {
     let millis = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).context("the clock is before 1970")?.as_millis();
-    Ok(format!("{prefix}_{millis:012x}{}", hex(&random_bytes(10)?)))
+    Ok(format!("{prefix}_{millis:012x}{}", hex::encode(random_bytes(10)?)))
 }
 
 /// SHA-256 of data, as hex.
 pub fn sha256_hex(data: &[u8]) -> String {
-    hex(&Sha256::digest(data))
+    hex::encode(Sha256::digest(data))
 }
 
 /// The key for blind indexes of identity numbers and phones (Spin variable
