@@ -110,8 +110,18 @@ pub(crate) fn retract_death_report(db: &Db, staff: &Staff, req: &Request, report
         }
         death_reports::retract(db, report_id, today, reason)?;
         let kind = EvidenceKind::Retraction { retracts: evidence.clone() };
-        let done = workflow::file_record(db, &format!("retraction:{evidence}"), &person, &kind, today, today, "staff", &by, None)?
-            .context("a report is retracted once")?;
+        let done = workflow::file_record(
+            db,
+            &format!("retraction:{evidence}"),
+            &person,
+            &kind,
+            today,
+            today,
+            "staff",
+            &by,
+            workflow::Filing::UnlessOnFile,
+        )?
+        .context("a report is retracted once")?;
         audit::append(
             db,
             &Entry { actor: &actor, role: by.role, action: "death_report.retract", object: report_id, payload: reason.as_bytes() },

@@ -131,7 +131,7 @@ fn file_line(db: &Db, staff: &Staff, person: &str, line: &Line<'_>, payload: &[u
     let today = zige_store::today();
     db.transaction(|db| -> anyhow::Result<()> {
         let by = Actor { actor: &actor, role: staff.role.code() };
-        workflow::file_record(db, line.evidence, person, line.kind, line.on, today, line.source, &by, None)?;
+        workflow::file_record(db, line.evidence, person, line.kind, line.on, today, line.source, &by, workflow::Filing::UnlessOnFile)?;
         audit::append(db, &Entry { actor: &actor, role: staff.role.code(), action: line.action, object: line.evidence, payload })?;
         // The clerk sees the sheet on the lists at once.
         records::refresh(db, person, today).map(drop)

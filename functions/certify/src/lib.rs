@@ -347,7 +347,7 @@ fn submit(db: &Db, who: &Recipient, req: &Request) -> Result<Response, Problem> 
         }
         let evidence_id = format!("face:{}", body.challenge_id);
         let kind = EvidenceKind::SelfServiceFace;
-        workflow::file_record(db, &evidence_id, &person_id, &kind, today, today, "self_service_face", &by, None)?;
+        workflow::file_record(db, &evidence_id, &person_id, &kind, today, today, "self_service_face", &by, workflow::Filing::UnlessOnFile)?;
         if let Some((content_type, data)) = &file {
             workflow::store_file(db, &evidence_id, &person_id, content_type, data)?;
         }

@@ -303,7 +303,7 @@ fn death_report(db: &Db, reporter: &Recipient, req: &Request) -> Result<Response
             },
         )?;
         audit::append(db, &Entry { actor: &actor, role: "relative", action: "death.report", object: &person, payload: req.body() })?;
-        let done = workflow::file_record(db, &evidence_id, &person, &kind, died, today, "family_report", &by, None)?
+        let done = workflow::file_record(db, &evidence_id, &person, &kind, died, today, "family_report", &by, workflow::Filing::UnlessOnFile)?
             .context("a new report is a new record")?;
         if relative {
             let answer = json!({ "report_id": report_id, "status": "suspended", "suspended": done.suspended(), "task_id": done.tasks.first() });

@@ -271,18 +271,10 @@ fn apply(
         return Ok(Ok("unmatched"));
     };
     let actor = partner.actor();
-    let matters = known.signs_of_life_matter.contains(&person_id);
-    apply_to_person(
-        db,
-        partner,
-        event_id,
-        &person_id,
-        &kind,
-        occurred_on,
-        today,
-        &Actor { actor: &actor, role: "partner" },
-        Some(matters),
-    )?;
+    // The event id is one the partner has not sent before (`receive`), so
+    // its record is new and goes in with the others of the chunk.
+    let filing = workflow::Filing::New { signs_of_life_matter: known.signs_of_life_matter.contains(&person_id) };
+    apply_to_person(db, partner, event_id, &person_id, &kind, occurred_on, today, &Actor { actor: &actor, role: "partner" }, filing)?;
     if !kind.is_sign_of_life() {
         known.signs_of_life_matter.insert(person_id);
     }
@@ -301,19 +293,9 @@ fn apply_to_person(
     occurred_on: NaiveDate,
     today: NaiveDate,
     by: &Actor<'_>,
-    signs_of_life_matter: Option<bool>,
+    filing: workflow::Filing,
 ) -> Result<()> {
-    workflow::file_record(
-        db,
-        &evidence_id(&partner.id, event_id),
-        person_id,
-        kind,
-        occurred_on,
-        today,
-        &partner.kind,
-        by,
-        signs_of_life_matter,
-    )?;
+    workflow::file_record(db, &evidence_id(&partner.id, event_id), person_id, kind, occurred_on, today, &partner.kind, by, filing)?;
     Ok(())
 }
 
@@ -335,7 +317,7 @@ pub fn rematch(db: &Db, unmatched_id: i64, by: &Actor<'_>, today: NaiveDate) -> 
         EvidenceKind::Retraction { retracts } => EvidenceKind::Retraction { retracts: evidence_id(&partner_id, &retracts) },
         kind => kind,
     };
-    apply_to_person(db, &partner, &event_id, &person_id, &kind, occurred_on, today, by, None)?;
+    apply_to_person(db, &partner, &event_id, &person_id, &kind, occurred_on, today, by, workflow::Filing::UnlessOnFile)?;
     unmatched_events::mark_rematched(db, unmatched_id)?;
     partner_events::mark_applied(db, &partner_id, &event_id)?;
     let object = unmatched_id.to_string();

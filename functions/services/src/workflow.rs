@@ -33,21 +33,6 @@ pub struct Actor<'a> {
     pub role: &'a str,
 }
 
-/// Records a piece of evidence; returns false when a record with this id
-/// already exists (a retry or replay changes nothing).
-pub fn add_evidence(
-    db: &Db,
-    id: &str,
-    person_id: &str,
-    kind: &EvidenceKind,
-    occurred_on: NaiveDate,
-    received_on: NaiveDate,
-    source: &str,
-) -> Result<bool> {
-    // A record kept before changes nothing.
-    evidence::insert_unless_on_file(db, &evidence::NewEvidence { id, person_id, kind, occurred_on, received_on, source })
-}
-
 /// Queues an instruction for the benefits-payment system. The payroll run of
 /// `effective_month` is the first to apply it: a change made during a month
 /// takes effect from the next month's payment.
@@ -68,13 +53,24 @@ pub fn payroll(
     Ok(n + 1)
 }
 
+/// How a record is filed.
+#[derive(Clone, Copy)]
+pub enum Filing {
+    /// Unless one with its id is on file: a retry or replay changes nothing.
+    UnlessOnFile,
+    /// As new: the caller knows its id is (a partner's event id it has not
+    /// seen), and read for many persons at once whether a sign of life
+    /// matters for this one ([`records::signs_of_life_matter`]). The record
+    /// is written with the others of the transaction.
+    New {
+        /// Whether a sign of life could change anything for the person.
+        signs_of_life_matter: bool,
+    },
+}
+
 /// Files a record about a person and carries out what it must do (R5): the
 /// one path of every record, from a partner, a relative, a sign-in sheet or
-/// a face check. Returns `None` when the record was on file already (a
-/// retry or replay changes nothing). `signs_of_life_matter` says whether a
-/// sign of life could change anything for the person, when the caller read
-/// that for many persons at once ([`records::signs_of_life_matter`]);
-/// `None` asks the store.
+/// a face check. Returns `None` when the record was on file already.
 #[allow(clippy::too_many_arguments)]
 pub fn file_record(
     db: &Db,
@@ -85,22 +81,34 @@ pub fn file_record(
     today: NaiveDate,
     source: &str,
     by: &Actor<'_>,
-    signs_of_life_matter: Option<bool>,
+    filing: Filing,
 ) -> Result<Option<Done>> {
-    if !add_evidence(db, evidence_id, person_id, kind, occurred_on, today, source)? {
-        return Ok(None);
-    }
+    let record = evidence::NewEvidence { id: evidence_id, person_id, kind, occurred_on, received_on: today, source };
+    let signs_of_life_matter = match filing {
+        Filing::UnlessOnFile => {
+            if !evidence::insert_unless_on_file(db, &record)? {
+                return Ok(None);
+            }
+            None
+        }
+        Filing::New { signs_of_life_matter } => {
+            evidence::insert_new(db, &record)?;
+            Some(signs_of_life_matter)
+        }
+    };
     // Signs of life come by the thousand. One can change something only for
     // a person with a loss or conflict on file or a suspended benefit; for
     // anyone else it renews the stored assessment later, in the queue.
     // Every other record is decided at once.
-    let matters = |db: &Db| match signs_of_life_matter {
-        Some(known) => Ok(known),
-        None => records::signs_of_life_matter(db, &[person_id]).map(|found| !found.is_empty()),
-    };
-    if kind.is_sign_of_life() && !matters(db)? {
-        records::queue_refresh(db, person_id)?;
-        return Ok(Some(Done { effects: Vec::new(), tasks: Vec::new(), cases: Vec::new() }));
+    if kind.is_sign_of_life() {
+        let matters = match signs_of_life_matter {
+            Some(known) => known,
+            None => !records::signs_of_life_matter(db, &[person_id])?.is_empty(),
+        };
+        if !matters {
+            records::queue_refresh(db, person_id)?;
+            return Ok(Some(Done { effects: Vec::new(), tasks: Vec::new(), cases: Vec::new() }));
+        }
     }
     let done = decide(db, person_id, AtHand::Record(evidence_id), today, by)?.map_err(|r| anyhow::anyhow!("{r}"))?;
     records::refresh(db, person_id, today)?;

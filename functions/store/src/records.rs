@@ -128,6 +128,7 @@ pub fn evidence_row(r: &Row<'_>) -> Result<(Evidence, String)> {
 
 /// Every record about a person.
 pub fn evidence(db: &Db, person_id: &str) -> Result<Vec<(Evidence, String)>> {
+    crate::tables::evidence::write_kept(db)?;
     let sql = format!("SELECT {EVIDENCE_COLUMNS} FROM evidence WHERE person_id = ? ORDER BY occurred_on, id");
     db.try_all(&sql, &[text(person_id)], |r| evidence_row(&r))
 }
@@ -327,6 +328,7 @@ pub fn load_persons(db: &Db, selection: Selection, cursor: &str, limit: usize) -
             |r| Ok((r.text("person_id"), (benefit_row(&r)?, SWEPT_COLUMNS.map(|c| r.opt_text(c))))),
         )
     })?);
+    crate::tables::evidence::write_kept(db)?;
     let mut evidence = by_person(crate::tables::in_pieces(&ids, |list, keys| {
         db.try_all(
             &format!("SELECT {EVIDENCE_COLUMNS} FROM evidence WHERE person_id IN ({list}) ORDER BY person_id, occurred_on, id"),

@@ -174,6 +174,7 @@ pub struct ArchivedFile {
 /// certified one of them. One read over the file tables, since the
 /// archive lists them in one order.
 pub fn files_in_month(db: &Db, scope: &Scope, first: NaiveDate, last: NaiveDate) -> Result<Vec<ArchivedFile>> {
+    super::evidence::write_kept(db)?;
     let scope_condition = &scope.condition;
     let sql = format!(
         "SELECT f.id, f.content_type, f.data, 'evidence' AS source FROM evidence_files f JOIN persons p ON p.id = f.person_id
@@ -217,6 +218,7 @@ pub struct MonthCounts {
 /// stored after `since` (RFC 3339; the latest binding, empty when none):
 /// whether a district's month has anything to file, or more than it filed (R8.2).
 pub fn month_counts(db: &Db, scope: &Scope, first: NaiveDate, last: NaiveDate, since: &str) -> Result<MonthCounts> {
+    super::evidence::write_kept(db)?;
     let evidence = format!(
         "SELECT COUNT(*) FROM evidence e JOIN persons p ON p.id = e.person_id WHERE {} AND e.received_on BETWEEN ? AND ?",
         scope.condition

@@ -1,7 +1,7 @@
 //! Typed queries on `evidence`.
 
 use super::Scope;
-use crate::db::{Db, text};
+use crate::db::{Db, RowsInto, Value, text};
 use anyhow::Result;
 use chrono::NaiveDate;
 
@@ -21,25 +21,51 @@ pub struct NewEvidence<'a> {
     pub source: &'a str,
 }
 
+/// The columns of a record as it is filed, in the order of the inserts.
+fn values(e: &NewEvidence<'_>) -> Result<Vec<Value>> {
+    Ok(vec![
+        text(e.id),
+        text(e.person_id),
+        text(serde_json::to_string(e.kind)?),
+        text(e.occurred_on.to_string()),
+        text(e.received_on.to_string()),
+        text(e.source),
+        text(crate::now_rfc3339()),
+    ])
+}
+
 /// Files a record unless one with its id is on file; returns whether it
 /// was filed now (a record kept before changes nothing).
 pub fn insert_unless_on_file(db: &Db, e: &NewEvidence<'_>) -> Result<bool> {
-    use crate::db::text;
+    write_kept(db)?;
     let inserted = db.one(
         "INSERT INTO evidence (id, person_id, kind, occurred_on, received_on, source, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (id) DO NOTHING RETURNING id",
-        &[
-            text(e.id),
-            text(e.person_id),
-            text(serde_json::to_string(e.kind)?),
-            text(e.occurred_on.to_string()),
-            text(e.received_on.to_string()),
-            text(e.source),
-            text(crate::now_rfc3339()),
-        ],
+        &values(e)?,
         |_| (),
     )?;
     Ok(inserted.is_some())
+}
+
+/// The insert of records known to be new.
+const NEW: RowsInto = RowsInto {
+    head: "INSERT INTO evidence (id, person_id, kind, occurred_on, received_on, source, created_at)",
+    tail: " ON CONFLICT (id) DO NOTHING",
+};
+
+/// Files a record the caller knows is new (a partner's event id it has
+/// not seen): inside a transaction it is written with the others before
+/// the commit, or before anything reads or refers to records
+/// ([`write_kept`]). A delivery files hundreds, and on a remote backend a
+/// statement each would be a round trip each.
+pub fn insert_new(db: &Db, e: &NewEvidence<'_>) -> Result<()> {
+    db.defer_row(NEW, values(e)?)
+}
+
+/// Writes the records [`insert_new`] kept: every statement that reads
+/// records, or refers to one, calls it first.
+pub(crate) fn write_kept(db: &Db) -> Result<()> {
+    db.write_deferred(NEW)
 }
 
 /// Files the certifications carried over from the previous system by the
@@ -52,7 +78,6 @@ pub fn insert_from_roster(
     received_on: NaiveDate,
     created_at: &str,
 ) -> Result<()> {
-    use crate::db::text;
     let kind = serde_json::to_string(kind)?;
     let values = certified.iter().flat_map(|(person_id, day)| {
         [
@@ -89,6 +114,7 @@ pub struct ArchivedRecord {
 /// The records about persons in `scope` received from `first` to `last` (a
 /// month a district binds, R8.2), in the order they were received.
 pub fn received_in_month(db: &Db, scope: &Scope, first: NaiveDate, last: NaiveDate) -> Result<Vec<ArchivedRecord>> {
+    write_kept(db)?;
     let sql = format!(
         "SELECT e.id, e.person_id, p.name, p.id_masked, e.kind, e.occurred_on, e.received_on, e.source
          FROM evidence e JOIN persons p ON p.id = e.person_id WHERE {} AND e.received_on BETWEEN ? AND ? ORDER BY e.received_on, e.id",

@@ -20,6 +20,8 @@ pub struct NewEvidenceFile<'a> {
 /// Keeps an evidence file with its SHA-256 (R6.2).
 pub fn insert(db: &Db, f: &NewEvidenceFile<'_>) -> Result<()> {
     use crate::db::text;
+    // The file refers to its record, which must be written first.
+    super::evidence::write_kept(db)?;
     db.exec(
         "INSERT INTO evidence_files (id, evidence_id, person_id, content_type, sha256, size, data, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         &[
