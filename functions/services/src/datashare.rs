@@ -96,23 +96,26 @@ pub struct Known {
     /// records are decided: a person gains a place once any other record is
     /// decided for them (one too many only costs a full decision).
     signs_of_life_matter: HashSet<String>,
+    /// The blind index of each ID number the chunk names, as written: an
+    /// HMAC each, which `apply` would otherwise compute again.
+    indexes: HashMap<String, String>,
 }
 
 impl Known {
     /// Reads what is on file for `events` of `partner`.
     pub fn read<'e>(db: &Db, partner: &Partner, events: impl Iterator<Item = &'e Json> + Clone, key: &[u8]) -> Result<Self> {
         let ids: Vec<&str> = events.clone().filter_map(|e| e.get("event_id").and_then(Json::as_str)).collect();
-        let indexes: Vec<String> = events
+        let indexes: HashMap<String, String> = events
             .filter_map(|e| e.pointer("/subject/id_number").and_then(Json::as_str))
-            .filter_map(|n| IdNumber::parse(n).ok())
-            .map(|id| id.blind_index(key))
+            .filter_map(|n| Some((n.to_string(), IdNumber::parse(n).ok()?.blind_index(key))))
             .collect();
-        let persons = persons::ids_by_indexes(db, &indexes.iter().map(String::as_str).collect::<Vec<_>>())?;
+        let persons = persons::ids_by_indexes(db, &indexes.values().map(String::as_str).collect::<Vec<_>>())?;
         let person_ids: Vec<&str> = persons.values().map(String::as_str).collect();
         Ok(Self {
             seen: partner_events::seen_among(db, &partner.id, &ids)?,
             signs_of_life_matter: records::signs_of_life_matter(db, &person_ids)?,
             persons,
+            indexes,
         })
     }
 }
@@ -231,7 +234,8 @@ fn apply(
     if !partner.event_types.iter().any(|t| t == event_type) {
         return Ok(Err(format!("type: \"{event_type}\" is not allowed for this partner")));
     }
-    let id = match event.pointer("/subject/id_number").and_then(Json::as_str).map(IdNumber::parse) {
+    let subject = event.pointer("/subject/id_number").and_then(Json::as_str);
+    let id = match subject.map(IdNumber::parse) {
         Some(Ok(id)) => id,
         Some(Err(e)) => return Ok(Err(format!("subject.id_number: {e}"))),
         None => return Ok(Err("subject.id_number is required".into())),
@@ -253,7 +257,7 @@ fn apply(
         Ok(kind) => kind,
         Err(e) => return Ok(Err(e.to_string())),
     };
-    let index = id.blind_index(key);
+    let index = subject.and_then(|n| known.indexes.get(n).cloned()).unwrap_or_else(|| id.blind_index(key));
     let Some(person_id) = known.persons.get(&index).cloned() else {
         let kept = json!({ "type": event_type, "occurred_on": occurred_on, "reference": event.get("reference"), "details": details });
         unmatched_events::insert(
