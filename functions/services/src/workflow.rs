@@ -58,10 +58,11 @@ pub fn payroll(
 pub enum Filing {
     /// Unless one with its id is on file: a retry or replay changes nothing.
     UnlessOnFile,
-    /// As new: the caller knows its id is (a partner's event id it has not
-    /// seen), and read for many persons at once whether a sign of life
-    /// matters for this one ([`records::signs_of_life_matter`]). The record
-    /// is written with the others of the transaction.
+    /// As new: the caller knows that no record has its id (a partner's
+    /// event id it has not seen), and read for many persons at once whether
+    /// a sign of life matters for this one
+    /// ([`records::signs_of_life_matter`]). The record is written with the
+    /// others of the transaction.
     New {
         /// Whether a sign of life could change anything for the person.
         signs_of_life_matter: bool,

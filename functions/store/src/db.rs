@@ -21,9 +21,10 @@ pub struct Db {
     /// transaction: its lock keeps anyone else from extending the chain, so
     /// a batch of appends reads the tail once.
     audit_tail: std::cell::RefCell<Option<(i64, String)>>,
-    /// The audit records appended in this write transaction and not yet
-    /// written: they go in with one statement per few hundred, before the
-    /// commit or before anything reads the trail ([`crate::audit`]).
+    /// Rows this write transaction kept and has not yet written (audit
+    /// records, messages, partner records and their outcomes, queue
+    /// entries): they go in with one statement per few hundred, before the
+    /// commit or before anything reads their table ([`Db::defer_row`]).
     pending: std::cell::RefCell<BTreeMap<RowsInto, (usize, Vec<Value>)>>,
     in_transaction: std::cell::Cell<bool>,
     /// The cycle policies' parts, each read once per connection (a
