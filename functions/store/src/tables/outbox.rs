@@ -62,12 +62,14 @@ pub fn due(db: &Db, now: &str, limit: i64) -> Result<Vec<DueMessage>> {
 
 /// Leases a message until `until`, keeping other ticks off it while it is sent.
 pub fn lease(db: &Db, seq: i64, until: &str) -> Result<()> {
+    db.write_deferred(QUEUE)?;
     use crate::db::{int, text};
     db.exec("UPDATE outbox SET leased_until = ? WHERE seq = ?", &[text(until), int(seq)])
 }
 
 /// Marks a message the gateway accepted as sent at `sent_at`: it is never sent again.
 pub fn mark_sent(db: &Db, seq: i64, sent_at: &str) -> Result<()> {
+    db.write_deferred(QUEUE)?;
     use crate::db::{int, text};
     db.exec(
         "UPDATE outbox SET status = 'sent', sent_at = ?, leased_until = NULL, attempts = attempts + 1 WHERE seq = ?",
@@ -78,6 +80,7 @@ pub fn mark_sent(db: &Db, seq: i64, sent_at: &str) -> Result<()> {
 /// Counts a failed attempt with its error and releases the message until
 /// `next_attempt_at`.
 pub fn mark_failed(db: &Db, seq: i64, next_attempt_at: &str, error: &str) -> Result<()> {
+    db.write_deferred(QUEUE)?;
     use crate::db::{int, text};
     db.exec(
         "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, leased_until = NULL, last_error = ? WHERE seq = ?",
@@ -131,6 +134,7 @@ pub fn newest_seq(db: &Db) -> Result<i64> {
 /// Marks every pending message up to `through` as sent at `sent_at`: every
 /// consumer of the feed has taken it, so the push never sends it.
 pub fn mark_taken_by_all(db: &Db, through: i64, sent_at: &str) -> Result<()> {
+    db.write_deferred(QUEUE)?;
     use crate::db::{int, text};
     db.exec("UPDATE outbox SET status = 'sent', sent_at = ? WHERE status = 'pending' AND seq <= ?", &[text(sent_at), int(through)])
 }
