@@ -34,7 +34,7 @@ fn only_the_executor_changes_payments_and_opens_work() {
     // The statement, the table module that holds it, and its typed query.
     let writes = [
         ("SET payment_status", "benefits", "benefits::set_payment_state("),
-        ("INTO tasks ", "tasks", "tasks::open("),
+        ("INTO tasks ", "tasks", "tasks::open_unless_open("),
         ("INTO payroll_instructions", "payroll_instructions", "payroll_instructions::insert("),
         ("INTO overpayments", "overpayments", "overpayments::open_case("),
         ("INTO escalations", "escalations", "escalations::file("),

@@ -138,7 +138,7 @@ async fn main() {
         native / hosted
     );
     // Where the native run spends its time (issue 19).
-    zige_tests::load::print_profile("native deliveries", took, &db.take_profile(), 10);
+    zige_tests::load::print_profile("native deliveries", took, &db.take_profile(), 60);
 
     // The limit: the same deliveries taken in by a purpose-built pass.
     let signed: Vec<zige_tests::limits::Delivery<'_>> =

@@ -15,7 +15,6 @@ use zige_domain::casework::IMPORT_OUTCOMES;
 use zige_domain::evidence::{EVENT_TYPES, EvidenceKind};
 use zige_store::audit::{self, Entry};
 use zige_store::db::Db;
-use zige_store::records;
 use zige_store::tables::{
     datashare_import_rows, datashare_imports, partner_events, partners, persons, unmatched_events, webhook_deliveries,
 };
@@ -86,16 +85,13 @@ impl Outcome {
 }
 
 /// What a chunk of events needs to know of the store, read for the whole
-/// chunk in three statements instead of three per event: which of its
-/// event ids the partner sent before, the persons its subjects name, and
-/// which of them a sign of life could change anything for.
+/// chunk at once instead of for each event: which of its event ids the
+/// partner sent before, the persons its subjects name, and what is on file
+/// of those a record may change ([`workflow::Batch`]).
 pub struct Known {
     seen: HashSet<String>,
     persons: HashMap<String, String>,
-    /// Persons for whom a sign of life matters, kept current as the chunk's
-    /// records are decided: a person gains a place once any other record is
-    /// decided for them (one too many only costs a full decision).
-    signs_of_life_matter: HashSet<String>,
+    batch: workflow::Batch,
     /// The blind index of each ID number the chunk names, as written: an
     /// HMAC each, which `apply` would otherwise compute again.
     indexes: HashMap<String, String>,
@@ -103,17 +99,34 @@ pub struct Known {
 
 impl Known {
     /// Reads what is on file for `events` of `partner`.
-    pub fn read<'e>(db: &Db, partner: &Partner, events: impl Iterator<Item = &'e Json> + Clone, key: &[u8]) -> Result<Self> {
+    pub fn read<'e>(
+        db: &Db,
+        partner: &Partner,
+        events: impl Iterator<Item = &'e Json> + Clone,
+        key: &[u8],
+        today: NaiveDate,
+    ) -> Result<Self> {
         let ids: Vec<&str> = events.clone().filter_map(|e| e.get("event_id").and_then(Json::as_str)).collect();
         let indexes: HashMap<String, String> = events
+            .clone()
             .filter_map(|e| e.pointer("/subject/id_number").and_then(Json::as_str))
             .filter_map(|n| Some((n.to_string(), IdNumber::parse(n).ok()?.blind_index(key))))
             .collect();
         let persons = persons::ids_by_indexes(db, &indexes.values().map(String::as_str).collect::<Vec<_>>())?;
         let person_ids: Vec<&str> = persons.values().map(String::as_str).collect();
+        // The persons an event other than a sign of life names: each is decided on.
+        let with_other_records: Vec<&str> = events
+            .filter(|e| {
+                let kind =
+                    EvidenceKind::from_event(e.get("type").and_then(Json::as_str).unwrap_or_default(), &detail_reader(&e["details"]));
+                kind.is_ok_and(|kind| !kind.is_sign_of_life())
+            })
+            .filter_map(|e| indexes.get(e.pointer("/subject/id_number").and_then(Json::as_str)?))
+            .filter_map(|index| persons.get(index).map(String::as_str))
+            .collect();
         Ok(Self {
             seen: partner_events::seen_among(db, &partner.id, &ids)?,
-            signs_of_life_matter: records::signs_of_life_matter(db, &person_ids)?,
+            batch: workflow::Batch::read(db, &person_ids, &with_other_records, today)?,
             persons,
             indexes,
         })
@@ -179,7 +192,7 @@ pub fn accept_delivery(
     let mut results = Vec::with_capacity(events.len());
     let mut answer = Json::Null;
     let mut apply_events = |db: &Db, chunk: &[Json], last: bool| -> Result<()> {
-        let mut known = Known::read(db, partner, chunk.iter(), key)?;
+        let mut known = Known::read(db, partner, chunk.iter(), key, today)?;
         for event in chunk {
             let event_id = event.get("event_id").and_then(Json::as_str).unwrap_or_default();
             let outcome = match earlier_try.remove(event_id) {
@@ -192,6 +205,7 @@ pub fn accept_delivery(
             };
             results.push(outcome.to_json());
         }
+        known.batch.finish(db, today)?;
         if !last {
             return Ok(());
         }
@@ -277,11 +291,8 @@ fn apply(
     let actor = partner.actor();
     // The event id is one the partner has not sent before (`receive`), so
     // its record is new and goes in with the others of the chunk.
-    let filing = workflow::Filing::New { signs_of_life_matter: known.signs_of_life_matter.contains(&person_id) };
+    let filing = workflow::Filing::New(&mut known.batch);
     apply_to_person(db, partner, event_id, &person_id, &kind, occurred_on, today, &Actor { actor: &actor, role: "partner" }, filing)?;
-    if !kind.is_sign_of_life() {
-        known.signs_of_life_matter.insert(person_id);
-    }
     Ok(Ok("applied"))
 }
 
@@ -297,7 +308,7 @@ fn apply_to_person(
     occurred_on: NaiveDate,
     today: NaiveDate,
     by: &Actor<'_>,
-    filing: workflow::Filing,
+    filing: workflow::Filing<'_>,
 ) -> Result<()> {
     workflow::file_record(db, &evidence_id(&partner.id, event_id), person_id, kind, occurred_on, today, &partner.kind, by, filing)?;
     Ok(())
@@ -399,7 +410,7 @@ pub fn import_chunk(db: &Db, import_id: &str, sealer: &zige_store::secrets::Seal
             ImportRow::Event(event) => Some(event),
             ImportRow::Unreadable { .. } => None,
         });
-        let mut known = Known::read(db, &partner, events, key)?;
+        let mut known = Known::read(db, &partner, events, key, today)?;
         for (line, row) in &rows {
             let outcome = match row {
                 ImportRow::Event(event) => receive(db, &partner, event, Via::Import(import_id), &mut known, key, today)?,
@@ -420,6 +431,7 @@ pub fn import_chunk(db: &Db, import_id: &str, sealer: &zige_store::secrets::Seal
             datashare_import_rows::set_outcome(db, import_id, *line, outcome.event_id, outcome.outcome, outcome.reason)?;
             last_line = *line;
         }
+        known.batch.finish(db, today)?;
         let done = (rows.len() as i64) < chunk;
         datashare_imports::advance(db, import_id, last_line + 1, counts, done)?;
         if done {

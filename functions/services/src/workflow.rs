@@ -7,22 +7,21 @@
 
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
-use std::collections::BTreeMap;
-use zige_domain::deadlines::TaskDeadline;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use zige_domain::effects::{self, BenefitOnFile, CaseOnFile, Change, Effect, PayrollAction, Person, Queue, Refusal, Trigger};
 use zige_domain::escalation::{Escalation, Recipient};
 use zige_domain::evidence::{DecisionKind, Evidence, EvidenceKind, StaffDecision};
+use zige_domain::language::Language;
 use zige_domain::money::{Fen, YearMonth};
 use zige_domain::payment::Transition;
-use zige_domain::routing::OrgKind;
-use zige_domain::tasks::TaskKind;
+use zige_domain::routing::{OrgKind, Placement};
 use zige_http::problem::Problem;
 use zige_store::audit::{self, Entry};
 use zige_store::db::Db;
 use zige_store::records;
 use zige_store::tables::{
-    benefits, case_files, decision_files, decisions, escalations, evidence, evidence_files, history, home_visits, instalments, orgs,
-    outbox, overpayments, payroll_instructions, persons, tasks,
+    benefits, case_files, decision_files, escalations, evidence, evidence_files, history, home_visits, instalments, orgs, outbox,
+    overpayments, payroll_instructions, tasks,
 };
 
 /// Who is acting, for history and audit.
@@ -43,30 +42,60 @@ pub fn payroll(
     amount: Option<Fen>,
     effective_month: YearMonth,
     reason: &str,
-) -> Result<i64> {
-    let n = payroll_instructions::count_for_benefit(db, benefit_id)?;
-    let source = format!("{benefit_id}#{}", n + 1);
-    payroll_instructions::insert(
-        db,
-        &payroll_instructions::NewInstruction { benefit_id, action, amount, effective_month, reason, source: &source },
-    )?;
-    Ok(n + 1)
+) -> Result<()> {
+    payroll_instructions::insert(db, &payroll_instructions::NewInstruction { benefit_id, action, amount, effective_month, reason })
 }
 
 /// How a record is filed.
-#[derive(Clone, Copy)]
-pub enum Filing {
+pub enum Filing<'b> {
     /// Unless one with its id is on file: a retry or replay changes nothing.
     UnlessOnFile,
-    /// As new: the caller knows that no record has its id (a partner's
-    /// event id it has not seen), and read for many persons at once whether
-    /// a sign of life matters for this one
-    /// ([`records::signs_of_life_matter`]). The record is written with the
-    /// others of the transaction.
-    New {
-        /// Whether a sign of life could change anything for the person.
-        signs_of_life_matter: bool,
-    },
+    /// As new, in a batch of records whose ids the caller knows are not on
+    /// file (a partner's event ids it has not seen): the record is written
+    /// with the others of the transaction, on what was read of its person
+    /// for the whole batch.
+    New(&'b mut Batch),
+}
+
+/// What a batch of new records knows of their persons, read for all of
+/// them at its start, and the persons whose stored assessment it renews
+/// before its transaction ends ([`Batch::finish`]).
+pub struct Batch {
+    /// Persons for whom a sign of life could change anything
+    /// ([`records::signs_of_life_matter`]), kept current as the batch's
+    /// records are decided: a person gains a place once any other record is
+    /// decided for them (one too many only costs a full decision).
+    signs_of_life_matter: HashSet<String>,
+    /// What is on file of each person who may need a decision, as read at
+    /// the start: true only until the person's first record of the batch is
+    /// filed, and taken then.
+    on_file: HashMap<String, OnFile>,
+    /// Persons decided on, whose stored assessment is renewed at the end.
+    decided: BTreeSet<String>,
+}
+
+impl Batch {
+    /// Reads what a batch of records about `persons` needs; those
+    /// `with_other_records` have a record that is not a sign of life, and
+    /// are decided on whatever is on file.
+    pub fn read(db: &Db, persons: &[&str], with_other_records: &[&str], today: NaiveDate) -> Result<Self> {
+        let signs_of_life_matter = records::signs_of_life_matter(db, persons)?;
+        let to_decide: BTreeSet<&str> = with_other_records.iter().copied().chain(signs_of_life_matter.iter().map(String::as_str)).collect();
+        let on_file = match to_decide.is_empty() {
+            true => HashMap::new(),
+            false => OnFile::load_many(db, &to_decide.into_iter().collect::<Vec<_>>(), today)?,
+        };
+        Ok(Self { signs_of_life_matter, on_file, decided: BTreeSet::new() })
+    }
+
+    /// Renews the stored assessment of every person decided on, all at
+    /// once; call before the batch's transaction ends.
+    pub fn finish(self, db: &Db, today: NaiveDate) -> Result<()> {
+        if !self.decided.is_empty() {
+            records::refresh_persons(db, &self.decided.iter().map(String::as_str).collect::<Vec<_>>(), today)?;
+        }
+        Ok(())
+    }
 }
 
 /// Files a record about a person and carries out what it must do (R5): the
@@ -82,38 +111,48 @@ pub fn file_record(
     today: NaiveDate,
     source: &str,
     by: &Actor<'_>,
-    filing: Filing,
+    filing: Filing<'_>,
 ) -> Result<Option<Done>> {
     let record = evidence::NewEvidence { id: evidence_id, person_id, kind, occurred_on, received_on: today, source };
-    let signs_of_life_matter = match filing {
-        Filing::UnlessOnFile => {
-            if !evidence::insert_unless_on_file(db, &record)? {
-                return Ok(None);
-            }
-            None
-        }
-        Filing::New { signs_of_life_matter } => {
-            evidence::insert_new(db, &record)?;
-            Some(signs_of_life_matter)
-        }
-    };
     // Signs of life come by the thousand. One can change something only for
     // a person with a loss or conflict on file or a suspended benefit; for
     // anyone else it renews the stored assessment later, in the queue.
     // Every other record is decided at once.
-    if kind.is_sign_of_life() {
-        let matters = match signs_of_life_matter {
-            Some(known) => known,
-            None => !records::signs_of_life_matter(db, &[person_id])?.is_empty(),
-        };
-        if !matters {
-            records::queue_refresh(db, person_id)?;
-            return Ok(Some(Done { effects: Vec::new(), tasks: Vec::new(), cases: Vec::new() }));
+    let at_hand = AtHand::Record(evidence_id);
+    match filing {
+        Filing::UnlessOnFile => {
+            if !evidence::insert_unless_on_file(db, &record)? {
+                return Ok(None);
+            }
+            if kind.is_sign_of_life() && records::signs_of_life_matter(db, &[person_id])?.is_empty() {
+                records::queue_refresh(db, person_id)?;
+                return Ok(Some(Done::default()));
+            }
+            let done = decide(db, person_id, at_hand, today, by)?.map_err(|r| anyhow::anyhow!("{r}"))?;
+            records::refresh(db, person_id, today)?;
+            Ok(Some(done))
+        }
+        Filing::New(batch) => {
+            evidence::insert_new(db, &record)?;
+            let read_at_start = batch.on_file.remove(person_id);
+            if kind.is_sign_of_life() && !batch.signs_of_life_matter.contains(person_id) {
+                records::queue_refresh(db, person_id)?;
+                return Ok(Some(Done::default()));
+            }
+            let on_file = match read_at_start {
+                Some(on_file) => {
+                    on_file.with_record(Evidence { id: evidence_id.to_string(), kind: kind.clone(), occurred_on, received_on: today })
+                }
+                None => OnFile::load(db, person_id, today)?,
+            };
+            let done = decide_on(db, person_id, on_file, at_hand, today, by)?.map_err(|r| anyhow::anyhow!("{r}"))?;
+            if !kind.is_sign_of_life() {
+                batch.signs_of_life_matter.insert(person_id.to_string());
+            }
+            batch.decided.insert(person_id.to_string());
+            Ok(Some(done))
         }
     }
-    let done = decide(db, person_id, AtHand::Record(evidence_id), today, by)?.map_err(|r| anyhow::anyhow!("{r}"))?;
-    records::refresh(db, person_id, today)?;
-    Ok(Some(done))
 }
 
 /// A loss as staff name it in a request: a loss event type of the catalogue
@@ -164,6 +203,7 @@ pub fn command(
 
 /// What [`carry_out`] did beyond the effects themselves: the tasks it
 /// opened or found open, in the order of the effects.
+#[derive(Default)]
 pub struct Done {
     /// The effects carried out.
     pub effects: Vec<Effect>,
@@ -221,33 +261,61 @@ pub struct OnFile {
     evidence: Vec<Evidence>,
     decisions: Vec<StaffDecision>,
     cases: Vec<CaseOnFile>,
+    placement: Placement,
+    language: Language,
 }
 
 impl OnFile {
     /// Reads the person's benefits with the month each stopped being paid,
-    /// their records, the decisions in force and the recovery cases.
+    /// their records, the decisions in force, the recovery cases, and where
+    /// they live and which language they read.
     pub fn load(db: &Db, person_id: &str, today: NaiveDate) -> Result<Self> {
-        let rows = records::benefits(db, person_id)?;
-        let types: Vec<_> = rows.iter().map(|b| b.benefit_type).collect();
-        let policies = zige_store::policies::for_assessment(db, &types, today)?;
-        let stopped: BTreeMap<String, YearMonth> =
-            payroll_instructions::suspensions_of_person(db, person_id)?.into_iter().map(|s| (s.benefit_id, s.effective_month)).collect();
-        let birth_month = match types.iter().any(|t| policies.in_force(*t, today).mode() == zige_domain::cycle::CycleMode::BirthdayMonth) {
-            true => persons::birth_date(db, person_id)?.map(|d| chrono::Datelike::month(&d)),
-            false => None,
-        };
-        let benefits = rows
-            .iter()
-            .map(|b| BenefitOnFile {
-                stopped_from: stopped.get(&b.id).copied(),
-                monthly: b.monthly_amount,
-                facts: records::benefit_facts(b, &policies, birth_month, today),
-            })
-            .collect();
-        let evidence = records::evidence(db, person_id)?.into_iter().map(|(e, _)| e).collect();
-        let decisions = decisions::in_force_for_person(db, person_id)?;
-        let cases = overpayments::on_file_for_person(db, person_id)?;
-        Ok(Self { benefits, evidence, decisions, cases })
+        Self::load_many(db, &[person_id], today)?.remove(person_id).with_context(|| format!("no person {person_id}"))
+    }
+
+    /// [`Self::load`] for many persons at once, in six reads for them all.
+    pub fn load_many(db: &Db, person_ids: &[&str], today: NaiveDate) -> Result<HashMap<String, Self>> {
+        let persons = records::load_persons(db, records::Selection::These(person_ids), "", person_ids.len())?;
+        let mut stopped: HashMap<String, BTreeMap<String, YearMonth>> = HashMap::new();
+        for (person, s) in payroll_instructions::suspensions_of_persons(db, person_ids)? {
+            stopped.entry(person).or_default().insert(s.benefit_id, s.effective_month);
+        }
+        let mut cases: HashMap<String, Vec<CaseOnFile>> = HashMap::new();
+        for (person, case) in overpayments::on_file_for_persons(db, person_ids)? {
+            cases.entry(person).or_default().push(case);
+        }
+        let mut loaded = HashMap::with_capacity(persons.len());
+        for person in persons {
+            let types: Vec<_> = person.benefits.iter().map(|(b, _)| b.benefit_type).collect();
+            let policies = zige_store::policies::for_assessment(db, &types, today)?;
+            let stopped = stopped.remove(&person.id).unwrap_or_default();
+            let benefits = person
+                .benefits
+                .iter()
+                .map(|(b, _)| BenefitOnFile {
+                    stopped_from: stopped.get(&b.id).copied(),
+                    monthly: b.monthly_amount,
+                    facts: records::benefit_facts(b, &policies, person.birth_month, today),
+                })
+                .collect();
+            let on_file = Self {
+                benefits,
+                evidence: person.evidence,
+                decisions: person.decisions_in_force,
+                cases: cases.remove(&person.id).unwrap_or_default(),
+                placement: person.placement,
+                language: person.language,
+            };
+            loaded.insert(person.id, on_file);
+        }
+        Ok(loaded)
+    }
+
+    /// Adds a record just filed, where reading it back would have put it.
+    fn with_record(mut self, record: Evidence) -> Self {
+        let at = self.evidence.partition_point(|e| (e.occurred_on, e.id.as_str()) <= (record.occurred_on, record.id.as_str()));
+        self.evidence.insert(at, record);
+        self
     }
 
     /// The decisions in force.
@@ -272,7 +340,18 @@ impl OnFile {
 /// a decision, an objection or a deadline to its effects. `Ok(Err(_))` is
 /// the domain refusing (an objection too late, say); nothing was changed.
 pub fn decide(db: &Db, person_id: &str, at_hand: AtHand<'_>, today: NaiveDate, by: &Actor<'_>) -> Result<Result<Done, Refusal>> {
-    let on_file = OnFile::load(db, person_id, today)?;
+    decide_on(db, person_id, OnFile::load(db, person_id, today)?, at_hand, today, by)
+}
+
+/// [`decide`] on what was read of the person already, in this transaction.
+fn decide_on(
+    db: &Db,
+    person_id: &str,
+    on_file: OnFile,
+    at_hand: AtHand<'_>,
+    today: NaiveDate,
+    by: &Actor<'_>,
+) -> Result<Result<Done, Refusal>> {
     let person = on_file.person();
     let missing = || anyhow::anyhow!("the record or decision at hand is not on file");
     let trigger = match at_hand {
@@ -289,7 +368,8 @@ pub fn decide(db: &Db, person_id: &str, at_hand: AtHand<'_>, today: NaiveDate, b
     };
     let mut states: BTreeMap<String, zige_domain::PaymentState> =
         on_file.benefits.iter().map(|b| (b.facts.id.clone(), b.facts.payment)).collect();
-    carry_out(db, person_id, Known::default(), &mut states, effects, today, by).map(Ok)
+    let known = Known { responsible: None, placement: Some(&on_file.placement), language: Some(on_file.language) };
+    carry_out(db, person_id, known, &mut states, effects, today, by).map(Ok)
 }
 
 /// What a caller of [`carry_out`] knows of the person already.
@@ -297,6 +377,8 @@ pub fn decide(db: &Db, person_id: &str, at_hand: AtHand<'_>, today: NaiveDate, b
 pub struct Known<'a> {
     /// The organisation responsible for them (R2.2), when they were routed.
     pub responsible: Option<&'a str>,
+    /// Where they live, from which the organisation responsible is found.
+    pub placement: Option<&'a Placement>,
     /// The language they read messages in.
     pub language: Option<zige_domain::language::Language>,
 }
@@ -319,7 +401,7 @@ pub fn carry_out(
     let mut tasks = Vec::new();
     let mut cases = Vec::new();
     // Read once, at the first message, unless known.
-    let (responsible, mut language) = (known.responsible, known.language);
+    let mut language = known.language;
     for e in &effects {
         match &e.change {
             Change::Payment { benefit_id, transition } => {
@@ -379,15 +461,22 @@ pub fn carry_out(
                 )?;
             }
             Change::OpenTask { kind, queue, deadline } => {
-                let task = match (queue, responsible) {
-                    (Queue::Responsible, Some(org)) => open_task_at(db, org, person_id, *kind, &e.reason, today, *deadline, by)?,
-                    (Queue::Responsible, None) => open_task(db, person_id, *kind, &e.reason, today, *deadline, by)?,
-                    (Queue::Agency, _) => {
-                        let agency = city_org(db, OrgKind::SocialInsuranceAgency)?;
-                        open_task_at(db, &agency, person_id, *kind, &e.reason, today, *deadline, by)?
-                    }
+                let org = match (queue, known.responsible) {
+                    (Queue::Responsible, Some(org)) => org.to_string(),
+                    (Queue::Responsible, None) => responsible_org(db, person_id, known.placement)?,
+                    (Queue::Agency, _) => city_org(db, OrgKind::SocialInsuranceAgency)?,
                 };
-                tasks.push(task);
+                let id = zige_store::secrets::new_id("t")?;
+                let task = tasks::NewTask {
+                    id: &id,
+                    person_id,
+                    kind: *kind,
+                    org_id: &org,
+                    reason: &e.reason,
+                    opened_on: today,
+                    deadline: *deadline,
+                };
+                tasks.push(open_task(db, &task, by)?);
             }
             Change::RequestHomeVisit { reason } => {
                 crate::front_desk::visit_for(db, person_id, reason, today, by)?;
@@ -432,43 +521,31 @@ pub fn set_payment(db: &Db, person_id: &str, benefit_id: &str, old: &str, next: 
     )
 }
 
-/// Opens a verification task for the person, routed to the organisation
-/// responsible for them (R2.2), unless an open task of the same kind exists;
-/// returns the task id either way.
-fn open_task(
-    db: &Db,
-    person_id: &str,
-    kind: TaskKind,
-    reason: &str,
-    opened_on: NaiveDate,
-    deadline: Option<TaskDeadline>,
-    by: &Actor<'_>,
-) -> Result<String> {
-    let placement = records::load_placement(db, person_id)?.context("no such person")?;
+/// The organisation responsible for the person (R2.2), from where they
+/// live when the caller has read it.
+fn responsible_org(db: &Db, person_id: &str, placement: Option<&Placement>) -> Result<String> {
+    let loaded;
+    let placement = match placement {
+        Some(known) => known,
+        None => {
+            loaded = records::load_placement(db, person_id)?.context("no such person")?;
+            &loaded
+        }
+    };
     let tree = zige_http::auth::org_tree(db)?;
-    let org = tree.responsible_org(&placement).map_err(|e| anyhow::anyhow!("routing: {e}"))?.id.clone();
-    open_task_at(db, &org, person_id, kind, reason, opened_on, deadline, by)
+    Ok(tree.responsible_org(placement).map_err(|e| anyhow::anyhow!("routing: {e}"))?.id.clone())
 }
 
-/// Opens a task in the queue of a given organisation, unless an open task of
-/// the same kind exists for the person; returns the task id either way.
-#[allow(clippy::too_many_arguments)]
-fn open_task_at(
-    db: &Db,
-    org: &str,
-    person_id: &str,
-    kind: TaskKind,
-    reason: &str,
-    opened_on: NaiveDate,
-    deadline: Option<TaskDeadline>,
-    by: &Actor<'_>,
-) -> Result<String> {
-    if let Some(id) = tasks::open_of_kind(db, person_id, kind)? {
-        return Ok(id);
+/// Opens `task` unless the person has an open task of its kind; returns
+/// the id of the task open now either way.
+fn open_task(db: &Db, task: &tasks::NewTask<'_>, by: &Actor<'_>) -> Result<String> {
+    let (id, opened) = tasks::open_unless_open(db, task)?;
+    if opened {
+        audit::append(
+            db,
+            &Entry { actor: by.actor, role: by.role, action: "task.open", object: &id, payload: task.kind.code().as_bytes() },
+        )?;
     }
-    let id = zige_store::secrets::new_id("t")?;
-    tasks::open(db, &tasks::NewTask { id: &id, person_id, kind, org_id: org, reason, opened_on, deadline })?;
-    audit::append(db, &Entry { actor: by.actor, role: by.role, action: "task.open", object: &id, payload: kind.code().as_bytes() })?;
     Ok(id)
 }
 

@@ -26,6 +26,10 @@ pub struct Db {
     /// entries): they go in with one statement per few hundred, before the
     /// commit or before anything reads their table ([`Db::defer_row`]).
     pending: std::cell::RefCell<BTreeMap<RowsInto, (usize, Vec<Value>)>>,
+    /// The organisation tree's nodes, remembered only inside a write
+    /// transaction, whose lock keeps anyone else from changing them: each
+    /// task a batch opens is routed on them (R2.2).
+    pub(crate) org_nodes: std::cell::RefCell<Option<Vec<zige_domain::routing::Org>>>,
     in_transaction: std::cell::Cell<bool>,
     /// The cycle policies' parts, each read once per connection (a
     /// component's connection lives for one request).
@@ -209,6 +213,7 @@ impl Db {
             conn,
             audit_tail: Default::default(),
             pending: Default::default(),
+            org_nodes: Default::default(),
             in_transaction: Default::default(),
             policies: Default::default(),
             round_trip: Default::default(),
@@ -356,6 +361,7 @@ impl Db {
         let outcome = work(self).and_then(|value| self.write_all_deferred().map(|()| value).map_err(E::from));
         self.in_transaction.set(false);
         self.audit_tail.replace(None);
+        self.org_nodes.replace(None);
         self.pending.borrow_mut().clear();
         match outcome {
             Ok(value) => {
@@ -429,6 +435,11 @@ impl Db {
             rest = after;
         }
         Ok(())
+    }
+
+    /// Whether a write transaction is open.
+    pub(crate) fn in_transaction(&self) -> bool {
+        self.in_transaction.get()
     }
 
     /// The audit chain's last link (seq, hash), when this transaction knows it.

@@ -271,6 +271,8 @@ pub struct PersonRecords {
     pub evidence: Vec<Evidence>,
     /// Standing staff decisions.
     pub decisions: Vec<StaffDecision>,
+    /// Those of them in force (R7.1), which the executor decides on.
+    pub decisions_in_force: Vec<StaffDecision>,
 }
 
 /// Groups rows by person id.
@@ -284,19 +286,22 @@ fn by_person<T>(rows: Vec<(String, T)>) -> BTreeMap<String, Vec<T>> {
 
 /// Which persons a batch job reads.
 #[derive(Debug, Clone, Copy)]
-pub enum Selection {
+pub enum Selection<'a> {
     /// Every person.
     Everyone,
     /// The persons with a benefit whose review day (issue 19) has come by
     /// this day, or who are to be reviewed at the next sweep.
     DueForReview(NaiveDate),
+    /// These persons, whatever the cursor and the limit.
+    These(&'a [&'a str]),
 }
 
 /// The next `limit` persons after `cursor` (by id) of `selection`, with
 /// their benefits, records and decisions, in four set-based reads.
-pub fn load_persons(db: &Db, selection: Selection, cursor: &str, limit: usize) -> Result<Vec<PersonRecords>> {
+pub fn load_persons(db: &Db, selection: Selection<'_>, cursor: &str, limit: usize) -> Result<Vec<PersonRecords>> {
     let limit_value = crate::db::int(limit as i64);
     let ids = match selection {
+        Selection::These(ids) => ids.iter().map(|id| id.to_string()).collect(),
         Selection::Everyone => {
             db.all("SELECT id FROM persons WHERE id > ? ORDER BY id LIMIT ?", &[text(cursor), limit_value], |r| r.text("id"))?
         }
@@ -316,7 +321,8 @@ pub fn load_persons(db: &Db, selection: Selection, cursor: &str, limit: usize) -
             |r| {
                 let id = r.text("id");
                 let language = Language::parse(&r.text("language")).map_err(|e| anyhow::anyhow!("person {id}: {e}"))?;
-                Ok((r.text("name"), birth_month(Some(&r.text("birth_date"))), language, placement(&r)?, id))
+                let birth_month = r.opt_date("birth_date").with_context(|| format!("person {id}"))?.map(|d| chrono::Datelike::month(&d));
+                Ok((r.text("name"), birth_month, language, placement(&r)?, id))
             },
         )
     })?;
@@ -339,23 +345,28 @@ pub fn load_persons(db: &Db, selection: Selection, cursor: &str, limit: usize) -
     let mut decisions = by_person(crate::tables::in_pieces(&ids, |list, keys| {
         db.try_all(
             &format!(
-                "SELECT {DECISION_COLUMNS} FROM decisions WHERE person_id IN ({list}) AND {DECISIONS_STANDING} ORDER BY person_id, decided_on, id"
+                "SELECT {DECISION_COLUMNS}, {DECISIONS_IN_FORCE} AS in_force FROM decisions
+                 WHERE person_id IN ({list}) AND {DECISIONS_STANDING} ORDER BY person_id, decided_on, id"
             ),
             &keys,
-            |r| Ok((r.text("person_id"), decision_row(&r)?.0)),
+            |r| Ok((r.text("person_id"), (decision_row(&r)?.0, r.int("in_force") != 0))),
         )
     })?);
     let mut persons: Vec<PersonRecords> = persons
         .into_iter()
-        .map(|(name, birth_month, language, placement, id)| PersonRecords {
-            benefits: benefits.remove(&id).unwrap_or_default(),
-            evidence: evidence.remove(&id).unwrap_or_default(),
-            decisions: decisions.remove(&id).unwrap_or_default(),
-            id,
-            name,
-            birth_month,
-            language,
-            placement,
+        .map(|(name, birth_month, language, placement, id)| {
+            let standing = decisions.remove(&id).unwrap_or_default();
+            PersonRecords {
+                benefits: benefits.remove(&id).unwrap_or_default(),
+                evidence: evidence.remove(&id).unwrap_or_default(),
+                decisions_in_force: standing.iter().filter(|(_, in_force)| *in_force).map(|(d, _)| d.clone()).collect(),
+                decisions: standing.into_iter().map(|(d, _)| d).collect(),
+                id,
+                name,
+                birth_month,
+                language,
+                placement,
+            }
         })
         .collect();
     persons.sort_by(|a, b| a.id.cmp(&b.id));
@@ -420,32 +431,44 @@ impl Snapshot {
         }
     }
 
-    /// Stores the snapshot on its benefit.
-    pub fn store(&self, db: &Db, benefit_id: &str) -> Result<()> {
-        // Unchanged rows are not written: most records confirm what is known.
-        db.exec(
-            "UPDATE benefits SET list_kind = ?1, list_reasons = ?2, certified_on = ?3, certified_by = ?4
-             WHERE id = ?5 AND (list_kind IS NOT ?1 OR list_reasons IS NOT ?2 OR certified_on IS NOT ?3 OR certified_by IS NOT ?4)",
-            &[
-                text(self.list),
-                text(self.reasons.as_str()),
-                crate::db::opt_text(self.certified_on.clone()),
-                crate::db::opt_text(self.certified_by),
-                text(benefit_id),
-            ],
-        )
+    /// Whether a benefit's stored snapshot holds this one already.
+    fn is_stored(&self, stored: &StoredSnapshot) -> bool {
+        let [_, _, list, reasons, certified_on, certified_by, _] = stored;
+        list.as_deref() == Some(self.list)
+            && reasons.as_deref() == Some(self.reasons.as_str())
+            && *certified_on == self.certified_on
+            && certified_by.as_deref() == self.certified_by
     }
 }
 
-/// Assesses a person again and stores the snapshot of every benefit; call
-/// in the transaction of any change to their records or decisions. Returns
-/// the assessments, for callers that act on them.
+/// Assesses a person again and stores the snapshot of every benefit that
+/// changed; call in the transaction of any change to their records or
+/// decisions. Returns the assessments, for callers that act on them.
 pub fn refresh(db: &Db, person_id: &str, today: NaiveDate) -> Result<Vec<(BenefitRow, Assessment)>> {
-    let assessed = assess_person(db, person_id, today)?;
-    for (benefit, assessment) in &assessed {
-        Snapshot::of(assessment).store(db, &benefit.id)?;
+    Ok(refresh_persons(db, &[person_id], today)?.pop().map(|(_, assessed)| assessed).unwrap_or_default())
+}
+
+/// [`refresh`] for many persons at once, in four reads and one write for
+/// them all; returns each person's assessments, by person id.
+pub fn refresh_persons(db: &Db, person_ids: &[&str], today: NaiveDate) -> Result<Vec<(String, Vec<(BenefitRow, Assessment)>)>> {
+    let persons = load_persons(db, Selection::These(person_ids), "", person_ids.len())?;
+    let types: Vec<BenefitType> = persons.iter().flat_map(|p| p.benefits.iter().map(|(b, _)| b.benefit_type)).collect();
+    let policies = crate::policies::for_assessment(db, &types, today)?;
+    let mut changed = Vec::new();
+    let mut refreshed = Vec::with_capacity(persons.len());
+    for person in persons {
+        let (rows, stored): (Vec<BenefitRow>, Vec<StoredSnapshot>) = person.benefits.into_iter().unzip();
+        let assessed = assess_loaded(rows, &person.evidence, &person.decisions, &policies, person.birth_month, today);
+        for ((benefit, assessment), stored) in assessed.iter().zip(&stored) {
+            let snapshot = Snapshot::of(assessment);
+            if !snapshot.is_stored(stored) {
+                changed.push((benefit.id.clone(), snapshot));
+            }
+        }
+        refreshed.push((person.id, assessed));
     }
-    Ok(assessed)
+    crate::tables::benefits::set_snapshots(db, &changed)?;
+    Ok(refreshed)
 }
 
 /// Which of `person_ids` a sign of life could change anything for: only
@@ -491,9 +514,7 @@ pub fn refresh_queued(db: &Db, today: NaiveDate, limit: usize) -> Result<usize> 
     })?;
     let Some(last) = queued.last().map(|(seq, _)| *seq) else { return Ok(0) };
     let persons: std::collections::BTreeSet<&str> = queued.iter().map(|(_, p)| p.as_str()).collect();
-    for person in persons {
-        refresh(db, person, today)?;
-    }
+    refresh_persons(db, &persons.into_iter().collect::<Vec<_>>(), today)?;
     db.exec("DELETE FROM reassessments WHERE seq <= ?", &[crate::db::int(last)])?;
     Ok(queued.len())
 }

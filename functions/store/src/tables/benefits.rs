@@ -160,6 +160,20 @@ pub fn set_swept(db: &Db, swept: &[(String, crate::records::StoredSnapshot)]) ->
     db.write_rows(&HEAD, 1 + crate::records::SWEPT_COLUMNS.len(), values.collect(), ") AS v WHERE benefits.id = v.column1")
 }
 
+/// Stores what the lists keep of benefits' new assessments (R5.4): their
+/// list, reasons and latest certification, many in one statement.
+pub fn set_snapshots(db: &Db, snapshots: &[(String, crate::records::Snapshot)]) -> Result<()> {
+    let values = snapshots.iter().flat_map(|(id, s)| {
+        [text(id.as_str()), text(s.list), text(s.reasons.as_str()), opt_text(s.certified_on.clone()), opt_text(s.certified_by)]
+    });
+    db.write_rows(
+        "UPDATE benefits SET list_kind = v.column2, list_reasons = v.column3, certified_on = v.column4, certified_by = v.column5 FROM (",
+        5,
+        values.collect(),
+        ") AS v WHERE benefits.id = v.column1",
+    )
+}
+
 /// A benefit suspended without an objection, as the termination sweep (R7.2) reads it.
 pub struct SuspendedWithoutObjection {
     pub id: String,

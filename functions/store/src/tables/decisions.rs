@@ -5,18 +5,6 @@ use crate::db::{Db, int, opt_text, text};
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
 
-/// The person's decisions that stand and are in force (R7.1), oldest
-/// first: what the executor decides on.
-pub fn in_force_for_person(db: &Db, person_id: &str) -> Result<Vec<zige_domain::evidence::StaffDecision>> {
-    let sql = format!(
-        "SELECT {} FROM decisions WHERE person_id = ? AND {} AND {} ORDER BY decided_on, id",
-        crate::records::DECISION_COLUMNS,
-        crate::records::DECISIONS_STANDING,
-        crate::records::DECISIONS_IN_FORCE
-    );
-    db.try_all(&sql, &[text(person_id)], |r| Ok(crate::records::decision_row(&r)?.0))
-}
-
 /// A district's outcome waiting for the city's review (R7.1).
 pub struct WaitingForCity {
     pub person_id: String,

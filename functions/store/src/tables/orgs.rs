@@ -4,15 +4,23 @@ use crate::db::{Db, opt_text, text};
 use anyhow::Result;
 
 /// Every organisation as a node of the tree; an error naming the
-/// organisation when its kind does not read.
+/// organisation when its kind does not read. Read once per write
+/// transaction.
 pub fn tree_nodes(db: &Db) -> Result<Vec<zige_domain::routing::Org>> {
     use zige_domain::routing::{Org, OrgKind};
-    db.try_all("SELECT id, parent_id, kind, division_code FROM orgs", &[], |r| {
+    if let Some(nodes) = db.org_nodes.borrow().as_ref() {
+        return Ok(nodes.clone());
+    }
+    let nodes = db.try_all("SELECT id, parent_id, kind, division_code FROM orgs", &[], |r| {
         let (id, kind) = (r.text("id"), r.text("kind"));
         let kind =
             OrgKind::ALL.into_iter().find(|k| k.code() == kind).ok_or_else(|| anyhow::anyhow!("organisation {id}: kind {kind:?}"))?;
         Ok(Org { id, parent: r.opt_text("parent_id"), kind, division_code: r.opt_text("division_code") })
-    })
+    })?;
+    if db.in_transaction() {
+        db.org_nodes.replace(Some(nodes.clone()));
+    }
+    Ok(nodes)
 }
 
 /// An organisation as the list of organisations shows it.
@@ -63,6 +71,7 @@ pub struct NewOrg<'a> {
 /// Creates an organisation.
 pub fn insert(db: &Db, o: &NewOrg<'_>) -> Result<()> {
     use crate::db::{opt_text, text};
+    db.org_nodes.replace(None);
     db.exec(
         "INSERT INTO orgs (id, parent_id, kind, name, division_code, created_at) VALUES (?, ?, ?, ?, ?, ?)",
         &[text(o.id), text(o.parent_id), text(o.kind.code()), text(o.name), opt_text(o.division_code), text(o.created_at)],

@@ -229,24 +229,29 @@ pub fn lift_blacklist(db: &Db, id: &str, on: NaiveDate) -> Result<()> {
     db.exec("UPDATE overpayments SET blacklist_lifted_on = ? WHERE id = ?", &[text(on.to_string()), text(id)])
 }
 
-/// The person's recovery cases as the executor decides on them (R7.3),
-/// oldest first.
-pub fn on_file_for_person(db: &Db, person_id: &str) -> Result<Vec<zige_domain::effects::CaseOnFile>> {
-    db.try_all(
-        "SELECT id, benefit_id, evidence_id, paid_fen, status FROM overpayments WHERE person_id = ? ORDER BY created_at, id",
-        &[text(person_id)],
-        |r| {
-            let id = r.text("id");
-            let paid = r.opt_int("paid_fen").with_context(|| format!("overpayment {id}: paid_fen is not a number"))?;
-            Ok(zige_domain::effects::CaseOnFile {
-                benefit_id: r.text("benefit_id"),
-                basis: r.text("evidence_id"),
-                recovered: Fen::new(paid),
-                withdrawn: r.text("status") == "withdrawn",
-                id,
-            })
-        },
-    )
+/// The recovery cases of `person_ids` as the executor decides on them
+/// (R7.3), with the person's id, oldest first.
+pub fn on_file_for_persons(db: &Db, person_ids: &[&str]) -> Result<Vec<(String, zige_domain::effects::CaseOnFile)>> {
+    super::in_pieces(person_ids, |list, keys| {
+        db.try_all(
+            &format!(
+                "SELECT id, person_id, benefit_id, evidence_id, paid_fen, status FROM overpayments WHERE person_id IN ({list}) ORDER BY created_at, id"
+            ),
+            &keys,
+            |r| {
+                let id = r.text("id");
+                let paid = r.opt_int("paid_fen").with_context(|| format!("overpayment {id}: paid_fen is not a number"))?;
+                let case = zige_domain::effects::CaseOnFile {
+                    benefit_id: r.text("benefit_id"),
+                    basis: r.text("evidence_id"),
+                    recovered: Fen::new(paid),
+                    withdrawn: r.text("status") == "withdrawn",
+                    id,
+                };
+                Ok((r.text("person_id"), case))
+            },
+        )
+    })
 }
 
 /// A recovery case as the executor opens it (R7.3).

@@ -1,17 +1,8 @@
 //! Typed queries on `payroll_instructions`.
 
-use crate::db::{Db, text};
+use crate::db::Db;
 use anyhow::{Context, Result};
 use zige_domain::money::Fen;
-
-/// How many instructions a benefit has had so far: the next one is
-/// numbered one more in its source (`<benefit>#<n>`).
-pub fn count_for_benefit(db: &Db, benefit_id: &str) -> Result<i64> {
-    let n = db.try_one("SELECT COUNT(*) AS n FROM payroll_instructions WHERE benefit_id = ?", &[text(benefit_id)], |r| {
-        r.opt_int("n").with_context(|| format!("payroll_instructions of benefit {benefit_id}: the count is not a number"))
-    })?;
-    Ok(n.unwrap_or(0))
-}
 
 /// An instruction for the benefits-payment system as it is queued.
 pub struct NewInstruction<'a> {
@@ -25,23 +16,23 @@ pub struct NewInstruction<'a> {
     pub effective_month: zige_domain::money::YearMonth,
     /// Why.
     pub reason: &'a str,
-    /// Its unique source (`<benefit>#<n>`), so that it is queued once.
-    pub source: &'a str,
 }
 
 /// Queues an instruction for the benefits-payment system (R7.1, R7.2,
-/// R7.5). Only the executor (`workflow::payroll`) calls this.
+/// R7.5), numbered in its unique source as the benefit's next
+/// (`<benefit>#<n>`), in one statement. Only the executor
+/// (`workflow::carry_out`) calls this.
 pub fn insert(db: &Db, i: &NewInstruction<'_>) -> Result<()> {
     use crate::db::{Value, int, text};
     db.exec(
-        "INSERT INTO payroll_instructions (benefit_id, action, amount_fen, effective_month, reason, source, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO payroll_instructions (benefit_id, action, amount_fen, effective_month, reason, source, created_at)
+         SELECT ?1, ?2, ?3, ?4, ?5, ?1 || '#' || (SELECT COUNT(*) + 1 FROM payroll_instructions WHERE benefit_id = ?1), ?6",
         &[
             text(i.benefit_id),
             text(i.action.code()),
             i.amount.map_or(Value::Null, |a| int(a.as_i64())),
             text(i.effective_month.to_string()),
             text(i.reason),
-            text(i.source),
             text(crate::now_rfc3339()),
         ],
     )
@@ -55,20 +46,25 @@ pub struct Suspension {
     pub effective_month: zige_domain::money::YearMonth,
 }
 
-/// Every suspension instruction for the person's benefits, oldest first;
-/// an error naming the instruction when its month does not read.
-pub fn suspensions_of_person(db: &Db, person_id: &str) -> Result<Vec<Suspension>> {
-    db.try_all(
-        "SELECT p.seq, p.benefit_id, p.effective_month FROM payroll_instructions p JOIN benefits b ON b.id = p.benefit_id
-         WHERE b.person_id = ? AND p.action = 'suspend' ORDER BY p.seq",
-        &[text(person_id)],
-        |r| {
-            let month = r.text("effective_month");
-            let effective_month =
-                month.parse().map_err(|e| anyhow::anyhow!("payroll_instructions {}: effective_month: {e}", r.int("seq")))?;
-            Ok(Suspension { benefit_id: r.text("benefit_id"), effective_month })
-        },
-    )
+/// Every suspension instruction for the benefits of `person_ids`, with
+/// the person's id, oldest first; an error naming the instruction when its
+/// month does not read.
+pub fn suspensions_of_persons(db: &Db, person_ids: &[&str]) -> Result<Vec<(String, Suspension)>> {
+    super::in_pieces(person_ids, |list, keys| {
+        db.try_all(
+            &format!(
+                "SELECT p.seq, p.benefit_id, p.effective_month, b.person_id FROM payroll_instructions p JOIN benefits b ON b.id = p.benefit_id
+                 WHERE b.person_id IN ({list}) AND p.action = 'suspend' ORDER BY p.seq"
+            ),
+            &keys,
+            |r| {
+                let month = r.text("effective_month");
+                let effective_month =
+                    month.parse().map_err(|e| anyhow::anyhow!("payroll_instructions {}: effective_month: {e}", r.int("seq")))?;
+                Ok((r.text("person_id"), Suspension { benefit_id: r.text("benefit_id"), effective_month }))
+            },
+        )
+    })
 }
 
 /// An instruction as the payroll feed serves it.

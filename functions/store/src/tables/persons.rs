@@ -332,14 +332,6 @@ pub fn insert_from_roster(db: &Db, people: &[NewPerson<'_>]) -> Result<()> {
     )
 }
 
-/// The person's birth date, for birthday-month cycles; `None` when there
-/// is no such person, an error naming the person when it does not read.
-pub fn birth_date(db: &Db, person_id: &str) -> Result<Option<NaiveDate>> {
-    db.try_one("SELECT birth_date FROM persons WHERE id = ?", &[text(person_id)], |r| {
-        r.date("birth_date").with_context(|| format!("persons {person_id}"))
-    })
-}
-
 /// Where a person lives and whom to call, as on file.
 pub struct Contact {
     /// The address, when known.

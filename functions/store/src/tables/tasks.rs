@@ -5,14 +5,6 @@ use crate::db::{Db, Value, int, opt_text, placeholders, text};
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
 
-/// The id of the person's open task of `kind`, if there is one.
-pub fn open_of_kind(db: &Db, person_id: &str, kind: zige_domain::tasks::TaskKind) -> Result<Option<String>> {
-    use crate::db::text;
-    db.try_one("SELECT id FROM tasks WHERE person_id = ? AND kind = ? AND status = 'open'", &[text(person_id), text(kind.code())], |r| {
-        Ok(r.text("id"))
-    })
-}
-
 /// A task as the executor opens it.
 pub struct NewTask<'a> {
     /// The task's id.
@@ -31,14 +23,16 @@ pub struct NewTask<'a> {
     pub deadline: Option<zige_domain::deadlines::TaskDeadline>,
 }
 
-/// Opens a task in an organisation's queue. Only the executor
-/// (`workflow::carry_out` and its helpers) calls this.
-pub fn open(db: &Db, t: &NewTask<'_>) -> Result<()> {
-    use crate::db::{Value, int, opt_text, text};
+/// Opens a task in an organisation's queue unless the person has an open
+/// task of its kind, in one statement when it opens; returns the id of the
+/// task open now and whether it is the new one. Only the executor
+/// (`workflow::carry_out`) calls this.
+pub fn open_unless_open(db: &Db, t: &NewTask<'_>) -> Result<(String, bool)> {
     use zige_domain::deadlines::TaskDeadline;
-    db.exec(
+    let opened = db.try_one(
         "INSERT INTO tasks (id, person_id, kind, org_id, reason, opened_on, deadline, deadline_working_days, deadline_provisional, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10
+         WHERE NOT EXISTS (SELECT 1 FROM tasks WHERE person_id = ?2 AND kind = ?3 AND status = 'open') RETURNING id",
         &[
             text(t.id),
             text(t.person_id),
@@ -51,7 +45,17 @@ pub fn open(db: &Db, t: &NewTask<'_>) -> Result<()> {
             int(i64::from(t.deadline.is_some_and(TaskDeadline::provisional))),
             text(crate::now_rfc3339()),
         ],
-    )
+        |r| Ok(r.text("id")),
+    )?;
+    if let Some(id) = opened {
+        return Ok((id, true));
+    }
+    let open = db.try_one(
+        "SELECT id FROM tasks WHERE person_id = ? AND kind = ? AND status = 'open'",
+        &[text(t.person_id), text(t.kind.code())],
+        |r| Ok(r.text("id")),
+    )?;
+    Ok((open.context("a task neither opened nor open")?, false))
 }
 
 /// Marks a task as escalated on `on`, so that the sweep does not look at it again (R6.7).
