@@ -282,6 +282,12 @@ async fn r5_2_r5_9_losses_and_flags_suspend_in_the_same_delivery() {
         stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect()
     };
     assert_eq!(tasks, vec![("verify_loss".to_string(), "ts-c1".to_string()), ("verify_monitoring_flag".to_string(), "650102".to_string())]);
+    // Each task opened is audited under its id (R8.1), on every backend.
+    let audited: i64 = app
+        .database()
+        .query_row("SELECT COUNT(*) FROM audit_log a JOIN tasks t ON t.id = a.object WHERE a.action = 'task.open'", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(audited, 2, "each task opened is audited");
 }
 
 #[tokio::test]
