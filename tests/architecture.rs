@@ -140,6 +140,7 @@ fn every_query_of_a_table_with_kept_rows_writes_them_first() {
         "UPDATE partner_events ",
         "FROM reassessments ",
         "FROM audit_log ",
+        "FROM history ",
         "FROM outbox ",
         "UPDATE outbox ",
     ];

@@ -23,7 +23,7 @@ pub struct Db {
     audit_tail: std::cell::RefCell<Option<(i64, String)>>,
     /// Rows this write transaction kept and has not yet written (audit
     /// records, messages, partner records and their outcomes, queue
-    /// entries): they go in with one statement per few hundred, before the
+    /// entries, history lines): they go in with one statement per few hundred, before the
     /// commit or before anything reads their table ([`Db::defer_row`]).
     pending: std::cell::RefCell<BTreeMap<RowsInto, (usize, Vec<Value>)>>,
     /// The organisation tree's nodes, remembered only inside a write
@@ -462,10 +462,14 @@ impl Db {
     /// [`Self::write_deferred`] asks for them (before anything reads their
     /// table); outside one, at once.
     pub(crate) fn defer_row(&self, into: RowsInto, values: Vec<Value>) -> Result<()> {
+        self.defer_rows(into, values.len(), values)
+    }
+
+    /// [`Self::defer_row`] for rows of `width` values each, one after the other.
+    pub(crate) fn defer_rows(&self, into: RowsInto, width: usize, values: Vec<Value>) -> Result<()> {
         if !self.in_transaction.get() {
-            return self.write_rows(into.head, values.len(), values, into.tail);
+            return self.write_rows(into.head, width, values, into.tail);
         }
-        let width = values.len();
         self.pending.borrow_mut().entry(into).or_insert_with(|| (width, Vec::new())).1.extend(values);
         Ok(())
     }

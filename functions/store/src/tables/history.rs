@@ -1,7 +1,7 @@
 //! Typed queries on `history`.
 
 use super::Scope;
-use crate::db::{Db, int, text};
+use crate::db::{Db, RowsInto, int, text};
 use anyhow::Result;
 use chrono::NaiveDate;
 
@@ -19,14 +19,18 @@ pub struct NewHistoryLine<'a> {
     pub at: &'a str,
 }
 
+/// Lines of history, kept until the commit inside a write transaction.
+const LINES: RowsInto = RowsInto::insert("INSERT INTO history (entity, entity_id, person_id, field, old_value, new_value, actor, at)");
+
 /// Appends one line of history (R3.1).
 pub fn record(db: &Db, line: &NewHistoryLine<'_>) -> Result<()> {
     record_all(db, std::slice::from_ref(line))
 }
 
-/// Appends lines of history (R3.1), in order.
+/// Appends lines of history (R3.1), in order, with the others of the
+/// transaction.
 pub fn record_all(db: &Db, lines: &[NewHistoryLine<'_>]) -> Result<()> {
-    use crate::db::{opt_text, text};
+    use crate::db::opt_text;
     let values = lines.iter().flat_map(|line| {
         [
             text(line.entity),
@@ -39,7 +43,13 @@ pub fn record_all(db: &Db, lines: &[NewHistoryLine<'_>]) -> Result<()> {
             text(line.at),
         ]
     });
-    db.insert_rows("INSERT INTO history (entity, entity_id, person_id, field, old_value, new_value, actor, at)", 8, values.collect())
+    db.defer_rows(LINES, 8, values.collect())
+}
+
+/// Writes the lines [`record_all`] kept: every statement that reads
+/// history calls it first.
+fn write_kept(db: &Db) -> Result<()> {
+    db.write_deferred(LINES)
 }
 
 /// A line of a person's history as staff read it.
@@ -56,6 +66,7 @@ pub struct HistoryLine {
 
 /// One page of the history of a person and their benefits, newest first.
 pub fn page_for_person(db: &Db, person_id: &str, limit: i64, offset: i64) -> Result<Vec<HistoryLine>> {
+    write_kept(db)?;
     db.try_all(
         "SELECT entity, entity_id, field, old_value, new_value, actor, at FROM history WHERE person_id = ? ORDER BY id DESC LIMIT ? OFFSET ?",
         &[text(person_id), int(limit), int(offset)],
@@ -85,6 +96,7 @@ pub struct PaymentChangeCount {
 /// The payment changes of benefits of persons in `scope` (R2.3) since
 /// `since`, counted by month and new state, oldest month first, for the dashboard.
 pub fn payment_changes_by_month(db: &Db, scope: &Scope, since: NaiveDate) -> Result<Vec<PaymentChangeCount>> {
+    write_kept(db)?;
     let sql = format!(
         "SELECT substr(h.at, 1, 7) AS m, h.new_value AS v, COUNT(*) AS n FROM history h JOIN persons p ON p.id = h.person_id
          WHERE h.entity = 'benefit' AND h.field = 'payment_status' AND h.at >= ? AND {} GROUP BY m, v ORDER BY m",
@@ -113,6 +125,7 @@ pub struct ArchivedPaymentChange {
 /// The payment changes of persons in `scope` made from `first` to `last`
 /// (a month a district binds, R8.2), in the order they were made.
 pub fn payment_changes_in_month(db: &Db, scope: &Scope, first: NaiveDate, last: NaiveDate) -> Result<Vec<ArchivedPaymentChange>> {
+    write_kept(db)?;
     let sql = format!(
         "SELECT h.id, h.person_id, p.name, p.id_masked, h.entity_id, h.old_value, h.new_value, h.actor, h.at
          FROM history h JOIN persons p ON p.id = h.person_id
@@ -144,6 +157,7 @@ pub struct PaymentStatusChange {
 
 /// Every change of the payment status of the person's benefits, in the order recorded.
 pub fn payment_status_changes_of_person(db: &Db, person_id: &str) -> Result<Vec<PaymentStatusChange>> {
+    write_kept(db)?;
     db.try_all(
         "SELECT at, old_value, new_value FROM history WHERE person_id = ? AND field = 'payment_status' ORDER BY id",
         &[text(person_id)],
