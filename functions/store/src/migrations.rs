@@ -51,6 +51,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 28, name: "sweep_order_indexes", sql: include_str!("../migrations/0028_sweep_order_indexes.sql") },
     Migration { version: 29, name: "payroll_by_benefit", sql: include_str!("../migrations/0029_payroll_by_benefit.sql") },
     Migration { version: 30, name: "review_days", sql: include_str!("../migrations/0030_review_days.sql") },
+    Migration { version: 31, name: "sign_of_life_matters", sql: include_str!("../migrations/0031_sign_of_life_matters.sql") },
 ];
 
 /// The newest schema version this build knows.

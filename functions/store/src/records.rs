@@ -474,17 +474,15 @@ pub fn refresh_persons(db: &Db, person_ids: &[&str], today: NaiveDate) -> Result
 /// Which of `person_ids` a sign of life could change anything for: only
 /// those whose stored assessment names a loss or a conflict (R5.4), or who
 /// have a benefit suspended (a certification then opens re-verification,
-/// R7.2). Losses and staff decisions renew the assessment in their own
-/// transaction, so the stored one is current in this respect even while the
-/// person waits in the queue of [`queue_refresh`]. One statement for a
-/// whole delivery of partner records.
+/// R7.2): the column `sign_of_life_matters` of migration 0031. Losses and
+/// staff decisions renew the assessment in their own transaction, so the
+/// stored one is current in this respect even while the person waits in
+/// the queue of [`queue_refresh`]. One statement for a whole delivery of
+/// partner records, answered from a partial index.
 pub fn signs_of_life_matter(db: &Db, person_ids: &[&str]) -> Result<std::collections::HashSet<String>> {
     let found = crate::tables::in_pieces(person_ids, |marks, params| {
         db.try_all(
-            &format!(
-                "SELECT DISTINCT person_id FROM benefits WHERE person_id IN ({marks}) AND (payment_status = 'suspended'
-                 OR (list_kind <> 'eligible' AND (list_reasons LIKE '%\"code\":\"loss\"%' OR list_reasons LIKE '%\"code\":\"conflict\"%')))"
-            ),
+            &format!("SELECT DISTINCT person_id FROM benefits WHERE person_id IN ({marks}) AND sign_of_life_matters"),
             &params,
             |r| Ok(r.text("person_id")),
         )
