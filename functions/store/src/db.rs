@@ -23,7 +23,7 @@ pub struct Db {
     audit_tail: std::cell::RefCell<Option<(i64, String)>>,
     /// Rows this write transaction kept and has not yet written (audit
     /// records, messages, partner records and their outcomes, queue
-    /// entries, history lines): they go in with one statement per few hundred, before the
+    /// entries, history lines, payment states): they go in with one statement per few hundred, before the
     /// commit or before anything reads their table ([`Db::defer_row`]).
     pending: std::cell::RefCell<BTreeMap<RowsInto, (usize, Vec<Value>)>>,
     /// The organisation tree's nodes, remembered only inside a write
@@ -472,6 +472,14 @@ impl Db {
         }
         self.pending.borrow_mut().entry(into).or_insert_with(|| (width, Vec::new())).1.extend(values);
         Ok(())
+    }
+
+    /// Whether a row kept for `into` has the text `key` in its first column.
+    pub(crate) fn keeps(&self, into: RowsInto, key: &str) -> bool {
+        self.pending
+            .borrow()
+            .get(&into)
+            .is_some_and(|(width, values)| values.chunks(*width).any(|row| matches!(row.first(), Some(Value::Text(first)) if first == key)))
     }
 
     /// Writes the rows kept for `into`.

@@ -106,6 +106,7 @@ pub fn benefit_row(r: &Row<'_>) -> Result<BenefitRow> {
 
 /// Every benefit of a person, oldest first.
 pub fn benefits(db: &Db, person_id: &str) -> Result<Vec<BenefitRow>> {
+    crate::tables::benefits::write_kept(db)?;
     let sql = format!("SELECT {BENEFIT_COLUMNS} FROM benefits WHERE person_id = ? ORDER BY start_date, id");
     db.try_all(&sql, &[text(person_id)], |r| benefit_row(&r))
 }
@@ -299,6 +300,7 @@ pub enum Selection<'a> {
 /// The next `limit` persons after `cursor` (by id) of `selection`, with
 /// their benefits, records and decisions, in four set-based reads.
 pub fn load_persons(db: &Db, selection: Selection<'_>, cursor: &str, limit: usize) -> Result<Vec<PersonRecords>> {
+    crate::tables::benefits::write_kept(db)?;
     let limit_value = crate::db::int(limit as i64);
     let ids = match selection {
         Selection::These(ids) => ids.iter().map(|id| id.to_string()).collect(),
@@ -480,6 +482,7 @@ pub fn refresh_persons(db: &Db, person_ids: &[&str], today: NaiveDate) -> Result
 /// the queue of [`queue_refresh`]. One statement for a whole delivery of
 /// partner records, answered from a partial index.
 pub fn signs_of_life_matter(db: &Db, person_ids: &[&str]) -> Result<std::collections::HashSet<String>> {
+    crate::tables::benefits::write_kept(db)?;
     let found = crate::tables::in_pieces(person_ids, |marks, params| {
         db.try_all(
             &format!("SELECT DISTINCT person_id FROM benefits WHERE person_id IN ({marks}) AND sign_of_life_matters"),

@@ -1,7 +1,7 @@
 //! Typed queries on `benefits`.
 
 use super::Scope;
-use crate::db::{Db, Row, Value, int, opt_text, text};
+use crate::db::{Db, Row, RowsInto, Value, int, opt_text, text};
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use zige_domain::money::Fen;
@@ -9,6 +9,7 @@ use zige_domain::money::Fen;
 /// The person a benefit belongs to and where they live and who manages
 /// them (R2.3), for the scope check; `None` when there is no such benefit.
 pub fn owner_with_placement(db: &Db, benefit_id: &str) -> Result<Option<(String, zige_domain::routing::Placement)>> {
+    write_kept(db)?;
     db.try_one(
         "SELECT b.person_id, p.residence, p.community_id, p.management, p.employer_id, p.insured_district FROM benefits b JOIN persons p ON p.id = b.person_id WHERE b.id = ?",
         &[text(benefit_id)],
@@ -16,16 +17,28 @@ pub fn owner_with_placement(db: &Db, benefit_id: &str) -> Result<Option<(String,
     )
 }
 
-/// Writes a benefit's new payment state, at `updated_at`. Only the
-/// executor (`workflow::set_payment`) calls this; its history line is
-/// `history::record_payment_change`.
+/// Payment states, kept until the commit inside a write transaction and
+/// written many benefits a statement.
+const PAYMENT: RowsInto = RowsInto {
+    head: "UPDATE benefits SET payment_status = v.column2, payment_reason = v.column3, payment_since = v.column4, objection_on = v.column5, updated_at = v.column6 FROM (",
+    tail: ") AS v WHERE benefits.id = v.column1",
+};
+
+/// Writes a benefit's new payment state. Only the executor
+/// (`workflow::set_payment`) calls this.
 pub fn set_payment_state(db: &Db, benefit_id: &str, state: &zige_domain::payment::PaymentState, updated_at: &str) -> Result<()> {
-    use crate::db::{opt_text, text};
     let (status, reason, since, objection_on) = crate::records::payment_columns(state);
-    db.exec(
-        "UPDATE benefits SET payment_status = ?, payment_reason = ?, payment_since = ?, objection_on = ?, updated_at = ? WHERE id = ?",
-        &[text(status), opt_text(reason), opt_text(since), opt_text(objection_on), text(updated_at), text(benefit_id)],
-    )
+    // One statement changing a benefit twice would leave either change.
+    if db.keeps(PAYMENT, benefit_id) {
+        write_kept(db)?;
+    }
+    db.defer_row(PAYMENT, vec![text(benefit_id), text(status), opt_text(reason), opt_text(since), opt_text(objection_on), text(updated_at)])
+}
+
+/// Writes the payment states [`set_payment_state`] kept: every statement
+/// that reads benefits calls it first.
+pub(crate) fn write_kept(db: &Db) -> Result<()> {
+    db.write_deferred(PAYMENT)
 }
 
 /// The fields a roster row sets on a benefit, as stored: the import
@@ -45,6 +58,7 @@ pub fn roster_fields_of_persons(
     db: &Db,
     person_ids: &[&str],
 ) -> Result<std::collections::HashMap<(String, zige_domain::BenefitType), RosterBenefit>> {
+    write_kept(db)?;
     let found = super::in_pieces(person_ids, |marks, params| {
         db.try_all(
             &format!(
@@ -186,6 +200,7 @@ pub struct SuspendedWithoutObjection {
 /// objection; an error naming the benefit when its suspension's day does
 /// not read.
 pub fn suspended_without_objection(db: &Db, after: &str, limit: i64) -> Result<Vec<SuspendedWithoutObjection>> {
+    write_kept(db)?;
     db.try_all(
         "SELECT id, person_id, payment_since FROM benefits WHERE payment_status = 'suspended' AND objection_on IS NULL AND id > ? ORDER BY id LIMIT ?",
         &[text(after), int(limit)],
@@ -200,6 +215,7 @@ pub fn suspended_without_objection(db: &Db, after: &str, limit: i64) -> Result<V
 /// The persons with a benefit on the to-be-verified list and no task open,
 /// by id: those a dispatch sends out (R6.1).
 pub fn persons_to_dispatch(db: &Db) -> Result<Vec<String>> {
+    write_kept(db)?;
     db.all(
         "SELECT DISTINCT b.person_id AS p FROM benefits b WHERE b.list_kind = 'to_verify'
          AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.person_id = b.person_id AND t.status = 'open') ORDER BY b.person_id",
@@ -211,6 +227,7 @@ pub fn persons_to_dispatch(db: &Db) -> Result<Vec<String>> {
 /// How many persons with a benefit on the to-be-verified list have a task
 /// open already (a dispatch leaves them be).
 pub fn count_to_verify_with_open_task(db: &Db) -> Result<i64> {
+    write_kept(db)?;
     Ok(db
         .one(
             "SELECT COUNT(DISTINCT b.person_id) AS n FROM benefits b JOIN tasks t ON t.person_id = b.person_id AND t.status = 'open'
@@ -223,6 +240,7 @@ pub fn count_to_verify_with_open_task(db: &Db) -> Result<i64> {
 
 /// The person benefit `id` belongs to; `None` when there is no such benefit.
 pub fn person_of(db: &Db, id: &str) -> Result<Option<String>> {
+    write_kept(db)?;
     db.one("SELECT person_id FROM benefits WHERE id = ?", &[text(id)], |r| r.text("person_id"))
 }
 
@@ -319,6 +337,7 @@ fn list_row(r: &Row<'_>) -> ListRow {
 
 /// How many benefits `filter` selects.
 pub fn count_listed(db: &Db, filter: &ListFilter) -> Result<i64> {
+    write_kept(db)?;
     let (condition, params, reads_persons) = filter.condition();
     let from = if reads_persons { "FROM benefits b JOIN persons p ON p.id = b.person_id" } else { "FROM benefits b" };
     Ok(db.one(&format!("SELECT COUNT(*) AS n {from} WHERE {condition}"), &params, |r| r.int("n"))?.unwrap_or(0))
@@ -329,6 +348,7 @@ pub fn count_listed(db: &Db, filter: &ListFilter) -> Result<i64> {
 /// skipping to a deep page then walks only the list's index, and persons
 /// are read for one page of rows.
 pub fn listed_page(db: &Db, filter: &ListFilter, limit: i64, offset: i64) -> Result<Vec<ListRow>> {
+    write_kept(db)?;
     let (condition, mut params, reads_persons) = filter.condition();
     let counted = if reads_persons { "FROM benefits b JOIN persons p ON p.id = b.person_id" } else { "FROM benefits b" };
     params.extend([int(limit), int(offset)]);
@@ -342,6 +362,7 @@ pub fn listed_page(db: &Db, filter: &ListFilter, limit: i64, offset: i64) -> Res
 /// The next `limit` benefits `filter` selects after the benefit id `after`
 /// (empty for the first), by id: a page read forward, or an export's batch.
 pub fn listed_after(db: &Db, filter: &ListFilter, after: &str, limit: i64) -> Result<Vec<ListRow>> {
+    write_kept(db)?;
     let (condition, mut params, _) = filter.condition();
     params.extend([text(after), int(limit)]);
     let sql = format!(
@@ -351,7 +372,8 @@ pub fn listed_after(db: &Db, filter: &ListFilter, after: &str, limit: i64) -> Re
 }
 
 /// The tables the dashboard counts benefits in: `benefits b`, joined with
-/// persons only below the city, where the scope reads them.
+/// persons only below the city, where the scope reads them. Its callers
+/// write the kept payment states first.
 fn dashboard_benefits(scope: &Scope) -> &'static str {
     if scope.condition == "1 = 1" { "benefits b" } else { "benefits b JOIN persons p ON p.id = b.person_id" }
 }
@@ -368,6 +390,7 @@ pub struct ListGroup {
 /// The benefits of persons in `scope` (R2.3) counted by list, channel and
 /// payment state in one scan, for the dashboard.
 pub fn count_by_list_channel_and_payment(db: &Db, scope: &Scope) -> Result<Vec<ListGroup>> {
+    write_kept(db)?;
     let sql = format!(
         "SELECT b.list_kind AS l, b.certified_by AS c, b.payment_status AS s, COUNT(*) AS n FROM {} WHERE {}
          GROUP BY b.list_kind, b.certified_by, b.payment_status",
@@ -393,6 +416,7 @@ pub struct DistrictListCount {
 /// The benefits of persons in `scope` (R2.3) counted by district of
 /// insurance and list, for the city's map of work.
 pub fn count_by_district_and_list(db: &Db, scope: &Scope) -> Result<Vec<DistrictListCount>> {
+    write_kept(db)?;
     let sql = format!(
         "SELECT b.insured_district AS d, b.list_kind AS l, COUNT(*) AS n FROM {} WHERE {} GROUP BY b.insured_district, b.list_kind",
         dashboard_benefits(scope),

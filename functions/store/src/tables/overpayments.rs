@@ -133,6 +133,7 @@ impl CaseDetail {
 /// The recovery case `id` with its benefit's type and its person; `None`
 /// when there is no such case.
 pub fn case_detail(db: &Db, id: &str) -> Result<Option<CaseDetail>> {
+    super::benefits::write_kept(db)?;
     db.try_one(
         "SELECT o.*, b.benefit_type, p.name, p.id_masked, p.management, p.employer_id, p.insured_district FROM overpayments o
          JOIN benefits b ON b.id = o.benefit_id JOIN persons p ON p.id = o.person_id WHERE o.id = ?",

@@ -50,6 +50,7 @@ pub struct Suspension {
 /// the person's id, oldest first; an error naming the instruction when its
 /// month does not read.
 pub fn suspensions_of_persons(db: &Db, person_ids: &[&str]) -> Result<Vec<(String, Suspension)>> {
+    super::benefits::write_kept(db)?;
     super::in_pieces(person_ids, |list, keys| {
         db.try_all(
             &format!(

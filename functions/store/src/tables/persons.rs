@@ -150,6 +150,7 @@ pub struct PersonHit {
 
 /// One page of the persons in `scope` matching `search`, by name then id.
 pub fn search_in_scope(db: &Db, scope: &Scope, search: &PersonSearch, limit: i64, offset: i64) -> Result<Vec<PersonHit>> {
+    super::benefits::write_kept(db)?;
     let (filter, mut params) = search.filter(scope);
     params.extend([int(limit), int(offset)]);
     db.try_all(
