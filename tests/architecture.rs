@@ -149,6 +149,8 @@ fn every_query_of_a_table_with_kept_rows_writes_them_first() {
         ("FROM review_requests", "benefits"),
         ("FROM outbox ", "outbox"),
         ("UPDATE outbox ", "outbox"),
+        ("FROM unmatched_events ", "unmatched_events"),
+        ("UPDATE unmatched_events ", "unmatched_events"),
     ];
     // Tables whose module writes its kept rows with its own `write_kept`.
     let own_writer = ["evidence", "history", "benefits"];

@@ -94,6 +94,11 @@ impl TaskKind {
     pub fn code(self) -> &'static str {
         self.code_name().code
     }
+
+    /// The kind stored under `code`, if any.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.code() == code)
+    }
 }
 
 impl std::fmt::Display for TaskKind {
@@ -120,6 +125,8 @@ mod tests {
         assert_eq!(codes.len(), TaskKind::ALL.len());
         for kind in TaskKind::ALL {
             assert!(!kind.code_name().name_ug.is_empty() && !kind.code_name().name_en.is_empty());
+            assert_eq!(TaskKind::from_code(kind.code()), Some(kind));
         }
+        assert_eq!(TaskKind::from_code("no_such_kind"), None);
     }
 }

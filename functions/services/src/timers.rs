@@ -240,7 +240,7 @@ fn cycles(db: &Db, settings: &Settings, cursor: &str, limit: usize) -> Result<St
         }
         if !to_do.is_empty() {
             let org = settings.tree.responsible_org(&person.placement).map_err(|e| anyhow::anyhow!("routing: {e}"))?.id.clone();
-            let known = workflow::Known { responsible: Some(&org), placement: None, language: Some(person.language) };
+            let known = workflow::Known { responsible: Some(&org), placement: None, language: Some(person.language), open_tasks: None };
             workflow::carry_out(db, &person.id, known, &mut BTreeMap::new(), to_do, today, &ACTOR)?;
         }
     }

@@ -263,17 +263,18 @@ pub struct OnFile {
     cases: Vec<CaseOnFile>,
     placement: Placement,
     language: Language,
+    open_tasks: Vec<tasks::OpenOfKind>,
 }
 
 impl OnFile {
     /// Reads the person's benefits with the month each stopped being paid,
-    /// their records, the decisions in force, the recovery cases, and where
-    /// they live and which language they read.
+    /// their records, the decisions in force, the recovery cases, the tasks
+    /// open, and where they live and which language they read.
     pub fn load(db: &Db, person_id: &str, today: NaiveDate) -> Result<Self> {
         Self::load_many(db, &[person_id], today)?.remove(person_id).with_context(|| format!("no person {person_id}"))
     }
 
-    /// [`Self::load`] for many persons at once, in six reads for them all.
+    /// [`Self::load`] for many persons at once, in seven reads for them all.
     pub fn load_many(db: &Db, person_ids: &[&str], today: NaiveDate) -> Result<HashMap<String, Self>> {
         let persons = records::load_persons(db, records::Selection::These(person_ids), "", person_ids.len())?;
         let mut stopped: HashMap<String, BTreeMap<String, YearMonth>> = HashMap::new();
@@ -283,6 +284,10 @@ impl OnFile {
         let mut cases: HashMap<String, Vec<CaseOnFile>> = HashMap::new();
         for (person, case) in overpayments::on_file_for_persons(db, person_ids)? {
             cases.entry(person).or_default().push(case);
+        }
+        let mut open_tasks: HashMap<String, Vec<tasks::OpenOfKind>> = HashMap::new();
+        for (person, task) in tasks::open_of_persons(db, person_ids)? {
+            open_tasks.entry(person).or_default().push(task);
         }
         let mut loaded = HashMap::with_capacity(persons.len());
         for person in persons {
@@ -305,6 +310,7 @@ impl OnFile {
                 cases: cases.remove(&person.id).unwrap_or_default(),
                 placement: person.placement,
                 language: person.language,
+                open_tasks: open_tasks.remove(&person.id).unwrap_or_default(),
             };
             loaded.insert(person.id, on_file);
         }
@@ -368,7 +374,12 @@ fn decide_on(
     };
     let mut states: BTreeMap<String, zige_domain::PaymentState> =
         on_file.benefits.iter().map(|b| (b.facts.id.clone(), b.facts.payment)).collect();
-    let known = Known { responsible: None, placement: Some(&on_file.placement), language: Some(on_file.language) };
+    let known = Known {
+        responsible: None,
+        placement: Some(&on_file.placement),
+        language: Some(on_file.language),
+        open_tasks: Some(&on_file.open_tasks),
+    };
     carry_out(db, person_id, known, &mut states, effects, today, by).map(Ok)
 }
 
@@ -381,6 +392,9 @@ pub struct Known<'a> {
     pub placement: Option<&'a Placement>,
     /// The language they read messages in.
     pub language: Option<zige_domain::language::Language>,
+    /// The tasks open for them, read in this transaction before any of
+    /// the effects at hand was carried out.
+    pub open_tasks: Option<&'a [tasks::OpenOfKind]>,
 }
 
 /// Carries out the domain's effects for a person, each with its history
@@ -461,6 +475,12 @@ pub fn carry_out(
                 )?;
             }
             Change::OpenTask { kind, queue, deadline } => {
+                // A task of the kind open already is the one to work on; only
+                // one that was not open needs the database to say so.
+                if let Some(open) = known.open_tasks.into_iter().flatten().find(|t| t.kind == *kind) {
+                    tasks.push(open.id.clone());
+                    continue;
+                }
                 let org = match (queue, known.responsible) {
                     (Queue::Responsible, Some(org)) => org.to_string(),
                     (Queue::Responsible, None) => responsible_org(db, person_id, known.placement)?,

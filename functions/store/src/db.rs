@@ -22,9 +22,10 @@ pub struct Db {
     /// a batch of appends reads the tail once.
     audit_tail: std::cell::RefCell<Option<(i64, String)>>,
     /// Rows this write transaction kept and has not yet written (audit
-    /// records, messages, partner records and their outcomes, queue
-    /// entries, history lines, payment states): they go in with one statement per few hundred, before the
-    /// commit or before anything reads their table ([`Db::defer_row`]).
+    /// records, messages, partner records and their outcomes, unmatched
+    /// events, queue entries, history lines, payment states): they go in
+    /// with one statement per few hundred, before the commit or before
+    /// anything reads their table ([`Db::defer_row`]).
     pending: std::cell::RefCell<BTreeMap<RowsInto, (usize, Vec<Value>)>>,
     /// The organisation tree's nodes, remembered only inside a write
     /// transaction, whose lock keeps anyone else from changing them: each

@@ -181,6 +181,26 @@ pub struct OpenTask {
     pub org_id: String,
 }
 
+/// An open task's kind and id, which the executor checks before opening
+/// another of its kind.
+#[derive(Debug)]
+pub struct OpenOfKind {
+    pub kind: zige_domain::tasks::TaskKind,
+    pub id: String,
+}
+
+/// The tasks open for each of `person_ids`, with their person.
+pub fn open_of_persons(db: &Db, person_ids: &[&str]) -> Result<Vec<(String, OpenOfKind)>> {
+    super::in_pieces(person_ids, |list, keys| {
+        db.try_all(&format!("SELECT id, person_id, kind FROM tasks WHERE person_id IN ({list}) AND status = 'open'"), &keys, |r| {
+            let id = r.text("id");
+            let kind = zige_domain::tasks::TaskKind::from_code(&r.text("kind"))
+                .with_context(|| format!("task {id}: kind {:?} is not a kind of task", r.text("kind")))?;
+            Ok((r.text("person_id"), OpenOfKind { kind, id }))
+        })
+    })
+}
+
 /// The tasks open for `person_id`, oldest first.
 pub fn open_for_person(db: &Db, person_id: &str) -> Result<Vec<OpenTask>> {
     db.all("SELECT id, org_id FROM tasks WHERE person_id = ? AND status = 'open' ORDER BY opened_on, id", &[text(person_id)], |r| {

@@ -1,6 +1,6 @@
 //! Typed queries on `unmatched_events`.
 
-use crate::db::{Db, int, text};
+use crate::db::{Db, RowsInto, int, text};
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
 
@@ -18,11 +18,18 @@ pub struct NewUnmatched<'a> {
     pub event: String,
 }
 
+/// The insert of an event that named nobody.
+const KEPT: RowsInto = RowsInto::insert(
+    "INSERT INTO unmatched_events (partner_id, event_id, event_type, subject_index, subject_masked, occurred_on, event, received_at)",
+);
+
 /// Keeps an event that named nobody, received now, open for re-matching.
+/// Inside a transaction it is written with the others of the delivery
+/// before the commit, or before anything here reads unmatched events.
 pub fn insert(db: &Db, new: NewUnmatched<'_>) -> Result<()> {
-    db.exec(
-        "INSERT INTO unmatched_events (partner_id, event_id, event_type, subject_index, subject_masked, occurred_on, event, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        &[
+    db.defer_row(
+        KEPT,
+        vec![
             text(new.partner_id),
             text(new.event_id),
             text(new.event_type),
@@ -49,6 +56,7 @@ pub struct Open {
 /// The unmatched event `id` if it is still open; an error naming it when
 /// its day does not read.
 pub fn find_open(db: &Db, id: i64) -> Result<Option<Open>> {
+    db.write_deferred(KEPT)?;
     db.try_one(
         "SELECT partner_id, event_id, event_type, subject_index, occurred_on, event FROM unmatched_events WHERE id = ? AND status = 'open'",
         &[int(id)],
@@ -67,11 +75,13 @@ pub fn find_open(db: &Db, id: i64) -> Result<Option<Open>> {
 
 /// Whether the unmatched event `id` is still open.
 pub fn is_open(db: &Db, id: i64) -> Result<bool> {
+    db.write_deferred(KEPT)?;
     Ok(db.one("SELECT 1 AS x FROM unmatched_events WHERE id = ? AND status = 'open'", &[int(id)], |_| ())?.is_some())
 }
 
 /// Marks the unmatched event `id` re-matched.
 pub fn mark_rematched(db: &Db, id: i64) -> Result<()> {
+    db.write_deferred(KEPT)?;
     db.exec("UPDATE unmatched_events SET status = 'rematched' WHERE id = ?", &[int(id)])
 }
 
@@ -89,6 +99,7 @@ pub struct Listed {
 
 /// Unmatched events, newest first, one page.
 pub fn list_page(db: &Db, limit: i64, offset: i64) -> Result<Vec<Listed>> {
+    db.write_deferred(KEPT)?;
     db.all(
         "SELECT id, partner_id, event_id, event_type, subject_masked, occurred_on, status, received_at FROM unmatched_events ORDER BY id DESC LIMIT ? OFFSET ?",
         &[int(limit), int(offset)],
