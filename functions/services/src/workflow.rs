@@ -413,6 +413,7 @@ pub fn carry_out(
     by: &Actor<'_>,
 ) -> Result<Done> {
     let mut tasks = Vec::new();
+    let mut opened: Vec<tasks::OpenOfKind> = Vec::new();
     let mut cases = Vec::new();
     // Read once, at the first message, unless known.
     let mut language = known.language;
@@ -475,9 +476,8 @@ pub fn carry_out(
                 )?;
             }
             Change::OpenTask { kind, queue, deadline } => {
-                // A task of the kind open already is the one to work on; only
-                // one that was not open needs the database to say so.
-                if let Some(open) = known.open_tasks.into_iter().flatten().find(|t| t.kind == *kind) {
+                // A task of the kind open already is the one to work on.
+                if let Some(open) = known.open_tasks.into_iter().flatten().chain(&opened).find(|t| t.kind == *kind) {
                     tasks.push(open.id.clone());
                     continue;
                 }
@@ -496,7 +496,9 @@ pub fn carry_out(
                     opened_on: today,
                     deadline: *deadline,
                 };
-                tasks.push(open_task(db, &task, by)?);
+                let open = open_task(db, &task, known.open_tasks.is_some(), by)?;
+                opened.push(tasks::OpenOfKind { kind: *kind, id: open.clone() });
+                tasks.push(open);
             }
             Change::RequestHomeVisit { reason } => {
                 crate::front_desk::visit_for(db, person_id, reason, today, by)?;
@@ -556,10 +558,16 @@ fn responsible_org(db: &Db, person_id: &str, placement: Option<&Placement>) -> R
     Ok(tree.responsible_org(placement).map_err(|e| anyhow::anyhow!("routing: {e}"))?.id.clone())
 }
 
-/// Opens `task` unless the person has an open task of its kind; returns
-/// the id of the task open now either way.
-fn open_task(db: &Db, task: &tasks::NewTask<'_>, by: &Actor<'_>) -> Result<String> {
-    let (id, opened) = tasks::open_unless_open(db, task)?;
+/// Opens `task` with its audit record and returns the id of the task open
+/// now. When the person's open tasks were read in this transaction
+/// (`none_open`: none is of its kind) it is kept and written with the
+/// others; otherwise the database opens it unless one of its kind is open,
+/// whose id is returned then.
+fn open_task(db: &Db, task: &tasks::NewTask<'_>, none_open: bool, by: &Actor<'_>) -> Result<String> {
+    let (id, opened) = match none_open {
+        true => tasks::open(db, task).map(|()| (task.id.to_string(), true))?,
+        false => tasks::open_unless_open(db, task)?,
+    };
     if opened {
         audit::append(
             db,

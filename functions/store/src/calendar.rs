@@ -24,6 +24,7 @@ pub fn load(db: &Db) -> Result<WorkingCalendar> {
 /// wins over the derived year. Returns how many deadlines moved or became
 /// final.
 pub fn recompute_provisional_deadlines(db: &Db, calendar: &WorkingCalendar) -> Result<usize> {
+    crate::tables::tasks::write_kept(db)?;
     let tasks = db.all(
         "SELECT id, opened_on, deadline_working_days FROM tasks WHERE deadline_provisional = 1 AND status = 'open' AND deadline_working_days IS NOT NULL",
         &[],

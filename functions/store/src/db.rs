@@ -23,7 +23,8 @@ pub struct Db {
     audit_tail: std::cell::RefCell<Option<(i64, String)>>,
     /// Rows this write transaction kept and has not yet written (audit
     /// records, messages, partner records and their outcomes, unmatched
-    /// events, queue entries, history lines, payment states): they go in
+    /// events, queue entries, history lines, payment states, payroll
+    /// instructions, recovery cases, tasks): they go in
     /// with one statement per few hundred, before the commit or before
     /// anything reads their table ([`Db::defer_row`]).
     pending: std::cell::RefCell<BTreeMap<RowsInto, (usize, Vec<Value>)>>,

@@ -216,6 +216,7 @@ pub fn suspended_without_objection(db: &Db, after: &str, limit: i64) -> Result<V
 /// by id: those a dispatch sends out (R6.1).
 pub fn persons_to_dispatch(db: &Db) -> Result<Vec<String>> {
     write_kept(db)?;
+    super::tasks::write_kept(db)?;
     db.all(
         "SELECT DISTINCT b.person_id AS p FROM benefits b WHERE b.list_kind = 'to_verify'
          AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.person_id = b.person_id AND t.status = 'open') ORDER BY b.person_id",
@@ -228,6 +229,7 @@ pub fn persons_to_dispatch(db: &Db) -> Result<Vec<String>> {
 /// open already (a dispatch leaves them be).
 pub fn count_to_verify_with_open_task(db: &Db) -> Result<i64> {
     write_kept(db)?;
+    super::tasks::write_kept(db)?;
     Ok(db
         .one(
             "SELECT COUNT(DISTINCT b.person_id) AS n FROM benefits b JOIN tasks t ON t.person_id = b.person_id AND t.status = 'open'

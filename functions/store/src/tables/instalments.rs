@@ -81,6 +81,7 @@ pub fn mark_missed(db: &Db, overpayment_id: &str, number: u32, on: NaiveDate) ->
 /// The next `limit` open recovery cases after `after` (by id) with an
 /// instalment due before `today` and not recorded as missed (R7.5, R7.6).
 pub fn cases_with_unmarked_due_before(db: &Db, today: NaiveDate, after: &str, limit: i64) -> Result<Vec<String>> {
+    super::overpayments::write_kept(db)?;
     db.all(
         "SELECT DISTINCT i.overpayment_id AS id FROM instalments i JOIN overpayments o ON o.id = i.overpayment_id
          WHERE o.status = 'open' AND i.missed_on IS NULL AND i.due_on < ? AND i.overpayment_id > ? ORDER BY i.overpayment_id LIMIT ?",

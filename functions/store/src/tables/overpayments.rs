@@ -1,19 +1,21 @@
 //! Typed queries on `overpayments`.
 
 use super::Scope;
-use crate::db::{Db, Row, int, text};
+use crate::db::{Db, Row, RowsInto, int, text};
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use zige_domain::money::Fen;
 
 /// Whether the recovery case `id` was withdrawn.
 pub fn is_withdrawn(db: &Db, id: &str) -> Result<bool> {
+    write_kept(db)?;
     Ok(db.one("SELECT 1 AS x FROM overpayments WHERE id = ? AND status = 'withdrawn'", &[text(id)], |_| ())?.is_some())
 }
 
 /// Where the person of the recovery case `id` lives and who manages them,
 /// for the scope check (R2.3); `None` when there is no such case.
 pub fn placement(db: &Db, id: &str) -> Result<Option<zige_domain::routing::Placement>> {
+    write_kept(db)?;
     db.try_one(
         "SELECT p.residence, p.community_id, p.management, p.employer_id, p.insured_district FROM overpayments o JOIN persons p ON p.id = o.person_id WHERE o.id = ?",
         &[text(id)],
@@ -57,6 +59,7 @@ impl CaseSummary {
 /// The recovery cases in `scope` (R2.3) with `status`, in the order they
 /// were opened, one page.
 pub fn list_in_scope(db: &Db, scope: &Scope, status: &str, limit: i64, offset: i64) -> Result<Vec<CaseSummary>> {
+    write_kept(db)?;
     let sql = format!(
         "SELECT o.id, o.amount_fen, o.paid_fen, o.loss_date, o.refund_deadline, o.status, o.withdrawn_on, o.withdrawn_reason, p.name, p.id_masked
          FROM overpayments o JOIN persons p ON p.id = o.person_id WHERE {} AND o.status = ? ORDER BY o.created_at, o.id LIMIT ? OFFSET ?",
@@ -133,6 +136,7 @@ impl CaseDetail {
 /// The recovery case `id` with its benefit's type and its person; `None`
 /// when there is no such case.
 pub fn case_detail(db: &Db, id: &str) -> Result<Option<CaseDetail>> {
+    write_kept(db)?;
     super::benefits::write_kept(db)?;
     db.try_one(
         "SELECT o.*, b.benefit_type, p.name, p.id_masked, p.management, p.employer_id, p.insured_district FROM overpayments o
@@ -144,6 +148,7 @@ pub fn case_detail(db: &Db, id: &str) -> Result<Option<CaseDetail>> {
 
 /// Records the refund notice of case `id` as served on `served_on`, with its `refund_deadline` (R7.3).
 pub fn set_served(db: &Db, id: &str, served_on: NaiveDate, refund_deadline: NaiveDate) -> Result<()> {
+    write_kept(db)?;
     db.exec(
         "UPDATE overpayments SET served_on = ?, refund_deadline = ? WHERE id = ?",
         &[text(served_on.to_string()), text(refund_deadline.to_string()), text(id)],
@@ -152,6 +157,7 @@ pub fn set_served(db: &Db, id: &str, served_on: NaiveDate, refund_deadline: Naiv
 
 /// What case `id` asks back and what was paid so far; `None` when there is no such case.
 pub fn amounts(db: &Db, id: &str) -> Result<Option<(Fen, Fen)>> {
+    write_kept(db)?;
     db.one("SELECT amount_fen, paid_fen FROM overpayments WHERE id = ?", &[text(id)], |r| {
         (Fen::new(r.int("amount_fen")), Fen::new(r.int("paid_fen")))
     })
@@ -159,12 +165,14 @@ pub fn amounts(db: &Db, id: &str) -> Result<Option<(Fen, Fen)>> {
 
 /// What is still outstanding on case `id`; `None` when there is no such case.
 pub fn outstanding(db: &Db, id: &str) -> Result<Option<Fen>> {
+    write_kept(db)?;
     db.one("SELECT amount_fen - paid_fen AS n FROM overpayments WHERE id = ?", &[text(id)], |r| Fen::new(r.int("n")))
 }
 
 /// Adds `amount` received to case `id` and sets its status (`open`, or
 /// `recovered` once all is paid).
 pub fn add_paid(db: &Db, id: &str, amount: Fen, status: &str) -> Result<()> {
+    write_kept(db)?;
     db.exec("UPDATE overpayments SET paid_fen = paid_fen + ?, status = ? WHERE id = ?", &[int(amount.as_i64()), text(status), text(id)])
 }
 
@@ -182,6 +190,7 @@ pub struct DeductionFacts {
 /// The facts of case `id` for a deduction (R7.4); `None` when there is no
 /// such case, an error naming the case when the person's management does not read.
 pub fn deduction_facts(db: &Db, id: &str) -> Result<Option<DeductionFacts>> {
+    write_kept(db)?;
     db.try_one(
         "SELECT o.person_id, o.benefit_id, p.management, o.amount_fen, o.paid_fen, o.employer_remainder_fen FROM overpayments o JOIN persons p ON p.id = o.person_id WHERE o.id = ?",
         &[text(id)],
@@ -201,17 +210,20 @@ pub fn deduction_facts(db: &Db, id: &str) -> Result<Option<DeductionFacts>> {
 
 /// Records what remains of case `id` for the employer after a deduction (R7.4).
 pub fn set_employer_remainder(db: &Db, id: &str, remainder: Fen) -> Result<()> {
+    write_kept(db)?;
     db.exec("UPDATE overpayments SET employer_remainder_fen = ? WHERE id = ?", &[int(remainder.as_i64()), text(id)])
 }
 
 /// Counts one more refusal to pay on case `id` (R7.6).
 pub fn count_refusal(db: &Db, id: &str) -> Result<()> {
+    write_kept(db)?;
     db.exec("UPDATE overpayments SET refusals = refusals + 1 WHERE id = ?", &[text(id)])
 }
 
 /// When the person of case `id` was put on the blacklist and when that was
 /// lifted (R9.3); `None` when there is no such case.
 pub fn blacklist_days(db: &Db, id: &str) -> Result<Option<(Option<NaiveDate>, Option<NaiveDate>)>> {
+    write_kept(db)?;
     db.try_one("SELECT blacklisted_on, blacklist_lifted_on FROM overpayments WHERE id = ?", &[text(id)], |r| {
         Ok((
             r.opt_date("blacklisted_on").with_context(|| format!("overpayments {id}"))?,
@@ -222,17 +234,20 @@ pub fn blacklist_days(db: &Db, id: &str) -> Result<Option<(Option<NaiveDate>, Op
 
 /// Puts the person of case `id` on the blacklist from `on` (R9.3), clearing an earlier lifting.
 pub fn set_blacklisted(db: &Db, id: &str, on: NaiveDate) -> Result<()> {
+    write_kept(db)?;
     db.exec("UPDATE overpayments SET blacklisted_on = ?, blacklist_lifted_on = NULL WHERE id = ?", &[text(on.to_string()), text(id)])
 }
 
 /// Lifts the blacklisting of case `id` on `on` (R9.3).
 pub fn lift_blacklist(db: &Db, id: &str, on: NaiveDate) -> Result<()> {
+    write_kept(db)?;
     db.exec("UPDATE overpayments SET blacklist_lifted_on = ? WHERE id = ?", &[text(on.to_string()), text(id)])
 }
 
 /// The recovery cases of `person_ids` as the executor decides on them
 /// (R7.3), with the person's id, oldest first.
 pub fn on_file_for_persons(db: &Db, person_ids: &[&str]) -> Result<Vec<(String, zige_domain::effects::CaseOnFile)>> {
+    write_kept(db)?;
     super::in_pieces(person_ids, |list, keys| {
         db.try_all(
             &format!(
@@ -275,13 +290,25 @@ pub struct NewCase<'a> {
     pub amount: Fen,
 }
 
+/// Recovery cases opened, kept until the commit inside a write transaction
+/// and written many a statement, or before anything here reads or changes
+/// a case.
+const CASES: RowsInto = RowsInto::insert(
+    "INSERT INTO overpayments (id, person_id, benefit_id, evidence_id, loss_date, paid_through, monthly_fen, amount_fen, created_at)",
+);
+
+/// Writes the recovery cases kept: first in every query that reads or
+/// changes cases.
+pub(crate) fn write_kept(db: &Db) -> Result<()> {
+    db.write_deferred(CASES)
+}
+
 /// Opens a recovery case (R7.3). Only the executor (`workflow::carry_out`)
 /// calls this.
 pub fn open_case(db: &Db, c: &NewCase<'_>) -> Result<()> {
-    use crate::db::{int, text};
-    db.exec(
-        "INSERT INTO overpayments (id, person_id, benefit_id, evidence_id, loss_date, paid_through, monthly_fen, amount_fen, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        &[
+    db.defer_row(
+        CASES,
+        vec![
             text(c.id),
             text(c.person_id),
             text(c.benefit_id),
@@ -313,6 +340,7 @@ pub struct Amendment<'a> {
 /// amount, open otherwise. Only the executor calls this.
 pub fn amend_case(db: &Db, a: &Amendment<'_>) -> Result<()> {
     use crate::db::{int, text};
+    write_kept(db)?;
     db.exec(
         "UPDATE overpayments SET evidence_id = ?, loss_date = ?, paid_through = ?, amount_fen = ?,
          status = CASE WHEN paid_fen >= ? THEN 'recovered' ELSE 'open' END WHERE id = ?",
@@ -332,6 +360,7 @@ pub fn amend_case(db: &Db, a: &Amendment<'_>) -> Result<()> {
 /// already is left as it is. Only the executor calls this.
 pub fn withdraw_case(db: &Db, case_id: &str, on: NaiveDate, reason: &str) -> Result<()> {
     use crate::db::text;
+    write_kept(db)?;
     db.exec(
         "UPDATE overpayments SET status = 'withdrawn', withdrawn_on = ?1, withdrawn_reason = ?2,
          blacklist_lifted_on = CASE WHEN blacklisted_on IS NOT NULL AND blacklist_lifted_on IS NULL THEN ?1 ELSE blacklist_lifted_on END
@@ -352,6 +381,7 @@ pub struct PastRefundDeadline {
 /// deadline is before `today`; an error naming the case when its deadline
 /// or its person's placement does not read.
 pub fn open_past_refund_deadline(db: &Db, today: NaiveDate, after: &str, limit: i64) -> Result<Vec<PastRefundDeadline>> {
+    write_kept(db)?;
     db.try_all(
         "SELECT o.id, o.refund_deadline, p.residence, p.community_id, p.management, p.employer_id, p.insured_district
          FROM overpayments o JOIN persons p ON p.id = o.person_id
@@ -381,6 +411,7 @@ pub struct RecoveryTotals {
 
 /// The recovery cases of persons in `scope` (R2.3) in sum, for the dashboard.
 pub fn recovery_totals(db: &Db, scope: &Scope) -> Result<Option<RecoveryTotals>> {
+    write_kept(db)?;
     let sql = format!(
         "SELECT COUNT(*) AS cases, COALESCE(SUM(o.amount_fen), 0) AS amount, COALESCE(SUM(CASE WHEN o.status = 'open' THEN o.amount_fen ELSE 0 END), 0) AS outstanding,
                 COALESCE(SUM(o.paid_fen), 0) AS recovered

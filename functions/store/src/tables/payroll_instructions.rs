@@ -1,6 +1,6 @@
 //! Typed queries on `payroll_instructions`.
 
-use crate::db::Db;
+use crate::db::{Db, RowsInto, Value, int, text};
 use anyhow::{Context, Result};
 use zige_domain::money::Fen;
 
@@ -18,16 +18,34 @@ pub struct NewInstruction<'a> {
     pub reason: &'a str,
 }
 
-/// Queues an instruction for the benefits-payment system (R7.1, R7.2,
-/// R7.5), numbered in its unique source as the benefit's next
-/// (`<benefit>#<n>`), in one statement. Only the executor
-/// (`workflow::carry_out`) calls this.
-pub fn insert(db: &Db, i: &NewInstruction<'_>) -> Result<()> {
-    use crate::db::{Value, int, text};
-    db.exec(
+/// Instructions, kept until the commit inside a write transaction and
+/// written many a statement, each numbered in its unique source as its
+/// benefit's next (`<benefit>#<n>`): the count is taken before the
+/// statement's rows go in, so a statement holds one row a benefit at most
+/// ([`insert`]).
+const QUEUED: RowsInto = RowsInto {
+    head:
         "INSERT INTO payroll_instructions (benefit_id, action, amount_fen, effective_month, reason, source, created_at)
-         SELECT ?1, ?2, ?3, ?4, ?5, ?1 || '#' || (SELECT COUNT(*) + 1 FROM payroll_instructions WHERE benefit_id = ?1), ?6",
-        &[
+           SELECT v.column1, v.column2, v.column3, v.column4, v.column5,
+                  v.column1 || '#' || (SELECT COUNT(*) + 1 FROM payroll_instructions AS p WHERE p.benefit_id = v.column1), v.column6 FROM (",
+    tail: ") AS v",
+};
+
+/// Writes the instructions kept: first in every query that reads them.
+fn write_kept(db: &Db) -> Result<()> {
+    db.write_deferred(QUEUED)
+}
+
+/// Queues an instruction for the benefits-payment system (R7.1, R7.2,
+/// R7.5). Only the executor (`workflow::carry_out`) calls this.
+pub fn insert(db: &Db, i: &NewInstruction<'_>) -> Result<()> {
+    // A benefit's second instruction must count its first.
+    if db.keeps(QUEUED, i.benefit_id) {
+        write_kept(db)?;
+    }
+    db.defer_row(
+        QUEUED,
+        vec![
             text(i.benefit_id),
             text(i.action.code()),
             i.amount.map_or(Value::Null, |a| int(a.as_i64())),
@@ -51,6 +69,7 @@ pub struct Suspension {
 /// month does not read.
 pub fn suspensions_of_persons(db: &Db, person_ids: &[&str]) -> Result<Vec<(String, Suspension)>> {
     super::benefits::write_kept(db)?;
+    write_kept(db)?;
     super::in_pieces(person_ids, |list, keys| {
         db.try_all(
             &format!(
@@ -86,7 +105,7 @@ pub struct FeedItem {
 
 /// The instructions after `after`, oldest first, at most `limit` (R7.1).
 pub fn feed_after(db: &Db, after: i64, limit: i64) -> Result<Vec<FeedItem>> {
-    use crate::db::int;
+    write_kept(db)?;
     db.try_all(
         "SELECT seq, benefit_id, action, amount_fen, effective_month, reason FROM payroll_instructions WHERE seq > ? ORDER BY seq LIMIT ?",
         &[int(after), int(limit)],
@@ -105,6 +124,7 @@ pub fn feed_after(db: &Db, after: i64, limit: i64) -> Result<Vec<FeedItem>> {
 
 /// The last instruction's place in the feed; 0 when there is none.
 pub fn newest_seq(db: &Db) -> Result<i64> {
+    write_kept(db)?;
     let seq = db.try_one("SELECT COALESCE(MAX(seq), 0) AS seq FROM payroll_instructions", &[], |r| {
         r.opt_int("seq").context("payroll_instructions: MAX(seq) is not a number")
     })?;
