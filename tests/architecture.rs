@@ -159,6 +159,9 @@ fn every_query_of_a_table_with_kept_rows_writes_them_first() {
         ("FROM overpayments ", "overpayments"),
         ("JOIN overpayments ", "overpayments"),
         ("UPDATE overpayments ", "overpayments"),
+        // Rows that refer to a case.
+        ("INTO instalments ", "overpayments"),
+        ("INTO recovery_payments ", "overpayments"),
         ("FROM payroll_instructions ", "payroll_instructions"),
         ("JOIN payroll_instructions ", "payroll_instructions"),
     ];

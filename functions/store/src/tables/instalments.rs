@@ -61,8 +61,10 @@ pub fn exist_for_case(db: &Db, case_id: &str) -> Result<bool> {
     Ok(db.one("SELECT 1 AS x FROM instalments WHERE overpayment_id = ?", &[text(case_id)], |_| ())?.is_some())
 }
 
-/// Adds one instalment of an approved agreement (R7.5) to case `case_id`.
+/// Adds one instalment of an approved agreement (R7.5) to case `case_id`,
+/// which must be written first for the row to refer to it.
 pub fn insert(db: &Db, case_id: &str, instalment: &zige_domain::money::Instalment) -> Result<()> {
+    super::overpayments::write_kept(db)?;
     db.exec(
         "INSERT INTO instalments (overpayment_id, number, due_on, amount_fen) VALUES (?, ?, ?, ?)",
         &[text(case_id), int(i64::from(instalment.number)), text(instalment.due_on.to_string()), int(instalment.amount.as_i64())],

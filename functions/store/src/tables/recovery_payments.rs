@@ -40,8 +40,10 @@ pub struct NewRecoveryPayment<'a> {
     pub created_at: &'a str,
 }
 
-/// Records a payment on a recovery case.
+/// Records a payment on a recovery case, which must be written first for
+/// the row to refer to it.
 pub fn insert(db: &Db, payment: &NewRecoveryPayment<'_>) -> Result<()> {
+    super::overpayments::write_kept(db)?;
     db.exec(
         "INSERT INTO recovery_payments (id, overpayment_id, kind, amount_fen, paid_on, recorded_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
         &[
