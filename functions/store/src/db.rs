@@ -24,9 +24,9 @@ pub struct Db {
     /// Rows this write transaction kept and has not yet written (audit
     /// records, messages, partner records and their outcomes, unmatched
     /// events, queue entries, history lines, payment states, payroll
-    /// instructions, recovery cases, tasks): they go in
-    /// with one statement per few hundred, before the commit or before
-    /// anything reads their table ([`Db::defer_row`]).
+    /// instructions, recovery cases, tasks): they go in with one statement
+    /// per few hundred, before the commit or before anything reads their
+    /// table ([`Db::defer_row`]).
     pending: std::cell::RefCell<BTreeMap<RowsInto, (usize, Vec<Value>)>>,
     /// The organisation tree's nodes, remembered only inside a write
     /// transaction, whose lock keeps anyone else from changing them: each

@@ -339,7 +339,6 @@ pub struct Amendment<'a> {
 /// Amends a case; it is recovered when what was paid back covers the new
 /// amount, open otherwise. Only the executor calls this.
 pub fn amend_case(db: &Db, a: &Amendment<'_>) -> Result<()> {
-    use crate::db::{int, text};
     write_kept(db)?;
     db.exec(
         "UPDATE overpayments SET evidence_id = ?, loss_date = ?, paid_through = ?, amount_fen = ?,
@@ -359,7 +358,6 @@ pub fn amend_case(db: &Db, a: &Amendment<'_>) -> Result<()> {
 /// lifting a blacklisting still in force that day; a case withdrawn
 /// already is left as it is. Only the executor calls this.
 pub fn withdraw_case(db: &Db, case_id: &str, on: NaiveDate, reason: &str) -> Result<()> {
-    use crate::db::text;
     write_kept(db)?;
     db.exec(
         "UPDATE overpayments SET status = 'withdrawn', withdrawn_on = ?1, withdrawn_reason = ?2,

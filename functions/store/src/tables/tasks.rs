@@ -86,7 +86,6 @@ pub fn open_unless_open(db: &Db, t: &NewTask<'_>) -> Result<(String, bool)> {
 
 /// Marks a task as escalated on `on`, so that the sweep does not look at it again (R6.7).
 pub fn mark_escalated(db: &Db, id: &str, on: NaiveDate) -> Result<()> {
-    use crate::db::text;
     write_kept(db)?;
     db.exec("UPDATE tasks SET escalated_on = ? WHERE id = ?", &[text(on.to_string()), text(id)])
 }
