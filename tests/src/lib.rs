@@ -61,8 +61,9 @@ pub struct Spawn {
 /// A running app with its own state; dropped at the end of the test.
 pub struct TestApp {
     pub addr: SocketAddr,
-    pub state_dir: tempfile::TempDir,
+    /// Dropped before `state_dir`, so that a failed test's logs are still there to print.
     server: Server,
+    pub state_dir: tempfile::TempDir,
     /// The first officer's session of each agency role and organisation,
     /// who confirms the agency's later accounts (`staff_session`).
     officers: std::sync::Mutex<HashMap<(String, String), String>>,
@@ -72,17 +73,42 @@ pub struct TestApp {
 /// process of its own that a test can kill.
 enum Server {
     InProcess(Running),
-    /// The runtime's process, and the backends started for it alone.
-    Process(std::process::Child, Vec<std::process::Child>),
+    /// The runtime's process, the backends started for it alone, and the
+    /// state folder their logs are in.
+    Process(std::process::Child, Vec<std::process::Child>, PathBuf),
 }
 
 impl Drop for Server {
     fn drop(&mut self) {
-        if let Server::Process(child, backends) = self {
+        if let Server::Process(child, backends, state) = self {
             for process in std::iter::once(child).chain(backends.iter_mut()) {
                 kill_group(process);
             }
+            // A test that failed against a runtime in another process shows
+            // what that runtime and its backends logged: a 500's cause is
+            // only there, and CI keeps nothing else of the run.
+            if std::thread::panicking() {
+                print_log_tails(state);
+            }
         }
+    }
+}
+
+/// The last lines of every log in a test app's state folder: Spin's own,
+/// each component's standard error, and the backends'.
+fn print_log_tails(state: &Path) {
+    const LINES: usize = 40;
+    let component_logs = std::fs::read_dir(state.join(".spin/logs")).into_iter().flatten().flatten().map(|entry| entry.path());
+    let mut logs: Vec<PathBuf> = [state.join("spin.log"), state.join("sqld.log")].into_iter().chain(component_logs).collect();
+    logs.retain(|log| log.extension().is_some_and(|e| e == "log") || log.to_string_lossy().ends_with("_stderr.txt"));
+    for log in logs {
+        let Ok(text) = std::fs::read_to_string(&log) else { continue };
+        let lines: Vec<&str> = text.lines().collect();
+        if lines.is_empty() {
+            continue;
+        }
+        eprintln!("--- the last {} lines of {}", LINES.min(lines.len()), log.display());
+        lines[lines.len().saturating_sub(LINES)..].iter().for_each(|line| eprintln!("{line}"));
     }
 }
 
@@ -255,14 +281,16 @@ impl Backends {
         if std::env::var("ZIGE_SQLITE").as_deref() == Ok("libsql") {
             let sqld = program("sqld").context("ZIGE_SQLITE=libsql needs sqld")?;
             let dir = state.join("libsql");
+            let log = std::fs::File::create(state.join("sqld.log"))?;
             let (child, port) = start_on_free_port("sqld", |port| {
+                let log = log.try_clone().expect("a log file opened for writing clones");
                 let mut command = std::process::Command::new(&sqld);
                 command
                     .arg("--db-path")
                     .arg(&dir)
                     .args(["--http-listen-addr", &format!("127.0.0.1:{port}"), "--no-welcome"])
                     .stdout(std::process::Stdio::null())
-                    .stderr(std::process::Stdio::null());
+                    .stderr(log);
                 command
             })?;
             backends.processes.push(child);
@@ -342,7 +370,8 @@ fn spawn_spin(
                 anyhow::bail!("spin exited ({status}) before serving: {output}");
             }
             if output.contains(&serving) && std::net::TcpStream::connect(addr).is_ok() {
-                return Ok(TestApp { addr, state_dir, server: Server::Process(child, backends.processes), officers: Default::default() });
+                let server = Server::Process(child, backends.processes, state_dir.path().to_path_buf());
+                return Ok(TestApp { addr, state_dir, server, officers: Default::default() });
             }
             if std::time::Instant::now() > deadline {
                 let _ = child.kill();
@@ -428,7 +457,8 @@ pub fn spawn_process(state_dir: tempfile::TempDir) -> TestApp {
         .expect("zige-host names the address it serves");
     // The host logs a line per request; keep reading so that it never blocks on a full pipe.
     std::thread::spawn(move || lines.map_while(Result::ok).for_each(drop));
-    TestApp { addr, state_dir, server: Server::Process(child, Vec::new()), officers: Default::default() }
+    let server = Server::Process(child, Vec::new(), state_dir.path().to_path_buf());
+    TestApp { addr, state_dir, server, officers: Default::default() }
 }
 
 /// A response, fully read.
@@ -469,7 +499,7 @@ impl TestApp {
     /// The process id of an app in a process of its own.
     pub fn pid(&self) -> Option<u32> {
         match &self.server {
-            Server::Process(child, _) => Some(child.id()),
+            Server::Process(child, ..) => Some(child.id()),
             Server::InProcess(_) => None,
         }
     }
@@ -477,7 +507,7 @@ impl TestApp {
     /// Kills the app's process at once (SIGKILL, as a crash would) and
     /// gives back its state for [`spawn_process`] to start again on.
     pub fn kill(mut self) -> tempfile::TempDir {
-        if let Server::Process(child, _) = &mut self.server {
+        if let Server::Process(child, ..) = &mut self.server {
             kill_group(child);
         }
         let TestApp { state_dir, server, .. } = self;

@@ -54,11 +54,11 @@ pub(crate) fn dispatch(db: &Db, staff: &Staff, req: &Request) -> Result<Response
     let by = Actor { actor: &actor, role: staff.role.code() };
     let mut by_org: BTreeMap<String, i64> = BTreeMap::new();
     for batch in persons.chunks(db.rows_per_transaction(DISPATCH_BATCH, STATEMENTS_PER_DISPATCH)) {
-        db.transaction(|db| -> Result<(), Problem> {
+        let orgs = db.transaction(|db| -> Result<Vec<String>, Problem> {
+            let mut orgs = Vec::with_capacity(batch.len());
             for person in batch {
                 let task = workflow::command(db, person, None, Command::Dispatch { deadline }, today, &by)?;
-                let org = task_table::find_standing(db, &task)?.map(|t| t.org_id).unwrap_or_default();
-                *by_org.entry(org).or_default() += 1;
+                orgs.push(task_table::find_standing(db, &task)?.map(|t| t.org_id).unwrap_or_default());
             }
             let payload = format!("deadline={deadline} persons={}", batch.len());
             audit::append(
@@ -71,8 +71,11 @@ pub(crate) fn dispatch(db: &Db, staff: &Staff, req: &Request) -> Result<Response
                     payload: payload.as_bytes(),
                 },
             )?;
-            Ok(())
+            Ok(orgs)
         })?;
+        for org in orgs {
+            *by_org.entry(org).or_default() += 1;
+        }
     }
     Ok(json_response(200, &json!({ "deadline": deadline, "dispatched": persons.len(), "already_open": already_open, "by_org": by_org })))
 }

@@ -140,7 +140,7 @@ pub fn create(db: &Db, staff: &Staff, req: &Request) -> Result<Response, Problem
                         file_name: &file_name,
                         sha256: &sha256,
                         size: body.len() as i64,
-                        sealed_body,
+                        sealed_body: &sealed_body,
                         total_rows: rows.len() as i64,
                         created_by: &staff.actor(),
                     },

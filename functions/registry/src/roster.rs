@@ -198,6 +198,17 @@ struct Counts {
     unchanged: i64,
 }
 
+impl Counts {
+    fn of(outcomes: &[Outcome]) -> Self {
+        let count = |wanted: Outcome| outcomes.iter().filter(|o| **o == wanted).count() as i64;
+        Counts { created: count(Outcome::Created), updated: count(Outcome::Updated), unchanged: count(Outcome::Unchanged) }
+    }
+
+    fn plus(self, other: &Counts) -> Self {
+        Counts { created: self.created + other.created, updated: self.updated + other.updated, unchanged: self.unchanged + other.unchanged }
+    }
+}
+
 /// The roster's columns, for the console's column guide and template: the
 /// key, the Chinese names accepted, and whether the column is required.
 pub fn columns() -> Result<Response, Problem> {
@@ -256,22 +267,16 @@ pub fn import(ctx: &Ctx, req: &Request) -> Result<Response, Problem> {
     let key = secrets::pii_key()?;
     let import_id = zige_store::secrets::new_id("imp")?;
     let actor = ctx.staff.actor();
-    let mut counts = Counts::default();
-    ctx.db.transactions_over(&good, CHUNK, STATEMENTS_PER_ROW, |db, chunk, _last| -> Result<(), Problem> {
-        for outcome in apply_chunk(db, chunk, &key, &actor, today)? {
-            match outcome {
-                Outcome::Created => counts.created += 1,
-                Outcome::Updated => counts.updated += 1,
-                Outcome::Unchanged => counts.unchanged += 1,
-            }
-        }
+    let chunks = ctx.db.transactions_over(&good, CHUNK, STATEMENTS_PER_ROW, |db, chunk, _earlier, _last| -> Result<Counts, Problem> {
+        let counts = Counts::of(&apply_chunk(db, chunk, &key, &actor, today)?);
         let lines = format!("{}:{}-{}", import_id, chunk[0].line, chunk[chunk.len() - 1].line);
         audit::append(
             db,
             &Entry { actor: &actor, role: ctx.staff.role.code(), action: "roster.import_chunk", object: &lines, payload: lines.as_bytes() },
         )?;
-        Ok(())
+        Ok(counts)
     })?;
+    let counts = chunks.iter().fold(Counts::default(), |all, chunk| all.plus(chunk));
     let rejected_json = serde_json::to_string(&rejected).map_err(anyhow::Error::from)?;
     ctx.db.transaction(|db| -> Result<(), Problem> {
         zige_store::tables::imports::insert_roster(
@@ -302,6 +307,7 @@ pub fn import(ctx: &Ctx, req: &Request) -> Result<Response, Problem> {
     ))
 }
 
+#[derive(Clone, Copy, PartialEq, Eq)]
 enum Outcome {
     Created,
     Updated,

@@ -186,19 +186,27 @@ pub fn accept_delivery(
     today: NaiveDate,
 ) -> Result<Json> {
     // Events an earlier try of this delivery applied before a crash cut it
-    // short: the retry answers for them as that try would have.
+    // short: the retry answers for them as that try would have (the first
+    // event of each id; a repeat in the delivery is a duplicate as ever).
     let mut earlier_try: std::collections::HashMap<String, String> =
         partner_events::delivered(db, &partner.id, webhook_id)?.into_iter().map(|e| (e.event_id, e.outcome)).collect();
-    let mut results = Vec::with_capacity(events.len());
-    let mut answer = Json::Null;
-    let mut apply_events = |db: &Db, chunk: &[Json], last: bool| -> Result<()> {
-        let mut known = Known::read(db, partner, chunk.iter(), key, today)?;
-        for event in chunk {
+    let events: Vec<(&Json, Option<&'static str>)> = events
+        .iter()
+        .map(|event| {
             let event_id = event.get("event_id").and_then(Json::as_str).unwrap_or_default();
-            let outcome = match earlier_try.remove(event_id) {
-                Some(earlier) => Outcome {
-                    event_id: event_id.to_string(),
-                    outcome: if earlier == "unmatched" { "unmatched" } else { "applied" },
+            let earlier = earlier_try.remove(event_id).map(|outcome| if outcome == "unmatched" { "unmatched" } else { "applied" });
+            (event, earlier)
+        })
+        .collect();
+    let answer_of = |results: Vec<&Json>| json!({ "results": results });
+    let apply_events = |db: &Db, chunk: &[(&Json, Option<&'static str>)], earlier: &[Vec<Json>], last: bool| -> Result<Vec<Json>> {
+        let mut known = Known::read(db, partner, chunk.iter().map(|(event, _)| *event), key, today)?;
+        let mut results = Vec::with_capacity(chunk.len());
+        for (event, answered) in chunk {
+            let outcome = match answered {
+                Some(outcome) => Outcome {
+                    event_id: event.get("event_id").and_then(Json::as_str).unwrap_or_default().to_string(),
+                    outcome,
                     reason: None,
                 },
                 None => receive(db, partner, event, Via::Webhook(webhook_id), &mut known, key, today)?,
@@ -206,24 +214,23 @@ pub fn accept_delivery(
             results.push(outcome.to_json());
         }
         known.batch.finish(db, today)?;
-        if !last {
-            return Ok(());
+        if last {
+            let answer = answer_of(earlier.iter().flatten().chain(&results).collect());
+            webhook_deliveries::insert(db, &partner.id, webhook_id, sealed_body, answer.to_string())?;
+            audit::append(
+                db,
+                &Entry { actor: &partner.actor(), role: "partner", action: "webhook.delivery", object: webhook_id, payload: body },
+            )?;
         }
-        answer = json!({ "results": std::mem::take(&mut results) });
-        webhook_deliveries::insert(db, &partner.id, webhook_id, sealed_body, answer.to_string())?;
-        audit::append(
-            db,
-            &Entry { actor: &partner.actor(), role: "partner", action: "webhook.delivery", object: webhook_id, payload: body },
-        )?;
-        Ok(())
+        Ok(results)
     };
-    if events.is_empty() {
+    let chunks = if events.is_empty() {
         // An empty delivery is still answered and stored.
-        db.transaction(|db| apply_events(db, events, true))?;
+        vec![db.transaction(|db| apply_events(db, &[], &[], true))?]
     } else {
-        db.transactions_over(events, events.len(), STATEMENTS_PER_EVENT, apply_events)?;
-    }
-    Ok(answer)
+        db.transactions_over(&events, events.len(), STATEMENTS_PER_EVENT, apply_events)?
+    };
+    Ok(answer_of(chunks.iter().flatten().collect()))
 }
 
 /// Applies an event not seen before: `Ok(outcome)` for applied or

@@ -33,6 +33,9 @@ pub struct Db {
     /// task a batch opens is routed on them (R2.2).
     pub(crate) org_nodes: std::cell::RefCell<Option<Vec<zige_domain::routing::Org>>>,
     in_transaction: std::cell::Cell<bool>,
+    /// Whether the server rolled back the transaction under way (see
+    /// [`Db::transaction`]), set by the statement that learnt it.
+    rolled_back_by_server: std::cell::Cell<bool>,
     /// The cycle policies' parts, each read once per connection (a
     /// component's connection lives for one request).
     pub(crate) policies: std::cell::RefCell<crate::policies::Cache>,
@@ -69,6 +72,9 @@ impl RowsInto {
 /// the 5 s after which libSQL's server rolls back a transaction that another
 /// writer waits for.
 const TRANSACTION_TARGET: std::time::Duration = std::time::Duration::from_millis(1000);
+
+/// How many times a write transaction is tried when the server rolls it back.
+const SERVER_ROLLBACK_TRIES: u32 = 4;
 
 /// The most parameters a statement takes here: SQLite's own limit on old
 /// builds, so that a statement runs on any backend.
@@ -217,6 +223,7 @@ impl Db {
             pending: Default::default(),
             org_nodes: Default::default(),
             in_transaction: Default::default(),
+            rolled_back_by_server: Default::default(),
             policies: Default::default(),
             round_trip: Default::default(),
             tuned: Default::default(),
@@ -260,7 +267,16 @@ impl Db {
         // SQLite's busy timeout would wait (a remote backend answers at once).
         // Inside a transaction the whole transaction decides.
         let outside = !self.in_transaction.get();
-        with_busy_retry(|| self.execute(sql, params), outside).with_context(|| format!("running SQL: {}", first_words(sql)))
+        // Once the server undid the transaction, a further statement would
+        // run on its own and commit part of the work: none runs.
+        if !outside && self.rolled_back_by_server.get() {
+            anyhow::bail!("the server rolled this transaction back; not running: {}", first_words(sql));
+        }
+        let result = with_busy_retry(|| self.execute(sql, params), outside);
+        if result.as_ref().is_err_and(rolled_back_by_server) {
+            self.rolled_back_by_server.set(true);
+        }
+        result.with_context(|| format!("running SQL: {}", first_words(sql)))
     }
 
     #[cfg(target_arch = "wasm32")]
@@ -353,7 +369,31 @@ impl Db {
     /// Runs `work` in a write transaction (`BEGIN IMMEDIATE`, so concurrent
     /// writers wait instead of failing): committed when it returns `Ok`,
     /// rolled back otherwise.
-    pub fn transaction<T, E: From<anyhow::Error>>(&self, work: impl FnOnce(&Db) -> Result<T, E>) -> Result<T, E> {
+    ///
+    /// A remote server may roll the transaction back under the work: libSQL's
+    /// interrupts a statement (`SQLITE_INTERRUPT`, which undoes the whole
+    /// transaction) and ends one that held the lock too long while another
+    /// writer waited (`TRANSACTION_TIMEOUT`). Nothing of it was written, so
+    /// the work runs again, up to [`SERVER_ROLLBACK_TRIES`] times in all.
+    /// That is why `work` is `Fn`: it cannot count into its caller's
+    /// variables, and what it returns is kept only from the try that
+    /// committed. Outside the database it may only do what is harmless twice
+    /// (a session made for a login that did not commit is never handed out).
+    pub fn transaction<T, E: From<anyhow::Error>>(&self, work: impl Fn(&Db) -> Result<T, E>) -> Result<T, E> {
+        let mut tries = 1;
+        loop {
+            self.rolled_back_by_server.set(false);
+            match self.transaction_once(&work) {
+                Err(_) if self.rolled_back_by_server.get() && tries < SERVER_ROLLBACK_TRIES => {
+                    tries += 1;
+                    eprintln!("db: the server rolled back a write transaction; trying it again ({tries} of {SERVER_ROLLBACK_TRIES})");
+                }
+                outcome => return outcome,
+            }
+        }
+    }
+
+    fn transaction_once<T, E: From<anyhow::Error>>(&self, work: impl FnOnce(&Db) -> Result<T, E>) -> Result<T, E> {
         self.tune_for_writing();
         // Not yet in a transaction, so `query` waits out another writer.
         self.exec("BEGIN IMMEDIATE", &[])?;
@@ -367,7 +407,11 @@ impl Db {
         self.pending.borrow_mut().clear();
         match outcome {
             Ok(value) => {
-                self.exec("COMMIT", &[])?;
+                if let Err(e) = self.exec("COMMIT", &[]) {
+                    // A failed commit leaves the transaction open on the connection.
+                    let _ = self.exec("ROLLBACK", &[]);
+                    return Err(e.into());
+                }
                 // Batches are sized to stay near the target; one well over it
                 // is what an operator of a remote backend needs to see.
                 let held = began.elapsed();
@@ -418,25 +462,29 @@ impl Db {
     /// (a roster row that changes every field), so sizing from it alone
     /// makes transactions of cheap rows many times too small, and each one
     /// rewrites the pages it shares with the others. `work` gets the
-    /// transaction, its rows, and whether they are the last. Nothing runs
-    /// for no items; what committed before an error stays committed.
-    pub fn transactions_over<T, E: From<anyhow::Error>>(
+    /// transaction, its rows, what the transactions before it returned, and
+    /// whether its rows are the last; what it returns is kept only once its
+    /// transaction committed (a transaction may run again, see
+    /// [`Db::transaction`]). Returns what each transaction returned. Nothing
+    /// runs for no items; what committed before an error stays committed.
+    pub fn transactions_over<T, R, E: From<anyhow::Error>>(
         &self,
         items: &[T],
         max: usize,
         statements_per_row: usize,
-        mut work: impl FnMut(&Db, &[T], bool) -> Result<(), E>,
-    ) -> Result<(), E> {
+        work: impl Fn(&Db, &[T], &[R], bool) -> Result<R, E>,
+    ) -> Result<Vec<R>, E> {
         let mut rows = self.rows_per_transaction(max, statements_per_row);
         let mut rest = items;
+        let mut committed = Vec::new();
         while !rest.is_empty() {
             let (batch, after) = rest.split_at(rows.min(rest.len()));
             let started = std::time::Instant::now();
-            self.transaction(|db| work(db, batch, after.is_empty()))?;
+            committed.push(self.transaction(|db| work(db, batch, &committed, after.is_empty()))?);
             rows = rows_next(batch.len(), started.elapsed(), max);
             rest = after;
         }
-        Ok(())
+        Ok(committed)
     }
 
     /// Whether a write transaction is open.
@@ -534,14 +582,14 @@ impl Db {
 }
 
 /// The first words of a statement, for error context without parameters.
-/// Runs `attempt`, and while `retry` and the database is locked, again
+/// Runs `attempt`, and while `retry` and the failure is transient, again
 /// with a growing pause, for up to 10 s.
 fn with_busy_retry<T>(mut attempt: impl FnMut() -> Result<T>, retry: bool) -> Result<T> {
     let started = std::time::Instant::now();
     let mut pause = std::time::Duration::from_millis(5);
     loop {
         match attempt() {
-            Err(e) if retry && started.elapsed() < std::time::Duration::from_secs(10) && is_busy(&e) => {
+            Err(e) if retry && started.elapsed() < std::time::Duration::from_secs(10) && is_transient(&e) => {
                 std::thread::sleep(pause);
                 pause = (pause * 2).min(std::time::Duration::from_millis(200));
             }
@@ -566,10 +614,20 @@ fn rows_next(rows: usize, took: std::time::Duration, max: usize) -> usize {
     fitting.min(rows.saturating_mul(2)).clamp(1, max.max(1))
 }
 
-/// Whether an error says another writer holds the database.
-fn is_busy(e: &anyhow::Error) -> bool {
+/// Whether a statement failed for a reason that is gone when it runs again:
+/// another writer held the database, or the server rolled it back.
+fn is_transient(e: &anyhow::Error) -> bool {
     let text = format!("{e:#}").to_lowercase();
-    text.contains("locked") || text.contains("busy")
+    text.contains("locked") || text.contains("busy") || rolled_back_by_server(e)
+}
+
+/// Whether a remote server undid the statement and the transaction it was
+/// in: libSQL's server interrupts a statement when the stream it runs on
+/// was cancelled, and ends a transaction that held the lock over 5 s while
+/// another writer waited.
+fn rolled_back_by_server(e: &anyhow::Error) -> bool {
+    let text = format!("{e:#}").to_lowercase();
+    text.contains("interrupt") || text.contains("transaction_timeout")
 }
 
 fn first_words(sql: &str) -> String {
@@ -611,6 +669,107 @@ mod tests {
         for (rows, took, max, next, why) in cases {
             assert_eq!(rows_next(rows, took, max), next, "{why}");
         }
+    }
+
+    /// A database in a folder of its own, with a table `t` and a SQL
+    /// function `interrupt_if(n)` that interrupts the statement calling it
+    /// while `n` is non-zero, as libSQL's server does to a cancelled stream.
+    fn interruptible(name: &str) -> (Db, std::path::PathBuf) {
+        let dir = std::env::temp_dir().join(format!("zige-db-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let db = Db::open_file(&dir.join("t.db")).unwrap();
+        db.exec("CREATE TABLE t (x INTEGER)", &[]).unwrap();
+        let interrupt = db.conn.get_interrupt_handle();
+        db.conn
+            .create_scalar_function("interrupt_if", 1, rusqlite::functions::FunctionFlags::SQLITE_UTF8, move |ctx| {
+                if ctx.get::<i64>(0)? != 0 {
+                    interrupt.interrupt();
+                }
+                Ok(0)
+            })
+            .unwrap();
+        (db, dir)
+    }
+
+    fn rows_of_t(db: &Db) -> i64 {
+        db.one("SELECT COUNT(*) AS n FROM t", &[], |r| r.int("n")).unwrap().unwrap()
+    }
+
+    #[test]
+    fn a_transaction_the_server_rolled_back_runs_again_and_commits_once() {
+        // Each row: the tries that are interrupted, how many tries run, rows committed.
+        let cases = [
+            (0, 1, 1, "no interrupt: one try"),
+            (1, 2, 1, "the first try interrupted: a second commits"),
+            (SERVER_ROLLBACK_TRIES - 1, SERVER_ROLLBACK_TRIES, 1, "the last try commits"),
+            (SERVER_ROLLBACK_TRIES, SERVER_ROLLBACK_TRIES, 0, "every try interrupted: the error, nothing written"),
+        ];
+        for (interrupted, expected_tries, expected_rows, why) in cases {
+            let (db, dir) = interruptible(&format!("retry-{interrupted}"));
+            let tries = std::cell::Cell::new(0);
+            let outcome = db.transaction(|db| -> Result<()> {
+                tries.set(tries.get() + 1);
+                db.exec("INSERT INTO t VALUES (1)", &[])?;
+                // A write interrupted mid-transaction undoes the whole transaction.
+                let interrupt = Value::Integer((tries.get() <= interrupted).into());
+                db.exec("INSERT INTO t SELECT x FROM t WHERE interrupt_if(?) = 1", &[interrupt])
+            });
+            assert_eq!(tries.get(), expected_tries, "{why}");
+            assert_eq!(outcome.is_ok(), expected_rows == 1, "{why}: {outcome:?}");
+            assert_eq!(rows_of_t(&db), expected_rows, "{why}");
+            assert!(!db.in_transaction(), "{why}");
+            db.exec("INSERT INTO t VALUES (2)", &[]).unwrap_or_else(|e| panic!("{why}: the connection is usable after: {e:#}"));
+            std::fs::remove_dir_all(&dir).unwrap();
+        }
+    }
+
+    #[test]
+    fn after_the_server_rolled_back_no_statement_of_the_try_runs_on_its_own() {
+        let (db, dir) = interruptible("swallowed");
+        let tries = std::cell::Cell::new(0);
+        db.transaction(|db| -> Result<()> {
+            tries.set(tries.get() + 1);
+            db.exec("INSERT INTO t VALUES (1)", &[])?;
+            // Work that ignores the interrupted statement's error goes on.
+            let _ = db.exec("INSERT INTO t SELECT x FROM t WHERE interrupt_if(?) = 1", &[Value::Integer((tries.get() == 1).into())]);
+            db.exec("INSERT INTO t VALUES (2)", &[])
+        })
+        .unwrap();
+        assert_eq!((tries.get(), rows_of_t(&db)), (2, 2), "only the second try's two rows");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_transaction_that_failed_for_itself_runs_once() {
+        let (db, dir) = interruptible("own-error");
+        let tries = std::cell::Cell::new(0);
+        let outcome = db.transaction(|db| -> Result<()> {
+            tries.set(tries.get() + 1);
+            db.exec("INSERT INTO t VALUES (1)", &[])?;
+            db.exec("INSERT INTO no_such_table VALUES (1)", &[])
+        });
+        assert!(outcome.is_err());
+        assert_eq!((tries.get(), rows_of_t(&db)), (1, 0));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn an_interrupted_statement_outside_a_transaction_runs_again() {
+        let (db, dir) = interruptible("outside");
+        let calls = std::sync::Arc::new(std::sync::atomic::AtomicU32::new(0));
+        let counted = calls.clone();
+        let interrupt = db.conn.get_interrupt_handle();
+        db.conn
+            .create_scalar_function("interrupt_first", 0, rusqlite::functions::FunctionFlags::SQLITE_UTF8, move |_| {
+                if counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 0 {
+                    interrupt.interrupt();
+                }
+                Ok(0)
+            })
+            .unwrap();
+        db.exec("INSERT INTO t SELECT interrupt_first()", &[]).unwrap();
+        assert_eq!((calls.load(std::sync::atomic::Ordering::SeqCst), rows_of_t(&db)), (2, 1));
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

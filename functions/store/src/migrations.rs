@@ -113,28 +113,14 @@ pub fn migrate(db: &Db) -> Result<i64> {
     // setting is kept in the database file, so it is made once.
     db.tune("PRAGMA journal_mode = WAL");
     for migration in MIGRATIONS.iter().filter(|m| m.version > version) {
-        apply_with_retry(db, migration).with_context(|| format!("migration {:04} {}", migration.version, migration.name))?;
+        apply(db, migration).with_context(|| format!("migration {:04} {}", migration.version, migration.name))?;
     }
     verify_checksums(db)?;
     current_version(db)
 }
 
-/// Applies a migration; a transaction the server interrupted (libSQL's
-/// server rolls back a long one) is tried again, up to three times. Each try
-/// re-checks whether another caller applied it meanwhile.
-fn apply_with_retry(db: &Db, migration: &Migration) -> Result<()> {
-    let mut tries = 0;
-    loop {
-        match apply(db, migration) {
-            Err(e) if tries < 3 && format!("{e:#}").contains("SQLITE_INTERRUPT") => {
-                tries += 1;
-                eprintln!("migrations: {:04} interrupted by the server; trying again", migration.version);
-            }
-            outcome => return outcome,
-        }
-    }
-}
-
+/// Applies a migration unless another caller applied it meanwhile (each
+/// component migrates on its first connection).
 fn apply(db: &Db, migration: &Migration) -> Result<()> {
     db.transaction(|db| -> Result<()> {
         if db.one("SELECT 1 AS x FROM schema_migrations WHERE version = ?", &[int(migration.version)], |_| ())?.is_some() {

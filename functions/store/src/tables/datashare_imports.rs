@@ -63,8 +63,8 @@ pub struct NewImport<'a> {
     pub sha256: &'a str,
     /// The file's size in bytes.
     pub size: i64,
-    /// The whole file, sealed (moved in, not copied).
-    pub sealed_body: String,
+    /// The whole file, sealed.
+    pub sealed_body: &'a str,
     pub total_rows: i64,
     pub created_by: &'a str,
 }
@@ -81,7 +81,7 @@ pub fn insert(db: &Db, new: NewImport<'_>) -> Result<()> {
             text(new.file_name),
             text(new.sha256),
             int(new.size),
-            Value::Blob(new.sealed_body.into_bytes()),
+            Value::Blob(new.sealed_body.as_bytes().to_vec()),
             int(new.total_rows),
             text(new.created_by),
             text(crate::now_rfc3339()),
