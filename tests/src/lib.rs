@@ -98,10 +98,13 @@ impl Drop for Server {
 /// each component's standard error, and the backends'.
 fn print_log_tails(state: &Path) {
     const LINES: usize = 40;
-    let component_logs = std::fs::read_dir(state.join(".spin/logs")).into_iter().flatten().flatten().map(|entry| entry.path());
-    let mut logs: Vec<PathBuf> = [state.join("spin.log"), state.join("sqld.log")].into_iter().chain(component_logs).collect();
-    logs.retain(|log| log.extension().is_some_and(|e| e == "log") || log.to_string_lossy().ends_with("_stderr.txt"));
-    for log in logs {
+    let component_logs = std::fs::read_dir(state.join(".spin/logs"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|log| log.to_string_lossy().ends_with("_stderr.txt"));
+    for log in [state.join("spin.log"), state.join("sqld.log")].into_iter().chain(component_logs) {
         let Ok(text) = std::fs::read_to_string(&log) else { continue };
         let lines: Vec<&str> = text.lines().collect();
         if lines.is_empty() {
@@ -289,7 +292,7 @@ impl Backends {
                     .arg("--db-path")
                     .arg(&dir)
                     .args(["--http-listen-addr", &format!("127.0.0.1:{port}"), "--no-welcome"])
-                    .stdout(std::process::Stdio::null())
+                    .stdout(log.try_clone().expect("a log file opened for writing clones"))
                     .stderr(log);
                 command
             })?;

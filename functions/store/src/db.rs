@@ -273,7 +273,7 @@ impl Db {
             anyhow::bail!("the server rolled this transaction back; not running: {}", first_words(sql));
         }
         let result = with_busy_retry(|| self.execute(sql, params), outside);
-        if result.as_ref().is_err_and(rolled_back_by_server) {
+        if !outside && result.as_ref().is_err_and(rolled_back_by_server) {
             self.rolled_back_by_server.set(true);
         }
         result.with_context(|| format!("running SQL: {}", first_words(sql)))
@@ -399,19 +399,19 @@ impl Db {
         self.exec("BEGIN IMMEDIATE", &[])?;
         let began = std::time::Instant::now();
         self.in_transaction.set(true);
-        // The rows the work deferred (audit records, messages) are written before it commits.
-        let outcome = work(self).and_then(|value| self.write_all_deferred().map(|()| value).map_err(E::from));
+        // The rows the work deferred (audit records, messages) are written
+        // before it commits. The commit is a statement of the transaction: a
+        // server's rollback reported there runs the transaction again, never
+        // the commit alone.
+        let outcome = work(self)
+            .and_then(|value| self.write_all_deferred().map(|()| value).map_err(E::from))
+            .and_then(|value| self.exec("COMMIT", &[]).map(|()| value).map_err(E::from));
         self.in_transaction.set(false);
         self.audit_tail.replace(None);
         self.org_nodes.replace(None);
         self.pending.borrow_mut().clear();
         match outcome {
             Ok(value) => {
-                if let Err(e) = self.exec("COMMIT", &[]) {
-                    // A failed commit leaves the transaction open on the connection.
-                    let _ = self.exec("ROLLBACK", &[]);
-                    return Err(e.into());
-                }
                 // Batches are sized to stay near the target; one well over it
                 // is what an operator of a remote backend needs to see.
                 let held = began.elapsed();
@@ -425,7 +425,9 @@ impl Db {
                 Ok(value)
             }
             Err(e) => {
-                // The work's error matters more than a failed rollback.
+                // A failed statement or commit may leave the transaction open
+                // on the connection. The work's error matters more than a
+                // failed rollback.
                 let _ = self.exec("ROLLBACK", &[]);
                 Err(e)
             }
@@ -440,17 +442,16 @@ impl Db {
     /// the transaction near [`TRANSACTION_TARGET`]. At least one row.
     pub fn rows_per_transaction(&self, max: usize, statements_per_row: usize) -> usize {
         let round_trip = self.round_trip.get().unwrap_or_else(|| {
-            // The fastest of three trivial statements: one round trip.
+            // The fastest of three trivial statements: one round trip. Failed
+            // ones (a transaction the server undid) measure nothing.
             let measured = (0..3)
-                .map(|_| {
+                .filter_map(|_| {
                     let started = std::time::Instant::now();
-                    let _ = self.exec("SELECT 1", &[]);
-                    started.elapsed()
+                    self.exec("SELECT 1", &[]).ok().map(|()| started.elapsed())
                 })
-                .min()
-                .unwrap_or_default();
-            self.round_trip.set(Some(measured));
-            measured
+                .min();
+            self.round_trip.set(measured);
+            measured.unwrap_or_default()
         });
         rows_fitting(round_trip, statements_per_row, max)
     }
@@ -581,7 +582,6 @@ impl Db {
     }
 }
 
-/// The first words of a statement, for error context without parameters.
 /// Runs `attempt`, and while `retry` and the failure is transient, again
 /// with a growing pause, for up to 10 s.
 fn with_busy_retry<T>(mut attempt: impl FnMut() -> Result<T>, retry: bool) -> Result<T> {
@@ -627,9 +627,10 @@ fn is_transient(e: &anyhow::Error) -> bool {
 /// another writer waited.
 fn rolled_back_by_server(e: &anyhow::Error) -> bool {
     let text = format!("{e:#}").to_lowercase();
-    text.contains("interrupt") || text.contains("transaction_timeout")
+    text.contains("interrupt") || text.contains("transaction_timeout") || text.contains("timed-out")
 }
 
+/// The first words of a statement, for error context without parameters.
 fn first_words(sql: &str) -> String {
     sql.split_whitespace().take(4).collect::<Vec<_>>().join(" ")
 }
