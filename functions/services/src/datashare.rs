@@ -190,28 +190,28 @@ pub fn accept_delivery(
     // event of each id; a repeat in the delivery is a duplicate as ever).
     let mut earlier_try: std::collections::HashMap<String, String> =
         partner_events::delivered(db, &partner.id, webhook_id)?.into_iter().map(|e| (e.event_id, e.outcome)).collect();
-    let events: Vec<(&Json, Option<&'static str>)> = events
+    let events: Vec<(&Json, Option<Outcome>)> = events
         .iter()
         .map(|event| {
             let event_id = event.get("event_id").and_then(Json::as_str).unwrap_or_default();
-            let earlier = earlier_try.remove(event_id).map(|outcome| if outcome == "unmatched" { "unmatched" } else { "applied" });
+            let earlier = earlier_try.remove(event_id).map(|outcome| Outcome {
+                event_id: event_id.to_string(),
+                outcome: if outcome == "unmatched" { "unmatched" } else { "applied" },
+                reason: None,
+            });
             (event, earlier)
         })
         .collect();
     let answer_of = |results: Vec<&Json>| json!({ "results": results });
-    let apply_events = |db: &Db, chunk: &[(&Json, Option<&'static str>)], earlier: &[Vec<Json>], last: bool| -> Result<Vec<Json>> {
+    let apply_events = |db: &Db, chunk: &[(&Json, Option<Outcome>)], earlier: &[Vec<Json>], last: bool| -> Result<Vec<Json>> {
         let mut known = Known::read(db, partner, chunk.iter().map(|(event, _)| *event), key, today)?;
         let mut results = Vec::with_capacity(chunk.len());
         for (event, answered) in chunk {
             let outcome = match answered {
-                Some(outcome) => Outcome {
-                    event_id: event.get("event_id").and_then(Json::as_str).unwrap_or_default().to_string(),
-                    outcome,
-                    reason: None,
-                },
-                None => receive(db, partner, event, Via::Webhook(webhook_id), &mut known, key, today)?,
+                Some(earlier) => earlier.to_json(),
+                None => receive(db, partner, event, Via::Webhook(webhook_id), &mut known, key, today)?.to_json(),
             };
-            results.push(outcome.to_json());
+            results.push(outcome);
         }
         known.batch.finish(db, today)?;
         if last {

@@ -564,10 +564,8 @@ fn responsible_org(db: &Db, person_id: &str, placement: Option<&Placement>) -> R
 /// others; otherwise the database opens it unless one of its kind is open,
 /// whose id is returned then.
 fn open_task(db: &Db, task: &tasks::NewTask<'_>, none_open: bool, by: &Actor<'_>) -> Result<String> {
-    let (id, opened) = match none_open {
-        true => tasks::open(db, task).map(|()| (task.id.to_string(), true))?,
-        false => tasks::open_unless_open(db, task)?,
-    };
+    let (id, opened) =
+        if none_open { tasks::open(db, task).map(|()| (task.id.to_string(), true))? } else { tasks::open_unless_open(db, task)? };
     if opened {
         audit::append(
             db,
